@@ -1,0 +1,260 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { type Duration, toMillis } from "./duration.js";
+import { deserializeError } from "./error-serialization.js";
+import {
+  ExecutionCancelledError,
+  ExecutionFailedError,
+  ExecutionNotFoundError,
+  ValidationError,
+  WaitTimeoutError,
+} from "./errors.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
+import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/records.js";
+import type { Scheduler } from "./scheduler/scheduler.js";
+import { type DurableExecutionStatus, toStatus } from "./status.js";
+import type { TaskDefinition } from "./task/define-task.js";
+import type { TaskRegistry } from "./task/task-registry.js";
+import { assertId, validateWith } from "./validation.js";
+
+export interface StartOptions {
+  /** Start at this time instead of now. */
+  runAt?: Date;
+  /** Start after this delay (ignored when `runAt` is given). */
+  delay?: Duration;
+}
+
+export interface ScheduleResult {
+  executionId: string;
+  taskName: string;
+  status: ExecutionStatus;
+  scheduledAt: Date;
+  createdAt: Date;
+}
+
+export interface WaitOptions {
+  /** Give up waiting after this long (the execution keeps running). */
+  timeout: Duration;
+  /** How often to read the status. Default 100 ms. */
+  pollInterval?: Duration;
+  /** Stops the wait early (e.g. an HTTP client went away). */
+  signal?: AbortSignal;
+}
+
+export interface ListOptions {
+  status?: ExecutionStatus;
+  taskName?: string;
+  /** 1–1000, default 100. */
+  limit?: number;
+  /** Default 0. */
+  offset?: number;
+}
+
+export interface DurableSchedulerOptions {
+  /** When given, `start` rejects unknown task names and validates input with the task's schema. */
+  registry?: TaskRegistry;
+  /** Size limit for inputs and event payloads (default 1 MiB). */
+  maxPayloadBytes?: number;
+}
+
+/**
+ * The client side: start, inspect, wait for, signal, cancel, list and purge executions. Usable from
+ * any process that reaches the store, with or without a worker in it. Every method validates its
+ * input first and persists nothing when it throws.
+ */
+export class DurableScheduler {
+  readonly #scheduler: Scheduler;
+  readonly #registry: TaskRegistry | undefined;
+  readonly #maxPayloadBytes: number;
+
+  constructor(scheduler: Scheduler, options: DurableSchedulerOptions = {}) {
+    this.#scheduler = scheduler;
+    this.#registry = options.registry;
+    this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  }
+
+  /**
+   * Starts `taskName` under `executionId` (the idempotency key): `ExecutionAlreadyExistsError` while
+   * an execution with that id is not terminal; a terminal one is replaced by a new run.
+   */
+  async start(
+    executionId: string,
+    taskName: string,
+    data: unknown,
+    options: StartOptions = {},
+  ): Promise<ScheduleResult> {
+    assertId(executionId, "executionId");
+    assertId(taskName, "task name");
+    const task = this.#registry?.get(taskName);
+    const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
+    return this.#create(executionId, taskName, input, options);
+  }
+
+  /** Typed start: validates `data` with `task.input` before anything is persisted. */
+  async startFor<D, O>(
+    task: TaskDefinition<D, O>,
+    executionId: string,
+    data: D,
+    options: StartOptions = {},
+  ): Promise<ScheduleResult> {
+    assertId(executionId, "executionId");
+    const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
+    return this.#create(executionId, task.name, input, options);
+  }
+
+  async #create(
+    executionId: string,
+    taskName: string,
+    input: unknown,
+    options: StartOptions,
+  ): Promise<ScheduleResult> {
+    const payload = toJsonText(input, "The input", this.#maxPayloadBytes) ?? "null";
+    const now = this.#scheduler.clock.now();
+    const runAt =
+      options.runAt ??
+      new Date(now.getTime() + (options.delay === undefined ? 0 : toMillis(options.delay, "delay")));
+    if (Number.isNaN(runAt.getTime())) throw new ValidationError("runAt is not a valid date.");
+    const record = await this.#scheduler.createExecution({ executionId, taskName, payload, runAt }, now);
+    return {
+      executionId: record.executionId,
+      taskName: record.taskName,
+      status: record.status,
+      scheduledAt: record.scheduledAt,
+      createdAt: record.createdAt,
+    };
+  }
+
+  /** The execution's current status with its steps and mailbox; never blocks. */
+  async status(executionId: string): Promise<DurableExecutionStatus> {
+    assertId(executionId, "executionId");
+    const details = await this.#scheduler.getExecution(executionId);
+    if (!details) throw new ExecutionNotFoundError(executionId);
+    return toStatus(details);
+  }
+
+  /** Resolves with the status once terminal; `WaitTimeoutError` after `timeout`. */
+  async wait(executionId: string, options: WaitOptions): Promise<DurableExecutionStatus> {
+    const timeoutMs = toMillis(options.timeout, "timeout");
+    const pollMs = toMillis(options.pollInterval ?? 100, "pollInterval");
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const status = await this.status(executionId);
+      if (isTerminal(status.status)) return status;
+      const left = deadline - performance.now();
+      if (left <= 0) throw new WaitTimeoutError(executionId, timeoutMs);
+      options.signal?.throwIfAborted();
+      await sleep(Math.min(pollMs, left), undefined, options.signal ? { signal: options.signal } : {});
+    }
+  }
+
+  /** The result of a completed execution; `ExecutionFailedError` / `ExecutionCancelledError` otherwise. */
+  async waitCompletion<T = unknown>(executionId: string, options: WaitOptions): Promise<T> {
+    const status = await this.wait(executionId, options);
+    if (status.status === "cancelled") throw new ExecutionCancelledError(executionId);
+    if (status.status === "failed") {
+      const details = await this.#scheduler.getExecution(executionId);
+      const error = details?.execution.error;
+      throw new ExecutionFailedError(
+        executionId,
+        error ? deserializeError(error) : new Error("unknown failure"),
+      );
+    }
+    return status.result as T;
+  }
+
+  /** Typed `waitCompletion`; the output is validated with `task.output`. */
+  async waitFor<D, O>(task: TaskDefinition<D, O>, executionId: string, options: WaitOptions): Promise<O> {
+    const output = await this.waitCompletion<O>(executionId, options);
+    return task.output ? validateWith(task.output, output, `Output of task "${task.name}"`) : output;
+  }
+
+  async startAndWaitFor<D, O>(
+    task: TaskDefinition<D, O>,
+    executionId: string,
+    data: D,
+    options: WaitOptions,
+  ): Promise<O> {
+    await this.startFor(task, executionId, data);
+    return this.waitFor(task, executionId, options);
+  }
+
+  /** Cancels at once (children too); `false` when already terminal. */
+  async cancel(executionId: string): Promise<boolean> {
+    assertId(executionId, "executionId");
+    return this.#scheduler.cancelExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /**
+   * Puts an event in the execution's mailbox and wakes it if it waits for that name. A repeated
+   * `idempotencyKey` is a no-op answered `"duplicate"`.
+   */
+  async offerEvent(
+    executionId: string,
+    eventName: string,
+    payload: unknown,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{ status: "delivered" | "duplicate" }> {
+    assertId(executionId, "executionId");
+    assertId(eventName, "event name");
+    if (options.idempotencyKey !== undefined) assertId(options.idempotencyKey, "idempotencyKey");
+    const text = toJsonText(payload, `The "${eventName}" event's payload`, this.#maxPayloadBytes) ?? "null";
+    const status = await this.#scheduler.offerEvent(
+      {
+        executionId,
+        eventName,
+        payload: text,
+        ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+      },
+      this.#scheduler.clock.now(),
+    );
+    return { status };
+  }
+
+  /** Newest first. */
+  async listExecutions(options: ListOptions = {}): Promise<DurableExecutionStatus[]> {
+    const limit = options.limit ?? 100;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new ValidationError("limit must be an integer from 1 to 1000.");
+    if (!Number.isInteger(offset) || offset < 0)
+      throw new ValidationError("offset must be a non-negative integer.");
+    if (options.taskName !== undefined) assertId(options.taskName, "task name");
+    const rows = await this.#scheduler.listExecutions({
+      limit,
+      offset,
+      ...(options.status ? { status: checkStatus(options.status) } : {}),
+      ...(options.taskName ? { taskName: options.taskName } : {}),
+    });
+    return rows.map(toStatus);
+  }
+
+  /** Deletes terminal executions (and their steps and events) finished before `olderThan` ago / that date. */
+  async purge(options: { olderThan: Duration | Date; statuses?: ExecutionStatus[] }): Promise<number> {
+    const now = this.#scheduler.clock.now();
+    const olderThan =
+      options.olderThan instanceof Date
+        ? options.olderThan
+        : new Date(now.getTime() - toMillis(options.olderThan, "olderThan"));
+    const statuses = options.statuses ?? [...TERMINAL_STATUSES];
+    for (const status of statuses) {
+      if (!isTerminal(checkStatus(status)))
+        throw new ValidationError(`purge only deletes terminal executions, not "${status}".`);
+    }
+    return this.#scheduler.purge({ olderThan, statuses });
+  }
+}
+
+const STATUSES: readonly ExecutionStatus[] = [
+  "pending",
+  "running",
+  "waiting",
+  "completed",
+  "failed",
+  "cancelled",
+];
+
+function checkStatus(status: string): ExecutionStatus {
+  if (!STATUSES.includes(status as ExecutionStatus)) {
+    throw new ValidationError(`Unknown status "${status}"; use one of ${STATUSES.join(", ")}.`);
+  }
+  return status as ExecutionStatus;
+}

@@ -1,0 +1,136 @@
+import { type Duration, toMillis } from "../duration.js";
+import { fromJsonText, toJsonText } from "../json.js";
+import type { RetryConfig } from "../retry.js";
+import type { StandardSchema } from "../validation.js";
+import {
+  type HandleResults,
+  type HandleSettled,
+  type StepHandle,
+  scheduleStep,
+  waitAll,
+  waitAllSettled,
+} from "./parallel-operations.js";
+import type { RunState } from "./run-state.js";
+import { runStep } from "./step-operation.js";
+import { sleepUntil, waitForEvent } from "./wait-operations.js";
+
+export interface StepOptions {
+  /** Retry policy for the step (default: none; a failure is final for this task attempt). */
+  retry?: RetryConfig;
+}
+
+export interface WaitForEventOptions<T> {
+  /** Give up after this long (a persisted deadline); absent = wait forever. */
+  timeout?: Duration;
+  /** Validates the payload (zod or any Standard Schema). */
+  schema?: StandardSchema<T>;
+}
+
+/**
+ * The durable API a task's `run(ctx, data)` receives. Every method that takes a `name` records an
+ * entry in the execution's history; names repeat freely (`notify`, `notify#1`, …) but their order
+ * must stay stable while executions are in flight.
+ */
+export class TaskContext {
+  readonly #state: RunState;
+
+  constructor(state: RunState) {
+    this.#state = state;
+  }
+
+  get executionId(): string {
+    return this.#state.executionId;
+  }
+
+  get taskName(): string {
+    return this.#state.task.name;
+  }
+
+  /** Task-level attempt, 0-based. */
+  get attempt(): number {
+    return this.#state.attempt;
+  }
+
+  get isRetry(): boolean {
+    return this.#state.attempt > 0;
+  }
+
+  /** Aborted when the execution is cancelled, times out, or this worker loses its lease. */
+  get signal(): AbortSignal {
+    return this.#state.abort.signal;
+  }
+
+  /**
+   * Runs `fn` once and persists its result before returning it; on replay returns the stored result
+   * without calling `fn`. The value is the JSON round-trip of `fn`'s result, on the first run too.
+   */
+  step<T>(name: string, fn: () => Promise<T> | T, options: StepOptions = {}): Promise<T> {
+    return runStep(this.#state, this, name, fn, options.retry);
+  }
+
+  /** `step` with a retry policy: failed attempts are persisted and the backoff is durable. */
+  stepWithRetry<T>(name: string, retry: RetryConfig, fn: () => Promise<T> | T): Promise<T> {
+    return runStep(this.#state, this, name, fn, retry);
+  }
+
+  /** Durable sleep: the execution is released and resumes after `duration`. */
+  sleep(name: string, duration: Duration): Promise<void> {
+    const ms = toMillis(duration, `sleep "${name}" duration`);
+    return sleepUntil(this.#state, name, new Date(this.#state.now().getTime() + ms));
+  }
+
+  /** Durable sleep until `date`. */
+  sleepUntil(name: string, date: Date): Promise<void> {
+    return sleepUntil(this.#state, name, date);
+  }
+
+  /** Resolves with the next `name` event's payload; `EventTimeoutError` after `timeout`. */
+  waitForEvent<T = unknown>(name: string, options: WaitForEventOptions<T> = {}): Promise<T> {
+    const timeoutMs =
+      options.timeout === undefined ? undefined : toMillis(options.timeout, `wait "${name}" timeout`);
+    return waitForEvent(this.#state, name, timeoutMs, options.schema);
+  }
+
+  /** Schedules a parallel step: its own unit of work, runnable by any worker. Await it with `waitAll`. */
+  scheduleStep<T>(name: string, fn: () => Promise<T> | T, options: StepOptions = {}): StepHandle<T> {
+    return scheduleStep(this.#state, name, fn, options.retry);
+  }
+
+  /** Results in handle order; `StepFailedError` listing the failed children after all settle. */
+  waitAll<const H extends readonly StepHandle[]>(handles: H): Promise<HandleResults<H>> {
+    return waitAll(this.#state, handles);
+  }
+
+  /** Every child's outcome in handle order; never throws for a failed child. */
+  waitAllSettled<const H extends readonly StepHandle[]>(handles: H): Promise<HandleSettled<H>> {
+    return waitAllSettled(this.#state, handles);
+  }
+
+  /** A durable timestamp: the first run's clock reading, identical on every replay. */
+  async now(name: string): Promise<Date> {
+    const iso = await runStep(
+      this.#state,
+      this,
+      name,
+      () => this.#state.now().toISOString(),
+      undefined,
+      "capture",
+    );
+    return new Date(iso);
+  }
+
+  /** A durable non-deterministic value: computed once, identical on every replay. */
+  capture<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+    return runStep(this.#state, this, name, fn, undefined, "capture");
+  }
+
+  /** The execution's JSON blob (persisted at every checkpoint); `undefined` until set. */
+  data<T = unknown>(): T | undefined {
+    return fromJsonText<T | undefined>(this.#state.dataText);
+  }
+
+  /** Replaces the blob; it is written with the execution's next checkpoint. */
+  setData(value: unknown): void {
+    this.#state.setDataText(toJsonText(value, "ctx.setData value", this.#state.maxPayloadBytes));
+  }
+}

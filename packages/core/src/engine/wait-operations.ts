@@ -1,0 +1,97 @@
+import { deserializeError, serializeError } from "../error-serialization.js";
+import { EventTimeoutError } from "../errors.js";
+import { fromJsonText } from "../json.js";
+import { type StandardSchema, validateWith } from "../validation.js";
+import type { RunState } from "./run-state.js";
+
+function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a < b ? a : b;
+}
+
+/**
+ * Durable sleep until `until`. The deadline is persisted with the first suspension and read back
+ * on replay, so a replay never extends it. The execution holds no worker slot while it sleeps.
+ */
+export async function sleepUntil(state: RunState, name: string, until: Date): Promise<void> {
+  const { position, stepName, recorded } = state.claimSlot(name, "sleep");
+  await state.enterOperation();
+  if (recorded?.status === "completed") return;
+  if (state.replayOnly) return state.park({ kind: "replay-end" });
+  const wakeAt = recorded?.wakeAt ?? until;
+  const step = { position, name: stepName, kind: "sleep" as const, attempts: 1, wakeAt };
+  if (state.now() >= wakeAt) {
+    await state.write((patch, now) =>
+      state.scheduler.saveStep(
+        state.lease,
+        { ...step, status: "completed", startedAt: recorded?.startedAt ?? now, completedAt: now },
+        patch,
+        now,
+      ),
+    );
+    return;
+  }
+  const due = earliest(wakeAt, state.timeoutAt) ?? wakeAt;
+  await state.write((patch, now) =>
+    state.scheduler.suspend(
+      state.lease,
+      {
+        step: { ...step, status: "waiting", startedAt: recorded?.startedAt ?? now },
+        wakeAt: due,
+        reason: "sleep",
+      },
+      patch,
+      now,
+    ),
+  );
+  return state.park({ kind: "suspended", wakeAt: due });
+}
+
+/**
+ * Waits for the next event `eventName` in the execution's mailbox, or throws `EventTimeoutError`
+ * once the persisted deadline passes. One atomic store call decides the outcome.
+ */
+export async function waitForEvent<T>(
+  state: RunState,
+  eventName: string,
+  timeoutMs: number | undefined,
+  schema: StandardSchema<T> | undefined,
+): Promise<T> {
+  const { position, stepName, recorded } = state.claimSlot(eventName, "event");
+  await state.enterOperation();
+  const validate = (text: string | undefined): Promise<T> | T =>
+    schema
+      ? validateWith(schema, fromJsonText(text), `The "${eventName}" event's payload`)
+      : fromJsonText<T>(text);
+  if (recorded?.status === "completed") return validate(recorded.result);
+  if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
+  if (state.replayOnly) return state.park({ kind: "replay-end" });
+
+  const deadline =
+    recorded?.wakeAt ?? (timeoutMs === undefined ? undefined : new Date(state.now().getTime() + timeoutMs));
+  const wakeAt = earliest(deadline, state.timeoutAt);
+  const outcome = await state.write((patch, now) =>
+    state.scheduler.awaitEvent(
+      state.lease,
+      {
+        position,
+        stepName,
+        eventName,
+        ...(deadline ? { deadline } : {}),
+        ...(wakeAt ? { wakeAt } : {}),
+        timeoutError: serializeError(new EventTimeoutError(eventName)),
+      },
+      patch,
+      now,
+    ),
+  );
+  switch (outcome.outcome) {
+    case "received":
+      return validate(outcome.payload);
+    case "timeout":
+      throw new EventTimeoutError(eventName);
+    case "suspended":
+      return state.park({ kind: "suspended", ...(wakeAt ? { wakeAt } : {}) });
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The error hierarchy. Every error the library throws on purpose is a {@link ZartError} with a
+ * stable `code`: the class name without `Error`, in SCREAMING_SNAKE_CASE. Match on `instanceof`
+ * or `code`, never on message text.
+ */
+export class ZartError extends Error {
+  /** Stable machine-readable code, e.g. `"EXECUTION_NOT_FOUND"`. */
+  readonly code: string;
+  /** Extra structured information (ids, validation issues, …). */
+  readonly details?: Record<string, unknown>;
+
+  constructor(
+    code: string,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    if (options?.details !== undefined) this.details = options.details;
+  }
+}
+
+type ErrorOptions = { cause?: unknown; details?: Record<string, unknown> };
+
+export class ExecutionAlreadyExistsError extends ZartError {
+  constructor(readonly executionId: string) {
+    super(
+      "EXECUTION_ALREADY_EXISTS",
+      `Execution "${executionId}" already exists and is not finished; wait for it, cancel it, or use another id.`,
+      { details: { executionId } },
+    );
+  }
+}
+
+export class ExecutionNotFoundError extends ZartError {
+  constructor(readonly executionId: string) {
+    super(
+      "EXECUTION_NOT_FOUND",
+      `No execution with id "${executionId}" exists; check the id or start it first.`,
+      {
+        details: { executionId },
+      },
+    );
+  }
+}
+
+export class ExecutionTerminalError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super(
+      "EXECUTION_TERMINAL",
+      `Execution "${executionId}" is already ${status}; it accepts no more events.`,
+      {
+        details: { executionId, status },
+      },
+    );
+  }
+}
+
+export class TaskNotRegisteredError extends ZartError {
+  constructor(readonly taskName: string) {
+    super(
+      "TASK_NOT_REGISTERED",
+      `No task named "${taskName}" is registered; register it with TaskRegistry.register().`,
+      {
+        details: { taskName },
+      },
+    );
+  }
+}
+
+/** Input failed validation. `issues` holds the schema's issues (zod or any Standard Schema). */
+export class ValidationError extends ZartError {
+  readonly issues: readonly unknown[];
+  constructor(message: string, issues: readonly unknown[] = [], options?: ErrorOptions) {
+    super("VALIDATION", message, { ...options, details: { ...options?.details, issues } });
+    this.issues = issues;
+  }
+}
+
+export class WaitTimeoutError extends ZartError {
+  constructor(executionId: string, timeoutMs: number) {
+    super(
+      "WAIT_TIMEOUT",
+      `Execution "${executionId}" did not finish within ${timeoutMs} ms; it keeps running, wait again or inspect its status.`,
+      { details: { executionId, timeoutMs } },
+    );
+  }
+}
+
+export class ExecutionFailedError extends ZartError {
+  constructor(executionId: string, cause: unknown) {
+    super("EXECUTION_FAILED", `Execution "${executionId}" failed: ${messageOf(cause)}`, {
+      cause,
+      details: { executionId },
+    });
+  }
+}
+
+export class ExecutionCancelledError extends ZartError {
+  constructor(executionId: string) {
+    super("EXECUTION_CANCELLED", `Execution "${executionId}" was cancelled.`, { details: { executionId } });
+  }
+}
+
+export class EventTimeoutError extends ZartError {
+  constructor(eventName: string, options?: ErrorOptions) {
+    super("EVENT_TIMEOUT", `No "${eventName}" event arrived before the wait's timeout.`, {
+      ...options,
+      details: { eventName, ...options?.details },
+    });
+  }
+}
+
+/** A step failed for good (after its retries). `cause` is the last error. */
+export class StepFailedError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("STEP_FAILED", message, options);
+  }
+}
+
+export class TaskTimeoutError extends ZartError {
+  constructor(message = "The execution ran past its task timeout.", options?: ErrorOptions) {
+    super("TASK_TIMEOUT", message, options);
+  }
+}
+
+export class NonDeterminismError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("NON_DETERMINISM", message, options);
+  }
+}
+
+/** Throw it from a step or a task to fail at once, without step or task retries. */
+export class NonRetryableError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("NON_RETRYABLE", message, options);
+  }
+}
+
+/** The worker's lease on an execution was lost (expired and taken over, or cancelled). */
+export class LeaseLostError extends ZartError {
+  constructor(executionId: string, options?: ErrorOptions) {
+    super(
+      "LEASE_LOST",
+      `This worker no longer holds the lease on execution "${executionId}"; the write was rejected.`,
+      { ...options, details: { executionId, ...options?.details } },
+    );
+  }
+}
+
+export class PayloadTooLargeError extends ZartError {
+  constructor(what: string, size: number, limit: number) {
+    super(
+      "PAYLOAD_TOO_LARGE",
+      `${what} is ${size} bytes, over the ${limit}-byte limit; store large data elsewhere.`,
+      {
+        details: { size, limit },
+      },
+    );
+  }
+}
+
+export class SerializationError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("SERIALIZATION", message, options);
+  }
+}
+
+export class StoreUnavailableError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("STORE_UNAVAILABLE", message, options);
+  }
+}
+
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

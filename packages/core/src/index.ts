@@ -1,0 +1,37 @@
+export { type Clock, ManualClock, systemClock } from "./clock.js";
+export {
+  DurableScheduler,
+  type DurableSchedulerOptions,
+  type ListOptions,
+  type ScheduleResult,
+  type StartOptions,
+  type WaitOptions,
+} from "./durable-scheduler.js";
+export { type Duration, toMillis } from "./duration.js";
+export { context, defineStep, type ExecutionInfo, type StepFunction } from "./engine/ambient.js";
+export { consoleLogger, type Logger, silentLogger } from "./engine/logger.js";
+export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
+export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
+export { deserializeError, serializeError } from "./error-serialization.js";
+export * from "./errors.js";
+export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, toJsonText } from "./json.js";
+export { RetryConfig } from "./retry.js";
+export {
+  DEFAULT_CAPABILITIES,
+  defineCapabilities,
+  type StoreCapabilities,
+} from "./scheduler/capabilities.js";
+export * from "./scheduler/records.js";
+export type * from "./scheduler/scheduler.js";
+export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
+export { toErrorInfo, toStatus } from "./status.js";
+export {
+  defineTask,
+  isTaskDefinition,
+  type TaskDefinition,
+  type TaskHandler,
+  type TaskOptions,
+} from "./task/define-task.js";
+export { type RegisteredTask, TaskRegistry } from "./task/task-registry.js";
+export { assertId, MAX_ID_LENGTH, type StandardSchema, validateWith } from "./validation.js";
+export { Worker, type WorkerOptions } from "./worker.js";

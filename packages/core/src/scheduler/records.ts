@@ -1,0 +1,97 @@
+/**
+ * The records a {@link Scheduler} stores. Values written by user code (inputs, step results, event
+ * payloads, `ctx.data`) cross the store boundary as JSON text, already serialized by the engine, so
+ * every store persists the same bytes and no store re-serializes. An absent JSON field means
+ * `undefined`; the text `"null"` means `null`.
+ */
+
+export type ExecutionStatus = "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+export type StepKind = "step" | "sleep" | "event" | "capture" | "parallel";
+export type StepStatus = "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ["completed", "failed", "cancelled"];
+
+export function isTerminal(status: ExecutionStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** An error as persisted: enough to rebuild a typed error on replay. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+  details?: Record<string, unknown>;
+  cause?: SerializedError;
+}
+
+/** What the execution is parked on while `status` is `"waiting"` (or `"pending"` after a task retry). */
+export type WaitReason = "sleep" | "event" | "children" | "retry";
+
+export interface ExecutionRecord {
+  executionId: string;
+  taskName: string;
+  /** JSON text of the input. */
+  payload: string;
+  status: ExecutionStatus;
+  /** JSON text of the output (completed only); absent = `undefined`. */
+  result?: string;
+  error?: SerializedError;
+  /** JSON text of the `ctx.data()` blob; absent = never set. */
+  data?: string;
+  /** Task-level attempt, 0-based. */
+  attempt: number;
+  /** Wake time: when a pending/waiting execution becomes claimable. Absent = only a push (event) wakes it. */
+  runAt?: Date;
+  /** The task timeout's absolute deadline, fixed at the first claim. */
+  timeoutAt?: Date;
+  waitReason?: WaitReason;
+  /** Event name the execution is parked on (`waitReason === "event"`). */
+  waitEvent?: string;
+  /** When it was asked to start (the requested `runAt` of the start call). */
+  scheduledAt: Date;
+  createdAt: Date;
+  /** First claim. */
+  startedAt?: Date;
+  /** Reached a terminal status. */
+  completedAt?: Date;
+  leaseOwner?: string;
+  leaseExpiresAt?: Date;
+}
+
+export interface StepRecord {
+  /** Position in the execution's history, 0-based, in call order. */
+  position: number;
+  /** Name with its occurrence suffix (`notify`, `notify#1`). */
+  name: string;
+  kind: StepKind;
+  status: StepStatus;
+  /** JSON text of the result (completed) or the event payload (kind `event`). */
+  result?: string;
+  error?: SerializedError;
+  /** Attempts made (failed attempts included). */
+  attempts: number;
+  /** Sleep end, event-wait deadline, or the next retry attempt's time. */
+  wakeAt?: Date;
+  startedAt?: Date;
+  completedAt?: Date;
+}
+
+export interface EventRecord {
+  eventName: string;
+  /** Offer order within the execution (FIFO per name). */
+  sequence: number;
+  /** JSON text of the payload. */
+  payload: string;
+  idempotencyKey?: string;
+  offeredAt: Date;
+  consumedAt?: Date;
+}
+
+export interface ExecutionDetails {
+  execution: ExecutionRecord;
+  /** Ordered by position. */
+  steps: StepRecord[];
+  /** Ordered by sequence. */
+  events: EventRecord[];
+}

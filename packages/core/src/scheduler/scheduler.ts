@@ -1,0 +1,316 @@
+/**
+ * # The `Scheduler` storage contract
+ *
+ * One interface every store implements (memory, SQLite, PostgreSQL, Redis). It is made of domain
+ * verbs, each atomic as documented, so the engine never composes a read-modify-write itself.
+ *
+ * ## Glossary
+ * - **execution**: one run of a task for one `executionId` (the idempotency key). Its row holds the
+ *   input, status, result/error, `ctx.data()` blob, task attempt, wake time and lease.
+ * - **step**: one entry of an execution's history, at a position in call order: a `ctx.step`,
+ *   a sleep, an event wait, a captured value, or a parallel child. A completed step's result is
+ *   returned on replay instead of running again.
+ * - **child**: a parallel step (`ctx.scheduleStep`): a step row that is its own claimable unit of
+ *   work, with its own lease. Settling the last unsettled child wakes the parent.
+ * - **lease**: the right to run an execution (or a child) until `leaseExpiresAt`, renewed by heartbeat.
+ *   Granted by `claim`; an expired lease lets another worker claim the work.
+ * - **fencing token**: the random token of one lease. Every worker write carries it and is rejected
+ *   with `LeaseLostError` (changing nothing) unless the token still matches the stored one: after a
+ *   takeover, a cancel, or a release, the old holder can no longer write.
+ * - **wake time** (`runAt`): when a pending or waiting execution becomes due. Absent means only a
+ *   push (an offered event) can wake it.
+ * - **mailbox**: the FIFO queue of offered events per (execution, event name). Offers are kept until
+ *   a wait consumes them; each wait consumes the oldest unconsumed one.
+ *
+ * ## Time
+ * Stores never read a clock of their own for semantics: every time-sensitive verb receives `now`
+ * from the engine, which reads `scheduler.clock` (injected at construction; the system clock by default).
+ *
+ * ## Hot path: a 3-step execution costs five round trips
+ * `claim` (execution + its whole history in one read) → `saveStep` → `saveStep` → `saveStep` →
+ * `completeExecution`. Heartbeats (`renewLease`) run beside it every `leaseDuration / 3`.
+ * A replay after a wake-up reads history once, in `claim`, and writes nothing for replayed steps.
+ *
+ * ## Errors
+ * Stores translate driver errors at their boundary: a fenced write whose token does not match →
+ * `LeaseLostError`; unreachable/corrupt storage → `StoreUnavailableError`; the rest as documented.
+ */
+import type { Clock } from "../clock.js";
+import type { StoreCapabilities } from "./capabilities.js";
+import type {
+  ExecutionDetails,
+  ExecutionRecord,
+  ExecutionStatus,
+  SerializedError,
+  StepKind,
+  StepRecord,
+  StepStatus,
+} from "./records.js";
+
+/** Identifies the holder of a lease. `childPosition` is set when the lease is on a parallel child. */
+export interface Lease {
+  executionId: string;
+  token: string;
+  childPosition?: number;
+}
+
+/** Execution fields a worker writes along with any fenced write ("checkpoint"). */
+export interface ExecutionPatch {
+  /** New `ctx.data()` JSON text, when it changed since the last write. */
+  data?: string;
+  /** The task timeout's deadline, sent once (at the first write after the first claim). */
+  timeoutAt?: Date;
+}
+
+/** A step row as the engine writes it (insert or replace at `position`). */
+export interface StepWrite {
+  position: number;
+  name: string;
+  kind: StepKind;
+  status: StepStatus;
+  result?: string;
+  error?: SerializedError;
+  attempts: number;
+  wakeAt?: Date;
+  startedAt?: Date;
+  completedAt?: Date;
+}
+
+export interface NewExecution {
+  executionId: string;
+  taskName: string;
+  /** JSON text of the input. */
+  payload: string;
+  /** When it becomes due (now, or later for a delayed start). */
+  runAt: Date;
+}
+
+export interface ClaimRequest {
+  workerId: string;
+  /** Claim at most this many units (executions and children together). */
+  limit: number;
+  leaseMs: number;
+  now: Date;
+}
+
+export interface ClaimedExecution {
+  kind: "execution";
+  lease: Lease;
+  /** The row after the claim (status `running`, `startedAt` set). */
+  execution: ExecutionRecord;
+  /** The full history, ordered by position. */
+  steps: StepRecord[];
+}
+
+export interface ClaimedChild {
+  kind: "child";
+  lease: Lease & { childPosition: number };
+  execution: ExecutionRecord;
+  steps: StepRecord[];
+  /** The child step to run (status `running`). */
+  child: StepRecord;
+}
+
+export type ClaimedWork = ClaimedExecution | ClaimedChild;
+
+export type EventWaitOutcome =
+  | { outcome: "received"; payload?: string }
+  | { outcome: "timeout" }
+  | { outcome: "suspended" };
+
+export type DispatchOutcome = { suspended: true } | { suspended: false; children: StepRecord[] };
+
+export interface ListFilter {
+  status?: ExecutionStatus;
+  taskName?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface PurgeFilter {
+  /** Deletes terminal executions completed before this instant. */
+  olderThan: Date;
+  /** Terminal statuses to delete (default: all three). */
+  statuses?: ExecutionStatus[];
+}
+
+export type WakeReason = "created" | "event" | "child" | "released" | "cancelled" | "retry";
+
+/** A hint that work may be due (or, for `cancelled`, that a running execution must stop). */
+export interface WakeUp {
+  reason: WakeReason;
+  executionId: string;
+}
+
+export type Unsubscribe = () => void;
+
+export interface Scheduler {
+  readonly capabilities: StoreCapabilities;
+  /** The clock the engine reads `now` from for every call to this store. */
+  readonly clock: Clock;
+
+  /** Creates or upgrades the schema. Idempotent; safe when several processes call it at once. */
+  migrate(): Promise<void>;
+  /** Cheap reachability check; throws `StoreUnavailableError`. */
+  ping(): Promise<void>;
+  /** Releases what the store opened (never a client or pool that was passed in). Idempotent. */
+  close(): Promise<void>;
+
+  // ── client verbs ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Atomically creates an execution (status `pending`). If the id exists and is not terminal →
+   * `ExecutionAlreadyExistsError`, nothing changes. If it exists and is terminal, its steps and
+   * events are deleted and the row is replaced by a new run, in the same transaction.
+   * Emits a `created` wake-up.
+   */
+  createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Atomically offers an event: with `idempotencyKey` already accepted for this execution →
+   * `"duplicate"` (even when terminal), nothing changes. Unknown execution → `ExecutionNotFoundError`;
+   * terminal → `ExecutionTerminalError`. Otherwise the event is appended to the mailbox and, if the
+   * execution is waiting on this event name, it becomes due now (status `pending`, `runAt = now`) in
+   * the same transaction: an offer can never slip between a wait's mailbox check and its suspension.
+   */
+  offerEvent(
+    input: { executionId: string; eventName: string; payload: string; idempotencyKey?: string },
+    now: Date,
+  ): Promise<"delivered" | "duplicate">;
+
+  /**
+   * Atomically cancels: a non-terminal execution becomes `cancelled`, its lease is cleared (so the
+   * holder's next write fails with `LeaseLostError`) and its unsettled children become `cancelled`.
+   * Returns false when already terminal; unknown id → `ExecutionNotFoundError`. Emits `cancelled`.
+   */
+  cancelExecution(executionId: string, now: Date): Promise<boolean>;
+
+  /** One consistent read of the execution, its steps and its mailbox; `undefined` if unknown. */
+  getExecution(executionId: string): Promise<ExecutionDetails | undefined>;
+
+  /** Newest first (`createdAt` desc, then id), filtered and paginated, with steps and events. */
+  listExecutions(filter: ListFilter): Promise<ExecutionDetails[]>;
+
+  /** Deletes matching terminal executions with their steps and events; returns how many. */
+  purge(filter: PurgeFilter): Promise<number>;
+
+  // ── worker verbs ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Atomically claims up to `limit` due units, each exactly once among concurrent claimers:
+   * executions that are pending/waiting with `runAt <= now`, executions `running` whose lease expired
+   * (a dead worker's), and children that are pending or running with an expired lease (whose
+   * parent is not terminal). Each gets a new fencing token and `leaseExpiresAt = now + leaseMs`; a
+   * claimed execution becomes `running` (`startedAt` set on the first claim), a child `running`.
+   * Returns the history with each unit. Oldest `runAt` first.
+   */
+  claim(request: ClaimRequest): Promise<ClaimedWork[]>;
+
+  /** Fenced: extends the lease to `now + leaseMs`. */
+  renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void>;
+
+  /** Fenced: inserts or replaces the step row at `step.position`, and applies the patch. */
+  saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, now: Date): Promise<void>;
+
+  /**
+   * Fenced: writes `step` (if given), parks the execution (`waiting`, `waitReason`, `runAt = wakeAt`),
+   * clears the lease, applies the patch. Used for sleeps and step-retry backoffs.
+   */
+  suspend(
+    lease: Lease,
+    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void>;
+
+  /**
+   * Fenced and atomic with `offerEvent` on the same execution. For the wait at `position`:
+   * 1. the oldest unconsumed event named `eventName` exists → it is consumed, the step is saved
+   *    `completed` with its payload → `received`;
+   * 2. else `deadline <= now` → the step is saved `failed` with `timeoutError` → `timeout` (the
+   *    mailbox is untouched: a late offer stays for a later wait of that name);
+   * 3. else the step is saved `waiting` (wakeAt = deadline), the execution parks (`waiting`,
+   *    `waitReason = "event"`, `waitEvent = eventName`, `runAt = wakeAt`), lease cleared → `suspended`.
+   */
+  awaitEvent(
+    lease: Lease,
+    input: {
+      position: number;
+      stepName: string;
+      eventName: string;
+      deadline?: Date;
+      /** The execution's wake time if it parks: `min(deadline, timeoutAt)`; absent = only the event. */
+      wakeAt?: Date;
+      timeoutError: SerializedError;
+    },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<EventWaitOutcome>;
+
+  /**
+   * Fenced: inserts the given children (kind `parallel`, status `pending`, due now) that do not exist
+   * yet. If any child of the execution is unsettled, the execution parks (`waiting`, `waitReason =
+   * "children"`, `runAt = wakeAt`), lease cleared → `suspended`; otherwise it keeps its lease and the
+   * children's rows are returned.
+   */
+  dispatchChildren(
+    lease: Lease,
+    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<DispatchOutcome>;
+
+  /**
+   * Fenced by the child's lease: records the child's outcome (completed or failed, with `attempts`)
+   * and, in the same transaction, if no child of the parent is left unsettled and the parent is
+   * waiting on children, makes the parent due now (emits a `child` wake-up). Exactly one settle
+   * wakes the parent.
+   */
+  settleChild(
+    lease: Lease & { childPosition: number },
+    outcome: { status: "completed" | "failed"; result?: string; error?: SerializedError; attempts: number },
+    now: Date,
+  ): Promise<void>;
+
+  /**
+   * Fenced: ends this task attempt for a later retry: `attempt + 1`, status `pending`,
+   * `runAt`, `error` recorded, lease cleared, and every step row that is not `completed` deleted
+   * (so failed steps run again; completed ones are replayed).
+   */
+  retryExecution(
+    lease: Lease,
+    input: { error: SerializedError; runAt: Date },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void>;
+
+  /** Fenced: status `completed`, `result`, `completedAt = now`, lease cleared. */
+  completeExecution(
+    lease: Lease,
+    input: { result?: string },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void>;
+
+  /** Fenced: status `failed`, `error`, `completedAt = now`, lease cleared, unsettled children cancelled. */
+  failExecution(
+    lease: Lease,
+    input: { error: SerializedError },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void>;
+
+  /**
+   * Fenced: gives the unit back without progress (graceful worker stop): an execution becomes
+   * `pending` with `runAt = now`, a child `pending`; lease cleared; emits `released`.
+   */
+  releaseLease(lease: Lease, now: Date): Promise<void>;
+
+  /**
+   * Registers a wake-up listener (in-process events, NOTIFY, pub/sub). Stores without `push`
+   * return a no-op: workers poll. Wake-ups are hints; missing one only costs latency.
+   */
+  subscribe(listener: (wake: WakeUp) => void): Unsubscribe;
+}
+
+export type { ExecutionDetails, ExecutionRecord, StepRecord };

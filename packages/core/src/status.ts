@@ -1,0 +1,112 @@
+import { fromJsonText } from "./json.js";
+import type {
+  ExecutionDetails,
+  ExecutionStatus,
+  SerializedError,
+  StepKind,
+  StepStatus,
+} from "./scheduler/records.js";
+
+/** An error as shown in a status: no stack traces leave the store through here. */
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  code?: string;
+  details?: Record<string, unknown>;
+  cause?: ErrorInfo;
+}
+
+export interface StepStatusInfo {
+  name: string;
+  kind: StepKind;
+  status: StepStatus;
+  result?: unknown;
+  error?: ErrorInfo;
+  attempts: number;
+  /** Sleep end, event-wait deadline, or next retry. */
+  wakeAt?: Date;
+  startedAt?: Date;
+  completedAt?: Date;
+}
+
+/** An event in the mailbox; `consumedAt` is absent while it waits for a `waitForEvent`. */
+export interface EventInfo {
+  eventName: string;
+  payload: unknown;
+  idempotencyKey?: string;
+  offeredAt: Date;
+  consumedAt?: Date;
+}
+
+export interface DurableExecutionStatus {
+  /** Registered task name. */
+  name: string;
+  executionId: string;
+  /** The input. */
+  payload: unknown;
+  status: ExecutionStatus;
+  result?: unknown;
+  error?: ErrorInfo;
+  /** Task-level attempt, 0-based. */
+  attempt: number;
+  /** The `ctx.data()` blob. */
+  data?: unknown;
+  scheduledAt: Date;
+  createdAt: Date;
+  startedAt?: Date;
+  completedAt?: Date;
+  /** When a pending/waiting execution is due next (absent: waits for an event). */
+  wakeAt?: Date;
+  steps: StepStatusInfo[];
+  events: EventInfo[];
+}
+
+export function toErrorInfo(error: SerializedError): ErrorInfo {
+  return {
+    name: error.name,
+    message: error.message,
+    ...(error.code ? { code: error.code } : {}),
+    ...(error.details ? { details: error.details } : {}),
+    ...(error.cause ? { cause: toErrorInfo(error.cause) } : {}),
+  };
+}
+
+/** The public view of what a store returned. */
+export function toStatus({ execution, steps, events }: ExecutionDetails): DurableExecutionStatus {
+  const status: DurableExecutionStatus = {
+    name: execution.taskName,
+    executionId: execution.executionId,
+    payload: fromJsonText(execution.payload),
+    status: execution.status,
+    attempt: execution.attempt,
+    scheduledAt: execution.scheduledAt,
+    createdAt: execution.createdAt,
+    steps: steps.map((step) => ({
+      name: step.name,
+      kind: step.kind,
+      status: step.status,
+      ...(step.result !== undefined ? { result: fromJsonText(step.result) } : {}),
+      ...(step.error ? { error: toErrorInfo(step.error) } : {}),
+      attempts: step.attempts,
+      ...(step.wakeAt ? { wakeAt: step.wakeAt } : {}),
+      ...(step.startedAt ? { startedAt: step.startedAt } : {}),
+      ...(step.completedAt ? { completedAt: step.completedAt } : {}),
+    })),
+    events: events.map((event) => ({
+      eventName: event.eventName,
+      payload: fromJsonText(event.payload),
+      ...(event.idempotencyKey !== undefined ? { idempotencyKey: event.idempotencyKey } : {}),
+      offeredAt: event.offeredAt,
+      ...(event.consumedAt ? { consumedAt: event.consumedAt } : {}),
+    })),
+  };
+  if (execution.result !== undefined) status.result = fromJsonText(execution.result);
+  if (execution.error) status.error = toErrorInfo(execution.error);
+  if (execution.data !== undefined) status.data = fromJsonText(execution.data);
+  if (execution.startedAt) status.startedAt = execution.startedAt;
+  if (execution.completedAt) status.completedAt = execution.completedAt;
+  if (execution.runAt && (execution.status === "pending" || execution.status === "waiting")) {
+    status.wakeAt = execution.runAt;
+  }
+  return status;
+}

@@ -1,0 +1,78 @@
+import { toMillis } from "../duration.js";
+import type { TaskContext } from "../engine/task-context.js";
+import { TaskNotRegisteredError, ValidationError } from "../errors.js";
+import { RetryConfig } from "../retry.js";
+import { assertId, type StandardSchema } from "../validation.js";
+import type { TaskDefinition, TaskHandler } from "./define-task.js";
+
+/** A task as the engine runs it, with defaults applied. */
+export interface RegisteredTask {
+  name: string;
+  run(ctx: TaskContext, data: unknown): Promise<unknown>;
+  maxRetries: number;
+  timeoutMs?: number;
+  retry: RetryConfig;
+  input?: StandardSchema;
+  output?: StandardSchema;
+}
+
+const DEFAULT_TASK_RETRY = RetryConfig.exponential(Number.MAX_SAFE_INTEGER, 1_000, { maxDelay: 3_600_000 });
+
+/** Maps task names to their handlers. Registering a name twice throws. */
+export class TaskRegistry {
+  readonly #tasks = new Map<string, RegisteredTask>();
+
+  /** `register(defineTask(...))` or `register("name", handler)`. Returns `this` for chaining. */
+  // biome-ignore lint/suspicious/noExplicitAny: handlers of any data type are accepted
+  register(task: TaskDefinition<any, any>): this;
+  // biome-ignore lint/suspicious/noExplicitAny: handlers of any data type are accepted
+  register(name: string, handler: TaskHandler<any, any>): this;
+  // biome-ignore lint/suspicious/noExplicitAny: handlers of any data type are accepted
+  register(taskOrName: TaskDefinition<any, any> | string, handler?: TaskHandler<any, any>): this {
+    const name = typeof taskOrName === "string" ? taskOrName : taskOrName.name;
+    const source = typeof taskOrName === "string" ? handler : taskOrName;
+    assertId(name, "task name");
+    if (!source || typeof source.run !== "function") {
+      throw new ValidationError(`Task "${name}" needs a run(ctx, data) method.`);
+    }
+    if (this.#tasks.has(name)) throw new ValidationError(`A task named "${name}" is already registered.`);
+    const maxRetries = source.maxRetries ?? 0;
+    if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+      throw new ValidationError(`Task "${name}": maxRetries must be a non-negative integer.`);
+    }
+    const definition = source as Partial<TaskDefinition>;
+    this.#tasks.set(name, {
+      name,
+      run: (ctx, data) => source.run(ctx, data),
+      maxRetries,
+      ...(source.timeout === undefined
+        ? {}
+        : { timeoutMs: toMillis(source.timeout, `task "${name}" timeout`) }),
+      retry: source.retry ?? DEFAULT_TASK_RETRY,
+      ...(definition.input ? { input: definition.input } : {}),
+      ...(definition.output ? { output: definition.output } : {}),
+    });
+    return this;
+  }
+
+  /** The task registered under `name`, or `undefined`. */
+  find(name: string): RegisteredTask | undefined {
+    return this.#tasks.get(name);
+  }
+
+  /** The task registered under `name`; throws `TaskNotRegisteredError`. */
+  get(name: string): RegisteredTask {
+    const task = this.#tasks.get(name);
+    if (!task) throw new TaskNotRegisteredError(name);
+    return task;
+  }
+
+  has(name: string): boolean {
+    return this.#tasks.has(name);
+  }
+
+  /** Registered names, in registration order. */
+  names(): string[] {
+    return [...this.#tasks.keys()];
+  }
+}

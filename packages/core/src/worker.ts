@@ -1,0 +1,236 @@
+import { randomUUID } from "node:crypto";
+import { type Duration, toMillis } from "./duration.js";
+import { ExecutionRun, type RunOutcome } from "./engine/execution-run.js";
+import { consoleLogger, type Logger } from "./engine/logger.js";
+import { LeaseLostError, ValidationError } from "./errors.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
+import type { ClaimedWork, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
+import type { TaskRegistry } from "./task/task-registry.js";
+
+export interface WorkerOptions {
+  scheduler: Scheduler;
+  registry: TaskRegistry;
+  /** Units (executions or parallel steps) run at once. Default 10. */
+  concurrency?: number;
+  /** Poll for due work this often when no push arrives. Default `"1s"`. */
+  pollInterval?: Duration;
+  /** Lease length; renewed every third of it while a unit runs. Default `"30s"`. */
+  leaseDuration?: Duration;
+  /** Identifies this worker in leases (default: a random id). */
+  workerId?: string;
+  logger?: Logger;
+  /** Size limit for step results, outputs and `ctx.data` (default 1 MiB). */
+  maxPayloadBytes?: number;
+}
+
+interface InFlight {
+  run: ExecutionRun;
+  done: Promise<void>;
+}
+
+/**
+ * Claims due executions and parallel steps from the store and runs them, up to `concurrency` at
+ * once. Woken by store push (when the store has it), by its own timers for wake times it learned,
+ * and by polling every `pollInterval`.
+ */
+export class Worker {
+  readonly workerId: string;
+  readonly #scheduler: Scheduler;
+  readonly #registry: TaskRegistry;
+  readonly #concurrency: number;
+  readonly #pollMs: number;
+  readonly #leaseMs: number;
+  readonly #logger: Logger;
+  readonly #maxPayloadBytes: number;
+  readonly #inFlight = new Map<string, InFlight>();
+  #started = false;
+  #stopping: Promise<void> | undefined;
+  #unsubscribe: Unsubscribe | undefined;
+  #pollTimer: NodeJS.Timeout | undefined;
+  #polling: Promise<number> | undefined;
+  #pollAgain = false;
+
+  constructor(options: WorkerOptions) {
+    this.#scheduler = options.scheduler;
+    this.#registry = options.registry;
+    this.#concurrency = options.concurrency ?? 10;
+    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
+      throw new ValidationError(`concurrency must be a positive integer, got ${options.concurrency}.`);
+    }
+    this.#pollMs = toMillis(options.pollInterval ?? "1s", "pollInterval");
+    this.#leaseMs = toMillis(options.leaseDuration ?? "30s", "leaseDuration");
+    if (this.#leaseMs < 100) throw new ValidationError("leaseDuration must be at least 100 ms.");
+    this.workerId = options.workerId ?? `worker-${randomUUID()}`;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  }
+
+  /** Units running right now. */
+  get activeCount(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Starts polling and listening for wake-ups; resolves once the first poll has been made. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.#stopping = undefined;
+    this.#unsubscribe = this.#scheduler.subscribe((wake) => this.#onWake(wake));
+    await this.#poll();
+    this.#schedulePoll(this.#pollMs);
+  }
+
+  /**
+   * Stops claiming. Graceful (default): in-flight runs continue to their next checkpoint, give
+   * their lease back there and the call resolves when all have. Not graceful: leases are given back
+   * at once and `ctx.signal` is aborted. Calling it again is harmless.
+   */
+  stop(options: { graceful?: boolean } = {}): Promise<void> {
+    if (!this.#stopping) this.#stopping = this.#stop(options.graceful ?? true);
+    return this.#stopping;
+  }
+
+  async #stop(graceful: boolean): Promise<void> {
+    this.#started = false;
+    clearTimeout(this.#pollTimer);
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    await this.#polling;
+    const runs = [...this.#inFlight.values()];
+    for (const { run } of runs) {
+      run.state.stopRequested = true;
+      if (!graceful) {
+        run.state.abort.abort(new Error("The worker stopped."));
+        await run.state
+          .write((_patch, now) => this.#scheduler.releaseLease(run.state.lease, now))
+          .catch(() => undefined);
+        void run.state.park({ kind: "released" });
+      }
+    }
+    await Promise.all(runs.map((r) => r.done));
+  }
+
+  /**
+   * Claims and runs due work until none is due and nothing is in flight. For tests and scripts
+   * (with a `ManualClock`: advance the clock, then `runUntilIdle()`).
+   */
+  async runUntilIdle(): Promise<void> {
+    for (;;) {
+      const claimed = await this.#poll();
+      if (claimed > 0) continue;
+      if (this.#inFlight.size === 0) {
+        if ((await this.#poll()) === 0 && this.#inFlight.size === 0) return;
+        continue;
+      }
+      await Promise.race([...this.#inFlight.values()].map((r) => r.done));
+    }
+  }
+
+  #onWake(wake: WakeUp): void {
+    if (wake.reason === "cancelled") {
+      const entry = [...this.#inFlight.values()].find((r) => r.run.executionId === wake.executionId);
+      entry?.run.state.abort.abort(new LeaseLostError(wake.executionId));
+      return;
+    }
+    if (this.#started) void this.#poll();
+  }
+
+  #schedulePoll(ms: number): void {
+    if (!this.#started) return;
+    clearTimeout(this.#pollTimer);
+    this.#pollTimer = setTimeout(() => {
+      void this.#poll().finally(() => this.#schedulePoll(this.#pollMs));
+    }, ms);
+  }
+
+  /** One claim for the free slots (coalesced: a poll asked during a poll runs once after it). */
+  #poll(): Promise<number> {
+    if (this.#polling) {
+      this.#pollAgain = true;
+      return this.#polling;
+    }
+    this.#polling = this.#claimAndLaunch().finally(() => {
+      this.#polling = undefined;
+      if (this.#pollAgain && this.#stopping === undefined) {
+        this.#pollAgain = false;
+        void this.#poll();
+      }
+    });
+    return this.#polling;
+  }
+
+  async #claimAndLaunch(): Promise<number> {
+    const free = this.#concurrency - this.#inFlight.size;
+    if (free <= 0 || this.#stopping) return 0;
+    let work: ClaimedWork[];
+    try {
+      work = await this.#scheduler.claim({
+        workerId: this.workerId,
+        limit: free,
+        leaseMs: this.#leaseMs,
+        now: this.#scheduler.clock.now(),
+      });
+    } catch (error) {
+      this.#logger.error("claiming work failed; retrying at the next poll", { error: String(error) });
+      return 0;
+    }
+    for (const unit of work) this.#launch(unit);
+    if (work.length === free) this.#pollAgain = true;
+    return work.length;
+  }
+
+  #launch(work: ClaimedWork): void {
+    const run = new ExecutionRun(work, {
+      scheduler: this.#scheduler,
+      registry: this.#registry,
+      maxPayloadBytes: this.#maxPayloadBytes,
+    });
+    const key = `${work.lease.executionId}/${work.lease.childPosition ?? "-"}/${work.lease.token}`;
+    const heartbeat = setInterval(() => void this.#renew(run), Math.max(50, Math.floor(this.#leaseMs / 3)));
+    const done = run
+      .execute()
+      .then(
+        (outcome) => this.#afterRun(run, outcome),
+        (error: unknown) =>
+          this.#logger.error("execution run crashed", { executionId: run.executionId, error: String(error) }),
+      )
+      .finally(() => {
+        clearInterval(heartbeat);
+        this.#inFlight.delete(key);
+        if (this.#started) void this.#poll();
+      });
+    this.#inFlight.set(key, { run, done });
+  }
+
+  async #renew(run: ExecutionRun): Promise<void> {
+    if (run.state.isParked) return;
+    try {
+      await this.#scheduler.renewLease(run.state.lease, this.#leaseMs, this.#scheduler.clock.now());
+    } catch (error) {
+      if (error instanceof LeaseLostError) {
+        this.#logger.warn("lease lost; abandoning the run", { executionId: run.executionId });
+        void run.state.park({ kind: "lost", error });
+      } else {
+        this.#logger.warn("lease renewal failed; will retry", {
+          executionId: run.executionId,
+          error: String(error),
+        });
+      }
+    }
+  }
+
+  #afterRun(run: ExecutionRun, outcome: RunOutcome): void {
+    const wakeAt =
+      outcome.kind === "suspended" ? outcome.wakeAt : outcome.kind === "retry" ? outcome.runAt : undefined;
+    if (outcome.kind === "lost") {
+      this.#logger.warn("run abandoned: lease lost or store unreachable", {
+        executionId: run.executionId,
+        error: String(outcome.error),
+      });
+    }
+    if (wakeAt) {
+      const ms = wakeAt.getTime() - this.#scheduler.clock.now().getTime();
+      if (ms < this.#pollMs) setTimeout(() => this.#started && void this.#poll(), Math.max(0, ms)).unref();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { type ClaimedWork, type ClaimRequest, isTerminal } from "@zart/core";
+import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
+import { copy, stepRecords } from "./rows.js";
+
+/** A unit of work that is due: an execution, or one of its parallel children. */
+interface DueUnit {
+  row: ExecutionRow;
+  child?: StepRow;
+  /** When it became due; oldest first. */
+  dueAt: number;
+}
+
+/**
+ * Claims up to `request.limit` due units, oldest due time first (ties: older execution, then id,
+ * then the execution before its children by position). Synchronous, hence exactly once per unit.
+ */
+export function claimDue(storage: MemoryStorage, request: ClaimRequest): ClaimedWork[] {
+  if (request.limit < 1) return [];
+  const now = request.now.getTime();
+  const due = collectDue(storage, now).sort(compareUnits).slice(0, request.limit);
+  const expiresAt = new Date(now + request.leaseMs);
+  return due.map((unit) => {
+    const token = crypto.randomUUID();
+    return unit.child === undefined
+      ? claimExecution(storage, unit.row, { token, expiresAt, request })
+      : claimChild(storage, unit.row, unit.child, { token, expiresAt, request });
+  });
+}
+
+function collectDue(storage: MemoryStorage, now: number): DueUnit[] {
+  const due: DueUnit[] = [];
+  for (const row of storage.executions()) {
+    const dueAt = executionDueAt(row, now);
+    if (dueAt !== undefined) due.push({ row, dueAt });
+    if (isTerminal(row.record.status)) continue;
+    for (const child of storage.steps(row.record.executionId).values()) {
+      const childDueAt = childDueAtOf(child, now);
+      if (childDueAt !== undefined) due.push({ row, child, dueAt: childDueAt });
+    }
+  }
+  return due;
+}
+
+/** Pending/waiting with `runAt <= now`, or running with an expired lease; no `runAt` = never by time. */
+function executionDueAt({ record }: ExecutionRow, now: number): number | undefined {
+  if (record.status === "pending" || record.status === "waiting") {
+    const runAt = record.runAt?.getTime();
+    return runAt !== undefined && runAt <= now ? runAt : undefined;
+  }
+  const expiresAt = record.leaseExpiresAt?.getTime();
+  return record.status === "running" && expiresAt !== undefined && expiresAt <= now ? expiresAt : undefined;
+}
+
+/** A parallel child is due while pending, or while running with an expired lease. */
+function childDueAtOf(child: StepRow, now: number): number | undefined {
+  if (child.record.kind !== "parallel") return undefined;
+  if (child.record.status === "pending") return child.dueAt?.getTime() ?? now;
+  const expiresAt = child.lease?.expiresAt.getTime();
+  return child.record.status === "running" && expiresAt !== undefined && expiresAt <= now
+    ? expiresAt
+    : undefined;
+}
+
+function compareUnits(a: DueUnit, b: DueUnit): number {
+  const ra = a.row.record;
+  const rb = b.row.record;
+  return (
+    a.dueAt - b.dueAt ||
+    ra.createdAt.getTime() - rb.createdAt.getTime() ||
+    (ra.executionId < rb.executionId ? -1 : ra.executionId > rb.executionId ? 1 : 0) ||
+    (a.child?.record.position ?? -1) - (b.child?.record.position ?? -1)
+  );
+}
+
+interface Grant {
+  token: string;
+  expiresAt: Date;
+  request: ClaimRequest;
+}
+
+function claimExecution(storage: MemoryStorage, row: ExecutionRow, grant: Grant): ClaimedWork {
+  const record = row.record;
+  row.token = grant.token;
+  record.status = "running";
+  record.leaseOwner = grant.request.workerId;
+  record.leaseExpiresAt = new Date(grant.expiresAt);
+  record.startedAt ??= new Date(grant.request.now);
+  delete record.waitReason;
+  delete record.waitEvent;
+  return {
+    kind: "execution",
+    lease: { executionId: record.executionId, token: grant.token },
+    execution: copy(record),
+    steps: stepRecords(storage, record.executionId),
+  };
+}
+
+function claimChild(storage: MemoryStorage, row: ExecutionRow, child: StepRow, grant: Grant): ClaimedWork {
+  const executionId = row.record.executionId;
+  child.lease = { token: grant.token, expiresAt: new Date(grant.expiresAt) };
+  child.record.status = "running";
+  child.record.startedAt ??= new Date(grant.request.now);
+  delete child.dueAt;
+  return {
+    kind: "child",
+    lease: { executionId, token: grant.token, childPosition: child.record.position },
+    execution: copy(row.record),
+    steps: stepRecords(storage, executionId),
+    child: copy(child.record),
+  };
+}

@@ -1,0 +1,98 @@
+import {
+  type EventWaitOutcome,
+  ExecutionNotFoundError,
+  ExecutionTerminalError,
+  isTerminal,
+  type SerializedError,
+  type StepRecord,
+} from "@zart/core";
+import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
+import { compact, copy, makeDue, park, putStep } from "./rows.js";
+
+/** An offer as `Scheduler.offerEvent` receives it. */
+export interface EventOffer {
+  executionId: string;
+  eventName: string;
+  payload: string;
+  idempotencyKey?: string;
+}
+
+/** A wait as `Scheduler.awaitEvent` receives it. */
+export interface EventWait {
+  position: number;
+  stepName: string;
+  eventName: string;
+  deadline?: Date;
+  wakeAt?: Date;
+  timeoutError: SerializedError;
+}
+
+/**
+ * Appends an offer to the mailbox and makes the execution due now if it is parked on that event
+ * name. A key already accepted for the execution → `"duplicate"` (even when terminal), no change.
+ */
+export function offerEvent(storage: MemoryStorage, offer: EventOffer, now: Date): "delivered" | "duplicate" {
+  const row = storage.execution(offer.executionId);
+  if (row === undefined) throw new ExecutionNotFoundError(offer.executionId);
+  const mailbox = storage.events(offer.executionId);
+  const key = offer.idempotencyKey;
+  if (key !== undefined && mailbox.some((event) => event.idempotencyKey === key)) return "duplicate";
+  const record = row.record;
+  if (isTerminal(record.status)) throw new ExecutionTerminalError(record.executionId, record.status);
+  mailbox.push(
+    compact({
+      eventName: offer.eventName,
+      sequence: (mailbox.at(-1)?.sequence ?? 0) + 1,
+      payload: offer.payload,
+      idempotencyKey: key,
+      offeredAt: new Date(now),
+    }),
+  );
+  if (record.status === "waiting" && record.waitReason === "event" && record.waitEvent === offer.eventName) {
+    makeDue(record, now);
+  }
+  return "delivered";
+}
+
+/**
+ * The three outcomes of an event wait, decided in one synchronous pass so no offer can slip
+ * between the mailbox check and the suspension: consume the oldest unconsumed event of that name,
+ * else time out at the deadline (leaving the mailbox untouched), else park the execution.
+ */
+export function awaitEvent(
+  storage: MemoryStorage,
+  row: ExecutionRow,
+  wait: EventWait,
+  now: Date,
+): EventWaitOutcome {
+  const executionId = row.record.executionId;
+  const previous = storage.steps(executionId).get(wait.position)?.record;
+  const saveStep = (fields: Pick<StepRecord, "status"> & Partial<StepRecord>): void =>
+    putStep(
+      storage,
+      executionId,
+      compact({
+        position: wait.position,
+        name: wait.stepName,
+        kind: "event",
+        attempts: 1,
+        wakeAt: wait.deadline && new Date(wait.deadline),
+        startedAt: new Date(previous?.startedAt ?? now),
+        ...fields,
+      }),
+    );
+
+  const event = storage.events(executionId).find((e) => e.eventName === wait.eventName && !e.consumedAt);
+  if (event !== undefined) {
+    event.consumedAt = new Date(now);
+    saveStep({ status: "completed", result: event.payload, completedAt: new Date(now) });
+    return { outcome: "received", payload: event.payload };
+  }
+  if (wait.deadline !== undefined && wait.deadline.getTime() <= now.getTime()) {
+    saveStep({ status: "failed", error: copy(wait.timeoutError), completedAt: new Date(now) });
+    return { outcome: "timeout" };
+  }
+  saveStep({ status: "waiting" });
+  park(row, "event", wait.wakeAt, wait.eventName);
+  return { outcome: "suspended" };
+}

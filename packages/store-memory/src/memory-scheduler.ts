@@ -1,0 +1,296 @@
+import {
+  type ClaimedWork,
+  type ClaimRequest,
+  type Clock,
+  type DispatchOutcome,
+  defineCapabilities,
+  type EventWaitOutcome,
+  ExecutionAlreadyExistsError,
+  type ExecutionDetails,
+  ExecutionNotFoundError,
+  type ExecutionPatch,
+  type ExecutionRecord,
+  isTerminal,
+  type Lease,
+  type ListFilter,
+  type NewExecution,
+  type PurgeFilter,
+  type Scheduler,
+  type SerializedError,
+  type StepWrite,
+  StoreUnavailableError,
+  systemClock,
+  type Unsubscribe,
+  type WakeUp,
+} from "@zart/core";
+import { type ChildOutcome, cancelUnsettledChildren, dispatchChildren, settleChild } from "./children.js";
+import { claimDue } from "./claim.js";
+import { awaitEvent, type EventOffer, type EventWait, offerEvent } from "./events.js";
+import { fenceChild, fenceExecution, isChildLease } from "./fencing.js";
+import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
+import { MemoryStorage } from "./memory-storage.js";
+import { listExecutions, purge } from "./queries.js";
+import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
+import { WakeUps } from "./wake-ups.js";
+
+/** Options of {@link MemoryScheduler}. */
+export interface MemorySchedulerOptions {
+  /** The clock the engine reads `now` from. Default: the system clock. */
+  clock?: Clock;
+  /**
+   * The state to work on. Pass another scheduler's `storage` to reopen its data after `close()`.
+   * Default: a fresh, empty `MemoryStorage`.
+   */
+  storage?: MemoryStorage;
+}
+
+/**
+ * The `Scheduler` contract held in process memory: a real implementation with the semantics of the
+ * database stores (fencing, exactly-once claims, mailboxes, parallel children), for tests and
+ * single-process use. Every verb runs synchronously inside, so it is atomic with respect to every
+ * other call; records are deep-copied on the way in and out. A fenced verb checks the lease before
+ * changing anything, so a rejected write (`LeaseLostError`) changes nothing.
+ *
+ * Data lives in its {@link MemoryStorage} and survives `close()` as long as that object does; it
+ * is never shared between processes. Wake-ups are pushed to `subscribe` listeners in-process.
+ */
+export class MemoryScheduler implements Scheduler {
+  /** One process, in-process push, data outlives `close()` (through its `MemoryStorage`). */
+  readonly capabilities = defineCapabilities({ multiProcess: false, push: true, persistent: true });
+  /** The clock the engine reads `now` from. */
+  readonly clock: Clock;
+  /** The state this scheduler works on; hand it to a new `MemoryScheduler` to reopen the data. */
+  readonly storage: MemoryStorage;
+  readonly #wakeUps = new WakeUps();
+  #closed = false;
+
+  constructor(options: MemorySchedulerOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.storage = options.storage ?? new MemoryStorage();
+  }
+
+  /** No schema to create: a no-op. */
+  async migrate(): Promise<void> {
+    this.#ensureOpen();
+  }
+
+  /** Resolves while open; throws `StoreUnavailableError` once closed. */
+  async ping(): Promise<void> {
+    this.#ensureOpen();
+  }
+
+  /** Stops this scheduler: later calls throw `StoreUnavailableError`; the storage keeps its data. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wakeUps.clear();
+  }
+
+  /** Creates a pending execution, replacing a terminal one of the same id with its steps and events. */
+  async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    const existing = this.storage.execution(input.executionId);
+    if (existing !== undefined && !isTerminal(existing.record.status)) {
+      throw new ExecutionAlreadyExistsError(input.executionId);
+    }
+    const record: ExecutionRecord = {
+      executionId: input.executionId,
+      taskName: input.taskName,
+      payload: input.payload,
+      status: "pending",
+      attempt: 0,
+      runAt: new Date(input.runAt),
+      scheduledAt: new Date(input.runAt),
+      createdAt: new Date(now),
+    };
+    this.storage.insertExecution({ record });
+    this.#emit("created", input.executionId);
+    return copy(record);
+  }
+
+  /** Appends an event to the mailbox, waking the execution if it waits on that name. */
+  async offerEvent(input: EventOffer, now: Date): Promise<"delivered" | "duplicate"> {
+    this.#ensureOpen();
+    const outcome = offerEvent(this.storage, input, now);
+    if (outcome === "delivered") this.#emit("event", input.executionId);
+    return outcome;
+  }
+
+  /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
+  async cancelExecution(executionId: string, now: Date): Promise<boolean> {
+    this.#ensureOpen();
+    const row = this.storage.execution(executionId);
+    if (row === undefined) throw new ExecutionNotFoundError(executionId);
+    if (isTerminal(row.record.status)) return false;
+    finish(row, "cancelled", now);
+    cancelUnsettledChildren(this.storage, executionId, now);
+    this.#emit("cancelled", executionId);
+    return true;
+  }
+
+  /** A copy of the execution with its steps and mailbox; `undefined` if unknown. */
+  async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
+    this.#ensureOpen();
+    const row = this.storage.execution(executionId);
+    return row === undefined ? undefined : detailsOf(this.storage, row);
+  }
+
+  /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
+  async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
+    this.#ensureOpen();
+    return listExecutions(this.storage, filter);
+  }
+
+  /** Deletes terminal executions (of `statuses`, default all) completed before `olderThan`. */
+  async purge(filter: PurgeFilter): Promise<number> {
+    this.#ensureOpen();
+    return purge(this.storage, filter);
+  }
+
+  /** Claims up to `limit` due executions and children, oldest due time first, each exactly once. */
+  async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
+    this.#ensureOpen();
+    return claimDue(this.storage, request);
+  }
+
+  /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
+  async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
+    this.#ensureOpen();
+    const expiresAt = new Date(now.getTime() + leaseMs);
+    if (isChildLease(lease)) {
+      fenceChild(this.storage, lease).child.lease = { token: lease.token, expiresAt };
+    } else {
+      fenceExecution(this.storage, lease).record.leaseExpiresAt = expiresAt;
+    }
+  }
+
+  /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
+  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch): Promise<void> {
+    this.#ensureOpen();
+    const record = toStepRecord(step);
+    const row = fenceExecution(this.storage, lease);
+    putStep(this.storage, lease.executionId, record);
+    applyPatch(row.record, patch);
+  }
+
+  /** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
+  async suspend(
+    lease: Lease,
+    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
+    patch: ExecutionPatch,
+  ): Promise<void> {
+    this.#ensureOpen();
+    const record = input.step && toStepRecord(input.step);
+    const row = fenceExecution(this.storage, lease);
+    if (record !== undefined) putStep(this.storage, lease.executionId, record);
+    applyPatch(row.record, patch);
+    park(row, input.reason, input.wakeAt);
+  }
+
+  /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
+  async awaitEvent(
+    lease: Lease,
+    input: EventWait,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<EventWaitOutcome> {
+    this.#ensureOpen();
+    const row = fenceExecution(this.storage, lease);
+    applyPatch(row.record, patch);
+    return awaitEvent(this.storage, row, input, now);
+  }
+
+  /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
+  async dispatchChildren(
+    lease: Lease,
+    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<DispatchOutcome> {
+    this.#ensureOpen();
+    const row = fenceExecution(this.storage, lease);
+    applyPatch(row.record, patch);
+    return dispatchChildren(this.storage, row, input, now);
+  }
+
+  /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
+  async settleChild(
+    lease: Lease & { childPosition: number },
+    outcome: ChildOutcome,
+    now: Date,
+  ): Promise<void> {
+    this.#ensureOpen();
+    const { parent, child } = fenceChild(this.storage, lease);
+    if (settleChild(this.storage, parent, child, outcome, now)) this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
+  async retryExecution(
+    lease: Lease,
+    input: { error: SerializedError; runAt: Date },
+    patch: ExecutionPatch,
+  ): Promise<void> {
+    this.#ensureOpen();
+    const error = copy(input.error);
+    const row = fenceExecution(this.storage, lease);
+    applyPatch(row.record, patch);
+    retryAttempt(this.storage, row, error, input.runAt);
+    this.#emit("retry", lease.executionId);
+  }
+
+  /** Fenced: the execution completes with `result` at `now`. */
+  async completeExecution(
+    lease: Lease,
+    input: { result?: string },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    this.#ensureOpen();
+    const row = fenceExecution(this.storage, lease);
+    applyPatch(row.record, patch);
+    finish(row, "completed", now);
+    if (input.result === undefined) delete row.record.result;
+    else row.record.result = input.result;
+  }
+
+  /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
+  async failExecution(
+    lease: Lease,
+    input: { error: SerializedError },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    this.#ensureOpen();
+    const error = copy(input.error);
+    const row = fenceExecution(this.storage, lease);
+    applyPatch(row.record, patch);
+    finish(row, "failed", now);
+    row.record.error = error;
+    cancelUnsettledChildren(this.storage, lease.executionId, now);
+  }
+
+  /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */
+  async releaseLease(lease: Lease, now: Date): Promise<void> {
+    this.#ensureOpen();
+    if (isChildLease(lease)) releaseChild(fenceChild(this.storage, lease).child, now);
+    else releaseExecution(fenceExecution(this.storage, lease), now);
+    this.#emit("released", lease.executionId);
+  }
+
+  /** Registers an in-process wake-up listener (called in a microtask); returns its unsubscribe. */
+  subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
+    this.#ensureOpen();
+    return this.#wakeUps.subscribe(listener);
+  }
+
+  #emit(reason: WakeUp["reason"], executionId: string): void {
+    this.#wakeUps.emit({ reason, executionId });
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) {
+      throw new StoreUnavailableError(
+        "The scheduler is closed; create a new MemoryScheduler (over the same MemoryStorage to keep the data).",
+      );
+    }
+  }
+}

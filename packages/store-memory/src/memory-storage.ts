@@ -1,0 +1,73 @@
+import type { EventRecord, ExecutionRecord, StepRecord } from "@zart/core";
+
+/** An execution as stored: its public record plus the fencing token of the current lease. */
+export interface ExecutionRow {
+  record: ExecutionRecord;
+  /** Fencing token of the current lease; absent while no worker holds it. */
+  token?: string;
+}
+
+/** The lease on a parallel child, kept beside its step row (never in the `StepRecord`). */
+export interface ChildLease {
+  token: string;
+  expiresAt: Date;
+}
+
+/** A step as stored: its public record plus, for a parallel child, its lease and due time. */
+export interface StepRow {
+  record: StepRecord;
+  /** Parallel children only: the lease of the worker running it. */
+  lease?: ChildLease;
+  /** Parallel children only: when it last became claimable (dispatch or release); orders claims. */
+  dueAt?: Date;
+}
+
+/**
+ * The state behind a `MemoryScheduler`: executions, the steps of each execution and the mailbox
+ * of each execution. It is kept apart from the scheduler so that it outlives `close()`: a new
+ * `MemoryScheduler` over the same `MemoryStorage` sees the same data, as a new connection to the
+ * same database would. It lives in this process only.
+ *
+ * This class is plain data access with no rules; every rule (fencing, claims, wake-ups) lives in
+ * `MemoryScheduler`. Rows are handed out by reference: only the scheduler should touch them.
+ */
+export class MemoryStorage {
+  readonly #executions = new Map<string, ExecutionRow>();
+  readonly #steps = new Map<string, Map<number, StepRow>>();
+  readonly #events = new Map<string, EventRecord[]>();
+
+  /** The row of `executionId`, or `undefined`. */
+  execution(executionId: string): ExecutionRow | undefined {
+    return this.#executions.get(executionId);
+  }
+
+  /** Every execution row, in insertion order. */
+  executions(): IterableIterator<ExecutionRow> {
+    return this.#executions.values();
+  }
+
+  /** Stores a new execution with an empty history and an empty mailbox, replacing any previous one. */
+  insertExecution(row: ExecutionRow): void {
+    const id = row.record.executionId;
+    this.#executions.set(id, row);
+    this.#steps.set(id, new Map());
+    this.#events.set(id, []);
+  }
+
+  /** Deletes an execution with its steps and events. */
+  deleteExecution(executionId: string): void {
+    this.#executions.delete(executionId);
+    this.#steps.delete(executionId);
+    this.#events.delete(executionId);
+  }
+
+  /** The step rows of an execution by position (live); empty for an unknown execution. */
+  steps(executionId: string): Map<number, StepRow> {
+    return this.#steps.get(executionId) ?? new Map();
+  }
+
+  /** The mailbox of an execution in offer order (live); empty for an unknown execution. */
+  events(executionId: string): EventRecord[] {
+    return this.#events.get(executionId) ?? [];
+  }
+}
