@@ -41,7 +41,11 @@ console.log("Execution is waiting for manager approval...");
 console.log("(Simulating manager delivering the event after 2 seconds)\n");
 await sleep(2_000);
 
-const decision: ApprovalDecision = { approved: true, reviewer: "Alice (Manager)", comment: "Approved for testing purposes" };
+const decision: ApprovalDecision = {
+  approved: true,
+  reviewer: "Alice (Manager)",
+  comment: "Approved for testing purposes",
+};
 console.log("Manager decision:", decision, "\n");
 await durable.offerEvent(executionId, "manager-approval", decision);
 

@@ -37,7 +37,9 @@ showProgress();
 const status = await durable.status(executionId);
 console.log(`\nExecution ${status.status}: customer ${result.customerId}`);
 for (const step of status.steps) {
-  console.log(`  ${step.name.padEnd(24)} ${step.kind.padEnd(6)} ${step.status} (${step.attempts} attempt${step.attempts === 1 ? "" : "s"})`);
+  console.log(
+    `  ${step.name.padEnd(24)} ${step.kind.padEnd(6)} ${step.status} (${step.attempts} attempt${step.attempts === 1 ? "" : "s"})`,
+  );
 }
 
 await worker.stop();

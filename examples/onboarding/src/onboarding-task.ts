@@ -23,15 +23,19 @@ export const onboardingTask = defineTask({
       sideEffects.push(`welcome email sent to ${data.email}`);
     });
 
-    const customerId = await ctx.stepWithRetry("create-stripe-customer", RetryConfig.exponential(3, "2s"), async () => {
-      stripeCalls += 1;
-      if (stripeCalls === 1) {
-        sideEffects.push("Stripe answered 503 (transient); the step will retry in 2 s");
-        throw new Error("Stripe: 503 Service Unavailable");
-      }
-      sideEffects.push(`Stripe customer created for ${data.email}`);
-      return `cus_${data.userId}`;
-    });
+    const customerId = await ctx.stepWithRetry(
+      "create-stripe-customer",
+      RetryConfig.exponential(3, "2s"),
+      async () => {
+        stripeCalls += 1;
+        if (stripeCalls === 1) {
+          sideEffects.push("Stripe answered 503 (transient); the step will retry in 2 s");
+          throw new Error("Stripe: 503 Service Unavailable");
+        }
+        sideEffects.push(`Stripe customer created for ${data.email}`);
+        return `cus_${data.userId}`;
+      },
+    );
 
     await ctx.step("provision-resources", async () => {
       sideEffects.push(`resources provisioned for ${data.userId} (${customerId})`);
