@@ -1,6 +1,6 @@
 import type { DispatchOutcome, SerializedError, StepRecord } from "@zart/core";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
-import { compact, copy, makeDue, park } from "./rows.js";
+import { compact, copy, makeDue, park, sortedSteps } from "./rows.js";
 
 /** A child's outcome as `Scheduler.settleChild` receives it. */
 export interface ChildOutcome {
@@ -24,7 +24,7 @@ function hasUnsettledChild(storage: MemoryStorage, executionId: string): boolean
 /**
  * Inserts the children that do not exist yet (pending, due now). If any child of the execution is
  * unsettled the execution parks on them until `wakeAt`; otherwise it keeps its lease and gets the
- * rows of the requested children back, in request order.
+ * rows of all its children back (a superset of those requested), ordered by position.
  */
 export function dispatchChildren(
   storage: MemoryStorage,
@@ -44,10 +44,9 @@ export function dispatchChildren(
     park(row, "children", input.wakeAt);
     return { suspended: true };
   }
-  const children = input.children.flatMap(({ position }) => {
-    const step = steps.get(position);
-    return step === undefined ? [] : [copy(step.record)];
-  });
+  const children = sortedSteps(storage, row.record.executionId)
+    .filter((step) => step.record.kind === "parallel")
+    .map((step) => copy(step.record));
   return { suspended: false, children };
 }
 

@@ -164,7 +164,7 @@ export class MemoryScheduler implements Scheduler {
   }
 
   /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
-  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch): Promise<void> {
+  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
     this.#ensureOpen();
     const record = toStepRecord(step);
     const row = fenceExecution(this.storage, lease);
@@ -177,6 +177,7 @@ export class MemoryScheduler implements Scheduler {
     lease: Lease,
     input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
     patch: ExecutionPatch,
+    _now: Date,
   ): Promise<void> {
     this.#ensureOpen();
     const record = input.step && toStepRecord(input.step);
@@ -228,6 +229,7 @@ export class MemoryScheduler implements Scheduler {
     lease: Lease,
     input: { error: SerializedError; runAt: Date },
     patch: ExecutionPatch,
+    _now: Date,
   ): Promise<void> {
     this.#ensureOpen();
     const error = copy(input.error);

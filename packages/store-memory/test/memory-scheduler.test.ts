@@ -24,7 +24,8 @@ function setup() {
   const now = () => clock.now();
   const start = (executionId: string, runAt = now()) =>
     scheduler.createExecution({ executionId, taskName: "task", payload: '{"n":1}', runAt }, now());
-  const claim = (workerId = "w1", limit = 10) => scheduler.claim({ workerId, limit, leaseMs: LEASE_MS, now: now() });
+  const claim = (workerId = "w1", limit = 10) =>
+    scheduler.claim({ workerId, limit, leaseMs: LEASE_MS, now: now() });
   /** Claims exactly one unit and returns it. */
   const claimOne = async (workerId = "w1"): Promise<ClaimedWork> => {
     const work = await claim(workerId, 1);
@@ -144,7 +145,9 @@ describe("fencing", () => {
       LeaseLostError,
     );
     await expect(scheduler.renewLease(old.lease, LEASE_MS, now())).rejects.toBeInstanceOf(LeaseLostError);
-    await expect(scheduler.completeExecution(old.lease, {}, {}, now())).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(scheduler.completeExecution(old.lease, {}, {}, now())).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
     const after = await details("e1");
     expect(after.steps).toHaveLength(1);
     expect(after.execution).toMatchObject({ status: "running", leaseOwner: "w2" });
@@ -285,7 +288,9 @@ describe("parallel children", () => {
     const wakes = recordWakeUps(scheduler);
     await start("p");
     const parent = await claimOne();
-    expect(await scheduler.dispatchChildren(parent.lease, { children }, {}, now())).toEqual({ suspended: true });
+    expect(await scheduler.dispatchChildren(parent.lease, { children }, {}, now())).toEqual({
+      suspended: true,
+    });
     expect((await details("p")).execution).toMatchObject({ status: "waiting", waitReason: "children" });
 
     const claimed = await claim("w", 10);
@@ -326,18 +331,19 @@ describe("parallel children", () => {
   });
 
   it("cancels unsettled children when the parent fails or is cancelled", async () => {
-    const { scheduler, start, claimOne, claim, now, details } = setup();
+    const { scheduler, start, claim, now, details } = setup();
     await start("a");
     await start("b");
-    for (const { lease } of await claim("w", 2)) await scheduler.dispatchChildren(lease, { children }, {}, now());
+    for (const { lease } of await claim("w", 2))
+      await scheduler.dispatchChildren(lease, { children }, {}, now());
     const running = await claim("w", 1);
     await scheduler.cancelExecution("a", now());
     expect((await details("a")).steps.map((s) => s.status)).toEqual(["cancelled", "cancelled", "cancelled"]);
     const [work] = running;
     if (work?.kind !== "child") throw new Error("expected a child");
-    await expect(scheduler.settleChild(work.lease, { status: "completed", attempts: 1 }, now())).rejects.toThrow(
-      LeaseLostError,
-    );
+    await expect(
+      scheduler.settleChild(work.lease, { status: "completed", attempts: 1 }, now()),
+    ).rejects.toThrow(LeaseLostError);
     expect((await claim()).every((w) => w.lease.executionId === "b")).toBe(true);
   });
 });
@@ -379,9 +385,20 @@ describe("terminal verbs", () => {
     await start("e1");
     const { lease } = await claimOne();
     const wakeAt = new Date(now().getTime() + 86_400_000);
-    const sleep: StepWrite = { position: 0, name: "nap", kind: "sleep", status: "waiting", attempts: 0, wakeAt };
+    const sleep: StepWrite = {
+      position: 0,
+      name: "nap",
+      kind: "sleep",
+      status: "waiting",
+      attempts: 0,
+      wakeAt,
+    };
     await scheduler.suspend(lease, { step: sleep, wakeAt, reason: "sleep" }, {}, now());
-    expect((await details("e1")).execution).toMatchObject({ status: "waiting", waitReason: "sleep", runAt: wakeAt });
+    expect((await details("e1")).execution).toMatchObject({
+      status: "waiting",
+      waitReason: "sleep",
+      runAt: wakeAt,
+    });
     expect(await claim()).toEqual([]);
     clock.advance("24h");
     expect((await claimOne()).steps[0]).toMatchObject({ kind: "sleep", wakeAt });
@@ -395,9 +412,14 @@ describe("reads", () => {
     await start("a");
     clock.advance("1s");
     await start("c");
-    await scheduler.createExecution({ executionId: "d", taskName: "other", payload: "1", runAt: clock.now() }, clock.now());
+    await scheduler.createExecution(
+      { executionId: "d", taskName: "other", payload: "1", runAt: clock.now() },
+      clock.now(),
+    );
     const ids = async (filter: { status?: "pending"; taskName?: string; limit?: number; offset?: number }) =>
-      (await scheduler.listExecutions({ limit: 10, offset: 0, ...filter })).map((d) => d.execution.executionId);
+      (await scheduler.listExecutions({ limit: 10, offset: 0, ...filter })).map(
+        (d) => d.execution.executionId,
+      );
     expect(await ids({})).toEqual(["c", "d", "a", "b"]);
     expect(await ids({ limit: 2, offset: 1 })).toEqual(["d", "a"]);
     expect(await ids({ taskName: "task", status: "pending" })).toEqual(["c", "a", "b"]);
@@ -439,7 +461,10 @@ describe("lifecycle", () => {
     const clock = new ManualClock();
     const storage = new MemoryStorage();
     const first = new MemoryScheduler({ clock, storage });
-    await first.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: clock.now() }, clock.now());
+    await first.createExecution(
+      { executionId: "e1", taskName: "t", payload: "1", runAt: clock.now() },
+      clock.now(),
+    );
     const [work] = await first.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: clock.now() });
     await first.close();
     await first.close();

@@ -157,7 +157,8 @@ export class RunState {
 
   /** Runs a fenced store write; a lost lease or an unreachable store parks the run. */
   async write<T>(operation: (patch: ExecutionPatch, now: Date) => Promise<T>): Promise<T> {
-    if (this.#parkReason) return this.park(this.#parkReason);
+    // A child run parks its replay (`replay-end`) while its body still runs and must settle.
+    if (this.#parkReason && this.#parkReason.kind !== "replay-end") return this.park(this.#parkReason);
     try {
       return await operation(this.takePatch(), this.now());
     } catch (error) {
