@@ -1,0 +1,8 @@
+export { ApiError, envelope, STATUS_BY_CODE } from "./api-error.js";
+export { createZartApp, OPENAPI_PATH, type ZartAppOptions } from "./app.js";
+export { InsecureBindError } from "./errors.js";
+export { isLoopbackHost } from "./loopback.js";
+export * from "./schemas.js";
+export { type RunningServer, type ServerOptions, startServer } from "./server.js";
+export { DEFAULT_WAIT_MS, MAX_WAIT_MS, parseWaitTimeout } from "./wait-timeout.js";
+export { snakeKeys, toSnakeCase, toWireErrorInfo, toWireEvent, toWireExecution, toWireStep } from "./wire.js";

@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import { createRoute } from "@hono/zod-openapi";
+import { requireJsonBody } from "../json-body.js";
+import {
+  CancelResultSchema,
+  ExecutionListSchema,
+  ExecutionParamsSchema,
+  ExecutionSchema,
+  ListQuerySchema,
+  StartBodySchema,
+} from "../schemas.js";
+import { toWireExecution } from "../wire.js";
+import { errorResponses, type RouteDeps, SECURITY, type ZartOpenAPIHono } from "./shared.js";
+
+const json = <S>(schema: S) => ({ "application/json": { schema } });
+
+const startExecution = createRoute({
+  method: "post",
+  path: "/api/v1/executions",
+  operationId: "startExecution",
+  summary: "Start an execution",
+  description:
+    "`execution_id` is the idempotency key: starting an id whose execution is not finished is a 409; " +
+    "starting a finished one starts a new run of it. With a task registry, unknown task names and " +
+    "input that fails the task's schema are a 400.",
+  security: SECURITY,
+  middleware: [requireJsonBody] as const,
+  request: { body: { required: true, content: json(StartBodySchema) } },
+  responses: {
+    201: { description: "Started; the execution's status", content: json(ExecutionSchema) },
+    ...errorResponses(400, 401, 409, 413, 415),
+  },
+});
+
+const listExecutions = createRoute({
+  method: "get",
+  path: "/api/v1/executions",
+  operationId: "listExecutions",
+  summary: "List executions, newest first",
+  security: SECURITY,
+  request: { query: ListQuerySchema },
+  responses: {
+    200: { description: "A page of executions", content: json(ExecutionListSchema) },
+    ...errorResponses(400, 401),
+  },
+});
+
+const getExecution = createRoute({
+  method: "get",
+  path: "/api/v1/executions/{execution_id}",
+  operationId: "getExecution",
+  summary: "An execution's status with its steps and mailbox",
+  security: SECURITY,
+  request: { params: ExecutionParamsSchema },
+  responses: {
+    200: { description: "The status", content: json(ExecutionSchema) },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+const cancelExecution = createRoute({
+  method: "post",
+  path: "/api/v1/executions/{execution_id}/cancel",
+  operationId: "cancelExecution",
+  summary: "Cancel an execution (and its parallel steps)",
+  description: "Any request body is ignored. `cancelled` is false when the execution had already finished.",
+  security: SECURITY,
+  request: { params: ExecutionParamsSchema },
+  responses: {
+    200: { description: "Whether this call cancelled it", content: json(CancelResultSchema) },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+/** Start, list, read and cancel executions. */
+export function registerExecutionRoutes(app: ZartOpenAPIHono, { durable }: RouteDeps): void {
+  app.openapi(startExecution, async (c) => {
+    const body = c.req.valid("json");
+    const executionId = body.execution_id ?? randomUUID();
+    await durable.start(
+      executionId,
+      body.task_name,
+      body.data ?? null,
+      body.run_at === undefined ? {} : { runAt: new Date(body.run_at) },
+    );
+    const status = await durable.status(executionId);
+    c.header("Location", `/api/v1/executions/${encodeURIComponent(executionId)}`);
+    return c.json(toWireExecution(status), 201);
+  });
+
+  app.openapi(listExecutions, async (c) => {
+    const query = c.req.valid("query");
+    const executions = await durable.listExecutions({
+      limit: query.limit,
+      offset: query.offset,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.task_name ? { taskName: query.task_name } : {}),
+    });
+    return c.json(
+      { executions: executions.map(toWireExecution), limit: query.limit, offset: query.offset },
+      200,
+    );
+  });
+
+  app.openapi(getExecution, async (c) => {
+    const status = await durable.status(c.req.valid("param").execution_id);
+    return c.json(toWireExecution(status), 200);
+  });
+
+  app.openapi(cancelExecution, async (c) => {
+    const { execution_id } = c.req.valid("param");
+    const cancelled = await durable.cancel(execution_id);
+    return c.json({ cancelled }, 200);
+  });
+}

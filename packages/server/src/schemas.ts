@@ -1,0 +1,160 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * The zod schemas of every request and response body. The routes validate with them and the
+ * OpenAPI document at `/api/v1/openapi.json` is generated from them, so the two never drift.
+ */
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const PRINTABLE = /^[^\u0000-\u001f\u007f]*$/;
+
+/** Execution ids, task names, event names, idempotency keys: 1–255 characters, no control characters. */
+export const IdSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(255, "must be at most 255 characters")
+  .regex(PRINTABLE, "must not contain control characters");
+
+const DateTime = z.iso.datetime().openapi({ example: "2025-01-31T12:00:00.000Z" });
+
+export const ExecutionStatusEnum = z
+  .enum(["pending", "running", "waiting", "completed", "failed", "cancelled"])
+  .openapi("ExecutionState");
+
+export const ErrorInfoSchema = z
+  .object({
+    name: z.string(),
+    message: z.string(),
+    code: z.string().optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    cause: z.unknown().optional().openapi({ description: "The cause, as another ErrorInfo." }),
+  })
+  .openapi("ErrorInfo", { description: "An error as persisted; never a stack trace." });
+
+export const StepSchema = z
+  .object({
+    name: z.string(),
+    kind: z.enum(["step", "sleep", "event", "capture", "parallel"]),
+    status: ExecutionStatusEnum,
+    result: z.unknown().optional(),
+    error: ErrorInfoSchema.optional(),
+    attempts: z.number().int(),
+    wake_at: DateTime.optional().openapi({ description: "Sleep end, event-wait deadline or next retry." }),
+    started_at: DateTime.optional(),
+    completed_at: DateTime.optional(),
+  })
+  .openapi("Step");
+
+export const EventSchema = z
+  .object({
+    event_name: z.string(),
+    payload: z.unknown(),
+    idempotency_key: z.string().optional(),
+    offered_at: DateTime,
+    consumed_at: DateTime.optional().openapi({ description: "Absent while the event waits in the mailbox." }),
+  })
+  .openapi("MailboxEvent");
+
+export const ExecutionSchema = z
+  .object({
+    execution_id: z.string(),
+    name: z.string().openapi({ description: "The task name." }),
+    status: ExecutionStatusEnum,
+    payload: z.unknown().openapi({ description: "The input." }),
+    result: z.unknown().optional(),
+    error: ErrorInfoSchema.optional(),
+    attempt: z.number().int().openapi({ description: "Task-level attempt, 0-based." }),
+    data: z.unknown().optional().openapi({ description: "The ctx.data() blob." }),
+    scheduled_at: DateTime,
+    created_at: DateTime,
+    started_at: DateTime.optional(),
+    completed_at: DateTime.optional(),
+    wake_at: DateTime.optional(),
+    steps: z.array(StepSchema),
+    events: z.array(EventSchema),
+  })
+  .openapi("Execution");
+
+export const ExecutionListSchema = z
+  .object({
+    executions: z.array(ExecutionSchema),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .openapi("ExecutionList");
+
+export const ErrorEnvelopeSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "EXECUTION_NOT_FOUND" }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const StartBodySchema = z
+  .strictObject({
+    task_name: IdSchema.openapi({ example: "approval-task" }),
+    execution_id: IdSchema.optional().openapi({
+      description: "The idempotency key; a random UUID when absent.",
+      example: "approval-demo-1",
+    }),
+    data: z.unknown().optional().openapi({ description: "The task's input (default null)." }),
+    run_at: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: "Start later, at this time." }),
+  })
+  .openapi("StartExecution");
+
+export const EventDeliverySchema = z
+  .object({
+    status: z.enum(["delivered", "duplicate"]),
+    execution_id: z.string(),
+    event_name: z.string(),
+  })
+  .openapi("EventDelivery");
+
+export const CancelResultSchema = z
+  .object({ cancelled: z.boolean().openapi({ description: "false when it was already terminal." }) })
+  .openapi("CancelResult");
+
+export const ListQuerySchema = z.object({
+  status: ExecutionStatusEnum.optional(),
+  task_name: IdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+});
+
+export const WaitQuerySchema = z.object({
+  timeout: z
+    .string()
+    .regex(/^\d{1,12}(\.\d{1,6})?(ms|s|m|h|d)?$/, "must be a duration such as 500ms, 30s or 5m")
+    .optional()
+    .openapi({ description: "How long to hold the request: 30s by default, 5m at most.", example: "30s" }),
+});
+
+export const ExecutionParamsSchema = z.object({
+  execution_id: IdSchema.openapi({ param: { name: "execution_id", in: "path" } }),
+});
+
+export const EventParamsSchema = z.object({
+  execution_id: IdSchema.openapi({ param: { name: "execution_id", in: "path" } }),
+  event_name: IdSchema.openapi({ param: { name: "event_name", in: "path" } }),
+});
+
+export const EventHeadersSchema = z.object({
+  "idempotency-key": IdSchema.optional().openapi({
+    param: { name: "idempotency-key", in: "header" },
+    description: "A re-sent delivery with the same key is a no-op answered `duplicate`.",
+  }),
+});
+
+export const HealthSchema = z.object({ status: z.string() }).openapi("Health");
+
+export type WireExecution = z.infer<typeof ExecutionSchema>;
+export type WireStep = z.infer<typeof StepSchema>;
+export type WireEvent = z.infer<typeof EventSchema>;
+export type WireErrorInfo = z.infer<typeof ErrorInfoSchema>;
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;

@@ -1,0 +1,70 @@
+import type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "@zart/core";
+import type { WireErrorInfo, WireEvent, WireExecution, WireStep } from "./schemas.js";
+
+/**
+ * The snake_case JSON shape of a {@link DurableExecutionStatus}, as the HTTP API and `zart --json`
+ * print it: camelCase keys become snake_case, dates become ISO-8601 strings, absent fields stay
+ * absent (a `null` result stays `null`).
+ */
+export function toWireExecution(status: DurableExecutionStatus): WireExecution {
+  const wire: WireExecution = {
+    execution_id: status.executionId,
+    name: status.name,
+    status: status.status,
+    payload: status.payload,
+    attempt: status.attempt,
+    scheduled_at: status.scheduledAt.toISOString(),
+    created_at: status.createdAt.toISOString(),
+    steps: status.steps.map(toWireStep),
+    events: status.events.map(toWireEvent),
+  };
+  if (status.result !== undefined) wire.result = status.result;
+  if (status.error) wire.error = toWireErrorInfo(status.error);
+  if (status.data !== undefined) wire.data = status.data;
+  if (status.startedAt) wire.started_at = status.startedAt.toISOString();
+  if (status.completedAt) wire.completed_at = status.completedAt.toISOString();
+  if (status.wakeAt) wire.wake_at = status.wakeAt.toISOString();
+  return wire;
+}
+
+/** One step in snake_case. */
+export function toWireStep(step: StepStatusInfo): WireStep {
+  const wire: WireStep = { name: step.name, kind: step.kind, status: step.status, attempts: step.attempts };
+  if (step.result !== undefined) wire.result = step.result;
+  if (step.error) wire.error = toWireErrorInfo(step.error);
+  if (step.wakeAt) wire.wake_at = step.wakeAt.toISOString();
+  if (step.startedAt) wire.started_at = step.startedAt.toISOString();
+  if (step.completedAt) wire.completed_at = step.completedAt.toISOString();
+  return wire;
+}
+
+/** One mailbox event in snake_case. */
+export function toWireEvent(event: EventInfo): WireEvent {
+  const wire: WireEvent = {
+    event_name: event.eventName,
+    payload: event.payload,
+    offered_at: event.offeredAt.toISOString(),
+  };
+  if (event.idempotencyKey !== undefined) wire.idempotency_key = event.idempotencyKey;
+  if (event.consumedAt) wire.consumed_at = event.consumedAt.toISOString();
+  return wire;
+}
+
+/** An error info in snake_case (the keys of `details` too, one level deep). */
+export function toWireErrorInfo(error: ErrorInfo): WireErrorInfo {
+  const wire: WireErrorInfo = { name: error.name, message: error.message };
+  if (error.code) wire.code = error.code;
+  if (error.details) wire.details = snakeKeys(error.details);
+  if (error.cause) wire.cause = toWireErrorInfo(error.cause);
+  return wire;
+}
+
+/** `executionId` → `execution_id`. */
+export function toSnakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** A copy of `record` with its own keys in snake_case (values untouched). */
+export function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [toSnakeCase(key), value]));
+}
