@@ -1,0 +1,75 @@
+/**
+ * The shared local servers. Each system gets its own Postgres database (dropped and recreated per
+ * run) and its own Redis key prefix (its keys deleted per run; never FLUSHALL).
+ */
+import { Redis } from "ioredis";
+import pg from "pg";
+
+export const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** The URL of database `name` on the benchmark server. */
+export function databaseUrl(name: string): string {
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops (closing its connections) and recreates database `name`; returns its URL. */
+export async function resetDatabase(name: string): Promise<string> {
+  if (!/^bench_[a-z0-9_]+$/.test(name)) throw new Error(`refusing to reset database "${name}"`);
+  await withAdmin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  });
+  return databaseUrl(name);
+}
+
+export async function postgresVersion(): Promise<string> {
+  return withAdmin(async (client) => {
+    const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    return rows[0]?.v ?? "unknown";
+  });
+}
+
+function redisClient(): Redis {
+  return new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 });
+}
+
+/** Deletes every key starting with `prefix` (SCAN + UNLINK). */
+export async function cleanRedisPrefix(prefix: string): Promise<void> {
+  if (!prefix.startsWith("zbench")) throw new Error(`refusing to clean Redis prefix "${prefix}"`);
+  const redis = redisClient();
+  await redis.connect();
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function redisVersion(): Promise<string> {
+  const redis = redisClient();
+  await redis.connect();
+  try {
+    const info = await redis.info("server");
+    return /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
+  } finally {
+    redis.disconnect();
+  }
+}

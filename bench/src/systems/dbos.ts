@@ -1,0 +1,140 @@
+/**
+ * DBOS Transact: workflows enqueued by a `DBOSClient` on a database-backed queue and dequeued by
+ * worker processes that `DBOS.launch()` (DBOS runs a workflow in the process that starts it, so a
+ * queue is how a separate client hands work to workers).
+ */
+import { DBOS, DBOSClient } from "@dbos-inc/dbos-sdk";
+import { forEachLimit } from "../harness/limit.js";
+import { quietly } from "../harness/quiet.js";
+import { resetDatabase } from "../harness/services.js";
+import { packageVersion } from "../harness/versions.js";
+import { ALL_KINDS, EVENT_NAME, lagSince, now, type TaskInput, type TaskKind } from "../tasks.js";
+import type { PreparedWorker, Reporter, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+
+const APP = "zartbench";
+const APP_VERSION = "bench-1";
+/** The queue for every kind but `sleep`. */
+const QUEUE = "bench";
+/** A sleeping DBOS workflow keeps its queue slot, so 2,000 sleepers need a wide queue. */
+const WIDE_QUEUE = "bench-wide";
+const WORKER_CONCURRENCY = 32;
+const POLL_MS = 50;
+
+function queueFor(kind: TaskKind): string {
+  return kind === "sleep" ? WIDE_QUEUE : QUEUE;
+}
+
+function register(report: Reporter): void {
+  const child = DBOS.registerWorkflow(async (i: number) => DBOS.runStep(async () => i, { name: "p" }), {
+    name: "fan-out-child",
+  });
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await DBOS.runStep(async () => 1, { name: "one" });
+      await DBOS.runStep(async () => 2, { name: "two" });
+      await DBOS.runStep(async () => report("d", input.id), { name: "three" });
+    },
+    { name: "three-steps" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await DBOS.runStep(async () => report("d", input.id), { name: "one" });
+    },
+    { name: "one-step" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await DBOS.runStep(async () => report("a", input.id), { name: "a" });
+      await DBOS.recv(EVENT_NAME, { timeoutSeconds: 3600 });
+      await DBOS.runStep(async () => report("b", input.id), { name: "b" });
+    },
+    { name: "wait-event" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      const handles = [];
+      for (let i = 0; i < (input.width ?? 1); i++) {
+        handles.push(await DBOS.startWorkflow(child, { queueName: QUEUE })(i));
+      }
+      for (const handle of handles) await handle.getResult();
+      await DBOS.runStep(async () => report("d", input.id), { name: "after" });
+    },
+    { name: "fan-out" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      const sleepMs = input.sleepMs ?? 1000;
+      const t0 = await DBOS.runStep(async () => now(), { name: "t0" });
+      await DBOS.sleep(sleepMs);
+      await DBOS.runStep(async () => report("lag", input.id, lagSince(t0, sleepMs)), { name: "after" });
+    },
+    { name: "sleep" },
+  );
+}
+
+export const adapter: SystemAdapter = {
+  name: "dbos",
+  family: "durable",
+  inProcess: false,
+  multiProcess: true,
+  kinds: ALL_KINDS,
+  settings:
+    `DBOSClient.enqueue → queue "${QUEUE}" (workerConcurrency ${WORKER_CONCURRENCY}, minPollingIntervalMs ` +
+    `${POLL_MS}; DBOS default 1000), sleep workflows on a queue with workerConcurrency 4096 ` +
+    "(a sleeping DBOS workflow holds its slot), fan-out = child workflows on the queue, " +
+    "events = DBOS.send/recv; logLevel error",
+  version: async () => `@dbos-inc/dbos-sdk ${await packageVersion("@dbos-inc/dbos-sdk")}`,
+  async prepare(tag) {
+    const pgUrl = await resetDatabase("bench_dbos");
+    const client = await quietly(async () => {
+      await DBOS.migrate(pgUrl);
+      const created = await DBOSClient.create({ systemDatabaseUrl: pgUrl, applicationName: APP });
+      try {
+        for (const [name, workerConcurrency] of [
+          [QUEUE, WORKER_CONCURRENCY],
+          [WIDE_QUEUE, 4096],
+        ] as const) {
+          await created.registerQueue(name, {
+            workerConcurrency,
+            minPollingIntervalMs: POLL_MS,
+            applicationName: APP,
+          });
+        }
+      } catch (error) {
+        await created.destroy();
+        throw error;
+      }
+      return created;
+    });
+    const start = async (kind: TaskKind, input: TaskInput) => {
+      await client.enqueue(
+        { queueName: queueFor(kind), workflowName: kind, workflowID: input.id, appVersion: APP_VERSION },
+        input,
+      );
+    };
+    const env: SystemEnv = { system: "dbos", tag, pgUrl };
+    return {
+      env,
+      client: {
+        start,
+        startMany: (kind, inputs) => forEachLimit(inputs, 16, (input) => start(kind, input)),
+        signal: (id, name, payload) => client.send(id, payload, name),
+        close: () => client.destroy(),
+      },
+    };
+  },
+  async startWorker(env: SystemEnv, options: WorkerOptions): Promise<PreparedWorker> {
+    DBOS.setConfig({
+      name: APP,
+      systemDatabaseUrl: env.pgUrl,
+      applicationVersion: APP_VERSION,
+      logLevel: "error",
+      executorID: `bench-${options.index}`,
+    });
+    register(options.report);
+    return {
+      go: () => DBOS.launch(),
+      stop: () => DBOS.shutdown({ workflowCompletionTimeoutMS: 5000 }),
+    };
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * Shared adapter for Zart's stores: the same tasks, `Worker` and `DurableScheduler` over whichever
+ * `Scheduler` the store module builds. Stores are imported lazily by name, so a store that is
+ * missing or broken fails only its own system, with the import error as the reason.
+ */
+import { DurableScheduler, type Logger, type Scheduler, Worker } from "@zart/core";
+import { forEachLimit } from "../harness/limit.js";
+import { packageVersion } from "../harness/versions.js";
+import { ALL_KINDS, type TaskInput, type TaskKind } from "../tasks.js";
+import type { Prepared, PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+import { zartRegistry } from "./zart-tasks.js";
+
+/** Worker settings used for every Zart store (the library's defaults, except concurrency). */
+export const ZART_WORKER_SETTINGS = "Worker defaults (pollInterval 1 s, leaseDuration 30 s)";
+
+const quietLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: (message, fields) => console.error(`[zart] ${message}`, fields ?? ""),
+};
+
+export interface ZartStoreSpec {
+  name: string;
+  /** The store package, e.g. `@zart/store-postgres`. */
+  packageName: string;
+  inProcess: boolean;
+  multiProcess: boolean;
+  settings: string;
+  /** Wipes the store's storage for a new run; returns the env workers open it with. */
+  reset(tag: string): Promise<SystemEnv>;
+  /** Builds a scheduler from the store module (imported lazily). */
+  create(module: Record<string, unknown>, env: SystemEnv): Scheduler;
+}
+
+/** Imports a package by a computed name (so typechecking does not depend on a store in progress). */
+export async function importByName(name: string): Promise<Record<string, unknown>> {
+  return (await import(name)) as Record<string, unknown>;
+}
+
+export function constructorOf<T>(module: Record<string, unknown>, exportName: string, pkg: string): T {
+  const value = module[exportName];
+  if (typeof value !== "function") throw new Error(`${pkg} does not export ${exportName}`);
+  return value as T;
+}
+
+export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
+  /** In-process systems share one scheduler between the client and the worker of a run. */
+  const shared = new Map<string, Scheduler>();
+
+  async function open(env: SystemEnv): Promise<Scheduler> {
+    const scheduler = spec.create(await importByName(spec.packageName), env);
+    return scheduler;
+  }
+
+  return {
+    name: spec.name,
+    family: "zart",
+    inProcess: spec.inProcess,
+    multiProcess: spec.multiProcess,
+    kinds: ALL_KINDS,
+    settings: `${spec.settings}; ${ZART_WORKER_SETTINGS}`,
+    async version() {
+      const core = await packageVersion("@zart/core");
+      return `@zart/core ${core}, ${spec.packageName} ${await packageVersion(spec.packageName)} (workspace)`;
+    },
+    async prepare(tag: string): Promise<Prepared> {
+      const env = await spec.reset(tag);
+      const scheduler = await open(env);
+      await scheduler.migrate();
+      if (spec.inProcess) shared.set(env.tag, scheduler);
+      const durable = new DurableScheduler(scheduler);
+      const start = async (kind: TaskKind, input: TaskInput) => {
+        await durable.start(input.id, kind, input);
+      };
+      return {
+        env,
+        client: {
+          start,
+          startMany: (kind, inputs) => forEachLimit(inputs, 16, (input) => start(kind, input)),
+          signal: async (id, name, payload) => {
+            await durable.offerEvent(id, name, payload);
+          },
+          close: async () => {
+            shared.delete(env.tag);
+            await scheduler.close();
+          },
+        },
+      };
+    },
+    async startWorker(env: SystemEnv, options: WorkerOptions): Promise<PreparedWorker> {
+      const own = shared.get(env.tag) === undefined;
+      const scheduler = shared.get(env.tag) ?? (await open(env));
+      const worker = new Worker({
+        scheduler,
+        registry: zartRegistry(options.report),
+        concurrency: options.concurrency,
+        logger: quietLogger,
+      });
+      return {
+        go: () => worker.start(),
+        stop: async () => {
+          await worker.stop();
+          if (own) await scheduler.close();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { Scheduler } from "@zart/core";
+import { resetDatabase } from "../harness/services.js";
+import { constructorOf, zartAdapter } from "./zart-adapter.js";
+
+type PostgresSchedulerClass = new (options: { connectionString: string; schema?: string }) => Scheduler;
+
+/** `PostgresScheduler` on its own database, workers in separate processes. */
+export const adapter = zartAdapter({
+  name: "zart-postgres",
+  packageName: "@zart/store-postgres",
+  inProcess: false,
+  multiProcess: true,
+  settings: "PostgresScheduler, database bench_zart, store defaults (pool 10, LISTEN/NOTIFY)",
+  reset: async (tag) => ({ system: "zart-postgres", tag, pgUrl: await resetDatabase("bench_zart") }),
+  create: (module, env) =>
+    new (constructorOf<PostgresSchedulerClass>(module, "PostgresScheduler", "@zart/store-postgres"))({
+      connectionString: env.pgUrl ?? "",
+      schema: "zart",
+    }),
+});

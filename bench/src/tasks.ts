@@ -1,0 +1,37 @@
+/**
+ * The task kinds every system implements, with the marks their bodies report. Each execution gets
+ * a `TaskInput` whose `id` is ours (not the system's), so marks can be matched across systems.
+ *
+ * | kind          | body                                                                  | marks          |
+ * |---------------|-----------------------------------------------------------------------|----------------|
+ * | `three-steps` | three no-op steps                                                     | `d` in step 3  |
+ * | `one-step`    | one no-op step (a queue: one job)                                     | `d` in step 1  |
+ * | `wait-event`  | step `a`, wait for event `go`, step `b`                               | `a`, `b`       |
+ * | `fan-out`     | `width` parallel no-op steps, wait for all, step `after`              | `d` in `after` |
+ * | `sleep`       | step `t0` returns now, durable sleep `sleepMs`, step `after`          | `lag` (value = ms late) |
+ */
+export type TaskKind = "three-steps" | "one-step" | "wait-event" | "fan-out" | "sleep";
+
+export const ALL_KINDS: readonly TaskKind[] = ["three-steps", "one-step", "wait-event", "fan-out", "sleep"];
+export const QUEUE_KINDS: readonly TaskKind[] = ["one-step"];
+
+export interface TaskInput {
+  id: string;
+  /** `fan-out`: number of parallel steps. */
+  width?: number;
+  /** `sleep`: sleep length in ms. */
+  sleepMs?: number;
+}
+
+/** The event `wait-event` waits for. */
+export const EVENT_NAME = "go";
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes on one machine. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** The `lag` mark's value: how late the step after a sleep started, in ms. */
+export function lagSince(t0: number, sleepMs: number): number {
+  return now() - (t0 + sleepMs);
+}
