@@ -1,0 +1,44 @@
+import type { ExecutionStatus } from "@zart/core";
+import { toWireExecution } from "@zart/server/wire";
+import { Command } from "commander";
+import { formatList } from "../format-status.js";
+import { out, printJson, stdoutColors } from "../output.js";
+import { parseNonNegativeInt, parsePositiveInt, parseStatus } from "../parse-args.js";
+import { type DbOptions, dbOption, jsonOption, withClient } from "./shared.js";
+
+interface ListFlags extends DbOptions {
+  status?: ExecutionStatus;
+  task?: string;
+  limit: number;
+  offset: number;
+  json?: boolean;
+}
+
+/** `zart list [--status] [--task] [--limit] [--offset] [--json]`. */
+export function listCommand(): Command {
+  const command = new Command("list")
+    .description("list executions, newest first")
+    .option(
+      "--status <status>",
+      "only this status (pending, running, waiting, completed, failed, cancelled)",
+      parseStatus,
+    )
+    .option("--task <name>", "only this task")
+    .option("--limit <n>", "at most this many (1–1000)", parsePositiveInt, 20)
+    .option("--offset <n>", "skip this many", parseNonNegativeInt, 0);
+  dbOption(command);
+  jsonOption(command);
+  return command.action(async (flags: ListFlags) => {
+    const executions = await withClient(flags, { mustExist: true }, (durable) =>
+      durable.listExecutions({
+        limit: flags.limit,
+        offset: flags.offset,
+        ...(flags.status ? { status: flags.status } : {}),
+        ...(flags.task ? { taskName: flags.task } : {}),
+      }),
+    );
+    const wire = executions.map(toWireExecution);
+    if (flags.json) printJson({ executions: wire, limit: flags.limit, offset: flags.offset });
+    else out(formatList(wire, stdoutColors()));
+  });
+}

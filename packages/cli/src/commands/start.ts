@@ -1,0 +1,49 @@
+import { randomUUID } from "node:crypto";
+import type { StartOptions } from "@zart/core";
+import { toWireExecution } from "@zart/server/wire";
+import { Command } from "commander";
+import { out, printJson, stdoutColors } from "../output.js";
+import { parseDateArg, parseDurationArg, parseJsonArg } from "../parse-args.js";
+import { type DbOptions, dbOption, jsonOption, withClient } from "./shared.js";
+
+interface StartFlags extends DbOptions {
+  data?: unknown;
+  id?: string;
+  runAt?: Date;
+  delay?: number;
+  tasks?: string[];
+  json?: boolean;
+}
+
+/** `zart start <task> --data '{…}' [--id] [--run-at|--delay] [--tasks]`. */
+export function startCommand(): Command {
+  const command = new Command("start")
+    .description("start an execution of a task")
+    .argument("<task>", "task name")
+    .option("--data <json>", "the task's input, as JSON (default: null)", parseJsonArg)
+    .option("--id <execution_id>", "execution id, the idempotency key (default: <task>-<random>)")
+    .option("--run-at <date>", "start at this ISO-8601 time instead of now", parseDateArg)
+    .option("--delay <duration>", "start after this delay (e.g. 10m)", parseDurationArg)
+    .option(
+      "--tasks <file...>",
+      "task modules: reject unknown task names and validate --data before starting",
+    );
+  dbOption(command);
+  jsonOption(command);
+  return command.action(async (task: string, flags: StartFlags) => {
+    const executionId = flags.id ?? `${task}-${randomUUID().slice(0, 8)}`;
+    const options: StartOptions = flags.runAt
+      ? { runAt: flags.runAt }
+      : flags.delay !== undefined
+        ? { delay: flags.delay }
+        : {};
+    const status = await withClient(flags, {}, async (durable) => {
+      await durable.start(executionId, task, flags.data ?? null, options);
+      return durable.status(executionId);
+    });
+    if (flags.json) return printJson(toWireExecution(status));
+    const c = stdoutColors();
+    out(`Started ${c.bold(task)} as ${c.bold(executionId)} (${status.status}).`);
+    out(c.dim(`  zart status ${executionId}    zart wait ${executionId}`));
+  });
+}

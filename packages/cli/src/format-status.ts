@@ -1,0 +1,93 @@
+import type { WireExecution } from "@zart/server";
+import Table from "cli-table3";
+import { type Colors, paintStatus, preview, when } from "./output.js";
+
+const TABLE_STYLE = { head: [], border: [] };
+
+/** The human view of one execution: a summary, then its steps and mailbox as tables. */
+export function formatStatus(status: WireExecution, c: Colors): string {
+  const lines: string[] = [];
+  const row = (label: string, value: string) => lines.push(`${c.bold(label.padEnd(10))} ${value}`);
+  row("Execution", status.execution_id);
+  row("Task", status.name);
+  row("Status", paintStatus(status.status, c) + waitingFor(status));
+  row("Attempt", String(status.attempt));
+  row("Created", when(status.created_at));
+  if (status.started_at) row("Started", when(status.started_at));
+  if (status.completed_at) row("Finished", when(status.completed_at));
+  if (status.wake_at) row("Wakes at", when(status.wake_at));
+  row("Input", preview(status.payload, 100));
+  if (status.result !== undefined) row("Result", preview(status.result, 100));
+  if (status.error) row("Error", c.red(`${status.error.code ?? status.error.name}: ${status.error.message}`));
+
+  if (status.steps.length > 0) {
+    const steps = new Table({
+      head: ["#", "Step", "Kind", "Status", "Attempts", "Result / error", "Finished"].map((h) => c.bold(h)),
+      style: TABLE_STYLE,
+    });
+    status.steps.forEach((step, i) => {
+      const outcome = step.error
+        ? c.red(
+            preview(`${step.error.code ?? step.error.name}: ${step.error.message}`, 50).replaceAll('"', ""),
+          )
+        : preview(step.result, 50);
+      steps.push([
+        String(i + 1),
+        step.name,
+        step.kind,
+        paintStatus(step.status, c),
+        String(step.attempts),
+        outcome,
+        when(step.completed_at) || (step.wake_at ? c.dim(`due ${when(step.wake_at)}`) : ""),
+      ]);
+    });
+    lines.push("", steps.toString());
+  } else {
+    lines.push("", c.dim("No steps yet."));
+  }
+
+  if (status.events.length > 0) {
+    const events = new Table({
+      head: ["Event", "Payload", "Offered", "Consumed"].map((h) => c.bold(h)),
+      style: TABLE_STYLE,
+    });
+    for (const event of status.events) {
+      events.push([
+        event.event_name,
+        preview(event.payload, 50),
+        when(event.offered_at),
+        event.consumed_at ? when(event.consumed_at) : c.yellow("waiting in mailbox"),
+      ]);
+    }
+    lines.push("", events.toString());
+  }
+  return lines.join("\n");
+}
+
+/** The human view of a list of executions: one table row each. */
+export function formatList(executions: WireExecution[], c: Colors): string {
+  if (executions.length === 0) return c.dim("No executions.");
+  const table = new Table({
+    head: ["Execution", "Task", "Status", "Attempt", "Steps", "Created", "Finished"].map((h) => c.bold(h)),
+    style: TABLE_STYLE,
+  });
+  for (const e of executions) {
+    table.push([
+      e.execution_id,
+      e.name,
+      paintStatus(e.status, c),
+      String(e.attempt),
+      String(e.steps.length),
+      when(e.created_at),
+      when(e.completed_at),
+    ]);
+  }
+  return table.toString();
+}
+
+function waitingFor(status: WireExecution): string {
+  if (status.status !== "waiting") return "";
+  const step = status.steps.find((s) => s.status === "waiting" || s.status === "pending");
+  if (!step) return "";
+  return step.kind === "event" ? ` (for event "${step.name}")` : ` (${step.kind} "${step.name}")`;
+}

@@ -1,0 +1,38 @@
+import { Command } from "commander";
+import { cancelCommand } from "./commands/cancel.js";
+import { eventCommand } from "./commands/event.js";
+import { listCommand } from "./commands/list.js";
+import { migrateCommand } from "./commands/migrate.js";
+import { purgeCommand } from "./commands/purge.js";
+import { serveCommand } from "./commands/serve.js";
+import { startCommand } from "./commands/start.js";
+import { statusCommand } from "./commands/status.js";
+import { waitCommand } from "./commands/wait.js";
+import { VERSION } from "./version.js";
+
+/** The `zart` command line, with every sub-command. Errors are thrown, never `process.exit`. */
+export function createProgram(): Command {
+  const program = new Command("zart")
+    .description("Zart: durable executions. Serve the worker and HTTP API, or inspect and signal executions.")
+    .version(VERSION, "-V, --version")
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      "after",
+      "\nThe store is chosen by --db or ZART_DATABASE_URL (default sqlite:./zart.db).\n" +
+        "Exit codes: 0 ok, 1 the command failed, 2 bad usage.",
+    );
+  for (const command of [
+    serveCommand(),
+    startCommand(),
+    eventCommand(),
+    statusCommand(),
+    listCommand(),
+    cancelCommand(),
+    waitCommand(),
+    purgeCommand(),
+    migrateCommand(),
+  ]) {
+    program.addCommand(command);
+  }
+  return program;
+}

@@ -1,0 +1,180 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { oneLine, tempDir, zart } from "./helpers.js";
+
+// Client commands talk to the store directly: a SQLite file, no server, no worker.
+const { dir, cleanup } = tempDir();
+const db = `sqlite:${join(dir, "zart.db")}`;
+const run = (...args: string[]) => zart([...args, "--db", db], { cwd: dir });
+const json = <T = Record<string, unknown>>(text: string) => JSON.parse(text) as T;
+const ESC = "\x1b[";
+type List = { executions: { execution_id: string }[]; limit: number; offset: number };
+
+beforeAll(async () => {
+  const res = await run("migrate");
+  expect(res.code).toBe(0);
+  expect(res.stdout).toContain("up to date");
+});
+afterAll(cleanup);
+
+describe("client commands over a SQLite file", () => {
+  it("start prints the id; --json prints the status in snake_case; --delay schedules later", async () => {
+    const res = await run(
+      "start",
+      "approval-task",
+      "--id",
+      "c-1",
+      "--data",
+      '{"requesterName":"Bob","resource":"db"}',
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("c-1");
+    const again = await run("start", "anything", "--id", "c-2", "--data", "[1,2]", "--json");
+    expect(again.code).toBe(0);
+    expect(json(again.stdout)).toMatchObject({
+      execution_id: "c-2",
+      name: "anything",
+      status: "pending",
+      payload: [1, 2],
+    });
+    const later = await run("start", "later-task", "--delay", "1h", "--json");
+    const body = json<{ execution_id: string; scheduled_at: string; created_at: string }>(later.stdout);
+    expect(body.execution_id).toMatch(/^later-task-[0-9a-f]{8}$/);
+    expect(Date.parse(body.scheduled_at) - Date.parse(body.created_at)).toBeGreaterThan(3_500_000);
+  });
+
+  it("start of an id that is not finished fails with EXECUTION_ALREADY_EXISTS (exit 1)", async () => {
+    const res = await run("start", "anything", "--id", "c-1");
+    expect(res.code).toBe(1);
+    expect(oneLine(res.stderr)).toMatch(/already exists.*\[EXECUTION_ALREADY_EXISTS\]/);
+  });
+
+  it("start --tasks rejects unknown names and invalid input before anything is persisted", async () => {
+    const tasks = ["--tasks", `${import.meta.dirname}/fixtures/tasks.ts`];
+    const unknown = await run("start", "nope", "--id", "v-1", ...tasks);
+    expect(unknown.code).toBe(1);
+    expect(oneLine(unknown.stderr)).toMatch(/\[TASK_NOT_REGISTERED\]/);
+    const invalid = await run("start", "shout", "--id", "v-2", "--data", '{"text":5}', ...tasks);
+    expect(invalid.code).toBe(1);
+    expect(oneLine(invalid.stderr)).toMatch(/\[VALIDATION\]/);
+  });
+
+  it("event delivers into the mailbox with the seeds' JSON shape; a repeated key is a duplicate", async () => {
+    const args = ["event", "c-1", "manager-approval", "--data", '{"approved":true,"reviewer":"jane"}'];
+    const res = await run(...args, "--json", "--idempotency-key", "k-1");
+    expect(res.code).toBe(0);
+    expect(json(res.stdout)).toEqual({
+      status: "delivered",
+      execution_id: "c-1",
+      event_name: "manager-approval",
+    });
+    const dup = await run(...args, "--idempotency-key", "k-1");
+    expect(dup.code).toBe(0);
+    expect(dup.stdout).toMatch(/Duplicate/);
+  });
+
+  it("status shows a table (no colour off a TTY), or JSON with the mailbox", async () => {
+    const human = await run("status", "c-1");
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/Execution\s+c-1/);
+    expect(human.stdout).toMatch(/Task\s+approval-task/);
+    expect(human.stdout).toContain("manager-approval");
+    expect(human.stdout).toContain("waiting in mailbox");
+    expect(human.stdout).not.toContain(ESC);
+    const res = await run("status", "c-1", "--json");
+    const body = json<{ events: { event_name: string; idempotency_key?: string; consumed_at?: string }[] }>(
+      res.stdout,
+    );
+    expect(body.events).toEqual([
+      expect.objectContaining({ event_name: "manager-approval", idempotency_key: "k-1" }),
+    ]);
+  });
+
+  it("status of an unknown id exits 1 with one line", async () => {
+    const res = await run("status", "nobody");
+    expect(res.code).toBe(1);
+    expect(oneLine(res.stderr)).toMatch(/No execution with id "nobody".*\[EXECUTION_NOT_FOUND\]/);
+  });
+
+  it("list filters and prints a table or JSON", async () => {
+    const filtered = await run("list", "--task", "approval-task", "--status", "pending", "--json");
+    expect(json<List>(filtered.stdout).executions.map((e) => e.execution_id)).toEqual(["c-1"]);
+    const table = await run("list", "--limit", "50");
+    expect(table.stdout).toMatch(/Execution.*Task.*Status/);
+    for (const id of ["c-1", "c-2"]) expect(table.stdout).toContain(id);
+    expect(table.stdout).not.toContain("v-2"); // the rejected start persisted nothing
+  });
+
+  it("wait gives up after --timeout with exit 1, printing the status (no progress off a TTY)", async () => {
+    const res = await run("wait", "c-2", "--timeout", "300ms", "--json");
+    expect(res.code).toBe(1);
+    expect(json(res.stdout)).toMatchObject({ execution_id: "c-2", status: "pending" });
+    expect(oneLine(res.stderr)).toMatch(/still pending after the --timeout/);
+  });
+
+  it("cancel; a cancelled execution refuses events; wait on it exits 1", async () => {
+    const first = await run("cancel", "c-2", "--json");
+    expect(first.code).toBe(0);
+    expect(json(first.stdout)).toEqual({ cancelled: true });
+    const event = await run("event", "c-2", "go");
+    expect(event.code).toBe(1);
+    expect(oneLine(event.stderr)).toMatch(/\[EXECUTION_TERMINAL\]/);
+    const wait = await run("wait", "c-2", "--timeout", "5s");
+    expect(wait.code).toBe(1);
+    expect(wait.stdout).toMatch(/Status\s+cancelled/);
+  });
+
+  it("purge deletes finished executions older than the duration; only terminal statuses", async () => {
+    const bad = await run("purge", "--older-than", "0s", "--status", "pending");
+    expect(bad.code).toBe(1);
+    expect(oneLine(bad.stderr)).toMatch(/\[VALIDATION\]/);
+    const res = await run("purge", "--older-than", "0s", "--status", "cancelled", "--json");
+    expect(res.code).toBe(0);
+    expect(json(res.stdout)).toEqual({ purged: 1 });
+  });
+
+  it("colour when forced, and NO_COLOR always wins", async () => {
+    const forced = await zart(["status", "c-1", "--db", db], { cwd: dir, env: { FORCE_COLOR: "1" } });
+    expect(forced.stdout).toContain(ESC);
+    const off = await zart(["status", "c-1", "--db", db], {
+      cwd: dir,
+      env: { FORCE_COLOR: "1", NO_COLOR: "1" },
+    });
+    expect(off.stdout).not.toContain(ESC);
+  });
+});
+
+describe("choosing the store", () => {
+  it("ZART_DATABASE_URL is used when --db is absent", async () => {
+    const res = await zart(["list", "--json"], { cwd: dir, env: { ZART_DATABASE_URL: db } });
+    expect(res.code).toBe(0);
+    expect(json<List>(res.stdout).executions.length).toBeGreaterThan(0);
+  });
+
+  it("sqlite:./zart.db is the default; reads never create it, writes do", async () => {
+    const { dir: empty, cleanup: done } = tempDir();
+    try {
+      const missing = await zart(["status", "x"], { cwd: empty });
+      expect(missing.code).toBe(1);
+      expect(oneLine(missing.stderr)).toMatch(/No database at \.\/zart\.db/);
+      expect(existsSync(join(empty, "zart.db"))).toBe(false);
+      const started = await zart(["start", "hello-task", "--id", "h"], { cwd: empty });
+      expect(started.code).toBe(0);
+      expect(existsSync(join(empty, "zart.db"))).toBe(true);
+    } finally {
+      done();
+    }
+  });
+
+  it("memory: works (and is empty in every process); an unusable file is one line, exit 1", async () => {
+    const res = await zart(["list", "--db", "memory:", "--json"], { cwd: dir });
+    expect(res.code).toBe(0);
+    expect(json(res.stdout)).toEqual({ executions: [], limit: 20, offset: 0 });
+    const broken = await zart(["start", "t", "--db", `sqlite:${join(dir, "no-such-dir", "x.db")}`], {
+      cwd: dir,
+    });
+    expect(broken.code).toBe(1);
+    oneLine(broken.stderr);
+  });
+});
