@@ -1,0 +1,2 @@
+export type { PostgresSchedulerOptions } from "./options.js";
+export { PostgresScheduler } from "./postgres-scheduler.js";

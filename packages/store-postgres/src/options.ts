@@ -1,0 +1,66 @@
+import { type Clock, type Duration, type Logger, toMillis, ValidationError } from "@zart/core";
+import type pg from "pg";
+import { isValidSchemaName } from "./db/names.js";
+
+interface CommonOptions {
+  /**
+   * The PostgreSQL schema holding Zart's tables, so several apps can share one database.
+   * Lowercase letters, digits and `_`, at most 40 characters. Default `"zart"`.
+   */
+  schema?: string;
+  /** The clock the engine reads `now` from. Default: the system clock. */
+  clock?: Clock;
+  /** Where connection trouble is reported (LISTEN reconnects, retried writes). Default: console warnings. */
+  logger?: Logger;
+  /**
+   * How long a worker's fenced write is retried through connection faults (a server restart)
+   * before it fails with `StoreUnavailableError`. Default `"5s"`; `0` disables retrying.
+   */
+  retryWindow?: Duration;
+}
+
+/** Options of {@link PostgresScheduler}: a connection string (we own the pool) or an existing pool. */
+export type PostgresSchedulerOptions = CommonOptions &
+  (
+    | {
+        /** `postgres://user:password@host:port/database`; the scheduler creates and closes its own pool. */
+        connectionString: string;
+        pool?: never;
+        /** Connections in the scheduler's own pool (one is held for LISTEN once subscribed). Default 10. */
+        poolSize?: number;
+      }
+    | {
+        /** An existing `pg.Pool`, shared with the application: never closed by the scheduler. */
+        pool: pg.Pool;
+        connectionString?: never;
+        poolSize?: never;
+      }
+  );
+
+/** The validated options. */
+export interface ResolvedOptions {
+  schema: string;
+  retryWindowMs: number;
+  poolSize: number;
+}
+
+/** Validates the options; throws `ValidationError` with a message saying what to fix. */
+export function resolveOptions(options: PostgresSchedulerOptions): ResolvedOptions {
+  const hasUrl = typeof options.connectionString === "string" && options.connectionString.length > 0;
+  const hasPool = options.pool !== undefined && options.pool !== null;
+  if (hasUrl === hasPool) {
+    throw new ValidationError("PostgresScheduler needs exactly one of `connectionString` or `pool`.");
+  }
+  const schema = options.schema ?? "zart";
+  if (!isValidSchemaName(schema)) {
+    throw new ValidationError(
+      `Invalid schema name "${schema}": use lowercase letters, digits and "_" (not starting with a digit), at most 40 characters.`,
+    );
+  }
+  const poolSize = options.poolSize ?? 10;
+  if (!Number.isInteger(poolSize) || poolSize < 2) {
+    throw new ValidationError(`poolSize must be an integer of at least 2, got ${options.poolSize}.`);
+  }
+  const retryWindowMs = toMillis(options.retryWindow ?? "5s", "retryWindow");
+  return { schema, retryWindowMs, poolSize };
+}

@@ -1,0 +1,317 @@
+import { randomUUID } from "node:crypto";
+import {
+  type ClaimedWork,
+  type ClaimRequest,
+  type Clock,
+  consoleLogger,
+  type DispatchOutcome,
+  defineCapabilities,
+  type EventWaitOutcome,
+  type ExecutionDetails,
+  type ExecutionPatch,
+  type ExecutionRecord,
+  type Lease,
+  type ListFilter,
+  type Logger,
+  type NewExecution,
+  type PurgeFilter,
+  type Scheduler,
+  type SerializedError,
+  type StepWrite,
+  systemClock,
+  type Unsubscribe,
+  type WakeReason,
+  type WakeUp,
+} from "@zart/core";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import { Database } from "./db/database.js";
+import { schemaNames } from "./db/names.js";
+import { translateError } from "./db/translate-error.js";
+import { migrate } from "./migrate/migrator.js";
+import { type PostgresSchedulerOptions, resolveOptions } from "./options.js";
+import { createOrmSchema, type OrmSchema } from "./schema/relations.js";
+import { createTables } from "./schema/tables.js";
+import { awaitEvent } from "./sql/await-event.js";
+import { cancelExecution } from "./sql/cancel-execution.js";
+import { claim } from "./sql/claim.js";
+import { completeExecution } from "./sql/complete-execution.js";
+import { createExecution } from "./sql/create-execution.js";
+import { dispatchChildren } from "./sql/dispatch-children.js";
+import { failExecution } from "./sql/fail-execution.js";
+import { offerEvent } from "./sql/offer-event.js";
+import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
+import { releaseLease } from "./sql/release-lease.js";
+import { renewLease } from "./sql/renew-lease.js";
+import { retryExecution } from "./sql/retry-execution.js";
+import { saveStep } from "./sql/save-step.js";
+import { settleChild } from "./sql/settle-child.js";
+import { suspend } from "./sql/suspend.js";
+import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";
+import { NotificationListener } from "./wake-ups/notification-listener.js";
+import { WakeUpHub } from "./wake-ups/wake-up-hub.js";
+
+/**
+ * The `Scheduler` contract on PostgreSQL: the production store, shared by many worker processes
+ * on many machines. Claims use `FOR UPDATE SKIP LOCKED` (batched, history in the same round
+ * trip); every worker write is one statement fenced by the lease token; wake-ups are pushed with
+ * LISTEN/NOTIFY on a channel per schema (polling stays the fallback); connection faults surface as
+ * `StoreUnavailableError`, and a worker's fenced writes are retried through them.
+ *
+ * Time comes only from the `now` the engine passes in: the database clock is never read.
+ * See the package README for the table layout, the indexes and the claim plan.
+ */
+export class PostgresScheduler implements Scheduler {
+  /** Many processes, NOTIFY push, data in PostgreSQL. */
+  readonly capabilities = defineCapabilities({ multiProcess: true, push: true, persistent: true });
+  /** The clock the engine reads `now` from. */
+  readonly clock: Clock;
+  /** The schema holding the tables. */
+  readonly schema: string;
+  readonly #db: Database;
+  readonly #orm: NodePgDatabase<OrmSchema>;
+  readonly #ownsPool: boolean;
+  readonly #hub = new WakeUpHub();
+  readonly #listener: NotificationListener;
+  /** Identifies this instance in NOTIFY payloads, so it ignores its own (delivered locally already). */
+  readonly #instanceId = randomUUID();
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PostgresSchedulerOptions) {
+    const resolved = resolveOptions(options);
+    const logger: Logger = options.logger ?? consoleLogger;
+    this.clock = options.clock ?? systemClock;
+    this.schema = resolved.schema;
+    this.#ownsPool = options.pool === undefined;
+    const pool =
+      options.pool ??
+      new pg.Pool({
+        connectionString: options.connectionString,
+        max: resolved.poolSize,
+        connectionTimeoutMillis: 10_000,
+      });
+    if (this.#ownsPool) {
+      // An idle connection dropped by a server restart must not crash the process.
+      pool.on("error", (error) => logger.warn("idle PostgreSQL connection failed", { error: String(error) }));
+    }
+    const names = schemaNames(resolved.schema);
+    this.#db = new Database({ pool, names, logger, retryWindowMs: resolved.retryWindowMs });
+    this.#orm = drizzle(pool, { schema: createOrmSchema(createTables(resolved.schema)) });
+    this.#listener = new NotificationListener({
+      pool,
+      channel: names.channel,
+      logger,
+      onNotification: (payload) => this.#onNotification(payload),
+      onReconnect: () => {},
+    });
+  }
+
+  /** Creates or upgrades the schema (shipped drizzle-kit migrations), serialized by an advisory lock. */
+  async migrate(): Promise<void> {
+    await migrate(this.#db, this.clock.now());
+  }
+
+  /** One `SELECT 1`; throws `StoreUnavailableError` when PostgreSQL cannot be reached. */
+  async ping(): Promise<void> {
+    await this.#guard(() => this.#db.pool.query("SELECT 1"));
+  }
+
+  /**
+   * Stops listening and, when the scheduler created the pool, closes it (a pool passed in is left
+   * open). Later calls throw `StoreUnavailableError`. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#db.markClosed();
+      this.#hub.clear();
+      await this.#listener.stop();
+      if (this.#ownsPool) await this.#db.pool.end();
+    })();
+    return this.#closing;
+  }
+
+  // ── client verbs ──────────────────────────────────────────────────────────────────────────
+
+  /** Creates a pending execution (or replaces a terminal one); `ExecutionAlreadyExistsError` otherwise. */
+  async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
+    const record = await createExecution(this.#db, input, now, this.#notice("created", input.executionId));
+    this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. */
+  async offerEvent(
+    input: { executionId: string; eventName: string; payload: string; idempotencyKey?: string },
+    now: Date,
+  ): Promise<"delivered" | "duplicate"> {
+    const outcome = await offerEvent(this.#db, input, now, this.#notice("event", input.executionId));
+    if (outcome === "delivered") this.#emit("event", input.executionId);
+    return outcome;
+  }
+
+  /** Cancels a live execution and its unsettled children; false when already terminal. */
+  async cancelExecution(executionId: string, now: Date): Promise<boolean> {
+    const cancelled = await cancelExecution(
+      this.#db,
+      executionId,
+      now,
+      this.#notice("cancelled", executionId),
+    );
+    if (cancelled) this.#emit("cancelled", executionId);
+    return cancelled;
+  }
+
+  /** The execution, its steps and its mailbox from one snapshot; `undefined` if unknown. */
+  getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
+    return this.#guard(() => getExecution(this.#orm, executionId));
+  }
+
+  /** Newest first (`createdAt` desc, then id), filtered and paginated, with steps and events. */
+  listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
+    return this.#guard(() => listExecutions(this.#orm, filter));
+  }
+
+  /** Deletes terminal executions completed before `olderThan` (steps and events cascade). */
+  purge(filter: PurgeFilter): Promise<number> {
+    return this.#guard(() => purge(this.#orm, filter));
+  }
+
+  // ── worker verbs ──────────────────────────────────────────────────────────────────────────
+
+  /** Claims up to `limit` due executions and children with their history, in one statement. */
+  claim(request: ClaimRequest): Promise<ClaimedWork[]> {
+    return claim(this.#db, request);
+  }
+
+  /** Fenced: extends the lease of the execution (or of the child). */
+  renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
+    return renewLease(this.#db, lease, leaseMs, now);
+  }
+
+  /** Fenced, one statement: inserts or replaces the step at `step.position`, applies the patch. */
+  saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
+    return saveStep(this.#db, lease, step, patch);
+  }
+
+  /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */
+  suspend(
+    lease: Lease,
+    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<void> {
+    return suspend(this.#db, lease, input, patch);
+  }
+
+  /** Fenced and atomic with `offerEvent`: `received`, `timeout` or `suspended`. */
+  awaitEvent(
+    lease: Lease,
+    input: {
+      position: number;
+      stepName: string;
+      eventName: string;
+      deadline?: Date;
+      wakeAt?: Date;
+      timeoutError: SerializedError;
+    },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<EventWaitOutcome> {
+    return awaitEvent(this.#db, lease, input, patch, now);
+  }
+
+  /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
+  async dispatchChildren(
+    lease: Lease,
+    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<DispatchOutcome> {
+    const notice = this.#notice("created", lease.executionId);
+    const outcome = await dispatchChildren(this.#db, lease, input, patch, now, notice);
+    if (outcome.suspended) this.#emit("created", lease.executionId);
+    return outcome;
+  }
+
+  /** Fenced by the child's lease: records its outcome; the last settle wakes the parent. */
+  async settleChild(
+    lease: Lease & { childPosition: number },
+    outcome: { status: "completed" | "failed"; result?: string; error?: SerializedError; attempts: number },
+    now: Date,
+  ): Promise<void> {
+    const woke = await settleChild(this.#db, lease, outcome, now, this.#notice("child", lease.executionId));
+    if (woke) this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
+  async retryExecution(
+    lease: Lease,
+    input: { error: SerializedError; runAt: Date },
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<void> {
+    await retryExecution(this.#db, lease, input, patch, this.#notice("retry", lease.executionId));
+    this.#emit("retry", lease.executionId);
+  }
+
+  /** Fenced: the execution completes with `result` at `now`. */
+  completeExecution(
+    lease: Lease,
+    input: { result?: string },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    return completeExecution(this.#db, lease, input, patch, now);
+  }
+
+  /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
+  failExecution(
+    lease: Lease,
+    input: { error: SerializedError },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    return failExecution(this.#db, lease, input, patch, now);
+  }
+
+  /** Fenced: gives the unit back without progress; it is due again at once. */
+  async releaseLease(lease: Lease, now: Date): Promise<void> {
+    await releaseLease(this.#db, lease, now, this.#notice("released", lease.executionId));
+    this.#emit("released", lease.executionId);
+  }
+
+  /**
+   * Registers a wake-up listener. The first subscription starts LISTENing on the schema's channel
+   * (one pooled connection held, reconnected with backoff); this instance's own wake-ups are
+   * delivered in-process at once, other processes' arrive by NOTIFY.
+   */
+  subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
+    this.#db.ensureOpen();
+    const unsubscribe = this.#hub.subscribe(listener);
+    this.#listener.start();
+    return unsubscribe;
+  }
+
+  #notice(reason: WakeReason, executionId: string): [string, string] {
+    return [this.#db.names.channel, encodeWakeUp(reason, executionId, this.#instanceId)];
+  }
+
+  #emit(reason: WakeReason, executionId: string): void {
+    this.#hub.emit({ reason, executionId });
+  }
+
+  #onNotification(payload: string | undefined): void {
+    const decoded = decodeWakeUp(payload);
+    if (decoded === undefined || decoded.sender === this.#instanceId) return;
+    this.#hub.emit(decoded.wake);
+  }
+
+  async #guard<T>(operation: () => Promise<T>): Promise<T> {
+    this.#db.ensureOpen();
+    try {
+      return await operation();
+    } catch (error) {
+      throw translateError(error, this.schema);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/** Every timestamp is `timestamptz`, read and written as a JS `Date` (millisecond precision). */
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+const TERMINAL = sql`('completed', 'failed', 'cancelled')`;
+
+/**
+ * The tables of one Zart schema (default `zart`). Built by a factory because the schema name is
+ * an option: the migrations are generated from `createTables("zart")` and the name is substituted
+ * when they are applied (see `migrate/migrator.ts`).
+ *
+ * - `executions`: one row per execution id, holding the lease (`lease_token` is the fencing token).
+ *   `due_at` is generated: when the row is claimable (pending/waiting → `run_at`, running → the
+ *   lease's expiry, otherwise NULL), so one partial index serves the claim.
+ * - `steps`: the history, one row per (execution, position). Parallel children are step rows with
+ *   their own lease and a generated `due_at` (pending → `ready_at`, running → lease expiry).
+ * - `events`: the mailbox, FIFO per (execution, name) by `sequence`; idempotency keys are unique
+ *   per execution.
+ * - `zart_migrations` is created by the migrator itself, not declared here.
+ */
+export function createTables(schemaName: string) {
+  const schema = pgSchema(schemaName);
+
+  const executions = schema.table(
+    "executions",
+    {
+      executionId: text("execution_id").primaryKey(),
+      taskName: text("task_name").notNull(),
+      payload: text("payload").notNull(),
+      status: text("status").notNull(),
+      result: text("result"),
+      error: jsonb("error"),
+      data: text("data"),
+      attempt: integer("attempt").notNull().default(0),
+      runAt: at("run_at"),
+      timeoutAt: at("timeout_at"),
+      waitReason: text("wait_reason"),
+      waitEvent: text("wait_event"),
+      scheduledAt: at("scheduled_at").notNull(),
+      createdAt: at("created_at").notNull(),
+      startedAt: at("started_at"),
+      completedAt: at("completed_at"),
+      leaseOwner: text("lease_owner"),
+      leaseToken: text("lease_token"),
+      leaseExpiresAt: at("lease_expires_at"),
+      /** Offers accepted so far: the next event's sequence, and the version `awaitEvent` checks. */
+      eventCount: integer("event_count").notNull().default(0),
+      /** Parallel children not yet settled; the settle that brings it to 0 wakes the parent. */
+      unsettledChildren: integer("unsettled_children").notNull().default(0),
+      dueAt: at("due_at").generatedAlwaysAs(
+        sql`CASE WHEN status IN ('pending', 'waiting') THEN run_at WHEN status = 'running' THEN lease_expires_at END`,
+      ),
+    },
+    (t) => [
+      index("executions_due_idx").on(t.dueAt, t.executionId).where(sql`due_at IS NOT NULL`),
+      index("executions_created_idx").on(t.createdAt.desc().nullsFirst(), t.executionId),
+      index("executions_status_created_idx").on(t.status, t.createdAt.desc().nullsFirst(), t.executionId),
+      index("executions_task_created_idx").on(t.taskName, t.createdAt.desc().nullsFirst(), t.executionId),
+      index("executions_completed_idx").on(t.completedAt).where(sql`status IN ${TERMINAL}`),
+      check(
+        "executions_status_check",
+        sql`status IN ('pending', 'running', 'waiting', 'completed', 'failed', 'cancelled')`,
+      ),
+    ],
+  );
+
+  const steps = schema.table(
+    "steps",
+    {
+      executionId: text("execution_id")
+        .notNull()
+        .references(() => executions.executionId, { onDelete: "cascade" }),
+      position: integer("position").notNull(),
+      name: text("name").notNull(),
+      kind: text("kind").notNull(),
+      status: text("status").notNull(),
+      result: text("result"),
+      error: jsonb("error"),
+      attempts: integer("attempts").notNull().default(0),
+      wakeAt: at("wake_at"),
+      startedAt: at("started_at"),
+      completedAt: at("completed_at"),
+      /** Parallel children: when the child last became claimable (dispatch or release). */
+      readyAt: at("ready_at"),
+      leaseOwner: text("lease_owner"),
+      leaseToken: text("lease_token"),
+      leaseExpiresAt: at("lease_expires_at"),
+      dueAt: at("due_at").generatedAlwaysAs(
+        sql`CASE WHEN kind <> 'parallel' THEN NULL WHEN status = 'pending' THEN ready_at WHEN status = 'running' THEN lease_expires_at END`,
+      ),
+    },
+    (t) => [
+      primaryKey({ columns: [t.executionId, t.position] }),
+      index("steps_due_idx").on(t.dueAt, t.executionId, t.position).where(sql`due_at IS NOT NULL`),
+      check(
+        "steps_status_check",
+        sql`status IN ('pending', 'running', 'waiting', 'completed', 'failed', 'cancelled')`,
+      ),
+      check("steps_kind_check", sql`kind IN ('step', 'sleep', 'event', 'capture', 'parallel')`),
+    ],
+  );
+
+  const events = schema.table(
+    "events",
+    {
+      executionId: text("execution_id")
+        .notNull()
+        .references(() => executions.executionId, { onDelete: "cascade" }),
+      sequence: integer("sequence").notNull(),
+      eventName: text("event_name").notNull(),
+      payload: text("payload").notNull(),
+      idempotencyKey: text("idempotency_key"),
+      offeredAt: at("offered_at").notNull(),
+      consumedAt: at("consumed_at"),
+    },
+    (t) => [
+      primaryKey({ columns: [t.executionId, t.sequence] }),
+      uniqueIndex("events_idempotency_idx")
+        .on(t.executionId, t.idempotencyKey)
+        .where(sql`idempotency_key IS NOT NULL`),
+      index("events_unconsumed_idx")
+        .on(t.executionId, t.eventName, t.sequence)
+        .where(sql`consumed_at IS NULL`),
+    ],
+  );
+
+  return { schema, executions, steps, events };
+}
+
+/** The tables of one schema, as `createTables` builds them. */
+export type ZartTables = ReturnType<typeof createTables>;

@@ -1,0 +1,146 @@
+import type { EventWaitOutcome, ExecutionPatch, Lease, SerializedError } from "@zart/core";
+import { StoreUnavailableError } from "@zart/core";
+import { type Database, statement } from "../db/database.js";
+import { assertFenced } from "./fence.js";
+import { patchSet } from "./fragments.js";
+
+/**
+ * Decides an event wait in one statement: consume the oldest unconsumed event of that name →
+ * `received`; else the deadline has passed → `timeout` (mailbox untouched); else park → `suspended`.
+ *
+ * Locking and the lost-wake-up race: the fence UPDATE locks the execution row (offers lock it
+ * too, so waits and offers on one execution serialize). The mailbox, however, is read in the
+ * statement's snapshot, taken before the lock: an offer that committed while we waited for the
+ * lock is invisible to it. Every offer bumps `executions.event_count` under that lock, and the
+ * UPDATE sees the newest row version, so comparing its `event_count` with the snapshot's detects
+ * exactly that case: we then park nothing, write no step, and report `conflict`; the caller
+ * re-runs the statement, whose new snapshot sees the offer. An offer can therefore never slip
+ * between the mailbox check and the suspension, and a concurrent offer that commits after us
+ * finds the execution parked and wakes it.
+ *
+ * Consuming needs no extra care: only the lease holder consumes, and offers only append rows with
+ * larger sequences, so the snapshot's oldest unconsumed event is the oldest one.
+ *
+ * Idempotence (for re-runs after a connection fault): a step row already `completed` (or
+ * `failed`) at this position means an earlier run of this very call committed; its outcome is
+ * returned without consuming another event.
+ */
+const awaitEventSql = statement(
+  "await-event",
+  (n) => `
+  WITH seen AS (
+    SELECT event_count FROM ${n.executions} WHERE execution_id = $1
+  ), previous AS (
+    SELECT status, result, started_at FROM ${n.steps} WHERE execution_id = $1 AND position = $5
+  ), next_event AS (
+    SELECT sequence, payload FROM ${n.events}
+    WHERE execution_id = $1 AND event_name = $7 AND consumed_at IS NULL
+    ORDER BY sequence LIMIT 1
+  ), decision AS (
+    SELECT CASE
+        WHEN (SELECT status FROM previous) = 'completed' THEN 'replayed-received'
+        WHEN (SELECT status FROM previous) = 'failed' THEN 'replayed-timeout'
+        WHEN EXISTS (SELECT 1 FROM next_event) THEN 'received'
+        WHEN $8::timestamptz IS NOT NULL AND $8::timestamptz <= $10::timestamptz THEN 'timeout'
+        ELSE 'suspended'
+      END AS outcome,
+      (SELECT event_count FROM seen) AS seen_count
+  ), fence AS (
+    UPDATE ${n.executions} e SET ${patchSet(3, 4)},
+      status = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN 'waiting' ELSE e.status END,
+      wait_reason = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN 'event' ELSE e.wait_reason END,
+      wait_event = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN $7 ELSE e.wait_event END,
+      run_at = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN $9::timestamptz ELSE e.run_at END,
+      lease_owner = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_owner END,
+      lease_token = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_token END,
+      lease_expires_at = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_expires_at END
+    FROM decision d
+    WHERE e.execution_id = $1 AND e.lease_token = $2
+    RETURNING e.execution_id,
+      CASE WHEN d.outcome = 'suspended' AND e.event_count <> d.seen_count THEN 'conflict' ELSE d.outcome END AS outcome
+  ), consumed AS (
+    UPDATE ${n.events} v SET consumed_at = $10
+    FROM next_event x, fence f
+    WHERE f.outcome = 'received' AND v.execution_id = $1 AND v.sequence = x.sequence
+  ), step AS (
+    INSERT INTO ${n.steps} AS s
+      (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
+    SELECT f.execution_id, $5, $6, 'event',
+      CASE f.outcome WHEN 'received' THEN 'completed' WHEN 'timeout' THEN 'failed' ELSE 'waiting' END,
+      CASE WHEN f.outcome = 'received' THEN (SELECT payload FROM next_event) END,
+      CASE WHEN f.outcome = 'timeout' THEN $11::jsonb END,
+      1, $8::timestamptz, COALESCE((SELECT started_at FROM previous), $10::timestamptz),
+      CASE WHEN f.outcome IN ('received', 'timeout') THEN $10::timestamptz END
+    FROM fence f WHERE f.outcome IN ('received', 'timeout', 'suspended')
+    ON CONFLICT (execution_id, position) DO UPDATE SET
+      name = excluded.name, kind = excluded.kind, status = excluded.status, result = excluded.result,
+      error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
+      started_at = excluded.started_at, completed_at = excluded.completed_at
+  )
+  SELECT f.outcome,
+    CASE f.outcome
+      WHEN 'received' THEN (SELECT payload FROM next_event)
+      WHEN 'replayed-received' THEN (SELECT result FROM previous)
+    END AS payload
+  FROM fence f`,
+);
+
+interface AwaitRow {
+  outcome: "received" | "timeout" | "suspended" | "conflict" | "replayed-received" | "replayed-timeout";
+  payload: string | null;
+}
+
+/** Re-runs allowed when an offer races the wait (each needs a new offer committing meanwhile). */
+const MAX_CONFLICTS = 50;
+
+/** Fenced and atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
+export async function awaitEvent(
+  db: Database,
+  lease: Lease,
+  input: {
+    position: number;
+    stepName: string;
+    eventName: string;
+    deadline?: Date;
+    wakeAt?: Date;
+    timeoutError: SerializedError;
+  },
+  patch: ExecutionPatch,
+  now: Date,
+): Promise<EventWaitOutcome> {
+  const values = [
+    lease.executionId,
+    lease.token,
+    patch.data ?? null,
+    patch.timeoutAt ?? null,
+    input.position,
+    input.stepName,
+    input.eventName,
+    input.deadline ?? null,
+    input.wakeAt ?? null,
+    now,
+    JSON.stringify(input.timeoutError),
+  ];
+  for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+    const { rows } = await db.fenced<AwaitRow>(awaitEventSql, values);
+    const row = rows[0];
+    assertFenced(row === undefined ? 0 : 1, lease);
+    switch (row!.outcome) {
+      case "conflict":
+        continue;
+      case "received":
+      case "replayed-received":
+        return row!.payload === null
+          ? { outcome: "received" }
+          : { outcome: "received", payload: row!.payload };
+      case "timeout":
+      case "replayed-timeout":
+        return { outcome: "timeout" };
+      case "suspended":
+        return { outcome: "suspended" };
+    }
+  }
+  throw new StoreUnavailableError(
+    `Event wait on "${lease.executionId}" kept racing concurrent offers; retry the operation.`,
+  );
+}

@@ -1,0 +1,51 @@
+import { ExecutionNotFoundError } from "@zart/core";
+import { type Database, statement } from "../db/database.js";
+import { CLEAR_LEASE, TERMINAL } from "./fragments.js";
+
+/**
+ * Cancels an execution and its unsettled children. A client verb, so it favours exactness over
+ * round trips: a transaction of two statements.
+ *
+ * Locking: statement 1 locks the execution row (`FOR UPDATE`, newest version). Statement 2 runs
+ * with a fresh snapshot taken after that lock, so it also sees children dispatched by a write that
+ * committed while we waited; it cancels the execution (clearing its lease: the holder's next
+ * write fails) and then the children (clearing their leases), parent before children as
+ * everywhere. A `cancelled` NOTIFY is sent at commit.
+ */
+const lockSql = statement(
+  "cancel-lock",
+  (n) => `SELECT status FROM ${n.executions} WHERE execution_id = $1 FOR UPDATE`,
+);
+
+const cancelSql = statement(
+  "cancel-execution",
+  (n) => `
+  WITH cancelled AS (
+    UPDATE ${n.executions} SET status = 'cancelled', completed_at = $2, wait_reason = NULL,
+      wait_event = NULL, unsettled_children = 0, ${CLEAR_LEASE}
+    WHERE execution_id = $1
+    RETURNING execution_id
+  ), children AS (
+    UPDATE ${n.steps} s SET status = 'cancelled', completed_at = $2, ready_at = NULL, ${CLEAR_LEASE}
+    FROM cancelled c
+    WHERE s.execution_id = c.execution_id AND s.kind = 'parallel' AND s.status NOT IN ${TERMINAL}
+  )
+  SELECT pg_notify($3, $4)::text AS notified FROM cancelled`,
+);
+
+/** Cancels a live execution; false when already terminal; `ExecutionNotFoundError` when unknown. */
+export async function cancelExecution(
+  db: Database,
+  executionId: string,
+  now: Date,
+  notify: [string, string],
+): Promise<boolean> {
+  return db.transaction(async (client) => {
+    const locked = await client.query<{ status: string }>(db.config(lockSql, [executionId]));
+    const status = locked.rows[0]?.status;
+    if (status === undefined) throw new ExecutionNotFoundError(executionId);
+    if (["completed", "failed", "cancelled"].includes(status)) return false;
+    await client.query(db.config(cancelSql, [executionId, now, ...notify]));
+    return true;
+  });
+}

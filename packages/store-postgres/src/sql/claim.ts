@@ -1,0 +1,118 @@
+import type { ClaimedWork, ClaimRequest } from "@zart/core";
+import { type Database, statement } from "../db/database.js";
+import {
+  type ExecutionRow,
+  type StepRow,
+  toExecutionRecord,
+  toStepRecord,
+  toStepRecords,
+} from "../db/rows.js";
+import { TERMINAL } from "./fragments.js";
+
+/**
+ * Claims up to `$limit` due units — executions and parallel children together — and returns each
+ * with its whole history, in ONE statement (one round trip).
+ *
+ * Locking: `FOR UPDATE SKIP LOCKED` over the partial indexes on the generated `due_at` columns
+ * (`executions_due_idx`, `steps_due_idx`), oldest first: concurrent claimers never wait for each
+ * other and never get the same row; a row whose state changed after our snapshot (e.g. cancelled)
+ * is re-checked on its newest version and dropped if no longer due. Each side locks at most
+ * `$limit` rows and the merged list keeps the `$limit` oldest, so a batch briefly holds at most
+ * `$limit` extra row locks, released at the end of the statement; a claimer that skips them only
+ * takes the next due rows. Children are locked alone (`FOR UPDATE OF s`): the parent row is read
+ * (not locked) to exclude children of terminal executions. Each claimed row gets a fresh random
+ * fencing token.
+ *
+ * History: `json_agg` of the steps as of the statement's snapshot; a claimed child's own row is
+ * replaced with the updated one in `toClaimedWork`.
+ */
+const claimSql = statement(
+  "claim",
+  (n) => `
+  WITH execution_due AS (
+    SELECT execution_id, due_at FROM ${n.executions}
+    WHERE due_at <= $1
+    ORDER BY due_at, execution_id
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  ), child_due AS (
+    SELECT s.execution_id, s.position, s.due_at FROM ${n.steps} s
+    WHERE s.due_at <= $1
+      AND EXISTS (
+        SELECT 1 FROM ${n.executions} p
+        WHERE p.execution_id = s.execution_id AND p.status NOT IN ${TERMINAL}
+      )
+    ORDER BY s.due_at, s.execution_id, s.position
+    LIMIT $2
+    FOR UPDATE OF s SKIP LOCKED
+  ), chosen AS (
+    SELECT execution_id, -1 AS position, due_at FROM execution_due
+    UNION ALL
+    SELECT execution_id, position, due_at FROM child_due
+    ORDER BY due_at, execution_id, position
+    LIMIT $2
+  ), claimed_execution AS (
+    UPDATE ${n.executions} e SET status = 'running', lease_owner = $3, lease_token = gen_random_uuid()::text,
+      lease_expires_at = $4, started_at = COALESCE(e.started_at, $1), wait_reason = NULL, wait_event = NULL
+    FROM chosen c
+    WHERE c.position = -1 AND e.execution_id = c.execution_id
+    RETURNING e.*
+  ), claimed_child AS (
+    UPDATE ${n.steps} s SET status = 'running', lease_owner = $3, lease_token = gen_random_uuid()::text,
+      lease_expires_at = $4, started_at = COALESCE(s.started_at, $1)
+    FROM chosen c
+    WHERE c.position >= 0 AND s.execution_id = c.execution_id AND s.position = c.position
+    RETURNING s.*
+  )
+  SELECT
+    COALESCE(
+      (SELECT row_to_json(ce) FROM claimed_execution ce WHERE ce.execution_id = c.execution_id),
+      (SELECT row_to_json(e) FROM ${n.executions} e WHERE e.execution_id = c.execution_id)
+    ) AS execution,
+    (SELECT row_to_json(cc) FROM claimed_child cc
+      WHERE c.position >= 0 AND cc.execution_id = c.execution_id AND cc.position = c.position) AS child,
+    (SELECT json_agg(s ORDER BY s.position) FROM ${n.steps} s WHERE s.execution_id = c.execution_id) AS steps
+  FROM chosen c
+  ORDER BY c.due_at, c.execution_id, c.position`,
+);
+
+interface ClaimRow {
+  execution: ExecutionRow;
+  child: StepRow | null;
+  steps: StepRow[] | null;
+}
+
+/** Claims up to `request.limit` due units, oldest due time first, each exactly once. */
+export async function claim(db: Database, request: ClaimRequest): Promise<ClaimedWork[]> {
+  if (request.limit < 1) return [];
+  const expiresAt = new Date(request.now.getTime() + request.leaseMs);
+  const { rows } = await db.run<ClaimRow>(claimSql, [
+    request.now,
+    Math.floor(request.limit),
+    request.workerId,
+    expiresAt,
+  ]);
+  return rows.map(toClaimedWork);
+}
+
+function toClaimedWork(row: ClaimRow): ClaimedWork {
+  const execution = toExecutionRecord(row.execution);
+  const executionId = execution.executionId;
+  if (row.child === null) {
+    return {
+      kind: "execution",
+      lease: { executionId, token: row.execution.lease_token! },
+      execution,
+      steps: toStepRecords(row.steps),
+    };
+  }
+  const child = toStepRecord(row.child);
+  const steps = toStepRecords(row.steps).map((step) => (step.position === child.position ? child : step));
+  return {
+    kind: "child",
+    lease: { executionId, token: row.child.lease_token!, childPosition: child.position },
+    execution,
+    steps,
+    child,
+  };
+}

@@ -1,0 +1,47 @@
+import type { ExecutionPatch, Lease, StepWrite } from "@zart/core";
+import { type Database, statement } from "../db/database.js";
+import { assertFenced } from "./fence.js";
+import { CLEAR_LEASE, patchSet, stepParams, stepUpsert } from "./fragments.js";
+
+/**
+ * Parks an execution for a sleep or a step-retry backoff, writing the step with it.
+ *
+ * Locking: as `save-step` (fence = UPDATE of the execution row by token, then the step upsert
+ * FROM the fence). The fence also clears the lease, so a re-run after a connection fault finds no
+ * token and reports `LeaseLostError`: the park itself is then already committed.
+ */
+const suspendSql = statement(
+  "suspend",
+  (n) => `
+  WITH fence AS (
+    UPDATE ${n.executions} SET ${patchSet(3, 4)}, status = 'waiting', wait_reason = $5::text,
+      wait_event = NULL, run_at = $6::timestamptz, ${CLEAR_LEASE}
+    WHERE execution_id = $1 AND lease_token = $2
+    RETURNING execution_id
+  ), step AS (
+    ${stepUpsert(n, "fence", 8, "$7::boolean")}
+  )
+  SELECT count(*)::int AS fenced FROM fence`,
+);
+
+const NO_STEP = [null, null, null, null, null, null, null, null, null, null];
+
+/** Fenced: writes `step` (if given) and parks the execution until `wakeAt`; clears the lease. */
+export async function suspend(
+  db: Database,
+  lease: Lease,
+  input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
+  patch: ExecutionPatch,
+): Promise<void> {
+  const { rows } = await db.fenced<{ fenced: number }>(suspendSql, [
+    lease.executionId,
+    lease.token,
+    patch.data ?? null,
+    patch.timeoutAt ?? null,
+    input.reason,
+    input.wakeAt,
+    input.step !== undefined,
+    ...(input.step === undefined ? NO_STEP : stepParams(input.step)),
+  ]);
+  assertFenced(rows[0]?.fenced, lease);
+}
