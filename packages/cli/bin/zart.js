@@ -20,5 +20,6 @@ if (existsSync(dist) && process.env.ZART_CLI_FROM_SOURCE !== "1") {
     process.exit(1);
   }
   tsx.register();
+  globalThis[Symbol.for("zart.cli.tsx")] = true; // task modules in TypeScript need nothing more
   await import(new URL("../src/main.ts", import.meta.url).href);
 }

@@ -57,16 +57,23 @@ async function construct(spec: StoreSpec): Promise<Scheduler> {
       return new SqliteScheduler({ path: spec.path });
     }
     case "postgres": {
-      const PostgresScheduler = await load<{ connectionString: string }>(
+      const PostgresScheduler = await load<{ connectionString: string; schema?: string }>(
         "@zart/store-postgres",
         "PostgresScheduler",
         "PostgreSQL",
       );
-      return new PostgresScheduler({ connectionString: spec.connectionString });
+      return new PostgresScheduler({
+        connectionString: spec.connectionString,
+        ...(spec.schema ? { schema: spec.schema } : {}),
+      });
     }
     case "redis": {
-      const RedisScheduler = await load<{ url: string }>("@zart/store-redis", "RedisScheduler", "Redis");
-      return new RedisScheduler({ url: spec.url });
+      const RedisScheduler = await load<{ url: string; prefix?: string }>(
+        "@zart/store-redis",
+        "RedisScheduler",
+        "Redis",
+      );
+      return new RedisScheduler({ url: spec.url, ...(spec.prefix ? { prefix: spec.prefix } : {}) });
     }
   }
 }

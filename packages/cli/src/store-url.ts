@@ -7,8 +7,8 @@ export const DEFAULT_DATABASE_URL = "sqlite:./zart.db";
 export type StoreSpec =
   | { kind: "sqlite"; path: string }
   | { kind: "memory" }
-  | { kind: "postgres"; connectionString: string }
-  | { kind: "redis"; url: string };
+  | { kind: "postgres"; connectionString: string; schema?: string }
+  | { kind: "redis"; url: string; prefix?: string };
 
 /** `--db`, else `ZART_DATABASE_URL`, else `sqlite:./zart.db`. */
 export function databaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -17,13 +17,21 @@ export function databaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv = p
 
 /**
  * Parses a database URL: `sqlite:./zart.db`, `sqlite:///abs/path.db`, `sqlite::memory:`, a bare
- * file path (`./zart.db`), `postgres://…` / `postgresql://…`, `redis://…` / `rediss://…`, `memory:`.
+ * file path (`./zart.db`), `postgres://…` / `postgresql://…` (`?schema=name` picks the schema,
+ * default `zart`), `redis://…` / `rediss://…` (`?prefix=name:` picks the key prefix, default
+ * `zart:`), `memory:`.
  */
 export function parseDatabaseUrl(url: string): StoreSpec {
   const text = url.trim();
   if (/^memory:(\/\/)?$/i.test(text)) return { kind: "memory" };
-  if (/^postgres(ql)?:\/\//i.test(text)) return { kind: "postgres", connectionString: text };
-  if (/^rediss?:\/\//i.test(text)) return { kind: "redis", url: text };
+  if (/^postgres(ql)?:\/\//i.test(text)) {
+    const { url: connectionString, value: schema } = takeParam(text, "schema");
+    return { kind: "postgres", connectionString, ...(schema ? { schema } : {}) };
+  }
+  if (/^rediss?:\/\//i.test(text)) {
+    const { url: redisUrl, value: prefix } = takeParam(text, "prefix");
+    return { kind: "redis", url: redisUrl, ...(prefix ? { prefix } : {}) };
+  }
   const sqlite = /^(sqlite|file):(.*)$/i.exec(text);
   if (sqlite) {
     const rest = sqlite[2] ?? "";
@@ -39,6 +47,20 @@ export function parseDatabaseUrl(url: string): StoreSpec {
     );
   }
   return { kind: "sqlite", path: text };
+}
+
+/** Removes the query parameter `name` from `url` and returns its value. */
+function takeParam(url: string, name: string): { url: string; value?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`The database URL "${redact(url)}" is not a valid URL.`);
+  }
+  const value = parsed.searchParams.get(name);
+  if (value === null) return { url };
+  parsed.searchParams.delete(name);
+  return { url: parsed.toString(), value };
 }
 
 /** The URL with any password replaced by `***`, for messages. */

@@ -74,6 +74,11 @@ describe("database URLs", () => {
     ["postgresql://h/db", { kind: "postgres", connectionString: "postgresql://h/db" }],
     ["redis://127.0.0.1:6379", { kind: "redis", url: "redis://127.0.0.1:6379" }],
     ["rediss://h:6380/1", { kind: "redis", url: "rediss://h:6380/1" }],
+    [
+      "postgres://h/db?schema=app_1",
+      { kind: "postgres", connectionString: "postgres://h/db", schema: "app_1" },
+    ],
+    ["redis://h:6379/2?prefix=app:", { kind: "redis", url: "redis://h:6379/2", prefix: "app:" }],
   ])("%s", (url, spec) => {
     expect(parseDatabaseUrl(url)).toEqual(spec);
   });

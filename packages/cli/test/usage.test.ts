@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { oneLine, tempDir, zart } from "./helpers.js";
 
@@ -52,5 +54,22 @@ describe.concurrent("the zart binary: usage", () => {
     const res = await run("serve", "--host", "0.0.0.0", "--port", "0", "--db", "memory:");
     expect(res.code).toBe(2);
     expect(oneLine(res.stderr)).toMatch(/Refusing to listen on 0\.0\.0\.0 without an API token/);
+  });
+
+  it("loads task modules from a directory without node_modules (.mjs, .mts); an ambiguous .ts gets a hint", async () => {
+    const task = (name: string, types = "") => `import { defineTask } from "@zart/core";
+export const t = defineTask({ name: "${name}", async run(ctx, data${types}) { return data; } });
+`;
+    writeFileSync(join(dir, "a.mjs"), task("from-mjs"));
+    writeFileSync(join(dir, "b.mts"), task("from-mts", ": unknown"));
+    writeFileSync(join(dir, "c.ts"), task("from-ts", ": unknown"));
+    const ok = await run("start", "from-mts", "--tasks", "a.mjs", "b.mts", "--db", "memory:", "--json");
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    const unknown = await run("start", "nope", "--tasks", "a.mjs", "b.mts", "--db", "memory:");
+    expect(oneLine(unknown.stderr)).toMatch(/TASK_NOT_REGISTERED/);
+    const ambiguous = await run("start", "from-ts", "--tasks", "c.ts", "--db", "memory:");
+    expect(ambiguous.code).toBe(1);
+    expect(oneLine(ambiguous.stderr)).toMatch(/must be ES modules: name the file \.mts/);
   });
 });
