@@ -1,0 +1,431 @@
+import { randomUUID } from "node:crypto";
+import {
+  type ClaimedWork,
+  type ClaimRequest,
+  type Clock,
+  consoleLogger,
+  type DispatchOutcome,
+  defineCapabilities,
+  type EventWaitOutcome,
+  type ExecutionDetails,
+  type ExecutionPatch,
+  type ExecutionRecord,
+  type Lease,
+  type ListFilter,
+  type Logger,
+  type NewExecution,
+  type PurgeFilter,
+  type Scheduler,
+  type SerializedError,
+  type StepWrite,
+  StoreUnavailableError,
+  systemClock,
+  type Unsubscribe,
+  type WakeUp,
+} from "@zart/core";
+import { millis, optional, patchArgs } from "./args.js";
+import { type DetailsReply, encodeError, encodeStep, parseDetails, parseRow, parseSteps } from "./codec.js";
+import { type ScriptArg, Scripts } from "./commands.js";
+import { type Connection, connect, disconnect } from "./connection.js";
+import { KeyLayout } from "./keys.js";
+import { DEFAULT_PREFIX, type RedisSchedulerOptions } from "./options.js";
+import { listIndex, parseClaimed, purgeStatuses } from "./replies.js";
+import { checkServerSafety } from "./safety-checks.js";
+import type { ScriptName } from "./scripts/index.js";
+import { type ErrorContext, translateError } from "./translate-error.js";
+import { WakeUpChannel } from "./wake-up-channel.js";
+
+/** The key layout version this code reads and writes (kept in `<base>meta`). */
+const SCHEMA_VERSION = 1;
+/** Executions deleted per purge script call (each call is atomic and short). */
+const PURGE_BATCH = 500;
+
+/**
+ * The `Scheduler` contract on Redis (ioredis). Every state change is one Lua script, so it is
+ * atomic with respect to every other client: claims are exactly-once, fenced writes check the
+ * lease token before writing anything, an offer and an event wait never interleave, and the last
+ * child settle wakes its parent exactly once. Due work sits in a sorted set scored by wake time;
+ * lists and purges read sorted-set indexes (no `KEYS`/`SCAN`). Wake-ups are pushed over pub/sub.
+ *
+ * All keys of a prefix share one hash tag, hence one Cluster slot (see the README for why).
+ * Before first use (or in `migrate()`) it refuses a server whose `maxmemory-policy` can evict keys
+ * and warns when the server persists nothing. Durability is that of the Redis server: use AOF
+ * (`appendonly yes`) in production.
+ */
+export class RedisScheduler implements Scheduler {
+  /** Many processes share one Redis; wake-ups are pushed; data lives in Redis, not in the process. */
+  readonly capabilities = defineCapabilities({ multiProcess: true, push: true, persistent: true });
+  /** The clock the engine reads `now` from. */
+  readonly clock: Clock;
+  /** The key layout (prefix, hash tag, key names). */
+  readonly keys: KeyLayout;
+  readonly #connection: Connection;
+  readonly #scripts: Scripts;
+  readonly #logger: Logger;
+  readonly #wakeUps: WakeUpChannel;
+  /** Identifies this scheduler's own wake-ups on the channel. */
+  readonly #origin = randomUUID();
+  #checked: Promise<void> | undefined;
+  #closed = false;
+
+  /** Connects from `{ url }` (connections owned by the store) or uses `{ client }` (never closed). */
+  constructor(options: RedisSchedulerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? consoleLogger;
+    this.keys = new KeyLayout(options.prefix ?? DEFAULT_PREFIX);
+    this.#connection = connect(options, this.#logger);
+    this.#scripts = new Scripts(this.#connection.client);
+    this.#wakeUps = new WakeUpChannel({
+      source: this.#connection.client,
+      channel: this.keys.channel,
+      origin: this.#origin,
+      logger: this.#logger,
+    });
+  }
+
+  /**
+   * Runs the safety checks (eviction policy, persistence) and records the key layout version.
+   * Idempotent and safe from many processes at once. Throws `StoreUnavailableError` when the server
+   * would evict keys or holds data of a newer layout.
+   */
+  async migrate(): Promise<void> {
+    this.#checked = undefined;
+    await this.#ready();
+    const client = this.#connection.client;
+    try {
+      await client.hsetnx(this.keys.meta, "schemaVersion", String(SCHEMA_VERSION));
+      const version = Number(await client.hget(this.keys.meta, "schemaVersion"));
+      if (version > SCHEMA_VERSION) {
+        throw new StoreUnavailableError(
+          `The Redis keyspace "${this.keys.prefix}" was written by a newer @zart/store-redis (layout ${version}); upgrade this process.`,
+        );
+      }
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  /** One PING; throws `StoreUnavailableError` when Redis is unreachable or the store is closed. */
+  async ping(): Promise<void> {
+    this.#ensureOpen();
+    try {
+      await this.#connection.client.ping();
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  /** Closes the pub/sub connection and, for `{ url }`, the command connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#wakeUps.close();
+    if (this.#connection.owned) await disconnect(this.#connection.client);
+  }
+
+  /** Creates a pending execution (replacing a terminal one); publishes `created`. */
+  async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
+    const row = await this.#run("createExecution", input.executionId, [
+      input.executionId,
+      input.taskName,
+      input.payload,
+      millis(input.runAt),
+      millis(now),
+      this.#origin,
+    ]);
+    this.#wakeUps.emitLocal("created", input.executionId);
+    return parseRow(row as string[])!;
+  }
+
+  /** Appends the event and wakes an execution waiting on its name, atomically. */
+  async offerEvent(
+    input: { executionId: string; eventName: string; payload: string; idempotencyKey?: string },
+    now: Date,
+  ): Promise<"delivered" | "duplicate"> {
+    const { executionId, eventName, payload, idempotencyKey } = input;
+    const outcome = await this.#run("offerEvent", executionId, [
+      executionId,
+      eventName,
+      payload,
+      optional(idempotencyKey),
+      millis(now),
+      this.#origin,
+    ]);
+    if (outcome === "delivered") this.#wakeUps.emitLocal("event", executionId);
+    return outcome as "delivered" | "duplicate";
+  }
+
+  /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
+  async cancelExecution(executionId: string, now: Date): Promise<boolean> {
+    const cancelled =
+      (await this.#run("cancelExecution", executionId, [executionId, millis(now), this.#origin])) === 1;
+    if (cancelled) this.#wakeUps.emitLocal("cancelled", executionId);
+    return cancelled;
+  }
+
+  /** One consistent read of the execution, its steps and its mailbox. */
+  async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
+    const reply = await this.#run("getExecution", executionId, [executionId]);
+    return parseDetails(reply as DetailsReply);
+  }
+
+  /** Newest first (`createdAt` desc, then id), from the matching sorted-set index. */
+  async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
+    if (filter.limit <= 0) {
+      this.#ensureOpen();
+      return [];
+    }
+    const page = await this.#runGlobal("listExecutions", [
+      listIndex(filter),
+      Math.max(0, Math.floor(filter.offset)),
+      Math.floor(filter.limit),
+    ]);
+    return (page as DetailsReply[]).flatMap((reply) => parseDetails(reply) ?? []);
+  }
+
+  /** Deletes matching terminal executions in atomic batches; returns how many. */
+  async purge(filter: PurgeFilter): Promise<number> {
+    const statuses = purgeStatuses(filter);
+    if (statuses.length === 0) return 0;
+    let total = 0;
+    for (;;) {
+      const [deleted, more] = (await this.#runGlobal("purge", [
+        millis(filter.olderThan),
+        PURGE_BATCH,
+        ...statuses,
+      ])) as [number, number];
+      total += deleted;
+      if (more === 0) return total;
+    }
+  }
+
+  /** Claims up to `limit` due units in one script: exactly once among concurrent claimers. */
+  async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
+    const limit = Math.min(Math.floor(request.limit), 1_000);
+    if (limit < 1) {
+      this.#ensureOpen();
+      return [];
+    }
+    const tokens = Array.from({ length: limit }, () => randomUUID());
+    const reply = await this.#runGlobal("claim", [
+      millis(request.now),
+      limit,
+      Math.max(1, Math.ceil(request.leaseMs)),
+      request.workerId,
+      ...tokens,
+    ]);
+    return parseClaimed(reply);
+  }
+
+  /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
+  async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
+    await this.#fenced("renewLease", lease, [position(lease), Math.ceil(leaseMs), millis(now)]);
+  }
+
+  /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
+  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
+    await this.#fenced("saveStep", lease, [
+      step.position,
+      step.kind,
+      step.status,
+      encodeStep(step),
+      ...patchArgs(patch),
+    ]);
+  }
+
+  /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */
+  async suspend(
+    lease: Lease,
+    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<void> {
+    const { step } = input;
+    await this.#fenced("suspend", lease, [
+      millis(input.wakeAt),
+      input.reason,
+      step === undefined ? "" : step.position,
+      step?.kind ?? "",
+      step?.status ?? "",
+      step === undefined ? "" : encodeStep(step),
+      ...patchArgs(patch),
+    ]);
+  }
+
+  /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended`. */
+  async awaitEvent(
+    lease: Lease,
+    input: {
+      position: number;
+      stepName: string;
+      eventName: string;
+      deadline?: Date;
+      wakeAt?: Date;
+      timeoutError: SerializedError;
+    },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<EventWaitOutcome> {
+    const [outcome, payload] = (await this.#fenced("awaitEvent", lease, [
+      input.position,
+      input.stepName,
+      input.eventName,
+      millis(input.deadline),
+      millis(input.wakeAt),
+      encodeError(input.timeoutError),
+      ...patchArgs(patch),
+      millis(now),
+    ])) as [EventWaitOutcome["outcome"], string?];
+    if (outcome === "received") return payload === undefined ? { outcome } : { outcome, payload };
+    return { outcome };
+  }
+
+  /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
+  async dispatchChildren(
+    lease: Lease,
+    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<DispatchOutcome> {
+    const pairs = input.children.flatMap(({ position, name }) => [position, name]);
+    const [outcome, detail] = (await this.#fenced("dispatchChildren", lease, [
+      millis(input.wakeAt),
+      millis(now),
+      ...patchArgs(patch),
+      this.#origin,
+      ...pairs,
+    ])) as ["suspended", number] | ["ready", string[]];
+    if (outcome === "suspended") {
+      if (detail === 1) this.#wakeUps.emitLocal("created", lease.executionId);
+      return { suspended: true };
+    }
+    return { suspended: false, children: parseSteps(detail).filter((step) => step.kind === "parallel") };
+  }
+
+  /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
+  async settleChild(
+    lease: Lease & { childPosition: number },
+    outcome: { status: "completed" | "failed"; result?: string; error?: SerializedError; attempts: number },
+    now: Date,
+  ): Promise<void> {
+    const woke = await this.#fenced("settleChild", lease, [
+      lease.childPosition,
+      outcome.status,
+      optional(outcome.result),
+      optional(outcome.error && encodeError(outcome.error)),
+      outcome.attempts,
+      millis(now),
+      this.#origin,
+    ]);
+    if (woke === 1) this.#wakeUps.emitLocal("child", lease.executionId);
+  }
+
+  /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
+  async retryExecution(
+    lease: Lease,
+    input: { error: SerializedError; runAt: Date },
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<void> {
+    await this.#fenced("retryExecution", lease, [
+      encodeError(input.error),
+      millis(input.runAt),
+      ...patchArgs(patch),
+      this.#origin,
+    ]);
+    this.#wakeUps.emitLocal("retry", lease.executionId);
+  }
+
+  /** Fenced: the execution completes with `result` at `now`. */
+  async completeExecution(
+    lease: Lease,
+    input: { result?: string },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    await this.#fenced("completeExecution", lease, [
+      optional(input.result),
+      ...patchArgs(patch),
+      millis(now),
+    ]);
+  }
+
+  /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
+  async failExecution(
+    lease: Lease,
+    input: { error: SerializedError },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    await this.#fenced("failExecution", lease, [encodeError(input.error), ...patchArgs(patch), millis(now)]);
+  }
+
+  /** Fenced: gives the unit back without progress; publishes `released`. */
+  async releaseLease(lease: Lease, now: Date): Promise<void> {
+    await this.#fenced("releaseLease", lease, [position(lease), millis(now), this.#origin]);
+    this.#wakeUps.emitLocal("released", lease.executionId);
+  }
+
+  /** Registers a wake-up listener: this scheduler's own wake-ups at once, everybody's over pub/sub. */
+  subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
+    this.#ensureOpen();
+    return this.#wakeUps.subscribe(listener);
+  }
+
+  /** Runs a fenced script: ARGV = base, executionId, token, …args. */
+  #fenced(name: ScriptName, lease: Lease, args: ScriptArg[]): Promise<unknown> {
+    const context: ErrorContext = { executionId: lease.executionId };
+    if (lease.childPosition !== undefined) context.childPosition = lease.childPosition;
+    return this.#run(name, lease.executionId, [lease.executionId, lease.token, ...args], context);
+  }
+
+  /** Runs a per-execution script routed by the execution's row key: ARGV = base, …args. */
+  async #run(
+    name: ScriptName,
+    executionId: string,
+    args: ScriptArg[],
+    context: ErrorContext = { executionId },
+  ): Promise<unknown> {
+    await this.#ready();
+    try {
+      return await this.#scripts.run(name, this.keys.row(executionId), [this.keys.base, ...args]);
+    } catch (error) {
+      throw translateError(error, context);
+    }
+  }
+
+  /** Runs a script over the global indexes, routed by the due key: ARGV = base, …args. */
+  async #runGlobal(name: ScriptName, args: ScriptArg[]): Promise<unknown> {
+    await this.#ready();
+    try {
+      return await this.#scripts.run(name, this.keys.due, [this.keys.base, ...args]);
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  /** The safety checks, run once before first use (again after a failure, and by `migrate()`). */
+  #ready(): Promise<void> {
+    this.#ensureOpen();
+    this.#checked ??= checkServerSafety(this.#connection.client, this.#logger, this.#connection.server).catch(
+      (error: unknown) => {
+        this.#checked = undefined;
+        throw translateError(error);
+      },
+    );
+    return this.#checked;
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) {
+      throw new StoreUnavailableError(
+        "The scheduler is closed; create a new RedisScheduler to reach the same data again.",
+      );
+    }
+  }
+}
+
+/** The child position argument of a lease (`""` for the execution itself). */
+function position(lease: Lease): ScriptArg {
+  return lease.childPosition === undefined ? "" : lease.childPosition;
+}

@@ -1,0 +1,41 @@
+import { awaitEventScript } from "./await-event.js";
+import { cancelExecutionScript } from "./cancel-execution.js";
+import { claimScript } from "./claim.js";
+import { completeExecutionScript } from "./complete-execution.js";
+import { createExecutionScript } from "./create-execution.js";
+import { dispatchChildrenScript } from "./dispatch-children.js";
+import { failExecutionScript } from "./fail-execution.js";
+import { offerEventScript } from "./offer-event.js";
+import type { ScriptDefinition } from "./prelude.js";
+import { purgeScript } from "./purge.js";
+import { getExecutionScript, listExecutionsScript } from "./read-executions.js";
+import { releaseLeaseScript } from "./release-lease.js";
+import { renewLeaseScript } from "./renew-lease.js";
+import { retryExecutionScript } from "./retry-execution.js";
+import { saveStepScript } from "./save-step.js";
+import { settleChildScript } from "./settle-child.js";
+import { suspendScript } from "./suspend.js";
+
+/** Every script the store runs, by role. Each is defined on the client with `defineCommand`. */
+export const SCRIPTS = {
+  createExecution: createExecutionScript,
+  offerEvent: offerEventScript,
+  cancelExecution: cancelExecutionScript,
+  getExecution: getExecutionScript,
+  listExecutions: listExecutionsScript,
+  purge: purgeScript,
+  claim: claimScript,
+  renewLease: renewLeaseScript,
+  saveStep: saveStepScript,
+  suspend: suspendScript,
+  awaitEvent: awaitEventScript,
+  dispatchChildren: dispatchChildrenScript,
+  settleChild: settleChildScript,
+  retryExecution: retryExecutionScript,
+  completeExecution: completeExecutionScript,
+  failExecution: failExecutionScript,
+  releaseLease: releaseLeaseScript,
+} satisfies Record<string, ScriptDefinition>;
+
+/** The role of a script. */
+export type ScriptName = keyof typeof SCRIPTS;

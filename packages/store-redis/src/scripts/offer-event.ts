@@ -1,0 +1,36 @@
+import { defineScript } from "./prelude.js";
+
+/**
+ * Appends an event to the mailbox and, if the execution waits on that event name, makes it due now,
+ * in one script: an offer cannot slip between a wait's mailbox check and its suspension (the wait
+ * is a script too). An idempotency key already accepted → `"duplicate"`, even once terminal.
+ * Unknown → `ZART_NOT_FOUND`; terminal → `ZART_TERMINAL|<status>|`. Publishes `event`.
+ *
+ * KEYS[1] = row key. ARGV = base, id, eventName, payload, idempotencyKey (opt), now, origin.
+ */
+export const offerEventScript = defineScript(
+  "zartOfferEvent",
+  `
+local id, name, payload, ikey, now, origin = ARGV[2], ARGV[3], ARGV[4], opt(ARGV[5]), ARGV[6], ARGV[7]
+local row = readRow(id)
+if row == nil then fail("NOT_FOUND", id) end
+if ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) == 1 then return "duplicate" end
+if TERMINAL[row.status] then fail("TERMINAL", row.status) end
+local sequence = redis.call("LLEN", key("events", id)) + 1
+local event = { eventName = name, sequence = sequence, payload = payload, offeredAt = tonumber(now) }
+if ikey ~= nil then
+  event.idempotencyKey = ikey
+  redis.call("HSET", key("ikeys", id), ikey, sequence)
+end
+redis.call("RPUSH", key("events", id), cjson.encode(event))
+local queue = redis.call("HGET", key("mailbox", id), name)
+local slot = ms(sequence - 1)
+if queue and queue ~= "" then slot = queue .. " " .. slot end
+redis.call("HSET", key("mailbox", id), name, slot)
+if row.status == "waiting" and row.waitReason == "event" and row.waitEvent == name then
+  makeDue(id, row, now)
+end
+publish("event", id, origin)
+return "delivered"
+`,
+);

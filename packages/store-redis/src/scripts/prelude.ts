@@ -1,0 +1,227 @@
+/**
+ * Lua helpers shared by every script (Redis scripts cannot import each other, so each script is
+ * this prelude followed by its body). Conventions:
+ *
+ * - `ARGV[1]` is the keyspace base (`<prefix>{<tag>}:`); every key is derived from it, so all keys a
+ *   script touches share one hash tag and one Cluster slot. `KEYS[1]` is declared for routing only.
+ * - Times are integer milliseconds, as decimal strings.
+ * - Optional arguments are `""` when absent; patch fields are `"="..value` when present.
+ * - Every check (fencing, existence) runs before the first write: Redis does not roll a script
+ *   back when it raises an error, so a rejected call must not have written anything yet.
+ * - Errors are raised as `ZART_<CODE>|<detail>|`, translated by `translateError`.
+ */
+export const PRELUDE = `
+local base = ARGV[1]
+local DUE = base .. "due"
+local CHANNEL = base .. "wake"
+local TERMINAL = { completed = true, failed = true, cancelled = true }
+local SETTLED = TERMINAL
+
+local function key(kind, id) return base .. kind .. ":" .. id end
+
+local function fail(code, detail)
+  error({ err = "ZART_" .. code .. "|" .. (detail or "") .. "|" })
+end
+
+local function ms(n) return string.format("%d", n) end
+
+local function present(arg) return arg ~= nil and arg ~= "" end
+
+-- An optional value sent as "=" .. value (absent: ""), so that any string, "" included, can be sent.
+local function opt(arg)
+  if arg ~= nil and string.sub(arg, 1, 1) == "=" then return string.sub(arg, 2) end
+  return nil
+end
+
+local function readRow(id)
+  local flat = redis.call("HGETALL", key("row", id))
+  if #flat == 0 then return nil end
+  local row = {}
+  for i = 1, #flat, 2 do row[flat[i]] = flat[i + 1] end
+  return row
+end
+
+local function hset(id, row, field, value)
+  row[field] = value
+  redis.call("HSET", key("row", id), field, value)
+end
+
+local function hdel(id, row, field)
+  if row[field] ~= nil then
+    row[field] = nil
+    redis.call("HDEL", key("row", id), field)
+  end
+end
+
+-- Wake-up message: "<reason>:<origin>:<id>"; origin identifies the scheduler that sent it.
+local function publish(reason, id, origin)
+  redis.call("PUBLISH", CHANNEL, reason .. ":" .. origin .. ":" .. id)
+end
+
+local function childMember(id, position)
+  return id .. "\\n" .. string.format("%010d", tonumber(position))
+end
+
+-- Index membership: status, task+status and (terminal only) ended-at.
+local function unindex(id, row)
+  local s, t = row.status, row.taskName
+  redis.call("ZREM", base .. "status:" .. s, id)
+  redis.call("ZREM", base .. "task-status:" .. s .. ":" .. t, id)
+  if TERMINAL[s] then redis.call("ZREM", base .. "ended:" .. s, id) end
+end
+
+local function index(id, row)
+  local s, t = row.status, row.taskName
+  local score = -tonumber(row.createdAt)
+  redis.call("ZADD", base .. "status:" .. s, score, id)
+  redis.call("ZADD", base .. "task-status:" .. s .. ":" .. t, score, id)
+  if TERMINAL[s] then redis.call("ZADD", base .. "ended:" .. s, row.completedAt, id) end
+end
+
+local function setStatus(id, row, status)
+  if row.status == status then return end
+  unindex(id, row)
+  hset(id, row, "status", status)
+  index(id, row)
+end
+
+-- Keeps the execution's entry in the due set in line with its row.
+local function syncDue(id, row)
+  local s = row.status
+  if (s == "pending" or s == "waiting") and row.runAt ~= nil then
+    redis.call("ZADD", DUE, row.runAt, id)
+  elseif s == "running" and row.leaseExpiresAt ~= nil then
+    redis.call("ZADD", DUE, row.leaseExpiresAt, id)
+  else
+    redis.call("ZREM", DUE, id)
+  end
+end
+
+local function clearLease(id, row)
+  hdel(id, row, "token")
+  hdel(id, row, "leaseOwner")
+  hdel(id, row, "leaseExpiresAt")
+end
+
+-- The execution row the lease still holds, or ZART_LEASE_LOST (an expired lease nobody took over still holds).
+local function fence(id, token)
+  local row = readRow(id)
+  if row == nil or row.token == nil or row.token ~= token then fail("LEASE_LOST", id) end
+  return row
+end
+
+local function applyPatch(id, row, data, timeoutAt)
+  if opt(data) ~= nil then hset(id, row, "data", opt(data)) end
+  if opt(timeoutAt) ~= nil then hset(id, row, "timeoutAt", opt(timeoutAt)) end
+end
+
+local function readStep(id, position)
+  local json = redis.call("HGET", key("steps", id), position)
+  if not json then return nil end
+  return cjson.decode(json)
+end
+
+-- The parent row and child step a child lease still holds, or ZART_LEASE_LOST.
+local function fenceChild(id, position, token)
+  local row = readRow(id)
+  local step = nil
+  if row ~= nil then step = readStep(id, position) end
+  if step == nil or step.leaseToken == nil or step.leaseToken ~= token then fail("LEASE_LOST", id) end
+  return row, step
+end
+
+-- Inserts or replaces a step row, keeping the unsettled-children set and the due set in line.
+local function putStep(id, position, json, kind, status)
+  redis.call("HSET", key("steps", id), position, json)
+  if kind == "parallel" and not SETTLED[status] then
+    redis.call("SADD", key("unsettled", id), position)
+  else
+    redis.call("SREM", key("unsettled", id), position)
+    redis.call("ZREM", DUE, childMember(id, position))
+  end
+end
+
+local function writeStep(id, step)
+  putStep(id, step.position, cjson.encode(step), step.kind, step.status)
+end
+
+-- Parks the execution: waiting on \`reason\` until \`runAt\` ("" = only a push wakes it), lease cleared.
+local function park(id, row, reason, runAt, waitEvent)
+  setStatus(id, row, "waiting")
+  hset(id, row, "waitReason", reason)
+  if present(waitEvent) then hset(id, row, "waitEvent", waitEvent) else hdel(id, row, "waitEvent") end
+  if present(runAt) then hset(id, row, "runAt", runAt) else hdel(id, row, "runAt") end
+  clearLease(id, row)
+  syncDue(id, row)
+end
+
+-- Makes the execution due now (pending), forgetting what it waited on.
+local function makeDue(id, row, now)
+  setStatus(id, row, "pending")
+  hset(id, row, "runAt", now)
+  hdel(id, row, "waitReason")
+  hdel(id, row, "waitEvent")
+  syncDue(id, row)
+end
+
+-- Takes every unsettled child out of the due set; with \`cancelAt\`, also marks them cancelled.
+local function dropUnsettledChildren(id, cancelAt)
+  local positions = redis.call("SMEMBERS", key("unsettled", id))
+  for _, position in ipairs(positions) do
+    redis.call("ZREM", DUE, childMember(id, position))
+    if cancelAt ~= nil then
+      local step = readStep(id, position)
+      if step ~= nil then
+        step.status = "cancelled"
+        step.completedAt = tonumber(cancelAt)
+        step.leaseToken = nil
+        redis.call("HSET", key("steps", id), position, cjson.encode(step))
+      end
+    end
+  end
+  if cancelAt ~= nil then redis.call("DEL", key("unsettled", id)) end
+end
+
+-- Moves the execution to a terminal status at \`now\` and clears its lease.
+local function finish(id, row, status, now)
+  hset(id, row, "completedAt", now)
+  setStatus(id, row, status)
+  hdel(id, row, "waitReason")
+  hdel(id, row, "waitEvent")
+  clearLease(id, row)
+  syncDue(id, row)
+end
+
+-- Deletes an execution with its history, mailbox and index entries.
+local function deleteExecution(id, row)
+  dropUnsettledChildren(id, nil)
+  unindex(id, row)
+  redis.call("ZREM", base .. "created", id)
+  redis.call("ZREM", base .. "task:" .. row.taskName, id)
+  redis.call("ZREM", DUE, id)
+  redis.call("DEL", key("row", id), key("steps", id), key("unsettled", id), key("events", id),
+    key("mailbox", id), key("ikeys", id))
+end
+
+-- One consistent read of an execution: { row (flat), step JSONs, event JSONs }.
+local function details(id)
+  return {
+    redis.call("HGETALL", key("row", id)),
+    redis.call("HVALS", key("steps", id)),
+    redis.call("LRANGE", key("events", id), 0, -1),
+  }
+end
+`;
+
+/** A script: the prelude plus its body, run with `numberOfKeys` routing keys. */
+export interface ScriptDefinition {
+  /** The ioredis command name it is defined as. */
+  readonly name: string;
+  readonly numberOfKeys: number;
+  readonly lua: string;
+}
+
+/** Builds a script definition from its body (the prelude is prepended). */
+export function defineScript(name: string, body: string): ScriptDefinition {
+  return { name, numberOfKeys: 1, lua: `${PRELUDE}\n${body}` };
+}

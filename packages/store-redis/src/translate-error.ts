@@ -1,0 +1,50 @@
+import {
+  ExecutionAlreadyExistsError,
+  ExecutionNotFoundError,
+  ExecutionTerminalError,
+  LeaseLostError,
+  messageOf,
+  StoreUnavailableError,
+  ZartError,
+} from "@zart/core";
+
+/** The context of a failed call: which execution (and child) it was about. */
+export interface ErrorContext {
+  executionId?: string;
+  childPosition?: number;
+}
+
+const SCRIPT_ERROR = /ZART_([A-Z_]+)\|([^|]*)\|/;
+
+/**
+ * Translates what ioredis throws into the core error classes, at the store's boundary:
+ * the scripts' `ZART_<CODE>|<detail>|` replies become the matching domain errors; everything else
+ * (connection refused or lost, retries exhausted, OOM, a script bug) becomes `StoreUnavailableError`
+ * with the driver's error as `cause`.
+ */
+export function translateError(error: unknown, context: ErrorContext = {}): Error {
+  if (error instanceof ZartError) return error;
+  const message = messageOf(error);
+  const match = SCRIPT_ERROR.exec(message);
+  const id = context.executionId ?? match?.[2] ?? "";
+  switch (match?.[1]) {
+    case "LEASE_LOST":
+      return new LeaseLostError(
+        id,
+        context.childPosition === undefined
+          ? undefined
+          : { details: { childPosition: context.childPosition } },
+      );
+    case "NOT_FOUND":
+      return new ExecutionNotFoundError(id);
+    case "EXISTS":
+      return new ExecutionAlreadyExistsError(id);
+    case "TERMINAL":
+      return new ExecutionTerminalError(id, match[2] ?? "terminal");
+    default:
+      return new StoreUnavailableError(
+        `Redis command failed: ${message}. Check that the Redis server is reachable and healthy.`,
+        { cause: error },
+      );
+  }
+}

@@ -1,0 +1,116 @@
+import type { Logger, Unsubscribe, WakeReason, WakeUp } from "@zart/core";
+import type { RedisClient } from "./commands.js";
+
+type Listener = (wake: WakeUp) => void;
+
+const REASONS: ReadonlySet<string> = new Set<WakeReason>([
+  "created",
+  "event",
+  "child",
+  "released",
+  "cancelled",
+  "retry",
+]);
+
+/**
+ * Wake-ups over Redis pub/sub. The scripts publish `<reason>:<origin>:<executionId>` on the
+ * keyspace's channel in the same atomic step as the change. Listeners get:
+ *
+ * - the wake-ups of this scheduler's own calls at once, in a microtask (they do not wait for a
+ *   round trip through Redis, and never run inside a store call);
+ * - everybody else's (other schedulers, other processes) from a dedicated subscriber connection,
+ *   a `duplicate()` of the command client opened on the first `subscribe()`. ioredis reconnects it
+ *   and re-subscribes on its own; a wake-up published while it is disconnected is missed, which
+ *   only costs latency: workers also poll (`pollInterval`).
+ */
+export class WakeUpChannel {
+  readonly #entries = new Set<{ listener: Listener }>();
+  readonly #source: RedisClient;
+  readonly #channel: string;
+  readonly #origin: string;
+  readonly #logger: Logger;
+  #subscriber: RedisClient | undefined;
+  #reportedError = false;
+
+  constructor(options: { source: RedisClient; channel: string; origin: string; logger: Logger }) {
+    this.#source = options.source;
+    this.#channel = options.channel;
+    this.#origin = options.origin;
+    this.#logger = options.logger;
+  }
+
+  /** Registers `listener` until the returned function is called; opens the subscriber if needed. */
+  subscribe(listener: Listener): Unsubscribe {
+    const entry = { listener };
+    this.#entries.add(entry);
+    this.#ensureSubscriber();
+    return () => {
+      this.#entries.delete(entry);
+    };
+  }
+
+  /** Delivers a wake-up caused by this scheduler to its own listeners (in a microtask). */
+  emitLocal(reason: WakeReason, executionId: string): void {
+    if (this.#entries.size === 0) return;
+    const entries = [...this.#entries];
+    queueMicrotask(() => this.#deliver(entries, { reason, executionId }));
+  }
+
+  /** Drops every listener and closes the subscriber connection (never the source client). */
+  async close(): Promise<void> {
+    this.#entries.clear();
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    subscriber?.disconnect();
+  }
+
+  #ensureSubscriber(): void {
+    if (this.#subscriber !== undefined) return;
+    const subscriber = this.#source.duplicate();
+    this.#subscriber = subscriber;
+    subscriber.on("error", (error: Error) => {
+      if (this.#reportedError) return;
+      this.#reportedError = true;
+      this.#logger.warn(
+        "the Redis wake-up subscriber lost its connection; reconnecting (workers keep polling)",
+        {
+          error: error.message,
+        },
+      );
+    });
+    subscriber.on("ready", () => {
+      this.#reportedError = false;
+    });
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel !== this.#channel) return;
+      const wake = this.#parse(message);
+      if (wake !== undefined) this.#deliver([...this.#entries], wake);
+    });
+    subscriber.subscribe(this.#channel).catch((error: unknown) => {
+      this.#logger.warn("subscribing to Redis wake-ups failed; workers fall back to polling", {
+        error: String(error),
+      });
+    });
+  }
+
+  /** `<reason>:<origin>:<id>` → a wake-up, or `undefined` for our own (already delivered) or garbage. */
+  #parse(message: string): WakeUp | undefined {
+    const first = message.indexOf(":");
+    const second = message.indexOf(":", first + 1);
+    if (first < 0 || second < 0) return undefined;
+    const reason = message.slice(0, first);
+    if (!REASONS.has(reason) || message.slice(first + 1, second) === this.#origin) return undefined;
+    return { reason: reason as WakeReason, executionId: message.slice(second + 1) };
+  }
+
+  #deliver(entries: { listener: Listener }[], wake: WakeUp): void {
+    for (const entry of entries) {
+      if (!this.#entries.has(entry)) continue;
+      try {
+        entry.listener({ ...wake });
+      } catch {
+        // A hint that could not be handled only costs latency; the store stays consistent.
+      }
+    }
+  }
+}
