@@ -1,6 +1,6 @@
 import type { WireExecution } from "@zart/server";
 import Table from "cli-table3";
-import { type Colors, paintStatus, preview, when } from "./output.js";
+import { type Colors, paintStatus, preview, truncate, when } from "./output.js";
 
 const TABLE_STYLE = { head: [], border: [] };
 
@@ -27,9 +27,7 @@ export function formatStatus(status: WireExecution, c: Colors): string {
     });
     status.steps.forEach((step, i) => {
       const outcome = step.error
-        ? c.red(
-            preview(`${step.error.code ?? step.error.name}: ${step.error.message}`, 50).replaceAll('"', ""),
-          )
+        ? c.red(truncate(`${step.error.code ?? step.error.name}: ${step.error.message}`, 50))
         : preview(step.result, 50);
       steps.push([
         String(i + 1),

@@ -59,8 +59,13 @@ export function paintStatus(status: string, c: Colors): string {
 /** A JSON value on one line, cut to `max` characters. */
 export function preview(value: unknown, max = 60): string {
   if (value === undefined) return "";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return truncate(JSON.stringify(value) ?? String(value), max);
+}
+
+/** Text on one line, cut to `max` characters. */
+export function truncate(text: string, max: number): string {
+  const line = text.replace(/\s*\n\s*/g, " ");
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 /** A date for humans: ISO-8601 to the second, UTC. */

@@ -123,6 +123,7 @@ describe("client commands over a SQLite file", () => {
     const wait = await run("wait", "c-2", "--timeout", "5s");
     expect(wait.code).toBe(1);
     expect(wait.stdout).toMatch(/Status\s+cancelled/);
+    expect(oneLine(wait.stderr)).toBe("error: c-2 was cancelled.");
   });
 
   it("purge deletes finished executions older than the duration; only terminal statuses", async () => {

@@ -63,6 +63,11 @@ describe("zart serve", () => {
         expect(res.code).toBe(0);
         if (args[0] === "wait") expect(res.stdout).toMatch(/Status\s+completed/);
       }
+      // hello-task needs no input at all.
+      expect((await zart(["start", "hello-task", "--id", "hello-0"], { cwd: dir })).code).toBe(0);
+      const hello = await zart(["wait", "hello-0", "--json"], { cwd: dir });
+      expect(hello.code).toBe(0);
+      expect(JSON.parse(hello.stdout).result).toMatchObject({ greeting: "Hello, world!" });
     } finally {
       const code = await served.stop();
       cleanup();

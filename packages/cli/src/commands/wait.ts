@@ -59,7 +59,10 @@ export function waitCommand(): Command {
       err(`error: ${executionId} is still ${status.status} after the --timeout; it keeps running.`);
       throw new CommandFailed("");
     }
-    if (status.status !== "completed") throw new CommandFailed("");
+    if (status.status === "failed") {
+      throw new CommandFailed(`${executionId} failed: ${status.error?.message ?? "unknown error"}`);
+    }
+    if (status.status === "cancelled") throw new CommandFailed(`${executionId} was cancelled.`);
   });
 }
 

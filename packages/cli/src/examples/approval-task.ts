@@ -1,4 +1,4 @@
-import { defineTask } from "@zart/core";
+import { defineTask, NonRetryableError } from "@zart/core";
 import * as z from "zod";
 
 /** What the manager decides: the payload of the `manager-approval` event. */
@@ -18,7 +18,8 @@ export const approvalTask = defineTask({
   timeout: "5m",
   async run(ctx, data) {
     await ctx.step("validate-request", async () => {
-      if (!data.requesterName) throw new Error("requester name is required");
+      // `data` is validated when started through the server; `zart start` without --tasks is not.
+      if (!data?.requesterName) throw new NonRetryableError("requester name is required");
       return `Validated request from ${data.requesterName} for ${data.resource}`;
     });
     const decision = await ctx.waitForEvent("manager-approval", { timeout: "2m", schema: ApprovalDecision });
