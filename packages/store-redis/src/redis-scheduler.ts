@@ -18,25 +18,20 @@ import {
   type Scheduler,
   type SerializedError,
   type StepWrite,
-  StoreUnavailableError,
   systemClock,
   type Unsubscribe,
   type WakeUp,
 } from "@zart/core";
 import { millis, optional, patchArgs } from "./args.js";
 import { type DetailsReply, encodeError, encodeStep, parseDetails, parseRow, parseSteps } from "./codec.js";
-import { type ScriptArg, Scripts } from "./commands.js";
-import { type Connection, connect, disconnect } from "./connection.js";
+import type { ScriptArg } from "./commands.js";
+import { connect } from "./connection.js";
+import { ScriptExecutor } from "./executor.js";
 import { KeyLayout } from "./keys.js";
 import { DEFAULT_PREFIX, type RedisSchedulerOptions } from "./options.js";
 import { listIndex, parseClaimed, purgeStatuses } from "./replies.js";
-import { checkServerSafety } from "./safety-checks.js";
-import type { ScriptName } from "./scripts/index.js";
-import { type ErrorContext, translateError } from "./translate-error.js";
 import { WakeUpChannel } from "./wake-up-channel.js";
 
-/** The key layout version this code reads and writes (kept in `<base>meta`). */
-const SCHEMA_VERSION = 1;
 /** Executions deleted per purge script call (each call is atomic and short). */
 const PURGE_BATCH = 500;
 
@@ -59,27 +54,23 @@ export class RedisScheduler implements Scheduler {
   readonly clock: Clock;
   /** The key layout (prefix, hash tag, key names). */
   readonly keys: KeyLayout;
-  readonly #connection: Connection;
-  readonly #scripts: Scripts;
-  readonly #logger: Logger;
+  readonly #executor: ScriptExecutor;
   readonly #wakeUps: WakeUpChannel;
   /** Identifies this scheduler's own wake-ups on the channel. */
   readonly #origin = randomUUID();
-  #checked: Promise<void> | undefined;
-  #closed = false;
 
   /** Connects from `{ url }` (connections owned by the store) or uses `{ client }` (never closed). */
   constructor(options: RedisSchedulerOptions) {
     this.clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? consoleLogger;
+    const logger: Logger = options.logger ?? consoleLogger;
     this.keys = new KeyLayout(options.prefix ?? DEFAULT_PREFIX);
-    this.#connection = connect(options, this.#logger);
-    this.#scripts = new Scripts(this.#connection.client);
+    const connection = connect(options, logger);
+    this.#executor = new ScriptExecutor(connection, this.keys, logger);
     this.#wakeUps = new WakeUpChannel({
-      source: this.#connection.client,
+      source: connection.client,
       channel: this.keys.channel,
       origin: this.#origin,
-      logger: this.#logger,
+      logger,
     });
   }
 
@@ -89,43 +80,24 @@ export class RedisScheduler implements Scheduler {
    * would evict keys or holds data of a newer layout.
    */
   async migrate(): Promise<void> {
-    this.#checked = undefined;
-    await this.#ready();
-    const client = this.#connection.client;
-    try {
-      await client.hsetnx(this.keys.meta, "schemaVersion", String(SCHEMA_VERSION));
-      const version = Number(await client.hget(this.keys.meta, "schemaVersion"));
-      if (version > SCHEMA_VERSION) {
-        throw new StoreUnavailableError(
-          `The Redis keyspace "${this.keys.prefix}" was written by a newer @zart/store-redis (layout ${version}); upgrade this process.`,
-        );
-      }
-    } catch (error) {
-      throw translateError(error);
-    }
+    await this.#executor.migrate();
   }
 
   /** One PING; throws `StoreUnavailableError` when Redis is unreachable or the store is closed. */
   async ping(): Promise<void> {
-    this.#ensureOpen();
-    try {
-      await this.#connection.client.ping();
-    } catch (error) {
-      throw translateError(error);
-    }
+    await this.#executor.ping();
   }
 
   /** Closes the pub/sub connection and, for `{ url }`, the command connection. Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.#executor.closed) return;
     await this.#wakeUps.close();
-    if (this.#connection.owned) await disconnect(this.#connection.client);
+    await this.#executor.close();
   }
 
   /** Creates a pending execution (replacing a terminal one); publishes `created`. */
   async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
-    const row = await this.#run("createExecution", input.executionId, [
+    const row = await this.#executor.run("createExecution", input.executionId, [
       input.executionId,
       input.taskName,
       input.payload,
@@ -139,11 +111,11 @@ export class RedisScheduler implements Scheduler {
 
   /** Appends the event and wakes an execution waiting on its name, atomically. */
   async offerEvent(
-    input: { executionId: string; eventName: string; payload: string; idempotencyKey?: string },
+    input: Parameters<Scheduler["offerEvent"]>[0],
     now: Date,
   ): Promise<"delivered" | "duplicate"> {
     const { executionId, eventName, payload, idempotencyKey } = input;
-    const outcome = await this.#run("offerEvent", executionId, [
+    const outcome = await this.#executor.run("offerEvent", executionId, [
       executionId,
       eventName,
       payload,
@@ -158,24 +130,25 @@ export class RedisScheduler implements Scheduler {
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
   async cancelExecution(executionId: string, now: Date): Promise<boolean> {
     const cancelled =
-      (await this.#run("cancelExecution", executionId, [executionId, millis(now), this.#origin])) === 1;
+      (await this.#executor.run("cancelExecution", executionId, [executionId, millis(now), this.#origin])) ===
+      1;
     if (cancelled) this.#wakeUps.emitLocal("cancelled", executionId);
     return cancelled;
   }
 
   /** One consistent read of the execution, its steps and its mailbox. */
   async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
-    const reply = await this.#run("getExecution", executionId, [executionId]);
+    const reply = await this.#executor.run("getExecution", executionId, [executionId]);
     return parseDetails(reply as DetailsReply);
   }
 
   /** Newest first (`createdAt` desc, then id), from the matching sorted-set index. */
   async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
     if (filter.limit <= 0) {
-      this.#ensureOpen();
+      this.#executor.ensureOpen();
       return [];
     }
-    const page = await this.#runGlobal("listExecutions", [
+    const page = await this.#executor.runGlobal("listExecutions", [
       listIndex(filter),
       Math.max(0, Math.floor(filter.offset)),
       Math.floor(filter.limit),
@@ -189,7 +162,7 @@ export class RedisScheduler implements Scheduler {
     if (statuses.length === 0) return 0;
     let total = 0;
     for (;;) {
-      const [deleted, more] = (await this.#runGlobal("purge", [
+      const [deleted, more] = (await this.#executor.runGlobal("purge", [
         millis(filter.olderThan),
         PURGE_BATCH,
         ...statuses,
@@ -203,11 +176,11 @@ export class RedisScheduler implements Scheduler {
   async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
     const limit = Math.min(Math.floor(request.limit), 1_000);
     if (limit < 1) {
-      this.#ensureOpen();
+      this.#executor.ensureOpen();
       return [];
     }
     const tokens = Array.from({ length: limit }, () => randomUUID());
-    const reply = await this.#runGlobal("claim", [
+    const reply = await this.#executor.runGlobal("claim", [
       millis(request.now),
       limit,
       Math.max(1, Math.ceil(request.leaseMs)),
@@ -219,12 +192,12 @@ export class RedisScheduler implements Scheduler {
 
   /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
   async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
-    await this.#fenced("renewLease", lease, [position(lease), Math.ceil(leaseMs), millis(now)]);
+    await this.#executor.fenced("renewLease", lease, [position(lease), Math.ceil(leaseMs), millis(now)]);
   }
 
   /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
   async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
-    await this.#fenced("saveStep", lease, [
+    await this.#executor.fenced("saveStep", lease, [
       step.position,
       step.kind,
       step.status,
@@ -241,7 +214,7 @@ export class RedisScheduler implements Scheduler {
     _now: Date,
   ): Promise<void> {
     const { step } = input;
-    await this.#fenced("suspend", lease, [
+    await this.#executor.fenced("suspend", lease, [
       millis(input.wakeAt),
       input.reason,
       step === undefined ? "" : step.position,
@@ -255,18 +228,11 @@ export class RedisScheduler implements Scheduler {
   /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended`. */
   async awaitEvent(
     lease: Lease,
-    input: {
-      position: number;
-      stepName: string;
-      eventName: string;
-      deadline?: Date;
-      wakeAt?: Date;
-      timeoutError: SerializedError;
-    },
+    input: Parameters<Scheduler["awaitEvent"]>[1],
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome> {
-    const [outcome, payload] = (await this.#fenced("awaitEvent", lease, [
+    const [outcome, payload] = (await this.#executor.fenced("awaitEvent", lease, [
       input.position,
       input.stepName,
       input.eventName,
@@ -288,7 +254,7 @@ export class RedisScheduler implements Scheduler {
     now: Date,
   ): Promise<DispatchOutcome> {
     const pairs = input.children.flatMap(({ position, name }) => [position, name]);
-    const [outcome, detail] = (await this.#fenced("dispatchChildren", lease, [
+    const [outcome, detail] = (await this.#executor.fenced("dispatchChildren", lease, [
       millis(input.wakeAt),
       millis(now),
       ...patchArgs(patch),
@@ -305,10 +271,10 @@ export class RedisScheduler implements Scheduler {
   /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
   async settleChild(
     lease: Lease & { childPosition: number },
-    outcome: { status: "completed" | "failed"; result?: string; error?: SerializedError; attempts: number },
+    outcome: Parameters<Scheduler["settleChild"]>[1],
     now: Date,
   ): Promise<void> {
-    const woke = await this.#fenced("settleChild", lease, [
+    const woke = await this.#executor.fenced("settleChild", lease, [
       lease.childPosition,
       outcome.status,
       optional(outcome.result),
@@ -327,7 +293,7 @@ export class RedisScheduler implements Scheduler {
     patch: ExecutionPatch,
     _now: Date,
   ): Promise<void> {
-    await this.#fenced("retryExecution", lease, [
+    await this.#executor.fenced("retryExecution", lease, [
       encodeError(input.error),
       millis(input.runAt),
       ...patchArgs(patch),
@@ -343,7 +309,7 @@ export class RedisScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
-    await this.#fenced("completeExecution", lease, [
+    await this.#executor.fenced("completeExecution", lease, [
       optional(input.result),
       ...patchArgs(patch),
       millis(now),
@@ -357,71 +323,23 @@ export class RedisScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
-    await this.#fenced("failExecution", lease, [encodeError(input.error), ...patchArgs(patch), millis(now)]);
+    await this.#executor.fenced("failExecution", lease, [
+      encodeError(input.error),
+      ...patchArgs(patch),
+      millis(now),
+    ]);
   }
 
   /** Fenced: gives the unit back without progress; publishes `released`. */
   async releaseLease(lease: Lease, now: Date): Promise<void> {
-    await this.#fenced("releaseLease", lease, [position(lease), millis(now), this.#origin]);
+    await this.#executor.fenced("releaseLease", lease, [position(lease), millis(now), this.#origin]);
     this.#wakeUps.emitLocal("released", lease.executionId);
   }
 
   /** Registers a wake-up listener: this scheduler's own wake-ups at once, everybody's over pub/sub. */
   subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
-    this.#ensureOpen();
+    this.#executor.ensureOpen();
     return this.#wakeUps.subscribe(listener);
-  }
-
-  /** Runs a fenced script: ARGV = base, executionId, token, …args. */
-  #fenced(name: ScriptName, lease: Lease, args: ScriptArg[]): Promise<unknown> {
-    const context: ErrorContext = { executionId: lease.executionId };
-    if (lease.childPosition !== undefined) context.childPosition = lease.childPosition;
-    return this.#run(name, lease.executionId, [lease.executionId, lease.token, ...args], context);
-  }
-
-  /** Runs a per-execution script routed by the execution's row key: ARGV = base, …args. */
-  async #run(
-    name: ScriptName,
-    executionId: string,
-    args: ScriptArg[],
-    context: ErrorContext = { executionId },
-  ): Promise<unknown> {
-    await this.#ready();
-    try {
-      return await this.#scripts.run(name, this.keys.row(executionId), [this.keys.base, ...args]);
-    } catch (error) {
-      throw translateError(error, context);
-    }
-  }
-
-  /** Runs a script over the global indexes, routed by the due key: ARGV = base, …args. */
-  async #runGlobal(name: ScriptName, args: ScriptArg[]): Promise<unknown> {
-    await this.#ready();
-    try {
-      return await this.#scripts.run(name, this.keys.due, [this.keys.base, ...args]);
-    } catch (error) {
-      throw translateError(error);
-    }
-  }
-
-  /** The safety checks, run once before first use (again after a failure, and by `migrate()`). */
-  #ready(): Promise<void> {
-    this.#ensureOpen();
-    this.#checked ??= checkServerSafety(this.#connection.client, this.#logger, this.#connection.server).catch(
-      (error: unknown) => {
-        this.#checked = undefined;
-        throw translateError(error);
-      },
-    );
-    return this.#checked;
-  }
-
-  #ensureOpen(): void {
-    if (this.#closed) {
-      throw new StoreUnavailableError(
-        "The scheduler is closed; create a new RedisScheduler to reach the same data again.",
-      );
-    }
   }
 }
 
