@@ -39,11 +39,23 @@ interface StoredEvent {
   consumedAt?: number;
 }
 
+/** Unpaired UTF-16 surrogates: JSON.stringify escapes them as `\udXXX`, which Lua's cjson rejects. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A name as Redis stores it: lone surrogates become U+FFFD, as they do in every argument ioredis
+ * sends as UTF-8. (User values need no such care: results and payloads are JSON text, nested here
+ * as strings, so their escapes are plain ASCII that cjson passes through.)
+ */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, "\uFFFD");
+}
+
 /** The stored JSON of a step write. */
 export function encodeStep(step: StepWrite): string {
   const stored: StoredStep = {
     position: step.position,
-    name: step.name,
+    name: wellFormed(step.name),
     kind: step.kind,
     status: step.status,
     attempts: step.attempts,

@@ -43,7 +43,7 @@ export function translateError(error: unknown, context: ErrorContext = {}): Erro
       return new ExecutionTerminalError(id, match[2] ?? "terminal");
     default:
       return new StoreUnavailableError(
-        `Redis command failed: ${message}. Check that the Redis server is reachable and healthy.`,
+        `Redis command failed: ${message.replace(/[.\s]+$/, "")}. Check that the Redis server is reachable and healthy.`,
         { cause: error },
       );
   }

@@ -507,3 +507,52 @@ describe.skipIf(!redisAvailable)("lifecycle", () => {
     expect(b.map((w) => w.reason)).toEqual(["created", "released", "cancelled"]);
   });
 });
+
+describe.skipIf(!redisAvailable)("values through Lua", () => {
+  // JSON text as the engine writes it: lone surrogates escaped, emoji, empty arrays, long numbers.
+  const tricky = JSON.stringify({
+    s: "x\ud800y 😀 é \u0001",
+    empty: [],
+    nested: { list: [] },
+    n: Number.MAX_SAFE_INTEGER,
+    f: 0.1 + 0.2,
+  });
+  const trickyError: SerializedError = {
+    name: "ValidationError",
+    message: "bad 😀",
+    code: "VALIDATION",
+    details: { issues: [], big: 2 ** 60, deep: { empty: {} } },
+  };
+
+  it("keeps results, payloads and errors byte-exact through retries, children and event waits", async () => {
+    const { scheduler, start, claimOne, step, now, details } = setup();
+    await start("e1");
+    const first = await claimOne();
+    const lease = first.lease;
+    await scheduler.saveStep(lease, { ...step(0), result: tricky, name: "odd \ud800 name" }, {}, now());
+    await scheduler.dispatchChildren(lease, { children: [{ position: 1, name: "c" }] }, {}, now());
+    const child = await claimOne();
+    if (child.kind !== "child") throw new Error("expected a child");
+    await scheduler.settleChild(child.lease, { status: "failed", error: trickyError, attempts: 1 }, now());
+    await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: tricky }, now());
+    const second = await claimOne();
+    await scheduler.retryExecution(second.lease, { error: trickyError, runAt: now() }, {}, now());
+    const third = await claimOne();
+    const received = await scheduler.awaitEvent(
+      third.lease,
+      { position: 1, stepName: "wait", eventName: "go", timeoutError: trickyError },
+      { data: tricky },
+      now(),
+    );
+    expect(received).toEqual({ outcome: "received", payload: tricky });
+    await scheduler.failExecution(third.lease, { error: trickyError }, {}, now());
+
+    const { execution, steps, events } = await details("e1");
+    expect(execution.error).toEqual(trickyError);
+    expect(execution.data).toBe(tricky);
+    expect(steps[0]).toMatchObject({ name: "odd \ufffd name", result: tricky });
+    expect(steps[1]).toMatchObject({ kind: "event", result: tricky });
+    expect(events[0]?.payload).toBe(tricky);
+    expect(JSON.parse(steps[0]!.result!)).toEqual(JSON.parse(tricky));
+  });
+});
