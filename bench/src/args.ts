@@ -10,17 +10,19 @@ export interface Args {
   help: boolean;
 }
 
-export const USAGE = `pnpm bench [--quick] [--only W1,W2] [--systems zart-postgres,dbos] [--runs N] [--verbose]
+export const USAGE = `pnpm bench [--quick] [--only W1,W2] [--systems zart-postgres,dbos] [--runs N] [--preload N] [--verbose]
 
   --quick      short smoke run (tiny counts, one run); writes results/quick.{md,json}
   --only       workloads to run: W1 W1b W2 W3 W4 W5 W6 (default: all)
   --systems    systems to run (default: all)
   --runs N     runs per workload and system (default 3; 1 with --quick)
+  --preload N  W6: finished executions loaded before W1 runs again (default 20000)
   --verbose    show worker output`;
 
 export function parseArgs(argv: readonly string[]): Args {
   const args: Args = { settings: FULL, only: [], systems: [], verbose: false, help: false };
   let runs: number | undefined;
+  let preload: number | undefined;
   const list = (value: string | undefined) =>
     (value ?? "")
       .split(",")
@@ -48,6 +50,10 @@ export function parseArgs(argv: readonly string[]): Args {
         runs = Number(value());
         if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a positive integer");
         break;
+      case "--preload":
+        preload = Number(value());
+        if (!Number.isInteger(preload) || preload < 1) throw new Error("--preload takes a positive integer");
+        break;
       case "--verbose":
         args.verbose = true;
         break;
@@ -60,5 +66,6 @@ export function parseArgs(argv: readonly string[]): Args {
     }
   }
   if (runs !== undefined) args.settings = { ...args.settings, runs };
+  if (preload !== undefined) args.settings = { ...args.settings, w6Preload: preload, w6Overrides: {} };
   return args;
 }

@@ -16,6 +16,8 @@ export interface Settings {
   w2Batch: number;
   /** W3: samples. */
   w3Samples: number;
+  /** Per-system W3 samples for systems whose start latency is a polling interval. */
+  w3Overrides: Record<string, number>;
   /** Pause between latency samples, so each lands on an idle system. */
   gapMs: number;
   /** W4: parallel steps of the one execution. */
@@ -23,6 +25,8 @@ export interface Settings {
   /** W5: sleeping executions and their sleep. */
   w5Executions: number;
   w5SleepMs: number;
+  /** W5: starts per second (paced, so the lag measures timers rather than a start backlog). */
+  w5Rate: number;
   /** W6: finished executions loaded before W1 runs again. */
   w6Preload: number;
   /** Per-system W6 preload for systems too slow to load the full count in the time budget. */
@@ -39,17 +43,19 @@ export const FULL: Settings = {
   quick: false,
   runs: 3,
   concurrency: 32,
-  w1Executions: 5000,
-  w1bExecutions: 10_000,
-  w1bOverrides: { "pg-boss": 2000 },
-  w2Samples: 500,
+  w1Executions: 2000,
+  w1bExecutions: 3000,
+  w1bOverrides: { "pg-boss": 600 },
+  w2Samples: 200,
   w2Batch: 20,
-  w3Samples: 300,
+  w3Samples: 100,
+  w3Overrides: { "pg-boss": 20 },
   gapMs: 5,
   w4Width: 500,
-  w5Executions: 2000,
+  w5Executions: 1000,
   w5SleepMs: 1000,
-  w6Preload: 100_000,
+  w5Rate: 200,
+  w6Preload: 20_000,
   w6Overrides: {},
   settleMs: 300,
   parallel: 1,
@@ -66,10 +72,12 @@ export const QUICK: Settings = {
   w2Samples: 10,
   w2Batch: 5,
   w3Samples: 5,
+  w3Overrides: {},
   gapMs: 2,
   w4Width: 20,
   w5Executions: 20,
   w5SleepMs: 300,
+  w5Rate: 200,
   w6Preload: 300,
   w6Overrides: {},
   settleMs: 100,
@@ -79,6 +87,10 @@ export const QUICK: Settings = {
 
 export function w1bCount(settings: Settings, system: string): number {
   return settings.w1bOverrides[system] ?? settings.w1bExecutions;
+}
+
+export function w3Samples(settings: Settings, system: string): number {
+  return settings.w3Overrides[system] ?? settings.w3Samples;
 }
 
 export function w6Preload(settings: Settings, system: string): number {

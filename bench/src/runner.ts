@@ -123,6 +123,10 @@ async function runOnce(
       if (workers) await workers.group.stop();
       await closeClient(prepared, opened);
     },
+    earlier: (metric, unit) =>
+      outcome.records
+        .filter((r) => r.system === adapter.name)
+        .flatMap((r) => r.samples.filter((s) => s.metric === metric && s.unit === unit).map((s) => s.value)),
     ids: (prefix, count) => Array.from({ length: count }, (_, i) => `${tag}-${prefix}-${i}`),
     notApplicable: (metric, reason) => outcome.notApplicable.set(`${metric}|${adapter.name}`, reason),
     log: (message) => options.log(`  ${workload.id} ${adapter.name}: ${message}`),

@@ -12,6 +12,8 @@ import type { FromWorker, ToWorker, WorkerSpec } from "./protocol.js";
 
 const WORKER_MAIN = fileURLToPath(new URL("../worker-main.ts", import.meta.url));
 const BENCH_DIR = fileURLToPath(new URL("../..", import.meta.url));
+/** Extra Node flags for worker processes, e.g. `BENCH_WORKER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`. */
+const EXTRA_FLAGS = (process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter(Boolean);
 
 export interface WorkerGroup {
   /** Lets every worker take work; resolves when all have started. */
@@ -89,7 +91,7 @@ interface Child {
 function spawnWorker(spec: WorkerSpec, collector: Collector, options: LaunchOptions): Child {
   const proc: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=source", WORKER_MAIN, JSON.stringify(spec)],
+    [...EXTRA_FLAGS, "--import", "tsx", "--conditions=source", WORKER_MAIN, JSON.stringify(spec)],
     { cwd: BENCH_DIR, stdio: ["ignore", "pipe", "pipe", "ipc"] },
   );
   let output = "";

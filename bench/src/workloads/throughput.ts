@@ -30,3 +30,9 @@ export async function measureThroughput(
     await workers.group.stop();
   }
 }
+
+/** "; fewer for slow systems: a 600, b 20" for per-system count overrides, or "". */
+export function overrides(counts: Record<string, number>): string {
+  const entries = Object.entries(counts);
+  return entries.length ? `; fewer for slow systems: ${entries.map(([k, v]) => `${k} ${v}`).join(", ")}` : "";
+}

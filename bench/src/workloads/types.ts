@@ -34,6 +34,8 @@ export interface RunContext {
   launch(prepared: Prepared, count: number, concurrency?: number): Promise<Workers>;
   /** Stops the workers and closes the client early (the runner does it anyway at the end). */
   release(prepared: Prepared, workers?: Workers): Promise<void>;
+  /** Values this system already produced for a figure in this session (e.g. W1 for W6's baseline). */
+  earlier(metric: string, unit: Unit): number[];
   /** Unique execution ids for this run. */
   ids(prefix: string, count: number): string[];
   /** Records why a figure of this workload does not apply to this system. */

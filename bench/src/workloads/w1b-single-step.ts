@@ -1,5 +1,5 @@
 import { w1bCount } from "../config.js";
-import { measureThroughput } from "./throughput.js";
+import { measureThroughput, overrides } from "./throughput.js";
 import type { RunContext, Sample, Workload } from "./types.js";
 
 /** W1b: one-step executions, or one job each on the queues, drained by one worker process. */
@@ -19,11 +19,7 @@ export const w1b: Workload = {
   describe: (s) =>
     `${s.w1bExecutions} one-step executions (a queue: one job each) enqueued before 1 worker process ` +
     `(concurrency ${s.concurrency}) starts` +
-    (Object.keys(s.w1bOverrides).length
-      ? `; fewer for slow systems: ${Object.entries(s.w1bOverrides)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(", ")}`
-      : ""),
+    overrides(s.w1bOverrides),
   async run(ctx: RunContext): Promise<Sample[]> {
     const prepared = await ctx.prepare();
     const count = w1bCount(ctx.settings, ctx.adapter.name);

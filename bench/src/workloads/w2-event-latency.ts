@@ -3,6 +3,9 @@ import { percentile } from "../stats.js";
 import { EVENT_NAME, now } from "../tasks.js";
 import type { RunContext, Sample, Workload } from "./types.js";
 
+/** One sample slower than this fails the run (e.g. an event offered before the wait registered). */
+const SAMPLE_TIMEOUT_MS = 30_000;
+
 /**
  * W2: executions wait for an event; one at a time we offer it and time offer → the next step
  * starting. Executions are started in small batches and let settle first, so the system is idle.
@@ -40,7 +43,7 @@ export const w2: Workload = {
       for (const id of batch) {
         const t0 = now();
         await prepared.client.signal(id, EVENT_NAME, { ok: true });
-        const mark = await collector.waitMark("b", id, settings.timeoutMs);
+        const mark = await collector.waitMark("b", id, SAMPLE_TIMEOUT_MS);
         latencies.push(mark.t - t0);
         await delay(settings.gapMs);
       }

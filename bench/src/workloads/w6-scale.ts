@@ -1,7 +1,7 @@
 import { w6Preload } from "../config.js";
 import { chunks } from "../harness/limit.js";
 import { median } from "../stats.js";
-import { measureThroughput } from "./throughput.js";
+import { measureThroughput, overrides } from "./throughput.js";
 import type { RunContext, Sample, Workload } from "./types.js";
 
 const PRELOAD_CHUNK = 5000;
@@ -20,14 +20,10 @@ export const w6: Workload = {
     { metric: "W6", label: "W6 W1 with history", unit: "executions/s", stat: "median", higherIsBetter: true },
   ],
   describe: (s) =>
-    `W1 (1 worker, ${s.w1Executions} executions) ×${s.runs} on fresh tables, then ${s.w6Preload} finished ` +
-    `3-step executions are loaded (through the system's own API), then W1 ×${s.runs} again; ` +
-    `slowdown = median before / median after` +
-    (Object.keys(s.w6Overrides).length
-      ? `; smaller loads for slow systems: ${Object.entries(s.w6Overrides)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(", ")}`
-      : ""),
+    `${s.w6Preload} finished 3-step executions are loaded into fresh tables (through the system's own API), ` +
+    `then W1 (1 worker, ${s.w1Executions} executions) runs ×${s.runs}; slowdown = W1's median on fresh ` +
+    "tables (from W1 in the same session, else measured first) / the median with the history" +
+    overrides(s.w6Overrides),
   async run(ctx: RunContext): Promise<Sample[]> {
     const { settings } = ctx;
     const count = settings.w1Executions;
