@@ -1,0 +1,2 @@
+export type { SqliteSchedulerOptions, SqliteSource } from "./options.js";
+export { SqliteScheduler } from "./sqlite-scheduler.js";

@@ -1,0 +1,75 @@
+import type {
+  EventRecord,
+  ExecutionPatch,
+  ExecutionRecord,
+  StepRecord,
+  StepStatus,
+  StepWrite,
+} from "@zart/core";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type { EventRow, ExecutionInsert, ExecutionRow, StepInsert, StepRow } from "./schema.js";
+
+/** The drizzle handle every operation runs on (synchronous, one connection). */
+export type Orm = BetterSQLite3Database;
+
+/** Step statuses after which a parallel child no longer runs. */
+export const SETTLED_STATUSES: StepStatus[] = ["completed", "failed", "cancelled"];
+
+/** Drops the properties whose value is `null` or `undefined`: an absent column is an absent field. */
+function present<T extends object>(value: { [K in keyof T]: T[K] | null }): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+/** The public record of an execution row (the fencing token stays inside the store). */
+export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
+  const { leaseToken: _token, ...record } = row;
+  return present<ExecutionRecord>(record);
+}
+
+/** The public record of a step row (a child's lease and due time stay inside the store). */
+export function toStepRecord(row: StepRow): StepRecord {
+  const { executionId: _id, leaseToken: _token, leaseExpiresAt: _expiry, dueAt: _due, ...record } = row;
+  return present<StepRecord>(record);
+}
+
+/** The public record of a mailbox row. */
+export function toEventRecord(row: EventRow): EventRecord {
+  const { executionId: _id, ...record } = row;
+  return present<EventRecord>(record);
+}
+
+/** Every column of a step row written by the engine; a child lease at that position is dropped. */
+export function stepValues(executionId: string, step: StepWrite): StepInsert {
+  return {
+    executionId,
+    position: step.position,
+    name: step.name,
+    kind: step.kind,
+    status: step.status,
+    result: step.result ?? null,
+    error: step.error ?? null,
+    attempts: step.attempts,
+    wakeAt: step.wakeAt ?? null,
+    startedAt: step.startedAt ?? null,
+    completedAt: step.completedAt ?? null,
+    leaseToken: null,
+    leaseExpiresAt: null,
+    dueAt: null,
+  };
+}
+
+/** The execution columns a worker's checkpoint patch sets (only those it carries). */
+export function patchValues(patch: ExecutionPatch): Partial<ExecutionInsert> {
+  const values: Partial<ExecutionInsert> = {};
+  if (patch.data !== undefined) values.data = patch.data;
+  if (patch.timeoutAt !== undefined) values.timeoutAt = patch.timeoutAt;
+  return values;
+}
+
+/** The columns that clear an execution's lease: its holder's next fenced write fails. */
+export const NO_LEASE = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null } as const;
+
+/** The columns that make a parked execution due at `now`, forgetting what it waited on. */
+export function dueNow(now: Date): Partial<ExecutionInsert> {
+  return { status: "pending", runAt: now, waitReason: null, waitEvent: null };
+}

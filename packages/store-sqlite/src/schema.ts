@@ -1,0 +1,110 @@
+/**
+ * The SQLite schema of `@zart/store-sqlite`, the source drizzle-kit generates the migrations in
+ * `../drizzle` from (`npx drizzle-kit generate` in this package). Tables are prefixed `zart_` so a
+ * database handle shared with an application never collides with its tables.
+ *
+ * Times are integer epoch milliseconds (drizzle maps them to `Date`). Values written by user code
+ * (inputs, results, payloads, `ctx.data`) are the engine's JSON text, stored as-is in `text` columns;
+ * serialized errors are JSON text too.
+ */
+import type { SerializedError } from "@zart/core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const EXECUTION_STATUSES = ["pending", "running", "waiting", "completed", "failed", "cancelled"] as const;
+const STEP_STATUSES = EXECUTION_STATUSES;
+const STEP_KINDS = ["step", "sleep", "event", "capture", "parallel"] as const;
+const WAIT_REASONS = ["sleep", "event", "children", "retry"] as const;
+
+/** Epoch-millisecond time column, read and written as `Date`. */
+const time = (name: string) => integer(name, { mode: "timestamp_ms" });
+
+/** One row per execution: its input, status, outcome, wake time and lease. */
+export const executions = sqliteTable(
+  "zart_executions",
+  {
+    executionId: text("execution_id").primaryKey(),
+    taskName: text("task_name").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: EXECUTION_STATUSES }).notNull(),
+    result: text("result"),
+    error: text("error", { mode: "json" }).$type<SerializedError>(),
+    data: text("data"),
+    attempt: integer("attempt").notNull().default(0),
+    /** Wake time of a pending/waiting execution; null = only an event wakes it. */
+    runAt: time("run_at"),
+    timeoutAt: time("timeout_at"),
+    waitReason: text("wait_reason", { enum: WAIT_REASONS }),
+    waitEvent: text("wait_event"),
+    scheduledAt: time("scheduled_at").notNull(),
+    createdAt: time("created_at").notNull(),
+    startedAt: time("started_at"),
+    completedAt: time("completed_at"),
+    leaseOwner: text("lease_owner"),
+    /** Fencing token of the current lease; null while nobody holds it. */
+    leaseToken: text("lease_token"),
+    leaseExpiresAt: time("lease_expires_at"),
+  },
+  (t) => [
+    // The claim: pending/waiting executions due by `run_at`, running ones with an expired lease.
+    index("zart_executions_due_idx").on(t.status, t.runAt),
+    index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt),
+    // Listing, newest first.
+    index("zart_executions_created_idx").on(t.createdAt, t.executionId),
+  ],
+);
+
+/** One row per history entry of an execution; parallel children carry their own lease. */
+export const steps = sqliteTable(
+  "zart_steps",
+  {
+    executionId: text("execution_id").notNull(),
+    position: integer("position").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: STEP_KINDS }).notNull(),
+    status: text("status", { enum: STEP_STATUSES }).notNull(),
+    result: text("result"),
+    error: text("error", { mode: "json" }).$type<SerializedError>(),
+    attempts: integer("attempts").notNull().default(0),
+    wakeAt: time("wake_at"),
+    startedAt: time("started_at"),
+    completedAt: time("completed_at"),
+    /** Parallel children only: fencing token of the worker running it. */
+    leaseToken: text("lease_token"),
+    leaseExpiresAt: time("lease_expires_at"),
+    /** Parallel children only: when it last became claimable (dispatch or release); orders claims. */
+    dueAt: time("due_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.executionId, t.position] }),
+    // The child claim: pending children by due time, running ones by lease expiry.
+    index("zart_steps_child_due_idx").on(t.status, t.dueAt).where(sql`${t.kind} = 'parallel'`),
+    index("zart_steps_child_lease_idx").on(t.status, t.leaseExpiresAt).where(sql`${t.kind} = 'parallel'`),
+  ],
+);
+
+/** The mailbox: offered events per execution, consumed oldest first per name. */
+export const events = sqliteTable(
+  "zart_events",
+  {
+    executionId: text("execution_id").notNull(),
+    /** Offer order within the execution (1, 2, …). */
+    sequence: integer("sequence").notNull(),
+    eventName: text("event_name").notNull(),
+    payload: text("payload").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    offeredAt: time("offered_at").notNull(),
+    consumedAt: time("consumed_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.executionId, t.sequence] }),
+    index("zart_events_mailbox_idx").on(t.executionId, t.eventName, t.sequence),
+    uniqueIndex("zart_events_idempotency_idx").on(t.executionId, t.idempotencyKey),
+  ],
+);
+
+export type ExecutionRow = typeof executions.$inferSelect;
+export type ExecutionInsert = typeof executions.$inferInsert;
+export type StepRow = typeof steps.$inferSelect;
+export type StepInsert = typeof steps.$inferInsert;
+export type EventRow = typeof events.$inferSelect;

@@ -1,0 +1,79 @@
+import type { DispatchOutcome, ExecutionPatch, Lease } from "@zart/core";
+import { and, asc, eq, notInArray } from "drizzle-orm";
+import { updateFenced } from "../fencing.js";
+import { NO_LEASE, type Orm, SETTLED_STATUSES, toStepRecord } from "../rows.js";
+import { steps } from "../schema.js";
+
+/** The condition "an unsettled parallel child of `executionId`". */
+export function unsettledChildOf(executionId: string) {
+  return and(
+    eq(steps.executionId, executionId),
+    eq(steps.kind, "parallel"),
+    notInArray(steps.status, SETTLED_STATUSES),
+  );
+}
+
+/**
+ * Fenced: inserts the children that do not exist yet (pending, due now). If any child of the
+ * execution is unsettled the execution parks on them until `wakeAt` with its lease cleared;
+ * otherwise it keeps its lease and gets the rows of all its children back, ordered by position.
+ *
+ * Locking: one `BEGIN IMMEDIATE` transaction (the caller's). Children become claimable only when it
+ * commits, together with the parent's park, so a child can never settle before its parent waits
+ * on it: `settleChild` (serialized by the write lock) always sees the parent already parked.
+ */
+export function dispatchChildren(
+  orm: Orm,
+  lease: Lease,
+  input: { children: { position: number; name: string }[]; wakeAt?: Date },
+  patch: ExecutionPatch,
+  now: Date,
+): DispatchOutcome {
+  updateFenced(orm, lease, patch);
+  const executionId = lease.executionId;
+  if (input.children.length > 0) {
+    orm
+      .insert(steps)
+      .values(
+        input.children.map(({ position, name }) => ({
+          executionId,
+          position,
+          name,
+          kind: "parallel" as const,
+          status: "pending" as const,
+          attempts: 0,
+          dueAt: now,
+        })),
+      )
+      .onConflictDoNothing()
+      .run();
+  }
+  const unsettled = orm
+    .select({ position: steps.position })
+    .from(steps)
+    .where(unsettledChildOf(executionId))
+    .limit(1)
+    .get();
+  if (unsettled !== undefined) {
+    updateFenced(
+      orm,
+      lease,
+      {},
+      {
+        status: "waiting",
+        waitReason: "children",
+        waitEvent: null,
+        runAt: input.wakeAt ?? null,
+        ...NO_LEASE,
+      },
+    );
+    return { suspended: true };
+  }
+  const children = orm
+    .select()
+    .from(steps)
+    .where(and(eq(steps.executionId, executionId), eq(steps.kind, "parallel")))
+    .orderBy(asc(steps.position))
+    .all();
+  return { suspended: false, children: children.map(toStepRecord) };
+}

@@ -1,0 +1,93 @@
+import {
+  type ExecutionDetails,
+  type ExecutionStatus,
+  type ListFilter,
+  type PurgeFilter,
+  TERMINAL_STATUSES,
+} from "@zart/core";
+import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../rows.js";
+import { type EventRow, type ExecutionRow, events, executions, type StepRow, steps } from "../schema.js";
+
+/**
+ * The read verbs. Each runs in one deferred (read) transaction of the caller's: in WAL mode it reads
+ * one snapshot, so an execution, its steps and its mailbox are always consistent with each other.
+ */
+
+/** The executions with their steps and mailboxes (three queries whatever their number). */
+function withDetails(orm: Orm, rows: ExecutionRow[]): ExecutionDetails[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.executionId);
+  const stepsOf = groupBy(
+    orm
+      .select()
+      .from(steps)
+      .where(inArray(steps.executionId, ids))
+      .orderBy(asc(steps.executionId), asc(steps.position))
+      .all(),
+  );
+  const eventsOf = groupBy(
+    orm
+      .select()
+      .from(events)
+      .where(inArray(events.executionId, ids))
+      .orderBy(asc(events.executionId), asc(events.sequence))
+      .all(),
+  );
+  return rows.map((row) => ({
+    execution: toExecutionRecord(row),
+    steps: (stepsOf.get(row.executionId) ?? []).map(toStepRecord),
+    events: (eventsOf.get(row.executionId) ?? []).map(toEventRecord),
+  }));
+}
+
+function groupBy<T extends StepRow | EventRow>(rows: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(row.executionId);
+    if (group === undefined) groups.set(row.executionId, [row]);
+    else group.push(row);
+  }
+  return groups;
+}
+
+/** The execution with its steps and mailbox; `undefined` if unknown. */
+export function getExecution(orm: Orm, executionId: string): ExecutionDetails | undefined {
+  const row = orm.select().from(executions).where(eq(executions.executionId, executionId)).get();
+  return row === undefined ? undefined : withDetails(orm, [row])[0];
+}
+
+/** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
+export function listExecutions(orm: Orm, filter: ListFilter): ExecutionDetails[] {
+  const rows = orm
+    .select()
+    .from(executions)
+    .where(
+      and(
+        filter.status === undefined ? undefined : eq(executions.status, filter.status),
+        filter.taskName === undefined ? undefined : eq(executions.taskName, filter.taskName),
+      ),
+    )
+    .orderBy(desc(executions.createdAt), asc(executions.executionId))
+    .limit(Math.max(0, filter.limit))
+    .offset(Math.max(0, filter.offset))
+    .all();
+  return withDetails(orm, rows);
+}
+
+/**
+ * Deletes terminal executions (of `statuses`, default all three) completed before `olderThan`,
+ * with their steps and events; returns how many executions. Runs in the caller's `BEGIN IMMEDIATE`
+ * transaction, so the three deletes agree on which executions match.
+ */
+export function purge(orm: Orm, filter: PurgeFilter): number {
+  const statuses = (filter.statuses ?? TERMINAL_STATUSES).filter((status: ExecutionStatus) =>
+    TERMINAL_STATUSES.includes(status),
+  );
+  if (statuses.length === 0) return 0;
+  const doomed = and(inArray(executions.status, statuses), lt(executions.completedAt, filter.olderThan));
+  const ids = orm.select({ id: executions.executionId }).from(executions).where(doomed);
+  orm.delete(steps).where(inArray(steps.executionId, ids)).run();
+  orm.delete(events).where(inArray(events.executionId, ids)).run();
+  return orm.delete(executions).where(doomed).run().changes;
+}

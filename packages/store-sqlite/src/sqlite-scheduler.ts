@@ -1,0 +1,279 @@
+import {
+  type ClaimedWork,
+  type ClaimRequest,
+  type Clock,
+  type DispatchOutcome,
+  defineCapabilities,
+  type EventWaitOutcome,
+  type ExecutionDetails,
+  type ExecutionPatch,
+  type ExecutionRecord,
+  type Lease,
+  type ListFilter,
+  type NewExecution,
+  type PurgeFilter,
+  type Scheduler,
+  type SerializedError,
+  type StepWrite,
+  type StoreCapabilities,
+  StoreUnavailableError,
+  systemClock,
+  type Unsubscribe,
+  type WakeUp,
+} from "@zart/core";
+import type Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { type Connection, openConnection } from "./connection.js";
+import { applyMigrations } from "./migrate.js";
+import type { SqliteSchedulerOptions } from "./options.js";
+import type { Orm } from "./rows.js";
+import { awaitEvent, type EventWait } from "./sql/await-event.js";
+import { claimDue } from "./sql/claim.js";
+import { createExecution } from "./sql/create-execution.js";
+import { dispatchChildren } from "./sql/dispatch-children.js";
+import { cancelExecution, completeExecution, failExecution, retryExecution } from "./sql/finish.js";
+import { releaseLease, renewLease } from "./sql/lease.js";
+import { type EventOffer, offerEvent } from "./sql/offer-event.js";
+import { getExecution, listExecutions, purge } from "./sql/queries.js";
+import { saveStep, suspend } from "./sql/save-step.js";
+import { type ChildOutcome, settleChild } from "./sql/settle-child.js";
+import { translateError } from "./translate-error.js";
+import { WakeUps } from "./wake-ups.js";
+
+/**
+ * The `Scheduler` contract on SQLite (better-sqlite3 + drizzle-orm): the embedded default.
+ *
+ * - **Transactions**: every verb is one synchronous transaction. Writes use `BEGIN IMMEDIATE`,
+ *   which takes SQLite's single write lock before reading, so each verb's reads and writes are
+ *   atomic against every other connection and process; claims hand each unit to exactly one lease.
+ *   Reads use a deferred transaction: one consistent WAL snapshot, never blocked by the writer.
+ * - **Several processes** may share one file (WAL mode): a lock held by another process is waited
+ *   for up to `busyTimeoutMs`; only past it does a verb fail, with `StoreUnavailableError`.
+ * - **Wake-ups** are pushed in-process at once (to every scheduler on the same file in this
+ *   process); workers in other processes see the work at their next poll (`pollInterval`).
+ * - **Errors**: a missing directory, a read-only or corrupt file → `StoreUnavailableError` from the
+ *   constructor (or `migrate()`); driver errors never leave the store untranslated.
+ *
+ * Call `migrate()` once before use (it is idempotent and safe to run from several processes).
+ */
+export class SqliteScheduler implements Scheduler {
+  /** Multi-process and persistent when file-backed; push in-process. */
+  readonly capabilities: StoreCapabilities;
+  /** The clock the engine reads `now` from. */
+  readonly clock: Clock;
+  /** The better-sqlite3 handle in use (the one passed in, or the one opened from `path`). */
+  readonly database: Database.Database;
+  readonly #connection: Connection;
+  readonly #orm: Orm;
+  readonly #wakeUps: WakeUps;
+  readonly #transaction: ReturnType<Database.Database["transaction"]>;
+  #closed = false;
+
+  /** Opens (or adopts) the database; throws `StoreUnavailableError` when it cannot be used. */
+  constructor(options: SqliteSchedulerOptions) {
+    this.#connection = openConnection(options);
+    this.database = this.#connection.database;
+    this.clock = options.clock ?? systemClock;
+    const { memory, owned } = this.#connection;
+    // An in-memory database we opened dies with `close()`; a passed-in handle outlives it.
+    this.capabilities = defineCapabilities({
+      multiProcess: !memory,
+      push: true,
+      persistent: !memory || !owned,
+    });
+    this.#orm = drizzle(this.database);
+    this.#transaction = this.database.transaction((body: () => unknown) => body());
+    this.#wakeUps = new WakeUps(this.#connection.storageKey);
+  }
+
+  /** Applies the shipped migrations. Idempotent; safe when several processes call it at once. */
+  async migrate(): Promise<void> {
+    this.#ensureOpen();
+    try {
+      applyMigrations(this.database);
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  /** One trivial query; throws `StoreUnavailableError` when the database cannot be read. */
+  async ping(): Promise<void> {
+    this.#read(() => this.database.prepare("SELECT 1").get());
+  }
+
+  /** Closes the database if this scheduler opened it (never a passed-in handle). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#wakeUps.close();
+    if (this.#connection.owned) this.database.close();
+  }
+
+  /** Creates a pending execution, replacing a terminal one of the same id with its steps and events. */
+  async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
+    const record = this.#write(() => createExecution(this.#orm, input, now));
+    this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Appends an event to the mailbox, waking the execution if it waits on that name. */
+  async offerEvent(input: EventOffer, now: Date): Promise<"delivered" | "duplicate"> {
+    const outcome = this.#write(() => offerEvent(this.#orm, input, now));
+    if (outcome === "delivered") this.#emit("event", input.executionId);
+    return outcome;
+  }
+
+  /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
+  async cancelExecution(executionId: string, now: Date): Promise<boolean> {
+    const cancelled = this.#write(() => cancelExecution(this.#orm, executionId, now));
+    if (cancelled) this.#emit("cancelled", executionId);
+    return cancelled;
+  }
+
+  /** The execution with its steps and mailbox, from one snapshot; `undefined` if unknown. */
+  async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
+    return this.#read(() => getExecution(this.#orm, executionId));
+  }
+
+  /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
+  async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
+    return this.#read(() => listExecutions(this.#orm, filter));
+  }
+
+  /** Deletes terminal executions (of `statuses`, default all) completed before `olderThan`. */
+  async purge(filter: PurgeFilter): Promise<number> {
+    return this.#write(() => purge(this.#orm, filter));
+  }
+
+  /** Claims up to `limit` due executions and children, oldest due time first, each exactly once. */
+  async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
+    return this.#write(() => claimDue(this.#orm, request));
+  }
+
+  /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
+  async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
+    this.#write(() => renewLease(this.#orm, lease, leaseMs, now));
+  }
+
+  /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
+  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
+    this.#write(() => saveStep(this.#orm, lease, step, patch));
+  }
+
+  /** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
+  async suspend(
+    lease: Lease,
+    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<void> {
+    this.#write(() => suspend(this.#orm, lease, input, patch));
+  }
+
+  /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
+  async awaitEvent(
+    lease: Lease,
+    input: EventWait,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<EventWaitOutcome> {
+    return this.#write(() => awaitEvent(this.#orm, lease, input, patch, now));
+  }
+
+  /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
+  async dispatchChildren(
+    lease: Lease,
+    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<DispatchOutcome> {
+    return this.#write(() => dispatchChildren(this.#orm, lease, input, patch, now));
+  }
+
+  /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
+  async settleChild(
+    lease: Lease & { childPosition: number },
+    outcome: ChildOutcome,
+    now: Date,
+  ): Promise<void> {
+    if (this.#write(() => settleChild(this.#orm, lease, outcome, now)))
+      this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
+  async retryExecution(
+    lease: Lease,
+    input: { error: SerializedError; runAt: Date },
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<void> {
+    this.#write(() => retryExecution(this.#orm, lease, input, patch));
+    this.#emit("retry", lease.executionId);
+  }
+
+  /** Fenced: the execution completes with `result` at `now`. */
+  async completeExecution(
+    lease: Lease,
+    input: { result?: string },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    this.#write(() => completeExecution(this.#orm, lease, input, patch, now));
+  }
+
+  /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
+  async failExecution(
+    lease: Lease,
+    input: { error: SerializedError },
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    this.#write(() => failExecution(this.#orm, lease, input, patch, now));
+  }
+
+  /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */
+  async releaseLease(lease: Lease, now: Date): Promise<void> {
+    this.#write(() => releaseLease(this.#orm, lease, now));
+    this.#emit("released", lease.executionId);
+  }
+
+  /** Registers an in-process wake-up listener (called in a microtask); returns its unsubscribe. */
+  subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
+    this.#ensureOpen();
+    return this.#wakeUps.subscribe(listener);
+  }
+
+  /** Runs `body` in one `BEGIN IMMEDIATE` transaction; driver errors are translated. */
+  #write<T>(body: () => T): T {
+    this.#ensureOpen();
+    try {
+      return this.#transaction.immediate(body) as T;
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  /** Runs `body` in one deferred (read) transaction: one snapshot; driver errors are translated. */
+  #read<T>(body: () => T): T {
+    this.#ensureOpen();
+    try {
+      return this.#transaction.deferred(body) as T;
+    } catch (error) {
+      throw this.#translate(error);
+    }
+  }
+
+  #emit(reason: WakeUp["reason"], executionId: string): void {
+    this.#wakeUps.emit({ reason, executionId });
+  }
+
+  #translate(error: unknown): unknown {
+    return translateError(error, this.#connection.label, this.#connection.busyTimeoutMs);
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed || !this.database.open) {
+      throw new StoreUnavailableError(`${this.#connection.label} is closed; create a new SqliteScheduler.`);
+    }
+  }
+}

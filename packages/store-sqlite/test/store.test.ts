@@ -1,0 +1,144 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DurableScheduler, defineTask, silentLogger, TaskRegistry, type WakeUp, Worker } from "@zart/core";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { SqliteScheduler } from "../src/index.js";
+import { MIGRATIONS_FOLDER } from "../src/migrate.js";
+
+const directory = mkdtempSync(join(tmpdir(), "zart-sqlite-store-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+let files = 0;
+const freshPath = () => join(directory, `store-${++files}.db`);
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const start = (scheduler: SqliteScheduler, executionId: string) =>
+  scheduler.createExecution({ executionId, taskName: "t", payload: "1", runAt: new Date() }, new Date());
+
+describe("SqliteScheduler", () => {
+  it("declares its capabilities by storage: file, in-memory path, passed-in in-memory handle", async () => {
+    const file = new SqliteScheduler({ path: freshPath() });
+    const memory = new SqliteScheduler({ path: ":memory:" });
+    const handle = new Database(":memory:");
+    const shared = new SqliteScheduler({ database: handle });
+    expect(file.capabilities).toEqual({ multiProcess: true, push: true, persistent: true });
+    expect(memory.capabilities).toEqual({ multiProcess: false, push: true, persistent: false });
+    expect(shared.capabilities).toEqual({ multiProcess: false, push: true, persistent: true });
+    for (const scheduler of [file, memory, shared]) await scheduler.close();
+    handle.close();
+  });
+
+  it("opens files in WAL mode with busy_timeout and synchronous NORMAL by default, FULL on request", async () => {
+    const normal = new SqliteScheduler({ path: freshPath(), busyTimeoutMs: 1234 });
+    expect(normal.database.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(normal.database.pragma("busy_timeout", { simple: true })).toBe(1234);
+    expect(normal.database.pragma("synchronous", { simple: true })).toBe(1);
+    const full = new SqliteScheduler({ path: freshPath(), synchronous: "FULL" });
+    expect(full.database.pragma("synchronous", { simple: true })).toBe(2);
+    await normal.close();
+    await full.close();
+  });
+
+  it("closes the database it opened, never a handle that was passed in", async () => {
+    const owned = new SqliteScheduler({ path: freshPath() });
+    await owned.close();
+    expect(owned.database.open).toBe(false);
+    const handle = new Database(freshPath());
+    const borrowed = new SqliteScheduler({ database: handle });
+    await borrowed.close();
+    expect(handle.open).toBe(true);
+    handle.close();
+  });
+
+  it("keeps the data across close() and a new scheduler on the same file", async () => {
+    const path = freshPath();
+    const first = new SqliteScheduler({ path });
+    await first.migrate();
+    await start(first, "e1");
+    const [work] = await first.claim({ workerId: "w", limit: 1, leaseMs: 30_000, now: new Date() });
+    await first.close();
+
+    const second = new SqliteScheduler({ path });
+    await second.migrate();
+    await second.completeExecution(work!.lease, { result: "2" }, {}, new Date());
+    expect((await second.getExecution("e1"))?.execution).toMatchObject({ status: "completed", result: "2" });
+    await second.close();
+  });
+
+  it("migrate() is idempotent and records each shipped migration once", async () => {
+    expect(existsSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"))).toBe(true);
+    const scheduler = new SqliteScheduler({ path: freshPath() });
+    await scheduler.migrate();
+    await scheduler.migrate();
+    const rows = scheduler.database.prepare("SELECT hash FROM __zart_migrations").all();
+    expect(rows).toHaveLength(1);
+    expect(scheduler.database.inTransaction).toBe(false);
+    await scheduler.close();
+  });
+
+  it("pushes wake-ups to every scheduler on the same file in this process, until close()", async () => {
+    const path = freshPath();
+    const a = new SqliteScheduler({ path });
+    const b = new SqliteScheduler({ path });
+    const other = new SqliteScheduler({ path: freshPath() });
+    await a.migrate();
+    await other.migrate();
+    const seen: WakeUp[] = [];
+    const seenElsewhere: WakeUp[] = [];
+    b.subscribe((wake) => seen.push(wake));
+    other.subscribe((wake) => seenElsewhere.push(wake));
+    await start(a, "e1");
+    await flush();
+    expect(seen).toEqual([{ reason: "created", executionId: "e1" }]);
+    expect(seenElsewhere).toEqual([]);
+
+    await b.close();
+    await a.cancelExecution("e1", new Date());
+    await flush();
+    expect(seen).toHaveLength(1);
+    await a.close();
+    await other.close();
+  });
+
+  it("runs a task whose event, offered through another scheduler on the file, wakes the worker at once", async () => {
+    const path = freshPath();
+    const workerSide = new SqliteScheduler({ path });
+    const clientSide = new SqliteScheduler({ path });
+    await workerSide.migrate();
+    const approval = defineTask({
+      name: "approval",
+      async run(ctx, data: { who: string }) {
+        await ctx.step("validate", async () => data.who.length);
+        const decision = await ctx.waitForEvent<{ approved: boolean }>("decision");
+        return decision.approved ? `approved for ${data.who}` : "rejected";
+      },
+    });
+    // Polling once an hour: only the in-process push can wake this worker within the test.
+    const worker = new Worker({
+      scheduler: workerSide,
+      registry: new TaskRegistry().register(approval),
+      pollInterval: "1h",
+      logger: silentLogger,
+    });
+    await worker.start();
+    try {
+      const client = new DurableScheduler(clientSide);
+      await client.startFor(approval, "a1", { who: "Bob" });
+      while ((await client.status("a1")).status !== "waiting") await new Promise((r) => setTimeout(r, 5));
+      await client.offerEvent("a1", "decision", { approved: true });
+      expect(await client.waitFor(approval, "a1", { timeout: "20s", pollInterval: 10 })).toBe(
+        "approved for Bob",
+      );
+      const steps = (await client.status("a1")).steps.map((step) => [step.name, step.kind, step.status]);
+      expect(steps).toEqual([
+        ["validate", "step", "completed"],
+        ["decision", "event", "completed"],
+      ]);
+    } finally {
+      await worker.stop();
+      await workerSide.close();
+      await clientSide.close();
+    }
+  });
+});
