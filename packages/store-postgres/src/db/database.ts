@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Logger, StoreUnavailableError } from "@zart/core";
+import { type Lease, LeaseLostError, type Logger, StoreUnavailableError } from "@zart/core";
 import type pg from "pg";
 import type { SchemaNames } from "./names.js";
 import { isConnectionError, translateError } from "./translate-error.js";
@@ -14,6 +14,24 @@ export interface Statement {
 /** Declares a statement (see the `sql/` files). */
 export function statement(name: string, text: (names: SchemaNames) => string): Statement {
   return { name, text };
+}
+
+const releasedExecutionSql = statement(
+  "released-execution",
+  (n) => `SELECT 1 FROM ${n.executions} WHERE execution_id = $1 AND released_by = $2`,
+);
+
+const releasedChildSql = statement(
+  "released-child",
+  (n) => `SELECT 1 FROM ${n.steps} WHERE execution_id = $1 AND position = $2 AND released_by = $3`,
+);
+
+/** The error of a fenced write whose token matches no lease any more. */
+export function leaseLost(lease: Lease): LeaseLostError {
+  return new LeaseLostError(
+    lease.executionId,
+    lease.childPosition === undefined ? undefined : { details: { childPosition: lease.childPosition } },
+  );
 }
 
 export interface DatabaseOptions {
@@ -78,23 +96,34 @@ export class Database {
   }
 
   /**
-   * Runs an idempotent fenced write, retrying it through connection faults (server restart, broken
-   * connection) with backoff for up to the retry window, then `StoreUnavailableError`. Retrying is
-   * safe because a fenced write whose first attempt did commit either writes the same rows again
-   * (same position, same token) or, if that attempt already gave the lease up, matches nothing and
-   * reports `LeaseLostError`, which the engine treats as "stop here": nothing is lost or doubled.
+   * Runs a fenced worker write, retrying it through connection faults (server restart, broken
+   * connection) with backoff for up to the retry window, then `StoreUnavailableError`.
+   *
+   * Retrying is safe although the first attempt's commit outcome is unknown: a write that keeps the
+   * lease (save-step, renew) writes the same rows again with the same token; a write that gives
+   * the lease up (complete, suspend, settle…) records the token in `released_by`, so when the
+   * retry matches no lease, `released_by = token` proves the first attempt committed and the
+   * write is reported done (`replayed`) instead of `LeaseLostError`. When nothing matches and no
+   * earlier attempt committed, throws `LeaseLostError`.
    */
-  async fenced<R extends pg.QueryResultRow>(stmt: Statement, values: unknown[]): Promise<pg.QueryResult<R>> {
+  async fenced<R extends pg.QueryResultRow>(
+    stmt: Statement,
+    values: unknown[],
+    fence: { lease: Lease; matched: (result: pg.QueryResult<R>) => boolean },
+  ): Promise<{ result: pg.QueryResult<R>; replayed: boolean }> {
     const started = Date.now();
+    let uncertain = false;
     for (let attempt = 0; ; attempt++) {
+      let result: pg.QueryResult<R>;
       try {
-        return await this.run<R>(stmt, values);
+        result = await this.run<R>(stmt, values);
       } catch (error) {
         const elapsed = Date.now() - started;
         if (this.#closed || !(error instanceof StoreUnavailableError) || !isConnectionError(error.cause)) {
           throw error;
         }
         if (elapsed >= this.#retryWindowMs) throw error;
+        uncertain = true;
         const delay = Math.min(1_000, 50 * 2 ** attempt, this.#retryWindowMs - elapsed);
         if (attempt === 0) {
           this.#logger.warn("PostgreSQL write failed on a connection fault; retrying", {
@@ -103,8 +132,21 @@ export class Database {
           });
         }
         await sleep(delay * (0.75 + Math.random() / 2));
+        continue;
       }
+      if (fence.matched(result)) return { result, replayed: false };
+      if (uncertain && (await this.#releasedBy(fence.lease))) return { result, replayed: true };
+      throw leaseLost(fence.lease);
     }
+  }
+
+  /** Whether the lease's holder already gave it up with a committed write of its own. */
+  async #releasedBy(lease: Lease): Promise<boolean> {
+    const { rowCount } =
+      lease.childPosition === undefined
+        ? await this.run(releasedExecutionSql, [lease.executionId, lease.token])
+        : await this.run(releasedChildSql, [lease.executionId, lease.childPosition, lease.token]);
+    return (rowCount ?? 0) > 0;
   }
 
   /** Runs `fn` in a transaction on one pooled client (BEGIN … COMMIT, ROLLBACK on error). */

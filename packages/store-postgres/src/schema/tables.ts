@@ -55,6 +55,8 @@ export function createTables(schemaName: string) {
       leaseOwner: text("lease_owner"),
       leaseToken: text("lease_token"),
       leaseExpiresAt: at("lease_expires_at"),
+      /** The token of the lease whose holder's own write cleared it (recognizes a retried final write). */
+      releasedBy: text("released_by"),
       /** Offers accepted so far: the next event's sequence, and the version `awaitEvent` checks. */
       eventCount: integer("event_count").notNull().default(0),
       /** Parallel children not yet settled; the settle that brings it to 0 wakes the parent. */
@@ -97,6 +99,8 @@ export function createTables(schemaName: string) {
       leaseOwner: text("lease_owner"),
       leaseToken: text("lease_token"),
       leaseExpiresAt: at("lease_expires_at"),
+      /** Parallel children: the token whose holder settled or released the child. */
+      releasedBy: text("released_by"),
       dueAt: at("due_at").generatedAlwaysAs(
         sql`CASE WHEN kind <> 'parallel' THEN NULL WHEN status = 'pending' THEN ready_at WHEN status = 'running' THEN lease_expires_at END`,
       ),

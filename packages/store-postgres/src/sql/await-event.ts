@@ -1,7 +1,6 @@
 import type { EventWaitOutcome, ExecutionPatch, Lease, SerializedError } from "@zart/core";
 import { StoreUnavailableError } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
 import { patchSet } from "./fragments.js";
 
 /**
@@ -51,6 +50,7 @@ const awaitEventSql = statement(
       wait_reason = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN 'event' ELSE e.wait_reason END,
       wait_event = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN $7 ELSE e.wait_event END,
       run_at = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN $9::timestamptz ELSE e.run_at END,
+      released_by = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN e.lease_token ELSE e.released_by END,
       lease_owner = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_owner END,
       lease_token = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_token END,
       lease_expires_at = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_expires_at END
@@ -122,9 +122,13 @@ export async function awaitEvent(
     JSON.stringify(input.timeoutError),
   ];
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-    const { rows } = await db.fenced<AwaitRow>(awaitEventSql, values);
-    const row = rows[0];
-    assertFenced(row === undefined ? 0 : 1, lease);
+    const { result, replayed } = await db.fenced<AwaitRow>(awaitEventSql, values, {
+      lease,
+      matched: (r) => r.rows.length > 0,
+    });
+    // Only parking gives the lease up: a committed earlier attempt of this call suspended.
+    if (replayed) return { outcome: "suspended" };
+    const row = result.rows[0];
     switch (row!.outcome) {
       case "conflict":
         continue;

@@ -1,19 +1,19 @@
 import type { ExecutionPatch, Lease } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
-import { CLEAR_LEASE, patchSet } from "./fragments.js";
+import { GIVE_UP_LEASE, patchSet, updatedBy } from "./fragments.js";
 
 /**
  * The last write of a successful run.
  *
- * Locking: a single-row UPDATE by primary key fenced by the token; it clears the lease, so a
- * re-run after an unknown commit outcome reports `LeaseLostError` instead of writing twice.
+ * Locking: a single-row UPDATE by primary key fenced by the token. It gives the lease up
+ * (`released_by` = token), so a re-run after an unknown commit outcome matches nothing and is
+ * recognized as already done instead of writing twice.
  */
 const completeSql = statement(
   "complete-execution",
   (n) => `
   UPDATE ${n.executions} SET ${patchSet(3, 4)}, status = 'completed', result = $5::text, error = NULL,
-    completed_at = $6, wait_reason = NULL, wait_event = NULL, ${CLEAR_LEASE}
+    completed_at = $6, wait_reason = NULL, wait_event = NULL, ${GIVE_UP_LEASE}
   WHERE execution_id = $1 AND lease_token = $2`,
 );
 
@@ -28,13 +28,9 @@ export async function completeExecution(
   patch: ExecutionPatch,
   now: Date,
 ): Promise<void> {
-  const result = await db.fenced(completeSql, [
-    lease.executionId,
-    lease.token,
-    patch.data ?? null,
-    patch.timeoutAt ?? null,
-    input.result ?? null,
-    now,
-  ]);
-  assertFenced(result.rowCount ?? 0, lease);
+  await db.fenced(
+    completeSql,
+    [lease.executionId, lease.token, patch.data ?? null, patch.timeoutAt ?? null, input.result ?? null, now],
+    updatedBy(lease),
+  );
 }

@@ -24,7 +24,7 @@ const createSql = statement(
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
       created_at = excluded.created_at, started_at = NULL, completed_at = NULL, event_count = 0,
-      unsettled_children = 0, ${CLEAR_LEASE}
+      unsettled_children = 0, released_by = NULL, ${CLEAR_LEASE}
     WHERE e.status IN ${TERMINAL}
     RETURNING e.*
   ), old_steps AS (

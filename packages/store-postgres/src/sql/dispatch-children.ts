@@ -2,8 +2,7 @@ import type { DispatchOutcome, ExecutionPatch, Lease } from "@zart/core";
 import { StoreUnavailableError } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
 import { type StepRow, toStepRecords } from "../db/rows.js";
-import { assertFenced } from "./fence.js";
-import { patchSet, TERMINAL } from "./fragments.js";
+import { fencedBy, patchSet, TERMINAL } from "./fragments.js";
 
 /**
  * Inserts the parallel children that do not exist yet and parks the parent while any is unsettled.
@@ -35,6 +34,7 @@ const dispatchSql = statement(
       wait_reason = CASE WHEN e.unsettled_children + (SELECT count(*) FROM inserted) > 0 THEN 'children' ELSE e.wait_reason END,
       wait_event = CASE WHEN e.unsettled_children + (SELECT count(*) FROM inserted) > 0 THEN NULL ELSE e.wait_event END,
       run_at = CASE WHEN e.unsettled_children + (SELECT count(*) FROM inserted) > 0 THEN $7::timestamptz ELSE e.run_at END,
+      released_by = CASE WHEN e.unsettled_children + (SELECT count(*) FROM inserted) > 0 THEN e.lease_token ELSE e.released_by END,
       lease_owner = CASE WHEN e.unsettled_children + (SELECT count(*) FROM inserted) > 0 THEN NULL ELSE e.lease_owner END,
       lease_token = CASE WHEN e.unsettled_children + (SELECT count(*) FROM inserted) > 0 THEN NULL ELSE e.lease_token END,
       lease_expires_at = CASE WHEN e.unsettled_children + (SELECT count(*) FROM inserted) > 0 THEN NULL ELSE e.lease_expires_at END
@@ -77,10 +77,9 @@ export async function dispatchChildren(
     ...notify,
   ];
   for (let attempt = 0; attempt < MAX_RERUNS; attempt++) {
-    const { rows } = await db.fenced<DispatchRow>(dispatchSql, values);
-    const row = rows[0]!;
-    assertFenced(row.fenced, lease);
-    if ((row.unsettled ?? 0) > 0) return { suspended: true };
+    const { result, replayed } = await db.fenced<DispatchRow>(dispatchSql, values, fencedBy(lease));
+    const row = result.rows[0]!;
+    if (replayed || (row.unsettled ?? 0) > 0) return { suspended: true };
     const children = toStepRecords(row.children);
     if (children.every((child) => isSettled(child.status))) return { suspended: false, children };
   }

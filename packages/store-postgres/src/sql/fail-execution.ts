@@ -1,7 +1,6 @@
 import type { ExecutionPatch, Lease, SerializedError } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
-import { CLEAR_LEASE, patchSet, TERMINAL } from "./fragments.js";
+import { CLEAR_LEASE, fencedBy, GIVE_UP_LEASE, patchSet, TERMINAL } from "./fragments.js";
 
 /**
  * Fails the execution for good and cancels its unsettled children.
@@ -15,7 +14,7 @@ const failSql = statement(
   (n) => `
   WITH fence AS (
     UPDATE ${n.executions} SET ${patchSet(3, 4)}, status = 'failed', error = $5::jsonb,
-      completed_at = $6, wait_reason = NULL, wait_event = NULL, unsettled_children = 0, ${CLEAR_LEASE}
+      completed_at = $6, wait_reason = NULL, wait_event = NULL, unsettled_children = 0, ${GIVE_UP_LEASE}
     WHERE execution_id = $1 AND lease_token = $2
     RETURNING execution_id
   ), children AS (
@@ -34,13 +33,16 @@ export async function failExecution(
   patch: ExecutionPatch,
   now: Date,
 ): Promise<void> {
-  const { rows } = await db.fenced<{ fenced: number }>(failSql, [
-    lease.executionId,
-    lease.token,
-    patch.data ?? null,
-    patch.timeoutAt ?? null,
-    JSON.stringify(input.error),
-    now,
-  ]);
-  assertFenced(rows[0]?.fenced, lease);
+  await db.fenced<{ fenced: number }>(
+    failSql,
+    [
+      lease.executionId,
+      lease.token,
+      patch.data ?? null,
+      patch.timeoutAt ?? null,
+      JSON.stringify(input.error),
+      now,
+    ],
+    fencedBy(lease),
+  );
 }

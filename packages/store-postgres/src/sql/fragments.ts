@@ -1,10 +1,32 @@
+import type { Lease } from "@zart/core";
+import type pg from "pg";
 import type { SchemaNames } from "../db/names.js";
+
+/** The fence of a statement that returns `fenced` (the number of lease rows it matched). */
+export function fencedBy(lease: Lease) {
+  return {
+    lease,
+    matched: (result: pg.QueryResult<{ fenced: number }>) => (result.rows[0]?.fenced ?? 0) > 0,
+  };
+}
+
+/** The fence of a single UPDATE: matched when it updated a row. */
+export function updatedBy(lease: Lease) {
+  return { lease, matched: (result: pg.QueryResult) => (result.rowCount ?? 0) > 0 };
+}
 
 /** SQL list of the terminal statuses (of executions, and of settled steps). */
 export const TERMINAL = "('completed', 'failed', 'cancelled')";
 
-/** SET items clearing an execution's lease: its holder's next fenced write matches nothing. */
+/** SET items clearing a lease from outside (cancel, a failing parent): the holder's next write fails. */
 export const CLEAR_LEASE = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
+
+/**
+ * SET items for a holder giving its own lease up (complete, suspend, settle…): as `CLEAR_LEASE`,
+ * and the token is kept in `released_by` (the right-hand side reads the row before the update),
+ * so a retry of this write after an unknown commit outcome can tell that it already committed.
+ */
+export const GIVE_UP_LEASE = `released_by = lease_token, ${CLEAR_LEASE}`;
 
 /** SET items applying an `ExecutionPatch` given as parameters `$data` and `$timeout` (NULL = keep). */
 export function patchSet(data: number, timeoutAt: number): string {

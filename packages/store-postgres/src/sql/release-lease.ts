@@ -1,7 +1,6 @@
 import type { Lease } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
-import { CLEAR_LEASE } from "./fragments.js";
+import { fencedBy, GIVE_UP_LEASE } from "./fragments.js";
 
 /**
  * Gives a unit back without progress (graceful stop): the execution becomes pending and due now,
@@ -13,7 +12,7 @@ const releaseExecutionSql = statement(
   "release-execution",
   (n) => `
   WITH released AS (
-    UPDATE ${n.executions} SET status = 'pending', run_at = $3, ${CLEAR_LEASE}
+    UPDATE ${n.executions} SET status = 'pending', run_at = $3, ${GIVE_UP_LEASE}
     WHERE execution_id = $1 AND lease_token = $2
     RETURNING 1
   )
@@ -25,7 +24,7 @@ const releaseChildSql = statement(
   "release-child",
   (n) => `
   WITH released AS (
-    UPDATE ${n.steps} SET status = 'pending', ready_at = $4, ${CLEAR_LEASE}
+    UPDATE ${n.steps} SET status = 'pending', ready_at = $4, ${GIVE_UP_LEASE}
     WHERE execution_id = $1 AND position = $2 AND lease_token = $3
     RETURNING 1
   )
@@ -40,20 +39,10 @@ export async function releaseLease(
   now: Date,
   notify: [string, string],
 ): Promise<void> {
-  const { rows } =
-    lease.childPosition === undefined
-      ? await db.fenced<{ fenced: number }>(releaseExecutionSql, [
-          lease.executionId,
-          lease.token,
-          now,
-          ...notify,
-        ])
-      : await db.fenced<{ fenced: number }>(releaseChildSql, [
-          lease.executionId,
-          lease.childPosition,
-          lease.token,
-          now,
-          ...notify,
-        ]);
-  assertFenced(rows[0]?.fenced, lease);
+  if (lease.childPosition === undefined) {
+    await db.fenced(releaseExecutionSql, [lease.executionId, lease.token, now, ...notify], fencedBy(lease));
+  } else {
+    const values = [lease.executionId, lease.childPosition, lease.token, now, ...notify];
+    await db.fenced(releaseChildSql, values, fencedBy(lease));
+  }
 }

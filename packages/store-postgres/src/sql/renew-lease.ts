@@ -1,6 +1,6 @@
 import type { Lease } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
+import { updatedBy } from "./fragments.js";
 
 /**
  * Heartbeat: extends the lease of an execution (or of a child) to `now + leaseMs`.
@@ -26,9 +26,10 @@ const renewChildSql = statement(
 /** Fenced: extends the lease to `now + leaseMs`. Idempotent, so it is retried through faults. */
 export async function renewLease(db: Database, lease: Lease, leaseMs: number, now: Date): Promise<void> {
   const expiresAt = new Date(now.getTime() + leaseMs);
-  const result =
-    lease.childPosition === undefined
-      ? await db.fenced(renewExecutionSql, [lease.executionId, lease.token, expiresAt])
-      : await db.fenced(renewChildSql, [lease.executionId, lease.childPosition, lease.token, expiresAt]);
-  assertFenced(result.rowCount ?? 0, lease);
+  if (lease.childPosition === undefined) {
+    await db.fenced(renewExecutionSql, [lease.executionId, lease.token, expiresAt], updatedBy(lease));
+  } else {
+    const values = [lease.executionId, lease.childPosition, lease.token, expiresAt];
+    await db.fenced(renewChildSql, values, updatedBy(lease));
+  }
 }

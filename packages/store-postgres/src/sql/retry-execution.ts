@@ -1,7 +1,6 @@
 import type { ExecutionPatch, Lease, SerializedError } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
-import { CLEAR_LEASE, patchSet } from "./fragments.js";
+import { fencedBy, GIVE_UP_LEASE, patchSet } from "./fragments.js";
 
 /**
  * Ends a task attempt for a later retry: next attempt, pending at `runAt`, error recorded, lease
@@ -16,8 +15,7 @@ const retrySql = statement(
   (n) => `
   WITH fence AS (
     UPDATE ${n.executions} SET ${patchSet(3, 4)}, attempt = attempt + 1, status = 'pending',
-      run_at = $6, error = $5::jsonb, wait_reason = 'retry', wait_event = NULL, unsettled_children = 0,
-      ${CLEAR_LEASE}
+      run_at = $6, error = $5::jsonb, wait_reason = 'retry', wait_event = NULL, unsettled_children = 0, ${GIVE_UP_LEASE}
     WHERE execution_id = $1 AND lease_token = $2
     RETURNING execution_id
   ), doomed AS (
@@ -36,14 +34,17 @@ export async function retryExecution(
   patch: ExecutionPatch,
   notify: [string, string],
 ): Promise<void> {
-  const { rows } = await db.fenced<{ fenced: number }>(retrySql, [
-    lease.executionId,
-    lease.token,
-    patch.data ?? null,
-    patch.timeoutAt ?? null,
-    JSON.stringify(input.error),
-    input.runAt,
-    ...notify,
-  ]);
-  assertFenced(rows[0]?.fenced, lease);
+  await db.fenced<{ fenced: number }>(
+    retrySql,
+    [
+      lease.executionId,
+      lease.token,
+      patch.data ?? null,
+      patch.timeoutAt ?? null,
+      JSON.stringify(input.error),
+      input.runAt,
+      ...notify,
+    ],
+    fencedBy(lease),
+  );
 }

@@ -1,7 +1,6 @@
 import type { ExecutionPatch, Lease, StepWrite } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
-import { patchSet, stepParams, stepUpsert } from "./fragments.js";
+import { fencedBy, patchSet, stepParams, stepUpsert } from "./fragments.js";
 
 /**
  * The hot path: one statement, one round trip per step.
@@ -34,12 +33,9 @@ export async function saveStep(
   step: StepWrite,
   patch: ExecutionPatch,
 ): Promise<void> {
-  const { rows } = await db.fenced<{ fenced: number }>(saveStepSql, [
-    lease.executionId,
-    lease.token,
-    patch.data ?? null,
-    patch.timeoutAt ?? null,
-    ...stepParams(step),
-  ]);
-  assertFenced(rows[0]?.fenced, lease);
+  await db.fenced<{ fenced: number }>(
+    saveStepSql,
+    [lease.executionId, lease.token, patch.data ?? null, patch.timeoutAt ?? null, ...stepParams(step)],
+    fencedBy(lease),
+  );
 }

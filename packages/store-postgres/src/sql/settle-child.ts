@@ -1,7 +1,6 @@
 import type { Lease, SerializedError } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
-import { CLEAR_LEASE } from "./fragments.js";
+import { fencedBy, GIVE_UP_LEASE } from "./fragments.js";
 
 /**
  * Records a parallel child's outcome and, if it was the last unsettled child of a parent waiting
@@ -25,7 +24,7 @@ const settleSql = statement(
     WHERE execution_id = $1 FOR UPDATE
   ), child AS (
     UPDATE ${n.steps} s SET status = $4, result = $5::text, error = $6::jsonb, attempts = $7,
-      completed_at = $8, ready_at = NULL, ${CLEAR_LEASE}
+      completed_at = $8, ready_at = NULL, ${GIVE_UP_LEASE}
     FROM p
     WHERE s.execution_id = p.execution_id AND s.position = $2 AND s.lease_token = $3
     RETURNING s.execution_id
@@ -56,18 +55,20 @@ export async function settleChild(
   now: Date,
   notify: [string, string],
 ): Promise<boolean> {
-  const { rows } = await db.fenced<{ fenced: number; woke: boolean }>(settleSql, [
-    lease.executionId,
-    lease.childPosition,
-    lease.token,
-    outcome.status,
-    outcome.result ?? null,
-    outcome.error === undefined ? null : JSON.stringify(outcome.error),
-    outcome.attempts,
-    now,
-    ...notify,
-  ]);
-  const row = rows[0];
-  assertFenced(row?.fenced, lease);
-  return row?.woke === true;
+  const { result, replayed } = await db.fenced<{ fenced: number; woke: boolean }>(
+    settleSql,
+    [
+      lease.executionId,
+      lease.childPosition,
+      lease.token,
+      outcome.status,
+      outcome.result ?? null,
+      outcome.error === undefined ? null : JSON.stringify(outcome.error),
+      outcome.attempts,
+      now,
+      ...notify,
+    ],
+    fencedBy(lease),
+  );
+  return !replayed && result.rows[0]?.woke === true;
 }

@@ -1,7 +1,6 @@
 import type { ExecutionPatch, Lease, StepWrite } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { assertFenced } from "./fence.js";
-import { CLEAR_LEASE, patchSet, stepParams, stepUpsert } from "./fragments.js";
+import { fencedBy, GIVE_UP_LEASE, patchSet, stepParams, stepUpsert } from "./fragments.js";
 
 /**
  * Parks an execution for a sleep or a step-retry backoff, writing the step with it.
@@ -15,7 +14,7 @@ const suspendSql = statement(
   (n) => `
   WITH fence AS (
     UPDATE ${n.executions} SET ${patchSet(3, 4)}, status = 'waiting', wait_reason = $5::text,
-      wait_event = NULL, run_at = $6::timestamptz, ${CLEAR_LEASE}
+      wait_event = NULL, run_at = $6::timestamptz, ${GIVE_UP_LEASE}
     WHERE execution_id = $1 AND lease_token = $2
     RETURNING execution_id
   ), step AS (
@@ -33,15 +32,18 @@ export async function suspend(
   input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
   patch: ExecutionPatch,
 ): Promise<void> {
-  const { rows } = await db.fenced<{ fenced: number }>(suspendSql, [
-    lease.executionId,
-    lease.token,
-    patch.data ?? null,
-    patch.timeoutAt ?? null,
-    input.reason,
-    input.wakeAt,
-    input.step !== undefined,
-    ...(input.step === undefined ? NO_STEP : stepParams(input.step)),
-  ]);
-  assertFenced(rows[0]?.fenced, lease);
+  await db.fenced<{ fenced: number }>(
+    suspendSql,
+    [
+      lease.executionId,
+      lease.token,
+      patch.data ?? null,
+      patch.timeoutAt ?? null,
+      input.reason,
+      input.wakeAt,
+      input.step !== undefined,
+      ...(input.step === undefined ? NO_STEP : stepParams(input.step)),
+    ],
+    fencedBy(lease),
+  );
 }

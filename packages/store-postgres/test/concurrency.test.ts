@@ -1,0 +1,232 @@
+import { ManualClock, type SerializedError } from "@zart/core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { PostgresScheduler } from "../src/index.js";
+import { type TestDatabase, truncate, useTestDatabase } from "./support/test-database.js";
+
+/** Races that only a real database can lose: each one runs the competing calls truly in parallel. */
+
+const LEASE_MS = 30_000;
+const TIMEOUT: SerializedError = { name: "EventTimeoutError", message: "no event", code: "EVENT_TIMEOUT" };
+
+let db: TestDatabase;
+const open: PostgresScheduler[] = [];
+const clock = new ManualClock();
+
+beforeAll(async () => {
+  db = await useTestDatabase("race", inject("zartPostgresUrl"));
+  await newScheduler().migrate();
+});
+
+beforeEach(async () => {
+  await truncate(db.admin, db.schema);
+});
+
+afterEach(async () => {
+  for (const scheduler of open.splice(1)) await scheduler.close();
+});
+
+afterAll(async () => {
+  for (const scheduler of open.splice(0)) await scheduler.close();
+  await db?.dispose();
+});
+
+/** A scheduler with a pool of its own (as another process would have). */
+function newScheduler(): PostgresScheduler {
+  const scheduler = new PostgresScheduler({
+    connectionString: db.url,
+    schema: db.schema,
+    clock,
+    poolSize: 4,
+  });
+  open.push(scheduler);
+  return scheduler;
+}
+
+const now = () => clock.now();
+
+async function start(scheduler: PostgresScheduler, ids: string[]): Promise<void> {
+  for (const executionId of ids) {
+    await scheduler.createExecution({ executionId, taskName: "t", payload: "null", runAt: now() }, now());
+  }
+}
+
+describe("claim", () => {
+  it("hands every due unit to exactly one of 8 claimers racing on separate pools", async () => {
+    const client = open[0]!;
+    const ids = Array.from({ length: 150 }, (_, i) => `e${i}`);
+    await start(client, ids);
+    // Ten of them fan out into 5 children each: 50 more units, claimable once their parent parked.
+    const parents = await client.claim({ workerId: "setup", limit: 10, leaseMs: LEASE_MS, now: now() });
+    for (const unit of parents) {
+      const children = [0, 1, 2, 3, 4].map((position) => ({ position, name: `c${position}` }));
+      expect(await client.dispatchChildren(unit.lease, { children }, {}, now())).toEqual({ suspended: true });
+    }
+    const claimers = Array.from({ length: 8 }, () => newScheduler());
+    const claimed: string[] = [];
+    await Promise.all(
+      claimers.map(async (scheduler, i) => {
+        for (;;) {
+          const work = await scheduler.claim({ workerId: `w${i}`, limit: 3, leaseMs: LEASE_MS, now: now() });
+          if (work.length === 0) return;
+          for (const unit of work)
+            claimed.push(`${unit.lease.executionId}/${unit.lease.childPosition ?? "-"}`);
+        }
+      }),
+    );
+    expect(claimed).toHaveLength(140 + 50);
+    expect(new Set(claimed).size).toBe(claimed.length);
+  });
+});
+
+describe("events", () => {
+  it("never loses an offer that commits while the wait waits for the row lock", async () => {
+    const scheduler = open[0]!;
+    await start(scheduler, ["e1"]);
+    const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    // An "offer" in flight: it holds the execution's row lock and has appended its event.
+    const offer = await db.admin.connect();
+    try {
+      await offer.query("BEGIN");
+      await offer.query(
+        `UPDATE "${db.schema}".executions SET event_count = event_count + 1 WHERE execution_id = 'e1'`,
+      );
+      await offer.query(
+        `INSERT INTO "${db.schema}".events (execution_id, sequence, event_name, payload, offered_at)
+         VALUES ('e1', 1, 'go', '"late"', $1)`,
+        [now()],
+      );
+      const wait = scheduler.awaitEvent(
+        unit!.lease,
+        { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT },
+        {},
+        now(),
+      );
+      await waitForLockWaiters(1);
+      await offer.query("COMMIT");
+      // The wait's snapshot predates the offer; it must notice and look again instead of parking.
+      expect(await wait).toEqual({ outcome: "received", payload: '"late"' });
+    } finally {
+      offer.release();
+    }
+    const details = await scheduler.getExecution("e1");
+    expect(details?.execution.status).toBe("running");
+    expect(details?.events[0]?.consumedAt).toEqual(now());
+  });
+
+  it("accepts one of 10 concurrent offers with the same idempotency key", async () => {
+    const client = open[0]!;
+    await start(client, ["e1"]);
+    const offerers = Array.from({ length: 10 }, () => newScheduler());
+    const outcomes = await Promise.all(
+      offerers.map((scheduler, i) =>
+        scheduler.offerEvent(
+          { executionId: "e1", eventName: "go", payload: String(i), idempotencyKey: "k" },
+          now(),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "delivered")).toHaveLength(1);
+    expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(9);
+    expect((await client.getExecution("e1"))?.events).toHaveLength(1);
+  });
+
+  it("numbers concurrent offers 1..n without gaps, in commit order", async () => {
+    const client = open[0]!;
+    await start(client, ["e1"]);
+    const offerers = Array.from({ length: 6 }, () => newScheduler());
+    await Promise.all(
+      offerers.flatMap((scheduler, i) =>
+        [0, 1, 2, 3, 4].map((j) =>
+          scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: `${i}.${j}` }, now()),
+        ),
+      ),
+    );
+    const events = (await client.getExecution("e1"))?.events ?? [];
+    expect(events.map((e) => e.sequence)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+});
+
+describe("parallel children", () => {
+  it("wakes the parent exactly once when its last two children settle at the same time (50x)", async () => {
+    const client = open[0]!;
+    const settlers = [newScheduler(), newScheduler()];
+    const woken: string[] = [];
+    const listener = newScheduler();
+    listener.subscribe((wake) => {
+      if (wake.reason === "child") woken.push(wake.executionId);
+    });
+    const ids = Array.from({ length: 50 }, (_, i) => `p${i}`);
+    await start(client, ids);
+    const parents = await client.claim({ workerId: "w", limit: 50, leaseMs: LEASE_MS, now: now() });
+    for (const unit of parents) {
+      const children = [0, 1].map((position) => ({ position, name: `c${position}` }));
+      await client.dispatchChildren(unit.lease, { children }, {}, now());
+    }
+    const units = await client.claim({ workerId: "w", limit: 100, leaseMs: LEASE_MS, now: now() });
+    expect(units).toHaveLength(100);
+    await Promise.all(
+      units.map((unit, i) => {
+        if (unit.kind !== "child") throw new Error("expected children");
+        return settlers[i % 2]!.settleChild(
+          unit.lease,
+          { status: "completed", result: "1", attempts: 1 },
+          now(),
+        );
+      }),
+    );
+    const { rows } = await db.admin.query<{ status: string; unsettled_children: number }>(
+      `SELECT status, unsettled_children FROM "${db.schema}".executions`,
+    );
+    expect(rows.every((row) => row.status === "pending" && row.unsettled_children === 0)).toBe(true);
+    await until(() => woken.length >= 50);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(woken.sort()).toEqual([...ids].sort());
+  });
+
+  it("never deadlocks a cancel against settling children", async () => {
+    const client = open[0]!;
+    const other = newScheduler();
+    const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    await start(client, ids);
+    for (const unit of await client.claim({ workerId: "w", limit: 20, leaseMs: LEASE_MS, now: now() })) {
+      const children = [0, 1, 2].map((position) => ({ position, name: `c${position}` }));
+      await client.dispatchChildren(unit.lease, { children }, {}, now());
+    }
+    const units = await client.claim({ workerId: "w", limit: 60, leaseMs: LEASE_MS, now: now() });
+    const settled = await Promise.allSettled([
+      ...units.map((unit) =>
+        unit.kind === "child"
+          ? client.settleChild(unit.lease, { status: "completed", attempts: 1 }, now())
+          : Promise.resolve(),
+      ),
+      ...ids.map((id) => other.cancelExecution(id, now())),
+    ]);
+    const failures = settled.flatMap((s) => (s.status === "rejected" ? [s.reason as Error] : []));
+    // A settle that lost to the cancel is fenced off; nothing else may fail (no 40P01 deadlock).
+    expect(failures.every((error) => error.name === "LeaseLostError")).toBe(true);
+    const { rows } = await db.admin.query<{ status: string }>(
+      `SELECT status FROM "${db.schema}".steps WHERE status NOT IN ('completed', 'cancelled')`,
+    );
+    expect(rows).toEqual([]);
+  });
+});
+
+/** Resolves once `count` sessions of the test schema wait for a lock. */
+async function waitForLockWaiters(count: number): Promise<void> {
+  await until(async () => {
+    const { rows } = await db.admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+      [`%"${db.schema}"%`],
+    );
+    return (rows[0]?.n ?? 0) >= count;
+  });
+}
+
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  const giveUp = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > giveUp) throw new Error("gave up waiting");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
