@@ -33,8 +33,8 @@ CREATE TABLE `zart_executions` (
 	`lease_expires_at` integer
 );
 --> statement-breakpoint
-CREATE INDEX `zart_executions_due_idx` ON `zart_executions` (`status`,`run_at`);--> statement-breakpoint
-CREATE INDEX `zart_executions_lease_idx` ON `zart_executions` (`status`,`lease_expires_at`);--> statement-breakpoint
+CREATE INDEX `zart_executions_due_idx` ON `zart_executions` (`status`,`run_at`,`created_at`,`execution_id`);--> statement-breakpoint
+CREATE INDEX `zart_executions_lease_idx` ON `zart_executions` (`status`,`lease_expires_at`,`created_at`,`execution_id`);--> statement-breakpoint
 CREATE INDEX `zart_executions_created_idx` ON `zart_executions` (`created_at`,`execution_id`);--> statement-breakpoint
 CREATE TABLE `zart_steps` (
 	`execution_id` text NOT NULL,
@@ -54,5 +54,5 @@ CREATE TABLE `zart_steps` (
 	PRIMARY KEY(`execution_id`, `position`)
 );
 --> statement-breakpoint
-CREATE INDEX `zart_steps_child_due_idx` ON `zart_steps` (`status`,`due_at`) WHERE "zart_steps"."kind" = 'parallel';--> statement-breakpoint
-CREATE INDEX `zart_steps_child_lease_idx` ON `zart_steps` (`status`,`lease_expires_at`) WHERE "zart_steps"."kind" = 'parallel';
+CREATE INDEX `zart_steps_child_due_idx` ON `zart_steps` (`status`,`due_at`,`execution_id`,`position`) WHERE "zart_steps"."kind" = 'parallel';--> statement-breakpoint
+CREATE INDEX `zart_steps_child_lease_idx` ON `zart_steps` (`status`,`lease_expires_at`,`execution_id`,`position`) WHERE "zart_steps"."kind" = 'parallel';

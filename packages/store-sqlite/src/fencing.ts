@@ -1,30 +1,70 @@
 import { type ExecutionPatch, type Lease, LeaseLostError } from "@zart/core";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
+import { ms, preparedPerConnection } from "./prepared.js";
 import { type Orm, patchValues } from "./rows.js";
 import { executions, steps } from "./schema.js";
 
-/**
+/*
  * Fencing is one conditional `UPDATE … WHERE lease_token = ?` run first in a verb's transaction:
  * zero rows changed means the token no longer matches (taken over after expiry, cancelled,
  * released, finished, or the execution is gone) → `LeaseLostError`, and the transaction rolls back
  * with nothing written. An expired lease that nobody took over still matches.
  */
 
+/** For prepared fenced updates: the checkpoint patch's columns, kept as they are when absent. */
+export const PATCH_SET = {
+  data: sql`coalesce(${sql.placeholder("data")}, ${executions.data})`,
+  timeoutAt: sql`coalesce(${sql.placeholder("timeoutAt")}, ${executions.timeoutAt})`,
+};
+
+/** For prepared fenced updates: the row the lease holds (`id` and `token` bound per call). */
+export const FENCED_ROW = and(
+  eq(executions.executionId, sql.placeholder("id")),
+  eq(executions.leaseToken, sql.placeholder("token")),
+);
+
+/** The values of {@link PATCH_SET} and {@link FENCED_ROW} for one call. */
+export function fenceBindings(lease: Lease, patch: ExecutionPatch) {
+  return {
+    id: lease.executionId,
+    token: lease.token,
+    data: patch.data ?? null,
+    timeoutAt: ms(patch.timeoutAt),
+  };
+}
+
+const statements = preparedPerConnection((orm) => ({
+  // The hot path's fence: checks the token and applies the checkpoint patch.
+  fence: orm.update(executions).set(PATCH_SET).where(FENCED_ROW).prepare(),
+}));
+
+/** The error of a fenced write whose token no longer matches. */
+export function leaseLost(lease: Lease): LeaseLostError {
+  return lease.childPosition === undefined
+    ? new LeaseLostError(lease.executionId)
+    : new LeaseLostError(lease.executionId, { details: { childPosition: lease.childPosition } });
+}
+
+/** Fenced: applies `patch` to the execution `lease` holds, or throws `LeaseLostError`. */
+export function fence(orm: Orm, lease: Lease, patch: ExecutionPatch): void {
+  const { changes } = statements(orm).fence.run(fenceBindings(lease, patch));
+  if (changes === 0) throw leaseLost(lease);
+}
+
 /** Fenced: applies `patch` and `set` to the execution `lease` holds, or throws `LeaseLostError`. */
 export function updateFenced(
   orm: Orm,
   lease: Lease,
   patch: ExecutionPatch,
-  set: SQLiteUpdateSetSource<typeof executions> = {},
+  set: SQLiteUpdateSetSource<typeof executions>,
 ): void {
   const { changes } = orm
     .update(executions)
-    // Setting the token to itself makes the statement valid when there is nothing else to set.
-    .set({ leaseToken: lease.token, ...patchValues(patch), ...set })
+    .set({ ...patchValues(patch), ...set })
     .where(and(eq(executions.executionId, lease.executionId), eq(executions.leaseToken, lease.token)))
     .run();
-  if (changes === 0) throw new LeaseLostError(lease.executionId);
+  if (changes === 0) throw leaseLost(lease);
 }
 
 /** Fenced by a child's lease: applies `set` to the child step row, or throws `LeaseLostError`. */
@@ -35,7 +75,7 @@ export function updateChildFenced(
 ): void {
   const { changes } = orm
     .update(steps)
-    .set({ leaseToken: lease.token, ...set })
+    .set(set)
     .where(
       and(
         eq(steps.executionId, lease.executionId),
@@ -44,9 +84,7 @@ export function updateChildFenced(
       ),
     )
     .run();
-  if (changes === 0) {
-    throw new LeaseLostError(lease.executionId, { details: { childPosition: lease.childPosition } });
-  }
+  if (changes === 0) throw leaseLost(lease);
 }
 
 /** Whether `lease` is on a parallel child rather than on the execution itself. */

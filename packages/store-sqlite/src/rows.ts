@@ -6,11 +6,12 @@ import type {
   StepStatus,
   StepWrite,
 } from "@zart/core";
+import type Database from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import type { EventRow, ExecutionInsert, ExecutionRow, StepInsert, StepRow } from "./schema.js";
 
-/** The drizzle handle every operation runs on (synchronous, one connection). */
-export type Orm = BetterSQLite3Database;
+/** The drizzle handle every operation runs on (synchronous, one connection), with its driver handle. */
+export type Orm = BetterSQLite3Database & { $client: Database.Database };
 
 /** Step statuses after which a parallel child no longer runs. */
 export const SETTLED_STATUSES: StepStatus[] = ["completed", "failed", "cancelled"];

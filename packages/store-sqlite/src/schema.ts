@@ -46,9 +46,9 @@ export const executions = sqliteTable(
     leaseExpiresAt: time("lease_expires_at"),
   },
   (t) => [
-    // The claim: pending/waiting executions due by `run_at`, running ones with an expired lease.
-    index("zart_executions_due_idx").on(t.status, t.runAt),
-    index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt),
+    // The claim, in claim order: pending/waiting executions by `run_at`, running ones by lease expiry.
+    index("zart_executions_due_idx").on(t.status, t.runAt, t.createdAt, t.executionId),
+    index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt, t.createdAt, t.executionId),
     // Listing, newest first.
     index("zart_executions_created_idx").on(t.createdAt, t.executionId),
   ],
@@ -77,9 +77,13 @@ export const steps = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.executionId, t.position] }),
-    // The child claim: pending children by due time, running ones by lease expiry.
-    index("zart_steps_child_due_idx").on(t.status, t.dueAt).where(sql`${t.kind} = 'parallel'`),
-    index("zart_steps_child_lease_idx").on(t.status, t.leaseExpiresAt).where(sql`${t.kind} = 'parallel'`),
+    // The child claim, in claim order: pending children by due time, running ones by lease expiry.
+    index("zart_steps_child_due_idx")
+      .on(t.status, t.dueAt, t.executionId, t.position)
+      .where(sql`${t.kind} = 'parallel'`),
+    index("zart_steps_child_lease_idx")
+      .on(t.status, t.leaseExpiresAt, t.executionId, t.position)
+      .where(sql`${t.kind} = 'parallel'`),
   ],
 );
 

@@ -1,6 +1,6 @@
 import type { EventWaitOutcome, ExecutionPatch, Lease, SerializedError, StepWrite } from "@zart/core";
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { updateFenced } from "../fencing.js";
+import { fence, updateFenced } from "../fencing.js";
 import { NO_LEASE, type Orm } from "../rows.js";
 import { events, steps } from "../schema.js";
 import { upsertStep } from "./save-step.js";
@@ -32,7 +32,7 @@ export function awaitEvent(
   patch: ExecutionPatch,
   now: Date,
 ): EventWaitOutcome {
-  updateFenced(orm, lease, patch);
+  fence(orm, lease, patch);
   const executionId = lease.executionId;
   const previous = orm
     .select({ startedAt: steps.startedAt })

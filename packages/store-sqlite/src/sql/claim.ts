@@ -1,130 +1,148 @@
 import { randomUUID } from "node:crypto";
 import type { ClaimedWork, ClaimRequest } from "@zart/core";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { preparedPerConnection, prepareSql, raw } from "../prepared.js";
 import { type Orm, toExecutionRecord, toStepRecord } from "../rows.js";
 import { type ExecutionRow, executions, type StepRow, steps } from "../schema.js";
 
-/** One due unit found by {@link DUE_UNITS}: an execution (`position` -1) or a parallel child. */
+/** One due unit: an execution (`position` -1) or one of its parallel children. */
 interface DueUnit {
   executionId: string;
   position: number;
 }
 
+/** Due executions in one status, oldest first by `column` (`run_at`, or the lease's expiry). */
+function dueExecutions(status: "pending" | "waiting" | "running", column: "run_at" | "lease_expires_at") {
+  return sql`
+    SELECT * FROM (
+      SELECT execution_id AS executionId, -1 AS position, ${sql.raw(column)} AS dueAt, created_at AS createdAt
+        FROM ${executions}
+       WHERE status = ${sql.raw(`'${status}'`)} AND ${sql.raw(column)} <= ${sql.placeholder("now")}
+       ORDER BY ${sql.raw(column)}, created_at, execution_id
+       LIMIT ${sql.placeholder("limit")})`;
+}
+
+/** Due parallel children in one status (of a live parent), oldest first by `column`. */
+function dueChildren(status: "pending" | "running", column: "due_at" | "lease_expires_at") {
+  const due = status === "pending" ? sql`` : sql` AND s.lease_expires_at <= ${sql.placeholder("now")}`;
+  return sql`
+    SELECT * FROM (
+      SELECT s.execution_id, s.position, coalesce(s.${sql.raw(column)}, ${sql.placeholder("now")}), e.created_at
+        FROM ${steps} AS s JOIN ${executions} AS e ON e.execution_id = s.execution_id
+       WHERE s.kind = 'parallel' AND s.status = ${sql.raw(`'${status}'`)}${due}
+         AND e.status NOT IN ('completed', 'failed', 'cancelled')
+       ORDER BY s.${sql.raw(column)}, s.execution_id, s.position
+       LIMIT ${sql.placeholder("limit")})`;
+}
+
 /**
  * The due units, oldest due time first (ties: older execution, then id, then the execution before
  * its children by position):
- * - executions pending/waiting with `run_at <= now` (index `zart_executions_due_idx`), or running
- *   with an expired lease, a dead worker's (`zart_executions_lease_idx`);
- * - parallel children pending, or running with an expired lease (the partial `zart_steps_child_*`
- *   indexes), whose parent is not terminal.
- * The limit is applied after the merge with a top-N sort, so the due backlog is scanned through the
- * indexes but never fully sorted.
+ * - executions pending or waiting with `run_at <= now`, or running with an expired lease (a dead
+ *   worker's);
+ * - parallel children pending, or running with an expired lease, whose parent is not terminal.
+ * Each of the five kinds is read in claim order straight from its index (`zart_executions_due_idx`,
+ * `zart_executions_lease_idx`, the partial `zart_steps_child_*` ones, hence the literal statuses
+ * and `kind = 'parallel'`) and cut at the limit, so a claim reads at most 5 × limit rows however
+ * large the due backlog; the merge sorts only those.
  */
-function dueUnits(now: number, limit: number) {
-  return sql`
-    SELECT e.execution_id AS executionId, -1 AS position,
-           CASE WHEN e.status = 'running' THEN e.lease_expires_at ELSE e.run_at END AS dueAt,
-           e.created_at AS createdAt
-      FROM ${executions} AS e
-     WHERE (e.status IN ('pending', 'waiting') AND e.run_at <= ${now})
-        OR (e.status = 'running' AND e.lease_expires_at <= ${now})
-    UNION ALL
-    SELECT s.execution_id, s.position,
-           CASE WHEN s.status = 'running' THEN s.lease_expires_at ELSE coalesce(s.due_at, ${now}) END,
-           e.created_at
-      FROM ${steps} AS s JOIN ${executions} AS e ON e.execution_id = s.execution_id
-     WHERE s.kind = 'parallel'
-       AND (s.status = 'pending' OR (s.status = 'running' AND s.lease_expires_at <= ${now}))
-       AND e.status NOT IN ('completed', 'failed', 'cancelled')
-     ORDER BY dueAt, createdAt, executionId, position
-     LIMIT ${limit}`;
-}
+const DUE_UNITS = sql`
+  ${dueExecutions("pending", "run_at")}
+  UNION ALL ${dueExecutions("waiting", "run_at")}
+  UNION ALL ${dueExecutions("running", "lease_expires_at")}
+  UNION ALL ${dueChildren("pending", "due_at")}
+  UNION ALL ${dueChildren("running", "lease_expires_at")}
+  ORDER BY dueAt, createdAt, executionId, position
+  LIMIT ${sql.placeholder("limit")}`;
+
+const statements = preparedPerConnection((orm) => ({
+  dueUnits: prepareSql<DueUnit>(orm, DUE_UNITS),
+  leaseExecution: orm
+    .update(executions)
+    .set({
+      status: "running",
+      leaseOwner: raw("workerId"),
+      leaseToken: raw("token"),
+      leaseExpiresAt: raw("expiresAt"),
+      startedAt: sql`coalesce(${executions.startedAt}, ${sql.placeholder("now")})`,
+      waitReason: null,
+      waitEvent: null,
+    })
+    .where(eq(executions.executionId, sql.placeholder("id")))
+    .prepare(),
+  leaseChild: orm
+    .update(steps)
+    .set({
+      status: "running",
+      leaseToken: raw("token"),
+      leaseExpiresAt: raw("expiresAt"),
+      startedAt: sql`coalesce(${steps.startedAt}, ${sql.placeholder("now")})`,
+      dueAt: null,
+    })
+    .where(and(eq(steps.executionId, sql.placeholder("id")), eq(steps.position, sql.placeholder("position"))))
+    .prepare(),
+  execution: orm
+    .select()
+    .from(executions)
+    .where(eq(executions.executionId, sql.placeholder("id")))
+    .prepare(),
+  history: orm
+    .select()
+    .from(steps)
+    .where(eq(steps.executionId, sql.placeholder("id")))
+    .orderBy(asc(steps.position))
+    .prepare(),
+}));
 
 /**
  * Claims up to `request.limit` due units, each exactly once among all connections and processes.
  *
  * Locking: the caller runs this inside one `BEGIN IMMEDIATE` transaction. SQLite has one writer at
  * a time, and IMMEDIATE takes the write lock before the SELECT, so no other claimer can read the
- * same due rows until this transaction has committed their new lease; it then sees them leased and
- * not due. (A deferred transaction would let two claimers read the same rows and one of them fail
- * on upgrade with SQLITE_BUSY.) Each unit gets a fresh fencing token, so whoever held an expired
- * lease before is fenced out from this commit on.
+ * same due rows until this transaction has committed their new leases; it then sees them leased and
+ * not due. (In a deferred transaction two claimers could read the same rows, and one would fail
+ * with SQLITE_BUSY when upgrading to write.) Each unit gets a fresh fencing token, so whoever held
+ * an expired lease before is fenced out from this commit on.
  */
 export function claimDue(orm: Orm, request: ClaimRequest): ClaimedWork[] {
   if (request.limit < 1) return [];
-  const now = request.now;
-  const expiresAt = new Date(now.getTime() + request.leaseMs);
-  const due = orm.all<DueUnit>(dueUnits(now.getTime(), request.limit));
-  if (due.length === 0) return [];
-
-  const tokens = due.map((unit) => {
+  const prepared = statements(orm);
+  const now = request.now.getTime();
+  const expiresAt = now + request.leaseMs;
+  const due = prepared.dueUnits.all({ now, limit: request.limit });
+  const tokens = due.map(({ executionId, position }) => {
     const token = randomUUID();
-    if (unit.position < 0) {
-      orm
-        .update(executions)
-        .set({
-          status: "running",
-          leaseOwner: request.workerId,
-          leaseToken: token,
-          leaseExpiresAt: expiresAt,
-          startedAt: sql`coalesce(${executions.startedAt}, ${now.getTime()})`,
-          waitReason: null,
-          waitEvent: null,
-        })
-        .where(eq(executions.executionId, unit.executionId))
-        .run();
+    if (position < 0) {
+      prepared.leaseExecution.run({ id: executionId, workerId: request.workerId, token, expiresAt, now });
     } else {
-      orm
-        .update(steps)
-        .set({
-          status: "running",
-          leaseToken: token,
-          leaseExpiresAt: expiresAt,
-          startedAt: sql`coalesce(${steps.startedAt}, ${now.getTime()})`,
-          dueAt: null,
-        })
-        .where(and(eq(steps.executionId, unit.executionId), eq(steps.position, unit.position)))
-        .run();
+      prepared.leaseChild.run({ id: executionId, position, token, expiresAt, now });
     }
     return token;
   });
-  return withHistory(orm, due, tokens);
-}
 
-/** Reads the claimed executions and their histories (one query each) and builds the units. */
-function withHistory(orm: Orm, due: DueUnit[], tokens: string[]): ClaimedWork[] {
-  const ids = [...new Set(due.map((unit) => unit.executionId))];
-  const rows = new Map<string, ExecutionRow>(
-    orm
-      .select()
-      .from(executions)
-      .where(inArray(executions.executionId, ids))
-      .all()
-      .map((row) => [row.executionId, row]),
-  );
-  const histories = new Map<string, StepRow[]>(ids.map((id) => [id, []]));
-  const stepRows = orm
-    .select()
-    .from(steps)
-    .where(inArray(steps.executionId, ids))
-    .orderBy(asc(steps.executionId), asc(steps.position))
-    .all();
-  for (const row of stepRows) histories.get(row.executionId)?.push(row);
-
+  // Read after every lease is written, so each unit sees the state this claim committed.
+  const rows = new Map<string, { execution: ExecutionRow; history: StepRow[] }>();
+  for (const { executionId: id } of due) {
+    if (rows.has(id)) continue;
+    rows.set(id, {
+      execution: prepared.execution.get({ id }) as ExecutionRow,
+      history: prepared.history.all({ id }),
+    });
+  }
   return due.map(({ executionId, position }, i): ClaimedWork => {
     const token = tokens[i] as string;
-    const execution = toExecutionRecord(rows.get(executionId) as ExecutionRow);
-    const history = histories.get(executionId) ?? [];
+    const { execution, history } = rows.get(executionId) as { execution: ExecutionRow; history: StepRow[] };
+    const record = toExecutionRecord(execution);
     const stepRecords = history.map(toStepRecord);
-    if (position < 0)
-      return { kind: "execution", lease: { executionId, token }, execution, steps: stepRecords };
-    const child = history.find((row) => row.position === position) as StepRow;
+    if (position < 0) {
+      return { kind: "execution", lease: { executionId, token }, execution: record, steps: stepRecords };
+    }
     return {
       kind: "child",
       lease: { executionId, token, childPosition: position },
-      execution,
+      execution: record,
       steps: stepRecords,
-      child: toStepRecord(child),
+      child: toStepRecord(history.find((row) => row.position === position) as StepRow),
     };
   });
 }

@@ -1,7 +1,35 @@
 import { ExecutionAlreadyExistsError, type ExecutionRecord, isTerminal, type NewExecution } from "@zart/core";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { preparedPerConnection, raw } from "../prepared.js";
 import { type Orm, toExecutionRecord } from "../rows.js";
-import { events, executions, steps } from "../schema.js";
+import { type ExecutionRow, events, executions, steps } from "../schema.js";
+
+const byId = sql.placeholder("id");
+
+const statements = preparedPerConnection((orm) => ({
+  status: orm
+    .select({ status: executions.status })
+    .from(executions)
+    .where(eq(executions.executionId, byId))
+    .prepare(),
+  insert: orm
+    .insert(executions)
+    .values({
+      executionId: raw("id"),
+      taskName: raw("taskName"),
+      payload: raw("payload"),
+      status: "pending",
+      attempt: 0,
+      runAt: raw("runAt"),
+      scheduledAt: raw("runAt"),
+      createdAt: raw("now"),
+    })
+    .returning()
+    .prepare(),
+  deleteSteps: orm.delete(steps).where(eq(steps.executionId, byId)).prepare(),
+  deleteEvents: orm.delete(events).where(eq(events.executionId, byId)).prepare(),
+  deleteExecution: orm.delete(executions).where(eq(executions.executionId, byId)).prepare(),
+}));
 
 /**
  * Creates a pending execution. An id that exists and is not terminal → `ExecutionAlreadyExistsError`;
@@ -9,31 +37,21 @@ import { events, executions, steps } from "../schema.js";
  * `BEGIN IMMEDIATE` transaction (so two concurrent starts of one id cannot both succeed).
  */
 export function createExecution(orm: Orm, input: NewExecution, now: Date): ExecutionRecord {
-  const { executionId } = input;
-  const existing = orm
-    .select({ status: executions.status })
-    .from(executions)
-    .where(eq(executions.executionId, executionId))
-    .get();
+  const prepared = statements(orm);
+  const id = input.executionId;
+  const existing = prepared.status.get({ id });
   if (existing !== undefined) {
-    if (!isTerminal(existing.status)) throw new ExecutionAlreadyExistsError(executionId);
-    orm.delete(steps).where(eq(steps.executionId, executionId)).run();
-    orm.delete(events).where(eq(events.executionId, executionId)).run();
-    orm.delete(executions).where(eq(executions.executionId, executionId)).run();
+    if (!isTerminal(existing.status)) throw new ExecutionAlreadyExistsError(id);
+    prepared.deleteSteps.run({ id });
+    prepared.deleteEvents.run({ id });
+    prepared.deleteExecution.run({ id });
   }
-  const row = orm
-    .insert(executions)
-    .values({
-      executionId,
-      taskName: input.taskName,
-      payload: input.payload,
-      status: "pending",
-      attempt: 0,
-      runAt: input.runAt,
-      scheduledAt: input.runAt,
-      createdAt: now,
-    })
-    .returning()
-    .get();
+  const row = prepared.insert.get({
+    id,
+    taskName: input.taskName,
+    payload: input.payload,
+    runAt: input.runAt.getTime(),
+    now: now.getTime(),
+  }) as ExecutionRow;
   return toExecutionRecord(row);
 }

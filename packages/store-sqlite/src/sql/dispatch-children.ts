@@ -1,6 +1,6 @@
 import type { DispatchOutcome, ExecutionPatch, Lease } from "@zart/core";
 import { and, asc, eq, notInArray } from "drizzle-orm";
-import { updateFenced } from "../fencing.js";
+import { fence, updateFenced } from "../fencing.js";
 import { NO_LEASE, type Orm, SETTLED_STATUSES, toStepRecord } from "../rows.js";
 import { steps } from "../schema.js";
 
@@ -29,7 +29,7 @@ export function dispatchChildren(
   patch: ExecutionPatch,
   now: Date,
 ): DispatchOutcome {
-  updateFenced(orm, lease, patch);
+  fence(orm, lease, patch);
   const executionId = lease.executionId;
   if (input.children.length > 0) {
     orm

@@ -6,7 +6,8 @@ import {
   type SerializedError,
 } from "@zart/core";
 import { and, eq, ne, sql } from "drizzle-orm";
-import { updateFenced } from "../fencing.js";
+import { FENCED_ROW, fenceBindings, leaseLost, PATCH_SET, updateFenced } from "../fencing.js";
+import { preparedPerConnection, raw } from "../prepared.js";
 import { NO_LEASE, type Orm } from "../rows.js";
 import { executions, steps } from "../schema.js";
 import { unsettledChildOf } from "./dispatch-children.js";
@@ -30,6 +31,25 @@ function cancelUnsettledChildren(orm: Orm, executionId: string, now: Date): void
     .run();
 }
 
+const statements = preparedPerConnection((orm) => ({
+  // The last write of every execution: prepared. A completed execution has no error, so the one
+  // an earlier failed attempt recorded is dropped.
+  complete: orm
+    .update(executions)
+    .set({
+      ...PATCH_SET,
+      status: "completed",
+      result: raw("result"),
+      error: null,
+      completedAt: raw("now"),
+      waitReason: null,
+      waitEvent: null,
+      ...NO_LEASE,
+    })
+    .where(FENCED_ROW)
+    .prepare(),
+}));
+
 /** Fenced: the execution completes with `result` at `now` (dropping an earlier attempt's error). */
 export function completeExecution(
   orm: Orm,
@@ -38,12 +58,12 @@ export function completeExecution(
   patch: ExecutionPatch,
   now: Date,
 ): void {
-  // A completed execution has no error: drop the one an earlier failed attempt recorded.
-  updateFenced(orm, lease, patch, {
-    ...terminal("completed", now),
+  const { changes } = statements(orm).complete.run({
+    ...fenceBindings(lease, patch),
     result: input.result ?? null,
-    error: null,
+    now: now.getTime(),
   });
+  if (changes === 0) throw leaseLost(lease);
 }
 
 /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */

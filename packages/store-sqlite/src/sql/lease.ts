@@ -1,12 +1,42 @@
 import type { Lease } from "@zart/core";
-import { isChildLease, updateChildFenced, updateFenced } from "../fencing.js";
+import { and, eq, sql } from "drizzle-orm";
+import { isChildLease, leaseLost, updateChildFenced, updateFenced } from "../fencing.js";
+import { preparedPerConnection, raw } from "../prepared.js";
 import { NO_LEASE, type Orm } from "../rows.js";
+import { executions, steps } from "../schema.js";
+
+const statements = preparedPerConnection((orm) => ({
+  // Heartbeats run beside every unit every leaseDuration / 3: prepared, fenced by the token.
+  renewExecution: orm
+    .update(executions)
+    .set({ leaseExpiresAt: raw("expiresAt") })
+    .where(
+      and(
+        eq(executions.executionId, sql.placeholder("id")),
+        eq(executions.leaseToken, sql.placeholder("token")),
+      ),
+    )
+    .prepare(),
+  renewChild: orm
+    .update(steps)
+    .set({ leaseExpiresAt: raw("expiresAt") })
+    .where(
+      and(
+        eq(steps.executionId, sql.placeholder("id")),
+        eq(steps.position, sql.placeholder("position")),
+        eq(steps.leaseToken, sql.placeholder("token")),
+      ),
+    )
+    .prepare(),
+}));
 
 /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
 export function renewLease(orm: Orm, lease: Lease, leaseMs: number, now: Date): void {
-  const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-  if (isChildLease(lease)) updateChildFenced(orm, lease, { leaseExpiresAt });
-  else updateFenced(orm, lease, {}, { leaseExpiresAt });
+  const values = { id: lease.executionId, token: lease.token, expiresAt: now.getTime() + leaseMs };
+  const { changes } = isChildLease(lease)
+    ? statements(orm).renewChild.run({ ...values, position: lease.childPosition })
+    : statements(orm).renewExecution.run(values);
+  if (changes === 0) throw leaseLost(lease);
 }
 
 /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */

@@ -5,7 +5,8 @@ import {
   type PurgeFilter,
   TERMINAL_STATUSES,
 } from "@zart/core";
-import { and, asc, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { preparedPerConnection } from "../prepared.js";
 import { type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../rows.js";
 import { type EventRow, type ExecutionRow, events, executions, type StepRow, steps } from "../schema.js";
 
@@ -51,10 +52,37 @@ function groupBy<T extends StepRow | EventRow>(rows: T[]): Map<string, T[]> {
   return groups;
 }
 
+const statements = preparedPerConnection((orm) => ({
+  // `status()` and `wait()` poll this: prepared.
+  execution: orm
+    .select()
+    .from(executions)
+    .where(eq(executions.executionId, sql.placeholder("id")))
+    .prepare(),
+  steps: orm
+    .select()
+    .from(steps)
+    .where(eq(steps.executionId, sql.placeholder("id")))
+    .orderBy(asc(steps.position))
+    .prepare(),
+  events: orm
+    .select()
+    .from(events)
+    .where(eq(events.executionId, sql.placeholder("id")))
+    .orderBy(asc(events.sequence))
+    .prepare(),
+}));
+
 /** The execution with its steps and mailbox; `undefined` if unknown. */
 export function getExecution(orm: Orm, executionId: string): ExecutionDetails | undefined {
-  const row = orm.select().from(executions).where(eq(executions.executionId, executionId)).get();
-  return row === undefined ? undefined : withDetails(orm, [row])[0];
+  const prepared = statements(orm);
+  const row = prepared.execution.get({ id: executionId });
+  if (row === undefined) return undefined;
+  return {
+    execution: toExecutionRecord(row),
+    steps: prepared.steps.all({ id: executionId }).map(toStepRecord),
+    events: prepared.events.all({ id: executionId }).map(toEventRecord),
+  };
 }
 
 /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
