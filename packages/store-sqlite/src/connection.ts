@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { StoreUnavailableError } from "@zart/core";
+import { StoreUnavailableError, ValidationError } from "@zart/core";
 import Database from "better-sqlite3";
 import { DEFAULT_BUSY_TIMEOUT_MS, type SqliteSchedulerOptions } from "./options.js";
 import { translateError } from "./translate-error.js";
@@ -27,7 +27,10 @@ export interface Connection {
 export function openConnection(options: SqliteSchedulerOptions): Connection {
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw new StoreUnavailableError(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}.`);
+    throw new ValidationError(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}.`);
+  }
+  if (options.database === undefined && typeof options.path !== "string") {
+    throw new ValidationError('SqliteScheduler needs { path: "./zart.db" } (or ":memory:") or { database }.');
   }
   const owned = options.database === undefined;
   const label = `SQLite database "${owned ? resolvePath(options.path) : options.database.name}"`;

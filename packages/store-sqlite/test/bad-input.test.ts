@@ -1,10 +1,10 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StoreUnavailableError } from "@zart/core";
+import { StoreUnavailableError, ValidationError } from "@zart/core";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { SqliteScheduler } from "../src/index.js";
+import { SqliteScheduler, type SqliteSchedulerOptions } from "../src/index.js";
 
 const directory = mkdtempSync(join(tmpdir(), "zart-sqlite-bad-input-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -40,7 +40,7 @@ async function migratedFile(name: string): Promise<string> {
   return path;
 }
 
-describe("bad storage → StoreUnavailableError", () => {
+describe("bad input: unusable storage → StoreUnavailableError, bad options → ValidationError", () => {
   it("a path in a missing directory", async () => {
     const error = await errorOf(() => new SqliteScheduler({ path: join(directory, "missing", "zart.db") }));
     expectUnavailable(error);
@@ -120,7 +120,11 @@ describe("bad storage → StoreUnavailableError", () => {
     expectUnavailable(await errorOf(() => scheduler.listExecutions({ limit: 1, offset: 0 })));
   });
 
-  it("an invalid busyTimeoutMs", async () => {
-    expectUnavailable(await errorOf(() => new SqliteScheduler({ path: ":memory:", busyTimeoutMs: -1 })));
+  it("invalid options → ValidationError", async () => {
+    for (const options of [{ path: ":memory:", busyTimeoutMs: -1 }, {}, { path: 42 }]) {
+      const error = await errorOf(() => new SqliteScheduler(options as SqliteSchedulerOptions));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).code).toBe("VALIDATION");
+    }
   });
 });
