@@ -250,6 +250,7 @@ export class MemoryScheduler implements Scheduler {
     const row = fenceExecution(this.storage, lease);
     applyPatch(row.record, patch);
     finish(row, "completed", now);
+    delete row.record.error;
     if (input.result === undefined) delete row.record.result;
     else row.record.result = input.result;
   }

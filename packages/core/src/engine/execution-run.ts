@@ -103,10 +103,10 @@ export class ExecutionRun {
     } catch (error) {
       return this.#fail(error as Error);
     }
-    await state.write((patch, now) =>
+    const lost = await state.finalWrite((patch, now) =>
       state.scheduler.completeExecution(state.lease, result === undefined ? {} : { result }, patch, now),
     );
-    return { kind: "completed" };
+    return lost ?? { kind: "completed" };
   }
 
   async #executeChild(work: ClaimedChild): Promise<RunOutcome> {
@@ -131,8 +131,10 @@ export class ExecutionRun {
             ),
           ),
         };
-    await state.write((_patch, now) => state.scheduler.settleChild(work.lease, outcome, now));
-    return { kind: "settled" };
+    const lost = await state.finalWrite((_patch, now) =>
+      state.scheduler.settleChild(work.lease, outcome, now),
+    );
+    return lost ?? { kind: "settled" };
   }
 
   /** An error escaped `run`: retry the task attempt if allowed, else fail for good. */
@@ -148,19 +150,19 @@ export class ExecutionRun {
     if (final) return this.#fail(error);
     const runAt = new Date(state.now().getTime() + task.retry.delayBefore(state.attempt + 1));
     const serialized = serializeError(error);
-    await state.write((patch, now) =>
+    const lost = await state.finalWrite((patch, now) =>
       state.scheduler.retryExecution(state.lease, { error: serialized, runAt }, patch, now),
     );
-    return { kind: "retry", runAt };
+    return lost ?? { kind: "retry", runAt };
   }
 
   async #fail(error: unknown): Promise<RunOutcome> {
     const { state } = this;
     const serialized = serializeError(error);
-    await state.write((patch, now) =>
+    const lost = await state.finalWrite((patch, now) =>
       state.scheduler.failExecution(state.lease, { error: serialized }, patch, now),
     );
-    return { kind: "failed", error: error instanceof Error ? error : new Error(String(error)) };
+    return lost ?? { kind: "failed", error: error instanceof Error ? error : new Error(String(error)) };
   }
 
   #timeoutError(): TaskTimeoutError {

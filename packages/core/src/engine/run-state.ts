@@ -169,6 +169,27 @@ export class RunState {
     }
   }
 
+  /**
+   * A fenced write made by the engine itself (complete, fail, retry, settle, release). Unlike
+   * {@link write} it always returns: `undefined` when written, the park reason when the run had
+   * already stopped or the write found the lease lost.
+   */
+  async finalWrite(
+    operation: (patch: ExecutionPatch, now: Date) => Promise<unknown>,
+  ): Promise<ParkReason | undefined> {
+    if (this.#parkReason && this.#parkReason.kind !== "replay-end") return this.#parkReason;
+    try {
+      await operation(this.takePatch(), this.now());
+      return undefined;
+    } catch (error) {
+      if (error instanceof LeaseLostError || error instanceof StoreUnavailableError) {
+        void this.park({ kind: "lost", error });
+        return this.#parkReason;
+      }
+      throw error;
+    }
+  }
+
   /** Stops the run for good: settles `parked` once and returns a promise that never settles. */
   park(reason: ParkReason): Promise<never> {
     if (!this.#parkReason) {

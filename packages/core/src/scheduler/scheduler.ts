@@ -284,7 +284,7 @@ export interface Scheduler {
     now: Date,
   ): Promise<void>;
 
-  /** Fenced: status `completed`, `result`, `completedAt = now`, lease cleared. */
+  /** Fenced: status `completed`, `result`, `completedAt = now`, lease cleared, an earlier attempt's `error` cleared. */
   completeExecution(
     lease: Lease,
     input: { result?: string },

@@ -1,0 +1,81 @@
+import type { Clock, Scheduler } from "@zart/core";
+import { afterAll, afterEach, beforeEach, describe } from "vitest";
+import { Harness } from "./harness.js";
+import { badInputSuite } from "./suites/bad-input.js";
+import { cancellationSuite } from "./suites/cancellation.js";
+import { concurrencySuite } from "./suites/concurrency.js";
+import { contextSuite } from "./suites/context.js";
+import { durabilitySuite } from "./suites/durability.js";
+import { eventsSuite } from "./suites/events.js";
+import { executionsSuite } from "./suites/executions.js";
+import { leasesSuite } from "./suites/leases.js";
+import { parallelSuite } from "./suites/parallel.js";
+import { retriesSuite } from "./suites/retries.js";
+import { stepsSuite } from "./suites/steps.js";
+import { timeSuite } from "./suites/time.js";
+
+/** The topic suites, by name. */
+const SUITES = {
+  executions: executionsSuite,
+  steps: stepsSuite,
+  retries: retriesSuite,
+  context: contextSuite,
+  time: timeSuite,
+  events: eventsSuite,
+  parallel: parallelSuite,
+  leases: leasesSuite,
+  cancellation: cancellationSuite,
+  concurrency: concurrencySuite,
+  durability: durabilitySuite,
+  "bad-input": badInputSuite,
+} satisfies Record<string, (harness: Harness) => void>;
+
+/** The name of a topic suite, for {@link ConformanceOptions.skip}. */
+export type SuiteName = keyof typeof SUITES;
+
+/** How a store plugs into {@link runConformance}. */
+export interface ConformanceOptions {
+  /** Shown in the suite titles, e.g. `"memory"`, `"sqlite-file"`. */
+  name: string;
+  /**
+   * Returns a NEW `Scheduler` reading time from `clock`, over the SAME storage as every other
+   * `create()` since the last `reset()` (the durability suite closes one and reopens another).
+   * The suite calls `migrate()` on it and closes it after the test.
+   */
+  create: (clock: Clock) => Promise<Scheduler>;
+  /** Empties the storage; called before each test. The suites assume every test starts empty. */
+  reset?: () => Promise<void>;
+  /** Called once after all suites (drop the database, stop a server…). */
+  teardown?: () => Promise<void>;
+  /** Topic suites not to run. Tests a store cannot support are skipped by its `capabilities` instead. */
+  skip?: SuiteName[];
+}
+
+/**
+ * Registers the conformance suites (SPEC §4: every mandatory semantic, plus durability, leases and
+ * concurrency) as vitest suites for one store. Call it at the top level of a test file:
+ *
+ * ```ts
+ * runConformance({ name: "memory", create: async (clock) => new MemoryScheduler({ clock, storage }), reset });
+ * ```
+ *
+ * Every test drives a `ManualClock` (no test sleeps to wait for a timeout), checks errors by
+ * `instanceof` and `code`, and stops the workers and closes the schedulers it created afterwards.
+ * Tests that need several processes, push wake-ups or persistence skip themselves according to
+ * `scheduler.capabilities`.
+ */
+export function runConformance(options: ConformanceOptions): void {
+  const skipped = new Set<SuiteName>(options.skip ?? []);
+  describe(`zart conformance: ${options.name}`, () => {
+    const harness = new Harness(options);
+    beforeEach(() => harness.reset());
+    afterEach(() => harness.cleanup());
+    afterAll(async () => {
+      await options.teardown?.();
+    });
+    for (const [name, register] of Object.entries(SUITES)) {
+      const suite = skipped.has(name as SuiteName) ? describe.skip : describe;
+      suite(name, () => register(harness));
+    }
+  });
+}
