@@ -26,7 +26,7 @@ import { TERMINAL } from "./fragments.js";
  * History: `json_agg` of the steps as of the statement's snapshot; a claimed child's own row is
  * replaced with the updated one in `toClaimedWork`.
  */
-const claimSql = statement(
+export const claimSql = statement(
   "claim",
   (n) => `
   WITH execution_due AS (
