@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type Lease, type Logger, StoreUnavailableError } from "@zart/core";
 import { type ScriptArg, Scripts } from "./commands.js";
 import { type Connection, disconnect } from "./connection.js";
@@ -74,11 +75,20 @@ export class ScriptExecutor {
     }
   }
 
-  /** Runs a fenced script: ARGV = base, executionId, token, …args; a stale token → `LeaseLostError`. */
+  /**
+   * Runs a fenced script: ARGV = base, executionId, token, request id, …args; a stale token →
+   * `LeaseLostError`. The fresh request id lets the script recognise a repeated delivery of this
+   * very call (ioredis re-sends unanswered commands after a reconnect unless told not to).
+   */
   fenced(name: ScriptName, lease: Lease, args: ScriptArg[]): Promise<unknown> {
     const context: ErrorContext = { executionId: lease.executionId };
     if (lease.childPosition !== undefined) context.childPosition = lease.childPosition;
-    return this.run(name, lease.executionId, [lease.executionId, lease.token, ...args], context);
+    return this.run(
+      name,
+      lease.executionId,
+      [lease.executionId, lease.token, randomUUID(), ...args],
+      context,
+    );
   }
 
   /** Runs a script over the global indexes, routed by the due key: ARGV = base, …args. */

@@ -11,6 +11,7 @@ import { ValidationError } from "@zart/core";
  * zart:{zart}:events:<id>       list    the mailbox in offer order (event JSON)
  * zart:{zart}:mailbox:<id>      hash    event name → list indexes of its unconsumed events, FIFO
  * zart:{zart}:ikeys:<id>        hash    idempotency key → event sequence
+ * zart:{zart}:offers:<id>       hash    request id of each accepted offer → event sequence
  * zart:{zart}:due               zset    due work scored by wake time (ms): "<id>" or "<id>\n<position>"
  * zart:{zart}:created           zset    every execution, scored by -createdAt (newest first, then id)
  * zart:{zart}:status:<s>        zset    executions by status, scored by -createdAt

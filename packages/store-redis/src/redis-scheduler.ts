@@ -104,6 +104,7 @@ export class RedisScheduler implements Scheduler {
       millis(input.runAt),
       millis(now),
       this.#origin,
+      randomUUID(),
     ]);
     this.#wakeUps.emitLocal("created", input.executionId);
     return parseRow(row as string[])!;
@@ -122,6 +123,7 @@ export class RedisScheduler implements Scheduler {
       optional(idempotencyKey),
       millis(now),
       this.#origin,
+      randomUUID(),
     ]);
     if (outcome === "delivered") this.#wakeUps.emitLocal("event", executionId);
     return outcome as "delivered" | "duplicate";
@@ -130,8 +132,12 @@ export class RedisScheduler implements Scheduler {
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
   async cancelExecution(executionId: string, now: Date): Promise<boolean> {
     const cancelled =
-      (await this.#executor.run("cancelExecution", executionId, [executionId, millis(now), this.#origin])) ===
-      1;
+      (await this.#executor.run("cancelExecution", executionId, [
+        executionId,
+        millis(now),
+        this.#origin,
+        randomUUID(),
+      ])) === 1;
     if (cancelled) this.#wakeUps.emitLocal("cancelled", executionId);
     return cancelled;
   }

@@ -6,17 +6,27 @@ import { defineScript } from "./prelude.js";
  * at its deadline leaving the mailbox untouched (→ "timeout"), else saves the wait step and parks
  * the execution on the event name (→ "suspended").
  *
- * KEYS[1] = row key. ARGV = base, id, token, position, stepName, eventName, deadline (""), wakeAt (""),
- * timeoutError (JSON text), data (opt), timeoutAt (opt), now.
+ * Repeated delivery of the same call (a client re-sending an unanswered command) must not consume
+ * a second event: a wait already decided at `position` is answered from its step (the engine never
+ * asks again for a decided wait: it replays it from history), and a call that already parked is
+ * recognised by its request id.
+ *
+ * KEYS[1] = row key. ARGV = base, id, token, request, position, stepName, eventName, deadline (""),
+ * wakeAt (""), timeoutError (JSON text), data (opt), timeoutAt (opt), now.
  */
 export const awaitEventScript = defineScript(
   "zartAwaitEvent",
   `
-local id, position, stepName, eventName = ARGV[2], ARGV[4], ARGV[5], ARGV[6]
-local deadline, wakeAt, timeoutError, now = ARGV[7], ARGV[8], ARGV[9], ARGV[12]
-local row = fence(id, ARGV[3])
-applyPatch(id, row, ARGV[10], ARGV[11])
+local id, request, position, stepName, eventName = ARGV[2], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local deadline, wakeAt, timeoutError, now = ARGV[8], ARGV[9], ARGV[10], ARGV[13]
+local row, repeated = fence(id, ARGV[3], request)
 local previous = readStep(id, position)
+if previous ~= nil and previous.kind == "event" and previous.name == stepName then
+  if previous.status == "completed" then return { "received", previous.result } end
+  if previous.status == "failed" then return { "timeout" } end
+end
+if repeated then return { "suspended" } end
+applyPatch(id, row, ARGV[11], ARGV[12])
 local step = { position = tonumber(position), name = stepName, kind = "event", attempts = 1,
   startedAt = (previous and previous.startedAt) or tonumber(now) }
 if present(deadline) then step.wakeAt = tonumber(deadline) end
@@ -50,6 +60,7 @@ end
 step.status = "waiting"
 writeStep(id, step)
 park(id, row, "event", wakeAt, eventName)
+releasedBy(id, row, request)
 return { "suspended" }
 `,
 );

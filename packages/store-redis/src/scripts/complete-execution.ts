@@ -5,17 +5,19 @@ import { defineScript } from "./prelude.js";
  * an earlier failed attempt dropped (a completed execution has no error). Children still
  * unsettled leave the due set (a finished parent's children are never claimed).
  *
- * KEYS[1] = row key. ARGV = base, id, token, result (opt), data (opt), timeoutAt (opt), now.
+ * KEYS[1] = row key. ARGV = base, id, token, request, result (opt), data (opt), timeoutAt (opt), now.
  */
 export const completeExecutionScript = defineScript(
   "zartCompleteExecution",
   `
-local id, result, now = ARGV[2], opt(ARGV[4]), ARGV[7]
-local row = fence(id, ARGV[3])
-applyPatch(id, row, ARGV[5], ARGV[6])
+local id, request, result, now = ARGV[2], ARGV[4], opt(ARGV[5]), ARGV[8]
+local row, repeated = fence(id, ARGV[3], request)
+if repeated then return 1 end
+applyPatch(id, row, ARGV[6], ARGV[7])
 if result ~= nil then hset(id, row, "result", result) else hdel(id, row, "result") end
 hdel(id, row, "error")
 finish(id, row, "completed", now)
+releasedBy(id, row, request)
 dropUnsettledChildren(id, nil)
 return 1
 `,

@@ -3,23 +3,27 @@ import { defineScript } from "./prelude.js";
 /**
  * Creates a pending execution. An existing non-terminal one → `ZART_EXISTS` (nothing written); a
  * terminal one is deleted with its steps, mailbox and index entries first, in the same script.
- * Publishes `created`. Returns the new row (`HGETALL`).
+ * Publishes `created`. Returns the new row (`HGETALL`). A repeated delivery of the same call (same
+ * request id: a client re-sending an unanswered command) returns the row it created instead of
+ * failing with `ZART_EXISTS`.
  *
- * KEYS[1] = row key (routing). ARGV = base, id, taskName, payload, runAt, now, origin.
+ * KEYS[1] = row key (routing). ARGV = base, id, taskName, payload, runAt, now, origin, request.
  */
 export const createExecutionScript = defineScript(
   "zartCreateExecution",
   `
-local id, taskName, payload, runAt, now, origin = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local id, taskName, payload, runAt, now, origin, request = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local old = readRow(id)
 if old ~= nil then
+  if old.createRequest == request then return redis.call("HGETALL", key("row", id)) end
   if not TERMINAL[old.status] then fail("EXISTS", id) end
   deleteExecution(id, old)
 end
 local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
   runAt = runAt, scheduledAt = runAt, createdAt = now }
 redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
-  "status", "pending", "attempt", "0", "runAt", runAt, "scheduledAt", runAt, "createdAt", now)
+  "status", "pending", "attempt", "0", "runAt", runAt, "scheduledAt", runAt, "createdAt", now,
+  "createRequest", request)
 index(id, row)
 redis.call("ZADD", base .. "created", -tonumber(now), id)
 redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)

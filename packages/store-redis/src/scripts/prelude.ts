@@ -103,11 +103,21 @@ local function clearLease(id, row)
   hdel(id, row, "leaseExpiresAt")
 end
 
--- The execution row the lease still holds, or ZART_LEASE_LOST (an expired lease nobody took over still holds).
-local function fence(id, token)
+-- Fencing. Returns the execution row the lease still holds (an expired lease nobody took over still
+-- holds) and false. A repeated delivery of a call that already applied and gave the lease up (a
+-- client may re-send an unanswered command after a reconnect) is recognised by its request id:
+-- row and true, and the script answers as the first delivery did without writing again.
+-- Anything else: ZART_LEASE_LOST.
+local function fence(id, token, request)
   local row = readRow(id)
-  if row == nil or row.token == nil or row.token ~= token then fail("LEASE_LOST", id) end
-  return row
+  if row ~= nil and row.token ~= nil and row.token == token then return row, false end
+  if row ~= nil and present(request) and row.lastRequest == request then return row, true end
+  fail("LEASE_LOST", id)
+end
+
+-- Records that request gave the lease up, so that fence recognises a repeated delivery of it.
+local function releasedBy(id, row, request)
+  hset(id, row, "lastRequest", request)
 end
 
 local function applyPatch(id, row, data, timeoutAt)
@@ -121,13 +131,15 @@ local function readStep(id, position)
   return cjson.decode(json)
 end
 
--- The parent row and child step a child lease still holds, or ZART_LEASE_LOST.
-local function fenceChild(id, position, token)
+-- The parent row and child step a child lease still holds, and whether this is a repeated
+-- delivery of a call that already settled or released the child (see fence); or ZART_LEASE_LOST.
+local function fenceChild(id, position, token, request)
   local row = readRow(id)
   local step = nil
   if row ~= nil then step = readStep(id, position) end
-  if step == nil or step.leaseToken == nil or step.leaseToken ~= token then fail("LEASE_LOST", id) end
-  return row, step
+  if step ~= nil and step.leaseToken ~= nil and step.leaseToken == token then return row, step, false end
+  if step ~= nil and present(request) and step.lastRequest == request then return row, step, true end
+  fail("LEASE_LOST", id)
 end
 
 -- Inserts or replaces a step row, keeping the unsettled-children set and the due set in line.
@@ -200,7 +212,7 @@ local function deleteExecution(id, row)
   redis.call("ZREM", base .. "task:" .. row.taskName, id)
   redis.call("ZREM", DUE, id)
   redis.call("DEL", key("row", id), key("steps", id), key("unsettled", id), key("events", id),
-    key("mailbox", id), key("ikeys", id))
+    key("mailbox", id), key("ikeys", id), key("offers", id))
 end
 
 -- One consistent read of an execution: { row (flat), step JSONs, event JSONs }.

@@ -5,14 +5,16 @@ import { defineScript } from "./prelude.js";
  * lease cleared, and every step that is not `completed` deleted (children too, which fences off
  * their workers). Publishes `retry`.
  *
- * KEYS[1] = row key. ARGV = base, id, token, error (JSON text), runAt, data (opt), timeoutAt (opt), origin.
+ * KEYS[1] = row key. ARGV = base, id, token, request, error (JSON text), runAt, data (opt),
+ * timeoutAt (opt), origin.
  */
 export const retryExecutionScript = defineScript(
   "zartRetryExecution",
   `
-local id, errorJson, runAt, origin = ARGV[2], ARGV[4], ARGV[5], ARGV[8]
-local row = fence(id, ARGV[3])
-applyPatch(id, row, ARGV[6], ARGV[7])
+local id, request, errorJson, runAt, origin = ARGV[2], ARGV[4], ARGV[5], ARGV[6], ARGV[9]
+local row, repeated = fence(id, ARGV[3], request)
+if repeated then return 1 end
+applyPatch(id, row, ARGV[7], ARGV[8])
 hset(id, row, "attempt", ms(tonumber(row.attempt) + 1))
 setStatus(id, row, "pending")
 hset(id, row, "runAt", runAt)
@@ -20,6 +22,7 @@ hset(id, row, "error", errorJson)
 hset(id, row, "waitReason", "retry")
 hdel(id, row, "waitEvent")
 clearLease(id, row)
+releasedBy(id, row, request)
 local flat = redis.call("HGETALL", key("steps", id))
 for i = 1, #flat, 2 do
   local step = cjson.decode(flat[i + 1])

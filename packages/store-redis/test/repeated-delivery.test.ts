@@ -1,0 +1,155 @@
+import { ManualClock, type SerializedError, silentLogger } from "@zart/core";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RedisScheduler } from "../src/index.js";
+import { SCRIPTS } from "../src/scripts/index.js";
+import { deleteKeyspace, REDIS_URL, redisAvailable, uniquePrefix } from "./redis-env.js";
+
+/**
+ * ioredis re-sends a command whose reply was lost when the connection drops
+ * (`autoResendUnfulfilledCommands`, on by default), so a script can run twice for one call. These
+ * tests deliver every script twice and check that the second delivery changes nothing and answers
+ * as the first one did (claims excepted: a repeated claim leases other units, which come back when
+ * their lease expires).
+ */
+const PREFIX = uniquePrefix("redelivery");
+const LEASE_MS = 30_000;
+const BOOM: SerializedError = { name: "Error", message: "boom" };
+const clients: Redis[] = [];
+
+beforeEach(() => (redisAvailable ? deleteKeyspace(PREFIX) : undefined));
+afterEach(() => {
+  for (const client of clients.splice(0)) client.disconnect();
+});
+afterAll(() => (redisAvailable ? deleteKeyspace(PREFIX) : undefined));
+
+type Command = (...args: unknown[]) => Promise<unknown>;
+
+/** A scheduler whose every script call (but claim) reaches Redis twice; the caller sees the second answer. */
+function doubledScheduler(clock: ManualClock): RedisScheduler {
+  const client = new Redis(REDIS_URL);
+  clients.push(client);
+  const scheduler = new RedisScheduler({ client, prefix: PREFIX, clock, logger: silentLogger });
+  const commands = client as unknown as Record<string, Command>;
+  for (const script of Object.values(SCRIPTS)) {
+    if (script === SCRIPTS.claim) continue;
+    const once = commands[script.name]!.bind(client);
+    commands[script.name] = async (...args: unknown[]) => {
+      await once(...args);
+      return once(...args);
+    };
+  }
+  return scheduler;
+}
+
+describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
+  it("creates, offers and cancels once, answering as the first delivery did", async () => {
+    const clock = new ManualClock();
+    const scheduler = doubledScheduler(clock);
+    const now = clock.now();
+    const created = await scheduler.createExecution(
+      { executionId: "e1", taskName: "t", payload: "1", runAt: now },
+      now,
+    );
+    expect(created.status).toBe("pending");
+    expect(await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "1" }, now)).toBe(
+      "delivered",
+    );
+    expect(
+      await scheduler.offerEvent(
+        { executionId: "e1", eventName: "go", payload: "2", idempotencyKey: "k" },
+        now,
+      ),
+    ).toBe("delivered");
+    expect((await scheduler.getExecution("e1"))?.events.map((e) => e.payload)).toEqual(["1", "2"]);
+    expect(await scheduler.cancelExecution("e1", now)).toBe(true);
+    await scheduler.close();
+  });
+
+  it("consumes one event per wait and repeats every fenced write harmlessly", async () => {
+    const clock = new ManualClock();
+    const scheduler = doubledScheduler(clock);
+    const now = () => clock.now();
+    const claim = async () => {
+      const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+      if (work === undefined) throw new Error("nothing to claim");
+      return work;
+    };
+    await scheduler.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: now() }, now());
+    for (const payload of ["1", "2", "3"]) {
+      await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload }, now());
+    }
+    let { lease } = await claim();
+    const wait = (position: number) => ({
+      position,
+      stepName: `go#${position}`,
+      eventName: "go",
+      timeoutError: BOOM,
+    });
+    expect(await scheduler.awaitEvent(lease, wait(0), {}, now())).toEqual({
+      outcome: "received",
+      payload: "1",
+    });
+    expect(await scheduler.awaitEvent(lease, wait(1), {}, now())).toEqual({
+      outcome: "received",
+      payload: "2",
+    });
+    await scheduler.saveStep(
+      lease,
+      { position: 2, name: "s", kind: "step", status: "completed", result: "7", attempts: 1 },
+      {},
+      now(),
+    );
+    expect(await scheduler.awaitEvent(lease, { ...wait(3), eventName: "other" }, {}, now())).toEqual({
+      outcome: "suspended",
+    });
+    await scheduler.offerEvent({ executionId: "e1", eventName: "other", payload: "x" }, now());
+    ({ lease } = await claim());
+    expect(
+      await scheduler.dispatchChildren(lease, { children: [{ position: 4, name: "c" }] }, {}, now()),
+    ).toEqual({
+      suspended: true,
+    });
+    const child = await claim();
+    if (child.kind !== "child") throw new Error("expected the child");
+    await scheduler.releaseLease(child.lease, now());
+    const again = await claim();
+    if (again.kind !== "child") throw new Error("expected the child");
+    await scheduler.settleChild(again.lease, { status: "completed", result: "1", attempts: 1 }, now());
+    ({ lease } = await claim());
+    await scheduler.suspend(lease, { wakeAt: now(), reason: "sleep" }, {}, now());
+    ({ lease } = await claim());
+    await scheduler.releaseLease(lease, now());
+    ({ lease } = await claim());
+    await scheduler.retryExecution(lease, { error: BOOM, runAt: now() }, {}, now());
+    ({ lease } = await claim());
+    await scheduler.completeExecution(lease, { result: "9" }, {}, now());
+
+    const details = await scheduler.getExecution("e1");
+    expect(details?.execution).toMatchObject({ status: "completed", result: "9", attempt: 1 });
+    expect(details?.events.map((e) => [e.payload, e.consumedAt !== undefined])).toEqual([
+      ["1", true],
+      ["2", true],
+      ["3", false],
+      ["x", false],
+    ]);
+    expect(details?.steps.map((s) => [s.name, s.status, s.result])).toEqual([
+      ["go#0", "completed", "1"],
+      ["go#1", "completed", "2"],
+      ["s", "completed", "7"],
+      ["c", "completed", "1"],
+    ]);
+    await scheduler.close();
+  });
+
+  it("fails an execution once", async () => {
+    const clock = new ManualClock();
+    const scheduler = doubledScheduler(clock);
+    const now = clock.now();
+    await scheduler.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: now }, now);
+    const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now });
+    await scheduler.failExecution(work!.lease, { error: BOOM }, {}, now);
+    expect((await scheduler.getExecution("e1"))?.execution).toMatchObject({ status: "failed", error: BOOM });
+    await scheduler.close();
+  });
+});
