@@ -185,13 +185,12 @@ export class RedisScheduler implements Scheduler {
       this.#executor.ensureOpen();
       return [];
     }
-    const tokens = Array.from({ length: limit }, () => randomUUID());
     const reply = await this.#executor.runGlobal("claim", [
       millis(request.now),
       limit,
       Math.max(1, Math.ceil(request.leaseMs)),
       request.workerId,
-      ...tokens,
+      randomUUID(),
     ]);
     return parseClaimed(reply);
   }

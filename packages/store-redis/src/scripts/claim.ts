@@ -13,7 +13,10 @@ import { defineScript } from "./prelude.js";
  * Returns, per unit: { kind ("execution"|"child"), id, token, position (-1 for an execution),
  * row (HGETALL), step JSONs }.
  *
- * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, token1..tokenN.
+ * Fencing tokens are `<random claim id>.<n>`: unique per unit, unguessable, and one random id per
+ * call (Lua's PRNG is deterministic, so the randomness comes from the caller).
+ *
+ * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId.
  */
 export const claimScript = defineScript(
   "zartClaim",
@@ -67,7 +70,7 @@ while #claimed < limit do
   if #batch == 0 then break end
   for _, member in ipairs(batch) do
     if #claimed >= limit then break end
-    local token = ARGV[6 + #claimed]
+    local token = ARGV[6] .. "." .. (#claimed + 1)
     local sep = string.find(member, "\\n", 1, true)
     local unit
     if sep == nil then
