@@ -78,6 +78,41 @@ describe("claim", () => {
   });
 });
 
+describe("takeover", () => {
+  it("hands the new holder every step the old holder committed before the takeover (200x)", async () => {
+    const client = open[0]!;
+    const oldHolder = newScheduler();
+    const claimer = newScheduler();
+    let raced = 0;
+    for (let i = 0; i < 200; i++) {
+      const executionId = `t${i}`;
+      await start(client, [executionId]);
+      const [old] = await oldHolder.claim({ workerId: "old", limit: 1, leaseMs: 1_000, now: now() });
+      const later = new Date(now().getTime() + 2_000);
+      const step = {
+        position: 0,
+        name: "s0",
+        kind: "step" as const,
+        status: "completed" as const,
+        attempts: 1,
+      };
+      const [saved, claimed] = await Promise.allSettled([
+        oldHolder.saveStep(old!.lease, { ...step, result: `"${i}"` }, {}, later),
+        claimer.claim({ workerId: "new", limit: 1, leaseMs: 60_000, now: later }),
+      ]);
+      if (claimed.status === "rejected") throw claimed.reason;
+      const unit = claimed.value.find((u) => u.lease.executionId === executionId);
+      if (saved.status === "fulfilled" && unit !== undefined) {
+        // The old holder's write committed before the takeover: the new holder must see it.
+        raced++;
+        expect(unit.steps.map((s) => s.result)).toEqual([`"${i}"`]);
+      }
+      await client.cancelExecution(executionId, now());
+    }
+    expect(raced).toBeGreaterThan(0);
+  });
+});
+
 describe("events", () => {
   it("never loses an offer that commits while the wait waits for the row lock", async () => {
     const scheduler = open[0]!;

@@ -479,3 +479,35 @@ describe("reads", () => {
     expect(await scheduler.getExecution("live")).toBeDefined();
   });
 });
+
+describe("stored bytes", () => {
+  it("returns JSON text exactly as written: escapes, emoji, big numbers, null", async () => {
+    const { scheduler, claimOne, now, details } = setup();
+    const texts = [
+      '{"s":"\\ud800 lone surrogate, escaped","e":"\\u0000","emoji":"\u{1F680}","n":12345678901234567890}',
+      "null",
+      '""',
+      "[]",
+      '{"b":1,"a":2}',
+    ];
+    await scheduler.createExecution(
+      { executionId: "e\u{1F680}", taskName: "task", payload: texts[0]!, runAt: now() },
+      now(),
+    );
+    const { lease } = await claimOne();
+    for (const [position, result] of texts.entries()) {
+      await scheduler.saveStep(
+        lease,
+        { position, name: `s${position}`, kind: "step", status: "completed", result, attempts: 1 },
+        { data: texts[4]! },
+        now(),
+      );
+    }
+    await scheduler.offerEvent({ executionId: "e\u{1F680}", eventName: "go", payload: texts[0]! }, now());
+    const read = await details("e\u{1F680}");
+    expect(read.execution.payload).toBe(texts[0]);
+    expect(read.execution.data).toBe(texts[4]);
+    expect(read.steps.map((step) => step.result)).toEqual(texts);
+    expect(read.events[0]?.payload).toBe(texts[0]);
+  });
+});

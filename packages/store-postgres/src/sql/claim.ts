@@ -24,13 +24,18 @@ import { TERMINAL } from "./fragments.js";
  * fencing token.
  *
  * History: `json_agg` of the steps as of the statement's snapshot; a claimed child's own row is
- * replaced with the updated one in `toClaimedWork`.
+ * replaced with the updated one in `toClaimedWork`. The snapshot predates our row locks: if the
+ * previous holder of an expired lease committed a write (a step) after it was taken but before we
+ * locked the execution, the snapshot misses that step. That is detected exactly: `FOR UPDATE`
+ * returns the newest row version, so its `xmin` differs from the snapshot's only in that case
+ * (`stale`), and the history of such an execution is read again by a second statement. That read
+ * is complete: we hold the lease by then, so the old holder can no longer write.
  */
 export const claimSql = statement(
   "claim",
   (n) => `
   WITH execution_due AS (
-    SELECT execution_id, due_at FROM ${n.executions}
+    SELECT execution_id, due_at, xmin::text AS locked_xmin FROM ${n.executions}
     WHERE due_at <= $1
     ORDER BY due_at, execution_id
     LIMIT $2
@@ -46,9 +51,9 @@ export const claimSql = statement(
     LIMIT $2
     FOR UPDATE OF s SKIP LOCKED
   ), chosen AS (
-    SELECT execution_id, -1 AS position, due_at FROM execution_due
+    SELECT execution_id, -1 AS position, due_at, locked_xmin FROM execution_due
     UNION ALL
-    SELECT execution_id, position, due_at FROM child_due
+    SELECT execution_id, position, due_at, NULL FROM child_due
     ORDER BY due_at, execution_id, position
     LIMIT $2
   ), claimed_execution AS (
@@ -71,7 +76,10 @@ export const claimSql = statement(
     ) AS execution,
     (SELECT row_to_json(cc) FROM claimed_child cc
       WHERE c.position >= 0 AND cc.execution_id = c.execution_id AND cc.position = c.position) AS child,
-    (SELECT json_agg(s ORDER BY s.position) FROM ${n.steps} s WHERE s.execution_id = c.execution_id) AS steps
+    (SELECT json_agg(s ORDER BY s.position) FROM ${n.steps} s WHERE s.execution_id = c.execution_id) AS steps,
+    c.locked_xmin IS DISTINCT FROM
+      (SELECT x.xmin::text FROM ${n.executions} x WHERE c.position = -1 AND x.execution_id = c.execution_id)
+      AS stale
   FROM chosen c
   ORDER BY c.due_at, c.execution_id, c.position`,
 );
@@ -80,7 +88,18 @@ interface ClaimRow {
   execution: ExecutionRow;
   child: StepRow | null;
   steps: StepRow[] | null;
+  /** The execution row changed between the snapshot and our lock: `steps` may miss a write. */
+  stale: boolean;
 }
+
+/** The histories of executions we hold the lease of (see "History" above). */
+const historySql = statement(
+  "claim-history",
+  (n) => `
+  SELECT execution_id, json_agg(s ORDER BY s.position) AS steps FROM ${n.steps} s
+  WHERE execution_id = ANY($1::text[])
+  GROUP BY execution_id`,
+);
 
 /** Claims up to `request.limit` due units, oldest due time first, each exactly once. */
 export async function claim(db: Database, request: ClaimRequest): Promise<ClaimedWork[]> {
@@ -92,6 +111,12 @@ export async function claim(db: Database, request: ClaimRequest): Promise<Claime
     request.workerId,
     expiresAt,
   ]);
+  const stale = rows.filter((row) => row.stale).map((row) => row.execution.execution_id);
+  if (stale.length > 0) {
+    const fresh = await db.run<{ execution_id: string; steps: StepRow[] }>(historySql, [stale]);
+    const byId = new Map(fresh.rows.map((row) => [row.execution_id, row.steps]));
+    for (const row of rows) if (row.stale) row.steps = byId.get(row.execution.execution_id) ?? null;
+  }
   return rows.map(toClaimedWork);
 }
 

@@ -45,11 +45,17 @@ export class NotificationListener {
     this.#running = this.#loop();
   }
 
-  /** Stops listening and destroys the connection. Idempotent. */
+  /**
+   * Stops listening and destroys the connection. Idempotent. Waits at most 2 s: a connection
+   * attempt still pending then (server unreachable) is released as soon as it settles.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const cancel of [...this.#pauses]) cancel();
-    await this.#running;
+    if (this.#running === undefined) return;
+    const { promise: timeout, cancel } = this.#pause(2_000);
+    await Promise.race([this.#running, timeout]);
+    cancel();
   }
 
   async #loop(): Promise<void> {
