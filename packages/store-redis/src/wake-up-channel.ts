@@ -31,6 +31,7 @@ export class WakeUpChannel {
   readonly #logger: Logger;
   #subscriber: RedisClient | undefined;
   #reportedError = false;
+  #closed = false;
 
   constructor(options: { source: RedisClient; channel: string; origin: string; logger: Logger }) {
     this.#source = options.source;
@@ -58,6 +59,7 @@ export class WakeUpChannel {
 
   /** Drops every listener and closes the subscriber connection (never the source client). */
   async close(): Promise<void> {
+    this.#closed = true;
     this.#entries.clear();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
@@ -65,11 +67,11 @@ export class WakeUpChannel {
   }
 
   #ensureSubscriber(): void {
-    if (this.#subscriber !== undefined) return;
+    if (this.#subscriber !== undefined || this.#closed) return;
     const subscriber = this.#source.duplicate();
     this.#subscriber = subscriber;
     subscriber.on("error", (error: Error) => {
-      if (this.#reportedError) return;
+      if (this.#reportedError || this.#closed) return;
       this.#reportedError = true;
       this.#logger.warn(
         "the Redis wake-up subscriber lost its connection; reconnecting (workers keep polling)",
@@ -87,6 +89,7 @@ export class WakeUpChannel {
       if (wake !== undefined) this.#deliver([...this.#entries], wake);
     });
     subscriber.subscribe(this.#channel).catch((error: unknown) => {
+      if (this.#closed) return;
       this.#logger.warn("subscribing to Redis wake-ups failed; workers fall back to polling", {
         error: String(error),
       });

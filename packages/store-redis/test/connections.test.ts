@@ -81,6 +81,46 @@ describe.skipIf(!redisAvailable)("connections", () => {
     }
   });
 
+  it("re-subscribes after its subscriber connection is killed", async () => {
+    const connectionName = uniquePrefix("resub").replace(/:$/, "");
+    const client = new Redis(REDIS_URL, { connectionName });
+    const clock = new ManualClock();
+    const listener = new RedisScheduler({ client, prefix: PREFIX, clock, logger: silentLogger });
+    const sender = testScheduler({ clock, prefix: PREFIX });
+    const seen: WakeUp[] = [];
+    try {
+      listener.subscribe((wake) => seen.push(wake));
+      const subscriberIds = async (): Promise<string[]> => {
+        const list = String(await client.client("LIST"));
+        return list
+          .split("\n")
+          .filter((line) => line.includes(` name=${connectionName} `) && / sub=1 /.test(line))
+          .map((line) => /\bid=(\d+)/.exec(line)?.[1] ?? "");
+      };
+      let killed: string[] = [];
+      await vi.waitFor(async () => {
+        killed = await subscriberIds();
+        expect(killed).toHaveLength(1);
+      });
+      await client.client("KILL", "ID", killed[0]!);
+      await vi.waitFor(async () => {
+        const ids = await subscriberIds();
+        expect(ids).toHaveLength(1);
+        expect(ids[0]).not.toBe(killed[0]);
+      });
+      const now = clock.now();
+      await sender.createExecution(
+        { executionId: "after-kill", taskName: "t", payload: "1", runAt: now },
+        now,
+      );
+      await vi.waitFor(() => expect(seen).toEqual([{ reason: "created", executionId: "after-kill" }]));
+    } finally {
+      await listener.close();
+      await sender.close();
+      client.disconnect();
+    }
+  });
+
   it("reports an unreachable server as StoreUnavailableError", async () => {
     const scheduler = new RedisScheduler({
       url: "redis://127.0.0.1:1",
