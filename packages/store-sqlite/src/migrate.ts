@@ -11,7 +11,7 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
 
 /** Our own bookkeeping table, so a handle shared with an application's drizzle setup never mixes. */
-export const MIGRATIONS_TABLE = "__zart_migrations";
+const MIGRATIONS_TABLE = "__zart_migrations";
 
 /**
  * Applies the pending migrations with drizzle's migrator; idempotent, and safe when several

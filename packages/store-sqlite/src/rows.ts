@@ -1,14 +1,7 @@
-import type {
-  EventRecord,
-  ExecutionPatch,
-  ExecutionRecord,
-  StepRecord,
-  StepStatus,
-  StepWrite,
-} from "@zart/core";
+import type { EventRecord, ExecutionPatch, ExecutionRecord, StepRecord, StepStatus } from "@zart/core";
 import type Database from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import type { EventRow, ExecutionInsert, ExecutionRow, StepInsert, StepRow } from "./schema.js";
+import type { EventRow, ExecutionInsert, ExecutionRow, StepRow } from "./schema.js";
 
 /** The drizzle handle every operation runs on (synchronous, one connection), with its driver handle. */
 export type Orm = BetterSQLite3Database & { $client: Database.Database };
@@ -39,26 +32,6 @@ export function toEventRecord(row: EventRow): EventRecord {
   return present<EventRecord>(record);
 }
 
-/** Every column of a step row written by the engine; a child lease at that position is dropped. */
-export function stepValues(executionId: string, step: StepWrite): StepInsert {
-  return {
-    executionId,
-    position: step.position,
-    name: step.name,
-    kind: step.kind,
-    status: step.status,
-    result: step.result ?? null,
-    error: step.error ?? null,
-    attempts: step.attempts,
-    wakeAt: step.wakeAt ?? null,
-    startedAt: step.startedAt ?? null,
-    completedAt: step.completedAt ?? null,
-    leaseToken: null,
-    leaseExpiresAt: null,
-    dueAt: null,
-  };
-}
-
 /** The execution columns a worker's checkpoint patch sets (only those it carries). */
 export function patchValues(patch: ExecutionPatch): Partial<ExecutionInsert> {
   const values: Partial<ExecutionInsert> = {};
@@ -69,8 +42,3 @@ export function patchValues(patch: ExecutionPatch): Partial<ExecutionInsert> {
 
 /** The columns that clear an execution's lease: its holder's next fenced write fails. */
 export const NO_LEASE = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null } as const;
-
-/** The columns that make a parked execution due at `now`, forgetting what it waited on. */
-export function dueNow(now: Date): Partial<ExecutionInsert> {
-  return { status: "pending", runAt: now, waitReason: null, waitEvent: null };
-}

@@ -1,8 +1,9 @@
 import type { EventWaitOutcome, ExecutionPatch, Lease, SerializedError, StepWrite } from "@zart/core";
-import { and, asc, eq, isNull } from "drizzle-orm";
-import { fence, updateFenced } from "../fencing.js";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { fence } from "../fencing.js";
+import { ms, preparedPerConnection, raw } from "../prepared.js";
 import { NO_LEASE, type Orm } from "../rows.js";
-import { events, steps } from "../schema.js";
+import { events, executions, steps } from "../schema.js";
 import { upsertStep } from "./save-step.js";
 
 /** A wait as `Scheduler.awaitEvent` receives it. */
@@ -14,6 +15,40 @@ export interface EventWait {
   wakeAt?: Date;
   timeoutError: SerializedError;
 }
+
+const byId = sql.placeholder("id");
+
+const statements = preparedPerConnection((orm) => ({
+  startedAt: orm
+    .select({ startedAt: steps.startedAt })
+    .from(steps)
+    .where(and(eq(steps.executionId, byId), eq(steps.position, sql.placeholder("position"))))
+    .prepare(),
+  // The mailbox read: the oldest unconsumed event of the name (index `zart_events_mailbox_idx`).
+  oldestEvent: orm
+    .select({ sequence: events.sequence, payload: events.payload })
+    .from(events)
+    .where(
+      and(
+        eq(events.executionId, byId),
+        eq(events.eventName, sql.placeholder("name")),
+        isNull(events.consumedAt),
+      ),
+    )
+    .orderBy(asc(events.sequence))
+    .limit(1)
+    .prepare(),
+  consume: orm
+    .update(events)
+    .set({ consumedAt: raw("now") })
+    .where(and(eq(events.executionId, byId), eq(events.sequence, sql.placeholder("sequence"))))
+    .prepare(),
+  park: orm
+    .update(executions)
+    .set({ status: "waiting", waitReason: "event", waitEvent: raw("name"), runAt: raw("runAt"), ...NO_LEASE })
+    .where(eq(executions.executionId, byId))
+    .prepare(),
+}));
 
 /**
  * The three outcomes of an event wait: consume the oldest unconsumed event of that name, else time
@@ -33,14 +68,11 @@ export function awaitEvent(
   now: Date,
 ): EventWaitOutcome {
   fence(orm, lease, patch);
-  const executionId = lease.executionId;
-  const previous = orm
-    .select({ startedAt: steps.startedAt })
-    .from(steps)
-    .where(and(eq(steps.executionId, executionId), eq(steps.position, wait.position)))
-    .get();
+  const prepared = statements(orm);
+  const id = lease.executionId;
+  const previous = prepared.startedAt.get({ id, position: wait.position });
   const save = (fields: Pick<StepWrite, "status"> & Partial<StepWrite>): void =>
-    upsertStep(orm, executionId, {
+    upsertStep(orm, id, {
       position: wait.position,
       name: wait.stepName,
       kind: "event",
@@ -50,25 +82,9 @@ export function awaitEvent(
       ...fields,
     });
 
-  const event = orm
-    .select({ sequence: events.sequence, payload: events.payload })
-    .from(events)
-    .where(
-      and(
-        eq(events.executionId, executionId),
-        eq(events.eventName, wait.eventName),
-        isNull(events.consumedAt),
-      ),
-    )
-    .orderBy(asc(events.sequence))
-    .limit(1)
-    .get();
+  const event = prepared.oldestEvent.get({ id, name: wait.eventName });
   if (event !== undefined) {
-    orm
-      .update(events)
-      .set({ consumedAt: now })
-      .where(and(eq(events.executionId, executionId), eq(events.sequence, event.sequence)))
-      .run();
+    prepared.consume.run({ id, sequence: event.sequence, now: now.getTime() });
     save({ status: "completed", result: event.payload, completedAt: now });
     return { outcome: "received", payload: event.payload };
   }
@@ -77,17 +93,7 @@ export function awaitEvent(
     return { outcome: "timeout" };
   }
   save({ status: "waiting" });
-  updateFenced(
-    orm,
-    lease,
-    {},
-    {
-      status: "waiting",
-      waitReason: "event",
-      waitEvent: wait.eventName,
-      runAt: wait.wakeAt ?? null,
-      ...NO_LEASE,
-    },
-  );
+  // The fence above holds for the rest of the transaction: the write lock is ours.
+  prepared.park.run({ id, name: wait.eventName, runAt: ms(wait.wakeAt) });
   return { outcome: "suspended" };
 }

@@ -1,11 +1,11 @@
 import type { DispatchOutcome, ExecutionPatch, Lease } from "@zart/core";
-import { and, asc, eq, notInArray } from "drizzle-orm";
+import { and, asc, eq, notInArray, type Placeholder } from "drizzle-orm";
 import { fence, updateFenced } from "../fencing.js";
 import { NO_LEASE, type Orm, SETTLED_STATUSES, toStepRecord } from "../rows.js";
 import { steps } from "../schema.js";
 
-/** The condition "an unsettled parallel child of `executionId`". */
-export function unsettledChildOf(executionId: string) {
+/** The condition "an unsettled parallel child of `executionId`" (a value or a placeholder). */
+export function unsettledChildOf(executionId: string | Placeholder) {
   return and(
     eq(steps.executionId, executionId),
     eq(steps.kind, "parallel"),

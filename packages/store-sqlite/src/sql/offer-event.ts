@@ -1,6 +1,7 @@
 import { ExecutionNotFoundError, ExecutionTerminalError, isTerminal } from "@zart/core";
-import { and, eq, max } from "drizzle-orm";
-import { dueNow, type Orm } from "../rows.js";
+import { and, eq, max, sql } from "drizzle-orm";
+import { preparedPerConnection, raw } from "../prepared.js";
+import type { Orm } from "../rows.js";
 import { events, executions } from "../schema.js";
 
 /** An offer as `Scheduler.offerEvent` receives it. */
@@ -10,6 +11,42 @@ export interface EventOffer {
   payload: string;
   idempotencyKey?: string;
 }
+
+const byId = sql.placeholder("id");
+
+const statements = preparedPerConnection((orm) => ({
+  duplicate: orm
+    .select({ sequence: events.sequence })
+    .from(events)
+    .where(and(eq(events.executionId, byId), eq(events.idempotencyKey, sql.placeholder("key"))))
+    .prepare(),
+  execution: orm
+    .select({ status: executions.status, waitReason: executions.waitReason, waitEvent: executions.waitEvent })
+    .from(executions)
+    .where(eq(executions.executionId, byId))
+    .prepare(),
+  lastSequence: orm
+    .select({ sequence: max(events.sequence) })
+    .from(events)
+    .where(eq(events.executionId, byId))
+    .prepare(),
+  append: orm
+    .insert(events)
+    .values({
+      executionId: raw("id"),
+      sequence: raw("sequence"),
+      eventName: raw("name"),
+      payload: raw("payload"),
+      idempotencyKey: raw("key"),
+      offeredAt: raw("now"),
+    })
+    .prepare(),
+  wake: orm
+    .update(executions)
+    .set({ status: "pending", runAt: raw("now"), waitReason: null, waitEvent: null })
+    .where(eq(executions.executionId, byId))
+    .prepare(),
+}));
 
 /**
  * Appends an offer to the mailbox and makes the execution due now if it is parked on that event
@@ -21,45 +58,28 @@ export interface EventOffer {
  * the same lock, so offers of one execution are numbered without gaps or races.
  */
 export function offerEvent(orm: Orm, offer: EventOffer, now: Date): "delivered" | "duplicate" {
-  const { executionId, idempotencyKey } = offer;
-  if (idempotencyKey !== undefined) {
-    const seen = orm
-      .select({ sequence: events.sequence })
-      .from(events)
-      .where(and(eq(events.executionId, executionId), eq(events.idempotencyKey, idempotencyKey)))
-      .get();
-    if (seen !== undefined) return "duplicate";
-  }
-  const execution = orm
-    .select({ status: executions.status, waitReason: executions.waitReason, waitEvent: executions.waitEvent })
-    .from(executions)
-    .where(eq(executions.executionId, executionId))
-    .get();
-  if (execution === undefined) throw new ExecutionNotFoundError(executionId);
-  if (isTerminal(execution.status)) throw new ExecutionTerminalError(executionId, execution.status);
+  const prepared = statements(orm);
+  const { executionId: id, idempotencyKey: key } = offer;
+  if (key !== undefined && prepared.duplicate.get({ id, key }) !== undefined) return "duplicate";
+  const execution = prepared.execution.get({ id });
+  if (execution === undefined) throw new ExecutionNotFoundError(id);
+  if (isTerminal(execution.status)) throw new ExecutionTerminalError(id, execution.status);
 
-  const last = orm
-    .select({ sequence: max(events.sequence) })
-    .from(events)
-    .where(eq(events.executionId, executionId))
-    .get();
-  orm
-    .insert(events)
-    .values({
-      executionId,
-      sequence: (last?.sequence ?? 0) + 1,
-      eventName: offer.eventName,
-      payload: offer.payload,
-      idempotencyKey: idempotencyKey ?? null,
-      offeredAt: now,
-    })
-    .run();
+  const last = prepared.lastSequence.get({ id });
+  prepared.append.run({
+    id,
+    sequence: (last?.sequence ?? 0) + 1,
+    name: offer.eventName,
+    payload: offer.payload,
+    key: key ?? null,
+    now: now.getTime(),
+  });
   if (
     execution.status === "waiting" &&
     execution.waitReason === "event" &&
     execution.waitEvent === offer.eventName
   ) {
-    orm.update(executions).set(dueNow(now)).where(eq(executions.executionId, executionId)).run();
+    prepared.wake.run({ id, now: now.getTime() });
   }
   return "delivered";
 }

@@ -1,7 +1,8 @@
 import type { Lease, SerializedError } from "@zart/core";
-import { and, eq, notExists } from "drizzle-orm";
-import { updateChildFenced } from "../fencing.js";
-import { dueNow, type Orm } from "../rows.js";
+import { and, eq, notExists, sql } from "drizzle-orm";
+import { leaseLost } from "../fencing.js";
+import { json, preparedPerConnection, raw } from "../prepared.js";
+import type { Orm } from "../rows.js";
 import { executions, steps } from "../schema.js";
 import { unsettledChildOf } from "./dispatch-children.js";
 
@@ -12,6 +13,46 @@ export interface ChildOutcome {
   error?: SerializedError;
   attempts: number;
 }
+
+const byId = sql.placeholder("id");
+
+const statements = preparedPerConnection((orm) => ({
+  // Fenced by the child's token: the outcome, and the child's lease cleared.
+  settle: orm
+    .update(steps)
+    .set({
+      status: raw("status"),
+      result: raw("result"),
+      error: raw("error"),
+      attempts: raw("attempts"),
+      wakeAt: null,
+      completedAt: raw("now"),
+      leaseToken: null,
+      leaseExpiresAt: null,
+      dueAt: null,
+    })
+    .where(
+      and(
+        eq(steps.executionId, byId),
+        eq(steps.position, sql.placeholder("position")),
+        eq(steps.leaseToken, sql.placeholder("token")),
+      ),
+    )
+    .prepare(),
+  // Wakes the parent only if it waits on its children and none is left unsettled.
+  wakeParent: orm
+    .update(executions)
+    .set({ status: "pending", runAt: raw("now"), waitReason: null, waitEvent: null })
+    .where(
+      and(
+        eq(executions.executionId, byId),
+        eq(executions.status, "waiting"),
+        eq(executions.waitReason, "children"),
+        notExists(orm.select({ position: steps.position }).from(steps).where(unsettledChildOf(byId))),
+      ),
+    )
+    .prepare(),
+}));
 
 /**
  * Fenced by the child's lease: records its outcome and clears its lease; if no child of the parent
@@ -30,30 +71,18 @@ export function settleChild(
   outcome: ChildOutcome,
   now: Date,
 ): boolean {
-  updateChildFenced(orm, lease, {
+  const prepared = statements(orm);
+  const id = lease.executionId;
+  const { changes } = prepared.settle.run({
+    id,
+    position: lease.childPosition,
+    token: lease.token,
     status: outcome.status,
     result: outcome.result ?? null,
-    error: outcome.error ?? null,
+    error: json(outcome.error),
     attempts: outcome.attempts,
-    wakeAt: null,
-    completedAt: now,
-    leaseToken: null,
-    leaseExpiresAt: null,
-    dueAt: null,
+    now: now.getTime(),
   });
-  const { changes } = orm
-    .update(executions)
-    .set(dueNow(now))
-    .where(
-      and(
-        eq(executions.executionId, lease.executionId),
-        eq(executions.status, "waiting"),
-        eq(executions.waitReason, "children"),
-        notExists(
-          orm.select({ position: steps.position }).from(steps).where(unsettledChildOf(lease.executionId)),
-        ),
-      ),
-    )
-    .run();
-  return changes > 0;
+  if (changes === 0) throw leaseLost(lease);
+  return prepared.wakeParent.run({ id, now: now.getTime() }).changes > 0;
 }
