@@ -42,3 +42,13 @@ export function patchValues(patch: ExecutionPatch): Partial<ExecutionInsert> {
 
 /** The columns that clear an execution's lease: its holder's next fenced write fails. */
 export const NO_LEASE = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null } as const;
+
+/**
+ * Splits `items` into runs of at most `size`: a statement binding one variable (or a few) per item
+ * stays far below SQLite's limit on bound variables (32766) however many items there are.
+ */
+export function chunked<T>(items: readonly T[], size = 500): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

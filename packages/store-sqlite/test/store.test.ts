@@ -66,6 +66,22 @@ describe("SqliteScheduler", () => {
     await second.close();
   });
 
+  it("dispatches and lists more rows than SQLite binds variables in one statement", async () => {
+    const scheduler = new SqliteScheduler({ path: ":memory:" });
+    await scheduler.migrate();
+    await start(scheduler, "parent");
+    const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: 30_000, now: new Date() });
+    const children = Array.from({ length: 5_000 }, (_, position) => ({ position, name: `c${position}` }));
+    expect(await scheduler.dispatchChildren(work!.lease, { children }, {}, new Date())).toEqual({
+      suspended: true,
+    });
+    for (let i = 0; i < 1_200; i++) await start(scheduler, `e${i}`);
+    const listed = await scheduler.listExecutions({ limit: 2_000, offset: 0 });
+    expect(listed).toHaveLength(1_201);
+    expect(listed.find((d) => d.execution.executionId === "parent")?.steps).toHaveLength(5_000);
+    await scheduler.close();
+  });
+
   it("migrate() is idempotent and records each shipped migration once", async () => {
     expect(existsSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"))).toBe(true);
     const scheduler = new SqliteScheduler({ path: freshPath() });

@@ -1,7 +1,7 @@
 import type { DispatchOutcome, ExecutionPatch, Lease } from "@zart/core";
 import { and, asc, eq, notInArray, type Placeholder } from "drizzle-orm";
 import { fence, updateFenced } from "../fencing.js";
-import { NO_LEASE, type Orm, SETTLED_STATUSES, toStepRecord } from "../rows.js";
+import { chunked, NO_LEASE, type Orm, SETTLED_STATUSES, toStepRecord } from "../rows.js";
 import { steps } from "../schema.js";
 
 /** The condition "an unsettled parallel child of `executionId`" (a value or a placeholder). */
@@ -31,11 +31,11 @@ export function dispatchChildren(
 ): DispatchOutcome {
   fence(orm, lease, patch);
   const executionId = lease.executionId;
-  if (input.children.length > 0) {
+  for (const children of chunked(input.children, 200)) {
     orm
       .insert(steps)
       .values(
-        input.children.map(({ position, name }) => ({
+        children.map(({ position, name }) => ({
           executionId,
           position,
           name,

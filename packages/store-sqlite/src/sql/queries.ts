@@ -7,7 +7,7 @@ import {
 } from "@zart/core";
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { preparedPerConnection } from "../prepared.js";
-import { type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../rows.js";
+import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../rows.js";
 import { type EventRow, type ExecutionRow, events, executions, type StepRow, steps } from "../schema.js";
 
 /**
@@ -15,26 +15,26 @@ import { type EventRow, type ExecutionRow, events, executions, type StepRow, ste
  * one snapshot, so an execution, its steps and its mailbox are always consistent with each other.
  */
 
-/** The executions with their steps and mailboxes (three queries whatever their number). */
+/** The executions with their steps and mailboxes (two queries per 500 executions). */
 function withDetails(orm: Orm, rows: ExecutionRow[]): ExecutionDetails[] {
-  if (rows.length === 0) return [];
-  const ids = rows.map((row) => row.executionId);
-  const stepsOf = groupBy(
-    orm
+  const stepsOf = new Map<string, StepRow[]>();
+  const eventsOf = new Map<string, EventRow[]>();
+  for (const ids of chunked(rows.map((row) => row.executionId))) {
+    const stepRows = orm
       .select()
       .from(steps)
       .where(inArray(steps.executionId, ids))
       .orderBy(asc(steps.executionId), asc(steps.position))
-      .all(),
-  );
-  const eventsOf = groupBy(
-    orm
+      .all();
+    const eventRows = orm
       .select()
       .from(events)
       .where(inArray(events.executionId, ids))
       .orderBy(asc(events.executionId), asc(events.sequence))
-      .all(),
-  );
+      .all();
+    groupInto(stepsOf, stepRows);
+    groupInto(eventsOf, eventRows);
+  }
   return rows.map((row) => ({
     execution: toExecutionRecord(row),
     steps: (stepsOf.get(row.executionId) ?? []).map(toStepRecord),
@@ -42,14 +42,13 @@ function withDetails(orm: Orm, rows: ExecutionRow[]): ExecutionDetails[] {
   }));
 }
 
-function groupBy<T extends StepRow | EventRow>(rows: T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+/** Appends each row to its execution's group, keeping the rows' order. */
+function groupInto<T extends StepRow | EventRow>(groups: Map<string, T[]>, rows: T[]): void {
   for (const row of rows) {
     const group = groups.get(row.executionId);
     if (group === undefined) groups.set(row.executionId, [row]);
     else group.push(row);
   }
-  return groups;
 }
 
 const statements = preparedPerConnection((orm) => ({
