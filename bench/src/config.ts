@@ -35,6 +35,8 @@ export interface Settings {
   settleMs: number;
   /** Systems measured at the same time. 1 for real figures; more only in the smoke run. */
   parallel: number;
+  /** Systems doing their unmeasured setup (W6's history load) at the same time. */
+  setupParallel: number;
   /** Longest wait for one measurement. */
   timeoutMs: number;
 }
@@ -55,10 +57,11 @@ export const FULL: Settings = {
   w5Executions: 1000,
   w5SleepMs: 1000,
   w5Rate: 200,
-  w6Preload: 20_000,
+  w6Preload: 10_000,
   w6Overrides: {},
   settleMs: 300,
   parallel: 1,
+  setupParallel: 3,
   timeoutMs: 180_000,
 };
 
@@ -82,6 +85,7 @@ export const QUICK: Settings = {
   w6Overrides: {},
   settleMs: 100,
   parallel: 3,
+  setupParallel: 3,
   timeoutMs: 30_000,
 };
 

@@ -51,16 +51,35 @@ export function aggregate(outcome: Outcome): Result[] {
       groups.set(key, group);
     }
   }
-  return [...groups.values()]
+  const results: Result[] = [...groups.values()]
     .filter((g) => g.values.length > 0)
     .map((g) => ({
       workload: g.workload,
       system: g.system,
-      value: Math.round(median(g.values) * 100) / 100,
+      value: round2(median(g.values)),
       unit: g.unit,
       stat: g.stat,
       runs: g.values.length,
     }));
+  // W6's slowdown: W1 on fresh tables over W1 on top of the loaded history, per system.
+  for (const after of results.filter((r) => r.workload === "W6" && r.unit === "executions/s")) {
+    const before = results.find(
+      (r) => r.workload === "W1" && r.system === after.system && r.unit === "executions/s",
+    );
+    if (before && after.value > 0) {
+      results.push({
+        ...after,
+        value: round2(before.value / after.value),
+        unit: "×",
+        runs: Math.min(before.runs, after.runs),
+      });
+    }
+  }
+  return results;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 /** The Zart store each peer is compared with: the one on the same server. */
@@ -122,15 +141,22 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
     "",
   );
   lines.push(table(["figure", ...systems], rows));
+  const ratio = (m: Workload["metrics"][number], peer: string): number | undefined => {
+    const ours = find(m.metric, ourCounterpart(peer), m.unit, m.stat);
+    const theirs = find(m.metric, peer, m.unit, m.stat);
+    if (!ours || !theirs || ours.value <= 0 || theirs.value <= 0) return undefined;
+    return m.higherIsBetter ? ours.value / theirs.value : theirs.value / ours.value;
+  };
+  // steps/s rows would repeat the executions/s ratios.
+  const ratioMetrics = workloads.flatMap((w) => w.metrics.filter((m) => m.unit !== "steps/s"));
+  const compared = peers.filter((peer) => ratioMetrics.some((m) => ratio(m, peer) !== undefined));
   const ratioRows: string[][] = [];
   for (const w of workloads) {
     for (const m of w.metrics) {
-      const cells = peers.map((peer) => {
-        const ours = find(m.metric, ourCounterpart(peer), m.unit, m.stat);
-        const theirs = find(m.metric, peer, m.unit, m.stat);
-        if (!ours || !theirs || ours.value <= 0 || theirs.value <= 0) return "";
-        const ratio = m.higherIsBetter ? ours.value / theirs.value : theirs.value / ours.value;
-        return `${ratio.toFixed(2)}×`;
+      if (m.unit === "steps/s") continue;
+      const cells = compared.map((peer) => {
+        const r = ratio(m, peer);
+        return r === undefined ? "" : `${r.toFixed(2)}×`;
       });
       if (cells.some(Boolean))
         ratioRows.push([`${m.label} (${m.stat === "median" ? "" : `${m.stat}, `}${m.unit})`, ...cells]);
@@ -143,7 +169,7 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
         "systems, zart-redis vs BullMQ): > 1 means Zart is faster, < 1 means the peer is.",
       "",
     );
-    lines.push(table(["figure", ...peers.map((p) => `${ourCounterpart(p)} vs ${p}`)], ratioRows));
+    lines.push(table(["figure", ...compared.map((p) => `${ourCounterpart(p)} vs ${p}`)], ratioRows));
   }
   lines.push("", "## Workloads", "");
   for (const w of workloads) lines.push(`- **${w.title}**: ${w.describe(settings)}`);

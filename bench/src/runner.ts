@@ -4,11 +4,10 @@
  * is closed after it; a failure is recorded with its reason and the next system runs.
  */
 import type { Settings } from "./config.js";
-import { Collector } from "./harness/collector.js";
 import { errorText, forEachLimit, withTimeout } from "./harness/limit.js";
-import { launchWorkers } from "./harness/workers.js";
-import type { Prepared, SystemAdapter } from "./systems/types.js";
-import type { RunContext, Sample, Workers, Workload } from "./workloads/types.js";
+import { Scope } from "./harness/scope.js";
+import type { SystemAdapter } from "./systems/types.js";
+import type { Sample, Workload } from "./workloads/types.js";
 
 export interface Failure {
   system: string;
@@ -43,8 +42,9 @@ export async function runAll(
   options: RunnerOptions,
   outcome: Outcome,
 ): Promise<void> {
+  const { settings } = options;
   for (const workload of workloads) {
-    const applicable = systems.filter((system) => {
+    let applicable = systems.filter((system) => {
       const missing = workload.kinds.filter((k) => !system.kinds.includes(k));
       if (missing.length === 0) return true;
       const reason =
@@ -54,25 +54,64 @@ export async function runAll(
       for (const m of workload.metrics) outcome.notApplicable.set(`${m.metric}|${system.name}`, reason);
       return false;
     });
-    const rounds = workload.repeatsInternally ? 1 : options.settings.runs;
-    for (let round = 0; round < rounds; round++) {
-      const order = applicable.map((_, i) => applicable[(i + round) % applicable.length] as SystemAdapter);
-      await forEachLimit(order, options.settings.parallel, async (system) => {
-        const label = `${workload.id} ${system.name}${rounds > 1 ? ` (run ${round + 1}/${rounds})` : ""}`;
-        const started = performance.now();
+    const tag = () => `${workload.id.toLowerCase()}-${Date.now().toString(36)}`;
+    // Setup (W6's history load) is not measured: systems set up side by side.
+    const setups = new Map<string, { scope: Scope; state: unknown }>();
+    const { setup } = workload;
+    if (setup) {
+      await forEachLimit(applicable, settings.setupParallel, async (system) => {
+        const scope = new Scope(workload, system, options, outcome, tag());
         try {
-          const samples = await runOnce(workload, system, options, outcome);
-          outcome.records.push({ workload: workload.id, system: system.name, round, samples });
-          const seconds = ((performance.now() - started) / 1000).toFixed(1);
-          options.log(`${label}: ${samples.map(formatSample).join(", ") || "n/a"} (${seconds} s)`);
+          const state = await bounded(setup(scope.ctx), settings.timeoutMs * 10);
+          setups.set(system.name, { scope, state });
         } catch (error) {
-          const reason = errorText(error);
-          addFailure(outcome, { system: system.name, workload: workload.id, reason, runs: 1 });
-          options.log(`${label}: FAILED — ${reason}`);
+          await scope.close();
+          fail(workload, system, "setup", error, options, outcome);
         }
       });
+      applicable = applicable.filter((system) => setups.has(system.name));
+    }
+    try {
+      for (let round = 0; round < settings.runs; round++) {
+        const order = applicable.map((_, i) => applicable[(i + round) % applicable.length] as SystemAdapter);
+        await forEachLimit(order, settings.parallel, async (system) => {
+          const label = `${workload.id} ${system.name}${settings.runs > 1 ? ` (run ${round + 1}/${settings.runs})` : ""}`;
+          const started = performance.now();
+          const scope = new Scope(workload, system, options, outcome, tag());
+          try {
+            const samples = await bounded(
+              workload.run(scope.ctx, setups.get(system.name)?.state),
+              settings.timeoutMs * 4,
+            );
+            outcome.records.push({ workload: workload.id, system: system.name, round, samples });
+            const seconds = ((performance.now() - started) / 1000).toFixed(1);
+            options.log(`${label}: ${samples.map(formatSample).join(", ") || "n/a"} (${seconds} s)`);
+          } catch (error) {
+            fail(workload, system, label, error, options, outcome);
+          } finally {
+            await scope.close();
+          }
+        });
+      }
+    } finally {
+      for (const { scope } of setups.values()) await scope.close();
     }
   }
+}
+
+function fail(
+  workload: Workload,
+  system: SystemAdapter,
+  label: string,
+  error: unknown,
+  options: RunnerOptions,
+  outcome: Outcome,
+): void {
+  const reason = errorText(error);
+  addFailure(outcome, { system: system.name, workload: workload.id, reason, runs: 1 });
+  options.log(
+    `${label.startsWith(workload.id) ? label : `${workload.id} ${system.name} ${label}`}: FAILED — ${reason}`,
+  );
 }
 
 export function addFailure(outcome: Outcome, failure: Failure): void {
@@ -87,64 +126,8 @@ function formatSample(s: Sample): string {
   return `${s.metric}${s.stat === "median" ? "" : ` ${s.stat}`} ${value} ${s.unit}`;
 }
 
-async function runOnce(
-  workload: Workload,
-  adapter: SystemAdapter,
-  options: RunnerOptions,
-  outcome: Outcome,
-): Promise<Sample[]> {
-  const { settings } = options;
-  const opened: Prepared[] = [];
-  const launched: Workers[] = [];
-  let serial = 0;
-  const tag = `${workload.id.toLowerCase()}-${Date.now().toString(36)}`;
-  const ctx: RunContext = {
-    adapter,
-    settings,
-    async prepare() {
-      const prepared = await adapter.prepare(`${tag}-${serial++}`);
-      opened.push(prepared);
-      return prepared;
-    },
-    async launch(prepared, count, concurrency = settings.concurrency) {
-      const inProcess = adapter.inProcess && (count === 1 || !adapter.multiProcess);
-      const collector = new Collector();
-      const group = await launchWorkers(
-        adapter,
-        prepared.env,
-        { count: inProcess ? 1 : count, concurrency, inProcess, verbose: options.verbose },
-        collector,
-      );
-      const workers = { group, collector };
-      launched.push(workers);
-      return workers;
-    },
-    async release(prepared, workers) {
-      if (workers) await workers.group.stop();
-      await closeClient(prepared, opened);
-    },
-    earlier: (metric, unit) =>
-      outcome.records
-        .filter((r) => r.system === adapter.name)
-        .flatMap((r) => r.samples.filter((s) => s.metric === metric && s.unit === unit).map((s) => s.value)),
-    ids: (prefix, count) => Array.from({ length: count }, (_, i) => `${tag}-${prefix}-${i}`),
-    notApplicable: (metric, reason) => outcome.notApplicable.set(`${metric}|${adapter.name}`, reason),
-    log: (message) => options.log(`  ${workload.id} ${adapter.name}: ${message}`),
-  };
-  const run = workload.run(ctx);
-  run.catch(() => undefined);
-  const budget = workload.repeatsInternally ? settings.timeoutMs * 20 : settings.timeoutMs * 4;
-  try {
-    return await withTimeout(run, budget, `gave up after ${Math.round(budget / 1000)} s`);
-  } finally {
-    for (const workers of launched.reverse()) await workers.group.stop();
-    for (const prepared of [...opened]) await closeClient(prepared, opened);
-  }
-}
-
-async function closeClient(prepared: Prepared, opened: Prepared[]): Promise<void> {
-  const index = opened.indexOf(prepared);
-  if (index === -1) return;
-  opened.splice(index, 1);
-  await withTimeout(prepared.client.close(), 10_000, "client close timed out").catch(() => undefined);
+/** Runs `step` within `scope`, failing after `budgetMs`; a late promise is left to fail quietly. */
+async function bounded<T>(step: Promise<T>, budgetMs: number): Promise<T> {
+  step.catch(() => undefined);
+  return withTimeout(step, budgetMs, `gave up after ${Math.round(budgetMs / 1000)} s`);
 }

@@ -1,8 +1,11 @@
-import type { Scheduler } from "@zart/core";
+import { type Logger, type Scheduler, silentLogger } from "@zart/core";
 import { cleanRedisPrefix, REDIS_URL } from "../harness/services.js";
 import { constructorOf, zartAdapter } from "./zart-adapter.js";
 
-type RedisSchedulerClass = new (options: { url: string; prefix: string }) => Scheduler;
+type RedisSchedulerClass = new (options: { url: string; prefix: string; logger: Logger }) => Scheduler;
+
+/** Drops the store's warning that this Redis has persistence off (the report says so once). */
+const logger: Logger = { ...silentLogger, error: (message) => console.error(`[zart] ${message}`) };
 
 const PREFIX = "zbench-zart:";
 
@@ -12,7 +15,7 @@ export const adapter = zartAdapter({
   packageName: "@zart/store-redis",
   inProcess: false,
   multiProcess: true,
-  settings: `RedisScheduler, prefix "${PREFIX}", store defaults (Lua scripts, pub/sub wake-ups)`,
+  settings: `RedisScheduler, prefix "${PREFIX}", store defaults (Lua scripts, pub/sub wake-ups); the server has persistence off, as for BullMQ`,
   async reset(tag) {
     await cleanRedisPrefix(PREFIX);
     return { system: "zart-redis", tag, redisUrl: REDIS_URL, prefix: PREFIX };
@@ -21,5 +24,6 @@ export const adapter = zartAdapter({
     new (constructorOf<RedisSchedulerClass>(module, "RedisScheduler", "@zart/store-redis"))({
       url: env.redisUrl ?? REDIS_URL,
       prefix: env.prefix ?? PREFIX,
+      logger,
     }),
 });

@@ -18,7 +18,10 @@ export const adapter = zartAdapter({
   packageName: "@zart/store-sqlite",
   inProcess: true,
   multiProcess: true,
-  settings: `SqliteScheduler on a file in ${DIR} (store defaults: WAL, synchronous NORMAL)`,
+  settings:
+    `SqliteScheduler on a file in ${DIR} (store defaults: WAL, synchronous NORMAL); one-worker workloads ` +
+    "in the bench process; two-worker workloads in two processes on the same file (push is in-process " +
+    "only, so wake-ups across processes come from polling, 1 s)",
   async reset(tag) {
     await mkdir(DIR, { recursive: true });
     const path = join(DIR, "bench.db");

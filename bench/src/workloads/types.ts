@@ -52,7 +52,10 @@ export interface Workload {
   metrics: readonly { metric: string; label: string; unit: Unit; stat: Stat; higherIsBetter: boolean }[];
   /** One line for the report: counts and how it is measured. */
   describe(settings: Settings): string;
-  /** When set, the runner calls `run` once per system and the workload repeats internally. */
-  repeatsInternally?: boolean;
-  run(ctx: RunContext): Promise<Sample[]>;
+  /**
+   * Unmeasured preparation done once per system before the rounds (systems side by side); its
+   * result is passed to every `run`, and what it opened stays open until the last round is over.
+   */
+  setup?(ctx: RunContext): Promise<unknown>;
+  run(ctx: RunContext, state?: unknown): Promise<Sample[]>;
 }

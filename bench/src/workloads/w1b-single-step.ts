@@ -10,7 +10,7 @@ export const w1b: Workload = {
   metrics: [
     {
       metric: "W1b",
-      label: "W1b one-step executions (jobs)",
+      label: "W1b one-step executions or jobs",
       unit: "executions/s",
       stat: "median",
       higherIsBetter: true,
