@@ -182,7 +182,16 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
   );
   lines.push("", "## Failures", "");
   if (report.failures.length === 0) lines.push("None.");
-  for (const f of report.failures) lines.push(`- **${f.system}** on ${f.workload} (${f.runs}×): ${f.reason}`);
+  const bySystemReason = new Map<string, Failure[]>();
+  for (const f of report.failures) {
+    const key = `${f.system}\n${f.reason}`;
+    bySystemReason.set(key, [...(bySystemReason.get(key) ?? []), f]);
+  }
+  for (const group of bySystemReason.values()) {
+    const [first] = group as [Failure];
+    const where = group.map((f) => `${f.workload}${f.runs > 1 ? ` (${f.runs}×)` : ""}`).join(", ");
+    lines.push(`- **${first.system}** on ${where}: ${first.reason}`);
+  }
   if (report.notApplicable.length > 0) {
     lines.push("", "## Not applicable", "");
     const byReason = new Map<string, string[]>();
