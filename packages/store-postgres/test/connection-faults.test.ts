@@ -60,11 +60,16 @@ async function runChains(
     await during(completed);
     const giveUp = Date.now() + 60_000;
     while ((await completed()) < count) {
-      if (Date.now() > giveUp) throw new Error("executions did not all complete");
+      if (Date.now() > giveUp)
+        throw new Error(`executions did not all complete: ${await stuck(schedulers[0]!)}`);
       await sleep(100);
     }
   } finally {
-    await Promise.all(workers.map((worker) => worker.stop({ graceful: false })));
+    const stopped = Promise.all(workers.map((worker) => worker.stop({ graceful: false })));
+    if ((await Promise.race([stopped.then(() => true), sleep(10_000).then(() => false)])) === false) {
+      const active = workers.map((worker) => worker.activeCount);
+      throw new Error(`workers did not stop (active runs: ${active}): ${await stuck(schedulers[0]!)}`);
+    }
   }
   const all = await schedulers[0]!.listExecutions({ limit: 10_000, offset: 0 });
   expect(all).toHaveLength(count);
@@ -85,6 +90,15 @@ async function runChains(
     }
   }
   return { runs, extraRuns: runs.length - count * STEPS };
+}
+
+/** The executions that are not completed, for a failure message. */
+async function stuck(scheduler: Scheduler): Promise<string> {
+  const all = await scheduler.listExecutions({ limit: 10_000, offset: 0 });
+  const rows = all.filter((d) => d.execution.status !== "completed");
+  return JSON.stringify(
+    rows.slice(0, 10).map((d) => ({ ...d.execution, steps: d.steps.map((x) => x.status) })),
+  );
 }
 
 describe("connection faults", () => {
