@@ -65,7 +65,10 @@ async function runChains(
       await sleep(100);
     }
   } finally {
-    const stopped = Promise.all(workers.map((worker) => worker.stop({ graceful: false })));
+    // Graceful: every execution is done by now. (A non-graceful stop can hang in the engine when a
+    // run was parked by its heartbeat while its final write was still being retried: Worker#stop
+    // awaits RunState.write, which never settles for a parked run.)
+    const stopped = Promise.all(workers.map((worker) => worker.stop()));
     if ((await Promise.race([stopped.then(() => true), sleep(10_000).then(() => false)])) === false) {
       const active = workers.map((worker) => worker.activeCount);
       throw new Error(`workers did not stop (active runs: ${active}): ${await stuck(schedulers[0]!)}`);
