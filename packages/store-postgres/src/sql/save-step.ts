@@ -12,6 +12,10 @@ import { fencedBy, patchSet, stepParams, stepUpsert } from "./fragments.js";
  * the execution row is locked: executions before steps, the lock order of every statement here).
  * The statement is idempotent (same position, same values), so `Database.fenced` may re-run it
  * after a connection fault whose commit outcome is unknown.
+ *
+ * The fence is an UPDATE (a new row version) even when the patch is empty, rather than a mere row
+ * lock: a claim racing this write detects it by the execution row's `xmin` (see `claim`), which
+ * only a new row version changes.
  */
 const saveStepSql = statement(
   "save-step",
