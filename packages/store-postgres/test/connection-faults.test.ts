@@ -65,14 +65,7 @@ async function runChains(
       await sleep(100);
     }
   } finally {
-    // Graceful: every execution is done by now. (A non-graceful stop can hang in the engine when a
-    // run was parked by its heartbeat while its final write was still being retried: Worker#stop
-    // awaits RunState.write, which never settles for a parked run.)
-    const stopped = Promise.all(workers.map((worker) => worker.stop()));
-    if ((await Promise.race([stopped.then(() => true), sleep(10_000).then(() => false)])) === false) {
-      const active = workers.map((worker) => worker.activeCount);
-      throw new Error(`workers did not stop (active runs: ${active}): ${await stuck(schedulers[0]!)}`);
-    }
+    await stopAll(workers, schedulers[0]!);
   }
   const all = await schedulers[0]!.listExecutions({ limit: 10_000, offset: 0 });
   expect(all).toHaveLength(count);
@@ -102,6 +95,20 @@ async function stuck(scheduler: Scheduler): Promise<string> {
   return JSON.stringify(
     rows.slice(0, 10).map((d) => ({ ...d.execution, steps: d.steps.map((x) => x.status) })),
   );
+}
+
+/**
+ * Stops the workers gracefully (every execution is done by now), failing with the stuck state
+ * after 10 s instead of hanging. (A non-graceful stop can hang in the engine when a run was parked
+ * by its heartbeat while its final write was still being retried: `Worker#stop` awaits
+ * `RunState.write`, which never settles for a parked run.)
+ */
+async function stopAll(workers: Worker[], scheduler: Scheduler): Promise<void> {
+  const stopped = Promise.all(workers.map((worker) => worker.stop()));
+  if ((await Promise.race([stopped.then(() => true), sleep(10_000).then(() => false)])) === false) {
+    const active = workers.map((worker) => worker.activeCount);
+    throw new Error(`workers did not stop (active runs: ${active}): ${await stuck(scheduler)}`);
+  }
 }
 
 describe("connection faults", () => {
