@@ -14,6 +14,10 @@ export function assertId(value: unknown, what: string): asserts value is string 
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new ValidationError(`${what} contains control characters; use printable characters only.`);
   }
+  // A lone surrogate is not valid UTF-8: databases would store U+FFFD and two ids could collide.
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) {
+    throw new ValidationError(`${what} is not well-formed Unicode (it has a lone surrogate).`);
+  }
 }
 
 /** A Standard Schema (zod 3.24+/4, valibot, arktype, …). */

@@ -152,3 +152,12 @@ describe("ManualClock", () => {
     expect(clock.now().getTime()).toBe(86_400_000);
   });
 });
+
+describe("ids", () => {
+  it("accept printable Unicode and reject empty, oversized, control and lone-surrogate ids", () => {
+    expect(() => core.assertId("order-42 ✓ 🚀", "id")).not.toThrow();
+    for (const bad of ["", "x".repeat(256), "a\nb", "bad\u0000", "half\ud83d", "\ude80tail"]) {
+      expect(() => core.assertId(bad, "id"), JSON.stringify(bad)).toThrow(ValidationError);
+    }
+  });
+});
