@@ -1,4 +1,4 @@
-import { type ClaimedWork, type ClaimRequest, isTerminal } from "@zart/core";
+import type { ClaimedWork, ClaimRequest } from "@zart/core";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
 import { copy, stepRecords } from "./rows.js";
 
@@ -29,10 +29,9 @@ export function claimDue(storage: MemoryStorage, request: ClaimRequest): Claimed
 
 function collectDue(storage: MemoryStorage, now: number): DueUnit[] {
   const due: DueUnit[] = [];
-  for (const row of storage.executions()) {
+  for (const row of storage.unfinishedExecutions()) {
     const dueAt = executionDueAt(row, now);
     if (dueAt !== undefined) due.push({ row, dueAt });
-    if (isTerminal(row.record.status)) continue;
     for (const child of storage.steps(row.record.executionId).values()) {
       const childDueAt = childDueAtOf(child, now);
       if (childDueAt !== undefined) due.push({ row, child, dueAt: childDueAt });

@@ -1,4 +1,4 @@
-import type { EventRecord, ExecutionRecord, StepRecord } from "@zart/core";
+import { type EventRecord, type ExecutionRecord, isTerminal, type StepRecord } from "@zart/core";
 
 /** An execution as stored: its public record plus the fencing token of the current lease. */
 export interface ExecutionRow {
@@ -35,6 +35,8 @@ export class MemoryStorage {
   readonly #executions = new Map<string, ExecutionRow>();
   readonly #steps = new Map<string, Map<number, StepRow>>();
   readonly #events = new Map<string, EventRecord[]>();
+  /** Ids that may still have due work; terminal ones are dropped lazily (a new run re-adds its id). */
+  readonly #unfinished = new Set<string>();
 
   /** The row of `executionId`, or `undefined`. */
   execution(executionId: string): ExecutionRow | undefined {
@@ -46,12 +48,25 @@ export class MemoryStorage {
     return this.#executions.values();
   }
 
+  /**
+   * The rows that are not terminal. Claims walk these instead of every execution ever stored, so a
+   * long history of finished executions costs nothing per claim.
+   */
+  *unfinishedExecutions(): IterableIterator<ExecutionRow> {
+    for (const id of this.#unfinished) {
+      const row = this.#executions.get(id);
+      if (row && !isTerminal(row.record.status)) yield row;
+      else this.#unfinished.delete(id);
+    }
+  }
+
   /** Stores a new execution with an empty history and an empty mailbox, replacing any previous one. */
   insertExecution(row: ExecutionRow): void {
     const id = row.record.executionId;
     this.#executions.set(id, row);
     this.#steps.set(id, new Map());
     this.#events.set(id, []);
+    this.#unfinished.add(id);
   }
 
   /** Deletes an execution with its steps and events. */
