@@ -12,10 +12,12 @@ import { leasesSuite } from "./suites/leases.js";
 import { parallelSuite } from "./suites/parallel.js";
 import { retriesSuite } from "./suites/retries.js";
 import { stepsSuite } from "./suites/steps.js";
+import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { timeSuite } from "./suites/time.js";
 
 /** The topic suites, by name. */
 const SUITES = {
+  "store-verbs": storeVerbsSuite,
   executions: executionsSuite,
   steps: stepsSuite,
   retries: retriesSuite,
@@ -52,8 +54,9 @@ export interface ConformanceOptions {
 }
 
 /**
- * Registers the conformance suites (SPEC §4: every mandatory semantic, plus durability, leases and
- * concurrency) as vitest suites for one store. Call it at the top level of a test file:
+ * Registers the conformance suites (the store verbs one by one, then SPEC §4: every mandatory
+ * semantic, plus durability, leases and concurrency) as vitest suites for one store. Call it at the
+ * top level of a test file:
  *
  * ```ts
  * runConformance({ name: "memory", create: async (clock) => new MemoryScheduler({ clock, storage }), reset });

@@ -69,16 +69,6 @@ describe("errors at the boundary", () => {
       await scheduler.close();
     }
   });
-
-  it("throws StoreUnavailableError after close(), which is idempotent", async () => {
-    const scheduler = new PostgresScheduler({ connectionString: db.url, schema: db.schema });
-    await scheduler.migrate();
-    await scheduler.close();
-    await scheduler.close();
-    await expect(scheduler.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(scheduler.getExecution("e1")).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(() => scheduler.subscribe(() => {})).toThrow(StoreUnavailableError);
-  });
 });
 
 describe("upgrades", () => {

@@ -111,15 +111,6 @@ describe("bad input: unusable storage → StoreUnavailableError, bad options →
     await scheduler.close();
   });
 
-  it("a scheduler used after close()", async () => {
-    const scheduler = new SqliteScheduler({ path: ":memory:" });
-    await scheduler.migrate();
-    await scheduler.close();
-    await scheduler.close();
-    expectUnavailable(await errorOf(() => scheduler.ping()));
-    expectUnavailable(await errorOf(() => scheduler.listExecutions({ limit: 1, offset: 0 })));
-  });
-
   it("invalid options → ValidationError", async () => {
     for (const options of [{ path: ":memory:", busyTimeoutMs: -1 }, {}, { path: 42 }]) {
       const error = await errorOf(() => new SqliteScheduler(options as SqliteSchedulerOptions));

@@ -51,21 +51,6 @@ describe("SqliteScheduler", () => {
     handle.close();
   });
 
-  it("keeps the data across close() and a new scheduler on the same file", async () => {
-    const path = freshPath();
-    const first = new SqliteScheduler({ path });
-    await first.migrate();
-    await start(first, "e1");
-    const [work] = await first.claim({ workerId: "w", limit: 1, leaseMs: 30_000, now: new Date() });
-    await first.close();
-
-    const second = new SqliteScheduler({ path });
-    await second.migrate();
-    await second.completeExecution(work!.lease, { result: "2" }, {}, new Date());
-    expect((await second.getExecution("e1"))?.execution).toMatchObject({ status: "completed", result: "2" });
-    await second.close();
-  });
-
   it("dispatches and lists more rows than SQLite binds variables in one statement", async () => {
     const scheduler = new SqliteScheduler({ path: ":memory:" });
     await scheduler.migrate();

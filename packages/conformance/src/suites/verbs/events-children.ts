@@ -1,0 +1,185 @@
+import { ExecutionNotFoundError, ExecutionTerminalError, LeaseLostError } from "@zart/core";
+import { describe, expect, it } from "vitest";
+import type { Harness } from "../../harness.js";
+import { BOOM, flush, ifPush, LEASE_MS, recordWakeUps, TIMEOUT, verbEnv } from "./support.js";
+
+/** The mailbox verbs (offerEvent, awaitEvent) and parallel children (dispatchChildren, settleChild). */
+export function eventAndChildVerbs(h: Harness): void {
+  describe("events", () => {
+    const wait = (eventName: string, deadline?: Date) => ({
+      position: 0,
+      stepName: "wait",
+      eventName,
+      deadline,
+      wakeAt: deadline,
+      timeoutError: TIMEOUT,
+    });
+
+    it("suspends, then an offer makes the execution due now and the replayed wait receives it", async () => {
+      const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
+      await start("e1");
+      const first = await claimOne();
+      const deadline = new Date(now().getTime() + 60_000);
+      expect(await scheduler.awaitEvent(first.lease, wait("go", deadline), {}, now())).toEqual({
+        outcome: "suspended",
+      });
+      expect((await details("e1")).execution).toMatchObject({
+        status: "waiting",
+        waitReason: "event",
+        waitEvent: "go",
+        runAt: deadline,
+      });
+
+      clock.advance("1s");
+      expect(
+        await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: '"yes"' }, now()),
+      ).toBe("delivered");
+      const woken = (await details("e1")).execution;
+      expect(woken).toMatchObject({ status: "pending", runAt: now() });
+      expect(woken.waitReason).toBeUndefined();
+      expect(woken.waitEvent).toBeUndefined();
+
+      const second = await claimOne();
+      expect(second.steps[0]).toMatchObject({ status: "waiting", kind: "event", wakeAt: deadline });
+      expect(await scheduler.awaitEvent(second.lease, wait("go", deadline), {}, now())).toEqual({
+        outcome: "received",
+        payload: '"yes"',
+      });
+      const { steps, events } = await details("e1");
+      expect(steps[0]).toMatchObject({ status: "completed", result: '"yes"' });
+      expect(events[0]?.consumedAt).toEqual(now());
+    });
+
+    it("keeps an offer made before the wait, and consumes offers of a name FIFO", async () => {
+      const { scheduler, start, claimOne, now } = await verbEnv(h);
+      await start("e1");
+      for (const payload of ["1", "2"]) {
+        await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload }, now());
+      }
+      await scheduler.offerEvent({ executionId: "e1", eventName: "other", payload: "9" }, now());
+      const { lease } = await claimOne();
+      const first = await scheduler.awaitEvent(lease, wait("go"), {}, now());
+      const second = await scheduler.awaitEvent(lease, { ...wait("go"), position: 1 }, {}, now());
+      expect([first, second]).toEqual([
+        { outcome: "received", payload: "1" },
+        { outcome: "received", payload: "2" },
+      ]);
+    });
+
+    it("times out at the deadline and leaves a late offer in the mailbox", async () => {
+      const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
+      await start("e1");
+      const first = await claimOne();
+      const deadline = new Date(now().getTime() + 1_000);
+      await scheduler.awaitEvent(first.lease, wait("go", deadline), {}, now());
+      clock.advance("1s");
+      const second = await claimOne();
+      expect(await scheduler.awaitEvent(second.lease, wait("go", deadline), {}, now())).toEqual({
+        outcome: "timeout",
+      });
+      await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "late" }, now());
+      const { steps, events } = await details("e1");
+      expect(steps[0]).toMatchObject({ status: "failed", error: TIMEOUT });
+      expect(events).toHaveLength(1);
+      expect(events[0]?.consumedAt).toBeUndefined();
+    });
+
+    it("treats a re-sent idempotency key as a duplicate, even once terminal", async () => {
+      const { scheduler, start, claimOne, now, details } = await verbEnv(h);
+      await start("e1");
+      const offer = { executionId: "e1", eventName: "go", payload: "1", idempotencyKey: "k" };
+      expect(await scheduler.offerEvent(offer, now())).toBe("delivered");
+      expect(await scheduler.offerEvent({ ...offer, payload: "2" }, now())).toBe("duplicate");
+      expect((await details("e1")).events).toHaveLength(1);
+
+      const { lease } = await claimOne();
+      await scheduler.completeExecution(lease, {}, {}, now());
+      expect(await scheduler.offerEvent(offer, now())).toBe("duplicate");
+      await expect(scheduler.offerEvent({ ...offer, idempotencyKey: "k2" }, now())).rejects.toBeInstanceOf(
+        ExecutionTerminalError,
+      );
+      await expect(scheduler.offerEvent({ ...offer, executionId: "nope" }, now())).rejects.toBeInstanceOf(
+        ExecutionNotFoundError,
+      );
+    });
+  });
+
+  describe("parallel children", () => {
+    const children = [0, 1, 2].map((position) => ({ position, name: `child-${position}` }));
+
+    it("parks the parent and wakes it exactly once, when the last child settles", async () => {
+      const { scheduler, start, claimOne, claim, now, details } = await verbEnv(h);
+      const wakes = recordWakeUps(scheduler);
+      await start("p");
+      const parent = await claimOne();
+      expect(await scheduler.dispatchChildren(parent.lease, { children }, {}, now())).toEqual({
+        suspended: true,
+      });
+      expect((await details("p")).execution).toMatchObject({ status: "waiting", waitReason: "children" });
+
+      const claimed = await claim("w", 10);
+      expect(claimed.map((w) => w.kind)).toEqual(["child", "child", "child"]);
+      expect(new Set(claimed.map((w) => w.lease.token)).size).toBe(3);
+      for (const [i, work] of claimed.entries()) {
+        if (work.kind !== "child") throw new Error("expected a child");
+        expect(work.child).toMatchObject({ kind: "parallel", status: "running" });
+        await scheduler.settleChild(
+          work.lease,
+          { status: "completed", result: String(i), attempts: 1 },
+          now(),
+        );
+        const status = (await details("p")).execution.status;
+        expect(status).toBe(i < 2 ? "waiting" : "pending");
+      }
+      await flush();
+      expect(wakes.filter((w) => w.reason === "child")).toEqual(
+        ifPush(scheduler, [{ reason: "child", executionId: "p" }]),
+      );
+
+      const replay = await claimOne();
+      const outcome = await scheduler.dispatchChildren(replay.lease, { children }, {}, now());
+      expect(outcome.suspended).toBe(false);
+      if (!outcome.suspended) expect(outcome.children.map((c) => c.result)).toEqual(["0", "1", "2"]);
+      expect((await details("p")).execution).toMatchObject({ status: "running" });
+    });
+
+    it("lets another worker take over an expired child and fences the first one", async () => {
+      const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
+      await start("p");
+      const parent = await claimOne();
+      await scheduler.dispatchChildren(parent.lease, { children: children.slice(0, 1) }, {}, now());
+      const first = await claimOne("w1");
+      clock.advance(LEASE_MS);
+      const second = await claimOne("w2");
+      expect(second.kind).toBe("child");
+      if (first.kind !== "child" || second.kind !== "child") throw new Error("expected children");
+      await expect(
+        scheduler.settleChild(first.lease, { status: "completed", result: "1", attempts: 1 }, now()),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      await scheduler.settleChild(second.lease, { status: "failed", error: BOOM, attempts: 2 }, now());
+      expect((await details("p")).steps[0]).toMatchObject({ status: "failed", error: BOOM, attempts: 2 });
+    });
+
+    it("cancels unsettled children when the parent fails or is cancelled", async () => {
+      const { scheduler, start, claim, now, details } = await verbEnv(h);
+      await start("a");
+      await start("b");
+      for (const { lease } of await claim("w", 2)) {
+        await scheduler.dispatchChildren(lease, { children }, {}, now());
+      }
+      const running = await claim("w", 1);
+      await scheduler.cancelExecution("a", now());
+      expect((await details("a")).steps.map((s) => s.status)).toEqual([
+        "cancelled",
+        "cancelled",
+        "cancelled",
+      ]);
+      const [work] = running;
+      if (work?.kind !== "child") throw new Error("expected a child");
+      await expect(
+        scheduler.settleChild(work.lease, { status: "completed", attempts: 1 }, now()),
+      ).rejects.toThrow(LeaseLostError);
+      expect((await claim()).every((w) => w.lease.executionId === "b")).toBe(true);
+    });
+  });
+}
