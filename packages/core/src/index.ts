@@ -23,6 +23,7 @@ export {
 } from "./scheduler/capabilities.js";
 export * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";
+export { WakeUpHub } from "./scheduler/wake-up-hub.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
 export {

@@ -22,6 +22,7 @@ import {
   systemClock,
   type Unsubscribe,
   type WakeUp,
+  WakeUpHub,
 } from "@zart/core";
 import { type ChildOutcome, cancelUnsettledChildren, dispatchChildren, settleChild } from "./children.js";
 import { claimDue } from "./claim.js";
@@ -31,7 +32,6 @@ import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycl
 import { MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
 import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
-import { WakeUps } from "./wake-ups.js";
 
 /** Options of {@link MemoryScheduler}. */
 export interface MemorySchedulerOptions {
@@ -61,7 +61,7 @@ export class MemoryScheduler implements Scheduler {
   readonly clock: Clock;
   /** The state this scheduler works on; hand it to a new `MemoryScheduler` to reopen the data. */
   readonly storage: MemoryStorage;
-  readonly #wakeUps = new WakeUps();
+  readonly #wakeUps = new WakeUpHub();
   #closed = false;
 
   constructor(options: MemorySchedulerOptions = {}) {

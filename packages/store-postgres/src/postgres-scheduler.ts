@@ -22,6 +22,7 @@ import {
   type Unsubscribe,
   type WakeReason,
   type WakeUp,
+  WakeUpHub,
 } from "@zart/core";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
@@ -49,7 +50,6 @@ import { settleChild } from "./sql/settle-child.js";
 import { suspend } from "./sql/suspend.js";
 import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";
 import { NotificationListener } from "./wake-ups/notification-listener.js";
-import { WakeUpHub } from "./wake-ups/wake-up-hub.js";
 
 /**
  * The `Scheduler` contract on PostgreSQL: the production store, shared by many worker processes

@@ -1,7 +1,5 @@
-import type { Logger, Unsubscribe, WakeReason, WakeUp } from "@zart/core";
+import { type Logger, type Unsubscribe, type WakeReason, type WakeUp, WakeUpHub } from "@zart/core";
 import type { RedisClient } from "./commands.js";
-
-type Listener = (wake: WakeUp) => void;
 
 const REASONS: ReadonlySet<string> = new Set<WakeReason>([
   "created",
@@ -24,7 +22,7 @@ const REASONS: ReadonlySet<string> = new Set<WakeReason>([
  *   only costs latency: workers also poll (`pollInterval`).
  */
 export class WakeUpChannel {
-  readonly #entries = new Set<{ listener: Listener }>();
+  readonly #hub = new WakeUpHub();
   readonly #source: RedisClient;
   readonly #channel: string;
   readonly #origin: string;
@@ -41,26 +39,21 @@ export class WakeUpChannel {
   }
 
   /** Registers `listener` until the returned function is called; opens the subscriber if needed. */
-  subscribe(listener: Listener): Unsubscribe {
-    const entry = { listener };
-    this.#entries.add(entry);
+  subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
+    const unsubscribe = this.#hub.subscribe(listener);
     this.#ensureSubscriber();
-    return () => {
-      this.#entries.delete(entry);
-    };
+    return unsubscribe;
   }
 
   /** Delivers a wake-up caused by this scheduler to its own listeners (in a microtask). */
   emitLocal(reason: WakeReason, executionId: string): void {
-    if (this.#entries.size === 0) return;
-    const entries = [...this.#entries];
-    queueMicrotask(() => this.#deliver(entries, { reason, executionId }));
+    this.#hub.emit({ reason, executionId });
   }
 
   /** Drops every listener and closes the subscriber connection (never the source client). */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#entries.clear();
+    this.#hub.clear();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
     subscriber?.disconnect();
@@ -86,7 +79,7 @@ export class WakeUpChannel {
     subscriber.on("message", (channel: string, message: string) => {
       if (channel !== this.#channel) return;
       const wake = this.#parse(message);
-      if (wake !== undefined) this.#deliver([...this.#entries], wake);
+      if (wake !== undefined) this.#hub.emit(wake);
     });
     subscriber.subscribe(this.#channel).catch((error: unknown) => {
       if (this.#closed) return;
@@ -104,16 +97,5 @@ export class WakeUpChannel {
     const reason = message.slice(0, first);
     if (!REASONS.has(reason) || message.slice(first + 1, second) === this.#origin) return undefined;
     return { reason: reason as WakeReason, executionId: message.slice(second + 1) };
-  }
-
-  #deliver(entries: { listener: Listener }[], wake: WakeUp): void {
-    for (const entry of entries) {
-      if (!this.#entries.has(entry)) continue;
-      try {
-        entry.listener({ ...wake });
-      } catch {
-        // A hint that could not be handled only costs latency; the store stays consistent.
-      }
-    }
   }
 }

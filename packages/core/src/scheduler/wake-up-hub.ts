@@ -1,14 +1,19 @@
-import type { Unsubscribe, WakeUp } from "@zart/core";
+import type { Unsubscribe, WakeUp } from "./scheduler.js";
 
 type Listener = (wake: WakeUp) => void;
 
 /**
- * In-process wake-up fan-out. Delivery is deferred to a microtask so that a listener never runs
- * inside a store verb (it may call the store again). Wake-ups are hints: a listener that throws is
- * skipped without affecting the store or the other listeners.
+ * In-process fan-out of wake-ups, for store implementations. Delivery is deferred to a microtask
+ * so a listener never runs inside a store verb (it may call the store again). Wake-ups are hints:
+ * a listener that throws is skipped without affecting the store or the other listeners.
  */
-export class WakeUps {
+export class WakeUpHub {
   readonly #listeners = new Set<{ listener: Listener }>();
+
+  /** Listeners registered now. */
+  get size(): number {
+    return this.#listeners.size;
+  }
 
   /** Registers `listener` until the returned function is called. */
   subscribe(listener: Listener): Unsubscribe {
