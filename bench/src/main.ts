@@ -7,6 +7,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs, USAGE } from "./args.js";
 import { errorText } from "./harness/limit.js";
+import { acquireRunLock } from "./harness/services.js";
 import { describeMachine, round2 } from "./machine.js";
 import { aggregate, type Report, renderJson, renderMarkdown, type SystemInfo } from "./report.js";
 import { addFailure, type Outcome, runAll } from "./runner.js";
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
   if (unknownSystems.length) throw new Error(`unknown system(s) ${unknownSystems.join(", ")}\n\n${USAGE}`);
 
   const log = (message: string) => process.stdout.write(`${message}\n`);
+  const releaseLock = await acquireRunLock(log);
   const startedAt = new Date();
   const t0 = performance.now();
   const machine = await describeMachine();
@@ -60,7 +62,11 @@ async function main(): Promise<number> {
     }
   }
 
-  await runAll(workloads, systems, { settings, verbose: args.verbose, log }, outcome);
+  try {
+    await runAll(workloads, systems, { settings, verbose: args.verbose, log }, outcome);
+  } finally {
+    await releaseLock();
+  }
 
   machine.loadEnd = round2(loadavg()[0] ?? 0);
   const report: Report = {

@@ -73,3 +73,32 @@ export async function redisVersion(): Promise<string> {
     redis.disconnect();
   }
 }
+
+/** Advisory lock key shared by every `pnpm bench` on this server (ASCII "zbench"). */
+const RUN_LOCK_KEY = 0x7a62656e6368;
+
+/**
+ * Makes concurrent `pnpm bench` runs on one server take turns: they use the same database names and
+ * Redis prefixes, so one run's resets would kill the other's connections. Holds a session advisory
+ * lock on its own connection until `release`. Without a reachable Postgres there is nothing to
+ * protect, and it resolves at once.
+ */
+export async function acquireRunLock(log: (message: string) => void): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch {
+    return async () => {};
+  }
+  client.on("error", () => {});
+  const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [
+    RUN_LOCK_KEY,
+  ]);
+  if (!rows[0]?.ok) {
+    log("another pnpm bench is running on this server; waiting for it to finish…");
+    await client.query("SELECT pg_advisory_lock($1)", [RUN_LOCK_KEY]);
+  }
+  return async () => {
+    await client.end().catch(() => undefined);
+  };
+}
