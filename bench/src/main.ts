@@ -24,8 +24,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const { settings } = args;
-  // W6's slowdown is relative to W1 measured in the same run.
-  const only = args.only.includes("W6") && !args.only.includes("W1") ? [...args.only, "W1"] : args.only;
+  const { only } = args;
   const workloads = only.length ? WORKLOADS.filter((w) => only.includes(w.id)) : WORKLOADS;
   const unknownWorkloads = args.only.filter((id) => !WORKLOADS.some((w) => w.id === id));
   if (unknownWorkloads.length)

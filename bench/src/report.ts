@@ -61,20 +61,6 @@ export function aggregate(outcome: Outcome): Result[] {
       stat: g.stat,
       runs: g.values.length,
     }));
-  // W6's slowdown: W1 on fresh tables over W1 on top of the loaded history, per system.
-  for (const after of results.filter((r) => r.workload === "W6" && r.unit === "executions/s")) {
-    const before = results.find(
-      (r) => r.workload === "W1" && r.system === after.system && r.unit === "executions/s",
-    );
-    if (before && after.value > 0) {
-      results.push({
-        ...after,
-        value: round2(before.value / after.value),
-        unit: "×",
-        runs: Math.min(before.runs, after.runs),
-      });
-    }
-  }
   return results;
 }
 
@@ -178,6 +164,7 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
     table(
       ["system", "version", "settings"],
       report.systems.map((s) => [s.name, s.version, s.settings]),
+      false,
     ),
   );
   lines.push("", "## Failures", "");

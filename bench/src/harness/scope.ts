@@ -26,8 +26,8 @@ export class Scope {
     this.ctx = {
       adapter,
       settings,
-      prepare: async () => {
-        const prepared = await adapter.prepare(`${tag}-${serial++}`);
+      prepare: async (slot) => {
+        const prepared = await adapter.prepare(`${tag}-${serial++}`, slot);
         this.#opened.push(prepared);
         return prepared;
       },
@@ -48,12 +48,6 @@ export class Scope {
         if (workers) await workers.group.stop();
         await this.#close(prepared);
       },
-      earlier: (metric, unit) =>
-        outcome.records
-          .filter((r) => r.system === adapter.name)
-          .flatMap((r) =>
-            r.samples.filter((s) => s.metric === metric && s.unit === unit).map((s) => s.value),
-          ),
       ids: (prefix, count) => Array.from({ length: count }, (_, i) => `${tag}-${prefix}-${i}`),
       notApplicable: (metric, reason) => outcome.notApplicable.set(`${metric}|${adapter.name}`, reason),
       log: (message) => options.log(`  ${workload.id} ${adapter.name}: ${message}`),

@@ -5,7 +5,13 @@ import { cleanRedisPrefix, REDIS_URL } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
 import type { TaskInput } from "../tasks.js";
 import { BULK, JOB_KINDS } from "./queue-common.js";
-import type { PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+import {
+  type PreparedWorker,
+  type SystemAdapter,
+  type SystemEnv,
+  slotted,
+  type WorkerOptions,
+} from "./types.js";
 
 const PREFIX = "zbench-bullmq";
 const QUEUE = "one-step";
@@ -23,11 +29,12 @@ export const adapter: SystemAdapter = {
   kinds: JOB_KINDS,
   settings: `Worker concurrency = worker concurrency, prefix "${PREFIX}", default job options (completed jobs kept)`,
   version: async () => `bullmq ${await packageVersion("bullmq")}`,
-  async prepare(tag) {
-    await cleanRedisPrefix(PREFIX);
-    const queue = new Queue<TaskInput>(QUEUE, { connection: connection(REDIS_URL), prefix: PREFIX });
+  async prepare(tag, slot) {
+    const prefix = slotted(PREFIX, slot, "-");
+    await cleanRedisPrefix(prefix);
+    const queue = new Queue<TaskInput>(QUEUE, { connection: connection(REDIS_URL), prefix });
     await queue.waitUntilReady();
-    const env: SystemEnv = { system: "bullmq", tag, redisUrl: REDIS_URL, prefix: PREFIX };
+    const env: SystemEnv = { system: "bullmq", tag, redisUrl: REDIS_URL, prefix };
     return {
       env,
       client: {

@@ -9,7 +9,14 @@ import { quietly } from "../harness/quiet.js";
 import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
 import { ALL_KINDS, EVENT_NAME, lagSince, now, type TaskInput, type TaskKind } from "../tasks.js";
-import type { PreparedWorker, Reporter, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+import {
+  type PreparedWorker,
+  type Reporter,
+  type SystemAdapter,
+  type SystemEnv,
+  slotted,
+  type WorkerOptions,
+} from "./types.js";
 
 const APP = "zartbench";
 const APP_VERSION = "bench-1";
@@ -84,8 +91,8 @@ export const adapter: SystemAdapter = {
     "(a sleeping DBOS workflow holds its slot), fan-out = child workflows on the queue, " +
     "events = DBOS.send/recv; logLevel error",
   version: async () => `@dbos-inc/dbos-sdk ${await packageVersion("@dbos-inc/dbos-sdk")}`,
-  async prepare(tag) {
-    const pgUrl = await resetDatabase("bench_dbos");
+  async prepare(tag, slot) {
+    const pgUrl = await resetDatabase(slotted("bench_dbos", slot));
     const client = await quietly(async () => {
       await DBOS.migrate(pgUrl);
       const created = await DBOSClient.create({ systemDatabaseUrl: pgUrl, applicationName: APP });

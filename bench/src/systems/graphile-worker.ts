@@ -8,7 +8,13 @@ import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
 import type { TaskInput } from "../tasks.js";
 import { BULK, JOB_KINDS } from "./queue-common.js";
-import type { PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+import {
+  type PreparedWorker,
+  type SystemAdapter,
+  type SystemEnv,
+  slotted,
+  type WorkerOptions,
+} from "./types.js";
 
 const TASK = "one-step";
 
@@ -29,8 +35,8 @@ function graphileAdapter(batched: boolean): SystemAdapter {
       ? "concurrency = worker concurrency, pool 10 (default), localQueue.size 2 × concurrency, completeJobBatchDelay 0"
       : "concurrency = worker concurrency, defaults otherwise (pool 10, pollInterval 2 s, LISTEN/NOTIFY)",
     version: async () => `graphile-worker ${await packageVersion("graphile-worker")}`,
-    async prepare(tag) {
-      const pgUrl = await resetDatabase(database);
+    async prepare(tag, slot) {
+      const pgUrl = await resetDatabase(slotted(database, slot));
       const utils: WorkerUtils = await makeWorkerUtils({ connectionString: pgUrl, logger: quiet });
       await utils.migrate();
       const env: SystemEnv = { system: name, tag, pgUrl };

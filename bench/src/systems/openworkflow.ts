@@ -9,7 +9,14 @@ import { forEachLimit } from "../harness/limit.js";
 import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
 import { ALL_KINDS, EVENT_NAME, lagSince, now, type TaskInput, type TaskKind } from "../tasks.js";
-import type { PreparedWorker, Reporter, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+import {
+  type PreparedWorker,
+  type Reporter,
+  type SystemAdapter,
+  type SystemEnv,
+  slotted,
+  type WorkerOptions,
+} from "./types.js";
 
 const specs = {
   "three-steps": defineWorkflowSpec<TaskInput, void>({ name: "three-steps" }),
@@ -65,8 +72,8 @@ export const adapter: SystemAdapter = {
     "fan-out = child workflows, events = signals",
   version: async () =>
     `openworkflow ${await packageVersion("openworkflow")} (postgres ${await packageVersion("postgres")})`,
-  async prepare(tag) {
-    const pgUrl = await resetDatabase("bench_openworkflow");
+  async prepare(tag, slot) {
+    const pgUrl = await resetDatabase(slotted("bench_openworkflow", slot));
     const backend = await BackendPostgres.connect(pgUrl);
     const ow = new OpenWorkflow({ backend });
     const start = async (kind: TaskKind, input: TaskInput) => {

@@ -8,7 +8,13 @@ import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
 import type { TaskInput } from "../tasks.js";
 import { BULK, JOB_KINDS } from "./queue-common.js";
-import type { PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+import {
+  type PreparedWorker,
+  type SystemAdapter,
+  type SystemEnv,
+  slotted,
+  type WorkerOptions,
+} from "./types.js";
 
 const QUEUE = "one-step";
 const POLL_SECONDS = 0.5;
@@ -27,8 +33,8 @@ export const adapter: SystemAdapter = {
   kinds: JOB_KINDS,
   settings: `work() with batchSize = concurrency, pollingIntervalSeconds ${POLL_SECONDS} (the minimum), pool 10`,
   version: async () => `pg-boss ${await packageVersion("pg-boss")}`,
-  async prepare(tag) {
-    const pgUrl = await resetDatabase("bench_pgboss");
+  async prepare(tag, slot) {
+    const pgUrl = await resetDatabase(slotted("bench_pgboss", slot));
     const client = boss(pgUrl);
     await client.start();
     await client.createQueue(QUEUE);

@@ -39,6 +39,11 @@ export interface PreparedWorker {
   stop(): Promise<void>;
 }
 
+/** `base` for the default slot, else `base_slot` (database names). */
+export function slotted(base: string, slot: string | undefined, separator = "_"): string {
+  return slot ? `${base}${separator}${slot}` : base;
+}
+
 /** The client side of one prepared run. */
 export interface SystemClient {
   /** Starts one execution (or enqueues one job) of `kind`. */
@@ -74,8 +79,12 @@ export interface SystemAdapter {
   version(): Promise<string>;
   /** One-line description of the settings used, for the report. */
   readonly settings: string;
-  /** Wipes and creates this system's storage (database, key prefix, file) and opens a client. */
-  prepare(tag: string): Promise<Prepared>;
+  /**
+   * Wipes and creates this system's storage (database, key prefix, file) and opens a client.
+   * `slot` names a second, separate storage (W6 keeps its loaded history in slot "w6" while W1
+   * runs on fresh storage in the default slot).
+   */
+  prepare(tag: string, slot?: string): Promise<Prepared>;
   /** Connects a worker (called in a worker process, or in the harness for in-process systems). */
   startWorker(env: SystemEnv, options: WorkerOptions): Promise<PreparedWorker>;
 }

@@ -28,7 +28,7 @@ export interface ZartStoreSpec {
   multiProcess: boolean;
   settings: string;
   /** Wipes the store's storage for a new run; returns the env workers open it with. */
-  reset(tag: string): Promise<SystemEnv>;
+  reset(tag: string, slot?: string): Promise<SystemEnv>;
   /** Builds a scheduler from the store module (imported lazily). */
   create(module: Record<string, unknown>, env: SystemEnv): Scheduler;
 }
@@ -64,8 +64,8 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
       const core = await packageVersion("@zart/core");
       return `@zart/core ${core}, ${spec.packageName} ${await packageVersion(spec.packageName)} (workspace)`;
     },
-    async prepare(tag: string): Promise<Prepared> {
-      const env = await spec.reset(tag);
+    async prepare(tag: string, slot?: string): Promise<Prepared> {
+      const env = await spec.reset(tag, slot);
       const scheduler = await open(env);
       await scheduler.migrate();
       if (spec.inProcess) shared.set(env.tag, scheduler);

@@ -1,5 +1,6 @@
 import type { Scheduler } from "@zart/core";
 import { resetDatabase } from "../harness/services.js";
+import { slotted } from "./types.js";
 import { constructorOf, zartAdapter } from "./zart-adapter.js";
 
 type PostgresSchedulerClass = new (options: { connectionString: string; schema?: string }) => Scheduler;
@@ -11,7 +12,11 @@ export const adapter = zartAdapter({
   inProcess: false,
   multiProcess: true,
   settings: "PostgresScheduler, database bench_zart, store defaults (pool 10, LISTEN/NOTIFY)",
-  reset: async (tag) => ({ system: "zart-postgres", tag, pgUrl: await resetDatabase("bench_zart") }),
+  reset: async (tag, slot) => ({
+    system: "zart-postgres",
+    tag,
+    pgUrl: await resetDatabase(slotted("bench_zart", slot)),
+  }),
   create: (module, env) =>
     new (constructorOf<PostgresSchedulerClass>(module, "PostgresScheduler", "@zart/store-postgres"))({
       connectionString: env.pgUrl ?? "",

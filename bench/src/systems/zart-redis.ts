@@ -1,5 +1,6 @@
 import { type Logger, type Scheduler, silentLogger } from "@zart/core";
 import { cleanRedisPrefix, REDIS_URL } from "../harness/services.js";
+import { slotted } from "./types.js";
 import { constructorOf, zartAdapter } from "./zart-adapter.js";
 
 type RedisSchedulerClass = new (options: { url: string; prefix: string; logger: Logger }) => Scheduler;
@@ -16,9 +17,10 @@ export const adapter = zartAdapter({
   inProcess: false,
   multiProcess: true,
   settings: `RedisScheduler, prefix "${PREFIX}", store defaults (Lua scripts, pub/sub wake-ups); the server has persistence off, as for BullMQ`,
-  async reset(tag) {
-    await cleanRedisPrefix(PREFIX);
-    return { system: "zart-redis", tag, redisUrl: REDIS_URL, prefix: PREFIX };
+  async reset(tag, slot) {
+    const prefix = `${slotted(PREFIX.slice(0, -1), slot, "-")}:`;
+    await cleanRedisPrefix(prefix);
+    return { system: "zart-redis", tag, redisUrl: REDIS_URL, prefix };
   },
   create: (module, env) =>
     new (constructorOf<RedisSchedulerClass>(module, "RedisScheduler", "@zart/store-redis"))({

@@ -25,8 +25,8 @@ export interface Workers {
 export interface RunContext {
   adapter: SystemAdapter;
   settings: Settings;
-  /** Wipes the system's storage and opens a client. */
-  prepare(): Promise<Prepared>;
+  /** Wipes the system's storage (in `slot`, see `SystemAdapter.prepare`) and opens a client. */
+  prepare(slot?: string): Promise<Prepared>;
   /**
    * Connects `count` workers (processes; one in-process worker for in-process systems when
    * `count` is 1, or when the system is single-process) with a fresh collector. Call `go()`.
@@ -34,8 +34,6 @@ export interface RunContext {
   launch(prepared: Prepared, count: number, concurrency?: number): Promise<Workers>;
   /** Stops the workers and closes the client early (the runner does it anyway at the end). */
   release(prepared: Prepared, workers?: Workers): Promise<void>;
-  /** Values this system already produced for a figure in this session (e.g. W1 for W6's baseline). */
-  earlier(metric: string, unit: Unit): number[];
   /** Unique execution ids for this run. */
   ids(prefix: string, count: number): string[];
   /** Records why a figure of this workload does not apply to this system. */
