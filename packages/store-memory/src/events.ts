@@ -30,6 +30,12 @@ export interface EventWait {
 /**
  * Appends an offer to the mailbox and makes the execution due now if it is parked on that event
  * name. A key already accepted for the execution → `"duplicate"` (even when terminal), no change.
+ *
+ * When the parked wait can still receive it (its deadline and the execution's wake time are both
+ * after `now`), the offer also consumes the event: it is appended consumed and the waiting event
+ * step is completed with the payload, so the replay returns it from history with no store call.
+ * Once that time has come, the offer only appends and wakes, as before: the worker's replayed
+ * `awaitEvent` decides the wait. All of it runs in one synchronous pass, so no wait interleaves.
  */
 export function offerEvent(storage: MemoryStorage, offer: EventOffer, now: Date): "delivered" | "duplicate" {
   const row = storage.execution(offer.executionId);
@@ -39,6 +45,9 @@ export function offerEvent(storage: MemoryStorage, offer: EventOffer, now: Date)
   if (key !== undefined && mailbox.some((event) => event.idempotencyKey === key)) return "duplicate";
   const record = row.record;
   if (isTerminal(record.status)) throw new ExecutionTerminalError(record.executionId, record.status);
+  const parked =
+    record.status === "waiting" && record.waitReason === "event" && record.waitEvent === offer.eventName;
+  const wait = parked ? receivingWait(storage, row, now) : undefined;
   mailbox.push(
     compact({
       eventName: offer.eventName,
@@ -46,12 +55,34 @@ export function offerEvent(storage: MemoryStorage, offer: EventOffer, now: Date)
       payload: offer.payload,
       idempotencyKey: key,
       offeredAt: new Date(now),
+      consumedAt: wait && new Date(now),
     }),
   );
-  if (record.status === "waiting" && record.waitReason === "event" && record.waitEvent === offer.eventName) {
-    makeDue(record, now);
+  if (wait !== undefined) {
+    putStep(storage, record.executionId, {
+      ...copy(wait),
+      status: "completed",
+      result: offer.payload,
+      completedAt: new Date(now),
+    });
   }
+  if (parked) makeDue(record, now);
   return "delivered";
+}
+
+/**
+ * The step of the execution's parked event wait (the latest `event` step still `waiting`), if it
+ * can still receive an event at `now`: neither its deadline (`wakeAt`) nor the execution's wake
+ * time (the deadline or the task timeout, whichever is first) has come.
+ */
+function receivingWait(storage: MemoryStorage, row: ExecutionRow, now: Date): StepRecord | undefined {
+  let wait: StepRecord | undefined;
+  for (const { record } of storage.steps(row.record.executionId).values()) {
+    if (record.kind !== "event" || record.status !== "waiting") continue;
+    if (wait === undefined || record.position > wait.position) wait = record;
+  }
+  const open = (time: Date | undefined) => time === undefined || now.getTime() < time.getTime();
+  return wait !== undefined && open(wait.wakeAt) && open(row.record.runAt) ? wait : undefined;
 }
 
 /**

@@ -165,6 +165,125 @@ describe("events", () => {
     expect((await client.getExecution("e1"))?.events).toHaveLength(1);
   });
 
+  it("answers a parked wait with exactly one of 10 concurrent offers of one idempotency key", async () => {
+    const client = open[0]!;
+    await start(client, ["e1"]);
+    const [unit] = await client.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
+    expect(await client.awaitEvent(unit!.lease, wait, {}, now())).toEqual({ outcome: "suspended" });
+    const offerers = Array.from({ length: 10 }, () => newScheduler());
+    const outcomes = await Promise.all(
+      offerers.map((scheduler, i) =>
+        scheduler.offerEvent(
+          { executionId: "e1", eventName: "go", payload: String(i), idempotencyKey: "k" },
+          now(),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "delivered")).toHaveLength(1);
+    const details = await client.getExecution("e1");
+    expect(details?.events).toHaveLength(1);
+    expect(details?.events[0]?.consumedAt).toEqual(now());
+    expect(details?.steps[0]).toMatchObject({ status: "completed", result: details?.events[0]?.payload });
+    expect(details?.execution.status).toBe("pending");
+  });
+
+  /**
+   * Holds the execution row's lock in another transaction, starts an offer (its snapshot is taken
+   * at once; it then waits for the lock), applies `change` and commits it: the offer then runs on a
+   * snapshot that predates `change`.
+   */
+  async function offerBehind(
+    scheduler: PostgresScheduler,
+    change: string[],
+    offered: { idempotencyKey?: string; expected?: "delivered" | "duplicate" } = {},
+  ): Promise<void> {
+    const { idempotencyKey, expected = "delivered" } = offered;
+    const other = await db.admin.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`SELECT 1 FROM "${db.schema}".executions WHERE execution_id = 'e1' FOR UPDATE`);
+      const offer = scheduler.offerEvent(
+        { executionId: "e1", eventName: "go", payload: '"x"', ...(idempotencyKey ? { idempotencyKey } : {}) },
+        now(),
+      );
+      await waitForLockWaiters(1);
+      for (const statement of change) await other.query(statement, [now()]);
+      await other.query("COMMIT");
+      expect(await offer).toBe(expected);
+    } finally {
+      other.release();
+    }
+  }
+
+  it("wakes (without answering) a wait that parked while the offer waited for the row lock", async () => {
+    const scheduler = open[0]!;
+    await start(scheduler, ["e1"]);
+    await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    // A park committing behind the offer's snapshot: the wait's step is not in that snapshot.
+    await offerBehind(scheduler, [
+      `INSERT INTO "${db.schema}".steps (execution_id, position, name, kind, status, attempts, started_at)
+       VALUES ('e1', 0, 'go', 'event', 'waiting', 1, $1)`,
+      `UPDATE "${db.schema}".executions SET status = 'waiting', wait_reason = 'event', wait_event = 'go',
+       run_at = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+       WHERE execution_id = 'e1' AND $1::timestamptz IS NOT NULL`,
+    ]);
+    const details = await scheduler.getExecution("e1");
+    expect(details?.execution).toMatchObject({ status: "pending", runAt: now() });
+    expect(details?.steps[0]?.status).toBe("waiting");
+    expect(details?.events[0]?.consumedAt).toBeUndefined();
+    // The replayed wait consumes it: one outcome.
+    const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    expect(unit?.steps[0]?.status).toBe("waiting");
+    const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
+    expect(await scheduler.awaitEvent(unit!.lease, wait, {}, now())).toEqual({
+      outcome: "received",
+      payload: '"x"',
+    });
+  });
+
+  it("never marks the event consumed when the wait its snapshot saw was decided meanwhile", async () => {
+    const scheduler = open[0]!;
+    await start(scheduler, ["e1"]);
+    const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
+    await scheduler.awaitEvent(unit!.lease, wait, {}, now());
+    // Behind the offer's snapshot, that wait is decided and a new wait on the same name parks.
+    await offerBehind(scheduler, [
+      `UPDATE "${db.schema}".steps SET status = 'failed', completed_at = $1
+       WHERE execution_id = 'e1' AND position = 0`,
+      `INSERT INTO "${db.schema}".steps (execution_id, position, name, kind, status, attempts, started_at)
+       VALUES ('e1', 1, 'go#1', 'event', 'waiting', 1, $1)`,
+    ]);
+    const details = await scheduler.getExecution("e1");
+    expect(details?.execution).toMatchObject({ status: "pending", runAt: now() });
+    expect(details?.steps.map((s) => s.status)).toEqual(["failed", "waiting"]);
+    expect(details?.events[0]?.consumedAt).toBeUndefined();
+  });
+
+  it("answers nothing when its idempotency key was accepted behind its snapshot", async () => {
+    const scheduler = open[0]!;
+    await start(scheduler, ["e1"]);
+    const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
+    await scheduler.awaitEvent(unit!.lease, wait, {}, now());
+    const before = await scheduler.getExecution("e1");
+    // Behind the offer's snapshot, an offer of another name takes the same key (and parks nothing).
+    await offerBehind(
+      scheduler,
+      [
+        `INSERT INTO "${db.schema}".events (execution_id, sequence, event_name, payload, idempotency_key, offered_at)
+         VALUES ('e1', 1, 'other', '"o"', 'k', $1)`,
+        `UPDATE "${db.schema}".executions SET event_count = 1 WHERE execution_id = 'e1' AND $1::timestamptz IS NOT NULL`,
+      ],
+      { idempotencyKey: "k", expected: "duplicate" },
+    );
+    const details = await scheduler.getExecution("e1");
+    expect(details?.execution).toEqual(before?.execution);
+    expect(details?.steps).toEqual(before?.steps);
+    expect(details?.events.map((e) => [e.eventName, e.consumedAt])).toEqual([["other", undefined]]);
+  });
+
   it("numbers concurrent offers 1..n without gaps, in commit order", async () => {
     const client = open[0]!;
     await start(client, ["e1"]);

@@ -5,7 +5,8 @@ import { ValidationError } from "@zart/core";
  * `{<prefix without its trailing ":">}`, so all keys of a keyspace live in ONE Redis Cluster slot:
  *
  * ```text
- * zart:{zart}:row:<id>          hash    the execution row (fields of ExecutionRecord + fencing token)
+ * zart:{zart}:row:<id>          hash    the execution row (fields of ExecutionRecord + fencing token,
+ *                                       last request, position of the parked event wait)
  * zart:{zart}:steps:<id>        hash    position → step JSON (a parallel child also keeps its lease token)
  * zart:{zart}:unsettled:<id>    set     positions of the parallel children not settled yet
  * zart:{zart}:events:<id>       list    the mailbox in offer order (event JSON)

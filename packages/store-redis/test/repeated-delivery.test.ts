@@ -131,14 +131,42 @@ describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
       ["1", true],
       ["2", true],
       ["3", false],
-      ["x", false],
+      ["x", true],
     ]);
     expect(details?.steps.map((s) => [s.name, s.status, s.result])).toEqual([
       ["go#0", "completed", "1"],
       ["go#1", "completed", "2"],
       ["s", "completed", "7"],
+      ["go#3", "completed", "x"],
       ["c", "completed", "1"],
     ]);
+    await scheduler.close();
+  });
+
+  it("answers a re-sent wait that parked with suspended, even once an offer answered the wait", async () => {
+    const clock = new ManualClock();
+    const client = new Redis(REDIS_URL);
+    clients.push(client);
+    const scheduler = new RedisScheduler({ client, prefix: PREFIX, clock, logger: silentLogger });
+    const commands = client as unknown as Record<string, Command>;
+    const send = commands[SCRIPTS.awaitEvent.name]!.bind(client);
+    let sent: unknown[] = [];
+    commands[SCRIPTS.awaitEvent.name] = (...args: unknown[]) => {
+      sent = args;
+      return send(...args);
+    };
+    const now = clock.now();
+    await scheduler.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: now }, now);
+    const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now });
+    const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: BOOM };
+    expect(await scheduler.awaitEvent(work!.lease, wait, {}, now)).toEqual({ outcome: "suspended" });
+    await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "1" }, now);
+    // The offer answered the wait; the late copy of the parking call must not claim it received.
+    expect(await send(...sent)).toEqual(["suspended"]);
+    const details = await scheduler.getExecution("e1");
+    expect(details?.execution).toMatchObject({ status: "pending" });
+    expect(details?.steps[0]).toMatchObject({ status: "completed", result: "1" });
+    expect(details?.events[0]?.consumedAt).toEqual(now);
     await scheduler.close();
   });
 

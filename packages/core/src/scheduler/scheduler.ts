@@ -30,6 +30,8 @@
  * `claim` (execution + its whole history in one read) → `saveStep` → `saveStep` → `saveStep` →
  * `completeExecution`. Heartbeats (`renewLease`) run beside it every `leaseDuration / 3`.
  * A replay after a wake-up reads history once, in `claim`, and writes nothing for replayed steps.
+ * An event offered to an execution already parked on it is consumed by `offerEvent` itself, so the
+ * woken execution costs `claim` and then its next step: no `awaitEvent` round trip.
  *
  * ## Errors
  * Stores translate driver errors at their boundary: a fenced write whose token does not match →
@@ -170,8 +172,19 @@ export interface Scheduler {
    * Atomically offers an event: with `idempotencyKey` already accepted for this execution →
    * `"duplicate"` (even when terminal), nothing changes. Unknown execution → `ExecutionNotFoundError`;
    * terminal → `ExecutionTerminalError`. Otherwise the event is appended to the mailbox and, if the
-   * execution is waiting on this event name, it becomes due now (status `pending`, `runAt = now`) in
-   * the same transaction: an offer can never slip between a wait's mailbox check and its suspension.
+   * execution is waiting on this event name, it becomes due now (status `pending`, `runAt = now`,
+   * `waitReason`/`waitEvent` cleared) in the same transaction: an offer can never slip between a
+   * wait's mailbox check and its suspension.
+   *
+   * If, moreover, that wait can still receive the event — its step (kind `event`, status `waiting`,
+   * at the wait's position) has no deadline or `now < deadline` (its `wakeAt`), and the execution's
+   * wake time (`runAt`: the deadline or the task timeout, whichever is first) is absent or after
+   * `now` — the offer also answers the wait in the same transaction, as `awaitEvent` would have: the
+   * event is appended already consumed (`consumedAt = now`) and the step becomes `completed` with
+   * `result` = the payload, `completedAt = now` (`attempts` unchanged). The replay after the next
+   * claim then finds the wait completed in the history and calls no store verb for it. Otherwise
+   * (deadline passed) the event stays unconsumed and the worker's replayed `awaitEvent` decides.
+   * Either way the wait has exactly one outcome.
    */
   offerEvent(
     input: { executionId: string; eventName: string; payload: string; idempotencyKey?: string },

@@ -3,7 +3,10 @@ import { type Database, statement } from "../db/database.js";
 import { TERMINAL } from "./fragments.js";
 
 /**
- * Appends an event to the mailbox and wakes the execution if it waits on that name.
+ * Appends an event to the mailbox and wakes the execution if it waits on that name. When the
+ * parked wait can still receive it (its step's deadline and the execution's wake time are both
+ * after `now`), the same statement answers it: the event is appended consumed and the waiting
+ * event step is completed with the payload, so the replay finds it in the claimed history.
  *
  * Locking: the execution row is locked first (`FOR UPDATE`, which returns its newest version),
  * so offers and event waits on one execution serialize, and the event's `sequence` is
@@ -13,15 +16,45 @@ import { TERMINAL } from "./fragments.js";
  * maybe wake) runs FROM the insert, so a duplicate changes nothing. `awaitEvent` compares
  * `event_count` to close the "offer between mailbox check and suspension" race (see there).
  * An `event` NOTIFY is sent at commit when the offer was delivered.
+ *
+ * Answering the wait reads the steps and the idempotency keys in the statement's snapshot, which
+ * predates the lock; it is only done when that snapshot is known to be current enough:
+ * - no offer committed in between (the locked `event_count` equals the snapshot's), so a key
+ *   absent from the snapshot is absent, and the INSERT does happen when the step is answered;
+ * - the step UPDATE re-checks its row's newest version (`waiting`, deadline ahead); a wait step
+ *   written after the snapshot is not found, and the offer then only wakes the execution (the
+ *   replayed wait consumes the event, as without this shortcut).
+ * The event is marked consumed only when the step UPDATE returned its row, so the two never part.
+ * A claim whose snapshot predates this offer notices the execution row changed (its `xmin`) and
+ * reads the history again (see `claim.ts`).
  */
 const offerSql = statement(
   "offer-event",
   (n) => `
   WITH p AS (
-    SELECT execution_id, status, event_count FROM ${n.executions} WHERE execution_id = $1 FOR UPDATE
+    SELECT execution_id, status, event_count, wait_reason, wait_event, run_at FROM ${n.executions}
+    WHERE execution_id = $1 FOR UPDATE
+  ), wait AS (
+    SELECT s.position FROM ${n.steps} s, p
+    WHERE s.execution_id = $1 AND s.kind = 'event' AND s.status = 'waiting'
+      AND p.status = 'waiting' AND p.wait_reason = 'event' AND p.wait_event = $2
+      AND (p.run_at IS NULL OR p.run_at > $5)
+      AND p.event_count = (SELECT x.event_count FROM ${n.executions} x WHERE x.execution_id = $1)
+      AND ($4::text IS NULL
+        OR NOT EXISTS (SELECT 1 FROM ${n.events} k WHERE k.execution_id = $1 AND k.idempotency_key = $4))
+    ORDER BY s.position DESC LIMIT 1
+  ), received AS (
+    UPDATE ${n.steps} s SET status = 'completed', result = $3, completed_at = $5
+    FROM wait w
+    WHERE s.execution_id = $1 AND s.position = w.position AND s.kind = 'event' AND s.status = 'waiting'
+      AND (s.wake_at IS NULL OR s.wake_at > $5)
+    RETURNING s.position
   ), inserted AS (
-    INSERT INTO ${n.events} (execution_id, sequence, event_name, payload, idempotency_key, offered_at)
-    SELECT p.execution_id, p.event_count + 1, $2, $3, $4, $5 FROM p WHERE p.status NOT IN ${TERMINAL}
+    INSERT INTO ${n.events}
+      (execution_id, sequence, event_name, payload, idempotency_key, offered_at, consumed_at)
+    SELECT p.execution_id, p.event_count + 1, $2, $3, $4, $5,
+      CASE WHEN EXISTS (SELECT 1 FROM received) THEN $5 END
+    FROM p WHERE p.status NOT IN ${TERMINAL}
     ON CONFLICT (execution_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING sequence
   ), woken AS (

@@ -3,7 +3,11 @@ import { defineScript } from "./prelude.js";
 /**
  * Appends an event to the mailbox and, if the execution waits on that event name, makes it due now,
  * in one script: an offer cannot slip between a wait's mailbox check and its suspension (the wait
- * is a script too). An idempotency key already accepted → `"duplicate"`, even once terminal.
+ * is a script too). When the parked wait (its step at the row's `waitPosition`, written by the
+ * wait's park) can still receive it — its deadline and the execution's wake time both after `now`
+ * — the offer also answers it: the event is appended consumed (never queued in `mailbox:<id>`)
+ * and the wait's step is completed with the payload, so the replay finds it in the claimed history.
+ * An idempotency key already accepted → `"duplicate"`, even once terminal.
  * Unknown → `ZART_NOT_FOUND`; terminal → `ZART_TERMINAL|<status>|`. Publishes `event`. A repeated
  * delivery of the same call (same request id, kept in `offers:<id>`) answers "delivered" again
  * without appending a second copy.
@@ -20,21 +24,38 @@ if row == nil then fail("NOT_FOUND", id) end
 if redis.call("HEXISTS", key("offers", id), request) == 1 then return "delivered" end
 if ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) == 1 then return "duplicate" end
 if TERMINAL[row.status] then fail("TERMINAL", row.status) end
+local parked = row.status == "waiting" and row.waitReason == "event" and row.waitEvent == name
+local wait = nil
+if parked and row.waitPosition ~= nil then
+  wait = readStep(id, row.waitPosition)
+  local t = tonumber(now)
+  if wait == nil or wait.kind ~= "event" or wait.status ~= "waiting"
+    or (wait.wakeAt ~= nil and tonumber(wait.wakeAt) <= t)
+    or (row.runAt ~= nil and tonumber(row.runAt) <= t) then
+    wait = nil
+  end
+end
 local sequence = redis.call("LLEN", key("events", id)) + 1
 local event = { eventName = name, sequence = sequence, payload = payload, offeredAt = tonumber(now) }
+if wait ~= nil then event.consumedAt = tonumber(now) end
 if ikey ~= nil then
   event.idempotencyKey = ikey
   redis.call("HSET", key("ikeys", id), ikey, sequence)
 end
 redis.call("RPUSH", key("events", id), cjson.encode(event))
 redis.call("HSET", key("offers", id), request, sequence)
-local queue = redis.call("HGET", key("mailbox", id), name)
-local slot = ms(sequence - 1)
-if queue and queue ~= "" then slot = queue .. " " .. slot end
-redis.call("HSET", key("mailbox", id), name, slot)
-if row.status == "waiting" and row.waitReason == "event" and row.waitEvent == name then
-  makeDue(id, row, now)
+if wait ~= nil then
+  wait.status = "completed"
+  wait.result = payload
+  wait.completedAt = tonumber(now)
+  writeStep(id, wait)
+else
+  local queue = redis.call("HGET", key("mailbox", id), name)
+  local slot = ms(sequence - 1)
+  if queue and queue ~= "" then slot = queue .. " " .. slot end
+  redis.call("HSET", key("mailbox", id), name, slot)
 end
+if parked then makeDue(id, row, now) end
 publish("event", id, origin)
 return "delivered"
 `,

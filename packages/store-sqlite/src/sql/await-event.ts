@@ -57,7 +57,8 @@ const statements = preparedPerConnection((orm) => ({
  * Locking: the caller runs this inside one `BEGIN IMMEDIATE` transaction, and `offerEvent` runs in
  * one too. Both take SQLite's single write lock before reading, so they are serialized: an offer
  * that commits first is seen by the mailbox read here; an offer that commits after sees the
- * execution `waiting` on this name and makes it due. No offer can land between the mailbox check
+ * execution `waiting` on this name and makes it due (answering the wait's step itself, see
+ * `offer-event.ts`). No offer can land between the mailbox check
  * and the park, which is the no-lost-wake-up guarantee.
  */
 export function awaitEvent(

@@ -1,8 +1,8 @@
 import { ExecutionNotFoundError, ExecutionTerminalError, isTerminal } from "@zart/core";
-import { and, eq, max, sql } from "drizzle-orm";
+import { and, desc, eq, max, sql } from "drizzle-orm";
 import { preparedPerConnection, raw } from "../prepared.js";
 import type { Orm } from "../rows.js";
-import { events, executions } from "../schema.js";
+import { events, executions, steps } from "../schema.js";
 
 /** An offer as `Scheduler.offerEvent` receives it. */
 export interface EventOffer {
@@ -21,7 +21,12 @@ const statements = preparedPerConnection((orm) => ({
     .where(and(eq(events.executionId, byId), eq(events.idempotencyKey, sql.placeholder("key"))))
     .prepare(),
   execution: orm
-    .select({ status: executions.status, waitReason: executions.waitReason, waitEvent: executions.waitEvent })
+    .select({
+      status: executions.status,
+      waitReason: executions.waitReason,
+      waitEvent: executions.waitEvent,
+      runAt: executions.runAt,
+    })
     .from(executions)
     .where(eq(executions.executionId, byId))
     .prepare(),
@@ -39,7 +44,21 @@ const statements = preparedPerConnection((orm) => ({
       payload: raw("payload"),
       idempotencyKey: raw("key"),
       offeredAt: raw("now"),
+      consumedAt: raw("consumedAt"),
     })
+    .prepare(),
+  // The parked event wait's step: the latest `event` step still `waiting` (primary key, backwards).
+  waitingStep: orm
+    .select({ position: steps.position, wakeAt: steps.wakeAt })
+    .from(steps)
+    .where(and(eq(steps.executionId, byId), eq(steps.kind, "event"), eq(steps.status, "waiting")))
+    .orderBy(desc(steps.position))
+    .limit(1)
+    .prepare(),
+  receive: orm
+    .update(steps)
+    .set({ status: "completed", result: raw("payload"), completedAt: raw("now") })
+    .where(and(eq(steps.executionId, byId), eq(steps.position, sql.placeholder("position"))))
     .prepare(),
   wake: orm
     .update(executions)
@@ -52,10 +71,16 @@ const statements = preparedPerConnection((orm) => ({
  * Appends an offer to the mailbox and makes the execution due now if it is parked on that event
  * name. A key already accepted for the execution → `"duplicate"` (even when terminal), no change.
  *
+ * When the parked wait can still receive it (its deadline and the execution's wake time are both
+ * after `now`), the offer also consumes the event: it is appended consumed and the waiting event
+ * step is completed with the payload, so the replay returns it from history with no store call.
+ * Once that time has come, the offer only appends and wakes, as before: the worker's replayed
+ * `awaitEvent` decides the wait.
+ *
  * Locking: the caller runs this inside one `BEGIN IMMEDIATE` transaction, serialized with
  * `awaitEvent` by SQLite's single write lock (see `await-event.ts`): the wait either sees this
- * event in the mailbox, or has already parked and is woken here. The sequence is `max + 1` under
- * the same lock, so offers of one execution are numbered without gaps or races.
+ * event in the mailbox, or has already parked and is woken (and answered) here. The sequence is
+ * `max + 1` under the same lock, so offers of one execution are numbered without gaps or races.
  */
 export function offerEvent(orm: Orm, offer: EventOffer, now: Date): "delivered" | "duplicate" {
   const prepared = statements(orm);
@@ -65,6 +90,14 @@ export function offerEvent(orm: Orm, offer: EventOffer, now: Date): "delivered" 
   if (execution === undefined) throw new ExecutionNotFoundError(id);
   if (isTerminal(execution.status)) throw new ExecutionTerminalError(id, execution.status);
 
+  const parked =
+    execution.status === "waiting" &&
+    execution.waitReason === "event" &&
+    execution.waitEvent === offer.eventName;
+  const open = (time: Date | null) => time === null || now.getTime() < time.getTime();
+  const wait = parked ? prepared.waitingStep.get({ id }) : undefined;
+  const receiving = wait !== undefined && open(wait.wakeAt) && open(execution.runAt);
+
   const last = prepared.lastSequence.get({ id });
   prepared.append.run({
     id,
@@ -73,13 +106,11 @@ export function offerEvent(orm: Orm, offer: EventOffer, now: Date): "delivered" 
     payload: offer.payload,
     key: key ?? null,
     now: now.getTime(),
+    consumedAt: receiving ? now.getTime() : null,
   });
-  if (
-    execution.status === "waiting" &&
-    execution.waitReason === "event" &&
-    execution.waitEvent === offer.eventName
-  ) {
-    prepared.wake.run({ id, now: now.getTime() });
+  if (receiving) {
+    prepared.receive.run({ id, position: wait.position, payload: offer.payload, now: now.getTime() });
   }
+  if (parked) prepared.wake.run({ id, now: now.getTime() });
   return "delivered";
 }

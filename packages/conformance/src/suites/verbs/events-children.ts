@@ -15,8 +15,9 @@ export function eventAndChildVerbs(h: Harness): void {
       timeoutError: TIMEOUT,
     });
 
-    it("suspends, then an offer makes the execution due now and the replayed wait receives it", async () => {
+    it("suspends, then an offer answers the wait at once: step completed, event consumed, due now", async () => {
       const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
+      const wakes = recordWakeUps(scheduler);
       await start("e1");
       const first = await claimOne();
       const deadline = new Date(now().getTime() + 60_000);
@@ -29,25 +30,114 @@ export function eventAndChildVerbs(h: Harness): void {
         waitEvent: "go",
         runAt: deadline,
       });
+      const parked = (await details("e1")).steps[0]!;
 
       clock.advance("1s");
       expect(
         await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: '"yes"' }, now()),
       ).toBe("delivered");
-      const woken = (await details("e1")).execution;
-      expect(woken).toMatchObject({ status: "pending", runAt: now() });
-      expect(woken.waitReason).toBeUndefined();
-      expect(woken.waitEvent).toBeUndefined();
+      const { execution, steps, events } = await details("e1");
+      expect(execution).toMatchObject({ status: "pending", runAt: now() });
+      expect(execution.waitReason).toBeUndefined();
+      expect(execution.waitEvent).toBeUndefined();
+      expect(steps).toEqual([
+        {
+          ...parked,
+          status: "completed",
+          result: '"yes"',
+          attempts: 1,
+          wakeAt: deadline,
+          completedAt: now(),
+        },
+      ]);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ eventName: "go", payload: '"yes"', consumedAt: now() });
+      await flush();
+      expect(wakes.filter((w) => w.reason === "event")).toEqual(
+        ifPush(scheduler, [{ reason: "event", executionId: "e1" }]),
+      );
 
+      // The replay finds the wait decided in the claimed history: no awaitEvent is needed.
       const second = await claimOne();
-      expect(second.steps[0]).toMatchObject({ status: "waiting", kind: "event", wakeAt: deadline });
-      expect(await scheduler.awaitEvent(second.lease, wait("go", deadline), {}, now())).toEqual({
-        outcome: "received",
-        payload: '"yes"',
-      });
-      const { steps, events } = await details("e1");
-      expect(steps[0]).toMatchObject({ status: "completed", result: '"yes"' });
-      expect(events[0]?.consumedAt).toEqual(now());
+      expect(second.lease.executionId).toBe("e1");
+      expect(second.steps).toEqual(steps);
+      await scheduler.completeExecution(second.lease, { result: '"yes"' }, {}, now());
+      expect((await details("e1")).events[0]?.consumedAt).toEqual(now());
+    });
+
+    it("answers a wait without a deadline, and only with an offer of the awaited name", async () => {
+      const { scheduler, start, claimOne, now, details } = await verbEnv(h);
+      await start("e1");
+      const { lease } = await claimOne();
+      expect(await scheduler.awaitEvent(lease, wait("go"), {}, now())).toEqual({ outcome: "suspended" });
+      const before = await details("e1");
+
+      const other = { executionId: "e1", eventName: "other", payload: "1", idempotencyKey: "k0" };
+      expect(await scheduler.offerEvent(other, now())).toBe("delivered");
+      const untouched = await details("e1");
+      expect(untouched.execution).toEqual(before.execution);
+      expect(untouched.execution).toMatchObject({ status: "waiting", waitReason: "event", waitEvent: "go" });
+      expect(untouched.steps).toEqual(before.steps);
+      expect(untouched.steps[0]?.status).toBe("waiting");
+      expect(untouched.events).toHaveLength(1);
+      expect(untouched.events[0]?.consumedAt).toBeUndefined();
+      expect(await scheduler.claim({ workerId: "w", limit: 10, leaseMs: 1_000, now: now() })).toEqual([]);
+      // An offer of the awaited name with a key already accepted is a duplicate: it answers nothing.
+      expect(await scheduler.offerEvent({ ...other, eventName: "go" }, now())).toBe("duplicate");
+      expect(await details("e1")).toEqual(untouched);
+
+      const offer = { executionId: "e1", eventName: "go", payload: "2", idempotencyKey: "k" };
+      expect(await scheduler.offerEvent(offer, now())).toBe("delivered");
+      const answered = await details("e1");
+      expect(answered.execution).toMatchObject({ status: "pending", runAt: now() });
+      expect(answered.steps[0]).toMatchObject({ status: "completed", result: "2", completedAt: now() });
+      expect(answered.steps[0]?.wakeAt).toBeUndefined();
+      expect(answered.events.map((e) => [e.eventName, e.consumedAt])).toEqual([
+        ["other", undefined],
+        ["go", now()],
+      ]);
+      // A re-sent key changes nothing: the wait keeps the first payload.
+      expect(await scheduler.offerEvent({ ...offer, payload: "3" }, now())).toBe("duplicate");
+      expect(await details("e1")).toEqual(answered);
+      expect((await claimOne()).steps).toEqual(answered.steps);
+    });
+
+    it("leaves a wait whose deadline has passed to the worker: the offer only wakes it", async () => {
+      const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
+      await start("e1");
+      const { lease } = await claimOne();
+      const deadline = new Date(now().getTime() + 1_000);
+      await scheduler.awaitEvent(lease, wait("go", deadline), {}, now());
+      const parked = (await details("e1")).steps;
+
+      clock.advance("2s");
+      expect(await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "late" }, now())).toBe(
+        "delivered",
+      );
+      const { execution, steps, events } = await details("e1");
+      expect(execution).toMatchObject({ status: "pending", runAt: now() });
+      expect(steps).toEqual(parked);
+      expect(steps[0]).toMatchObject({ status: "waiting", wakeAt: deadline });
+      expect(events).toHaveLength(1);
+      expect(events[0]?.consumedAt).toBeUndefined();
+      expect((await claimOne()).steps).toEqual(parked);
+    });
+
+    it("leaves the wait to the worker once the execution's wake time (task timeout) has passed", async () => {
+      const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
+      await start("e1");
+      const { lease } = await claimOne();
+      const deadline = new Date(now().getTime() + 60_000);
+      const timeoutAt = new Date(now().getTime() + 1_000);
+      await scheduler.awaitEvent(lease, { ...wait("go", deadline), wakeAt: timeoutAt }, { timeoutAt }, now());
+      expect((await details("e1")).execution).toMatchObject({ status: "waiting", runAt: timeoutAt });
+
+      clock.advance("1s");
+      await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "1" }, now());
+      const { execution, steps, events } = await details("e1");
+      expect(execution).toMatchObject({ status: "pending", runAt: now() });
+      expect(steps[0]).toMatchObject({ status: "waiting", wakeAt: deadline });
+      expect(events[0]?.consumedAt).toBeUndefined();
     });
 
     it("keeps an offer made before the wait, and consumes offers of a name FIFO", async () => {
