@@ -98,6 +98,7 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
   lines.push("## Machine", "");
   lines.push(`- CPU: ${machine.cpu}, ${machine.cores} cores; RAM ${machine.ramGiB} GiB; ${machine.os}`);
   lines.push(`- Node ${machine.node}; PostgreSQL ${machine.postgres}; Redis ${machine.redis} (all local)`);
+  lines.push(`- Code: ${machine.code}`);
   lines.push(
     `- Load average (1 min): ${machine.loadStart} at start, ${machine.loadEnd ?? "?"} at end` +
       (machine.loadStart > 1.5 || (machine.loadEnd ?? 0) > 1.5
