@@ -11,7 +11,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { DurableScheduler, TaskRegistry } from "@zart/core";
 import { SqliteScheduler } from "@zart/store-sqlite";
-import { type ApprovalDecision, approvalTask } from "./approval-task.js";
+import { approvalTask } from "./approval-task.js";
+import { decideAndPrint, startRequest } from "./demo-script.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const dbPath = join(here, "..", "approval-demo.db");
@@ -41,16 +42,7 @@ console.log(`Database: ${dbPath}\n`);
 
 const workerA = startWorker("worker A");
 const executionId = `approval-demo-${Date.now()}`;
-const request = {
-  requesterName: "Bob",
-  resource: "staging-environment",
-  reason: "Need to test the new deployment pipeline",
-};
-console.log(`Starting execution '${executionId}'...`);
-console.log(`  Requester: ${request.requesterName}`);
-console.log(`  Resource:  ${request.resource}`);
-console.log(`  Reason:    ${request.reason}\n`);
-await durable.startFor(approvalTask, executionId, request);
+await startRequest(durable, executionId);
 
 await waitForStatus(durable, executionId, "waiting");
 const parked = await durable.status(executionId);
@@ -67,21 +59,8 @@ console.log(
 const workerB = startWorker("worker B");
 console.log("(Simulating manager delivering the event after 2 seconds)\n");
 await sleep(2_000);
-const decision: ApprovalDecision = {
-  approved: true,
-  reviewer: "Alice (Manager)",
-  comment: "Approved for testing purposes",
-};
-console.log("Manager decision:", decision, "\n");
-await durable.offerEvent(executionId, "manager-approval", decision);
-
-const output = await durable.waitFor(approvalTask, executionId, { timeout: "60s" });
-console.log("Execution completed!");
-console.log(`  Decision:  ${output.decision}`);
-console.log(`  Requester: ${output.requester}`);
-console.log(`  Resource:  ${output.resource}`);
-console.log(`  Reviewer:  ${output.reviewer}`);
-console.log(`  Comment:   ${output.comment}\n`);
+await decideAndPrint(durable, executionId);
+console.log();
 
 const final = await durable.status(executionId);
 console.log("Steps as recorded:");

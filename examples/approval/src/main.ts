@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DurableScheduler, type Scheduler, TaskRegistry, Worker } from "@zart/core";
 import { MemoryScheduler } from "@zart/store-memory";
-import { type ApprovalDecision, approvalTask } from "./approval-task.js";
+import { approvalTask } from "./approval-task.js";
+import { decideAndPrint, startRequest } from "./demo-script.js";
 
 async function openStore(): Promise<Scheduler> {
   const dbFlag = process.argv.indexOf("--db");
@@ -25,37 +26,14 @@ const durable = new DurableScheduler(scheduler, { registry });
 
 console.log("=== Zart Approval Workflow Example ===\n");
 const executionId = `approval-demo-${Date.now()}`;
-const request = {
-  requesterName: "Bob",
-  resource: "staging-environment",
-  reason: "Need to test the new deployment pipeline",
-};
-console.log(`Starting execution '${executionId}'...`);
-console.log(`  Requester: ${request.requesterName}`);
-console.log(`  Resource:  ${request.resource}`);
-console.log(`  Reason:    ${request.reason}\n`);
-await durable.startFor(approvalTask, executionId, request);
+await startRequest(durable, executionId);
 
 while ((await durable.status(executionId)).status !== "waiting") await sleep(50);
 console.log("Execution is waiting for manager approval...");
 console.log("(Simulating manager delivering the event after 2 seconds)\n");
 await sleep(2_000);
 
-const decision: ApprovalDecision = {
-  approved: true,
-  reviewer: "Alice (Manager)",
-  comment: "Approved for testing purposes",
-};
-console.log("Manager decision:", decision, "\n");
-await durable.offerEvent(executionId, "manager-approval", decision);
-
-const output = await durable.waitFor(approvalTask, executionId, { timeout: "60s" });
-console.log("Execution completed!");
-console.log(`  Decision:  ${output.decision}`);
-console.log(`  Requester: ${output.requester}`);
-console.log(`  Resource:  ${output.resource}`);
-console.log(`  Reviewer:  ${output.reviewer}`);
-console.log(`  Comment:   ${output.comment}`);
+await decideAndPrint(durable, executionId);
 
 await worker.stop();
 await scheduler.close();
