@@ -6,6 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs, USAGE } from "./args.js";
+import { FULL } from "./config.js";
 import { errorText } from "./harness/limit.js";
 import { acquireRunLock } from "./harness/services.js";
 import { describeMachine, round2 } from "./machine.js";
@@ -82,7 +83,10 @@ async function main(): Promise<number> {
     }),
   };
   const markdown = renderMarkdown(report, workloads);
-  const base = settings.quick ? "quick" : "latest";
+  // Only a complete default run may replace the committed results; subsets go to partial.*.
+  const complete =
+    !args.only.length && !args.systems.length && JSON.stringify(settings) === JSON.stringify(FULL);
+  const base = settings.quick ? "quick" : complete ? "latest" : "partial";
   await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(`${RESULTS_DIR}${base}.md`, markdown);
   await writeFile(`${RESULTS_DIR}${base}.json`, renderJson(report));
