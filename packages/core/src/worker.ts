@@ -231,7 +231,7 @@ export class Worker {
     if (wakeAt) {
       const ms = wakeAt.getTime() - this.#scheduler.clock.now().getTime();
       // Node timers may fire a millisecond early; a few ms of slack makes the unit surely due.
-      if (ms < this.#pollMs)
+      if (ms <= this.#pollMs)
         setTimeout(() => this.#started && void this.#poll(), Math.max(0, ms) + 5).unref();
     }
   }
