@@ -53,6 +53,7 @@ export class Database {
   readonly #logger: Logger;
   readonly #retryWindowMs: number;
   readonly #texts = new Map<string, string>();
+  readonly #locals = new Map<string, unknown>();
   #closed = false;
 
   constructor(options: DatabaseOptions) {
@@ -111,12 +112,27 @@ export class Database {
     values: unknown[],
     fence: { lease: Lease; matched: (result: pg.QueryResult<R>) => boolean },
   ): Promise<{ result: pg.QueryResult<R>; replayed: boolean }> {
+    const { result, uncertain } = await this.retrying<R>(stmt, values);
+    if (fence.matched(result)) return { result, replayed: false };
+    if (uncertain && (await this.releasedBy(fence.lease))) return { result, replayed: true };
+    throw leaseLost(fence.lease);
+  }
+
+  /**
+   * Runs a fenced write (or a batch of them) through connection faults, as `fenced` does, and
+   * returns its result with `uncertain`: true when an earlier attempt failed with an unknown
+   * commit outcome, so a lease the result does not match may have been given up by that attempt
+   * (check with `releasedBy`).
+   */
+  async retrying<R extends pg.QueryResultRow>(
+    stmt: Statement,
+    values: unknown[],
+  ): Promise<{ result: pg.QueryResult<R>; uncertain: boolean }> {
     const started = Date.now();
     let uncertain = false;
     for (let attempt = 0; ; attempt++) {
-      let result: pg.QueryResult<R>;
       try {
-        result = await this.run<R>(stmt, values);
+        return { result: await this.run<R>(stmt, values), uncertain };
       } catch (error) {
         const elapsed = Date.now() - started;
         if (this.#closed || !(error instanceof StoreUnavailableError) || !isConnectionError(error.cause)) {
@@ -132,21 +148,49 @@ export class Database {
           });
         }
         await sleep(delay * (0.75 + Math.random() / 2));
-        continue;
       }
-      if (fence.matched(result)) return { result, replayed: false };
-      if (uncertain && (await this.#releasedBy(fence.lease))) return { result, replayed: true };
-      throw leaseLost(fence.lease);
     }
   }
 
+  /**
+   * The outcome of each fenced write of a batch, given the execution ids the batch statement
+   * fenced: `undefined` (done) when fenced, or when `uncertain` and the lease's holder is found to
+   * have given it up with an earlier attempt of this very write; `LeaseLostError` otherwise.
+   */
+  async fenceOutcomes(
+    leases: Lease[],
+    fenced: ReadonlySet<string>,
+    uncertain: boolean,
+  ): Promise<(LeaseLostError | undefined)[]> {
+    return Promise.all(
+      leases.map(async (lease) => {
+        if (fenced.has(lease.executionId)) return undefined;
+        if (uncertain && (await this.releasedBy(lease))) return undefined;
+        return leaseLost(lease);
+      }),
+    );
+  }
+
   /** Whether the lease's holder already gave it up with a committed write of its own. */
-  async #releasedBy(lease: Lease): Promise<boolean> {
+  async releasedBy(lease: Lease): Promise<boolean> {
     const { rowCount } =
       lease.childPosition === undefined
         ? await this.run(releasedExecutionSql, [lease.executionId, lease.token])
         : await this.run(releasedChildSql, [lease.executionId, lease.childPosition, lease.token]);
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * State kept per `Database` (one per scheduler instance) under `key`, created on first use:
+   * the write coalescers of the batched hot operations (see `sql/save-step.ts`).
+   */
+  local<T>(key: string, create: () => T): T {
+    let value = this.#locals.get(key) as T | undefined;
+    if (value === undefined) {
+      value = create();
+      this.#locals.set(key, value);
+    }
+    return value;
   }
 
   /** Runs `fn` in a transaction on one pooled client (BEGIN … COMMIT, ROLLBACK on error). */
