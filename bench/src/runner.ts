@@ -73,7 +73,11 @@ export async function runAll(
     }
     try {
       for (let round = 0; round < settings.runs; round++) {
-        const order = applicable.map((_, i) => applicable[(i + round) % applicable.length] as SystemAdapter);
+        const rotated = applicable.map(
+          (_, i) => applicable[(i + round) % applicable.length] as SystemAdapter,
+        );
+        // Side by side (smoke run), the slowest systems go first so they do not finish last alone.
+        const order = settings.parallel > 1 ? [...rotated].sort((a, b) => weight(b) - weight(a)) : rotated;
         await forEachLimit(order, settings.parallel, async (system) => {
           const label = `${workload.id} ${system.name}${settings.runs > 1 ? ` (run ${round + 1}/${settings.runs})` : ""}`;
           const started = performance.now();
@@ -97,6 +101,11 @@ export async function runAll(
       for (const { scope } of setups.values()) await scope.close();
     }
   }
+}
+
+/** Rough cost of a system's run (worker start-up and speed), for ordering side-by-side runs. */
+function weight(system: SystemAdapter): number {
+  return system.family === "durable" ? 2 : system.inProcess ? 0 : 1;
 }
 
 function fail(
