@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { type ClaimedWork, LeaseLostError, ManualClock, type StepWrite } from "@zart/core";
+import { type ClaimedWork, LeaseLostError, ManualClock, type StepWrite, silentLogger } from "@zart/core";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { PostgresScheduler } from "../src/index.js";
 import { type TestDatabase, truncate, useTestDatabase } from "./support/test-database.js";
 
 /**
- * Concurrent fenced writes of one scheduler are coalesced into one statement per batch
- * (`save-step`, `complete-execution`): each write is still fenced on its own.
+ * Concurrent step writes and completions of one scheduler are coalesced into one statement per
+ * batch (`fenced-writes`): each write is still fenced on its own.
  */
 
 const LEASE_MS = 60_000;
@@ -20,6 +20,28 @@ class CountingPool extends pg.Pool {
     const name = (args[0] as { name?: unknown } | undefined)?.name;
     if (typeof name === "string") this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
+/**
+ * A real pool whose next executions of one statement follow a script: "commit, then drop" (it
+ * runs, then the caller hears a dropped connection: outcome unknown) or "deadlock" (refused, not run).
+ */
+class ScriptedPool extends pg.Pool {
+  readonly script: ("commit-then-drop" | "deadlock")[] = [];
+  statement = "";
+
+  override query(...args: unknown[]): never {
+    const name = (args[0] as { name?: unknown } | undefined)?.name;
+    const next = name === this.statement ? this.script.shift() : undefined;
+    if (next === "deadlock") {
+      return Promise.reject(Object.assign(new Error("deadlock detected"), { code: "40P01" })) as never;
+    }
+    const result = (super.query as (...a: unknown[]) => Promise<unknown>)(...args);
+    if (next === undefined) return result as never;
+    return result.then(() => {
+      throw new Error("Connection terminated unexpectedly");
+    }) as never;
   }
 }
 
@@ -103,8 +125,8 @@ describe("coalesced step writes", () => {
       }
     }
     // Coalesced: 150 writes in a few statements (at most 64 per batch), not 150.
-    expect(statementsOf("save-step")).toBeGreaterThanOrEqual(3);
-    expect(statementsOf("save-step")).toBeLessThanOrEqual(6);
+    expect(statementsOf("fenced-writes")).toBeGreaterThanOrEqual(3);
+    expect(statementsOf("fenced-writes")).toBeLessThanOrEqual(6);
 
     const { rows } = await db.admin.query<{ execution_id: string; result: string; data: string | null }>(
       `SELECT s.execution_id, s.result, e.data FROM "${db.schema}".steps s
@@ -132,7 +154,7 @@ describe("coalesced step writes", () => {
     }
     await Promise.all(writes);
     // One execution's writes never share a batch: three batches, each with one write of each.
-    expect(statementsOf("save-step")).toBe(3);
+    expect(statementsOf("fenced-writes")).toBe(3);
     for (const id of ids) {
       const details = await scheduler.getExecution(id);
       expect(details?.steps.map((s) => [s.position, s.result])).toEqual([
@@ -162,6 +184,40 @@ describe("coalesced step writes", () => {
     for (const id of ["a", "b", "d"]) expect((await scheduler.getExecution(id))?.steps).toHaveLength(1);
   });
 
+  it("re-sends a refused batch write by write, remembering an earlier unknown outcome", async () => {
+    const units = await claimNew(["a", "b"]);
+    const scripted = new ScriptedPool({ connectionString: db.url, max: 2 });
+    scripted.statement = `${db.schema}:fenced-writes`;
+    const other = new PostgresScheduler({ pool: scripted, schema: db.schema, clock, logger: silentLogger });
+    try {
+      // The batch commits but the caller hears a dropped connection; its retry is refused (a
+      // deadlock); each write is then sent alone. The completion matches no lease any more: its
+      // first attempt committed (released_by), so it is done, not LeaseLostError.
+      scripted.script.push("commit-then-drop", "deadlock");
+      await Promise.all([
+        other.completeExecution(units.get("a")!.lease, { result: '"r"' }, {}, now()),
+        other.saveStep(units.get("b")!.lease, step(0, '"s"'), {}, now()),
+      ]);
+      expect(scripted.script).toEqual([]);
+      expect((await scheduler.getExecution("a"))?.execution.status).toBe("completed");
+      expect((await scheduler.getExecution("b"))?.steps.map((s) => s.result)).toEqual(['"s"']);
+      // Without an unknown outcome before it, a refused batch still reports a lost lease as lost.
+      const [c] = [...(await claimNew(["c"])).values()];
+      await scheduler.completeExecution(c!.lease, {}, {}, now());
+      scripted.script.push("deadlock");
+      const outcomes = await Promise.allSettled([
+        other.completeExecution(c!.lease, {}, {}, now()),
+        other.saveStep(units.get("b")!.lease, step(1, '"t"'), {}, now()),
+      ]);
+      expect(outcomes[0]!.status).toBe("rejected");
+      expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(LeaseLostError);
+      expect(outcomes[1]!.status).toBe("fulfilled");
+    } finally {
+      await other.close();
+      await scripted.end();
+    }
+  });
+
   it("never deadlocks batches that lock the same executions in opposite orders", async () => {
     // Two schedulers on separate pools (two processes) writing the same 20 executions, with the
     // same tokens, in opposite call orders: each batch locks its rows in execution-id order. The
@@ -188,12 +244,76 @@ describe("coalesced step writes", () => {
     }
     // One statement per batch: a deadlock would have failed a batch, and its writes been re-sent
     // one by one.
-    const sent = pools.map((p) => p.counts.get(`${db.schema}:save-step`));
+    const sent = pools.map((p) => p.counts.get(`${db.schema}:fenced-writes`));
     expect(sent).toEqual([rounds, rounds]);
   });
 });
 
 describe("coalesced completions", () => {
+  it("sends step writes and completions of several executions in one statement", async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `m${String(i).padStart(2, "0")}`);
+    const units = await claimNew(ids);
+    const stale = new Set(ids.filter((_, i) => i % 6 === 0));
+    await db.admin.query(
+      `UPDATE "${db.schema}".executions SET lease_token = $2 WHERE execution_id = ANY($1)`,
+      [[...stale], randomUUID()],
+    );
+    const completing = (i: number) => i % 2 === 1;
+    const outcomes = await Promise.allSettled(
+      ids.map((id, i) =>
+        completing(i)
+          ? scheduler.completeExecution(
+              units.get(id)!.lease,
+              { result: `"done${i}"` },
+              { data: '"c"' },
+              now(),
+            )
+          : scheduler.saveStep(units.get(id)!.lease, step(0, `"s${i}"`), { data: '"s"' }, now()),
+      ),
+    );
+    expect(statementsOf("fenced-writes")).toBe(1);
+    for (const [i, id] of ids.entries()) {
+      expect(outcomes[i]!.status, id).toBe(stale.has(id) ? "rejected" : "fulfilled");
+      const { execution, steps } = (await scheduler.getExecution(id))!;
+      if (stale.has(id)) {
+        expect((outcomes[i] as PromiseRejectedResult).reason).toBeInstanceOf(LeaseLostError);
+        expect([execution.status, execution.data, steps]).toEqual(["running", undefined, []]);
+      } else if (completing(i)) {
+        expect([execution.status, execution.result, execution.data, steps]).toEqual([
+          "completed",
+          `"done${i}"`,
+          '"c"',
+          [],
+        ]);
+      } else {
+        expect([execution.status, execution.data, steps.map((s) => s.result)]).toEqual([
+          "running",
+          '"s"',
+          [`"s${i}"`],
+        ]);
+      }
+    }
+  });
+
+  it("commits a step write and the completion of one execution in call order", async () => {
+    const units = await claimNew(["a", "b"]);
+    const writes = ["a", "b"].flatMap((id) => {
+      const lease = units.get(id)!.lease;
+      // The completion is called while the step write is still in flight.
+      return [
+        scheduler.saveStep(lease, step(0, '"last"'), { data: '"d1"' }, now()),
+        scheduler.completeExecution(lease, { result: '"r"' }, { data: '"d2"' }, now()),
+      ];
+    });
+    await Promise.all(writes);
+    expect(statementsOf("fenced-writes")).toBe(2);
+    for (const id of ["a", "b"]) {
+      const { execution, steps } = (await scheduler.getExecution(id))!;
+      expect([execution.status, execution.result, execution.data]).toEqual(["completed", '"r"', '"d2"']);
+      expect(steps.map((s) => s.result)).toEqual(['"last"']);
+    }
+  });
+
   it("fences each completion of a batch on its own", async () => {
     const ids = Array.from({ length: 80 }, (_, i) => `e${String(i).padStart(2, "0")}`);
     const units = await claimNew(ids);
@@ -215,8 +335,8 @@ describe("coalesced completions", () => {
         expect(execution.completedAt).toEqual(now());
       }
     }
-    expect(statementsOf("complete-execution")).toBeGreaterThanOrEqual(2);
-    expect(statementsOf("complete-execution")).toBeLessThanOrEqual(4);
+    expect(statementsOf("fenced-writes")).toBeGreaterThanOrEqual(2);
+    expect(statementsOf("fenced-writes")).toBeLessThanOrEqual(4);
     // A completed execution's lease is gone: completing it again is a lost lease.
     const done = units.get(ids[0]!)!.lease;
     await expect(scheduler.completeExecution(done, {}, {}, now())).rejects.toBeInstanceOf(LeaseLostError);

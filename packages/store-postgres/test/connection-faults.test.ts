@@ -114,10 +114,10 @@ async function stopAll(workers: Worker[], scheduler: Scheduler): Promise<void> {
 describe("connection faults", () => {
   it("loses and doubles nothing when writes commit but the caller hears a dropped connection", async () => {
     const schema = "flaky";
-    // Every 4th step write, completion and heartbeat, and every 15th claim, "drops the connection".
+    // Every 4th batch of step writes and completions, every 4th heartbeat and every 15th claim
+    // "drops the connection".
     const every: Record<string, number> = {
-      [`${schema}:save-step`]: 4,
-      [`${schema}:complete-execution`]: 4,
+      [`${schema}:fenced-writes`]: 4,
       [`${schema}:renew-execution`]: 4,
       [`${schema}:claim`]: 15,
     };

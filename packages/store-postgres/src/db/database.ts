@@ -122,24 +122,26 @@ export class Database {
    * Runs a fenced write (or a batch of them) through connection faults, as `fenced` does, and
    * returns its result with `uncertain`: true when an earlier attempt failed with an unknown
    * commit outcome, so a lease the result does not match may have been given up by that attempt
-   * (check with `releasedBy`).
+   * (check with `releasedBy`). `fault.uncertain` is set as soon as that happens (so a caller still
+   * knows it when the call then throws); pass `{ uncertain: true }` to re-send a write whose earlier
+   * attempt had an unknown outcome.
    */
   async retrying<R extends pg.QueryResultRow>(
     stmt: Statement,
     values: unknown[],
+    fault: { uncertain: boolean } = { uncertain: false },
   ): Promise<{ result: pg.QueryResult<R>; uncertain: boolean }> {
     const started = Date.now();
-    let uncertain = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        return { result: await this.run<R>(stmt, values), uncertain };
+        return { result: await this.run<R>(stmt, values), uncertain: fault.uncertain };
       } catch (error) {
         const elapsed = Date.now() - started;
         if (this.#closed || !(error instanceof StoreUnavailableError) || !isConnectionError(error.cause)) {
           throw error;
         }
+        fault.uncertain = true;
         if (elapsed >= this.#retryWindowMs) throw error;
-        uncertain = true;
         const delay = Math.min(1_000, 50 * 2 ** attempt, this.#retryWindowMs - elapsed);
         if (attempt === 0) {
           this.#logger.warn("PostgreSQL write failed on a connection fault; retrying", {

@@ -30,7 +30,7 @@ import { TERMINAL } from "./fragments.js";
  * returns the newest row version, so its `xmin` differs from the snapshot's only in that case
  * (`stale`), and the history of such an execution is read again by a second statement. That read
  * is complete: we hold the lease by then, so the old holder can no longer write. This relies on
- * every step write also updating the execution row (all fenced writes do: see `save-step`).
+ * every step write also updating the execution row (all fenced writes do: see `coalesced-writes`).
  */
 export const claimSql = statement(
   "claim",

@@ -1,0 +1,156 @@
+import { type ExecutionPatch, type Lease, type StepWrite, StoreUnavailableError } from "@zart/core";
+import { WriteCoalescer } from "../db/coalescer.js";
+import { type Database, statement } from "../db/database.js";
+import { GIVE_UP_LEASE, stepParams } from "./fragments.js";
+
+/**
+ * The hot path: the step writes (`saveStep`) and completions (`completeExecution`) of one
+ * scheduler instance, coalesced. Each used to be its own statement and its own commit (WAL flush);
+ * now concurrent ones go as ONE statement: one round trip, one commit per batch. Natural batching
+ * (`WriteCoalescer`): a write made while no batch is in flight goes at once (a lone write is never
+ * delayed); writes made while one is in flight queue and go together as the next batch, at most
+ * `MAX_BATCH`, never two of one execution in a batch.
+ *
+ * Each write is fenced on its own: the batch arrives as parallel arrays, `unnest`ed into `input`
+ * (one row per write; `complete` marks a completion, whose `result` and `completed_at` are the
+ * execution's; the step columns of a completion are NULL).
+ *
+ * Locking: `locked` joins `input` to the execution rows `WHERE lease_token = token` and takes
+ * their row locks `ORDER BY execution_id FOR UPDATE`. LockRows sits above the Sort, so the locks
+ * are taken in execution-id order whatever the plan: two batches sharing executions (two processes
+ * after a takeover) cannot deadlock. Under READ COMMITTED a row changed by a concurrent
+ * claim/cancel that committed first is re-checked on its newest version, so a stale holder's row
+ * drops out (its caller gets `LeaseLostError`) while the rest of the batch goes on. `fence` (step
+ * writes: the patch) and `completed` (completions: status, result, lease given up) then UPDATE
+ * exactly those rows, which we already hold (they wait for nothing; each row is in one of them
+ * only), and the step upserts join `fence`, so a write whose fence failed writes nothing and a step
+ * row is written after its execution row is locked: executions before steps, the lock order of
+ * every statement here. The statement returns the fenced ids.
+ *
+ * The fence is an UPDATE (a new row version) even when the patch is empty, rather than a mere row
+ * lock: a claim racing this write detects it by the execution row's `xmin` (see `claim`), which
+ * only a new row version changes.
+ *
+ * One write per execution per batch: no upsert touches a row twice, and two writes of one
+ * execution (concurrent `ctx.step`s, or a step write and the completion) commit in call order,
+ * one batch after the other.
+ *
+ * Retries: every write of the batch is idempotent (same position, same values, same token), and a
+ * completion gives the lease up recording the token in `released_by`, so `Database.retrying`
+ * re-runs the whole batch after a connection fault whose commit outcome is unknown, and
+ * `Database.fenceOutcomes` reports a completion whose earlier attempt committed as done. A batch
+ * the database refuses as a whole (not a connection fault) is re-sent one write per statement, so
+ * only the offending write fails (carrying over whether an earlier attempt may have committed).
+ *
+ * Measured on bench W1 (3 no-op steps per execution, one worker process at concurrency 32, this
+ * 2-core machine; `pnpm bench --only W1 --systems zart-postgres`, median of 3, same load before and
+ * after): 946 → 1,989 executions/s (two worker processes: 840 → 2,239). About 21 writes per
+ * statement: 0.19 write statements per execution instead of 4, and worker + PostgreSQL CPU per
+ * execution 1.6 ms → 0.5 ms. Completions in the same statement as the step writes, rather than in
+ * batches of their own: −13% CPU per execution.
+ */
+const coalescedSql = statement(
+  "fenced-writes",
+  (n) => `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::boolean[], $6::int[],
+      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $13::timestamptz[],
+      $14::timestamptz[], $15::timestamptz[])
+      AS i(execution_id, token, data, timeout_at, complete, position, name, kind, status, result, error,
+        attempts, wake_at, started_at, completed_at)
+  ), locked AS (
+    SELECT x.execution_id, i.token, i.data, i.timeout_at, i.complete, i.result, i.completed_at
+    FROM input i JOIN ${n.executions} x ON x.execution_id = i.execution_id AND x.lease_token = i.token
+    ORDER BY x.execution_id
+    FOR UPDATE OF x
+  ), fence AS (
+    UPDATE ${n.executions} e
+    SET data = COALESCE(l.data, e.data), timeout_at = COALESCE(l.timeout_at, e.timeout_at)
+    FROM locked l
+    WHERE e.execution_id = l.execution_id AND e.lease_token = l.token AND NOT l.complete
+    RETURNING e.execution_id
+  ), completed AS (
+    UPDATE ${n.executions} e
+    SET data = COALESCE(l.data, e.data), timeout_at = COALESCE(l.timeout_at, e.timeout_at),
+      status = 'completed', result = l.result, error = NULL, completed_at = l.completed_at,
+      wait_reason = NULL, wait_event = NULL, ${GIVE_UP_LEASE}
+    FROM locked l
+    WHERE e.execution_id = l.execution_id AND e.lease_token = l.token AND l.complete
+    RETURNING e.execution_id
+  ), step AS (
+    INSERT INTO ${n.steps} AS s
+      (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
+    SELECT i.execution_id, i.position, i.name, i.kind, i.status, i.result, i.error::jsonb, i.attempts,
+      i.wake_at, i.started_at, i.completed_at
+    FROM input i JOIN fence f ON f.execution_id = i.execution_id
+    ON CONFLICT (execution_id, position) DO UPDATE SET
+      name = excluded.name, kind = excluded.kind, status = excluded.status, result = excluded.result,
+      error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
+      started_at = excluded.started_at, completed_at = excluded.completed_at,
+      ready_at = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+  )
+  SELECT execution_id FROM fence UNION ALL SELECT execution_id FROM completed`,
+);
+
+/** The most writes sent in one statement. */
+const MAX_BATCH = 64;
+
+/** One fenced write: a step saved (`saveStep`), or the execution completed (`completeExecution`). */
+export type CoalescedWrite =
+  | { lease: Lease; patch: ExecutionPatch; step: StepWrite }
+  | { lease: Lease; patch: ExecutionPatch; completion: { result: string | null; now: Date } };
+
+/** One write as a row of the statement's parameters, in `input`'s column order. */
+function rowOf(write: CoalescedWrite): unknown[] {
+  const { lease, patch } = write;
+  const head = [lease.executionId, lease.token, patch.data ?? null, patch.timeoutAt ?? null];
+  if ("step" in write) return [...head, false, ...stepParams(write.step)];
+  const { result, now } = write.completion;
+  // position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at
+  return [...head, true, null, null, null, null, result, null, null, null, null, now];
+}
+
+/**
+ * Writes `writes` with one statement and returns each one's outcome (`undefined` = done, else its
+ * error). `uncertain`: an earlier attempt of these writes had an unknown commit outcome.
+ */
+async function flush(db: Database, writes: CoalescedWrite[], uncertain = false): Promise<unknown[]> {
+  const columns: unknown[][] = Array.from({ length: 15 }, () => []);
+  for (const write of writes) {
+    for (const [i, value] of rowOf(write).entries()) columns[i]!.push(value);
+  }
+  const fault = { uncertain };
+  try {
+    const { result } = await db.retrying<{ execution_id: string }>(coalescedSql, columns, fault);
+    const fenced = new Set(result.rows.map((row) => row.execution_id));
+    const leases = writes.map((write) => write.lease);
+    return await db.fenceOutcomes(leases, fenced, fault.uncertain);
+  } catch (error) {
+    if (writes.length === 1 || error instanceof StoreUnavailableError) throw error;
+    // The database refused the batch as a whole (a value it rejects, a deadlock…): each write goes
+    // alone, so only the offending one fails.
+    return Promise.all(
+      writes.map((write) =>
+        flush(db, [write], fault.uncertain).then(
+          ([outcome]) => outcome,
+          (single: unknown) => single ?? error,
+        ),
+      ),
+    );
+  }
+}
+
+/** Sends `write` with the next batch of this scheduler's fenced writes; settles with its own outcome. */
+export async function coalescedWrite(db: Database, write: CoalescedWrite): Promise<void> {
+  db.ensureOpen();
+  const coalescer = db.local(
+    "fenced-writes",
+    () =>
+      new WriteCoalescer<CoalescedWrite>({
+        maxBatch: MAX_BATCH,
+        keyOf: (w) => w.lease.executionId,
+        flush: (writes) => flush(db, writes),
+      }),
+  );
+  await coalescer.submit(write);
+}
