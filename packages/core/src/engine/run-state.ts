@@ -1,4 +1,3 @@
-import type { Clock } from "../clock.js";
 import { LeaseLostError, NonDeterminismError, StoreUnavailableError, TaskTimeoutError } from "../errors.js";
 import type { StepKind, StepRecord } from "../scheduler/records.js";
 import type { ExecutionPatch, Lease, Scheduler } from "../scheduler/scheduler.js";
@@ -75,10 +74,6 @@ export class RunState {
     this.#parked = new Promise((resolve) => {
       this.#resolveParked = resolve;
     });
-  }
-
-  get clock(): Clock {
-    return this.scheduler.clock;
   }
 
   now(): Date {
