@@ -55,7 +55,9 @@ export function isConnectionError(error: unknown): boolean {
   const root = rootOf(error);
   const code = codeOf(root);
   if (code !== undefined) {
-    if (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith("08")) return true;
+    // Class 08 is connection exceptions, except 08P01 (protocol violation): a programming error.
+    const connectionClass = code.startsWith("08") && code !== "08P01";
+    if (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code) || connectionClass) return true;
   }
   const message = root instanceof Error ? root.message : String(root);
   return CONNECTION_MESSAGES.some((fragment) => message.includes(fragment));
