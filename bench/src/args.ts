@@ -17,7 +17,7 @@ export const USAGE = `pnpm bench [--quick] [--only W1,W2] [--systems zart-postgr
   --only       workloads to run: W1 W1b W2 W3 W4 W5 W6 (default: all)
   --systems    systems to run (default: all)
   --runs N     runs per workload and system (default 3; 1 with --quick)
-  --preload N  W6: finished executions loaded before W1 runs again (default 10000)
+  --preload N  W6: finished executions loaded before W1 runs again (default 100000)
   --verbose    show worker output`;
 
 export function parseArgs(argv: readonly string[]): Args {

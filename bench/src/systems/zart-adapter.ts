@@ -10,8 +10,9 @@ import { ALL_KINDS, type TaskInput, type TaskKind } from "../tasks.js";
 import type { Prepared, PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
 import { zartRegistry } from "./zart-tasks.js";
 
-/** Worker settings used for every Zart store (the library's defaults, except concurrency). */
-export const ZART_WORKER_SETTINGS = "Worker defaults (pollInterval 1 s, leaseDuration 30 s)";
+/** Worker settings used for every Zart store (the library's defaults, except concurrency and prefetch). */
+export const ZART_WORKER_SETTINGS =
+  "Worker prefetch = concurrency (default 0: claims ahead of a free slot), defaults otherwise (pollInterval 1 s, leaseDuration 30 s)";
 
 const quietLogger: Logger = {
   debug: () => {},
@@ -95,6 +96,7 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
         scheduler,
         registry: zartRegistry(options.report),
         concurrency: options.concurrency,
+        prefetch: options.concurrency,
         logger: quietLogger,
       });
       return {

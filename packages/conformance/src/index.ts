@@ -10,6 +10,7 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { leasesSuite } from "./suites/leases.js";
 import { parallelSuite } from "./suites/parallel.js";
+import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
@@ -28,6 +29,7 @@ const SUITES = {
   leases: leasesSuite,
   cancellation: cancellationSuite,
   concurrency: concurrencySuite,
+  prefetch: prefetchSuite,
   durability: durabilitySuite,
   "bad-input": badInputSuite,
 } satisfies Record<string, (harness: Harness) => void>;

@@ -4,14 +4,25 @@ import { ExecutionRun, type RunOutcome } from "./engine/execution-run.js";
 import { consoleLogger, type Logger } from "./engine/logger.js";
 import { LeaseLostError, ValidationError } from "./errors.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
+import { PrefetchBuffer } from "./prefetch-buffer.js";
 import type { ClaimedWork, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 
 export interface WorkerOptions {
   scheduler: Scheduler;
   registry: TaskRegistry;
-  /** Units (executions or parallel steps) run at once. Default 10. */
+  /**
+   * Units (executions or parallel steps) run at once. Default 10. A unit whose code is over frees
+   * its slot while its final write (complete, fail, retry) commits.
+   */
   concurrency?: number;
+  /**
+   * Units claimed ahead of a free slot, to start the moment one frees (their leases are renewed
+   * while they wait). Default 0. Raises throughput of short units (one claim round trip less per
+   * unit); costs fairness between workers, since a waiting unit cannot go to an idle worker, so
+   * keep it 0 for long-running steps.
+   */
+  prefetch?: number;
   /** Poll for due work this often when no push arrives. Default `"1s"`. */
   pollInterval?: Duration;
   /** Lease length; renewed every third of it while a unit runs. Default `"30s"`. */
@@ -38,11 +49,15 @@ export class Worker {
   readonly #scheduler: Scheduler;
   readonly #registry: TaskRegistry;
   readonly #concurrency: number;
+  readonly #prefetch: number;
+  readonly #buffer: PrefetchBuffer;
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #logger: Logger;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
+  /** Units of `#inFlight` still holding a slot (see `RunState.doneWithSlot`). */
+  #busy = 0;
   #started = false;
   #stopping: Promise<void> | undefined;
   #unsubscribe: Unsubscribe | undefined;
@@ -57,15 +72,24 @@ export class Worker {
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
       throw new ValidationError(`concurrency must be a positive integer, got ${options.concurrency}.`);
     }
+    this.#prefetch = options.prefetch ?? 0;
+    if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) {
+      throw new ValidationError(`prefetch must be a non-negative integer, got ${options.prefetch}.`);
+    }
     this.#pollMs = toMillis(options.pollInterval ?? "1s", "pollInterval");
     this.#leaseMs = toMillis(options.leaseDuration ?? "30s", "leaseDuration");
     if (this.#leaseMs < 100) throw new ValidationError("leaseDuration must be at least 100 ms.");
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.#logger = options.logger ?? consoleLogger;
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.#buffer = new PrefetchBuffer((work) => this.#renewPrefetched(work), this.#renewEveryMs);
   }
 
-  /** Units running right now. */
+  get #renewEveryMs(): number {
+    return Math.max(50, Math.floor(this.#leaseMs / 3));
+  }
+
+  /** Units in flight right now (running, or making their final write). */
   get activeCount(): number {
     return this.#inFlight.size;
   }
@@ -96,6 +120,13 @@ export class Worker {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     await this.#polling;
+    await Promise.all(
+      this.#buffer
+        .drain()
+        .map((work) =>
+          this.#scheduler.releaseLease(work.lease, this.#scheduler.clock.now()).catch(() => undefined),
+        ),
+    );
     const runs = [...this.#inFlight.values()];
     for (const { run } of runs) {
       run.state.stopRequested = true;
@@ -128,6 +159,7 @@ export class Worker {
 
   #onWake(wake: WakeUp): void {
     if (wake.reason === "cancelled") {
+      this.#buffer.dropExecution(wake.executionId);
       const entry = [...this.#inFlight.values()].find((r) => r.run.executionId === wake.executionId);
       entry?.run.state.abort.abort(new LeaseLostError(wake.executionId));
       return;
@@ -160,7 +192,7 @@ export class Worker {
   }
 
   async #claimAndLaunch(): Promise<number> {
-    const free = this.#concurrency - this.#inFlight.size;
+    const free = this.#concurrency + this.#prefetch - this.#busy - this.#buffer.size;
     if (free <= 0 || this.#stopping) return 0;
     let work: ClaimedWork[];
     try {
@@ -174,7 +206,10 @@ export class Worker {
       this.#logger.error("claiming work failed; retrying at the next poll", { error: String(error) });
       return 0;
     }
-    for (const unit of work) this.#launch(unit);
+    for (const unit of work) {
+      if (this.#busy < this.#concurrency) this.#launch(unit);
+      else this.#buffer.add(unit);
+    }
     if (work.length === free) this.#pollAgain = true;
     return work.length;
   }
@@ -186,7 +221,18 @@ export class Worker {
       maxPayloadBytes: this.#maxPayloadBytes,
     });
     const key = `${work.lease.executionId}/${work.lease.childPosition ?? "-"}/${work.lease.token}`;
-    const heartbeat = setInterval(() => void this.#renew(run), Math.max(50, Math.floor(this.#leaseMs / 3)));
+    const heartbeat = setInterval(() => void this.#renew(run), this.#renewEveryMs);
+    this.#busy++;
+    let holdsSlot = true;
+    const freeSlot = () => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      this.#busy--;
+      const next = this.#stopping ? undefined : this.#buffer.take();
+      if (next) this.#launch(next);
+      if (this.#started) void this.#poll();
+    };
+    void run.state.doneWithSlot.then(freeSlot);
     const done = run
       .execute()
       .then(
@@ -197,7 +243,7 @@ export class Worker {
       .finally(() => {
         clearInterval(heartbeat);
         this.#inFlight.delete(key);
-        if (this.#started) void this.#poll();
+        freeSlot();
       });
     this.#inFlight.set(key, { run, done });
   }
@@ -216,6 +262,21 @@ export class Worker {
           error: String(error),
         });
       }
+    }
+  }
+
+  /** Renews the lease of a prefetched unit; `false` when it is lost. */
+  async #renewPrefetched(work: ClaimedWork): Promise<boolean> {
+    try {
+      await this.#scheduler.renewLease(work.lease, this.#leaseMs, this.#scheduler.clock.now());
+      return true;
+    } catch (error) {
+      if (error instanceof LeaseLostError) return false;
+      this.#logger.warn("lease renewal failed; will retry", {
+        executionId: work.lease.executionId,
+        error: String(error),
+      });
+      return true;
     }
   }
 

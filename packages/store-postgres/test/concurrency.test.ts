@@ -79,10 +79,22 @@ describe("claim", () => {
 });
 
 describe("takeover", () => {
-  it("hands the new holder every step the old holder committed before the takeover (200x)", async () => {
+  it("hands the new holder every step the old holder committed before the takeover", async () => {
     const client = open[0]!;
     const oldHolder = newScheduler();
     const claimer = newScheduler();
+    // Widens the race window: 2,000 executions due earlier, row-locked by another transaction,
+    // which the claim skips one by one after taking its snapshot and before reaching the one
+    // raced for, so the old holder's write often commits in between.
+    const past = new Date(now().getTime() - 60_000);
+    await db.admin.query(
+      `INSERT INTO ${db.schema}.executions (execution_id, task_name, payload, status, run_at, scheduled_at, created_at)
+       SELECT 'skip' || g, 't', 'null', 'pending', $1, $1, $1 FROM generate_series(1, 2000) g`,
+      [past],
+    );
+    const locker = await db.admin.connect();
+    await locker.query("BEGIN");
+    await locker.query(`SELECT 1 FROM ${db.schema}.executions WHERE execution_id LIKE 'skip%' FOR UPDATE`);
     let raced = 0;
     for (let i = 0; i < 200; i++) {
       const executionId = `t${i}`;
@@ -109,6 +121,8 @@ describe("takeover", () => {
       }
       await client.cancelExecution(executionId, now());
     }
+    await locker.query("ROLLBACK");
+    locker.release();
     expect(raced).toBeGreaterThan(0);
   });
 });

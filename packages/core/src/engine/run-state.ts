@@ -51,6 +51,8 @@ export class RunState {
   #parkReason: ParkReason | undefined;
   readonly #parked: Promise<ParkReason>;
   #resolveParked!: (reason: ParkReason) => void;
+  readonly #doneWithSlot: Promise<void>;
+  #resolveDoneWithSlot!: () => void;
 
   constructor(
     readonly scheduler: Scheduler,
@@ -74,6 +76,18 @@ export class RunState {
     this.#parked = new Promise((resolve) => {
       this.#resolveParked = resolve;
     });
+    this.#doneWithSlot = new Promise((resolve) => {
+      this.#resolveDoneWithSlot = resolve;
+    });
+  }
+
+  /**
+   * Settles once the run no longer needs a worker slot: it parked, or user code is over and only
+   * the engine's final write (complete, fail, retry, settle) is in flight. The worker then claims
+   * the next unit while that write commits.
+   */
+  get doneWithSlot(): Promise<void> {
+    return this.#doneWithSlot;
   }
 
   now(): Date {
@@ -173,6 +187,7 @@ export class RunState {
     operation: (patch: ExecutionPatch, now: Date) => Promise<unknown>,
   ): Promise<ParkReason | undefined> {
     if (this.#parkReason && this.#parkReason.kind !== "replay-end") return this.#parkReason;
+    this.#resolveDoneWithSlot();
     try {
       await operation(this.takePatch(), this.now());
       return undefined;
@@ -191,6 +206,7 @@ export class RunState {
       this.#parkReason = reason;
       if (reason.kind === "lost" && !this.abort.signal.aborted) this.abort.abort(reason.error);
       this.#resolveParked(reason);
+      if (reason.kind !== "replay-end") this.#resolveDoneWithSlot();
     }
     return new Promise<never>(() => {});
   }

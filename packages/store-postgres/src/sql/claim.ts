@@ -26,17 +26,23 @@ import { TERMINAL } from "./fragments.js";
  * History: `json_agg` of the steps as of the statement's snapshot; a claimed child's own row is
  * replaced with the updated one in `toClaimedWork`. The snapshot predates our row locks: if the
  * previous holder of an expired lease committed a write (a step) after it was taken but before we
- * locked the execution, the snapshot misses that step. That is detected exactly: `FOR UPDATE`
- * returns the newest row version, so its `xmin` differs from the snapshot's only in that case
- * (`stale`), and the history of such an execution is read again by a second statement. That read
- * is complete: we hold the lease by then, so the old holder can no longer write. This relies on
- * every step write also updating the execution row (all fenced writes do: see `coalesced-writes`).
+ * locked the execution, the snapshot misses that step; likewise an offer that answered a wait
+ * meanwhile. Both are detected (`stale`), and the history of such an execution is read again by a
+ * second statement:
+ * - any write that made a new version of the execution row (an offer, a patch): `FOR UPDATE`
+ *   returns the newest version, so its `xmin` differs from the snapshot's;
+ * - a step write by the previous holder only locks the row (see `coalesced-writes`), which changes
+ *   no `xmin`; only a takeover can race that way (a pending or waiting execution has no holder
+ *   that could write), so every execution taken over from a running holder (the newest version
+ *   is still `running`) counts as stale. Takeovers follow crashes and are rare.
+ * That second read is complete: we hold the lease by then, so the old holder can no longer write.
  */
 export const claimSql = statement(
   "claim",
   (n) => `
   WITH execution_due AS (
-    SELECT execution_id, due_at, xmin::text AS locked_xmin FROM ${n.executions}
+    SELECT execution_id, due_at, xmin::text AS locked_xmin, status = 'running' AS taken_over
+    FROM ${n.executions}
     WHERE due_at <= $1
     ORDER BY due_at, execution_id
     LIMIT $2
@@ -52,9 +58,9 @@ export const claimSql = statement(
     LIMIT $2
     FOR UPDATE OF s SKIP LOCKED
   ), chosen AS (
-    SELECT execution_id, -1 AS position, due_at, locked_xmin FROM execution_due
+    SELECT execution_id, -1 AS position, due_at, locked_xmin, taken_over FROM execution_due
     UNION ALL
-    SELECT execution_id, position, due_at, NULL FROM child_due
+    SELECT execution_id, position, due_at, NULL, false FROM child_due
     ORDER BY due_at, execution_id, position
     LIMIT $2
   ), claimed_execution AS (
@@ -78,7 +84,7 @@ export const claimSql = statement(
     (SELECT row_to_json(cc) FROM claimed_child cc
       WHERE c.position >= 0 AND cc.execution_id = c.execution_id AND cc.position = c.position) AS child,
     (SELECT json_agg(s ORDER BY s.position) FROM ${n.steps} s WHERE s.execution_id = c.execution_id) AS steps,
-    c.locked_xmin IS DISTINCT FROM
+    c.taken_over OR c.locked_xmin IS DISTINCT FROM
       (SELECT x.xmin::text FROM ${n.executions} x WHERE c.position = -1 AND x.execution_id = c.execution_id)
       AS stale
   FROM chosen c
@@ -89,7 +95,7 @@ interface ClaimRow {
   execution: ExecutionRow;
   child: StepRow | null;
   steps: StepRow[] | null;
-  /** The execution row changed between the snapshot and our lock: `steps` may miss a write. */
+  /** Taken over from a running holder: `steps` may miss a write it committed after our snapshot. */
   stale: boolean;
 }
 

@@ -20,16 +20,16 @@ import { GIVE_UP_LEASE, stepParams } from "./fragments.js";
  * are taken in execution-id order whatever the plan: two batches sharing executions (two processes
  * after a takeover) cannot deadlock. Under READ COMMITTED a row changed by a concurrent
  * claim/cancel that committed first is re-checked on its newest version, so a stale holder's row
- * drops out (its caller gets `LeaseLostError`) while the rest of the batch goes on. `fence` (step
- * writes: the patch) and `completed` (completions: status, result, lease given up) then UPDATE
- * exactly those rows, which we already hold (they wait for nothing; each row is in one of them
- * only), and the step upserts join `fence`, so a write whose fence failed writes nothing and a step
- * row is written after its execution row is locked: executions before steps, the lock order of
- * every statement here. The statement returns the fenced ids.
+ * drops out (its caller gets `LeaseLostError`) while the rest of the batch goes on. `patched`
+ * (step writes carrying a patch) and `completed` (completions: status, result, lease given up)
+ * then UPDATE rows we already hold (they wait for nothing; each row is in one of them at most),
+ * and the step upserts join `locked`, so a write whose fence failed writes nothing and a step row
+ * is written after its execution row is locked: executions before steps, the lock order of every
+ * statement here. The statement returns the fenced ids.
  *
- * The fence is an UPDATE (a new row version) even when the patch is empty, rather than a mere row
- * lock: a claim racing this write detects it by the execution row's `xmin` (see `claim`), which
- * only a new row version changes.
+ * A step write without a patch (the usual case) only locks the execution row: no new row version,
+ * no index entries. A claim racing it cannot see that in the row, so `claim` re-reads the history
+ * of every execution it takes over from a running holder (see "History" there).
  *
  * One write per execution per batch: no upsert touches a row twice, and two writes of one
  * execution (concurrent `ctx.step`s, or a step write and the completion) commit in call order,
@@ -63,12 +63,12 @@ const coalescedSql = statement(
     FROM input i JOIN ${n.executions} x ON x.execution_id = i.execution_id AND x.lease_token = i.token
     ORDER BY x.execution_id
     FOR UPDATE OF x
-  ), fence AS (
+  ), patched AS (
     UPDATE ${n.executions} e
     SET data = COALESCE(l.data, e.data), timeout_at = COALESCE(l.timeout_at, e.timeout_at)
     FROM locked l
-    WHERE e.execution_id = l.execution_id AND e.lease_token = l.token AND NOT l.complete
-    RETURNING e.execution_id
+    WHERE e.execution_id = l.execution_id AND NOT l.complete
+      AND (l.data IS NOT NULL OR l.timeout_at IS NOT NULL)
   ), completed AS (
     UPDATE ${n.executions} e
     SET data = COALESCE(l.data, e.data), timeout_at = COALESCE(l.timeout_at, e.timeout_at),
@@ -82,18 +82,23 @@ const coalescedSql = statement(
       (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
     SELECT i.execution_id, i.position, i.name, i.kind, i.status, i.result, i.error::jsonb, i.attempts,
       i.wake_at, i.started_at, i.completed_at
-    FROM input i JOIN fence f ON f.execution_id = i.execution_id
+    FROM input i JOIN locked l ON l.execution_id = i.execution_id AND NOT l.complete
     ON CONFLICT (execution_id, position) DO UPDATE SET
       name = excluded.name, kind = excluded.kind, status = excluded.status, result = excluded.result,
       error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
       started_at = excluded.started_at, completed_at = excluded.completed_at,
       ready_at = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
   )
-  SELECT execution_id FROM fence UNION ALL SELECT execution_id FROM completed`,
+  SELECT execution_id FROM locked WHERE NOT complete UNION ALL SELECT execution_id FROM completed`,
 );
 
 /** The most writes sent in one statement. */
 const MAX_BATCH = 64;
+/**
+ * The most statements of coalesced writes in flight at once (each on its own pooled connection):
+ * a write made while one batch commits need not wait for it when it is of another execution.
+ */
+const MAX_IN_FLIGHT = 2;
 
 /** One fenced write: a step saved (`saveStep`), or the execution completed (`completeExecution`). */
 export type CoalescedWrite =
@@ -148,6 +153,7 @@ export async function coalescedWrite(db: Database, write: CoalescedWrite): Promi
     () =>
       new WriteCoalescer<CoalescedWrite>({
         maxBatch: MAX_BATCH,
+        maxInFlight: MAX_IN_FLIGHT,
         keyOf: (w) => w.lease.executionId,
         flush: (writes) => flush(db, writes),
       }),
