@@ -12,7 +12,7 @@ import { zartRegistry } from "./zart-tasks.js";
 
 /** Worker settings used for every Zart store (the library's defaults, except concurrency and prefetch). */
 export const ZART_WORKER_SETTINGS =
-  "Worker prefetch = concurrency (default 0: claims ahead of a free slot), defaults otherwise (pollInterval 1 s, leaseDuration 30 s)";
+  "Worker prefetch = 2 × concurrency (default 0: claims ahead of a free slot), defaults otherwise (pollInterval 1 s, leaseDuration 30 s)";
 
 const quietLogger: Logger = {
   debug: () => {},
@@ -96,7 +96,7 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
         scheduler,
         registry: zartRegistry(options.report),
         concurrency: options.concurrency,
-        prefetch: options.concurrency,
+        prefetch: 2 * options.concurrency,
         logger: quietLogger,
       });
       return {
