@@ -32,6 +32,8 @@ describe("runCli", () => {
     [["purge", "--older-than", "1d", "--status", "finished"], /--status.*Use one of/],
     [["serve", "--port", "99999"], /--port.*0 to 65535/],
     [["serve", "--concurrency", "0"], /--concurrency/],
+    [["serve", "--prefetch", "-1"], /--prefetch|unknown option/],
+    [["serve", "--prefetch", "1.5"], /--prefetch.*whole number, 0 or more/],
     [["start", "t", "--run-at", "tomorrow"], /--run-at.*ISO-8601/],
     [["start", "t", "--delay", "-5s"], /--delay/],
     [["status", "x", "--db", "sqlite:"], /names no file/],

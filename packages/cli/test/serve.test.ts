@@ -76,7 +76,7 @@ describe("zart serve", () => {
     expect(served.stderr()).toContain("Stopping");
   });
 
-  it("--tasks, --token, --db, --concurrency: only those tasks, and the API wants the token", async () => {
+  it("--tasks, --token, --db, --concurrency, --prefetch: only those tasks, and the API wants the token", async () => {
     const { dir, cleanup } = tempDir();
     const db = `sqlite:${join(dir, "custom.db")}`;
     const served = await serve(
@@ -91,6 +91,8 @@ describe("zart serve", () => {
         "s3cret",
         "--concurrency",
         "2",
+        "--prefetch",
+        "4",
       ],
       { cwd: dir },
     );

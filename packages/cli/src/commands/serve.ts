@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { loadTaskModules } from "../load-tasks.js";
 import { openStore } from "../open-store.js";
 import { err, out } from "../output.js";
-import { parsePort, parsePositiveInt } from "../parse-args.js";
+import { parseNonNegativeInt, parsePort, parsePositiveInt } from "../parse-args.js";
 import { serveHint } from "../serve-hint.js";
 import { databaseUrl } from "../store-url.js";
 import { type DbOptions, dbOption, registryOf } from "./shared.js";
@@ -15,6 +15,7 @@ interface ServeFlags extends DbOptions {
   tasks?: string[];
   token?: string;
   concurrency: number;
+  prefetch: number;
 }
 
 /**
@@ -32,7 +33,8 @@ export function serveCommand(): Command {
       "modules whose exported task definitions are registered (default: the built-in examples)",
     )
     .option("--token <token>", "bearer token the API requires (default: $ZART_API_TOKEN)")
-    .option("--concurrency <n>", "executions the worker runs at once", parsePositiveInt, 10);
+    .option("--concurrency <n>", "executions the worker runs at once", parsePositiveInt, 10)
+    .option("--prefetch <n>", "executions the worker claims ahead of a free slot", parseNonNegativeInt, 0);
   dbOption(command);
   return command.action(async (flags: ServeFlags) => {
     // Loaded here, not at the top: the other commands start faster without the server and zod.
@@ -43,7 +45,13 @@ export function serveCommand(): Command {
     const registry = registryOf(tasks);
     const url = databaseUrl(flags.db);
     const { scheduler, label } = await openStore(url, { migrate: true });
-    const worker = new Worker({ scheduler, registry, concurrency: flags.concurrency, logger: consoleLogger });
+    const worker = new Worker({
+      scheduler,
+      registry,
+      concurrency: flags.concurrency,
+      prefetch: flags.prefetch,
+      logger: consoleLogger,
+    });
     let server: RunningServer;
     try {
       server = await startServer({
