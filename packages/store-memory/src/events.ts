@@ -87,8 +87,9 @@ function receivingWait(storage: MemoryStorage, row: ExecutionRow, now: Date): St
 
 /**
  * The three outcomes of an event wait, decided in one synchronous pass so no offer can slip
- * between the mailbox check and the suspension: consume the oldest unconsumed event of that name,
- * else time out at the deadline (leaving the mailbox untouched), else park the execution.
+ * between the mailbox check and the suspension: consume the oldest unconsumed event of that name
+ * (once the deadline has passed, only if it was offered at or before it), else time out at the
+ * deadline (leaving the mailbox untouched), else park the execution.
  */
 export function awaitEvent(
   storage: MemoryStorage,
@@ -114,12 +115,15 @@ export function awaitEvent(
     );
 
   const event = storage.events(executionId).find((e) => e.eventName === wait.eventName && !e.consumedAt);
-  if (event !== undefined) {
+  const deadline = wait.deadline?.getTime();
+  const expired = deadline !== undefined && deadline <= now.getTime();
+  // Past the deadline, an event offered after it loses to the timeout and stays for a later wait.
+  if (event !== undefined && !(expired && event.offeredAt.getTime() > deadline)) {
     event.consumedAt = new Date(now);
     saveStep({ status: "completed", result: event.payload, completedAt: new Date(now) });
     return { outcome: "received", payload: event.payload };
   }
-  if (wait.deadline !== undefined && wait.deadline.getTime() <= now.getTime()) {
+  if (expired) {
     saveStep({ status: "failed", error: copy(wait.timeoutError), completedAt: new Date(now) });
     return { outcome: "timeout" };
   }

@@ -1,4 +1,4 @@
-import { ManualClock, type SerializedError } from "@zart/core";
+import { type EventWaitOutcome, ManualClock, type SerializedError } from "@zart/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { PostgresScheduler } from "../src/index.js";
 import { type TestDatabase, truncate, useTestDatabase } from "./support/test-database.js";
@@ -128,11 +128,11 @@ describe("takeover", () => {
 });
 
 describe("events", () => {
-  it("never loses an offer that commits while the wait waits for the row lock", async () => {
+  /** Runs a wait on `e1` while an "offer" in flight (its event appended, offered at `offeredAt`) holds the row lock. */
+  async function waitBehindOffer(deadline: Date | undefined, offeredAt: Date): Promise<EventWaitOutcome> {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
     const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
-    // An "offer" in flight: it holds the execution's row lock and has appended its event.
     const offer = await db.admin.connect();
     try {
       await offer.query("BEGIN");
@@ -142,24 +142,41 @@ describe("events", () => {
       await offer.query(
         `INSERT INTO "${db.schema}".events (execution_id, sequence, event_name, payload, offered_at)
          VALUES ('e1', 1, 'go', '"late"', $1)`,
-        [now()],
+        [offeredAt],
       );
       const wait = scheduler.awaitEvent(
         unit!.lease,
-        { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT },
+        { position: 0, stepName: "go", eventName: "go", deadline, wakeAt: deadline, timeoutError: TIMEOUT },
         {},
         now(),
       );
       await waitForLockWaiters(1);
       await offer.query("COMMIT");
-      // The wait's snapshot predates the offer; it must notice and look again instead of parking.
-      expect(await wait).toEqual({ outcome: "received", payload: '"late"' });
+      return await wait;
     } finally {
       offer.release();
     }
-    const details = await scheduler.getExecution("e1");
+  }
+
+  it("never loses an offer that commits while the wait waits for the row lock", async () => {
+    // The wait's snapshot predates the offer; it must notice and look again instead of parking.
+    expect(await waitBehindOffer(undefined, now())).toEqual({ outcome: "received", payload: '"late"' });
+    const details = await open[0]!.getExecution("e1");
     expect(details?.execution.status).toBe("running");
     expect(details?.events[0]?.consumedAt).toEqual(now());
+  });
+
+  it("gives a wait past its deadline an offer made by then that commits while it waits for the lock", async () => {
+    const deadline = new Date(now().getTime() - 1_000);
+    expect(await waitBehindOffer(deadline, deadline)).toEqual({ outcome: "received", payload: '"late"' });
+  });
+
+  it("times out a wait past its deadline behind an offer made after it, leaving the event queued", async () => {
+    const deadline = new Date(now().getTime() - 1_000);
+    expect(await waitBehindOffer(deadline, now())).toEqual({ outcome: "timeout" });
+    const details = await open[0]!.getExecution("e1");
+    expect(details?.steps[0]).toMatchObject({ status: "failed", error: TIMEOUT });
+    expect(details?.events[0]?.consumedAt).toBeUndefined();
   });
 
   it("accepts one of 10 concurrent offers with the same idempotency key", async () => {

@@ -268,7 +268,50 @@ export function eventsSuite(h: Harness): void {
       expect(status.error?.code).toBe("EVENT_TIMEOUT");
     });
 
-    it("records exactly one outcome when an offer and the timeout land at the same instant", async () => {
+    it("lets the deadline win over an offer made after it, even before a worker recorded the timeout", async () => {
+      const caught: unknown[] = [];
+      const task = defineTask({
+        name: "deadline-wins",
+        async run(ctx) {
+          let first: unknown;
+          try {
+            first = await ctx.waitForEvent("go", { timeout: "1h" });
+          } catch (error) {
+            caught.push(error);
+            first = "timed-out";
+          }
+          await ctx.sleep("pause", "1h");
+          return { first, second: await ctx.waitForEvent("go") };
+        },
+      });
+      const env = await h.env(task);
+      await env.durable.start("e1", "deadline-wins", null);
+      await env.run();
+      env.clock.advance("1h");
+      env.clock.advance("1ms");
+      expect(await env.durable.offerEvent("e1", "go", "late")).toEqual({ status: "delivered" });
+      await env.run();
+      expect(caught).toHaveLength(1);
+      expect(caught[0]).toBeInstanceOf(EventTimeoutError);
+      const sleeping = await env.durable.status("e1");
+      expect(sleeping.status).toBe("waiting");
+      expect(sleeping.steps[0]).toMatchObject({ name: "go", kind: "event", status: "failed" });
+      expect(sleeping.events).toHaveLength(1);
+      expect(sleeping.events[0]?.consumedAt).toBeUndefined();
+
+      env.clock.advance("1h");
+      await env.run();
+      const done = await env.durable.status("e1");
+      expect(done).toMatchObject({ status: "completed", result: { first: "timed-out", second: "late" } });
+      expect(done.steps.map((s) => [s.name, s.status])).toEqual([
+        ["go", "failed"],
+        ["pause", "completed"],
+        ["go#1", "completed"],
+      ]);
+      expect(done.events[0]?.consumedAt).toBeInstanceOf(Date);
+    });
+
+    it("gives the wait an offer made at its deadline, even when a worker only runs after it", async () => {
       const task = defineTask({
         name: "photo-finish",
         async run(ctx) {
@@ -284,19 +327,17 @@ export function eventsSuite(h: Harness): void {
       await env.run();
       env.clock.advance("1h");
       await env.durable.offerEvent("e1", "go", 1);
+      const offered = await env.durable.status("e1");
+      expect(offered.steps[0]?.status).toBe("waiting");
+      expect(offered.events[0]?.consumedAt).toBeUndefined();
+      env.clock.advance("1m");
       await env.run();
       const status = await env.durable.status("e1");
-      expect(status.status).toBe("completed");
+      expect(status).toMatchObject({ status: "completed", result: { got: 1 } });
       expect(status.steps).toHaveLength(1);
+      expect(status.steps[0]?.status).toBe("completed");
       expect(status.events).toHaveLength(1);
-      if (status.steps[0]?.status === "completed") {
-        expect(status.result).toEqual({ got: 1 });
-        expect(status.events[0]?.consumedAt).toBeInstanceOf(Date);
-      } else {
-        expect(status.steps[0]?.status).toBe("failed");
-        expect(status.result).toEqual({ timedOut: true });
-        expect(status.events[0]?.consumedAt).toBeUndefined();
-      }
+      expect(status.events[0]?.consumedAt).toBeInstanceOf(Date);
     });
   });
 

@@ -238,8 +238,9 @@ export interface Scheduler {
 
   /**
    * Fenced and atomic with `offerEvent` on the same execution. For the wait at `position`:
-   * 1. the oldest unconsumed event named `eventName` exists → it is consumed, the step is saved
-   *    `completed` with its payload → `received`;
+   * 1. the oldest unconsumed event named `eventName` exists and counts → it is consumed, the step
+   *    is saved `completed` with its payload → `received`. Once `deadline <= now` the deadline
+   *    wins: only an event offered at or before the deadline counts (`offeredAt <= deadline`);
    * 2. else `deadline <= now` → the step is saved `failed` with `timeoutError` → `timeout` (the
    *    mailbox is untouched: a late offer stays for a later wait of that name);
    * 3. else the step is saved `waiting` (wakeAt = deadline), the execution parks (`waiting`,

@@ -5,7 +5,8 @@ import { patchSet } from "./fragments.js";
 
 /**
  * Decides an event wait in one statement: consume the oldest unconsumed event of that name →
- * `received`; else the deadline has passed → `timeout` (mailbox untouched); else park → `suspended`.
+ * `received` (once the deadline has passed, only if it was offered at or before it); else the
+ * deadline has passed → `timeout` (mailbox untouched); else park → `suspended`.
  *
  * Locking and the lost-wake-up race: the fence UPDATE locks the execution row (offers lock it
  * too, so waits and offers on one execution serialize). The mailbox, however, is read in the
@@ -15,7 +16,8 @@ import { patchSet } from "./fragments.js";
  * exactly that case: we then park nothing, write no step, and report `conflict`; the caller
  * re-runs the statement, whose new snapshot sees the offer. An offer can therefore never slip
  * between the mailbox check and the suspension, and a concurrent offer that commits after us
- * finds the execution parked and wakes it.
+ * finds the execution parked and wakes it. A timeout is checked the same way, since the unseen
+ * offer may have been made at or before the deadline.
  *
  * Consuming needs no extra care: only the lease holder consumes, and offers only append rows with
  * larger sequences, so the snapshot's oldest unconsumed event is the oldest one.
@@ -32,14 +34,15 @@ const awaitEventSql = statement(
   ), previous AS (
     SELECT status, result, started_at FROM ${n.steps} WHERE execution_id = $1 AND position = $5
   ), next_event AS (
-    SELECT sequence, payload FROM ${n.events}
+    SELECT sequence, payload, offered_at FROM ${n.events}
     WHERE execution_id = $1 AND event_name = $7 AND consumed_at IS NULL
     ORDER BY sequence LIMIT 1
   ), decision AS (
     SELECT CASE
         WHEN (SELECT status FROM previous) = 'completed' THEN 'replayed-received'
         WHEN (SELECT status FROM previous) = 'failed' THEN 'replayed-timeout'
-        WHEN EXISTS (SELECT 1 FROM next_event) THEN 'received'
+        WHEN EXISTS (SELECT 1 FROM next_event WHERE $8::timestamptz IS NULL
+          OR $8::timestamptz > $10::timestamptz OR offered_at <= $8::timestamptz) THEN 'received'
         WHEN $8::timestamptz IS NOT NULL AND $8::timestamptz <= $10::timestamptz THEN 'timeout'
         ELSE 'suspended'
       END AS outcome,
@@ -57,7 +60,8 @@ const awaitEventSql = statement(
     FROM decision d
     WHERE e.execution_id = $1 AND e.lease_token = $2
     RETURNING e.execution_id,
-      CASE WHEN d.outcome = 'suspended' AND e.event_count <> d.seen_count THEN 'conflict' ELSE d.outcome END AS outcome
+      CASE WHEN d.outcome IN ('suspended', 'timeout') AND e.event_count <> d.seen_count THEN 'conflict'
+        ELSE d.outcome END AS outcome
   ), consumed AS (
     UPDATE ${n.events} v SET consumed_at = $10
     FROM next_event x, fence f

@@ -2,9 +2,10 @@ import { defineScript } from "./prelude.js";
 
 /**
  * Fenced, and atomic with `offerEvent` (both are scripts on the same execution): for the wait at
- * `position`, consumes the oldest unconsumed event of that name (→ "received"), else fails the wait
- * at its deadline leaving the mailbox untouched (→ "timeout"), else saves the wait step and parks
- * the execution on the event name (→ "suspended").
+ * `position`, consumes the oldest unconsumed event of that name (→ "received"; once the deadline
+ * has passed, only if it was offered at or before it), else fails the wait at its deadline leaving
+ * the mailbox untouched (→ "timeout"), else saves the wait step and parks the execution on the
+ * event name (→ "suspended").
  *
  * Repeated delivery of the same call (a client re-sending an unanswered command) must not consume
  * a second event: a call that already parked is recognised by its request id and answers
@@ -35,16 +36,22 @@ applyPatch(id, row, ARGV[11], ARGV[12])
 local step = { position = tonumber(position), name = stepName, kind = "event", attempts = 1,
   startedAt = (previous and previous.startedAt) or tonumber(now) }
 if present(deadline) then step.wakeAt = tonumber(deadline) end
+local expired = step.wakeAt ~= nil and step.wakeAt <= tonumber(now)
 
 local queue = redis.call("HGET", key("mailbox", id), eventName)
+local first, rest, event
 if queue and queue ~= "" then
-  local first, rest = string.match(queue, "^(%d+) ?(.*)$")
+  first, rest = string.match(queue, "^(%d+) ?(.*)$")
+  event = cjson.decode(redis.call("LINDEX", key("events", id), first))
+  -- Past the deadline, an event offered after it loses to the timeout and stays for a later wait.
+  if expired and event.offeredAt > step.wakeAt then event = nil end
+end
+if event ~= nil then
   if rest == "" then
     redis.call("HDEL", key("mailbox", id), eventName)
   else
     redis.call("HSET", key("mailbox", id), eventName, rest)
   end
-  local event = cjson.decode(redis.call("LINDEX", key("events", id), first))
   event.consumedAt = tonumber(now)
   redis.call("LSET", key("events", id), first, cjson.encode(event))
   step.status = "completed"
@@ -54,7 +61,7 @@ if queue and queue ~= "" then
   return { "received", event.payload }
 end
 
-if present(deadline) and tonumber(deadline) <= tonumber(now) then
+if expired then
   step.status = "failed"
   step.error = timeoutError
   step.completedAt = tonumber(now)

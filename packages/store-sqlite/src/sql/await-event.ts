@@ -26,7 +26,7 @@ const statements = preparedPerConnection((orm) => ({
     .prepare(),
   // The mailbox read: the oldest unconsumed event of the name (index `zart_events_mailbox_idx`).
   oldestEvent: orm
-    .select({ sequence: events.sequence, payload: events.payload })
+    .select({ sequence: events.sequence, payload: events.payload, offeredAt: events.offeredAt })
     .from(events)
     .where(
       and(
@@ -51,8 +51,9 @@ const statements = preparedPerConnection((orm) => ({
 }));
 
 /**
- * The three outcomes of an event wait: consume the oldest unconsumed event of that name, else time
- * out at the deadline (leaving the mailbox untouched), else park the execution on the event.
+ * The three outcomes of an event wait: consume the oldest unconsumed event of that name (once the
+ * deadline has passed, only if it was offered at or before it), else time out at the deadline
+ * (leaving the mailbox untouched), else park the execution on the event.
  *
  * Locking: the caller runs this inside one `BEGIN IMMEDIATE` transaction, and `offerEvent` runs in
  * one too. Both take SQLite's single write lock before reading, so they are serialized: an offer
@@ -84,12 +85,15 @@ export function awaitEvent(
     });
 
   const event = prepared.oldestEvent.get({ id, name: wait.eventName });
-  if (event !== undefined) {
+  const deadline = wait.deadline?.getTime();
+  const expired = deadline !== undefined && deadline <= now.getTime();
+  // Past the deadline, an event offered after it loses to the timeout and stays for a later wait.
+  if (event !== undefined && !(expired && event.offeredAt.getTime() > deadline)) {
     prepared.consume.run({ id, sequence: event.sequence, now: now.getTime() });
     save({ status: "completed", result: event.payload, completedAt: now });
     return { outcome: "received", payload: event.payload };
   }
-  if (wait.deadline !== undefined && wait.deadline.getTime() <= now.getTime()) {
+  if (expired) {
     save({ status: "failed", error: wait.timeoutError, completedAt: now });
     return { outcome: "timeout" };
   }

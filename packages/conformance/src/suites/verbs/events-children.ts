@@ -174,6 +174,36 @@ export function eventAndChildVerbs(h: Harness): void {
       expect(events[0]?.consumedAt).toBeUndefined();
     });
 
+    it("past the deadline, takes only an event offered at or before it: a later one stays queued", async () => {
+      const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
+      await start("e1");
+      const { lease } = await claimOne();
+      const deadline = new Date(now().getTime() + 1_000);
+      const offer = (payload: string) =>
+        scheduler.offerEvent({ executionId: "e1", eventName: "go", payload }, now());
+      await offer("early");
+      clock.advance("2s");
+      await offer("late");
+      const atPosition = (position: number, until?: Date) => ({ ...wait("go", until), position });
+      expect(await scheduler.awaitEvent(lease, atPosition(0, deadline), {}, now())).toEqual({
+        outcome: "received",
+        payload: "early",
+      });
+      expect(await scheduler.awaitEvent(lease, atPosition(1, deadline), {}, now())).toEqual({
+        outcome: "timeout",
+      });
+      const { steps, events } = await details("e1");
+      expect(steps[1]).toMatchObject({ status: "failed", error: TIMEOUT });
+      expect(events.map((e) => [e.payload, e.consumedAt])).toEqual([
+        ["early", now()],
+        ["late", undefined],
+      ]);
+      expect(await scheduler.awaitEvent(lease, atPosition(2), {}, now())).toEqual({
+        outcome: "received",
+        payload: "late",
+      });
+    });
+
     it("treats a re-sent idempotency key as a duplicate, even once terminal", async () => {
       const { scheduler, start, claimOne, now, details } = await verbEnv(h);
       await start("e1");
