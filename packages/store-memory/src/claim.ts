@@ -1,6 +1,6 @@
 import type { ClaimedWork, ClaimRequest } from "@zart/core";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
-import { copy, stepRecords } from "./rows.js";
+import { copy, stepRecords, stepRecordsBefore } from "./rows.js";
 
 /** A unit of work that is due: an execution, or one of its parallel children. */
 interface DueUnit {
@@ -104,7 +104,7 @@ function claimChild(storage: MemoryStorage, row: ExecutionRow, child: StepRow, g
     kind: "child",
     lease: { executionId, token: grant.token, childPosition: child.record.position },
     execution: copy(row.record),
-    steps: stepRecords(storage, executionId),
+    steps: stepRecordsBefore(storage, executionId, child.record.position),
     child: copy(child.record),
   };
 }

@@ -34,6 +34,21 @@ export function stepRecords(storage: MemoryStorage, executionId: string): StepRe
   return sortedSteps(storage, executionId).map((row) => copy(row.record));
 }
 
+/** Copies of the step records at positions `0 … position - 1` (a claimed child's history). */
+export function stepRecordsBefore(
+  storage: MemoryStorage,
+  executionId: string,
+  position: number,
+): StepRecord[] {
+  const rows = storage.steps(executionId);
+  const records: StepRecord[] = [];
+  for (let p = 0; p < position; p++) {
+    const row = rows.get(p);
+    if (row) records.push(copy(row.record));
+  }
+  return records;
+}
+
 /** A copy of an execution with its history and mailbox. */
 export function detailsOf(storage: MemoryStorage, row: ExecutionRow): ExecutionDetails {
   const id = row.record.executionId;

@@ -7,14 +7,17 @@ import {
   StoreUnavailableError,
   TERMINAL_STATUSES,
 } from "@zart/core";
-import { parseRow, parseSteps } from "./codec.js";
+import { parseRow, parseStep, parseSteps } from "./codec.js";
 
-/** One unit of the claim script's reply. */
-type ClaimedReply = ["execution" | "child", string, string, number, string[], string[]];
+/** One unit of the claim script's reply; a child's ends with its own step JSON. */
+type ClaimedReply =
+  | ["execution", string, string, number, string[], string[]]
+  | ["child", string, string, number, string[], string[], string];
 
-/** Turns the claim script's reply into claimed work (execution or child, with the full history). */
+/** Turns the claim script's reply into claimed work (an execution, or a child with its own step). */
 export function parseClaimed(reply: unknown): ClaimedWork[] {
-  return (reply as ClaimedReply[]).map(([kind, executionId, token, position, row, stepValues]) => {
+  return (reply as ClaimedReply[]).map((unit) => {
+    const [, executionId, token, position, row, stepValues] = unit;
     const execution = parseRow(row);
     if (execution === undefined) {
       throw new StoreUnavailableError(
@@ -22,12 +25,11 @@ export function parseClaimed(reply: unknown): ClaimedWork[] {
       );
     }
     const steps = parseSteps(stepValues);
-    if (kind === "execution") return { kind, lease: { executionId, token }, execution, steps };
-    const child = steps.find((step) => step.position === position);
-    if (child === undefined) {
-      throw new StoreUnavailableError(`Claimed child ${position} of "${executionId}" has no step row.`);
+    if (unit[0] === "execution") {
+      return { kind: "execution", lease: { executionId, token }, execution, steps };
     }
-    return { kind, lease: { executionId, token, childPosition: position }, execution, steps, child };
+    const child = parseStep(unit[6]);
+    return { kind: "child", lease: { executionId, token, childPosition: position }, execution, steps, child };
   });
 }
 

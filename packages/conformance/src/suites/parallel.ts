@@ -157,6 +157,66 @@ export function parallelSuite(h: Harness): void {
       expect((status.result as { secondCodes: unknown[] }).secondCodes).toContain("BOOM");
     });
 
+    it("replays each child from the steps before it, through an earlier fan-out", async () => {
+      const task = defineTask({
+        name: "two-fan-outs",
+        async run(ctx) {
+          const base = await ctx.step("base", () => 10);
+          const [first] = await ctx.waitAll([ctx.scheduleStep("first", () => base + 1)]);
+          const mid = await ctx.step("mid", () => first * 2);
+          const handles = [1, 2, 3, 4, 5].map((i) => ctx.scheduleStep(`fan-${i}`, () => mid + i));
+          return ctx.waitAll(handles);
+        },
+      });
+      const env = await h.env(task);
+      await env.durable.start("e1", "two-fan-outs", null);
+      await env.run();
+      expect(await env.durable.status("e1")).toMatchObject({
+        status: "completed",
+        result: [23, 24, 25, 26, 27],
+      });
+      const children = env.claims.flatMap((work) => (work.kind === "child" ? [work] : []));
+      expect(children).toHaveLength(6);
+      for (const { child, steps } of children) {
+        expect(steps.map((s) => s.position)).toEqual([...Array(child.position).keys()]);
+      }
+      const third = children.find((work) => work.child.name === "fan-3");
+      expect(third?.steps.map((s) => [s.name, s.kind])).toEqual([
+        ["base", "step"],
+        ["first", "parallel"],
+        ["mid", "step"],
+        ["fan-1", "parallel"],
+        ["fan-2", "parallel"],
+      ]);
+    });
+
+    it("fails a child whose position the task's code now gives another step, without running it", async () => {
+      let ran = 0;
+      const task = defineTask({
+        name: "evolving",
+        async run(ctx) {
+          return ctx.waitAll([ctx.scheduleStep("renamed", () => ++ran)]);
+        },
+      });
+      const env = await h.env(task);
+      await env.durable.start("e1", "evolving", null);
+      // The previous code dispatched child "a" at position 0 before the deploy.
+      const [parent] = await env.scheduler.claim({
+        workerId: "old",
+        limit: 1,
+        leaseMs: 30_000,
+        now: env.clock.now(),
+      });
+      const children = [{ position: 0, name: "a" }];
+      await env.scheduler.dispatchChildren(parent!.lease, { children }, {}, env.clock.now());
+      await env.run();
+      const status = await env.durable.status("e1");
+      expect(ran).toBe(0);
+      expect(status.steps[0]).toMatchObject({ name: "a", status: "failed" });
+      expect(status.steps[0]?.error?.code).toBe("NON_DETERMINISM");
+      expect(status).toMatchObject({ status: "failed", error: { code: "NON_DETERMINISM" } });
+    });
+
     it("re-runs only the unfinished child after a worker dies with two of three finished", async () => {
       const runs = { a: 0, b: 0, c: 0 };
       const stuck = gate();

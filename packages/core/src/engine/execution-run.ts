@@ -57,7 +57,8 @@ export class ExecutionRun {
       execution.executionId,
       execution.attempt,
       fromJsonText(execution.payload),
-      work.steps,
+      // A child's own row lets the replay check the name and kind at its `scheduleStep`.
+      work.kind === "child" ? [...work.steps, work.child] : work.steps,
       execution.data,
       timeoutAt,
       timeoutAt !== undefined && execution.timeoutAt === undefined,

@@ -36,7 +36,9 @@ export class RunState {
   stopRequested = false;
   /**
    * Set for a child run: the position of the parallel step to execute. Everything else is replayed
-   * from history; live work other than the child itself parks the run (`replay-end`).
+   * from history; live work other than the child itself parks the run (`replay-end`). Its history
+   * ends at this position (the claim carries no later step): past its `scheduleStep`, the first
+   * operation that needs a later record parks the run.
    */
   childPosition: number | undefined;
   /** Resolved when a child run reaches its own `scheduleStep` call, with the body to execute. */

@@ -11,7 +11,9 @@
  *   a sleep, an event wait, a captured value, or a parallel child. A completed step's result is
  *   returned on replay instead of running again.
  * - **child**: a parallel step (`ctx.scheduleStep`): a step row that is its own claimable unit of
- *   work, with its own lease. Settling the last unsettled child wakes the parent.
+ *   work, with its own lease. Settling the last unsettled child wakes the parent. A claimed child
+ *   carries only the steps before its position, all that replaying the task up to its own
+ *   `scheduleStep` reads, not the whole history.
  * - **lease**: the right to run an execution (or a child) until `leaseExpiresAt`, renewed by heartbeat.
  *   Granted by `claim`; an expired lease lets another worker claim the work.
  * - **fencing token**: the random token of one lease. Every worker write carries it and is rejected
@@ -108,6 +110,7 @@ export interface ClaimedChild {
   kind: "child";
   lease: Lease & { childPosition: number };
   execution: ExecutionRecord;
+  /** Exactly the parent's steps with `position < child.position`, ordered by position. */
   steps: StepRecord[];
   /** The child step to run (status `running`). */
   child: StepRecord;
@@ -215,7 +218,8 @@ export interface Scheduler {
    * (a dead worker's), and children that are pending or running with an expired lease (whose
    * parent is not terminal). Each gets a new fencing token and `leaseExpiresAt = now + leaseMs`; a
    * claimed execution becomes `running` (`startedAt` set on the first claim), a child `running`.
-   * Returns the history with each unit. Oldest `runAt` first.
+   * Returns each unit with its history: an execution's whole history, a child's steps before its
+   * position (see `ClaimedChild.steps`). Oldest `runAt` first.
    */
   claim(request: ClaimRequest): Promise<ClaimedWork[]>;
 

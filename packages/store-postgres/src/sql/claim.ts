@@ -11,7 +11,8 @@ import { TERMINAL } from "./fragments.js";
 
 /**
  * Claims up to `$limit` due units — executions and parallel children together — and returns each
- * with its whole history, in ONE statement (one round trip).
+ * with its history (an execution's whole history, a child's steps before its position), in ONE
+ * statement (one round trip).
  *
  * Locking: `FOR UPDATE SKIP LOCKED` over the partial indexes on the generated `due_at` columns
  * (`executions_due_idx`, `steps_due_idx`), oldest first: concurrent claimers never wait for each
@@ -23,12 +24,11 @@ import { TERMINAL } from "./fragments.js";
  * (not locked) to exclude children of terminal executions. Each claimed row gets a fresh random
  * fencing token.
  *
- * History: `json_agg` of the steps as of the statement's snapshot; a claimed child's own row is
- * replaced with the updated one in `toClaimedWork`. The snapshot predates our row locks: if the
- * previous holder of an expired lease committed a write (a step) after it was taken but before we
- * locked the execution, the snapshot misses that step; likewise an offer that answered a wait
- * meanwhile. Both are detected (`stale`), and the history of such an execution is read again by a
- * second statement:
+ * History: `json_agg` of the steps as of the statement's snapshot (for a child, only those before
+ * its position). The snapshot predates our row locks: if the previous holder of an expired lease
+ * committed a write (a step) after it was taken but before we locked the execution, the snapshot
+ * misses that step; likewise an offer that answered a wait meanwhile. Both are detected (`stale`),
+ * and the history of such an execution is read again by a second statement:
  * - any write that made a new version of the execution row (an offer, a patch): `FOR UPDATE`
  *   returns the newest version, so its `xmin` differs from the snapshot's;
  * - a step write by the previous holder only locks the row (see `coalesced-writes`), which changes
@@ -83,7 +83,8 @@ export const claimSql = statement(
     ) AS execution,
     (SELECT row_to_json(cc) FROM claimed_child cc
       WHERE c.position >= 0 AND cc.execution_id = c.execution_id AND cc.position = c.position) AS child,
-    (SELECT json_agg(s ORDER BY s.position) FROM ${n.steps} s WHERE s.execution_id = c.execution_id) AS steps,
+    (SELECT json_agg(s ORDER BY s.position) FROM ${n.steps} s
+      WHERE s.execution_id = c.execution_id AND (c.position < 0 OR s.position < c.position)) AS steps,
     c.taken_over OR c.locked_xmin IS DISTINCT FROM
       (SELECT x.xmin::text FROM ${n.executions} x WHERE c.position = -1 AND x.execution_id = c.execution_id)
       AS stale
@@ -139,12 +140,11 @@ function toClaimedWork(row: ClaimRow): ClaimedWork {
     };
   }
   const child = toStepRecord(row.child);
-  const steps = toStepRecords(row.steps).map((step) => (step.position === child.position ? child : step));
   return {
     kind: "child",
     lease: { executionId, token: row.child.lease_token!, childPosition: child.position },
     execution,
-    steps,
+    steps: toStepRecords(row.steps),
     child,
   };
 }

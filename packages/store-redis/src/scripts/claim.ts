@@ -11,7 +11,8 @@ import { defineScript } from "./prelude.js";
  * head of the set makes progress and the loop ends.
  *
  * Returns, per unit: { kind ("execution"|"child"), id, token, position (-1 for an execution),
- * row (HGETALL), step JSONs }.
+ * row (HGETALL), step JSONs (an execution's whole history; a child's steps before its position),
+ * and for a child its own step JSON }.
  *
  * Fencing tokens are `<random claim id>.<n>`: unique per unit, unguessable, and one random id per
  * call (Lua's PRNG is deterministic, so the randomness comes from the caller).
@@ -49,6 +50,19 @@ local function claimExecution(id, token)
   return { "execution", id, token, -1, redis.call("HGETALL", key("row", id)), redis.call("HVALS", key("steps", id)) }
 end
 
+-- The step JSONs at positions 0 … position - 1, fetched a chunk of fields at a time (unpack limit).
+local function stepsBefore(id, position)
+  local found = {}
+  for first = 0, position - 1, 1000 do
+    local fields = {}
+    for p = first, math.min(first + 999, position - 1) do fields[#fields + 1] = p end
+    for _, json in ipairs(redis.call("HMGET", key("steps", id), unpack(fields))) do
+      if json then found[#found + 1] = json end
+    end
+  end
+  return found
+end
+
 local function claimChild(member, id, position, token)
   local row = readRow(id)
   local step = nil
@@ -60,9 +74,10 @@ local function claimChild(member, id, position, token)
   step.status = "running"
   if step.startedAt == nil then step.startedAt = tonumber(now) end
   step.leaseToken = token
-  redis.call("HSET", key("steps", id), position, cjson.encode(step))
+  local json = cjson.encode(step)
+  redis.call("HSET", key("steps", id), position, json)
   redis.call("ZADD", DUE, expiresAt, member)
-  return { "child", id, token, position, redis.call("HGETALL", key("row", id)), redis.call("HVALS", key("steps", id)) }
+  return { "child", id, token, position, redis.call("HGETALL", key("row", id)), stepsBefore(id, position), json }
 end
 
 while #claimed < limit do

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { ClaimedWork, ClaimRequest } from "@zart/core";
-import { and, asc, eq, sql } from "drizzle-orm";
+import type { ClaimedWork, ClaimRequest, StepRecord } from "@zart/core";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { preparedPerConnection, prepareSql, raw } from "../prepared.js";
 import { type Orm, toExecutionRecord, toStepRecord } from "../rows.js";
-import { type ExecutionRow, executions, type StepRow, steps } from "../schema.js";
+import { type ExecutionRow, executions, steps } from "../schema.js";
 
 /** One due unit: an execution (`position` -1) or one of its parallel children. */
 interface DueUnit {
@@ -89,7 +89,7 @@ const statements = preparedPerConnection((orm) => ({
   history: orm
     .select()
     .from(steps)
-    .where(eq(steps.executionId, sql.placeholder("id")))
+    .where(and(eq(steps.executionId, sql.placeholder("id")), lte(steps.position, sql.placeholder("last"))))
     .orderBy(asc(steps.position))
     .prepare(),
 }));
@@ -120,29 +120,36 @@ export function claimDue(orm: Orm, request: ClaimRequest): ClaimedWork[] {
     return token;
   });
 
-  // Read after every lease is written, so each unit sees the state this claim committed.
-  const rows = new Map<string, { execution: ExecutionRow; history: StepRow[] }>();
-  for (const { executionId: id } of due) {
-    if (rows.has(id)) continue;
+  // Read after every lease is written, so each unit sees the state this claim committed. One read
+  // per execution, up to the last position its units need: a child needs the steps before it and
+  // its own row, an execution its whole history.
+  const last = new Map<string, number>();
+  for (const { executionId: id, position } of due) {
+    last.set(id, Math.max(last.get(id) ?? -1, position < 0 ? Number.MAX_SAFE_INTEGER : position));
+  }
+  const rows = new Map<string, { execution: ExecutionRow; history: StepRecord[] }>();
+  for (const [id, upTo] of last) {
     rows.set(id, {
       execution: prepared.execution.get({ id }) as ExecutionRow,
-      history: prepared.history.all({ id }),
+      history: prepared.history.all({ id, last: upTo }).map(toStepRecord),
     });
   }
   return due.map(({ executionId, position }, i): ClaimedWork => {
     const token = tokens[i] as string;
-    const { execution, history } = rows.get(executionId) as { execution: ExecutionRow; history: StepRow[] };
+    const { execution, history } = rows.get(executionId) as {
+      execution: ExecutionRow;
+      history: StepRecord[];
+    };
     const record = toExecutionRecord(execution);
-    const stepRecords = history.map(toStepRecord);
     if (position < 0) {
-      return { kind: "execution", lease: { executionId, token }, execution: record, steps: stepRecords };
+      return { kind: "execution", lease: { executionId, token }, execution: record, steps: history };
     }
     return {
       kind: "child",
       lease: { executionId, token, childPosition: position },
       execution: record,
-      steps: stepRecords,
-      child: toStepRecord(history.find((row) => row.position === position) as StepRow),
+      steps: history.filter((step) => step.position < position),
+      child: history.find((step) => step.position === position) as StepRecord,
     };
   });
 }

@@ -263,6 +263,51 @@ export function eventAndChildVerbs(h: Harness): void {
       expect((await details("p")).execution).toMatchObject({ status: "running" });
     });
 
+    it("hands a claimed child only the steps before its position; the parent gets them all", async () => {
+      const { clock, scheduler, start, claimOne, claim, now, step } = await verbEnv(h);
+      const claimChildren = async (workerId: string) =>
+        (await claim(workerId, 10)).map((work) => {
+          if (work.kind !== "child") throw new Error("expected a child");
+          return work;
+        });
+      await start("p");
+      const parent = await claimOne();
+      await scheduler.saveStep(parent.lease, step(0), {}, now());
+      const fanOut = [1, 2, 3, 4, 5].map((position) => ({ position, name: `child-${position}` }));
+      await scheduler.dispatchChildren(parent.lease, { children: fanOut }, {}, now());
+      const names = ["s0", ...fanOut.map((c) => c.name)];
+
+      const claimed = await claimChildren("w1");
+      expect(claimed.map((work) => work.child.position).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+      for (const { child, steps } of claimed) {
+        expect(child).toMatchObject({ name: names[child.position], kind: "parallel", status: "running" });
+        expect(steps.map((s) => [s.position, s.name])).toEqual(
+          names.slice(0, child.position).map((name, i) => [i, name]),
+        );
+        expect(steps[0]).toMatchObject({ kind: "step", status: "completed", result: "0" });
+      }
+      for (const { child, lease } of claimed.filter((work) => work.child.position <= 2)) {
+        const outcome = { status: "completed" as const, result: `"r${child.position}"`, attempts: 1 };
+        await scheduler.settleChild(lease, outcome, now());
+      }
+
+      // Taken over once its lease expired, the child at 3 sees its settled siblings' outcomes.
+      clock.advance(LEASE_MS);
+      const retaken = await claimChildren("w2");
+      const third = retaken.find((work) => work.child.position === 3);
+      expect(third?.steps.map((s) => [s.name, s.result])).toEqual([
+        ["s0", "0"],
+        ["child-1", '"r1"'],
+        ["child-2", '"r2"'],
+      ]);
+      for (const { lease } of retaken) {
+        await scheduler.settleChild(lease, { status: "completed", attempts: 1 }, now());
+      }
+      const replay = await claimOne();
+      expect(replay.kind).toBe("execution");
+      expect(replay.steps.map((s) => s.name)).toEqual(names);
+    });
+
     it("lets another worker take over an expired child and fences the first one", async () => {
       const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
       await start("p");
