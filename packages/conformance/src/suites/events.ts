@@ -7,7 +7,7 @@ import {
   type ZartError,
 } from "@zart/core";
 import { describe, expect, it } from "vitest";
-import { type Harness, personSchema } from "../harness.js";
+import { type Harness, personSchema, type TestEnv } from "../harness.js";
 
 const HOUR = 3_600_000;
 
@@ -18,6 +18,38 @@ async function afterTicks<T>(ticks: number, fn: () => Promise<T>): Promise<T> {
     else await Promise.resolve();
   }
   return fn();
+}
+
+/** Waits for "go" with a 1 h timeout (a timeout is caught into `caught`), sleeps 1 h, waits for "go" again. */
+function waitThenWaitAgain(name: string, caught: unknown[]) {
+  return defineTask({
+    name,
+    async run(ctx) {
+      let first: unknown;
+      try {
+        first = await ctx.waitForEvent("go", { timeout: "1h" });
+      } catch (error) {
+        caught.push(error);
+        first = "timed-out";
+      }
+      await ctx.sleep("pause", "1h");
+      return { first, second: await ctx.waitForEvent("go") };
+    },
+  });
+}
+
+/** After `waitThenWaitAgain` timed out and "late" was offered: the wait after the pause takes it. */
+async function expectLateEventTakenAfterThePause(env: TestEnv): Promise<void> {
+  env.clock.advance("1h");
+  await env.run();
+  const done = await env.durable.status("e1");
+  expect(done).toMatchObject({ status: "completed", result: { first: "timed-out", second: "late" } });
+  expect(done.steps.map((s) => [s.name, s.status])).toEqual([
+    ["go", "failed"],
+    ["pause", "completed"],
+    ["go#1", "completed"],
+  ]);
+  expect(done.events[0]?.consumedAt).toBeInstanceOf(Date);
 }
 
 /** SPEC §4.3: the mailbox, FIFO, idempotency, timeouts racing offers, and no lost wake-ups. */
@@ -199,20 +231,7 @@ export function eventsSuite(h: Harness): void {
   describe("timeouts", () => {
     it("throws a catchable EventTimeoutError; a late offer stays in the mailbox for a later wait", async () => {
       const caught: unknown[] = [];
-      const task = defineTask({
-        name: "late",
-        async run(ctx) {
-          let first: unknown;
-          try {
-            first = await ctx.waitForEvent("go", { timeout: "1h" });
-          } catch (error) {
-            caught.push(error);
-            first = "timed-out";
-          }
-          await ctx.sleep("pause", "1h");
-          return { first, second: await ctx.waitForEvent("go") };
-        },
-      });
+      const task = waitThenWaitAgain("late", caught);
       const env = await h.env(task);
       const t0 = env.clock.now();
       await env.durable.start("e1", "late", null);
@@ -237,16 +256,7 @@ export function eventsSuite(h: Harness): void {
       expect(sleeping.events).toHaveLength(1);
       expect(sleeping.events[0]?.consumedAt).toBeUndefined();
 
-      env.clock.advance("1h");
-      await env.run();
-      const done = await env.durable.status("e1");
-      expect(done).toMatchObject({ status: "completed", result: { first: "timed-out", second: "late" } });
-      expect(done.steps.map((s) => [s.name, s.status])).toEqual([
-        ["go", "failed"],
-        ["pause", "completed"],
-        ["go#1", "completed"],
-      ]);
-      expect(done.events[0]?.consumedAt).toBeInstanceOf(Date);
+      await expectLateEventTakenAfterThePause(env);
       expect(caught).toHaveLength(2);
       expect(caught[1]).toBeInstanceOf(EventTimeoutError);
     });
@@ -270,20 +280,7 @@ export function eventsSuite(h: Harness): void {
 
     it("lets the deadline win over an offer made after it, even before a worker recorded the timeout", async () => {
       const caught: unknown[] = [];
-      const task = defineTask({
-        name: "deadline-wins",
-        async run(ctx) {
-          let first: unknown;
-          try {
-            first = await ctx.waitForEvent("go", { timeout: "1h" });
-          } catch (error) {
-            caught.push(error);
-            first = "timed-out";
-          }
-          await ctx.sleep("pause", "1h");
-          return { first, second: await ctx.waitForEvent("go") };
-        },
-      });
+      const task = waitThenWaitAgain("deadline-wins", caught);
       const env = await h.env(task);
       await env.durable.start("e1", "deadline-wins", null);
       await env.run();
@@ -299,16 +296,7 @@ export function eventsSuite(h: Harness): void {
       expect(sleeping.events).toHaveLength(1);
       expect(sleeping.events[0]?.consumedAt).toBeUndefined();
 
-      env.clock.advance("1h");
-      await env.run();
-      const done = await env.durable.status("e1");
-      expect(done).toMatchObject({ status: "completed", result: { first: "timed-out", second: "late" } });
-      expect(done.steps.map((s) => [s.name, s.status])).toEqual([
-        ["go", "failed"],
-        ["pause", "completed"],
-        ["go#1", "completed"],
-      ]);
-      expect(done.events[0]?.consumedAt).toBeInstanceOf(Date);
+      await expectLateEventTakenAfterThePause(env);
     });
 
     it("gives the wait an offer made at its deadline, even when a worker only runs after it", async () => {

@@ -1,6 +1,22 @@
 import { defineTask } from "@zart/core";
 import { describe, expect, it } from "vitest";
-import { finishes, gate, type Harness, until } from "../harness.js";
+import { finishes, type Gate, gate, type Harness, until } from "../harness.js";
+
+/** A one-step task; with `{ block: true }` its step opens `started`, then waits for `release`. */
+function blockingTask(started: Gate, release: Gate) {
+  return defineTask({
+    name: "blocking",
+    async run(ctx, data: { block: boolean }) {
+      return ctx.step("only", async () => {
+        if (data.block) {
+          started.open();
+          await release.promise;
+        }
+        return "done";
+      });
+    },
+  });
+}
 
 /** `WorkerOptions.prefetch`: units claimed ahead of a free slot. */
 export function prefetchSuite(h: Harness): void {
@@ -36,18 +52,7 @@ export function prefetchSuite(h: Harness): void {
     it("gives prefetched units back when the worker stops, so another worker takes them at once", async () => {
       const first = gate();
       const started = gate();
-      const task = defineTask({
-        name: "blocking",
-        async run(ctx, data: { block: boolean }) {
-          return ctx.step("only", async () => {
-            if (data.block) {
-              started.open();
-              await first.promise;
-            }
-            return ctx.executionId;
-          });
-        },
-      });
+      const task = blockingTask(started, first);
       const env = await h.env(task);
       await env.durable.start("blocker", "blocking", { block: true });
       const holder = env.newWorker({ concurrency: 1, prefetch: 3 });
@@ -75,18 +80,7 @@ export function prefetchSuite(h: Harness): void {
     it("keeps the leases of prefetched units alive while they wait", async () => {
       const release = gate();
       const started = gate();
-      const task = defineTask({
-        name: "blocking",
-        async run(ctx, data: { block: boolean }) {
-          return ctx.step("only", async () => {
-            if (data.block) {
-              started.open();
-              await release.promise;
-            }
-            return "done";
-          });
-        },
-      });
+      const task = blockingTask(started, release);
       const env = await h.env(task);
       await env.durable.start("blocker", "blocking", { block: true });
       const holder = env.newWorker({ concurrency: 1, prefetch: 1, leaseDuration: 300 });
