@@ -1,3 +1,4 @@
+import { parseArgs as parseCommandLine } from "node:util";
 import { FULL, QUICK, type Settings } from "./config.js";
 
 export interface Args {
@@ -20,53 +21,54 @@ export const USAGE = `pnpm bench [--quick] [--only W1,W2] [--systems zart-postgr
   --preload N  W6: finished executions loaded before W1 runs again (default 100000)
   --verbose    show worker output`;
 
+/** Parses the bench's command line (`node:util` `parseArgs`; a leading `--` from pnpm is ignored). */
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { settings: FULL, only: [], systems: [], verbose: false, help: false };
-  let runs: number | undefined;
-  let preload: number | undefined;
-  const list = (value: string | undefined) =>
-    (value ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const [flag, inline] = arg.includes("=")
-      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-      : [arg];
-    const value = () => inline ?? argv[++i];
-    switch (flag) {
-      case "--":
-        break;
-      case "--quick":
-        args.settings = QUICK;
-        break;
-      case "--only":
-        args.only = list(value()).map((w) => w.toUpperCase().replace(/B$/, "b"));
-        break;
-      case "--systems":
-        args.systems = list(value());
-        break;
-      case "--runs":
-        runs = Number(value());
-        if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a positive integer");
-        break;
-      case "--preload":
-        preload = Number(value());
-        if (!Number.isInteger(preload) || preload < 1) throw new Error("--preload takes a positive integer");
-        break;
-      case "--verbose":
-        args.verbose = true;
-        break;
-      case "--help":
-      case "-h":
-        args.help = true;
-        break;
-      default:
-        throw new Error(`unknown argument "${arg}"\n\n${USAGE}`);
-    }
+  let values: ReturnType<typeof parseFlags>;
+  try {
+    values = parseFlags(argv.filter((arg) => arg !== "--"));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n\n${USAGE}`);
   }
-  if (runs !== undefined) args.settings = { ...args.settings, runs };
-  if (preload !== undefined) args.settings = { ...args.settings, w6Preload: preload, w6Overrides: {} };
-  return args;
+  let settings = values.quick ? QUICK : FULL;
+  if (values.runs !== undefined) settings = { ...settings, runs: positiveInt("--runs", values.runs) };
+  if (values.preload !== undefined) {
+    settings = { ...settings, w6Preload: positiveInt("--preload", values.preload), w6Overrides: {} };
+  }
+  return {
+    settings,
+    only: list(values.only).map((w) => w.toUpperCase().replace(/B$/, "b")),
+    systems: list(values.systems),
+    verbose: values.verbose ?? false,
+    help: values.help ?? false,
+  };
+}
+
+function parseFlags(args: string[]) {
+  return parseCommandLine({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: "boolean" },
+      only: { type: "string" },
+      systems: { type: "string" },
+      runs: { type: "string" },
+      preload: { type: "string" },
+      verbose: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  }).values;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function positiveInt(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} takes a positive integer`);
+  return value;
 }
