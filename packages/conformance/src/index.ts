@@ -14,6 +14,7 @@ import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
+import { taskRoutingSuite } from "./suites/task-routing.js";
 import { timeSuite } from "./suites/time.js";
 
 /** The topic suites, by name. */
@@ -30,6 +31,7 @@ const SUITES = {
   cancellation: cancellationSuite,
   concurrency: concurrencySuite,
   prefetch: prefetchSuite,
+  "task-routing": taskRoutingSuite,
   durability: durabilitySuite,
   "bad-input": badInputSuite,
 } satisfies Record<string, (harness: Harness) => void>;

@@ -40,8 +40,9 @@ interface InFlight {
 }
 
 /**
- * Claims due executions and parallel steps from the store and runs them, up to `concurrency` at
- * once. Woken by store push (when the store has it), by its own timers for wake times it learned,
+ * Claims due executions and parallel steps of the tasks in its registry (and only those, so
+ * workers with different task sets can share a store) and runs them, up to `concurrency` at once.
+ * Woken by store push (when the store has it), by its own timers for wake times it learned,
  * and by polling every `pollInterval`.
  */
 export class Worker {
@@ -193,11 +194,14 @@ export class Worker {
 
   async #claimAndLaunch(): Promise<number> {
     const free = this.#concurrency + this.#prefetch - this.#busy - this.#buffer.size;
-    if (free <= 0 || this.#stopping) return 0;
+    // Read per claim: a task registered after `start` is claimed from the next poll on.
+    const taskNames = this.#registry.names();
+    if (free <= 0 || this.#stopping || taskNames.length === 0) return 0;
     let work: ClaimedWork[];
     try {
       work = await this.#scheduler.claim({
         workerId: this.workerId,
+        taskNames,
         limit: free,
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),

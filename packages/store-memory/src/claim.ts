@@ -12,12 +12,13 @@ interface DueUnit {
 
 /**
  * Claims up to `request.limit` due units, oldest due time first (ties: older execution, then id,
- * then the execution before its children by position). Synchronous, hence exactly once per unit.
+ * then the execution before its children by position), of the tasks in `request.taskNames` only
+ * (a child by its parent's task). Synchronous, hence exactly once per unit.
  */
 export function claimDue(storage: MemoryStorage, request: ClaimRequest): ClaimedWork[] {
-  if (request.limit < 1) return [];
+  if (request.limit < 1 || request.taskNames.length === 0) return [];
   const now = request.now.getTime();
-  const due = collectDue(storage, now).sort(compareUnits).slice(0, request.limit);
+  const due = collectDue(storage, now, new Set(request.taskNames)).sort(compareUnits).slice(0, request.limit);
   const expiresAt = new Date(now + request.leaseMs);
   return due.map((unit) => {
     const token = crypto.randomUUID();
@@ -27,9 +28,11 @@ export function claimDue(storage: MemoryStorage, request: ClaimRequest): Claimed
   });
 }
 
-function collectDue(storage: MemoryStorage, now: number): DueUnit[] {
+/** Due units of executions (and their children) whose task is in `taskNames`. */
+function collectDue(storage: MemoryStorage, now: number, taskNames: ReadonlySet<string>): DueUnit[] {
   const due: DueUnit[] = [];
   for (const row of storage.unfinishedExecutions()) {
+    if (!taskNames.has(row.record.taskName)) continue;
     const dueAt = executionDueAt(row, now);
     if (dueAt !== undefined) due.push({ row, dueAt });
     for (const child of storage.steps(row.record.executionId).values()) {

@@ -75,7 +75,13 @@ async function claimNew(ids: string[]): Promise<Map<string, ClaimedWork>> {
   for (const executionId of ids) {
     await scheduler.createExecution({ executionId, taskName: "t", payload: "null", runAt: now() }, now());
   }
-  const work = await scheduler.claim({ workerId: "w", limit: ids.length, leaseMs: LEASE_MS, now: now() });
+  const work = await scheduler.claim({
+    workerId: "w",
+    taskNames: ["t"],
+    limit: ids.length,
+    leaseMs: LEASE_MS,
+    now: now(),
+  });
   expect(work).toHaveLength(ids.length);
   return new Map(work.map((unit) => [unit.lease.executionId, unit]));
 }

@@ -56,7 +56,13 @@ describe("claim", () => {
     const ids = Array.from({ length: 150 }, (_, i) => `e${i}`);
     await start(client, ids);
     // Ten of them fan out into 5 children each: 50 more units, claimable once their parent parked.
-    const parents = await client.claim({ workerId: "setup", limit: 10, leaseMs: LEASE_MS, now: now() });
+    const parents = await client.claim({
+      workerId: "setup",
+      taskNames: ["t"],
+      limit: 10,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     for (const unit of parents) {
       const children = [0, 1, 2, 3, 4].map((position) => ({ position, name: `c${position}` }));
       expect(await client.dispatchChildren(unit.lease, { children }, {}, now())).toEqual({ suspended: true });
@@ -66,7 +72,13 @@ describe("claim", () => {
     await Promise.all(
       claimers.map(async (scheduler, i) => {
         for (;;) {
-          const work = await scheduler.claim({ workerId: `w${i}`, limit: 3, leaseMs: LEASE_MS, now: now() });
+          const work = await scheduler.claim({
+            workerId: `w${i}`,
+            taskNames: ["t"],
+            limit: 3,
+            leaseMs: LEASE_MS,
+            now: now(),
+          });
           if (work.length === 0) return;
           for (const unit of work)
             claimed.push(`${unit.lease.executionId}/${unit.lease.childPosition ?? "-"}`);
@@ -99,7 +111,13 @@ describe("takeover", () => {
     for (let i = 0; i < 200; i++) {
       const executionId = `t${i}`;
       await start(client, [executionId]);
-      const [old] = await oldHolder.claim({ workerId: "old", limit: 1, leaseMs: 1_000, now: now() });
+      const [old] = await oldHolder.claim({
+        workerId: "old",
+        taskNames: ["t"],
+        limit: 1,
+        leaseMs: 1_000,
+        now: now(),
+      });
       const later = new Date(now().getTime() + 2_000);
       const step = {
         position: 0,
@@ -110,7 +128,7 @@ describe("takeover", () => {
       };
       const [saved, claimed] = await Promise.allSettled([
         oldHolder.saveStep(old!.lease, { ...step, result: `"${i}"` }, {}, later),
-        claimer.claim({ workerId: "new", limit: 1, leaseMs: 60_000, now: later }),
+        claimer.claim({ workerId: "new", taskNames: ["t"], limit: 1, leaseMs: 60_000, now: later }),
       ]);
       if (claimed.status === "rejected") throw claimed.reason;
       const unit = claimed.value.find((u) => u.lease.executionId === executionId);
@@ -132,7 +150,13 @@ describe("events", () => {
   async function waitBehindOffer(deadline: Date | undefined, offeredAt: Date): Promise<EventWaitOutcome> {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
-    const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const [unit] = await scheduler.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     const offer = await db.admin.connect();
     try {
       await offer.query("BEGIN");
@@ -199,7 +223,13 @@ describe("events", () => {
   it("answers a parked wait with exactly one of 10 concurrent offers of one idempotency key", async () => {
     const client = open[0]!;
     await start(client, ["e1"]);
-    const [unit] = await client.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const [unit] = await client.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
     expect(await client.awaitEvent(unit!.lease, wait, {}, now())).toEqual({ outcome: "suspended" });
     const offerers = Array.from({ length: 10 }, () => newScheduler());
@@ -250,7 +280,7 @@ describe("events", () => {
   it("wakes (without answering) a wait that parked while the offer waited for the row lock", async () => {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
-    await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    await scheduler.claim({ workerId: "w", taskNames: ["t"], limit: 1, leaseMs: LEASE_MS, now: now() });
     // A park committing behind the offer's snapshot: the wait's step is not in that snapshot.
     await offerBehind(scheduler, [
       `INSERT INTO "${db.schema}".steps (execution_id, position, name, kind, status, attempts, started_at)
@@ -264,7 +294,13 @@ describe("events", () => {
     expect(details?.steps[0]?.status).toBe("waiting");
     expect(details?.events[0]?.consumedAt).toBeUndefined();
     // The replayed wait consumes it: one outcome.
-    const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const [unit] = await scheduler.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     expect(unit?.steps[0]?.status).toBe("waiting");
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
     expect(await scheduler.awaitEvent(unit!.lease, wait, {}, now())).toEqual({
@@ -276,7 +312,13 @@ describe("events", () => {
   it("never marks the event consumed when the wait its snapshot saw was decided meanwhile", async () => {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
-    const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const [unit] = await scheduler.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
     await scheduler.awaitEvent(unit!.lease, wait, {}, now());
     // Behind the offer's snapshot, that wait is decided and a new wait on the same name parks.
@@ -295,7 +337,13 @@ describe("events", () => {
   it("answers nothing when its idempotency key was accepted behind its snapshot", async () => {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
-    const [unit] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const [unit] = await scheduler.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
     await scheduler.awaitEvent(unit!.lease, wait, {}, now());
     const before = await scheduler.getExecution("e1");
@@ -342,12 +390,24 @@ describe("parallel children", () => {
     });
     const ids = Array.from({ length: 50 }, (_, i) => `p${i}`);
     await start(client, ids);
-    const parents = await client.claim({ workerId: "w", limit: 50, leaseMs: LEASE_MS, now: now() });
+    const parents = await client.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 50,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     for (const unit of parents) {
       const children = [0, 1].map((position) => ({ position, name: `c${position}` }));
       await client.dispatchChildren(unit.lease, { children }, {}, now());
     }
-    const units = await client.claim({ workerId: "w", limit: 100, leaseMs: LEASE_MS, now: now() });
+    const units = await client.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 100,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     expect(units).toHaveLength(100);
     await Promise.all(
       units.map((unit, i) => {
@@ -373,11 +433,23 @@ describe("parallel children", () => {
     const other = newScheduler();
     const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
     await start(client, ids);
-    for (const unit of await client.claim({ workerId: "w", limit: 20, leaseMs: LEASE_MS, now: now() })) {
+    for (const unit of await client.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 20,
+      leaseMs: LEASE_MS,
+      now: now(),
+    })) {
       const children = [0, 1, 2].map((position) => ({ position, name: `c${position}` }));
       await client.dispatchChildren(unit.lease, { children }, {}, now());
     }
-    const units = await client.claim({ workerId: "w", limit: 60, leaseMs: LEASE_MS, now: now() });
+    const units = await client.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 60,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     const settled = await Promise.allSettled([
       ...units.map((unit) =>
         unit.kind === "child"

@@ -155,7 +155,13 @@ describe("connection faults", () => {
         await expect(schedulers[0]!.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
         await expect(schedulers[1]!.getExecution("c1")).rejects.toBeInstanceOf(StoreUnavailableError);
         await expect(
-          schedulers[1]!.claim({ workerId: "x", limit: 1, leaseMs: 1_000, now: new Date() }),
+          schedulers[1]!.claim({
+            workerId: "x",
+            taskNames: ["t"],
+            limit: 1,
+            leaseMs: 1_000,
+            now: new Date(),
+          }),
         ).rejects.toBeInstanceOf(StoreUnavailableError);
         await sleep(1_500);
         await server.start();

@@ -62,9 +62,9 @@ describe("errors at the boundary", () => {
       expect(error).toBeInstanceOf(StoreUnavailableError);
       expect((error as Error).message).toContain("migrate()");
       const now = new Date();
-      await expect(scheduler.claim({ workerId: "w", limit: 1, leaseMs: 1_000, now })).rejects.toBeInstanceOf(
-        StoreUnavailableError,
-      );
+      await expect(
+        scheduler.claim({ workerId: "w", taskNames: ["t"], limit: 1, leaseMs: 1_000, now }),
+      ).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {
       await scheduler.close();
     }
@@ -100,7 +100,13 @@ describe("upgrades", () => {
       await scheduler.migrate();
       const { rows } = await db.admin.query(`SELECT tag FROM "${schema}".zart_migrations ORDER BY id`);
       expect(rows.map((row) => row.tag)).toEqual(["0000_init", "0001_released_by"]);
-      const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: 1_000, now });
+      const [work] = await scheduler.claim({
+        workerId: "w",
+        taskNames: ["t"],
+        limit: 1,
+        leaseMs: 1_000,
+        now,
+      });
       expect(work?.lease.executionId).toBe("kept");
       await scheduler.completeExecution(work!.lease, { result: "2" }, {}, now);
       expect((await scheduler.getExecution("kept"))?.execution.status).toBe("completed");

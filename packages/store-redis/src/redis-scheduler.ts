@@ -181,7 +181,7 @@ export class RedisScheduler implements Scheduler {
   /** Claims up to `limit` due units in one script: exactly once among concurrent claimers. */
   async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
     const limit = Math.min(Math.floor(request.limit), 1_000);
-    if (limit < 1) {
+    if (limit < 1 || request.taskNames.length === 0) {
       this.#executor.ensureOpen();
       return [];
     }
@@ -191,6 +191,7 @@ export class RedisScheduler implements Scheduler {
       Math.max(1, Math.ceil(request.leaseMs)),
       request.workerId,
       randomUUID(),
+      ...request.taskNames,
     ]);
     return parseClaimed(reply);
   }

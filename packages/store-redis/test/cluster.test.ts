@@ -129,7 +129,13 @@ describe.skipIf(!redisServerInstalled || !redisCliInstalled)("Redis Cluster", ()
       await Promise.all(
         schedulers.map(async (scheduler, i) => {
           for (;;) {
-            const work = await scheduler.claim({ workerId: `w${i}`, limit: 3, leaseMs: 30_000, now });
+            const work = await scheduler.claim({
+              workerId: `w${i}`,
+              taskNames: ["t"],
+              limit: 3,
+              leaseMs: 30_000,
+              now,
+            });
             if (work.length === 0) return;
             claimed.push(...work);
           }

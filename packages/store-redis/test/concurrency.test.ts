@@ -57,7 +57,13 @@ describe.skipIf(!redisAvailable)("claims under concurrency", () => {
       await creator!.createExecution({ executionId: `e${i}`, taskName: "t", payload: "1", runAt: now }, now);
     }
     // Some parents dispatch children, so executions and children are claimed side by side.
-    const parents = await creator!.claim({ workerId: "p", limit: 10, leaseMs: LEASE_MS, now });
+    const parents = await creator!.claim({
+      workerId: "p",
+      taskNames: ["t"],
+      limit: 10,
+      leaseMs: LEASE_MS,
+      now,
+    });
     for (const { lease } of parents) {
       const children = [0, 1, 2].map((position) => ({ position, name: `c${position}` }));
       await creator!.dispatchChildren(lease, { children }, {}, now);
@@ -66,7 +72,13 @@ describe.skipIf(!redisAvailable)("claims under concurrency", () => {
     await Promise.all(
       claimers.map(async (scheduler, i) => {
         for (;;) {
-          const work = await scheduler.claim({ workerId: `w${i}`, limit: 3, leaseMs: LEASE_MS, now });
+          const work = await scheduler.claim({
+            workerId: `w${i}`,
+            taskNames: ["t"],
+            limit: 3,
+            leaseMs: LEASE_MS,
+            now,
+          });
           if (work.length === 0) return;
           claimed.push(...work);
         }
@@ -95,13 +107,31 @@ describe.skipIf(!redisAvailable)("fenced writes", () => {
     const [a, b] = schedulers(2, clock);
     const now = () => clock.now();
     await a!.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: now() }, now());
-    const [old] = await a!.claim({ workerId: "w1", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const [old] = await a!.claim({
+      workerId: "w1",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     await a!.saveStep(old!.lease, step(0), {}, now());
     await a!.dispatchChildren(old!.lease, { children: [{ position: 1, name: "c" }] }, {}, now());
-    const [child] = await b!.claim({ workerId: "w2", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const [child] = await b!.claim({
+      workerId: "w2",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     expect(child?.kind).toBe("child");
     clock.advance(LEASE_MS);
-    const [takeover] = await b!.claim({ workerId: "w2", limit: 1, leaseMs: LEASE_MS, now: now() });
+    const [takeover] = await b!.claim({
+      workerId: "w2",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now: now(),
+    });
     expect(takeover?.lease.childPosition).toBe(1);
     await b!.offerEvent({ executionId: "e1", eventName: "go", payload: "1" }, now());
 

@@ -154,7 +154,13 @@ describe.skipIf(!redisAvailable)("key layout", () => {
           now,
         );
       }
-      const work = await scheduler.claim({ workerId: "w", limit: 3, leaseMs: 1_000, now });
+      const work = await scheduler.claim({
+        workerId: "w",
+        taskNames: ["task:x"],
+        limit: 3,
+        leaseMs: 1_000,
+        now,
+      });
       for (const { lease } of work) {
         await scheduler.dispatchChildren(lease, { children: [{ position: 0, name: "c" }] }, {}, now);
       }

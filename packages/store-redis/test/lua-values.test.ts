@@ -17,7 +17,13 @@ describe.skipIf(!redisAvailable)("values through Lua", () => {
     try {
       const now = clock.now();
       const claim = async () => {
-        const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: 30_000, now });
+        const [work] = await scheduler.claim({
+          workerId: "w",
+          taskNames: ["t"],
+          limit: 1,
+          leaseMs: 30_000,
+          now,
+        });
         if (work === undefined) throw new Error("nothing to claim");
         return work;
       };

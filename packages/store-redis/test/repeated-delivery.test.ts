@@ -71,7 +71,13 @@ describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
     const scheduler = doubledScheduler(clock);
     const now = () => clock.now();
     const claim = async () => {
-      const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now: now() });
+      const [work] = await scheduler.claim({
+        workerId: "w",
+        taskNames: ["t"],
+        limit: 1,
+        leaseMs: LEASE_MS,
+        now: now(),
+      });
       if (work === undefined) throw new Error("nothing to claim");
       return work;
     };
@@ -157,7 +163,13 @@ describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
     };
     const now = clock.now();
     await scheduler.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: now }, now);
-    const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now });
+    const [work] = await scheduler.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now,
+    });
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: BOOM };
     expect(await scheduler.awaitEvent(work!.lease, wait, {}, now)).toEqual({ outcome: "suspended" });
     await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "1" }, now);
@@ -175,7 +187,13 @@ describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
     const scheduler = doubledScheduler(clock);
     const now = clock.now();
     await scheduler.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: now }, now);
-    const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: LEASE_MS, now });
+    const [work] = await scheduler.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: LEASE_MS,
+      now,
+    });
     await scheduler.failExecution(work!.lease, { error: BOOM }, {}, now);
     expect((await scheduler.getExecution("e1"))?.execution).toMatchObject({ status: "failed", error: BOOM });
     await scheduler.close();

@@ -55,7 +55,13 @@ describe("SqliteScheduler", () => {
     const scheduler = new SqliteScheduler({ path: ":memory:" });
     await scheduler.migrate();
     await start(scheduler, "parent");
-    const [work] = await scheduler.claim({ workerId: "w", limit: 1, leaseMs: 30_000, now: new Date() });
+    const [work] = await scheduler.claim({
+      workerId: "w",
+      taskNames: ["t"],
+      limit: 1,
+      leaseMs: 30_000,
+      now: new Date(),
+    });
     const children = Array.from({ length: 5_000 }, (_, position) => ({ position, name: `c${position}` }));
     expect(await scheduler.dispatchChildren(work!.lease, { children }, {}, new Date())).toEqual({
       suspended: true,

@@ -148,7 +148,13 @@ export function cancellationSuite(h: Harness): void {
       expect(childrenStarted.count).toBe(2);
       expect(afterWaitAll).toBe(0);
       expect(
-        await env.scheduler.claim({ workerId: "w", limit: 10, leaseMs: 1000, now: env.clock.now() }),
+        await env.scheduler.claim({
+          workerId: "w",
+          taskNames: env.registry.names(),
+          limit: 10,
+          leaseMs: 1000,
+          now: env.clock.now(),
+        }),
       ).toEqual([]);
     });
 

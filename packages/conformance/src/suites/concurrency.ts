@@ -53,7 +53,13 @@ export function concurrencySuite(h: Harness): void {
       const claimed: string[] = [];
       const claimer = async (workerId: string) => {
         for (;;) {
-          const work = await scheduler.claim({ workerId, limit: 3, leaseMs: 30_000, now: clock.now() });
+          const work = await scheduler.claim({
+            workerId,
+            taskNames: ["raw"],
+            limit: 3,
+            leaseMs: 30_000,
+            now: clock.now(),
+          });
           if (work.length === 0) return;
           claimed.push(...work.map((unit) => unit.lease.executionId));
         }

@@ -112,13 +112,12 @@ export function executionsSuite(h: Harness): void {
       expect(await env.durable.status("e1")).toMatchObject({ status: "completed", result: "ABC" });
     });
 
-    it("fails an execution whose task no worker has registered", async () => {
-      const env = await h.env();
+    it("leaves an execution whose task no worker has registered pending, unclaimed", async () => {
+      const env = await h.env(echo);
       await env.newClient({}).start("e1", "nobody-has-it", {});
       await env.run();
-      const status = await env.durable.status("e1");
-      expect(status.status).toBe("failed");
-      expect(status.error?.code).toBe("TASK_NOT_REGISTERED");
+      expect(await env.durable.status("e1")).toMatchObject({ status: "pending", attempt: 0 });
+      expect(env.claimCount("e1")).toBe(0);
     });
 
     it("throws ExecutionNotFoundError for an unknown id", async () => {

@@ -20,6 +20,7 @@ const TIMEOUT_ERROR: SerializedError = {
 /** Store-level helpers over the raw `Scheduler` verbs. */
 function storeOps(env: TestEnv) {
   const { scheduler, clock } = env;
+  const taskNames = ["raw", ...env.registry.names()];
   return {
     create: (executionId: string) =>
       scheduler.createExecution(
@@ -27,7 +28,7 @@ function storeOps(env: TestEnv) {
         clock.now(),
       ),
     claim: (workerId: string, limit = 10): Promise<ClaimedWork[]> =>
-      scheduler.claim({ workerId, limit, leaseMs: LEASE_MS, now: clock.now() }),
+      scheduler.claim({ workerId, taskNames, limit, leaseMs: LEASE_MS, now: clock.now() }),
     details: async (executionId: string) => {
       const details = await scheduler.getExecution(executionId);
       if (!details) throw new Error(`execution ${executionId} vanished`);

@@ -203,6 +203,7 @@ export function parallelSuite(h: Harness): void {
       // The previous code dispatched child "a" at position 0 before the deploy.
       const [parent] = await env.scheduler.claim({
         workerId: "old",
+        taskNames: ["evolving"],
         limit: 1,
         leaseMs: 30_000,
         now: env.clock.now(),

@@ -98,6 +98,7 @@ export function prefetchSuite(h: Harness): void {
       env.clock.advance(200);
       const intruder = await env.scheduler.claim({
         workerId: "intruder",
+        taskNames: env.registry.names(),
         limit: 10,
         leaseMs: 30_000,
         now: env.clock.now(),

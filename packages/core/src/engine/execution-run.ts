@@ -73,6 +73,7 @@ export class ExecutionRun {
 
   async execute(): Promise<RunOutcome> {
     try {
+      // Claims are filtered by the registry's names, so only a store breaking that contract gets here.
       if (!this.#task) return await this.#fail(new TaskNotRegisteredError(this.#work.execution.taskName));
       return this.#work.kind === "child" ? await this.#executeChild(this.#work) : await this.#executeTask();
     } finally {

@@ -91,6 +91,12 @@ export interface NewExecution {
 
 export interface ClaimRequest {
   workerId: string;
+  /**
+   * Claim only units of these tasks: executions whose `taskName` is listed, and children whose
+   * parent's is. Required, so no caller claims (and then fails) another application's work by
+   * omission; an empty list claims nothing.
+   */
+  taskNames: readonly string[];
   /** Claim at most this many units (executions and children together). */
   limit: number;
   leaseMs: number;
@@ -216,10 +222,13 @@ export interface Scheduler {
    * Atomically claims up to `limit` due units, each exactly once among concurrent claimers:
    * executions that are pending/waiting with `runAt <= now`, executions `running` whose lease expired
    * (a dead worker's), and children that are pending or running with an expired lease (whose
-   * parent is not terminal). Each gets a new fencing token and `leaseExpiresAt = now + leaseMs`; a
-   * claimed execution becomes `running` (`startedAt` set on the first claim), a child `running`.
-   * Returns each unit with its history: an execution's whole history, a child's steps before its
-   * position (see `ClaimedChild.steps`). Oldest `runAt` first.
+   * parent is not terminal) — of the tasks in `taskNames` only. Units of other tasks are skipped
+   * without being locked or changed: an execution of a task no running worker registered stays
+   * `pending` (visible to reads) until a worker that registered it claims it. Each claimed unit gets
+   * a new fencing token and `leaseExpiresAt = now + leaseMs`; a claimed execution becomes `running`
+   * (`startedAt` set on the first claim), a child `running`. Returns each unit with its history:
+   * an execution's whole history, a child's steps before its position (see `ClaimedChild.steps`).
+   * Oldest `runAt` first.
    */
   claim(request: ClaimRequest): Promise<ClaimedWork[]>;
 

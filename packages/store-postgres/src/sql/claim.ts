@@ -24,6 +24,11 @@ import { TERMINAL } from "./fragments.js";
  * (not locked) to exclude children of terminal executions. Each claimed row gets a fresh random
  * fencing token.
  *
+ * Task names (`$5`, one array parameter so the statement stays prepared): only executions whose
+ * `task_name` is listed, and children whose parent's is, are claimed. The test is part of each
+ * side's scan filter, below its row locking, so a row of another task is skipped, never locked:
+ * due rows of other tasks ahead of ours lengthen the index scan but never take our `$2` slots.
+ *
  * History: `json_agg` of the steps as of the statement's snapshot (for a child, only those before
  * its position). The snapshot predates our row locks: if the previous holder of an expired lease
  * committed a write (a step) after it was taken but before we locked the execution, the snapshot
@@ -43,7 +48,7 @@ export const claimSql = statement(
   WITH execution_due AS (
     SELECT execution_id, due_at, xmin::text AS locked_xmin, status = 'running' AS taken_over
     FROM ${n.executions}
-    WHERE due_at <= $1
+    WHERE due_at <= $1 AND task_name = ANY($5::text[])
     ORDER BY due_at, execution_id
     LIMIT $2
     FOR UPDATE SKIP LOCKED
@@ -53,6 +58,7 @@ export const claimSql = statement(
       AND EXISTS (
         SELECT 1 FROM ${n.executions} p
         WHERE p.execution_id = s.execution_id AND p.status NOT IN ${TERMINAL}
+          AND p.task_name = ANY($5::text[])
       )
     ORDER BY s.due_at, s.execution_id, s.position
     LIMIT $2
@@ -111,13 +117,14 @@ const historySql = statement(
 
 /** Claims up to `request.limit` due units, oldest due time first, each exactly once. */
 export async function claim(db: Database, request: ClaimRequest): Promise<ClaimedWork[]> {
-  if (request.limit < 1) return [];
+  if (request.limit < 1 || request.taskNames.length === 0) return [];
   const expiresAt = new Date(request.now.getTime() + request.leaseMs);
   const { rows } = await db.run<ClaimRow>(claimSql, [
     request.now,
     Math.floor(request.limit),
     request.workerId,
     expiresAt,
+    request.taskNames,
   ]);
   const stale = rows.filter((row) => row.stale).map((row) => row.execution.execution_id);
   if (stale.length > 0) {

@@ -10,6 +10,15 @@ import { defineScript } from "./prelude.js";
  * `now`), or its stale entry is corrected (re-scored past `now` or removed). So every pass over the
  * head of the set makes progress and the loop ends.
  *
+ * Task names: the due set holds the units of every task of the prefix. A candidate whose execution
+ * (a child: its parent) has a task not in the claim's list is skipped, one HGET of its task name,
+ * left as it is. Skipping never makes a claim return nothing while units of its tasks are due: the
+ * scan goes on past any run of other tasks' units until it has claimed one (or the due range ends).
+ * Once it has, it stops after `SKIP_BUDGET` skipped candidates, so filling the rest of `limit` costs
+ * at most that many more reads. So a claim's cost grows with the other tasks' due backlog ahead of
+ * its first unit: negligible while every task has running workers, but a large backlog of a task
+ * nobody runs is walked by every claim; give such an application its own prefix.
+ *
  * Returns, per unit: { kind ("execution"|"child"), id, token, position (-1 for an execution),
  * row (HGETALL), step JSONs (an execution's whole history; a child's steps before its position),
  * and for a child its own step JSON }.
@@ -17,14 +26,28 @@ import { defineScript } from "./prelude.js";
  * Fencing tokens are `<random claim id>.<n>`: unique per unit, unguessable, and one random id per
  * call (Lua's PRNG is deterministic, so the randomness comes from the caller).
  *
- * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId.
+ * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId, taskName…
  */
 export const claimScript = defineScript(
   "zartClaim",
   `
 local now, limit, workerId = ARGV[2], tonumber(ARGV[3]), ARGV[5]
+local SKIP_BUDGET = 1000
 local expiresAt = ms(tonumber(now) + math.max(1, tonumber(ARGV[4])))
 local claimed = {}
+
+-- The claim's task names; an execution's (and its children's) task name read once per call.
+local wanted, taskOf = {}, {}
+for i = 7, #ARGV do wanted[ARGV[i]] = true end
+local function ofClaimedTask(id)
+  local name = taskOf[id]
+  if name == nil then
+    name = redis.call("HGET", key("row", id), "taskName")
+    taskOf[id] = name
+  end
+  -- No row (false): a stale entry, which the claim path below removes.
+  return name == false or wanted[name] == true
+end
 
 local function claimExecution(id, token)
   local row = readRow(id)
@@ -80,20 +103,32 @@ local function claimChild(member, id, position, token)
   return { "child", id, token, position, redis.call("HGETALL", key("row", id)), stepsBefore(id, position), json }
 end
 
-while #claimed < limit do
-  local batch = redis.call("ZRANGEBYSCORE", DUE, "-inf", now, "LIMIT", 0, limit - #claimed)
+-- Candidates of other tasks stay in the due set untouched; the scan resumes after them from the last
+-- score seen ("from") and the number of skipped members at that score ("tied"), since claimed and
+-- corrected members leave the range and skipped ones stay ahead of the unseen ones.
+local from, tied, skipped = "-inf", 0, 0
+while #claimed < limit and (#claimed == 0 or skipped < SKIP_BUDGET) do
+  local count = math.max(limit - #claimed, math.min(skipped, 1000))
+  local batch = redis.call("ZRANGEBYSCORE", DUE, from, now, "WITHSCORES", "LIMIT", tied, count)
   if #batch == 0 then break end
-  for _, member in ipairs(batch) do
-    if #claimed >= limit then break end
-    local token = ARGV[6] .. "." .. (#claimed + 1)
+  for i = 1, #batch, 2 do
+    if #claimed >= limit or (#claimed > 0 and skipped >= SKIP_BUDGET) then break end
+    local member = batch[i]
+    if batch[i + 1] ~= from then from, tied = batch[i + 1], 0 end
     local sep = string.find(member, "\\n", 1, true)
-    local unit
-    if sep == nil then
-      unit = claimExecution(member, token)
+    local id = sep == nil and member or string.sub(member, 1, sep - 1)
+    if not ofClaimedTask(id) then
+      skipped, tied = skipped + 1, tied + 1
     else
-      unit = claimChild(member, string.sub(member, 1, sep - 1), tonumber(string.sub(member, sep + 1)), token)
+      local token = ARGV[6] .. "." .. (#claimed + 1)
+      local unit
+      if sep == nil then
+        unit = claimExecution(id, token)
+      else
+        unit = claimChild(member, id, tonumber(string.sub(member, sep + 1)), token)
+      end
+      if unit ~= nil then claimed[#claimed + 1] = unit end
     end
-    if unit ~= nil then claimed[#claimed + 1] = unit end
   end
 end
 return claimed

@@ -11,6 +11,9 @@ interface DueUnit {
   position: number;
 }
 
+/** `task_name` is one of the claim's task names (a JSON array, so the statement stays prepared). */
+const OF_CLAIMED_TASKS = sql`IN (SELECT value FROM json_each(${sql.placeholder("taskNames")}))`;
+
 /** Due executions in one status, oldest first by `column` (`run_at`, or the lease's expiry). */
 function dueExecutions(status: "pending" | "waiting" | "running", column: "run_at" | "lease_expires_at") {
   return sql`
@@ -18,6 +21,7 @@ function dueExecutions(status: "pending" | "waiting" | "running", column: "run_a
       SELECT execution_id AS executionId, -1 AS position, ${sql.raw(column)} AS dueAt, created_at AS createdAt
         FROM ${executions}
        WHERE status = ${sql.raw(`'${status}'`)} AND ${sql.raw(column)} <= ${sql.placeholder("now")}
+         AND task_name ${OF_CLAIMED_TASKS}
        ORDER BY ${sql.raw(column)}, created_at, execution_id
        LIMIT ${sql.placeholder("limit")})`;
 }
@@ -30,7 +34,7 @@ function dueChildren(status: "pending" | "running", column: "due_at" | "lease_ex
       SELECT s.execution_id, s.position, coalesce(s.${sql.raw(column)}, ${sql.placeholder("now")}), e.created_at
         FROM ${steps} AS s JOIN ${executions} AS e ON e.execution_id = s.execution_id
        WHERE s.kind = 'parallel' AND s.status = ${sql.raw(`'${status}'`)}${due}
-         AND e.status NOT IN ('completed', 'failed', 'cancelled')
+         AND e.status NOT IN ('completed', 'failed', 'cancelled') AND e.task_name ${OF_CLAIMED_TASKS}
        ORDER BY s.${sql.raw(column)}, s.execution_id, s.position
        LIMIT ${sql.placeholder("limit")})`;
 }
@@ -40,11 +44,13 @@ function dueChildren(status: "pending" | "running", column: "due_at" | "lease_ex
  * its children by position):
  * - executions pending or waiting with `run_at <= now`, or running with an expired lease (a dead
  *   worker's);
- * - parallel children pending, or running with an expired lease, whose parent is not terminal.
+ * - parallel children pending, or running with an expired lease, whose parent is not terminal;
+ * each of a task in the claim's `taskNames` (a child by its parent's task).
  * Each of the five kinds is read in claim order straight from its index (`zart_executions_due_idx`,
  * `zart_executions_lease_idx`, the partial `zart_steps_child_*` ones, hence the literal statuses
- * and `kind = 'parallel'`) and cut at the limit, so a claim reads at most 5 × limit rows however
- * large the due backlog; the merge sorts only those.
+ * and `kind = 'parallel'`) and cut at the limit, so a claim merges at most 5 × limit rows however
+ * large the due backlog; the merge sorts only those. Due rows of other tasks are skipped on the
+ * index scan: a backlog of them ahead of ours lengthens the scan, never empties the result.
  */
 const DUE_UNITS = sql`
   ${dueExecutions("pending", "run_at")}
@@ -105,11 +111,12 @@ const statements = preparedPerConnection((orm) => ({
  * an expired lease before is fenced out from this commit on.
  */
 export function claimDue(orm: Orm, request: ClaimRequest): ClaimedWork[] {
-  if (request.limit < 1) return [];
+  if (request.limit < 1 || request.taskNames.length === 0) return [];
   const prepared = statements(orm);
   const now = request.now.getTime();
   const expiresAt = now + request.leaseMs;
-  const due = prepared.dueUnits.all({ now, limit: request.limit });
+  const taskNames = JSON.stringify(request.taskNames);
+  const due = prepared.dueUnits.all({ now, limit: request.limit, taskNames });
   const tokens = due.map(({ executionId, position }) => {
     const token = randomUUID();
     if (position < 0) {

@@ -81,7 +81,9 @@ export function eventAndChildVerbs(h: Harness): void {
       expect(untouched.steps[0]?.status).toBe("waiting");
       expect(untouched.events).toHaveLength(1);
       expect(untouched.events[0]?.consumedAt).toBeUndefined();
-      expect(await scheduler.claim({ workerId: "w", limit: 10, leaseMs: 1_000, now: now() })).toEqual([]);
+      expect(
+        await scheduler.claim({ workerId: "w", taskNames: ["task"], limit: 10, leaseMs: 1_000, now: now() }),
+      ).toEqual([]);
       // An offer of the awaited name with a key already accepted is a duplicate: it answers nothing.
       expect(await scheduler.offerEvent({ ...other, eventName: "go" }, now())).toBe("duplicate");
       expect(await details("e1")).toEqual(untouched);

@@ -22,7 +22,7 @@ export async function verbEnv(h: Harness) {
   const start = (executionId: string, runAt = now()) =>
     scheduler.createExecution({ executionId, taskName: "task", payload: '{"n":1}', runAt }, now());
   const claim = (workerId = "w1", limit = 10) =>
-    scheduler.claim({ workerId, limit, leaseMs: LEASE_MS, now: now() });
+    scheduler.claim({ workerId, taskNames: ["task"], limit, leaseMs: LEASE_MS, now: now() });
   /** Claims exactly one unit and returns it. */
   const claimOne = async (workerId = "w1"): Promise<ClaimedWork> => {
     const work = await claim(workerId, 1);
