@@ -15,14 +15,31 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
+/**
+ * Runs `fn` on a new connection to `url`. Connecting is retried: while other systems load their
+ * W6 history side by side, a new backend has been seen to take over 5 s to start on this machine.
+ */
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  let client: pg.Client | undefined;
+  for (let attempt = 1; client === undefined; attempt++) {
+    const candidate = new pg.Client({ connectionString: url, connectionTimeoutMillis: 30_000 });
+    try {
+      await candidate.connect();
+      client = candidate;
+    } catch (error) {
+      await candidate.end().catch(() => undefined);
+      if (attempt === 3) throw error;
+    }
+  }
   try {
     return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient(PG_URL, fn);
 }
 
 /** Drops (closing its connections) and recreates database `name`; returns its URL. */
@@ -42,13 +59,7 @@ export async function resetDatabase(name: string): Promise<string> {
  * empty table).
  */
 export async function vacuumDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query("VACUUM ANALYZE");
-  } finally {
-    await client.end();
-  }
+  await withClient(url, (client) => client.query("VACUUM ANALYZE"));
 }
 
 export async function postgresVersion(): Promise<string> {
