@@ -44,6 +44,11 @@ function newScheduler(): PostgresScheduler {
 
 const now = () => clock.now();
 
+/** Claims up to `limit` units of task "t" now, with the usual lease. */
+function claimFor(scheduler: PostgresScheduler, workerId: string, limit: number) {
+  return scheduler.claim({ workerId, taskNames: ["t"], limit, leaseMs: LEASE_MS, now: now() });
+}
+
 async function start(scheduler: PostgresScheduler, ids: string[]): Promise<void> {
   for (const executionId of ids) {
     await scheduler.createExecution({ executionId, taskName: "t", payload: "null", runAt: now() }, now());
@@ -56,13 +61,7 @@ describe("claim", () => {
     const ids = Array.from({ length: 150 }, (_, i) => `e${i}`);
     await start(client, ids);
     // Ten of them fan out into 5 children each: 50 more units, claimable once their parent parked.
-    const parents = await client.claim({
-      workerId: "setup",
-      taskNames: ["t"],
-      limit: 10,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const parents = await claimFor(client, "setup", 10);
     for (const unit of parents) {
       const children = [0, 1, 2, 3, 4].map((position) => ({ position, name: `c${position}` }));
       expect(await client.dispatchChildren(unit.lease, { children }, {}, now())).toEqual({ suspended: true });
@@ -72,13 +71,7 @@ describe("claim", () => {
     await Promise.all(
       claimers.map(async (scheduler, i) => {
         for (;;) {
-          const work = await scheduler.claim({
-            workerId: `w${i}`,
-            taskNames: ["t"],
-            limit: 3,
-            leaseMs: LEASE_MS,
-            now: now(),
-          });
+          const work = await claimFor(scheduler, `w${i}`, 3);
           if (work.length === 0) return;
           for (const unit of work)
             claimed.push(`${unit.lease.executionId}/${unit.lease.childPosition ?? "-"}`);
@@ -150,13 +143,7 @@ describe("events", () => {
   async function waitBehindOffer(deadline: Date | undefined, offeredAt: Date): Promise<EventWaitOutcome> {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
-    const [unit] = await scheduler.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 1,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const [unit] = await claimFor(scheduler, "w", 1);
     const offer = await db.admin.connect();
     try {
       await offer.query("BEGIN");
@@ -223,13 +210,7 @@ describe("events", () => {
   it("answers a parked wait with exactly one of 10 concurrent offers of one idempotency key", async () => {
     const client = open[0]!;
     await start(client, ["e1"]);
-    const [unit] = await client.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 1,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const [unit] = await claimFor(client, "w", 1);
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
     expect(await client.awaitEvent(unit!.lease, wait, {}, now())).toEqual({ outcome: "suspended" });
     const offerers = Array.from({ length: 10 }, () => newScheduler());
@@ -280,7 +261,7 @@ describe("events", () => {
   it("wakes (without answering) a wait that parked while the offer waited for the row lock", async () => {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
-    await scheduler.claim({ workerId: "w", taskNames: ["t"], limit: 1, leaseMs: LEASE_MS, now: now() });
+    await claimFor(scheduler, "w", 1);
     // A park committing behind the offer's snapshot: the wait's step is not in that snapshot.
     await offerBehind(scheduler, [
       `INSERT INTO "${db.schema}".steps (execution_id, position, name, kind, status, attempts, started_at)
@@ -294,13 +275,7 @@ describe("events", () => {
     expect(details?.steps[0]?.status).toBe("waiting");
     expect(details?.events[0]?.consumedAt).toBeUndefined();
     // The replayed wait consumes it: one outcome.
-    const [unit] = await scheduler.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 1,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const [unit] = await claimFor(scheduler, "w", 1);
     expect(unit?.steps[0]?.status).toBe("waiting");
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
     expect(await scheduler.awaitEvent(unit!.lease, wait, {}, now())).toEqual({
@@ -312,13 +287,7 @@ describe("events", () => {
   it("never marks the event consumed when the wait its snapshot saw was decided meanwhile", async () => {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
-    const [unit] = await scheduler.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 1,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const [unit] = await claimFor(scheduler, "w", 1);
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
     await scheduler.awaitEvent(unit!.lease, wait, {}, now());
     // Behind the offer's snapshot, that wait is decided and a new wait on the same name parks.
@@ -337,13 +306,7 @@ describe("events", () => {
   it("answers nothing when its idempotency key was accepted behind its snapshot", async () => {
     const scheduler = open[0]!;
     await start(scheduler, ["e1"]);
-    const [unit] = await scheduler.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 1,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const [unit] = await claimFor(scheduler, "w", 1);
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: TIMEOUT };
     await scheduler.awaitEvent(unit!.lease, wait, {}, now());
     const before = await scheduler.getExecution("e1");
@@ -390,24 +353,12 @@ describe("parallel children", () => {
     });
     const ids = Array.from({ length: 50 }, (_, i) => `p${i}`);
     await start(client, ids);
-    const parents = await client.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 50,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const parents = await claimFor(client, "w", 50);
     for (const unit of parents) {
       const children = [0, 1].map((position) => ({ position, name: `c${position}` }));
       await client.dispatchChildren(unit.lease, { children }, {}, now());
     }
-    const units = await client.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 100,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const units = await claimFor(client, "w", 100);
     expect(units).toHaveLength(100);
     await Promise.all(
       units.map((unit, i) => {
@@ -433,23 +384,11 @@ describe("parallel children", () => {
     const other = newScheduler();
     const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
     await start(client, ids);
-    for (const unit of await client.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 20,
-      leaseMs: LEASE_MS,
-      now: now(),
-    })) {
+    for (const unit of await claimFor(client, "w", 20)) {
       const children = [0, 1, 2].map((position) => ({ position, name: `c${position}` }));
       await client.dispatchChildren(unit.lease, { children }, {}, now());
     }
-    const units = await client.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 60,
-      leaseMs: LEASE_MS,
-      now: now(),
-    });
+    const units = await claimFor(client, "w", 60);
     const settled = await Promise.allSettled([
       ...units.map((unit) =>
         unit.kind === "child"

@@ -1,4 +1,10 @@
-import { ManualClock, type SerializedError, silentLogger } from "@zart/core";
+import {
+  type ClaimedWork,
+  ManualClock,
+  type Scheduler,
+  type SerializedError,
+  silentLogger,
+} from "@zart/core";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RedisScheduler } from "../src/index.js";
@@ -14,6 +20,12 @@ import { deleteKeyspace, REDIS_URL, redisAvailable, uniquePrefix } from "./redis
  */
 const PREFIX = uniquePrefix("redelivery");
 const LEASE_MS = 30_000;
+
+/** Claims the one due unit of task "t" at `now`. */
+async function claimOne(scheduler: Scheduler, now: Date): Promise<ClaimedWork | undefined> {
+  const [work] = await scheduler.claim({ workerId: "w", taskNames: ["t"], limit: 1, leaseMs: LEASE_MS, now });
+  return work;
+}
 const BOOM: SerializedError = { name: "Error", message: "boom" };
 const clients: Redis[] = [];
 
@@ -71,13 +83,7 @@ describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
     const scheduler = doubledScheduler(clock);
     const now = () => clock.now();
     const claim = async () => {
-      const [work] = await scheduler.claim({
-        workerId: "w",
-        taskNames: ["t"],
-        limit: 1,
-        leaseMs: LEASE_MS,
-        now: now(),
-      });
+      const work = await claimOne(scheduler, now());
       if (work === undefined) throw new Error("nothing to claim");
       return work;
     };
@@ -163,13 +169,7 @@ describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
     };
     const now = clock.now();
     await scheduler.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: now }, now);
-    const [work] = await scheduler.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 1,
-      leaseMs: LEASE_MS,
-      now,
-    });
+    const work = await claimOne(scheduler, now);
     const wait = { position: 0, stepName: "go", eventName: "go", timeoutError: BOOM };
     expect(await scheduler.awaitEvent(work!.lease, wait, {}, now)).toEqual({ outcome: "suspended" });
     await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "1" }, now);
@@ -187,13 +187,7 @@ describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
     const scheduler = doubledScheduler(clock);
     const now = clock.now();
     await scheduler.createExecution({ executionId: "e1", taskName: "t", payload: "1", runAt: now }, now);
-    const [work] = await scheduler.claim({
-      workerId: "w",
-      taskNames: ["t"],
-      limit: 1,
-      leaseMs: LEASE_MS,
-      now,
-    });
+    const work = await claimOne(scheduler, now);
     await scheduler.failExecution(work!.lease, { error: BOOM }, {}, now);
     expect((await scheduler.getExecution("e1"))?.execution).toMatchObject({ status: "failed", error: BOOM });
     await scheduler.close();
