@@ -5,7 +5,7 @@ import { consoleLogger, type Logger } from "./engine/logger.js";
 import { LeaseLostError, ValidationError } from "./errors.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
-import type { ClaimedWork, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
+import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 
 export interface WorkerOptions {
@@ -83,7 +83,10 @@ export class Worker {
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.#logger = options.logger ?? consoleLogger;
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-    this.#buffer = new PrefetchBuffer((work) => this.#renewPrefetched(work), this.#renewEveryMs);
+    this.#buffer = new PrefetchBuffer(
+      async (work) => (await this.#renewLease(work.lease)) === undefined,
+      this.#renewEveryMs,
+    );
   }
 
   get #renewEveryMs(): number {
@@ -254,34 +257,25 @@ export class Worker {
 
   async #renew(run: ExecutionRun): Promise<void> {
     if (run.state.isParked) return;
-    try {
-      await this.#scheduler.renewLease(run.state.lease, this.#leaseMs, this.#scheduler.clock.now());
-    } catch (error) {
-      if (error instanceof LeaseLostError) {
-        this.#logger.warn("lease lost; abandoning the run", { executionId: run.executionId });
-        void run.state.park({ kind: "lost", error });
-      } else {
-        this.#logger.warn("lease renewal failed; will retry", {
-          executionId: run.executionId,
-          error: String(error),
-        });
-      }
+    const lost = await this.#renewLease(run.state.lease);
+    if (lost) {
+      this.#logger.warn("lease lost; abandoning the run", { executionId: run.executionId });
+      void run.state.park({ kind: "lost", error: lost });
     }
   }
 
-  /** Renews the lease of a prefetched unit; `false` when it is lost. */
-  async #renewPrefetched(work: ClaimedWork): Promise<boolean> {
+  /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */
+  async #renewLease(lease: Lease): Promise<LeaseLostError | undefined> {
     try {
-      await this.#scheduler.renewLease(work.lease, this.#leaseMs, this.#scheduler.clock.now());
-      return true;
+      await this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now());
     } catch (error) {
-      if (error instanceof LeaseLostError) return false;
+      if (error instanceof LeaseLostError) return error;
       this.#logger.warn("lease renewal failed; will retry", {
-        executionId: work.lease.executionId,
+        executionId: lease.executionId,
         error: String(error),
       });
-      return true;
     }
+    return undefined;
   }
 
   #afterRun(run: ExecutionRun, outcome: RunOutcome): void {
