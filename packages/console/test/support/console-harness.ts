@@ -1,0 +1,76 @@
+import {
+  type DurableExecutionStatus,
+  DurableScheduler,
+  type ExecutionStatus,
+  type Logger,
+  Worker,
+} from "@zart/core";
+import { type RunningServer, startServer } from "@zart/server";
+import { MemoryScheduler } from "@zart/store-memory";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "./browser.js";
+import { buildConsole } from "./build-console.js";
+import { testRegistry } from "./tasks.js";
+
+export const TOKEN = "console-test-token-0123456789";
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** `zart serve` in miniature: a worker, the API and the console over a memory store, and a browser. */
+export interface ConsoleHarness {
+  server: RunningServer;
+  durable: DurableScheduler;
+  /**
+   * A fresh browser context (no storage shared with other tests) on the console. Signed in with
+   * the test token unless `signedIn: false`. Uncaught page errors land in `page.errors`.
+   */
+  open(hash?: string, options?: { signedIn?: boolean }): Promise<Page & { errors: Error[] }>;
+  /** Resolves once the execution is in `status` (the worker runs concurrently). */
+  settle(executionId: string, status: ExecutionStatus): Promise<DurableExecutionStatus>;
+  close(): Promise<void>;
+}
+
+export async function startConsoleHarness(): Promise<ConsoleHarness> {
+  const assetsDir = await buildConsole();
+  const scheduler = new MemoryScheduler();
+  const registry = testRegistry();
+  const worker = new Worker({ scheduler, registry, pollInterval: "50ms", logger: quiet });
+  await worker.start();
+  const server = await startServer({
+    scheduler,
+    registry,
+    token: TOKEN,
+    port: 0,
+    logger: quiet,
+    console: { assetsDir },
+  });
+  const browser: Browser = await launchChromium();
+  const durable = new DurableScheduler(scheduler, { registry });
+  return {
+    server,
+    durable,
+    async open(hash = "#/", { signedIn = true } = {}) {
+      const context = await browser.newContext();
+      if (signedIn) {
+        await context.addInitScript((token) => sessionStorage.setItem("zart-console-token", token), TOKEN);
+      }
+      const page = Object.assign(await context.newPage(), { errors: [] as Error[] });
+      page.on("pageerror", (error) => page.errors.push(error));
+      await page.goto(`${server.url}/${hash}`);
+      return page;
+    },
+    async settle(executionId, status) {
+      for (;;) {
+        const current = await durable.status(executionId);
+        if (current.status === status) return current;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      await worker.stop({ graceful: false });
+      await scheduler.close();
+    },
+  };
+}
