@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -6,3 +8,8 @@ import { fileURLToPath } from "node:url";
  * package root.
  */
 export const consoleAssetsDir: string = fileURLToPath(new URL("../dist/web", import.meta.url));
+
+/** Whether {@link consoleAssetsDir} holds a build (a source checkout has none before `pnpm build`). */
+export function isConsoleBuilt(): boolean {
+  return existsSync(join(consoleAssetsDir, "index.html"));
+}

@@ -10,7 +10,7 @@ describe.runIf(browserAvailable)("console: execution detail", () => {
   afterAll(() => harness?.close());
 
   it("shows a waiting execution's step timeline, and sending the awaited event from the UI completes it", async () => {
-    await harness.durable.start("order-1", "approval", { amount: 42 });
+    await harness.start("order-1", "approval", { amount: 42 });
     await harness.settle("order-1", "waiting");
     const page = await harness.open("#/executions/order-1");
 
@@ -48,7 +48,7 @@ describe.runIf(browserAvailable)("console: execution detail", () => {
   });
 
   it("rejects a payload that is not JSON before anything is sent", async () => {
-    await harness.durable.start("order-2", "approval", null);
+    await harness.start("order-2", "approval", null);
     await harness.settle("order-2", "waiting");
     const page = await harness.open("#/executions/order-2");
     await page.getByRole("button", { name: "Send event…" }).click();
@@ -60,7 +60,7 @@ describe.runIf(browserAvailable)("console: execution detail", () => {
   });
 
   it("cancels only once the operator confirms", async () => {
-    await harness.durable.start("order-3", "approval", null);
+    await harness.start("order-3", "approval", null);
     await harness.settle("order-3", "waiting");
     const page = await harness.open("#/executions/order-3");
 
@@ -78,7 +78,7 @@ describe.runIf(browserAvailable)("console: execution detail", () => {
   });
 
   it("shows a failed step's error with its cause", async () => {
-    await harness.durable.start("order-4", "failing", { message: "card declined" });
+    await harness.start("order-4", "failing", { message: "card declined" });
     await harness.settle("order-4", "failed");
     const page = await harness.open("#/executions/order-4");
     const step = page.locator(".timeline-step").filter({ hasText: "charge" });

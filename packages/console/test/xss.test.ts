@@ -15,10 +15,10 @@ describe.runIf(browserAvailable)("console: HTML and script in data are shown as 
 
   it("in ids, task input, errors and event payloads, on the list and the detail page", async () => {
     const id = `xss ${IMG}`;
-    await harness.durable.start(id, "failing", { message: IMG, note: SCRIPT });
+    await harness.start(id, "failing", { message: IMG, note: SCRIPT });
     await harness.settle(id, "failed");
     const waiting = `xss ${SCRIPT}`;
-    await harness.durable.start(waiting, "approval", SCRIPT);
+    await harness.start(waiting, "approval", SCRIPT);
     await harness.settle(waiting, "waiting");
     await harness.durable.offerEvent(waiting, "unrelated", { html: IMG }, { idempotencyKey: SCRIPT });
 

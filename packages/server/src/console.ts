@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
+import { envelope } from "./api-error.js";
 
 /** Options of {@link serveConsole}. */
 export interface ConsoleOptions {
@@ -49,13 +50,13 @@ export function serveConsole(options: ConsoleOptions): Hono {
 
   const app = new Hono();
   app.get("/", (c) => {
-    // The bundles are linked relative to the page: `/ops` must become `/ops/` for them to resolve.
-    if (!c.req.path.endsWith("/")) return c.redirect(`${c.req.path}/`, 308);
     c.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "no-referrer");
     c.header("Cache-Control", "no-store");
-    return c.html(index);
+    // The build links its bundles as `./assets/…`; where the app is mounted decides what that means.
+    const mountedAt = escapeAttribute(c.req.path.replace(/\/+$/, ""));
+    return c.html(index.replaceAll('"./assets/', `"${mountedAt}/assets/`));
   });
   const serveAsset = serveStatic({
     root: assetsDir,
@@ -63,7 +64,7 @@ export function serveConsole(options: ConsoleOptions): Hono {
   });
   app.get("/assets/:file", async (c, next) => {
     // Only the files the build wrote: no path the request makes up reaches the file system.
-    if (!assets.has(c.req.param("file"))) return next();
+    if (!assets.has(c.req.param("file"))) return c.json(envelope("NOT_FOUND", "No such console file."), 404);
     // Vite names bundles by content hash, so a name never changes meaning.
     c.header("Cache-Control", "public, max-age=31536000, immutable");
     c.header("X-Content-Type-Options", "nosniff");

@@ -3,6 +3,7 @@ import {
   DurableScheduler,
   type ExecutionStatus,
   type Logger,
+  ManualClock,
   Worker,
 } from "@zart/core";
 import { type RunningServer, startServer } from "@zart/server";
@@ -20,6 +21,10 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 export interface ConsoleHarness {
   server: RunningServer;
   durable: DurableScheduler;
+  /** The store's clock: it moves only when a test (or {@link start}) moves it. */
+  clock: ManualClock;
+  /** Starts an execution one second after the previous one, so "newest first" is well defined. */
+  start(executionId: string, taskName: string, data: unknown): Promise<void>;
   /**
    * A fresh browser context (no storage shared with other tests) on the console. Signed in with
    * the test token unless `signedIn: false`. Uncaught page errors land in `page.errors`.
@@ -32,7 +37,8 @@ export interface ConsoleHarness {
 
 export async function startConsoleHarness(): Promise<ConsoleHarness> {
   const assetsDir = await buildConsole();
-  const scheduler = new MemoryScheduler();
+  const clock = new ManualClock();
+  const scheduler = new MemoryScheduler({ clock });
   const registry = testRegistry();
   const worker = new Worker({ scheduler, registry, pollInterval: "50ms", logger: quiet });
   await worker.start();
@@ -49,6 +55,11 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   return {
     server,
     durable,
+    clock,
+    async start(executionId, taskName, data) {
+      clock.advance("1s");
+      await durable.start(executionId, taskName, data);
+    },
     async open(hash = "#/", { signedIn = true } = {}) {
       const context = await browser.newContext();
       if (signedIn) {

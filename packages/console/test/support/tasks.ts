@@ -27,5 +27,13 @@ export const failingTask = defineTask({
   },
 });
 
+/** Does nothing: many of them fill pages of the list. */
+export const fillerTask = defineTask({
+  name: "filler",
+  async run() {
+    return null;
+  },
+});
+
 export const testRegistry = (): TaskRegistry =>
-  new TaskRegistry().register(approvalTask).register(quickTask).register(failingTask);
+  new TaskRegistry().register(approvalTask).register(quickTask).register(failingTask).register(fillerTask);
