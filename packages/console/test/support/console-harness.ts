@@ -4,6 +4,7 @@ import {
   type ExecutionStatus,
   type Logger,
   ManualClock,
+  type TaskDefinition,
   Worker,
 } from "@zart/core";
 import { type RunningServer, startServer } from "@zart/server";
@@ -21,8 +22,6 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 export interface ConsoleHarness {
   server: RunningServer;
   durable: DurableScheduler;
-  /** The store's clock: it moves only when a test (or {@link start}) moves it. */
-  clock: ManualClock;
   /** Starts an execution one second after the previous one, so "newest first" is well defined. */
   start(executionId: string, taskName: string, data: unknown): Promise<void>;
   /**
@@ -35,11 +34,22 @@ export interface ConsoleHarness {
   close(): Promise<void>;
 }
 
-export async function startConsoleHarness(): Promise<ConsoleHarness> {
+/**
+ * `realTime: true` runs the store on the system clock (for screenshots whose durations mean
+ * something); tests keep the manual one. `tasks` are registered beside the test tasks.
+ */
+export async function startConsoleHarness({
+  realTime = false,
+  tasks = [],
+}: {
+  realTime?: boolean;
+  tasks?: readonly TaskDefinition[];
+} = {}): Promise<ConsoleHarness> {
   const assetsDir = await buildConsole();
   const clock = new ManualClock();
-  const scheduler = new MemoryScheduler({ clock });
+  const scheduler = new MemoryScheduler(realTime ? {} : { clock });
   const registry = testRegistry();
+  for (const task of tasks) registry.register(task);
   const worker = new Worker({ scheduler, registry, pollInterval: "50ms", logger: quiet });
   await worker.start();
   const server = await startServer({
@@ -55,9 +65,8 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
   return {
     server,
     durable,
-    clock,
     async start(executionId, taskName, data) {
-      clock.advance("1s");
+      if (!realTime) clock.advance("1s");
       await durable.start(executionId, taskName, data);
     },
     async open(hash = "#/", { signedIn = true } = {}) {

@@ -1,5 +1,5 @@
 /** Payloads longer than this many lines start collapsed. */
-const OPEN_UP_TO_LINES = 12;
+const OPEN_UP_TO_LINES = 20;
 
 /**
  * A JSON value, pretty-printed and collapsible. Rendered as text (never as HTML), so a payload
