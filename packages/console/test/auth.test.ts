@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable } from "./support/browser.js";
-import { type ConsoleHarness, startConsoleHarness, TOKEN } from "./support/console-harness.js";
+import {
+  BROWSER_TEST_MS,
+  type ConsoleHarness,
+  startConsoleHarness,
+  TOKEN,
+} from "./support/console-harness.js";
 
-describe.runIf(browserAvailable)("console: the API token", () => {
+describe.runIf(browserAvailable)("console: the API token", { timeout: BROWSER_TEST_MS }, () => {
   let harness: ConsoleHarness;
   beforeAll(async () => {
     harness = await startConsoleHarness();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable } from "./support/browser.js";
-import { type ConsoleHarness, startConsoleHarness } from "./support/console-harness.js";
+import { BROWSER_TEST_MS, type ConsoleHarness, startConsoleHarness } from "./support/console-harness.js";
 
-describe.runIf(browserAvailable)("console: execution detail", () => {
+describe.runIf(browserAvailable)("console: execution detail", { timeout: BROWSER_TEST_MS }, () => {
   let harness: ConsoleHarness;
   beforeAll(async () => {
     harness = await startConsoleHarness();

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable } from "./support/browser.js";
-import { type ConsoleHarness, startConsoleHarness } from "./support/console-harness.js";
+import { BROWSER_TEST_MS, type ConsoleHarness, startConsoleHarness } from "./support/console-harness.js";
 
 /** The execution ids in the list, once it shows exactly `count` rows. */
 async function listedIds(page: Page, count: number): Promise<string[]> {
@@ -12,7 +12,7 @@ async function listedIds(page: Page, count: number): Promise<string[]> {
   return page.locator("table.executions tbody tr td:first-child").allTextContents();
 }
 
-describe.runIf(browserAvailable)("console: executions list", () => {
+describe.runIf(browserAvailable)("console: executions list", { timeout: BROWSER_TEST_MS }, () => {
   let harness: ConsoleHarness;
   beforeAll(async () => {
     harness = await startConsoleHarness();

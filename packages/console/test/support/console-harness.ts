@@ -16,6 +16,11 @@ import { testRegistry } from "./tasks.js";
 
 export const TOKEN = "console-test-token-0123456789";
 
+/** How long a browser wait (for an element, a text) may take before the test fails. */
+const BROWSER_WAIT_MS = 45_000;
+/** Timeout of a browser test: several such waits. */
+export const BROWSER_TEST_MS = 180_000;
+
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** `zart serve` in miniature: a worker, the API and the console over a memory store, and a browser. */
@@ -71,6 +76,8 @@ export async function startConsoleHarness({
     },
     async open(hash = "#/", { signedIn = true } = {}) {
       const context = await browser.newContext();
+      // Generous: the full suite shares two cores with everything else.
+      context.setDefaultTimeout(BROWSER_WAIT_MS);
       if (signedIn) {
         await context.addInitScript((token) => sessionStorage.setItem("zart-console-token", token), TOKEN);
       }
