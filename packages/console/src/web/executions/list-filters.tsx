@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { EXECUTION_STATES } from "../api/client.js";
 import { executionHref } from "../router.js";
 
@@ -17,6 +17,8 @@ export function ListFiltersBar({
   onChange: (filters: ListFilters) => void;
 }) {
   const [task, setTask] = useState(filters.task);
+  // Back and forward change the link's filters under the box.
+  useEffect(() => setTask(filters.task), [filters.task]);
   const [searchId, setSearchId] = useState("");
   return (
     <div class="toolbar">
