@@ -8,6 +8,7 @@ import { contextSuite } from "./suites/context.js";
 import { durabilitySuite } from "./suites/durability.js";
 import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
+import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
 import { parallelSuite } from "./suites/parallel.js";
 import { prefetchSuite } from "./suites/prefetch.js";
@@ -34,6 +35,7 @@ const SUITES = {
   "task-routing": taskRoutingSuite,
   durability: durabilitySuite,
   "bad-input": badInputSuite,
+  "flow-control": flowControlSuite,
 } satisfies Record<string, (harness: Harness) => void>;
 
 /** The name of a topic suite, for {@link ConformanceOptions.skip}. */

@@ -14,6 +14,7 @@ export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./en
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
+export { RetryAfterError } from "./flow/retry-after-error.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, toJsonText } from "./json.js";
 export { RetryConfig } from "./retry.js";
 export {

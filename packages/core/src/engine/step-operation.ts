@@ -1,5 +1,6 @@
 import { deserializeError, serializeError } from "../error-serialization.js";
 import { messageOf, NonRetryableError, SerializationError, StepFailedError, ZartError } from "../errors.js";
+import { retryAfterTime } from "../flow/retry-after-error.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
 import type { StepKind } from "../scheduler/records.js";
@@ -48,6 +49,17 @@ export async function runStep<T>(
     text = toJsonText(value, `The result of step "${stepName}"`, state.maxPayloadBytes);
   } catch (error) {
     if (state.isParked) return state.park({ kind: "released" });
+    // Asked to come back later: park until then, the attempt not counted.
+    const retryAt = retryAfterTime(error, state.now());
+    if (retryAt) {
+      const waiting = { position, name: stepName, kind, status: "waiting" as const, attempts: attemptsSoFar };
+      return parkUntil(state, retryAt, {
+        ...waiting,
+        startedAt,
+        error: serializeError(error),
+        wakeAt: retryAt,
+      });
+    }
     const attempts = attemptsSoFar + 1;
     const base = { position, name: stepName, kind, attempts, startedAt };
     if (attempts <= retry.retries && !isNonRetryable(error)) {

@@ -1,0 +1,7 @@
+import type { Harness } from "../../harness.js";
+import { retryAfterSuite } from "./retry-after.js";
+
+/** Issue #14, flow control: retry-after, priorities, concurrency and rate limits. */
+export function flowControlSuite(h: Harness): void {
+  retryAfterSuite(h);
+}
