@@ -8,6 +8,7 @@ import {
   ValidationError,
   WaitTimeoutError,
 } from "./errors.js";
+import { checkPriority } from "./flow/priority.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
 import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/records.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
@@ -21,6 +22,8 @@ export interface StartOptions {
   runAt?: Date;
   /** Start after this delay (ignored when `runAt` is given). */
   delay?: Duration;
+  /** Claimed before due work of lower priority: an integer ≥ 0, higher first (default 0). */
+  priority?: number;
 }
 
 export interface ScheduleResult {
@@ -113,7 +116,11 @@ export class DurableScheduler {
       options.runAt ??
       new Date(now.getTime() + (options.delay === undefined ? 0 : toMillis(options.delay, "delay")));
     if (Number.isNaN(runAt.getTime())) throw new ValidationError("runAt is not a valid date.");
-    const record = await this.#scheduler.createExecution({ executionId, taskName, payload, runAt }, now);
+    const priority = checkPriority(options.priority);
+    const record = await this.#scheduler.createExecution(
+      { executionId, taskName, payload, runAt, ...(priority === undefined ? {} : { priority }) },
+      now,
+    );
     return {
       executionId: record.executionId,
       taskName: record.taskName,

@@ -11,7 +11,8 @@ interface DueUnit {
 }
 
 /**
- * Claims up to `request.limit` due units, oldest due time first (ties: older execution, then id,
+ * Claims up to `request.limit` due units, higher priority first (children rank as 0), then oldest
+ * due time first (ties: older execution, then id,
  * then the execution before its children by position), of the tasks in `request.taskNames` only
  * (a child by its parent's task). Synchronous, hence exactly once per unit.
  */
@@ -63,10 +64,16 @@ function childDueAtOf(child: StepRow, now: number): number | undefined {
     : undefined;
 }
 
+/** An execution's priority; a parallel child ranks as 0 (see `Scheduler.claim`). */
+function priorityOf(unit: DueUnit): number {
+  return unit.child === undefined ? (unit.row.record.priority ?? 0) : 0;
+}
+
 function compareUnits(a: DueUnit, b: DueUnit): number {
   const ra = a.row.record;
   const rb = b.row.record;
   return (
+    priorityOf(b) - priorityOf(a) ||
     a.dueAt - b.dueAt ||
     ra.createdAt.getTime() - rb.createdAt.getTime() ||
     (ra.executionId < rb.executionId ? -1 : ra.executionId > rb.executionId ? 1 : 0) ||

@@ -99,6 +99,7 @@ export class MemoryScheduler implements Scheduler {
       status: "pending",
       attempt: 0,
       runAt: new Date(input.runAt),
+      ...(input.priority ? { priority: input.priority } : {}),
       scheduledAt: new Date(input.runAt),
       createdAt: new Date(now),
     };

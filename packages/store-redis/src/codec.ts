@@ -145,6 +145,8 @@ export function parseRow(flat: string[]): ExecutionRecord | undefined {
   }
   const error = fields.get("error");
   if (error !== undefined) record.error = JSON.parse(error) as SerializedError;
+  const priority = fields.get("priority");
+  if (priority !== undefined) record.priority = Number(priority);
   return record;
 }
 

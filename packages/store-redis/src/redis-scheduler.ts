@@ -105,6 +105,7 @@ export class RedisScheduler implements Scheduler {
       millis(now),
       this.#origin,
       randomUUID(),
+      input.priority === undefined ? "" : String(input.priority),
     ]);
     this.#wakeUps.emitLocal("created", input.executionId);
     return parseRow(row as string[])!;

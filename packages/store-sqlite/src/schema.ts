@@ -44,10 +44,19 @@ export const executions = sqliteTable(
     /** Fencing token of the current lease; null while nobody holds it. */
     leaseToken: text("lease_token"),
     leaseExpiresAt: time("lease_expires_at"),
+    /** Claim order, higher first; null = 0, so unprioritized work keeps the plain claim indexes. */
+    priority: integer("priority"),
   },
   (t) => [
     // The claim, in claim order: pending/waiting executions by `run_at`, running ones by lease expiry.
     index("zart_executions_due_idx").on(t.status, t.runAt, t.createdAt, t.executionId),
+    // The same for prioritized executions only (few), higher priority first.
+    index("zart_executions_priority_due_idx")
+      .on(t.status, t.priority, t.runAt, t.createdAt, t.executionId)
+      .where(sql`${t.priority} IS NOT NULL`),
+    index("zart_executions_priority_lease_idx")
+      .on(t.status, t.priority, t.leaseExpiresAt, t.createdAt, t.executionId)
+      .where(sql`${t.priority} IS NOT NULL`),
     index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt, t.createdAt, t.executionId),
     // Listing, newest first.
     index("zart_executions_created_idx").on(t.createdAt, t.executionId),

@@ -48,6 +48,8 @@ export interface ExecutionRecord {
   waitReason?: WaitReason;
   /** Event name the execution is parked on (`waitReason === "event"`). */
   waitEvent?: string;
+  /** Claim order among due work, higher first; absent = 0 (its parallel children rank as 0). */
+  priority?: number;
   /** When it was asked to start (the requested `runAt` of the start call). */
   scheduledAt: Date;
   createdAt: Date;

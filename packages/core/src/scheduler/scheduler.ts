@@ -87,6 +87,8 @@ export interface NewExecution {
   payload: string;
   /** When it becomes due (now, or later for a delayed start). */
   runAt: Date;
+  /** Claim order among due executions: higher first; absent = 0 (parallel children rank as 0). */
+  priority?: number;
 }
 
 export interface ClaimRequest {
@@ -228,7 +230,7 @@ export interface Scheduler {
    * a new fencing token and `leaseExpiresAt = now + leaseMs`; a claimed execution becomes `running`
    * (`startedAt` set on the first claim), a child `running`. Returns each unit with its history:
    * an execution's whole history, a child's steps before its position (see `ClaimedChild.steps`).
-   * Oldest `runAt` first.
+   * Higher `priority` first (parallel children rank as 0), then oldest due time first.
    */
   claim(request: ClaimRequest): Promise<ClaimedWork[]>;
 

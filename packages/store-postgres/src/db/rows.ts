@@ -35,6 +35,7 @@ export interface ExecutionRow {
   lease_owner: string | null;
   lease_token: string | null;
   lease_expires_at: Timestamp;
+  priority: number | null;
 }
 
 export interface StepRow {
@@ -96,6 +97,7 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   putDate(record, "completedAt", row.completed_at);
   put(record, "leaseOwner", row.lease_owner);
   putDate(record, "leaseExpiresAt", row.lease_expires_at);
+  put(record, "priority", row.priority);
   return record;
 }
 

@@ -61,12 +61,18 @@ export function createTables(schemaName: string) {
       eventCount: integer("event_count").notNull().default(0),
       /** Parallel children not yet settled; the settle that brings it to 0 wakes the parent. */
       unsettledChildren: integer("unsettled_children").notNull().default(0),
+      /** Claim order, higher first; NULL = 0, so unprioritized work keeps `executions_due_idx`. */
+      priority: integer("priority"),
       dueAt: at("due_at").generatedAlwaysAs(
         sql`CASE WHEN status IN ('pending', 'waiting') THEN run_at WHEN status = 'running' THEN lease_expires_at END`,
       ),
     },
     (t) => [
       index("executions_due_idx").on(t.dueAt, t.executionId).where(sql`due_at IS NOT NULL`),
+      // The claim of prioritized executions (few), in claim order: higher priority, then oldest due.
+      index("executions_priority_due_idx")
+        .on(t.priority.desc(), t.dueAt, t.executionId)
+        .where(sql`priority IS NOT NULL AND due_at IS NOT NULL`),
       index("executions_created_idx").on(t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_status_created_idx").on(t.status, t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_task_created_idx").on(t.taskName, t.createdAt.desc().nullsFirst(), t.executionId),

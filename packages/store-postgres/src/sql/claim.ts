@@ -24,6 +24,11 @@ import { TERMINAL } from "./fragments.js";
  * (not locked) to exclude children of terminal executions. Each claimed row gets a fresh random
  * fencing token.
  *
+ * Priorities: executions without one (NULL, the default) are read as before from
+ * `executions_due_idx`; those with one from their own partial index `executions_priority_due_idx`
+ * (empty unless priorities are used, so the unprioritized claim costs what it did), higher first.
+ * Children rank as priority 0. The merge keeps the `$2` best by (priority desc, due time).
+ *
  * Task names (`$5`, one array parameter so the statement stays prepared): only executions whose
  * `task_name` is listed, and children whose parent's is, are claimed. The test is part of each
  * side's scan filter, below its row locking, so a row of another task is skipped, never locked:
@@ -46,10 +51,17 @@ export const claimSql = statement(
   "claim",
   (n) => `
   WITH execution_due AS (
-    SELECT execution_id, due_at, xmin::text AS locked_xmin, status = 'running' AS taken_over
+    SELECT execution_id, due_at, 0 AS priority, xmin::text AS locked_xmin, status = 'running' AS taken_over
     FROM ${n.executions}
-    WHERE due_at <= $1 AND task_name = ANY($5::text[])
+    WHERE due_at <= $1 AND priority IS NULL AND task_name = ANY($5::text[])
     ORDER BY due_at, execution_id
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
+  ), prioritized_due AS (
+    SELECT execution_id, due_at, priority, xmin::text AS locked_xmin, status = 'running' AS taken_over
+    FROM ${n.executions}
+    WHERE priority IS NOT NULL AND due_at <= $1 AND task_name = ANY($5::text[])
+    ORDER BY priority DESC, due_at, execution_id
     LIMIT $2
     FOR UPDATE SKIP LOCKED
   ), child_due AS (
@@ -64,10 +76,12 @@ export const claimSql = statement(
     LIMIT $2
     FOR UPDATE OF s SKIP LOCKED
   ), chosen AS (
-    SELECT execution_id, -1 AS position, due_at, locked_xmin, taken_over FROM execution_due
+    SELECT execution_id, -1 AS position, due_at, priority, locked_xmin, taken_over FROM execution_due
     UNION ALL
-    SELECT execution_id, position, due_at, NULL, false FROM child_due
-    ORDER BY due_at, execution_id, position
+    SELECT execution_id, -1, due_at, priority, locked_xmin, taken_over FROM prioritized_due
+    UNION ALL
+    SELECT execution_id, position, due_at, 0, NULL, false FROM child_due
+    ORDER BY priority DESC, due_at, execution_id, position
     LIMIT $2
   ), claimed_execution AS (
     UPDATE ${n.executions} e SET status = 'running', lease_owner = $3, lease_token = gen_random_uuid()::text,
@@ -95,7 +109,7 @@ export const claimSql = statement(
       (SELECT x.xmin::text FROM ${n.executions} x WHERE c.position = -1 AND x.execution_id = c.execution_id)
       AS stale
   FROM chosen c
-  ORDER BY c.due_at, c.execution_id, c.position`,
+  ORDER BY c.priority DESC, c.due_at, c.execution_id, c.position`,
 );
 
 interface ClaimRow {
@@ -115,7 +129,7 @@ const historySql = statement(
   GROUP BY execution_id`,
 );
 
-/** Claims up to `request.limit` due units, oldest due time first, each exactly once. */
+/** Claims up to `request.limit` due units, higher priority then oldest due time first, each exactly once. */
 export async function claim(db: Database, request: ClaimRequest): Promise<ClaimedWork[]> {
   if (request.limit < 1 || request.taskNames.length === 0) return [];
   const expiresAt = new Date(request.now.getTime() + request.leaseMs);

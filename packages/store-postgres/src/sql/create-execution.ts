@@ -17,10 +17,10 @@ const createSql = statement(
   (n) => `
   WITH upsert AS (
     INSERT INTO ${n.executions} AS e
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at)
-    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5)
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority)
+    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5, $8)
     ON CONFLICT (execution_id) DO UPDATE SET
-      task_name = excluded.task_name, payload = excluded.payload, status = 'pending', result = NULL,
+      task_name = excluded.task_name, priority = excluded.priority, payload = excluded.payload, status = 'pending', result = NULL,
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
       created_at = excluded.created_at, started_at = NULL, completed_at = NULL, event_count = 0,
@@ -49,6 +49,7 @@ export async function createExecution(
     input.runAt,
     now,
     ...notify,
+    input.priority ?? null,
   ]);
   const row = rows[0];
   if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);

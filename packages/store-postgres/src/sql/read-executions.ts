@@ -40,6 +40,7 @@ const EXECUTION_COLUMNS = {
   completedAt: true,
   leaseOwner: true,
   leaseExpiresAt: true,
+  priority: true,
 } as const;
 
 const STEP_COLUMNS = {

@@ -10,6 +10,10 @@ import { defineScript } from "./prelude.js";
  * `now`), or its stale entry is corrected (re-scored past `now` or removed). So every pass over the
  * head of the set makes progress and the loop ends.
  *
+ * Priorities: a prioritized execution waits in its level's own due set (see `syncDue`); those
+ * sets are scanned first, highest level first, each by due time, then the main one (unprioritized
+ * executions and every child, which ranks as 0). Without priorities there is no level to scan.
+ *
  * Task names: the due set holds the units of every task of the prefix. A candidate whose execution
  * (a child: its parent) has a task not in the claim's list is skipped, one HGET of its task name,
  * left as it is. Skipping never makes a claim return nothing while units of its tasks are due: the
@@ -49,10 +53,10 @@ local function ofClaimedTask(id)
   return name == false or wanted[name] == true
 end
 
-local function claimExecution(id, token)
+local function claimExecution(set, id, token)
   local row = readRow(id)
   if row == nil then
-    redis.call("ZREM", DUE, id)
+    redis.call("ZREM", set, id)
     return nil
   end
   local s = row.status
@@ -106,10 +110,12 @@ end
 -- Candidates of other tasks stay in the due set untouched; the scan resumes after them from the last
 -- score seen ("from") and the number of skipped members at that score ("tied"), since claimed and
 -- corrected members leave the range and skipped ones stay ahead of the unseen ones.
-local from, tied, skipped = "-inf", 0, 0
+local skipped = 0
+local function scan(set)
+local from, tied = "-inf", 0
 while #claimed < limit and (#claimed == 0 or skipped < SKIP_BUDGET) do
   local count = math.max(limit - #claimed, math.min(skipped, 1000))
-  local batch = redis.call("ZRANGEBYSCORE", DUE, from, now, "WITHSCORES", "LIMIT", tied, count)
+  local batch = redis.call("ZRANGEBYSCORE", set, from, now, "WITHSCORES", "LIMIT", tied, count)
   if #batch == 0 then break end
   for i = 1, #batch, 2 do
     if #claimed >= limit or (#claimed > 0 and skipped >= SKIP_BUDGET) then break end
@@ -123,7 +129,7 @@ while #claimed < limit and (#claimed == 0 or skipped < SKIP_BUDGET) do
       local token = ARGV[6] .. "." .. (#claimed + 1)
       local unit
       if sep == nil then
-        unit = claimExecution(id, token)
+        unit = claimExecution(set, id, token)
       else
         unit = claimChild(member, id, tonumber(string.sub(member, sep + 1)), token)
       end
@@ -131,6 +137,14 @@ while #claimed < limit and (#claimed == 0 or skipped < SKIP_BUDGET) do
     end
   end
 end
+end
+
+-- Prioritized executions first, level by level from the highest; then everything else.
+for _, level in ipairs(redis.call("ZREVRANGE", PRIORITY_LEVELS, 0, -1)) do
+  if #claimed >= limit then break end
+  scan(base .. "due:p:" .. level)
+end
+scan(DUE)
 return claimed
 `,
 );

@@ -85,16 +85,34 @@ local function setStatus(id, row, status)
   index(id, row)
 end
 
+-- A prioritized execution is due in its level's own set ("due:p:<priority>", the levels in use
+-- listed in PRIORITY_LEVELS scored by priority); every other unit (children too) in DUE.
+local PRIORITY_LEVELS = base .. "due:levels"
+local function dueSetOf(row)
+  if row.priority == nil then return DUE end
+  return base .. "due:p:" .. row.priority
+end
+
+-- Removes an execution's due entry; an emptied level leaves PRIORITY_LEVELS.
+local function removeDue(id, row)
+  local set = dueSetOf(row)
+  redis.call("ZREM", set, id)
+  if set ~= DUE and redis.call("ZCARD", set) == 0 then redis.call("ZREM", PRIORITY_LEVELS, row.priority) end
+end
+
 -- Keeps the execution's entry in the due set in line with its row.
 local function syncDue(id, row)
   local s = row.status
+  local at = nil
   if (s == "pending" or s == "waiting") and row.runAt ~= nil then
-    redis.call("ZADD", DUE, row.runAt, id)
+    at = row.runAt
   elseif s == "running" and row.leaseExpiresAt ~= nil then
-    redis.call("ZADD", DUE, row.leaseExpiresAt, id)
-  else
-    redis.call("ZREM", DUE, id)
+    at = row.leaseExpiresAt
   end
+  if at == nil then return removeDue(id, row) end
+  local set = dueSetOf(row)
+  redis.call("ZADD", set, at, id)
+  if set ~= DUE then redis.call("ZADD", PRIORITY_LEVELS, row.priority, row.priority) end
 end
 
 local function clearLease(id, row)
@@ -210,7 +228,7 @@ local function deleteExecution(id, row)
   unindex(id, row)
   redis.call("ZREM", base .. "created", id)
   redis.call("ZREM", base .. "task:" .. row.taskName, id)
-  redis.call("ZREM", DUE, id)
+  removeDue(id, row)
   redis.call("DEL", key("row", id), key("steps", id), key("unsettled", id), key("events", id),
     key("mailbox", id), key("ikeys", id), key("offers", id))
 end

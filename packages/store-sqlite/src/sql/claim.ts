@@ -14,15 +14,25 @@ interface DueUnit {
 /** `task_name` is one of the claim's task names (a JSON array, so the statement stays prepared). */
 const OF_CLAIMED_TASKS = sql`IN (SELECT value FROM json_each(${sql.placeholder("taskNames")}))`;
 
-/** Due executions in one status, oldest first by `column` (`run_at`, or the lease's expiry). */
-function dueExecutions(status: "pending" | "waiting" | "running", column: "run_at" | "lease_expires_at") {
+/**
+ * Due executions in one status, oldest first by `column` (`run_at`, or the lease's expiry): those
+ * without a priority, or (`prioritized`) those with one, higher first. Kept apart so that each reads
+ * its own index in claim order and the unprioritized claim stays what it was.
+ */
+function dueExecutions(
+  status: "pending" | "waiting" | "running",
+  column: "run_at" | "lease_expires_at",
+  prioritized = false,
+) {
+  const order = prioritized ? sql`priority DESC, ` : sql``;
   return sql`
     SELECT * FROM (
-      SELECT execution_id AS executionId, -1 AS position, ${sql.raw(column)} AS dueAt, created_at AS createdAt
+      SELECT execution_id AS executionId, -1 AS position, ${sql.raw(column)} AS dueAt, created_at AS createdAt,
+             coalesce(priority, 0) AS priority
         FROM ${executions}
        WHERE status = ${sql.raw(`'${status}'`)} AND ${sql.raw(column)} <= ${sql.placeholder("now")}
-         AND task_name ${OF_CLAIMED_TASKS}
-       ORDER BY ${sql.raw(column)}, created_at, execution_id
+         AND priority ${prioritized ? sql`IS NOT NULL` : sql`IS NULL`} AND task_name ${OF_CLAIMED_TASKS}
+       ORDER BY ${order}${sql.raw(column)}, created_at, execution_id
        LIMIT ${sql.placeholder("limit")})`;
 }
 
@@ -31,7 +41,7 @@ function dueChildren(status: "pending" | "running", column: "due_at" | "lease_ex
   const due = status === "pending" ? sql`` : sql` AND s.lease_expires_at <= ${sql.placeholder("now")}`;
   return sql`
     SELECT * FROM (
-      SELECT s.execution_id, s.position, coalesce(s.${sql.raw(column)}, ${sql.placeholder("now")}), e.created_at
+      SELECT s.execution_id, s.position, coalesce(s.${sql.raw(column)}, ${sql.placeholder("now")}), e.created_at, 0
         FROM ${steps} AS s JOIN ${executions} AS e ON e.execution_id = s.execution_id
        WHERE s.kind = 'parallel' AND s.status = ${sql.raw(`'${status}'`)}${due}
          AND e.status NOT IN ('completed', 'failed', 'cancelled') AND e.task_name ${OF_CLAIMED_TASKS}
@@ -40,15 +50,15 @@ function dueChildren(status: "pending" | "running", column: "due_at" | "lease_ex
 }
 
 /**
- * The due units, oldest due time first (ties: older execution, then id, then the execution before
- * its children by position):
+ * The due units, higher priority first (children rank as 0), then oldest due time first
+ * (ties: older execution, then id, then the execution before its children by position):
  * - executions pending or waiting with `run_at <= now`, or running with an expired lease (a dead
  *   worker's);
  * - parallel children pending, or running with an expired lease, whose parent is not terminal;
  * each of a task in the claim's `taskNames` (a child by its parent's task).
- * Each of the five kinds is read in claim order straight from its index (`zart_executions_due_idx`,
+ * Each of the eight kinds (five, and the three execution kinds again for prioritized ones) is read in claim order straight from its index (`zart_executions_due_idx`,
  * `zart_executions_lease_idx`, the partial `zart_steps_child_*` ones, hence the literal statuses
- * and `kind = 'parallel'`) and cut at the limit, so a claim merges at most 5 × limit rows however
+ * and `kind = 'parallel'`) and cut at the limit, so a claim merges at most 8 × limit rows however
  * large the due backlog; the merge sorts only those. Due rows of other tasks are skipped on the
  * index scan: a backlog of them ahead of ours lengthens the scan, never empties the result.
  */
@@ -58,7 +68,10 @@ const DUE_UNITS = sql`
   UNION ALL ${dueExecutions("running", "lease_expires_at")}
   UNION ALL ${dueChildren("pending", "due_at")}
   UNION ALL ${dueChildren("running", "lease_expires_at")}
-  ORDER BY dueAt, createdAt, executionId, position
+  UNION ALL ${dueExecutions("pending", "run_at", true)}
+  UNION ALL ${dueExecutions("waiting", "run_at", true)}
+  UNION ALL ${dueExecutions("running", "lease_expires_at", true)}
+  ORDER BY priority DESC, dueAt, createdAt, executionId, position
   LIMIT ${sql.placeholder("limit")}`;
 
 const statements = preparedPerConnection((orm) => ({

@@ -23,6 +23,7 @@ const statements = preparedPerConnection((orm) => ({
       runAt: raw("runAt"),
       scheduledAt: raw("runAt"),
       createdAt: raw("now"),
+      priority: raw("priority"),
     })
     .returning()
     .prepare(),
@@ -52,6 +53,7 @@ export function createExecution(orm: Orm, input: NewExecution, now: Date): Execu
     payload: input.payload,
     runAt: input.runAt.getTime(),
     now: now.getTime(),
+    priority: input.priority ?? null,
   }) as ExecutionRow;
   return toExecutionRecord(row);
 }

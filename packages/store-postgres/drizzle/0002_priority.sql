@@ -1,0 +1,2 @@
+ALTER TABLE "zart"."executions" ADD COLUMN "priority" integer;--> statement-breakpoint
+CREATE INDEX "executions_priority_due_idx" ON "zart"."executions" USING btree ("priority" DESC NULLS LAST,"due_at","execution_id") WHERE priority IS NOT NULL AND due_at IS NOT NULL;

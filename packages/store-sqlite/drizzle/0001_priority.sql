@@ -1,0 +1,3 @@
+ALTER TABLE `zart_executions` ADD `priority` integer;--> statement-breakpoint
+CREATE INDEX `zart_executions_priority_due_idx` ON `zart_executions` (`status`,`priority`,`run_at`,`created_at`,`execution_id`) WHERE "zart_executions"."priority" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `zart_executions_priority_lease_idx` ON `zart_executions` (`status`,`priority`,`lease_expires_at`,`created_at`,`execution_id`) WHERE "zart_executions"."priority" IS NOT NULL;
