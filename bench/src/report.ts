@@ -74,7 +74,9 @@ const COST_NOTE =
   "database = the Postgres backends of the system's own database (`/proc` of the pids in " +
   "`pg_stat_activity`), or the whole Redis server (`INFO cpu`: includes anyone else's commands), or " +
   "the Restate server process; commits = `pg_stat_database.xact_commit` of the system's database; " +
-  "WAL = `pg_current_wal_lsn()` delta, server-wide (includes other databases' writes during the run). " +
+  "WAL = the WAL records of the system's database and of the transactions that wrote them " +
+  "(`pg_walinspect`), or, where that extension is missing, server WAL = the server-wide " +
+  "`pg_current_wal_lsn()` delta (includes other databases' writes). " +
   "Empty: not measured for that system (e.g. SQLite and memory: the store runs inside the worker).";
 
 /** Two decimals, four below 10 (per-execution costs are fractions of a millisecond or commit). */
@@ -90,7 +92,7 @@ export function ourCounterpart(peer: string): string {
 
 function fmt(value: number, unit: Unit): string {
   if (unit === "×") return `${value.toFixed(2)}×`;
-  if (unit === "WAL bytes/execution") return Math.round(value).toLocaleString("en-US");
+  if (unit.includes("WAL bytes")) return Math.round(value).toLocaleString("en-US");
   if (unit === "commits/execution") return value.toFixed(2);
   if (unit.includes("CPU ms")) return value < 1 ? value.toFixed(3) : value.toFixed(2);
   if (unit === "ms") return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);

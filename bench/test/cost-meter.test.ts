@@ -5,17 +5,22 @@ import { CostMeter } from "../src/harness/cost-meter.js";
 import { processCpuMs } from "../src/harness/proc-cpu.js";
 import { PG_URL, resetDatabase } from "../src/harness/services.js";
 
-const DATABASE = `bench_meter_${process.pid}_${Date.now().toString(36)}`;
+const SUFFIX = `${process.pid}_${Date.now().toString(36)}`;
+const DATABASE = `bench_meter_${SUFFIX}`;
+/** Another database writing at the same time, whose WAL must not be counted. */
+const OTHER = `bench_meter_other_${SUFFIX}`;
 let url: string;
+let otherUrl: string;
 
 beforeAll(async () => {
   url = await resetDatabase(DATABASE);
+  otherUrl = await resetDatabase(OTHER);
 });
 
 afterAll(async () => {
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  for (const name of [DATABASE, OTHER]) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();
 });
 
@@ -61,16 +66,23 @@ describe("CostMeter", () => {
       env: { system: "t", tag: "t", pgUrl: url },
     });
     const client = new pg.Client({ connectionString: url });
+    const other = new pg.Client({ connectionString: otherUrl });
     await client.connect();
+    await other.connect();
     await client.query("CREATE TABLE t (n int)");
     for (let i = 0; i < 20; i++) await client.query("INSERT INTO t VALUES ($1)", [i]);
+    await other.query("CREATE TABLE big AS SELECT n, md5(n::text) AS h FROM generate_series(1, 20000) AS n");
     await meter.stopCpu();
     await client.end();
+    await other.end();
     const cost = await meter.finish();
     // 21 statements in autocommit, plus at most a few catalog transactions at connection start.
     expect(cost.commits).toBeGreaterThanOrEqual(21);
     expect(cost.commits).toBeLessThan(30);
-    expect(cost.walBytes).toBeGreaterThan(0);
+    // The other database wrote over 1 MB of WAL (20,000 rows of ~60 bytes); ours, a few kB.
+    expect(cost.walScope).toBe("database");
+    expect(cost.walBytes).toBeGreaterThan(20 * 50);
+    expect(cost.walBytes).toBeLessThan(200_000);
     expect(cost.databaseMs).toBeGreaterThanOrEqual(0);
     expect(cost.clientMs).toBeUndefined();
   });

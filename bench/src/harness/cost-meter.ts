@@ -12,6 +12,7 @@ import pg from "pg";
 import type { SystemEnv } from "../systems/types.js";
 import { CpuTracker, ownCpuMs, processCpuMs } from "./proc-cpu.js";
 import { PG_URL } from "./services.js";
+import { WalReader } from "./wal.js";
 
 const SAMPLE_MS = 250;
 
@@ -32,6 +33,8 @@ export interface Cost {
   databaseMs?: number;
   commits?: number;
   walBytes?: number;
+  /** `database`: the WAL records of the system's database; `server`: the server-wide LSN delta. */
+  walScope?: "database" | "server";
 }
 
 interface Reading {
@@ -49,7 +52,8 @@ export class CostMeter {
   readonly #database: string | undefined;
   #start: Reading | undefined;
   #end: Reading | undefined;
-  #pgStart: { commits: number; lsn: string } | undefined;
+  #pgStart: { commits: number; lsn: string; oid: number } | undefined;
+  #wal: WalReader | undefined;
   #timer: NodeJS.Timeout | undefined;
   #sampling: Promise<void> = Promise.resolve();
 
@@ -70,6 +74,7 @@ export class CostMeter {
     await meter.#pg?.connect();
     await meter.#redis?.connect();
     if (meter.#pg) {
+      meter.#wal = await WalReader.open().catch(() => undefined);
       meter.#pgStart = await meter.#pgCounters();
       await meter.#sampleBackends(false);
       meter.#timer = setInterval(() => {
@@ -104,13 +109,19 @@ export class CostMeter {
     try {
       if (this.#pg && this.#pgStart) {
         cost.databaseMs = this.#backends.usedMs();
+        const start = this.#pgStart;
         const now = await this.#pgCounters();
-        cost.commits = now.commits - this.#pgStart.commits;
-        const { rows } = await this.#pg.query<{ bytes: string }>(
-          "SELECT pg_wal_lsn_diff($1, $2)::bigint::text AS bytes",
-          [now.lsn, this.#pgStart.lsn],
-        );
-        cost.walBytes = Number(rows[0]?.bytes);
+        cost.commits = now.commits - start.commits;
+        const ours = await this.#wal?.databaseBytes(start.oid, start.lsn, now.lsn).catch(() => undefined);
+        if (ours !== undefined) {
+          Object.assign(cost, { walBytes: ours, walScope: "database" });
+        } else {
+          const { rows } = await this.#pg.query<{ bytes: string }>(
+            "SELECT pg_wal_lsn_diff($1, $2)::bigint::text AS bytes",
+            [now.lsn, start.lsn],
+          );
+          Object.assign(cost, { walBytes: Number(rows[0]?.bytes), walScope: "server" });
+        }
       }
     } finally {
       await this.close();
@@ -121,6 +132,7 @@ export class CostMeter {
   /** Releases the meter's connections (idempotent; `finish` does it). */
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    await this.#wal?.close();
     await this.#pg?.end().catch(() => undefined);
     this.#redis?.disconnect();
   }
@@ -149,13 +161,15 @@ export class CostMeter {
     );
   }
 
-  async #pgCounters(): Promise<{ commits: number; lsn: string }> {
-    const { rows } = await (this.#pg as pg.Client).query<{ commits: string; lsn: string }>(
-      "SELECT xact_commit::text AS commits, pg_current_wal_lsn()::text AS lsn FROM pg_stat_database WHERE datname = $1",
+  /** Commits so far, the flushed WAL position (what `pg_walinspect` may read up to) and the database's oid. */
+  async #pgCounters(): Promise<{ commits: number; lsn: string; oid: number }> {
+    const { rows } = await (this.#pg as pg.Client).query<{ commits: string; lsn: string; oid: number }>(
+      "SELECT xact_commit::text AS commits, pg_current_wal_flush_lsn()::text AS lsn, datid::int AS oid " +
+        "FROM pg_stat_database WHERE datname = $1",
       [this.#database],
     );
     const row = rows[0];
     if (!row) throw new Error(`no pg_stat_database row for ${this.#database}`);
-    return { commits: Number(row.commits), lsn: row.lsn };
+    return { commits: Number(row.commits), lsn: row.lsn, oid: row.oid };
   }
 }

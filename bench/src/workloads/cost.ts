@@ -11,6 +11,7 @@ export const COST_UNITS = [
   "total CPU ms/execution",
   "commits/execution",
   "WAL bytes/execution",
+  "server WAL bytes/execution",
 ] as const;
 
 export type CostUnit = (typeof COST_UNITS)[number];
@@ -36,6 +37,6 @@ export function costSamples(metric: string, cost: Cost, count: number): Sample[]
     ...per("database CPU ms/execution", cost.databaseMs),
     ...per("total CPU ms/execution", cpu),
     ...per("commits/execution", cost.commits),
-    ...per("WAL bytes/execution", cost.walBytes),
+    ...per(cost.walScope === "server" ? "server WAL bytes/execution" : "WAL bytes/execution", cost.walBytes),
   ];
 }
