@@ -3,7 +3,7 @@ import type { Settings } from "./config.js";
 import type { Machine } from "./machine.js";
 import type { Failure, Outcome } from "./runner.js";
 import { median } from "./stats.js";
-import { COST_UNITS } from "./workloads/cost.js";
+import { COST_UNITS, type CostUnit } from "./workloads/cost.js";
 import type { Stat, Unit, Workload } from "./workloads/types.js";
 
 export interface Result {
@@ -64,6 +64,13 @@ export function aggregate(outcome: Outcome): Result[] {
     }));
   return results;
 }
+
+/** Costs also compared in the "ours vs each peer" table. */
+const RATIO_COST_UNITS: readonly CostUnit[] = [
+  "total CPU ms/execution",
+  "commits/execution",
+  "WAL bytes/execution",
+];
 
 /** How the cost table is measured (printed above it). */
 const COST_NOTE =
@@ -188,11 +195,22 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
         ratioRows.push([`${m.label} (${m.stat === "median" ? "" : `${m.stat}, `}${m.unit})`, ...cells]);
     }
   }
+  for (const metric of costMetrics) {
+    for (const unit of RATIO_COST_UNITS) {
+      const m = { metric, unit, stat: "median", higherIsBetter: false, label: "" } as const;
+      const cells = compared.map((peer) => {
+        const r = ratio(m, peer);
+        return r === undefined ? "" : `${r.toFixed(2)}×`;
+      });
+      if (cells.some(Boolean)) ratioRows.push([`${metric} ${unit}`, ...cells]);
+    }
+  }
   if (ratioRows.length > 0) {
     lines.push("", "## Ours vs each peer", "");
     lines.push(
       "How many times better Zart is than each peer on the same server (zart-postgres vs the Postgres " +
-        "systems and Restate, zart-redis vs BullMQ): > 1 means Zart is faster, < 1 means the peer is.",
+        "systems and Restate, zart-redis vs BullMQ): > 1 means Zart is faster (or, for costs, cheaper), " +
+        "< 1 means the peer is.",
       "",
     );
     lines.push(table(["figure", ...compared.map((p) => `${ourCounterpart(p)} vs ${p}`)], ratioRows));
