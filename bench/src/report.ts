@@ -171,7 +171,14 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
   }
   if (costRows.length > 0) {
     lines.push("", "## Cost per execution", "");
-    lines.push(COST_NOTE, "");
+    lines.push(
+      COST_NOTE +
+        (settings.parallel > 1
+          ? " In this run systems ran side by side in one bench process, so its figures (client, " +
+            "in-process workers) mix systems."
+          : ""),
+      "",
+    );
     lines.push(table(["figure", ...systems], costRows));
   }
   const ratio = (m: Workload["metrics"][number], peer: string): number | undefined => {
