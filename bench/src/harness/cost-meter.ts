@@ -71,18 +71,24 @@ export class CostMeter {
   /** Takes the starting readings and begins sampling the database's backends. */
   static async start(sources: CostSources): Promise<CostMeter> {
     const meter = new CostMeter(sources);
-    await meter.#pg?.connect();
-    await meter.#redis?.connect();
-    if (meter.#pg) {
-      meter.#wal = await WalReader.open().catch(() => undefined);
-      meter.#pgStart = await meter.#pgCounters();
-      await meter.#sampleBackends(false);
-      meter.#timer = setInterval(() => {
-        meter.#sampling = meter.#sampling.then(() => meter.#sampleBackends(true)).catch(() => undefined);
-      }, SAMPLE_MS);
+    try {
+      await meter.#pg?.connect();
+      await meter.#redis?.connect();
+      if (meter.#pg) {
+        // Without pg_walinspect, WAL falls back to the server-wide LSN delta.
+        meter.#wal = await WalReader.open().catch(() => undefined);
+        meter.#pgStart = await meter.#pgCounters();
+        await meter.#sampleBackends(false);
+        meter.#timer = setInterval(() => {
+          meter.#sampling = meter.#sampling.then(() => meter.#sampleBackends(true)).catch(() => undefined);
+        }, SAMPLE_MS);
+      }
+      meter.#start = await meter.#read();
+      return meter;
+    } catch (error) {
+      await meter.close();
+      throw error;
     }
-    meter.#start = await meter.#read();
-    return meter;
   }
 
   /** Freezes the CPU figures: call when the last execution is done, before stopping anything. */
