@@ -10,8 +10,8 @@ import {
 } from "./errors.js";
 import { checkPriority } from "./flow/priority.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
-import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/records.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
+import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";

@@ -3,7 +3,7 @@ import { messageOf, NonRetryableError, SerializationError, StepFailedError, Zart
 import { retryAfterTime } from "../flow/retry-after-error.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
-import type { StepKind } from "../scheduler/records.js";
+import type { StepKind } from "../scheduler/vocabularies.js";
 import { runInScope } from "./ambient.js";
 import type { RunState } from "./run-state.js";
 import type { TaskContext } from "./task-context.js";
