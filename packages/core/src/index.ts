@@ -14,7 +14,7 @@ export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./en
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
-export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, toJsonText } from "./json.js";
+export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
 export { RetryConfig } from "./retry.js";
 export {
   DEFAULT_CAPABILITIES,
