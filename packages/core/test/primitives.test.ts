@@ -86,9 +86,15 @@ describe("JSON values", () => {
       JSON.parse(open.repeat(depth) + "1" + close.repeat(depth)) as unknown;
     expect(toJsonText(nested(core.MAX_JSON_DEPTH, "[", "]"), "v")).toHaveLength(2 * core.MAX_JSON_DEPTH + 1);
     for (const depth of [core.MAX_JSON_DEPTH + 1, 10_000, 400_000]) {
-      for (const [open, close] of [["[", "]"], ['{"a":', "}"]] as const) {
+      for (const [open, close] of [
+        ["[", "]"],
+        ['{"a":', "}"],
+      ] as const) {
         expect(() => toJsonText(nested(depth, open, close), "The input")).toThrow(
-          expect.objectContaining({ code: "SERIALIZATION", message: expect.stringMatching(/nested more than 256/) }),
+          expect.objectContaining({
+            code: "SERIALIZATION",
+            message: expect.stringMatching(/nested more than 256/),
+          }),
         );
       }
     }

@@ -43,10 +43,7 @@ describe(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, () => {
   );
 
   it(`accepts data exactly ${MAX_JSON_DEPTH} levels deep`, async () => {
-    const res = await post(
-      "/api/v1/executions",
-      `{"task_name":"any","data":${deepArray(MAX_JSON_DEPTH)}}`,
-    );
+    const res = await post("/api/v1/executions", `{"task_name":"any","data":${deepArray(MAX_JSON_DEPTH)}}`);
     expect(res.status).toBe(201);
   });
 });
