@@ -67,6 +67,14 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
     const status = STATUS_BY_CODE[error.code];
     if (status) return c.json(envelope(error.code, error.message, error.details), status);
   }
+  if (clientWentAway(error, c)) {
+    // Nobody will read this answer; a routine event, not a server fault.
+    logger.info("the client went away before the request was read", {
+      method: c.req.method,
+      path: c.req.path,
+    });
+    return c.json(envelope("BAD_REQUEST", "The request was aborted by the client."), 400);
+  }
   if (error instanceof HTTPException && error.status < 500) {
     const code = HTTP_EXCEPTION_CODES[error.status] ?? "BAD_REQUEST";
     return c.json(envelope(code, error.message || code), error.status as ContentfulStatusCode);
@@ -77,6 +85,13 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   });
   return c.json(envelope("INTERNAL", "Internal server error; see the server log."), 500);
+}
+
+/** Node reports a connection closed mid-body as `ECONNRESET` ("aborted") from the body stream. */
+function clientWentAway(error: unknown, c: Context): boolean {
+  return (
+    (error as { code?: unknown } | undefined)?.code === "ECONNRESET" || c.req.raw.signal?.aborted === true
+  );
 }
 
 function jsonSafe(value: Record<string, unknown>): Record<string, unknown> | undefined {

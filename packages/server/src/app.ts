@@ -13,6 +13,7 @@ import { bearerAuth } from "./auth.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { registerPurgeRoute } from "./routes/purge.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerWaitRoute } from "./routes/wait.js";
 import { resolveToken } from "./token.js";
@@ -93,6 +94,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerEventRoutes(app, deps);
   registerExecutionRoutes(app, deps);
   registerWaitRoute(app, deps);
+  registerPurgeRoute(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { consoleLogger } from "@zart/core";
@@ -6,6 +6,7 @@ import { createZartApp, type ZartAppOptions } from "./app.js";
 import { InsecureBindError } from "./errors.js";
 import { isLoopbackHost } from "./loopback.js";
 import { resolveToken } from "./token.js";
+import { DEFAULT_MAX_DISCARD_BYTES, discardUnreadBody } from "./unread-body.js";
 
 /** Options of {@link startServer}: those of {@link createZartApp} plus where to listen. */
 export interface ServerOptions extends Omit<ZartAppOptions, "shutdown"> {
@@ -16,6 +17,12 @@ export interface ServerOptions extends Omit<ZartAppOptions, "shutdown"> {
    * `localhost`) needs a token, else {@link InsecureBindError} is thrown before binding.
    */
   host?: string;
+  /**
+   * How much of an unread request body (an oversized or unauthorised upload) is read and thrown
+   * away so the client can read the answer; past it the connection is closed at once. The answer
+   * to such a request always carries `Connection: close`. Default 64 MiB.
+   */
+  maxDiscardBytes?: number;
 }
 
 /** A running server. */
@@ -42,7 +49,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const shutdown = new AbortController();
   const logger = options.logger ?? consoleLogger;
   const app = createZartApp({ ...options, token: token ?? false, logger, shutdown: shutdown.signal });
-  const listener = getRequestListener(app.fetch, {
+  const maxDiscard = options.maxDiscardBytes ?? DEFAULT_MAX_DISCARD_BYTES;
+  const fetch = async (request: Request, env: { incoming: IncomingMessage }) => {
+    const response = await app.fetch(request, env);
+    if (env.incoming.complete) return response;
+    await discardUnreadBody(env.incoming, maxDiscard);
+    const headers = new Headers(response.headers);
+    headers.set("Connection", "close");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+  const listener = getRequestListener(fetch, {
     errorHandler: (error) => {
       logger.warn("rejected a request the server could not read", { error: String(error) });
       return Response.json(

@@ -93,3 +93,12 @@ export async function errorCode(response: Response): Promise<string> {
   }
   return body.error.code;
 }
+
+/** Polls `condition` until it holds; a guard against hanging (fails after 10 s), not a timing assertion. */
+export async function until(condition: () => boolean, what = "the condition"): Promise<void> {
+  const giveUp = performance.now() + 10_000;
+  while (!condition()) {
+    if (performance.now() > giveUp) throw new Error(`Gave up waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
