@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorEnvelope } from "./schemas.js";
 import { snakeKeys } from "./wire.js";
+import { requestIdOf } from "./access-log.js";
 
 /** An error the API answers with a given HTTP status and error code. */
 export class ApiError extends Error {
@@ -60,7 +61,10 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
     return c.json(envelope(error.code, error.message, error.details), error.status);
   }
   if (error instanceof ZartError && error.code === "STORE_UNAVAILABLE") {
-    logger.warn("the store is unavailable", { path: c.req.path, error: error.message });
+    logger.warn(
+      { requestId: requestIdOf(c), path: c.req.path, error: error.message },
+      "the store is unavailable",
+    );
     return c.json(envelope(error.code, "The store is unreachable; try again later."), 503);
   }
   if (error instanceof ZartError) {
@@ -69,21 +73,25 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
   }
   if (clientWentAway(error, c)) {
     // Nobody will read this answer; a routine event, not a server fault.
-    logger.info("the client went away before the request was read", {
-      method: c.req.method,
-      path: c.req.path,
-    });
+    logger.info(
+      { requestId: requestIdOf(c), method: c.req.method, path: c.req.path },
+      "the client went away before the request was read",
+    );
     return c.json(envelope("BAD_REQUEST", "The request was aborted by the client."), 400);
   }
   if (error instanceof HTTPException && error.status < 500) {
     const code = HTTP_EXCEPTION_CODES[error.status] ?? "BAD_REQUEST";
     return c.json(envelope(code, error.message || code), error.status as ContentfulStatusCode);
   }
-  logger.error("unexpected error while handling a request", {
-    method: c.req.method,
-    path: c.req.path,
-    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
+  logger.error(
+    {
+      requestId: requestIdOf(c),
+      method: c.req.method,
+      path: c.req.path,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    },
+    "unexpected error while handling a request",
+  );
   return c.json(envelope("INTERNAL", "Internal server error; see the server log."), 500);
 }
 

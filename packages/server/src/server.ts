@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { consoleLogger } from "@zart/core";
 import { createZartApp, type ZartAppOptions } from "./app.js";
 import { InsecureBindError } from "./errors.js";
@@ -50,17 +50,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? consoleLogger;
   const app = createZartApp({ ...options, token: token ?? false, logger, shutdown: shutdown.signal });
   const maxDiscard = options.maxDiscardBytes ?? DEFAULT_MAX_DISCARD_BYTES;
-  const fetch = async (request: Request, env: { incoming: IncomingMessage }) => {
+  const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
     const response = await app.fetch(request, env);
-    if (env.incoming.complete) return response;
-    await discardUnreadBody(env.incoming, maxDiscard);
+    const incoming = env.incoming as IncomingMessage; // createServer below speaks HTTP/1.1
+    if (incoming.complete) return response;
+    await discardUnreadBody(incoming, maxDiscard);
     const headers = new Headers(response.headers);
     headers.set("Connection", "close");
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
   const listener = getRequestListener(fetch, {
     errorHandler: (error) => {
-      logger.warn("rejected a request the server could not read", { error: String(error) });
+      logger.warn({ error: String(error) }, "rejected a request the server could not read");
       return Response.json(
         { error: { code: "BAD_REQUEST", message: "The request could not be read." } },
         { status: 400 },

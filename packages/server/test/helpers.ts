@@ -34,7 +34,7 @@ export function recordingLogger(): Logger & {
   lines: { level: string; message: string; fields?: unknown }[];
 } {
   const lines: { level: string; message: string; fields?: unknown }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+  const at = (level: string) => (fields: Record<string, unknown>, message: string) =>
     void lines.push({ level, message, fields });
   return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
