@@ -2,9 +2,9 @@ import { type Logger, ZartError } from "@zart/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { requestIdOf } from "./access-log.js";
 import type { ErrorEnvelope } from "./schemas.js";
 import { snakeKeys } from "./wire.js";
-import { requestIdOf } from "./access-log.js";
 
 /** An error the API answers with a given HTTP status and error code. */
 export class ApiError extends Error {

@@ -3,9 +3,9 @@ import { type DurableExecutionStatus, isTerminal } from "@zart/core";
 import { toWireExecution } from "@zart/server/wire";
 import { Command } from "commander";
 import { CommandFailed } from "../cli-error.js";
+import { durationOption } from "../duration-option.js";
 import { formatStatus } from "../format-status.js";
 import { err, out, printJson, stdoutColors } from "../output.js";
-import { durationOption } from "../duration-option.js";
 import { Progress } from "../progress.js";
 import { type DbOptions, dbOption, jsonOption, withClient } from "./shared.js";
 
