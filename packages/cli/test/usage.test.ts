@@ -22,9 +22,34 @@ describe.concurrent("the zart binary: usage", () => {
       "wait",
       "purge",
       "migrate",
+      "completion",
     ]) {
       expect(res.stdout).toContain(command);
     }
+  });
+
+  it("help shows duration defaults as written, not in milliseconds", async () => {
+    expect((await run("wait", "--help")).stdout).toMatch(/\(default: 5m\)/);
+    const serve = (await run("serve", "--help")).stdout;
+    expect(serve).toMatch(/--shutdown-timeout <duration>[\s\S]*\(default: 30s\)/);
+    expect(serve).not.toMatch(/300000|30000\b/);
+  });
+
+  it("completion: prints bash and zsh scripts", async () => {
+    const [bash, zsh] = await Promise.all([run("completion", "bash"), run("completion", "zsh")]);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain("zart complete --");
+    expect(zsh.code).toBe(0);
+    expect(zsh.stdout).toContain("#compdef zart");
+  });
+
+  it("completion: suggests commands, options and option choices", async () => {
+    const commands = await run("complete", "--", "sta");
+    expect(commands.stdout.split("\n").map((line) => line.split("\t")[0])).toEqual(
+      expect.arrayContaining(["start", "status"]),
+    );
+    const levels = await run("complete", "--", "serve", "--log-level", "");
+    expect(levels.stdout).toMatch(/^warn\t/m);
   });
 
   it("no command prints the help on stderr and exits 2", async () => {
