@@ -29,10 +29,10 @@ describe.concurrent("the zart binary: usage", () => {
   });
 
   it("help shows duration defaults as written, not in milliseconds", async () => {
-    expect((await run("wait", "--help")).stdout).toMatch(/\(default: 5m\)/);
-    const serve = (await run("serve", "--help")).stdout;
-    expect(serve).toMatch(/--shutdown-timeout <duration>[\s\S]*\(default: 30s\)/);
-    expect(serve).not.toMatch(/300000|30000\b/);
+    const [wait, serve] = await Promise.all([run("wait", "--help"), run("serve", "--help")]);
+    expect(wait.stdout).toMatch(/\(default: 5m\)/);
+    expect(serve.stdout).toMatch(/--shutdown-timeout <duration>[\s\S]*\(default: 30s\)/);
+    expect(serve.stdout).not.toMatch(/300000|30000\b/);
   });
 
   it("completion: prints bash and zsh scripts", async () => {
@@ -44,11 +44,13 @@ describe.concurrent("the zart binary: usage", () => {
   });
 
   it("completion: suggests commands, options and option choices", async () => {
-    const commands = await run("complete", "--", "sta");
+    const [commands, levels] = await Promise.all([
+      run("complete", "--", "sta"),
+      run("complete", "--", "serve", "--log-level", ""),
+    ]);
     expect(commands.stdout.split("\n").map((line) => line.split("\t")[0])).toEqual(
       expect.arrayContaining(["start", "status"]),
     );
-    const levels = await run("complete", "--", "serve", "--log-level", "");
     expect(levels.stdout).toMatch(/^warn\t/m);
   });
 
