@@ -13,6 +13,7 @@ import { requestId } from "hono/request-id";
 import { accessLog } from "./access-log.js";
 import { ApiError, envelope, errorResponse } from "./api-error.js";
 import { bearerAuth } from "./auth.js";
+import { type ConsoleOptions, serveConsole } from "./console.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -52,6 +53,8 @@ export interface ZartAppOptions {
    * Default: none (no CORS headers; browsers allow same-origin calls only).
    */
   corsOrigin?: string | string[];
+  /** When given, the operator console is served at `/` (see {@link serveConsole}). */
+  console?: ConsoleOptions;
   /** When aborted, pending long polls end (used by {@link startServer} on close). */
   shutdown?: AbortSignal;
 }
@@ -121,6 +124,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerExecutionRoutes(app, deps);
   registerWaitRoute(app, deps);
   registerPurgeRoute(app, deps);
+  if (options.console) app.route("/", serveConsole(options.console));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -78,6 +78,7 @@ export function serveCommand(): Command {
     const logger = createServeLogger(flags.logLevel, flags.logFormat);
     // Loaded here, not at the top: the other commands start faster without the server and zod.
     const { startServer } = await import("@zart/server");
+    const { consoleAssetsDir, isConsoleBuilt } = await import("@zart/console");
     const tasks: readonly TaskDefinition[] = flags.tasks?.length
       ? await loadTaskModules(flags.tasks)
       : (await import("../examples/index.js")).exampleTasks;
@@ -101,6 +102,7 @@ export function serveCommand(): Command {
         logger: childLogger(logger, { component: "http" }),
         ...(flags.corsOrigin ? { corsOrigin: flags.corsOrigin.includes("*") ? "*" : flags.corsOrigin } : {}),
         ...(flags.token !== undefined ? { token: flags.token } : {}),
+        ...(isConsoleBuilt() ? { console: { assetsDir: consoleAssetsDir } } : {}),
       });
       await worker.start();
     } catch (error) {
@@ -112,6 +114,7 @@ export function serveCommand(): Command {
     out(
       serveHint({
         url: server.url,
+        consoleBuilt: isConsoleBuilt(),
         storeLabel: label,
         ...(flags.db !== undefined || process.env.ZART_DATABASE_URL ? { dbFlag: url } : {}),
         taskNames: registry.names(),
