@@ -10,6 +10,7 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { leasesSuite } from "./suites/leases.js";
 import { parallelSuite } from "./suites/parallel.js";
+import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
 import { stepsSuite } from "./suites/steps.js";
@@ -34,6 +35,7 @@ const SUITES = {
   "task-routing": taskRoutingSuite,
   durability: durabilitySuite,
   "bad-input": badInputSuite,
+  "payload-depth": payloadDepthSuite,
 } satisfies Record<string, (harness: Harness) => void>;
 
 /** The name of a topic suite, for {@link ConformanceOptions.skip}. */

@@ -9,12 +9,12 @@ export {
 } from "./durable-scheduler.js";
 export { type Duration, toMillis } from "./duration.js";
 export { context, defineStep, type ExecutionInfo, type StepFunction } from "./engine/ambient.js";
-export { consoleLogger, type Logger, silentLogger } from "./engine/logger.js";
+export { childLogger, consoleLogger, type LogFields, type Logger, silentLogger } from "./engine/logger.js";
 export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
-export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, toJsonText } from "./json.js";
+export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
 export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
 export type { Scheduler } from "./scheduler/scheduler.js";

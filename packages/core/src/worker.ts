@@ -111,10 +111,13 @@ export class Worker {
   /**
    * Stops claiming. Graceful (default): in-flight runs continue to their next checkpoint, give
    * their lease back there and the call resolves when all have. Not graceful: leases are given back
-   * at once and `ctx.signal` is aborted. Calling it again is harmless.
+   * at once and `ctx.signal` is aborted. Calling it again is harmless; calling it with
+   * `graceful: false` while a graceful stop waits turns that stop into an immediate one.
    */
   stop(options: { graceful?: boolean } = {}): Promise<void> {
-    if (!this.#stopping) this.#stopping = this.#stop(options.graceful ?? true);
+    const graceful = options.graceful ?? true;
+    if (!this.#stopping) this.#stopping = this.#stop(graceful);
+    else if (!graceful) void this.#abandonInFlight();
     return this.#stopping;
   }
 
@@ -132,17 +135,21 @@ export class Worker {
         ),
     );
     const runs = [...this.#inFlight.values()];
-    for (const { run } of runs) {
-      run.state.stopRequested = true;
-      if (!graceful) {
-        run.state.abort.abort(new Error("The worker stopped."));
-        await run.state
-          .write((_patch, now) => this.#scheduler.releaseLease(run.state.lease, now))
-          .catch(() => undefined);
-        void run.state.park({ kind: "released" });
-      }
-    }
+    for (const { run } of runs) run.state.stopRequested = true;
+    if (!graceful) await this.#abandonInFlight();
     await Promise.all(runs.map((r) => r.done));
+  }
+
+  /** Aborts every in-flight run's `ctx.signal` and gives its lease back at once. */
+  async #abandonInFlight(): Promise<void> {
+    for (const { run } of [...this.#inFlight.values()]) {
+      run.state.stopRequested = true;
+      run.state.abort.abort(new Error("The worker stopped."));
+      await run.state
+        .write((_patch, now) => this.#scheduler.releaseLease(run.state.lease, now))
+        .catch(() => undefined);
+      void run.state.park({ kind: "released" });
+    }
   }
 
   /**
@@ -210,7 +217,7 @@ export class Worker {
         now: this.#scheduler.clock.now(),
       });
     } catch (error) {
-      this.#logger.error("claiming work failed; retrying at the next poll", { error: String(error) });
+      this.#logger.error({ error: String(error) }, "claiming work failed; retrying at the next poll");
       return 0;
     }
     for (const unit of work) {
@@ -246,7 +253,7 @@ export class Worker {
       .then(
         (outcome) => this.#afterRun(run, outcome),
         (error: unknown) =>
-          this.#logger.error("execution run crashed", { executionId: run.executionId, error: String(error) }),
+          this.#logger.error({ executionId: run.executionId, error: String(error) }, "execution run crashed"),
       )
       .finally(() => {
         clearInterval(heartbeat);
@@ -260,7 +267,7 @@ export class Worker {
     if (run.state.isParked) return;
     const lost = await this.#renewLease(run.state.lease);
     if (lost) {
-      this.#logger.warn("lease lost; abandoning the run", { executionId: run.executionId });
+      this.#logger.warn({ executionId: run.executionId }, "lease lost; abandoning the run");
       void run.state.park({ kind: "lost", error: lost });
     }
   }
@@ -271,10 +278,13 @@ export class Worker {
       await this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now());
     } catch (error) {
       if (error instanceof LeaseLostError) return error;
-      this.#logger.warn("lease renewal failed; will retry", {
-        executionId: lease.executionId,
-        error: String(error),
-      });
+      this.#logger.warn(
+        {
+          executionId: lease.executionId,
+          error: String(error),
+        },
+        "lease renewal failed; will retry",
+      );
     }
     return undefined;
   }
@@ -283,10 +293,13 @@ export class Worker {
     const wakeAt =
       outcome.kind === "suspended" ? outcome.wakeAt : outcome.kind === "retry" ? outcome.runAt : undefined;
     if (outcome.kind === "lost") {
-      this.#logger.warn("run abandoned: lease lost or store unreachable", {
-        executionId: run.executionId,
-        error: String(outcome.error),
-      });
+      this.#logger.warn(
+        {
+          executionId: run.executionId,
+          error: String(outcome.error),
+        },
+        "run abandoned: lease lost or store unreachable",
+      );
     }
     if (wakeAt) {
       const ms = wakeAt.getTime() - this.#scheduler.clock.now().getTime();
