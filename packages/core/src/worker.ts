@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Duration, toMillis } from "./duration.js";
 import { ExecutionRun, type RunOutcome } from "./engine/execution-run.js";
 import { consoleLogger, type Logger } from "./engine/logger.js";
-import { LeaseLostError, ValidationError } from "./errors.js";
+import { ExecutionCancelledError, LeaseLostError, ValidationError } from "./errors.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
 import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
@@ -133,14 +133,8 @@ export class Worker {
     );
     const runs = [...this.#inFlight.values()];
     for (const { run } of runs) {
-      run.state.stopRequested = true;
-      if (!graceful) {
-        run.state.abort.abort(new Error("The worker stopped."));
-        await run.state
-          .write((_patch, now) => this.#scheduler.releaseLease(run.state.lease, now))
-          .catch(() => undefined);
-        void run.state.park({ kind: "released" });
-      }
+      run.requestStop();
+      if (!graceful) await run.abandon(new Error("The worker stopped."), { release: true });
     }
     await Promise.all(runs.map((r) => r.done));
   }
@@ -163,9 +157,12 @@ export class Worker {
 
   #onWake(wake: WakeUp): void {
     if (wake.reason === "cancelled") {
+      // Every unit of the execution stops: the parent and each of its parallel children.
       this.#buffer.dropExecution(wake.executionId);
-      const entry = [...this.#inFlight.values()].find((r) => r.run.executionId === wake.executionId);
-      entry?.run.state.abort.abort(new LeaseLostError(wake.executionId));
+      for (const { run } of this.#inFlight.values()) {
+        if (run.executionId === wake.executionId)
+          void run.abandon(new ExecutionCancelledError(wake.executionId));
+      }
       return;
     }
     if (this.#started) void this.#poll();
@@ -222,7 +219,8 @@ export class Worker {
   }
 
   #launch(work: ClaimedWork): void {
-    const run = new ExecutionRun(work, {
+    const run = new ExecutionRun({
+      work,
       scheduler: this.#scheduler,
       registry: this.#registry,
       maxPayloadBytes: this.#maxPayloadBytes,
@@ -239,7 +237,7 @@ export class Worker {
       if (next) this.#launch(next);
       if (this.#started) void this.#poll();
     };
-    void run.state.doneWithSlot.then(freeSlot);
+    void run.doneWithSlot.then(freeSlot);
     const done = run
       .execute()
       .then(
@@ -256,11 +254,11 @@ export class Worker {
   }
 
   async #renew(run: ExecutionRun): Promise<void> {
-    if (run.state.isParked) return;
-    const lost = await this.#renewLease(run.state.lease);
+    if (run.isParked) return;
+    const lost = await this.#renewLease(run.lease);
     if (lost) {
       this.#logger.warn("lease lost; abandoning the run", { executionId: run.executionId });
-      void run.state.park({ kind: "lost", error: lost });
+      void run.abandon(lost);
     }
   }
 
@@ -281,7 +279,7 @@ export class Worker {
   #afterRun(run: ExecutionRun, outcome: RunOutcome): void {
     const wakeAt =
       outcome.kind === "suspended" ? outcome.wakeAt : outcome.kind === "retry" ? outcome.runAt : undefined;
-    if (outcome.kind === "lost") {
+    if (outcome.kind === "lost" && !(outcome.error instanceof ExecutionCancelledError)) {
       this.#logger.warn("run abandoned: lease lost or store unreachable", {
         executionId: run.executionId,
         error: String(outcome.error),

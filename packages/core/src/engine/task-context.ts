@@ -57,7 +57,7 @@ export class TaskContext {
 
   /** Aborted when the execution is cancelled, times out, or this worker loses its lease. */
   get signal(): AbortSignal {
-    return this.#state.abort.signal;
+    return this.#state.signal;
   }
 
   /**
