@@ -335,6 +335,8 @@ export class RunState {
   async #write<T>(operation: (patch: ExecutionPatch, now: Date) => Promise<T>): Promise<T> {
     // A child run parks its replay (`replay-end`) while its body still runs and must settle.
     if (this.#parkReason && this.#parkReason.kind !== "replay-end") return this.park(this.#parkReason);
+    // Once the execution is bound to fail, user code writes nothing more (only the engine's fail).
+    if (this.#fatal) throw this.#fatal;
     try {
       return await operation(this.#takePatch(), this.now());
     } catch (error) {

@@ -50,10 +50,27 @@ export async function waitForEvent<T>(
   const { position, stepName, recorded } = state.claimSlot(eventName, "event");
   try {
     await state.enterOperation();
-    const validate = (text: string | undefined): Promise<T> | T =>
-      schema
-        ? validateWith(schema, fromJsonText(text), `The "${eventName}" event's payload`)
-        : fromJsonText<T>(text);
+    const validate = async (text: string | undefined): Promise<T> => {
+      if (!schema) return fromJsonText<T>(text);
+      try {
+        return await validateWith(schema, fromJsonText(text), `The "${eventName}" event's payload`);
+      } catch (error) {
+        // The failure becomes the wait's outcome: replay (and status) show the same error.
+        if (!state.replayOnly) {
+          await state.saveStep({
+            position,
+            name: stepName,
+            kind: "event",
+            status: "failed",
+            error: serializeError(error),
+            attempts: recorded?.attempts ?? 1,
+            ...(recorded?.startedAt ? { startedAt: recorded.startedAt } : {}),
+            completedAt: state.now(),
+          });
+        }
+        throw error;
+      }
+    };
     if (recorded?.status === "completed") return await validate(recorded.result);
     if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
     if (state.replayOnly) return state.park({ kind: "replay-end" });
