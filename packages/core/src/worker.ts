@@ -256,10 +256,19 @@ export class Worker {
   async #renew(run: ExecutionRun): Promise<void> {
     if (run.isParked) return;
     const lost = await this.#renewLease(run.lease);
-    if (lost) {
-      this.#logger.warn("lease lost; abandoning the run", { executionId: run.executionId });
-      void run.abandon(lost);
+    if (!lost) return;
+    // A cancel not pushed to this process (e.g. a SQLite file shared by processes) shows up here.
+    if (await this.#isCancelled(run.executionId)) {
+      void run.abandon(new ExecutionCancelledError(run.executionId));
+      return;
     }
+    this.#logger.warn("lease lost; abandoning the run", { executionId: run.executionId });
+    void run.abandon(lost);
+  }
+
+  async #isCancelled(executionId: string): Promise<boolean> {
+    const details = await this.#scheduler.getExecution(executionId).catch(() => undefined);
+    return details?.execution.status === "cancelled";
   }
 
   /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */

@@ -71,6 +71,33 @@ export function cancelSignalSuite(h: Harness): void {
       expect((reason as ExecutionCancelledError).code).toBe("EXECUTION_CANCELLED");
     });
 
+    it("aborts with ExecutionCancelledError when the cancel is learnt at lease renewal (no push)", async () => {
+      const started = gate();
+      let reason: unknown;
+      const task = defineTask({
+        name: "cancel-reason-renewal",
+        async run(ctx) {
+          return ctx.step("listen", async () => {
+            started.open();
+            await aborted(ctx.signal);
+            reason = ctx.signal.reason;
+            return "aborted";
+          });
+        },
+      });
+      const env = await h.env(task);
+      // A worker in a process the store's push does not reach.
+      const deaf = new Proxy(env.scheduler, {
+        get: (target, key) => (key === "subscribe" ? () => () => undefined : Reflect.get(target, key)),
+      });
+      await env.durable.start("e1", "cancel-reason-renewal", null);
+      await env.newWorker({ scheduler: deaf, leaseDuration: 150 }).start();
+      await started.promise;
+      await env.durable.cancel("e1");
+      await until(() => reason !== undefined, "the heartbeat to find the execution cancelled");
+      expect(reason).toBeInstanceOf(ExecutionCancelledError);
+    });
+
     it("aborts with TaskTimeoutError at the task deadline", async () => {
       let reason: unknown;
       const task = defineTask({
