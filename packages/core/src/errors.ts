@@ -207,7 +207,7 @@ export class ConcurrentOperationError extends ZartError {
 
 /** A `scheduleStep` handle was never passed to `waitAll` / `waitAllSettled`: its body never ran. */
 export class UnawaitedStepError extends ZartError {
-  constructor(steps: readonly string[]) {
+  constructor(...steps: string[]) {
     super(
       "UNAWAITED_STEP",
       `The task returned without awaiting parallel step(s) ${steps.map((s) => `"${s}"`).join(", ")}: pass every scheduleStep handle to ctx.waitAll or ctx.waitAllSettled.`,

@@ -128,7 +128,7 @@ export class ExecutionRun {
     if ("timedOut" in first || state.fatal) return this.#fail(state.fatal);
     if (!first.ok) return this.#failAttempt(first.error);
     const unawaited = state.unawaitedSteps;
-    if (unawaited.length > 0) return this.#fail(new UnawaitedStepError(unawaited));
+    if (unawaited.length > 0) return this.#fail(new UnawaitedStepError(...unawaited));
     let result: string | undefined;
     try {
       const output = task.output
