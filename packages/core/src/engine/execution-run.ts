@@ -127,7 +127,7 @@ export class ExecutionRun {
     if ("parked" in first) return first.parked;
     if ("timedOut" in first || state.fatal) return this.#fail(state.fatal);
     if (!first.ok) return this.#failAttempt(first.error);
-    const unawaited = state.unawaitedSteps;
+    const unawaited = state.operations.unawaited;
     if (unawaited.length > 0) return this.#fail(new UnawaitedStepError(...unawaited));
     let result: string | undefined;
     try {

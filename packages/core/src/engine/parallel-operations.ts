@@ -49,11 +49,11 @@ export async function waitAllSettled<H extends readonly StepHandle[]>(
   state: RunState,
   handles: H,
 ): Promise<HandleSettled<H>> {
-  state.enterWait(handles.map((handle) => handle.position));
+  state.operations.enterWait(handles.map((handle) => handle.position));
   try {
     return await settleAll(state, handles);
   } finally {
-    state.leave();
+    state.operations.leave();
   }
 }
 

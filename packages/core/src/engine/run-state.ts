@@ -1,7 +1,5 @@
 import {
-  ConcurrentOperationError,
   LeaseLostError,
-  NestedStepError,
   NonDeterminismError,
   StoreUnavailableError,
   TaskTimeoutError,
@@ -18,8 +16,8 @@ import type {
 } from "../scheduler/scheduler.js";
 import type { RegisteredTask } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
-import { currentScope } from "./ambient.js";
 import type { ChildOutcome } from "./child-body.js";
+import { OperationGuard } from "./operation-guard.js";
 import type { ScheduledBody } from "./parallel-operations.js";
 
 /** Why a run stopped without finishing: it parked durably, lost its lease, or gave the lease back. */
@@ -91,10 +89,8 @@ export class RunState {
   #resolveChildBody!: (body: ScheduledBody) => void;
   #nextPosition = 0;
   readonly #occurrences = new Map<string, number>();
-  /** The operation now in flight (awaited by user code), to reject a second one awaited beside it. */
-  #activeOperation: string | undefined;
-  /** Parallel steps scheduled but not yet passed to a wait, by position. */
-  readonly #unawaited = new Map<number, string>();
+  /** Enforces one operation at a time, none nested, every parallel step awaited. */
+  readonly operations = new OperationGuard((error) => this.failFatally(error));
   #dataText: string | undefined;
   #dataDirty = false;
   #timeoutDirty: boolean;
@@ -197,7 +193,8 @@ export class RunState {
   /**
    * Claims the next history position for an operation named `name`. Repeated names get an
    * occurrence suffix (`notify`, `notify#1`). Replay must meet the same names in the same order.
-   * A call inside a step body, or beside another operation still in flight, fails the execution.
+   * A call inside a step body, or beside another operation still in flight, fails the execution
+   * (see {@link OperationGuard}); an awaited operation ends with `operations.leave()`.
    */
   claimSlot(name: string, kind: StepKind): Slot {
     assertId(name, "step name");
@@ -206,9 +203,7 @@ export class RunState {
         `Step name "${name}" contains "#", which is reserved for the suffixes of repeated names (notify#1); choose another name.`,
       );
     }
-    const outer = currentScope()?.step;
-    if (outer !== undefined) throw this.failFatally(new NestedStepError(name, outer));
-    if (kind !== "parallel") this.#enter(name);
+    this.operations.enter(name, kind !== "parallel");
     const occurrence = this.#occurrences.get(name) ?? 0;
     this.#occurrences.set(name, occurrence + 1);
     const stepName = occurrence === 0 ? name : `${name}#${occurrence}`;
@@ -222,34 +217,8 @@ export class RunState {
         ),
       );
     }
-    if (kind === "parallel") this.#unawaited.set(position, stepName);
+    if (kind === "parallel") this.operations.scheduled(position, stepName);
     return recorded ? { position, stepName, recorded } : { position, stepName };
-  }
-
-  /** Marks the start of an operation awaited by user code (`leave()` marks its end). */
-  #enter(name: string): void {
-    if (this.#activeOperation !== undefined) {
-      throw this.failFatally(new ConcurrentOperationError(this.#activeOperation, name));
-    }
-    this.#activeOperation = name;
-  }
-
-  /** Ends the operation begun by `claimSlot` (or by `enterWait`). */
-  leave(): void {
-    this.#activeOperation = undefined;
-  }
-
-  /** Marks the start of `waitAll`/`waitAllSettled` on `positions`: those handles are now awaited. */
-  enterWait(positions: readonly number[]): void {
-    const outer = currentScope()?.step;
-    if (outer !== undefined) throw this.failFatally(new NestedStepError("waitAll", outer));
-    this.#enter("waitAll");
-    for (const position of positions) this.#unawaited.delete(position);
-  }
-
-  /** Names of the parallel steps scheduled but never passed to a wait. */
-  get unawaitedSteps(): string[] {
-    return [...this.#unawaited.values()];
   }
 
   /** Hands a child run its body when the replay reaches its own `scheduleStep`. */

@@ -26,7 +26,7 @@ export async function runStep<T>(
   try {
     return await runSlot(state, ctx, slot, fn, retry, kind);
   } finally {
-    state.leave();
+    state.operations.leave();
   }
 }
 

@@ -33,7 +33,7 @@ export async function sleepUntil(state: RunState, name: string, until: Date): Pr
       reason: "sleep",
     });
   } finally {
-    state.leave();
+    state.operations.leave();
   }
 }
 
@@ -95,6 +95,6 @@ export async function waitForEvent<T>(
         return state.park({ kind: "suspended", ...(wakeAt ? { wakeAt } : {}) });
     }
   } finally {
-    state.leave();
+    state.operations.leave();
   }
 }
