@@ -216,11 +216,18 @@ export class UnawaitedStepError extends ZartError {
   }
 }
 
+/** Codes of errors that no retry can cure: the code (or the value) must change. */
+const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  "NON_RETRYABLE",
+  "SERIALIZATION",
+  "NESTED_STEP",
+  "CONCURRENT_OPERATION",
+]);
+
 /** True when an error (or one in its cause chain) asks to fail without retries. */
 export function isNonRetryable(error: unknown): boolean {
   for (let e = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
-    if (e instanceof NonRetryableError || e instanceof SerializationError) return true;
-    if (e instanceof ZartError && (e.code === "NON_RETRYABLE" || e.code === "SERIALIZATION")) return true;
+    if (e instanceof ZartError && NON_RETRYABLE_CODES.has(e.code)) return true;
   }
   return false;
 }

@@ -56,6 +56,25 @@ export function nestedStepsSuite(h: Harness): void {
       expect(status.steps).toEqual([]);
     });
 
+    it("fails a parallel step whose body calls ctx.step, and its parent without task retries", async () => {
+      const task = defineTask({
+        name: "nested-in-parallel",
+        maxRetries: 3,
+        async run(ctx) {
+          const handle = ctx.scheduleStep("fan", () => ctx.step("inner", () => 1));
+          return ctx.waitAll([handle]);
+        },
+      });
+      const env = await h.env(task);
+      await env.durable.start("e1", "nested-in-parallel", null);
+      await env.run();
+      const status = await env.durable.status("e1");
+      expect(status).toMatchObject({ status: "failed", attempt: 0 });
+      expect(status.error?.code).toBe("STEP_FAILED");
+      expect(JSON.stringify(status.error)).toContain("NESTED_STEP");
+      expect(status.steps.map((s) => [s.name, s.status])).toEqual([["fan", "failed"]]);
+    });
+
     it("lets a defineStep function run on its own after the step that used to nest it", async () => {
       const double = defineStep("double", (n: number) => n * 2);
       const task = defineTask({
