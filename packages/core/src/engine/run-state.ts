@@ -5,15 +5,19 @@ import {
   TaskTimeoutError,
   ValidationError,
 } from "../errors.js";
-import type { SerializedError, StepKind, StepRecord } from "../scheduler/records.js";
+import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import type {
+  AwaitEventInput,
+  DispatchChildrenInput,
   DispatchOutcome,
   EventWaitOutcome,
   ExecutionPatch,
   Lease,
   Scheduler,
   StepWrite,
+  SuspendInput,
 } from "../scheduler/scheduler.js";
+import type { StepKind } from "../scheduler/vocabularies.js";
 import type { RegisteredTask } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
 import type { ChildOutcome } from "./child-body.js";
@@ -246,16 +250,16 @@ export class RunState {
   }
 
   /** Writes `step` (if any) and parks the execution until `wakeAt`; never returns. */
-  async suspend(input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" }): Promise<never> {
+  async suspend(input: SuspendInput): Promise<never> {
     await this.#write((patch, now) => this.#scheduler.suspend(this.#lease, input, patch, now));
     return this.park({ kind: "suspended", wakeAt: input.wakeAt });
   }
 
-  awaitEvent(input: Parameters<Scheduler["awaitEvent"]>[1]): Promise<EventWaitOutcome> {
+  awaitEvent(input: AwaitEventInput): Promise<EventWaitOutcome> {
     return this.#write((patch, now) => this.#scheduler.awaitEvent(this.#lease, input, patch, now));
   }
 
-  dispatchChildren(input: Parameters<Scheduler["dispatchChildren"]>[1]): Promise<DispatchOutcome> {
+  dispatchChildren(input: DispatchChildrenInput): Promise<DispatchOutcome> {
     return this.#write((patch, now) => this.#scheduler.dispatchChildren(this.#lease, input, patch, now));
   }
 
@@ -286,7 +290,8 @@ export class RunState {
   }
 
   settleChild(outcome: ChildOutcome): Promise<ParkReason | undefined> {
-    const lease = this.#lease as Lease & { childPosition: number };
+    const lease = this.#lease;
+    if (lease.kind !== "child") throw new Error("settleChild needs a child run's lease.");
     return this.#finalWrite((_patch, now) => this.#scheduler.settleChild(lease, outcome, now));
   }
 
