@@ -13,6 +13,7 @@ import { parallelSuite } from "./suites/parallel.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
+import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
@@ -36,6 +37,7 @@ const SUITES = {
   durability: durabilitySuite,
   "bad-input": badInputSuite,
   "payload-depth": payloadDepthSuite,
+  ...SEMANTICS_SUITES,
 } satisfies Record<string, (harness: Harness) => void>;
 
 /** The name of a topic suite, for {@link ConformanceOptions.skip}. */

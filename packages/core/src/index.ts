@@ -1,5 +1,6 @@
 export { type Clock, ManualClock, systemClock } from "./clock.js";
 export {
+  DEFAULT_WAIT_COMPLETION_TIMEOUT,
   DurableScheduler,
   type DurableSchedulerOptions,
   type ListOptions,
@@ -30,11 +31,18 @@ export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } fro
 export { toErrorInfo, toStatus } from "./status.js";
 export {
   defineTask,
+  type EventSchemas,
   isTaskDefinition,
   type TaskDefinition,
   type TaskHandler,
   type TaskOptions,
 } from "./task/define-task.js";
 export { type RegisteredTask, TaskRegistry } from "./task/task-registry.js";
-export { assertId, MAX_ID_LENGTH, type StandardSchema, validateWith } from "./validation.js";
+export {
+  assertId,
+  type InferOutput,
+  MAX_ID_LENGTH,
+  type StandardSchema,
+  validateWith,
+} from "./validation.js";
 export { Worker, type WorkerOptions } from "./worker.js";

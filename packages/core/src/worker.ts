@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Duration, toMillis } from "./duration.js";
 import { ExecutionRun, type RunOutcome } from "./engine/execution-run.js";
 import { consoleLogger, type Logger } from "./engine/logger.js";
-import { LeaseLostError, ValidationError } from "./errors.js";
+import { ExecutionCancelledError, LeaseLostError, ValidationError } from "./errors.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
 import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
@@ -135,7 +135,7 @@ export class Worker {
         ),
     );
     const runs = [...this.#inFlight.values()];
-    for (const { run } of runs) run.state.stopRequested = true;
+    for (const { run } of runs) run.requestStop();
     if (!graceful) await this.#abandonInFlight();
     await Promise.all(runs.map((r) => r.done));
   }
@@ -143,12 +143,8 @@ export class Worker {
   /** Aborts every in-flight run's `ctx.signal` and gives its lease back at once. */
   async #abandonInFlight(): Promise<void> {
     for (const { run } of [...this.#inFlight.values()]) {
-      run.state.stopRequested = true;
-      run.state.abort.abort(new Error("The worker stopped."));
-      await run.state
-        .write((_patch, now) => this.#scheduler.releaseLease(run.state.lease, now))
-        .catch(() => undefined);
-      void run.state.park({ kind: "released" });
+      run.requestStop();
+      await run.abandon(new Error("The worker stopped."), { release: true });
     }
   }
 
@@ -170,9 +166,12 @@ export class Worker {
 
   #onWake(wake: WakeUp): void {
     if (wake.reason === "cancelled") {
+      // Every unit of the execution stops: the parent and each of its parallel children.
       this.#buffer.dropExecution(wake.executionId);
-      const entry = [...this.#inFlight.values()].find((r) => r.run.executionId === wake.executionId);
-      entry?.run.state.abort.abort(new LeaseLostError(wake.executionId));
+      for (const { run } of this.#inFlight.values()) {
+        if (run.executionId === wake.executionId)
+          void run.abandon(new ExecutionCancelledError(wake.executionId));
+      }
       return;
     }
     if (this.#started) void this.#poll();
@@ -229,7 +228,8 @@ export class Worker {
   }
 
   #launch(work: ClaimedWork): void {
-    const run = new ExecutionRun(work, {
+    const run = new ExecutionRun({
+      work,
       scheduler: this.#scheduler,
       registry: this.#registry,
       maxPayloadBytes: this.#maxPayloadBytes,
@@ -247,7 +247,7 @@ export class Worker {
       if (next) this.#launch(next);
       if (this.#started) void this.#poll();
     };
-    void run.state.doneWithSlot.then(freeSlot);
+    void run.doneWithSlot.then(freeSlot);
     const done = run
       .execute()
       .then(
@@ -264,12 +264,21 @@ export class Worker {
   }
 
   async #renew(run: ExecutionRun): Promise<void> {
-    if (run.state.isParked) return;
-    const lost = await this.#renewLease(run.state.lease);
-    if (lost) {
-      this.#logger.warn({ executionId: run.executionId }, "lease lost; abandoning the run");
-      void run.state.park({ kind: "lost", error: lost });
+    if (run.isParked) return;
+    const lost = await this.#renewLease(run.lease);
+    if (!lost) return;
+    // A cancel not pushed to this process (e.g. a SQLite file shared by processes) shows up here.
+    if (await this.#isCancelled(run.executionId)) {
+      void run.abandon(new ExecutionCancelledError(run.executionId));
+      return;
     }
+    this.#logger.warn({ executionId: run.executionId }, "lease lost; abandoning the run");
+    void run.abandon(lost);
+  }
+
+  async #isCancelled(executionId: string): Promise<boolean> {
+    const details = await this.#scheduler.getExecution(executionId).catch(() => undefined);
+    return details?.execution.status === "cancelled";
   }
 
   /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */
@@ -292,12 +301,9 @@ export class Worker {
   #afterRun(run: ExecutionRun, outcome: RunOutcome): void {
     const wakeAt =
       outcome.kind === "suspended" ? outcome.wakeAt : outcome.kind === "retry" ? outcome.runAt : undefined;
-    if (outcome.kind === "lost") {
+    if (outcome.kind === "lost" && !(outcome.error instanceof ExecutionCancelledError)) {
       this.#logger.warn(
-        {
-          executionId: run.executionId,
-          error: String(outcome.error),
-        },
+        { executionId: run.executionId, error: String(outcome.error) },
         "run abandoned: lease lost or store unreachable",
       );
     }
