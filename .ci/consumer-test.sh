@@ -22,11 +22,21 @@ for dir in packages/*/; do (cd "$dir" && pnpm pack --pack-destination "$PACKS" >
 
 echo "── publint, arethetypeswrong"
 # ESM only: CommonJS callers use require(esm) (Node ^20.19 / >=22.12, the engines range).
+# attw waits on the network more than it computes: the tarballs are checked in parallel.
+check_tarball() {
+  "$REPO/node_modules/.bin/publint" run "$1" --strict && "$REPO/node_modules/.bin/attw" "$1" --profile esm-only
+}
+pids=()
 for tgz in "$PACKS"/*.tgz; do
-  echo "  ${tgz##*/}"
-  out=$(pnpm exec publint run "$tgz" --strict 2>&1) || { echo "$out"; exit 1; }
-  out=$(pnpm exec attw --pack "$tgz" --profile esm-only 2>&1) || { echo "$out"; exit 1; }
+  check_tarball "$tgz" >"$tgz.check.log" 2>&1 &
+  pids+=("$!")
 done
+failed=0
+tarballs=("$PACKS"/*.tgz)
+for i in "${!pids[@]}"; do
+  if wait "${pids[$i]}"; then echo "  ok ${tarballs[$i]##*/}"; else cat "${tarballs[$i]}.check.log"; failed=1; fi
+done
+[ "$failed" = 0 ] || { echo "publint or attw found problems"; exit 1; }
 
 echo "── consumer project (npm init -y, CommonJS)"
 APP=$WORK/app

@@ -27,18 +27,24 @@ import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
 import type { Orm } from "./rows.js";
-import { awaitEvent, type EventWait } from "./sql/await-event.js";
+import { awaitEvent } from "./sql/await-event.js";
 import { claimDue } from "./sql/claim.js";
 import { createExecution } from "./sql/create-execution.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { cancelExecution, completeExecution, failExecution, retryExecution } from "./sql/finish.js";
 import { releaseLease, renewLease } from "./sql/lease.js";
-import { type EventOffer, offerEvent } from "./sql/offer-event.js";
+import { offerEvent } from "./sql/offer-event.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { saveStep, suspend } from "./sql/save-step.js";
-import { type ChildOutcome, settleChild } from "./sql/settle-child.js";
+import { settleChild } from "./sql/settle-child.js";
 import { translateError } from "./translate-error.js";
 import { WakeUps } from "./wake-ups.js";
+
+// The public signatures use the contract's types: the modules under sql/ also declare the drizzle
+// handle, which would pull drizzle-orm's declarations into a user's type-check.
+type EventOffer = Parameters<Scheduler["offerEvent"]>[0];
+type EventWait = Parameters<Scheduler["awaitEvent"]>[1];
+type ChildOutcome = Parameters<Scheduler["settleChild"]>[1];
 
 /**
  * The `Scheduler` contract on SQLite (better-sqlite3 + drizzle-orm): the embedded default.
