@@ -47,12 +47,6 @@ import { settleChild } from "./sql/settle-child.js";
 import { translateError } from "./translate-error.js";
 import { WakeUps } from "./wake-ups.js";
 
-// The public signatures use the contract's types: the modules under sql/ also declare the drizzle
-// handle, which would pull drizzle-orm's declarations into a user's type-check.
-type EventOffer = Parameters<Scheduler["offerEvent"]>[0];
-type EventWait = Parameters<Scheduler["awaitEvent"]>[1];
-type ChildOutcome = Parameters<Scheduler["settleChild"]>[1];
-
 /**
  * The `Scheduler` contract on SQLite (better-sqlite3 + drizzle-orm): the embedded default.
  *
