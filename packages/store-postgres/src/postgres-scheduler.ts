@@ -69,7 +69,12 @@ import { NotificationListener } from "./wake-ups/notification-listener.js";
  */
 export class PostgresScheduler implements Scheduler {
   /** Many processes, NOTIFY push, data in PostgreSQL. */
-  readonly capabilities = defineCapabilities({ multiProcess: true, push: true, persistent: true });
+  readonly capabilities = defineCapabilities({
+    multiProcess: true,
+    push: true,
+    persistent: true,
+    answersOnOffer: true,
+  });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
   /** The schema holding the tables. */
@@ -98,7 +103,7 @@ export class PostgresScheduler implements Scheduler {
       });
     if (this.#ownsPool) {
       // An idle connection dropped by a server restart must not crash the process.
-      pool.on("error", (error) => logger.warn("idle PostgreSQL connection failed", { error: String(error) }));
+      pool.on("error", (error) => logger.warn({ error: String(error) }, "idle PostgreSQL connection failed"));
     }
     const names = schemaNames(resolved.schema);
     this.#db = new Database({ pool, names, logger, retryWindowMs: resolved.retryWindowMs });
