@@ -8,9 +8,14 @@ import { fileURLToPath } from "node:url";
 import { cliReference } from "./cli-reference.js";
 import { openApiDocument } from "./openapi-document.js";
 
-const generatedDir = join(dirname(fileURLToPath(import.meta.url)), "..", "reference", "generated");
+const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-await mkdir(generatedDir, { recursive: true });
-await writeFile(join(generatedDir, "openapi.json"), `${JSON.stringify(await openApiDocument(), null, 2)}\n`);
-await writeFile(join(generatedDir, "cli.md"), cliReference());
-console.log(`wrote ${generatedDir}/openapi.json and cli.md`);
+/** Writes `text` to `path` (relative to docs/), creating its folder. */
+async function write(path: string, text: string): Promise<void> {
+  await mkdir(dirname(join(docsDir, path)), { recursive: true });
+  await writeFile(join(docsDir, path), text);
+  console.log(`wrote docs/${path}`);
+}
+
+await write("http/openapi.json", `${JSON.stringify(await openApiDocument(), null, 2)}\n`);
+await write("cli/reference.md", cliReference());

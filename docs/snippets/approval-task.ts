@@ -2,7 +2,11 @@
 import { defineTask } from "@zart/core";
 import * as z from "zod";
 
-export const ApprovalDecision = z.object({ approved: z.boolean(), reviewer: z.string(), comment: z.string() });
+export const ApprovalDecision = z.object({
+  approved: z.boolean(),
+  reviewer: z.string(),
+  comment: z.string(),
+});
 
 export const approvalTask = defineTask({
   name: "approval-task",

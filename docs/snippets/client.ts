@@ -42,7 +42,11 @@ try {
 
 // #region status
 const status = await durable.status("invoice-1001"); // never blocks
-console.log(status.status, status.attempt, status.steps.map((s) => `${s.name}: ${s.status}`));
+console.log(
+  status.status,
+  status.attempt,
+  status.steps.map((s) => `${s.name}: ${s.status}`),
+);
 // #endregion status
 
 // #region wait
@@ -58,9 +62,14 @@ try {
 const finished = await durable.wait("invoice-1002", { timeout: "30s", pollInterval: "250ms" });
 const result = await durable.waitCompletion<{ invoiceId: string }>("invoice-1002", { timeout: "30s" });
 // Start and wait in one call:
-await durable.startAndWaitFor(sendInvoice, "invoice-1005", { customerId: "c-1", amountCents: 1 }, {
-  timeout: "1m",
-});
+await durable.startAndWaitFor(
+  sendInvoice,
+  "invoice-1005",
+  { customerId: "c-1", amountCents: 1 },
+  {
+    timeout: "1m",
+  },
+);
 console.log(finished.status, result.invoiceId);
 // #endregion wait
 

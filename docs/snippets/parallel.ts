@@ -23,7 +23,9 @@ export const thumbnails = defineTask({
 export const bestEffort = defineTask({
   name: "best-effort-fan-out",
   async run(ctx, urls: string[]) {
-    const handles = urls.map((url, i) => ctx.scheduleStep(`fetch-${i}`, () => fetch(url).then((r) => r.status)));
+    const handles = urls.map((url, i) =>
+      ctx.scheduleStep(`fetch-${i}`, () => fetch(url).then((r) => r.status)),
+    );
     const outcomes = await ctx.waitAllSettled(handles); // never throws for a failed child
     return outcomes.map((o) => (o.status === "fulfilled" ? o.value : o.reason.message));
   },

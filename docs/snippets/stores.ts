@@ -1,11 +1,11 @@
-import Database from "better-sqlite3";
-import { Redis } from "ioredis";
-import pg from "pg";
 import { ManualClock } from "@zart/core";
 import { MemoryScheduler, MemoryStorage } from "@zart/store-memory";
 import { PostgresScheduler } from "@zart/store-postgres";
 import { RedisScheduler } from "@zart/store-redis";
 import { SqliteScheduler } from "@zart/store-sqlite";
+import Database from "better-sqlite3";
+import { Redis } from "ioredis";
+import pg from "pg";
 
 // #region memory
 const clock = new ManualClock(); // optional: time moves only when you say so
@@ -48,7 +48,10 @@ const redis = new RedisScheduler({
 });
 await redis.migrate(); // runs the safety checks (eviction policy, persistence)
 // Or an ioredis client you own (a Redis or a Cluster); the store opens one duplicate() for pub/sub:
-const redisShared = new RedisScheduler({ client: new Redis(process.env.REDIS_URL ?? ""), prefix: "billing:" });
+const redisShared = new RedisScheduler({
+  client: new Redis(process.env.REDIS_URL ?? ""),
+  prefix: "billing:",
+});
 // #endregion redis
 
 for (const store of [reopened, sqlite, sqliteShared, postgres, postgresShared, redis, redisShared]) {

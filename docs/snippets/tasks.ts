@@ -1,4 +1,11 @@
-import { type Duration, defineTask, RetryConfig, type TaskContext, type TaskHandler, TaskRegistry } from "@zart/core";
+import {
+  type Duration,
+  defineTask,
+  RetryConfig,
+  type TaskContext,
+  type TaskHandler,
+  TaskRegistry,
+} from "@zart/core";
 import * as z from "zod";
 
 // #region define-task

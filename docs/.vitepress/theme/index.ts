@@ -2,7 +2,7 @@ import type { Theme } from "vitepress";
 import DefaultTheme from "vitepress/theme";
 import { theme as openApiTheme, useOpenapi } from "vitepress-openapi/client";
 import "vitepress-openapi/dist/style.css";
-import spec from "../../reference/generated/openapi.json";
+import spec from "../../http/openapi.json";
 
 /** The default theme plus the OpenAPI components (`<OASpec />`), fed the server's own document. */
 export default {
