@@ -12,17 +12,31 @@ import { sendInvoice } from "./tasks.js";
 declare const scheduler: Scheduler;
 
 // #region create
-// With a registry, `start` rejects unknown task names and validates input with the task's schema.
-const durable = new DurableScheduler(scheduler, { registry: new TaskRegistry().register(sendInvoice) });
+// With a registry, `start` rejects unknown task names and validates input with
+// the task's schema.
+const durable = new DurableScheduler(scheduler, {
+  registry: new TaskRegistry().register(sendInvoice),
+});
 // #endregion create
 
 // #region start
 // Typed: `data` is checked against the task's input type and schema.
-await durable.startFor(sendInvoice, "invoice-1001", { customerId: "c-7", amountCents: 4200 });
+await durable.startFor(sendInvoice, "invoice-1001", {
+  customerId: "c-7",
+  amountCents: 4200,
+});
 // By name, with untyped data (from a script, a queue consumer, …):
-await durable.start("invoice-1002", "send-invoice", { customerId: "c-8", amountCents: 990 });
+await durable.start("invoice-1002", "send-invoice", {
+  customerId: "c-8",
+  amountCents: 990,
+});
 // Later: at a date, or after a delay.
-await durable.start("invoice-1003", "send-invoice", { customerId: "c-9", amountCents: 5 }, { delay: "10m" });
+await durable.start(
+  "invoice-1003",
+  "send-invoice",
+  { customerId: "c-9", amountCents: 5 },
+  { delay: "10m" },
+);
 await durable.start(
   "invoice-1004",
   "send-invoice",
@@ -33,9 +47,13 @@ await durable.start(
 
 // #region idempotent-start
 try {
-  await durable.startFor(sendInvoice, "invoice-1001", { customerId: "c-7", amountCents: 4200 });
+  await durable.startFor(sendInvoice, "invoice-1001", {
+    customerId: "c-7",
+    amountCents: 4200,
+  });
 } catch (error) {
-  // The id is the idempotency key: still running → rejected. Once terminal, the same id starts a new run.
+  // The id is the idempotency key: still running → rejected. Once terminal, the
+  // same id starts a new run.
   if (!(error instanceof ExecutionAlreadyExistsError)) throw error;
 }
 // #endregion idempotent-start
@@ -51,16 +69,27 @@ console.log(
 
 // #region wait
 try {
-  const { invoiceId } = await durable.waitFor(sendInvoice, "invoice-1001", { timeout: "30s" });
+  const { invoiceId } = await durable.waitFor(sendInvoice, "invoice-1001", {
+    timeout: "30s",
+  });
   console.log(invoiceId);
 } catch (error) {
-  if (error instanceof WaitTimeoutError) console.log("still running; it keeps going");
-  else if (error instanceof ExecutionFailedError) console.log("failed:", error.cause);
+  if (error instanceof WaitTimeoutError)
+    console.log("still running; it keeps going");
+  else if (error instanceof ExecutionFailedError)
+    console.log("failed:", error.cause);
   else throw error;
 }
-// Untyped variants: `wait` resolves with the terminal status, `waitCompletion` with the result.
-const finished = await durable.wait("invoice-1002", { timeout: "30s", pollInterval: "250ms" });
-const result = await durable.waitCompletion<{ invoiceId: string }>("invoice-1002", { timeout: "30s" });
+// Untyped variants: `wait` resolves with the terminal status, `waitCompletion`
+// with the result.
+const finished = await durable.wait("invoice-1002", {
+  timeout: "30s",
+  pollInterval: "250ms",
+});
+const result = await durable.waitCompletion<{ invoiceId: string }>(
+  "invoice-1002",
+  { timeout: "30s" },
+);
 // Start and wait in one call:
 await durable.startAndWaitFor(
   sendInvoice,
@@ -74,14 +103,23 @@ console.log(finished.status, result.invoiceId);
 // #endregion wait
 
 // #region cancel
-const cancelled = await durable.cancel("invoice-1003"); // false when it had already finished
+// false when it had already finished
+const cancelled = await durable.cancel("invoice-1003");
 // #endregion cancel
 
 // #region list-purge
-const failed = await durable.listExecutions({ status: "failed", taskName: "send-invoice", limit: 50 });
-// Retention: delete terminal executions (with their steps and events) finished over 30 days ago.
+const failed = await durable.listExecutions({
+  status: "failed",
+  taskName: "send-invoice",
+  limit: 50,
+});
+// Retention: delete terminal executions (with their steps and events) finished
+// over 30 days ago.
 const deleted = await durable.purge({ olderThan: "30d" });
-const deletedFailures = await durable.purge({ olderThan: "7d", statuses: ["failed", "cancelled"] });
+const deletedFailures = await durable.purge({
+  olderThan: "7d",
+  statuses: ["failed", "cancelled"],
+});
 console.log(cancelled, failed.length, deleted, deletedFailures);
 // #endregion list-purge
 
@@ -89,6 +127,7 @@ console.log(cancelled, failed.length, deleted, deletedFailures);
 try {
   await durable.status("no-such-execution");
 } catch (error) {
-  if (error instanceof ZartError) console.log(error.code); // "EXECUTION_NOT_FOUND"
+  // "EXECUTION_NOT_FOUND"
+  if (error instanceof ZartError) console.log(error.code);
 }
 // #endregion errors

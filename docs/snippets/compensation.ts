@@ -10,7 +10,8 @@ export const bookFlight = defineTask({
     try {
       return await ctx.step("reserve-seat", () => reserveSeat(data.flight));
     } catch (error) {
-      await ctx.step("refund", () => refund(data.payment)); // the compensation is a step too
+      // the compensation is a step too
+      await ctx.step("refund", () => refund(data.payment));
       throw new NonRetryableError("no seat available", { cause: error });
     }
     // #endregion compensate

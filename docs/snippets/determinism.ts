@@ -8,9 +8,11 @@ declare const featureFlags: { smsEnabled(): boolean };
 export const badNotify = defineTask({
   name: "bad-notify",
   async run(ctx, user: { email: string; phone: string }) {
-    // ✗ Read on every replay: if the flag flips while the execution sleeps, the replay takes the
-    //   other branch, meets "sms" where the history has "email", and fails with NonDeterminismError.
-    if (featureFlags.smsEnabled()) await ctx.step("sms", () => sendSms(user.phone));
+    // ✗ Read on every replay: if the flag flips while the execution sleeps, the
+    // replay takes the other branch, meets "sms" where the history has "email",
+    // and fails with NonDeterminismError.
+    if (featureFlags.smsEnabled())
+      await ctx.step("sms", () => sendSms(user.phone));
     else await ctx.step("email", () => sendEmail(user.email));
     await ctx.sleep("cool-down", "1h");
     // ✗ Runs on every replay: outside a step, a side effect is repeated.
@@ -23,8 +25,11 @@ export const badNotify = defineTask({
 export const goodNotify = defineTask({
   name: "good-notify",
   async run(ctx, user: { email: string; phone: string }) {
-    // ✓ The decision is recorded once and replayed: the branch taken never changes.
-    const sms = await ctx.capture("sms-enabled", () => featureFlags.smsEnabled());
+    // ✓ The decision is recorded once and replayed: the branch taken never
+    // changes.
+    const sms = await ctx.capture("sms-enabled", () =>
+      featureFlags.smsEnabled(),
+    );
     if (sms) await ctx.step("sms", () => sendSms(user.phone));
     else await ctx.step("email", () => sendEmail(user.email));
     await ctx.sleep("cool-down", "1h");

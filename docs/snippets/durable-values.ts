@@ -5,8 +5,10 @@ import { defineTask } from "@zart/core";
 export const audit = defineTask({
   name: "audit",
   async run(ctx) {
-    const startedAt = await ctx.now("started-at"); // a Date, the same on every replay
-    const requestId = await ctx.capture("request-id", () => randomUUID()); // computed once
+    // a Date, the same on every replay
+    const startedAt = await ctx.now("started-at");
+    // computed once
+    const requestId = await ctx.capture("request-id", () => randomUUID());
     const coin = await ctx.capture("coin", () => Math.random() < 0.5);
     return { startedAt: startedAt.toISOString(), requestId, coin };
   },
@@ -24,7 +26,8 @@ export const importRows = defineTask({
     for (const [i, batch] of batches.entries()) {
       await ctx.step(`import-${i}`, () => batch.length);
       const progress = ctx.data<Progress>() ?? { processed: 0 };
-      // Saved with the next checkpoint; visible in `status().data` (and `zart status`).
+      // Saved with the next checkpoint; visible in `status().data` (and `zart
+      // status`).
       ctx.setData({ processed: progress.processed + batch.length });
     }
   },

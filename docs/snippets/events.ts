@@ -1,4 +1,9 @@
-import { DurableScheduler, defineTask, EventTimeoutError, type Scheduler } from "@zart/core";
+import {
+  DurableScheduler,
+  defineTask,
+  EventTimeoutError,
+  type Scheduler,
+} from "@zart/core";
 import * as z from "zod";
 
 declare function escalate(orderId: string): Promise<void>;
@@ -11,9 +16,15 @@ export const orderApproval = defineTask({
   name: "order-approval",
   async run(ctx, order: { orderId: string }) {
     try {
-      // Validated with the schema; EventTimeoutError after 24 h. No timeout = wait forever.
-      const approval = await ctx.waitForEvent("manager-approval", { timeout: "24h", schema: Approval });
-      return approval.approved ? "approved" : `rejected by ${approval.reviewer}`;
+      // Validated with the schema; EventTimeoutError after 24 h. No timeout =
+      // wait forever.
+      const approval = await ctx.waitForEvent("manager-approval", {
+        timeout: "24h",
+        schema: Approval,
+      });
+      return approval.approved
+        ? "approved"
+        : `rejected by ${approval.reviewer}`;
     } catch (error) {
       if (!(error instanceof EventTimeoutError)) throw error;
       await ctx.step("escalate", () => escalate(order.orderId));
@@ -29,7 +40,8 @@ const { status } = await durable.offerEvent(
   "order-42",
   "manager-approval",
   { approved: true, reviewer: "carol@example.com" },
-  { idempotencyKey: "webhook-delivery-8f2c" }, // a re-sent webhook answers "duplicate"
+  // a re-sent webhook answers "duplicate"
+  { idempotencyKey: "webhook-delivery-8f2c" },
 );
 console.log(status); // "delivered" | "duplicate"
 // #endregion offer

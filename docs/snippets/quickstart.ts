@@ -7,7 +7,8 @@ const scheduler = new SqliteScheduler({ path: "./zart.db" });
 await scheduler.migrate(); // creates or upgrades the schema; idempotent
 const registry = new TaskRegistry().register(approvalTask);
 const worker = new Worker({ scheduler, registry, concurrency: 16 });
-await worker.start(); // resolves once the worker polls; it runs in the background
+// resolves once the worker polls; it runs in the background
+await worker.start();
 // #endregion worker
 
 // #region client
@@ -22,11 +23,14 @@ await durable.offerEvent("approval-demo-1", "manager-approval", {
   reviewer: "Carol",
   comment: "ok",
 });
-const result = await durable.waitFor(approvalTask, "approval-demo-1", { timeout: "60s" });
+const result = await durable.waitFor(approvalTask, "approval-demo-1", {
+  timeout: "60s",
+});
 console.log(result); // { decision: "approved", reviewer: "Carol" }
 // #endregion client
 
 // #region shutdown
-await worker.stop(); // graceful: in-flight executions reach a checkpoint and give their lease back
+// graceful: in-flight executions reach a checkpoint and give their lease back
+await worker.stop();
 await scheduler.close();
 // #endregion shutdown

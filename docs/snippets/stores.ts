@@ -12,7 +12,8 @@ const clock = new ManualClock(); // optional: time moves only when you say so
 const storage = new MemoryStorage();
 const memory = new MemoryScheduler({ clock, storage });
 await memory.close();
-// The data lives in `storage`: a new scheduler over it sees everything (a simulated restart).
+// The data lives in `storage`: a new scheduler over it sees everything (a
+// simulated restart).
 const reopened = new MemoryScheduler({ clock, storage });
 // #endregion memory
 
@@ -23,8 +24,11 @@ const sqlite = new SqliteScheduler({
   busyTimeoutMs: 5_000, // how long a write waits for another process's lock
 });
 await sqlite.migrate();
-// Or on a better-sqlite3 handle you own (configured by the store, never closed by it):
-const sqliteShared = new SqliteScheduler({ database: new Database("./app.db") });
+// Or on a better-sqlite3 handle you own (configured by the store, never closed
+// by it):
+const sqliteShared = new SqliteScheduler({
+  database: new Database("./app.db"),
+});
 // #endregion sqlite
 
 // #region postgres
@@ -32,7 +36,8 @@ const postgres = new PostgresScheduler({
   connectionString: "postgres://app:secret@db.internal:5432/app",
   schema: "zart", // the PostgreSQL schema holding the tables (default "zart")
   poolSize: 10, // connections in the store's own pool; one is held for LISTEN
-  retryWindow: "5s", // retry a worker's fenced write through a connection fault this long
+  // retry a worker's fenced write through a connection fault this long
+  retryWindow: "5s",
 });
 await postgres.migrate(); // safe from any number of processes at once
 // Or share your application's pool (never closed by the store):
@@ -43,18 +48,28 @@ const postgresShared = new PostgresScheduler({ pool, schema: "zart" });
 // #region redis
 const redis = new RedisScheduler({
   url: "redis://redis.internal:6379",
-  prefix: "zart:", // every key starts with it; another prefix is another keyspace
+  // every key starts with it; another prefix is another keyspace
+  prefix: "zart:",
   redisOptions: { maxRetriesPerRequest: 20 }, // passed to ioredis
 });
 await redis.migrate(); // runs the safety checks (eviction policy, persistence)
-// Or an ioredis client you own (a Redis or a Cluster); the store opens one duplicate() for pub/sub:
+// Or an ioredis client you own (a Redis or a Cluster); the store opens one
+// duplicate() for pub/sub:
 const redisShared = new RedisScheduler({
   client: new Redis(process.env.REDIS_URL ?? ""),
   prefix: "billing:",
 });
 // #endregion redis
 
-for (const store of [reopened, sqlite, sqliteShared, postgres, postgresShared, redis, redisShared]) {
+for (const store of [
+  reopened,
+  sqlite,
+  sqliteShared,
+  postgres,
+  postgresShared,
+  redis,
+  redisShared,
+]) {
   console.log(store.capabilities); // { multiProcess, push, persistent }
   await store.close();
 }

@@ -11,17 +11,26 @@ import * as z from "zod";
 // #region define-task
 export const sendInvoice = defineTask({
   name: "send-invoice",
-  // Validated when an execution is started: bad input is rejected before anything is persisted.
-  input: z.object({ customerId: z.string(), amountCents: z.number().int().positive() }),
-  // Validated when a typed caller waits for the result (`waitFor`, `startAndWaitFor`).
+  // Validated when an execution is started: bad input is rejected before
+  // anything is persisted.
+  input: z.object({
+    customerId: z.string(),
+    amountCents: z.number().int().positive(),
+  }),
+  // Validated when a typed caller waits for the result (`waitFor`,
+  // `startAndWaitFor`).
   output: z.object({ invoiceId: z.string() }),
   timeout: "1h", // the whole execution, wall clock from its first start
   maxRetries: 3, // re-run the task (completed steps skipped) up to 3 times
-  retry: RetryConfig.exponential(3, "10s"), // backoff between those task-level retries
+  // backoff between those task-level retries
+  retry: RetryConfig.exponential(3, "10s"),
   async run(ctx, data) {
-    const invoiceId = await ctx.step("create-invoice", () => `inv-${data.customerId}-${data.amountCents}`);
+    const invoiceId = await ctx.step(
+      "create-invoice",
+      () => `inv-${data.customerId}-${data.amountCents}`,
+    );
     await ctx.step("email-invoice", async () => {
-      /* call the mailer with an idempotency key such as `${ctx.executionId}:email` */
+      // call the mailer with an idempotency key: `${ctx.executionId}:email`
     });
     return { invoiceId };
   },
@@ -29,7 +38,7 @@ export const sendInvoice = defineTask({
 // #endregion define-task
 
 // #region class-form
-/** The class form (the Rust Zart's `TaskHandler`): any object with `run(ctx, data)`. */
+/** The class form (the Rust Zart's `TaskHandler`): an object with `run`. */
 class NightlyReport implements TaskHandler<{ day: string }, number> {
   maxRetries = 2;
   timeout: Duration = "30m";

@@ -1,5 +1,12 @@
 // #region test
-import { DurableScheduler, defineTask, ManualClock, silentLogger, TaskRegistry, Worker } from "@zart/core";
+import {
+  DurableScheduler,
+  defineTask,
+  ManualClock,
+  silentLogger,
+  TaskRegistry,
+  Worker,
+} from "@zart/core";
 import { MemoryScheduler } from "@zart/store-memory";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -27,7 +34,8 @@ describe("trial-reminder", () => {
     clock = new ManualClock(new Date("2030-01-01T00:00:00Z"));
     scheduler = new MemoryScheduler({ clock });
     const registry = new TaskRegistry().register(trialReminder);
-    // Not started: the test drives it with runUntilIdle(), so nothing runs behind its back.
+    // Not started: the test drives it with runUntilIdle(), so nothing runs
+    // behind its back.
     worker = new Worker({ scheduler, registry, logger: silentLogger });
     durable = new DurableScheduler(scheduler, { registry });
   });
@@ -49,13 +57,21 @@ describe("trial-reminder", () => {
     clock.advance("24h"); // time skipping: the sleep is now due
     await worker.runUntilIdle();
     const steps = (await durable.status("user-1")).steps.map((s) => s.name);
-    expect(steps).toEqual(["welcome", "wait-a-day", "tips", "wait-for-trial-end"]);
+    expect(steps).toEqual([
+      "welcome",
+      "wait-a-day",
+      "tips",
+      "wait-for-trial-end",
+    ]);
     expect(sent).toEqual(["welcome ann@example.com", "tips ann@example.com"]);
 
     clock.set(new Date("2030-01-15T00:00:00Z"));
     await worker.runUntilIdle();
-    expect(await durable.status("user-1")).toMatchObject({ status: "completed" });
-    expect(sent).toHaveLength(3); // each step ran once, although the task was replayed three times
+    expect(await durable.status("user-1")).toMatchObject({
+      status: "completed",
+    });
+    // each step ran once, although the task was replayed three times
+    expect(sent).toHaveLength(3);
   });
 });
 // #endregion test

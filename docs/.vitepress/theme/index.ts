@@ -1,6 +1,6 @@
 import type { Theme } from "vitepress";
 import DefaultTheme from "vitepress/theme";
-import { theme as openApiTheme, useOpenapi } from "vitepress-openapi/client";
+import { theme as openApiTheme, useOpenapi, useTheme } from "vitepress-openapi/client";
 import "vitepress-openapi/dist/style.css";
 import spec from "../../http/openapi.json";
 
@@ -8,6 +8,14 @@ import spec from "../../http/openapi.json";
 export default {
   extends: DefaultTheme,
   async enhanceApp(context) {
+    useTheme({
+      operation: {
+        // Code samples target `zart serve`'s default address; no in-browser playground (the
+        // server sends no CORS headers, and the docs are not served next to an API).
+        defaultBaseUrl: "http://127.0.0.1:3000",
+        hiddenSlots: ["playground"],
+      },
+    });
     useOpenapi({ spec });
     await openApiTheme.enhanceApp(context);
   },
