@@ -57,6 +57,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "SQLite", link: "/stores/sqlite" },
       { text: "Redis", link: "/stores/redis" },
       { text: "Memory", link: "/stores/memory" },
+      { text: "Writing a store", link: "/stores/custom" },
     ],
   },
   {
