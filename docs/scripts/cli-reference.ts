@@ -53,7 +53,7 @@ function optionRow(option: Option): string {
 /** The help exactly as `zart <command> --help` prints it, including text added with `addHelpText`. */
 function helpOf(command: Command): string {
   let text = "";
-  command.configureOutput({ writeOut: (chunk) => (text += chunk), getOutHelpWidth: () => 100 });
+  command.configureOutput({ writeOut: (chunk) => (text += chunk), getOutHelpWidth: () => 88 });
   command.outputHelp();
   return text;
 }
