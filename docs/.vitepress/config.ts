@@ -65,6 +65,7 @@ const guide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: "HTTP API", link: "/http/" },
       { text: "HTTP API reference", link: "/http/reference" },
+      { text: "Operator console", link: "/http/console" },
       { text: "CLI", link: "/cli/" },
       { text: "CLI reference", link: "/cli/reference" },
     ],
