@@ -1,10 +1,11 @@
 // @ts-check
 /**
- * TypeDoc plugin: names each entry point's module after its npm package (`@zart/core`) instead of
- * its path (`core/src`), since the entry points are the packages' source `index.ts` files.
+ * TypeDoc plugin: names each entry point's module after its npm package and export (`@zart/core`,
+ * `@zart/core/store`) instead of its path (`core/src`): the entry points are the packages' source
+ * files, `src/index.ts` for the package itself and `src/<name>.ts` for a subpath export.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Converter, ReflectionKind } from "typedoc";
 
 /** @param {import("typedoc").Application} app */
@@ -14,7 +15,9 @@ export function load(app) {
       const source = module.sources?.[0]?.fullFileName;
       if (!source) continue;
       const manifest = join(dirname(source), "..", "package.json");
-      module.name = JSON.parse(readFileSync(manifest, "utf8")).name;
+      const subpath = basename(source, ".ts");
+      const { name } = JSON.parse(readFileSync(manifest, "utf8"));
+      module.name = subpath === "index" ? name : `${name}/${subpath}`;
     }
   });
 }
