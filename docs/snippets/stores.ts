@@ -70,6 +70,6 @@ for (const store of [
   redis,
   redisShared,
 ]) {
-  console.log(store.capabilities); // { multiProcess, push, persistent }
+  console.log(store.capabilities); // { multiProcess, push, persistent, … }
   await store.close();
 }
