@@ -9,6 +9,7 @@ import { durabilitySuite } from "./suites/durability.js";
 import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { leasesSuite } from "./suites/leases.js";
+import { operatorRetrySuite } from "./suites/operator-retry.js";
 import { parallelSuite } from "./suites/parallel.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
@@ -37,6 +38,7 @@ const SUITES = {
   durability: durabilitySuite,
   "bad-input": badInputSuite,
   "payload-depth": payloadDepthSuite,
+  "operator-retry": operatorRetrySuite,
   ...SEMANTICS_SUITES,
 } satisfies Record<string, (harness: Harness) => void>;
 

@@ -23,6 +23,7 @@ export {
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
+  RETRYABLE_STATUSES,
   type StepKind,
   type StepStatus,
   TERMINAL_STATUSES,
