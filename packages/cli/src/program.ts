@@ -5,6 +5,7 @@ import { eventCommand } from "./commands/event.js";
 import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { purgeCommand } from "./commands/purge.js";
+import { retryCommand } from "./commands/retry.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
@@ -29,6 +30,7 @@ export function createProgram(): Command {
     statusCommand(),
     listCommand(),
     cancelCommand(),
+    retryCommand(),
     waitCommand(),
     purgeCommand(),
     migrateCommand(),

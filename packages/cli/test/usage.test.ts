@@ -19,6 +19,7 @@ describe.concurrent("the zart binary: usage", () => {
       "status",
       "list",
       "cancel",
+      "retry",
       "wait",
       "purge",
       "migrate",

@@ -10,6 +10,7 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
+import { operatorRetrySuite } from "./suites/operator-retry.js";
 import { parallelSuite } from "./suites/parallel.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
@@ -38,6 +39,7 @@ const SUITES = {
   durability: durabilitySuite,
   "bad-input": badInputSuite,
   "payload-depth": payloadDepthSuite,
+  "operator-retry": operatorRetrySuite,
   ...SEMANTICS_SUITES,
   "flow-control": flowControlSuite,
 } satisfies Record<string, (harness: Harness) => void>;

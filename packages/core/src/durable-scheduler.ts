@@ -202,6 +202,16 @@ export class DurableScheduler {
   }
 
   /**
+   * Runs a failed or cancelled execution again from its first step that did not complete: completed
+   * steps are replayed, not re-run. Any other status → `ExecutionNotRetryableError`; unknown id →
+   * `ExecutionNotFoundError`.
+   */
+  async retry(executionId: string): Promise<void> {
+    assertId(executionId, "executionId");
+    await this.#scheduler.restartExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /**
    * Puts an event in the execution's mailbox and wakes it if it waits for that name. A repeated
    * `idempotencyKey` is a no-op answered `"duplicate"`.
    */

@@ -60,6 +60,20 @@ export class ExecutionTerminalError extends ZartError {
   }
 }
 
+/** `retry` of an execution that did not end `failed` or `cancelled`: there is nothing to retry. */
+export class ExecutionNotRetryableError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super(
+      "EXECUTION_NOT_RETRYABLE",
+      `Execution "${executionId}" is ${status}; only a failed or cancelled execution can be retried.`,
+      { details: { executionId, status } },
+    );
+  }
+}
+
 export class TaskNotRegisteredError extends ZartError {
   constructor(readonly taskName: string) {
     super(

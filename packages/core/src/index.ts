@@ -24,6 +24,7 @@ export {
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
+  RETRYABLE_STATUSES,
   type StepKind,
   type StepStatus,
   TERMINAL_STATUSES,

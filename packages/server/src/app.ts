@@ -17,6 +17,7 @@ import { type ConsoleOptions, serveConsole } from "./console.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { registerOperatorActionRoutes } from "./routes/operator-actions.js";
 import { registerPurgeRoute } from "./routes/purge.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerWaitRoute } from "./routes/wait.js";
@@ -122,6 +123,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerExecutionRoutes(app, deps);
+  registerOperatorActionRoutes(app, deps);
   registerWaitRoute(app, deps);
   registerPurgeRoute(app, deps);
   if (options.console) app.route("/", serveConsole(options.console));

@@ -43,6 +43,7 @@ import { fenceChild, fenceExecution } from "./fencing.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
+import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
 
 /** Options of {@link MemoryScheduler}. */
@@ -143,6 +144,14 @@ export class MemoryScheduler implements Scheduler {
     cancelUnsettledChildren(this.storage, executionId, now);
     this.#emit("cancelled", executionId);
     return true;
+  }
+
+  /** Restarts a failed or cancelled execution from its first unfinished step. */
+  async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    const record = restartExecution(this.storage, executionId, now);
+    this.#emit("retry", executionId);
+    return record;
   }
 
   /** A copy of the execution with its steps and mailbox; `undefined` if unknown. */

@@ -70,6 +70,11 @@ export class MemoryStorage {
     this.#unfinished.add(id);
   }
 
+  /** Makes a terminal execution that became unfinished again (an operator's retry) claimable. */
+  reopenExecution(executionId: string): void {
+    this.#unfinished.add(executionId);
+  }
+
   /** Deletes an execution with its steps and events. */
   deleteExecution(executionId: string): void {
     this.#executions.delete(executionId);

@@ -50,6 +50,7 @@ import { offerEvent } from "./sql/offer-event.js";
 import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
+import { restartExecution } from "./sql/restart-execution.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
@@ -167,6 +168,13 @@ export class PostgresScheduler implements Scheduler {
     );
     if (cancelled) this.#emit("cancelled", executionId);
     return cancelled;
+  }
+
+  /** Restarts a failed or cancelled execution from its first unfinished step. */
+  async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = await restartExecution(this.#db, executionId, now, this.#notice("retry", executionId));
+    this.#emit("retry", executionId);
+    return record;
   }
 
   /** The execution, its steps and its mailbox from one snapshot; `undefined` if unknown. */

@@ -150,6 +150,18 @@ export class RedisScheduler implements Scheduler {
     return cancelled;
   }
 
+  /** Restarts a failed or cancelled execution from its first unfinished step. */
+  async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const reply = await this.#executor.run("restartExecution", executionId, [
+      executionId,
+      millis(now),
+      this.#origin,
+      randomUUID(),
+    ]);
+    this.#wakeUps.emitLocal("retry", executionId);
+    return parseRow(reply as string[]) as ExecutionRecord;
+  }
+
   /** One consistent read of the execution, its steps and its mailbox. */
   async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
     const reply = await this.#executor.run("getExecution", executionId, [executionId]);

@@ -1,6 +1,7 @@
 import {
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  ExecutionNotRetryableError,
   ExecutionTerminalError,
   LeaseLostError,
   messageOf,
@@ -35,6 +36,10 @@ export function translateError(error: unknown, context: ErrorContext = {}): Erro
       return new ExecutionNotFoundError(id);
     case "EXISTS":
       return new ExecutionAlreadyExistsError(id);
+    case "NOT_RETRYABLE": {
+      const [executionId = id, status = "unknown"] = (match[2] ?? "").split(/:(?=[^:]*$)/);
+      return new ExecutionNotRetryableError(executionId, status);
+    }
     case "TERMINAL":
       return new ExecutionTerminalError(id, match[2] ?? "terminal");
     default:

@@ -42,6 +42,7 @@ import { cancelExecution, completeExecution, failExecution, retryExecution } fro
 import { releaseLease, renewLease } from "./sql/lease.js";
 import { offerEvent } from "./sql/offer-event.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
+import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
 import { translateError } from "./translate-error.js";
@@ -136,6 +137,13 @@ export class SqliteScheduler implements Scheduler {
     const cancelled = this.#write(() => cancelExecution(this.#orm, executionId, now));
     if (cancelled) this.#emit("cancelled", executionId);
     return cancelled;
+  }
+
+  /** Restarts a failed or cancelled execution from its first unfinished step. */
+  async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = this.#write(() => restartExecution(this.#orm, executionId, now));
+    this.#emit("retry", executionId);
+    return record;
   }
 
   /** The execution with its steps and mailbox, from one snapshot; `undefined` if unknown. */

@@ -27,6 +27,21 @@ export const failingTask = defineTask({
   },
 });
 
+/** What `flaky` sees outside the store: whether its charge goes through, and how often it reserved. */
+export const flakyWorld = { chargeWorks: false, reserves: 0 };
+
+/** Reserves, then charges: fails (without retries) while `flakyWorld.chargeWorks` is false. */
+export const flakyTask = defineTask({
+  name: "flaky",
+  async run(ctx) {
+    await ctx.step("reserve", async () => ++flakyWorld.reserves);
+    return ctx.step("charge", async () => {
+      if (!flakyWorld.chargeWorks) throw new NonRetryableError("card declined");
+      return "charged";
+    });
+  },
+});
+
 /** Does nothing: many of them fill pages of the list. */
 export const fillerTask = defineTask({
   name: "filler",
@@ -36,4 +51,9 @@ export const fillerTask = defineTask({
 });
 
 export const testRegistry = (): TaskRegistry =>
-  new TaskRegistry().register(approvalTask).register(quickTask).register(failingTask).register(fillerTask);
+  new TaskRegistry()
+    .register(approvalTask)
+    .register(quickTask)
+    .register(failingTask)
+    .register(fillerTask)
+    .register(flakyTask);

@@ -252,6 +252,16 @@ export interface Scheduler {
    */
   cancelExecution(executionId: string, now: Date): Promise<boolean>;
 
+  /**
+   * Atomically restarts a `failed` or `cancelled` execution (the operator's `retry`): every step
+   * row that is not `completed` is deleted (completed ones stay, to be replayed), and the execution
+   * becomes `pending`, due now, with `attempt = 0`, `error`, `completedAt`, `timeoutAt`, the wait
+   * and the lease cleared; input, `data`, mailbox and `startedAt` are kept. Unknown id →
+   * `ExecutionNotFoundError`; any other status → `ExecutionNotRetryableError`; either way nothing
+   * changes. Among racing calls exactly one succeeds. Emits a `retry` wake-up.
+   */
+  restartExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
+
   /** One consistent read of the execution, its steps and its mailbox; `undefined` if unknown. */
   getExecution(executionId: string): Promise<ExecutionDetails | undefined>;
 

@@ -16,6 +16,9 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 /** The statuses an execution never leaves (except by being replaced by a new run of its id). */
 export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ["completed", "failed", "cancelled"];
 
+/** The statuses an operator's `retry` accepts: runs that ended without a result. */
+export const RETRYABLE_STATUSES: readonly ExecutionStatus[] = ["failed", "cancelled"];
+
 export function isTerminal(status: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

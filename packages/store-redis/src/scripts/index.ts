@@ -11,6 +11,7 @@ import { purgeScript } from "./purge.js";
 import { getExecutionScript, listExecutionsScript } from "./read-executions.js";
 import { releaseLeaseScript } from "./release-lease.js";
 import { renewLeaseScript } from "./renew-lease.js";
+import { restartExecutionScript } from "./restart-execution.js";
 import { retryExecutionScript } from "./retry-execution.js";
 import { saveStepScript } from "./save-step.js";
 import { settleChildScript } from "./settle-child.js";
@@ -21,6 +22,7 @@ export const SCRIPTS = {
   createExecution: createExecutionScript,
   offerEvent: offerEventScript,
   cancelExecution: cancelExecutionScript,
+  restartExecution: restartExecutionScript,
   getExecution: getExecutionScript,
   listExecutions: listExecutionsScript,
   purge: purgeScript,

@@ -114,6 +114,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/executions/{execution_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a failed or cancelled execution again from its first unfinished step
+         * @description Completed steps are kept and replayed, not run again. Any request body is ignored. An execution that is not failed or cancelled is a 409 `EXECUTION_NOT_RETRYABLE`, and nothing changes.
+         */
+        post: operations["retryExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/executions/{execution_id}/wait": {
         parameters: {
             query?: never;
@@ -128,6 +148,26 @@ export interface paths {
         get: operations["waitExecution"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete finished executions older than a duration
+         * @description Retention over HTTP, as `zart purge --older-than`: deletes terminal executions (with their steps and events) that finished at least `older_than` ago. Running and waiting ones are never touched.
+         */
+        post: operations["purgeExecutions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -276,6 +316,19 @@ export interface components {
         CancelResult: {
             /** @description false when it was already terminal. */
             cancelled: boolean;
+        };
+        PurgeResult: {
+            /** @description Executions deleted, with their steps and events. */
+            purged: number;
+        };
+        Purge: {
+            /**
+             * @description Finished at least this long ago: "30d", "12h", "90m" or milliseconds.
+             * @example 30d
+             */
+            older_than: string | number;
+            /** @description Only these terminal statuses (default: all three). */
+            statuses?: ("completed" | "failed" | "cancelled")[];
         };
     };
     responses: never;
@@ -629,6 +682,64 @@ export interface operations {
             };
         };
     };
+    retryExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Retried; the execution's status (pending) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     waitExecution: {
         parameters: {
             query?: {
@@ -681,6 +792,66 @@ export interface operations {
             };
             /** @description The store is unreachable (`STORE_UNAVAILABLE`). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    purgeExecutions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Purge"];
+            };
+        };
+        responses: {
+            /** @description How many were deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeResult"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,7 +14,7 @@ export interface ActionDialogProps {
 /**
  * An operator action on one execution: a button on the detail page that opens a dialog, which asks
  * for confirmation and calls one HTTP route. An action is listed only once its route exists
- * (retry, rerun from a step, pause and resume join `EXECUTION_ACTIONS` with theirs).
+ * (rerun from a step, pause and resume join `EXECUTION_ACTIONS` with theirs).
  */
 export interface ExecutionAction {
   id: string;
