@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { CommandFailed, findStoreLoader, parseDatabaseUrl, UsageError } from "../src/index.js";
 import { FIXTURES, oneLine, serve, tempDir, zart } from "./helpers.js";
@@ -7,7 +8,12 @@ import { FIXTURES, oneLine, serve, tempDir, zart } from "./helpers.js";
 // ZART_STORE_MODULES.
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-const MYSTORE = { ZART_STORE_MODULES: join(FIXTURES, "mystore.ts") };
+// The tutorial store of the conformance README, used as a third-party package would be.
+const TUTORIAL = {
+  ZART_STORE_MODULES: fileURLToPath(
+    new URL("../../../examples/store-tutorial/src/index.ts", import.meta.url),
+  ),
+};
 
 describe("finding the store by scheme", () => {
   it.each([
@@ -45,10 +51,10 @@ describe("finding the store by scheme", () => {
     expect(oneLine(res.stderr)).toMatch(/No store opens "what:" URLs/);
   });
 
-  it("a third-party store: zart serve --db mystore://… with ZART_STORE_MODULES", async () => {
-    const served = await serve(["--db", "mystore://demo", "--port", "0"], { cwd: dir, env: MYSTORE });
+  it("a third-party store: zart serve --db tutorial://… with ZART_STORE_MODULES", async () => {
+    const served = await serve(["--db", "tutorial://demo", "--port", "0"], { cwd: dir, env: TUTORIAL });
     try {
-      expect(served.stdout()).toContain("mystore://demo");
+      expect(served.stdout()).toContain("tutorial://demo");
       const started = await fetch(`${served.url}/api/v1/executions`, {
         method: "POST",
         headers: { "content-type": "application/json" },
