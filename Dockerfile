@@ -13,7 +13,9 @@ WORKDIR /src
 COPY . .
 RUN pnpm install --frozen-lockfile \
   && pnpm turbo run build --filter=@zart/cli... \
-  && pnpm deploy --legacy --filter=@zart/cli --prod /app
+  && pnpm deploy --legacy --filter=@zart/cli /app
+# Not --prod: the stores are @zart/cli's optional peers, kept as its devDependencies in the
+# workspace, so the image gets all four (and nothing else: the CLI has no other devDependencies).
 
 FROM node:20-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000

@@ -8,5 +8,12 @@ export { createProgram } from "./program.js";
 export { Progress, type ProgressStream } from "./progress.js";
 export { runCli } from "./run.js";
 export { serveHint } from "./serve-hint.js";
-export { DEFAULT_DATABASE_URL, databaseUrl, parseDatabaseUrl, redact, type StoreSpec } from "./store-url.js";
+export { findStoreLoader, KNOWN_STORES, type StoreLookup, storeModules } from "./store-registry.js";
+export {
+  type DatabaseUrl,
+  DEFAULT_DATABASE_URL,
+  databaseUrl,
+  parseDatabaseUrl,
+  redact,
+} from "./store-url.js";
 export { VERSION } from "./version.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { colorEnabled, Progress, parseDatabaseUrl, redact, runCli } from "../src/index.js";
+import { colorEnabled, Progress, redact, runCli } from "../src/index.js";
 
 // In-process: many flag variations quickly. The binary itself is tested in usage.test.ts.
 let stdout = "";
@@ -66,25 +66,6 @@ describe("runCli", () => {
 });
 
 describe("database URLs", () => {
-  it.each([
-    ["sqlite:./zart.db", { kind: "sqlite", path: "./zart.db" }],
-    ["sqlite:///var/lib/zart.db", { kind: "sqlite", path: "/var/lib/zart.db" }],
-    ["sqlite::memory:", { kind: "sqlite", path: ":memory:" }],
-    ["./data/zart.db", { kind: "sqlite", path: "./data/zart.db" }],
-    ["memory:", { kind: "memory" }],
-    ["postgres://u:p@h:5432/db", { kind: "postgres", connectionString: "postgres://u:p@h:5432/db" }],
-    ["postgresql://h/db", { kind: "postgres", connectionString: "postgresql://h/db" }],
-    ["redis://127.0.0.1:6379", { kind: "redis", url: "redis://127.0.0.1:6379" }],
-    ["rediss://h:6380/1", { kind: "redis", url: "rediss://h:6380/1" }],
-    [
-      "postgres://h/db?schema=app_1",
-      { kind: "postgres", connectionString: "postgres://h/db", schema: "app_1" },
-    ],
-    ["redis://h:6379/2?prefix=app:", { kind: "redis", url: "redis://h:6379/2", prefix: "app:" }],
-  ])("%s", (url, spec) => {
-    expect(parseDatabaseUrl(url)).toEqual(spec);
-  });
-
   it("redacts passwords", () => {
     expect(redact("postgres://zart:s3cret@db:5432/zart")).toBe("postgres://zart:***@db:5432/zart");
     expect(redact("redis://:s3cret@cache:6379")).toBe("redis://:***@cache:6379");

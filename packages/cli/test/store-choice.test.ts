@@ -23,7 +23,7 @@ describe("choosing the store", () => {
     try {
       const missing = await zart(["status", "x"], { cwd: empty });
       expect(missing.code).toBe(1);
-      expect(oneLine(missing.stderr)).toMatch(/No database at \.\/zart\.db/);
+      expect(oneLine(missing.stderr)).toMatch(/No database at sqlite:\.\/zart\.db\./);
       expect(existsSync(join(empty, "zart.db"))).toBe(false);
       const started = await zart(["start", "hello-task", "--id", "h", "--no-check"], { cwd: empty });
       expect(started.code).toBe(0);

@@ -69,7 +69,7 @@ describe.concurrent("the zart binary: usage", () => {
     [["wait", "e1", "--timeout", "soon"], /--timeout.*duration/],
     [
       ["status", "x", "--db", "mysql://user:hunter2@localhost/db"],
-      /Unsupported database URL "mysql:\/\/user:\*\*\*@/,
+      /^error: No store opens "mysql:" URLs; .*ZART_STORE_MODULES\.$/,
     ],
   ])("zart %j exits 2 with one line on stderr", async (args, message) => {
     const res = await run(...args);

@@ -1,6 +1,7 @@
 import type { Clock, Scheduler } from "@zart/core";
 import { afterAll, afterEach, beforeEach, describe } from "vitest";
 import { Harness } from "./harness.js";
+import { answersOnOfferSuite } from "./suites/answers-on-offer.js";
 import { badInputSuite } from "./suites/bad-input.js";
 import { cancellationSuite } from "./suites/cancellation.js";
 import { concurrencySuite } from "./suites/concurrency.js";
@@ -21,8 +22,30 @@ import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
 import { timeSuite } from "./suites/time.js";
 
-/** The topic suites, by name. */
-const SUITES = {
+export type { Harness, TestEnv } from "./harness.js";
+export {
+  answersOnOfferSuite,
+  badInputSuite,
+  cancellationSuite,
+  concurrencySuite,
+  contextSuite,
+  durabilitySuite,
+  eventsSuite,
+  executionsSuite,
+  leasesSuite,
+  parallelSuite,
+  payloadDepthSuite,
+  prefetchSuite,
+  retriesSuite,
+  SEMANTICS_SUITES,
+  stepsSuite,
+  storeVerbsSuite,
+  taskRoutingSuite,
+  timeSuite,
+};
+
+/** The topic suites, by name, in the order to make them pass (see the README). */
+export const SUITES = {
   "store-verbs": storeVerbsSuite,
   executions: executionsSuite,
   steps: stepsSuite,
@@ -30,6 +53,7 @@ const SUITES = {
   context: contextSuite,
   time: timeSuite,
   events: eventsSuite,
+  "answers-on-offer": answersOnOfferSuite,
   parallel: parallelSuite,
   leases: leasesSuite,
   cancellation: cancellationSuite,
@@ -82,15 +106,32 @@ export interface ConformanceOptions {
 export function runConformance(options: ConformanceOptions): void {
   const skipped = new Set<SuiteName>(options.skip ?? []);
   describe(`zart conformance: ${options.name}`, () => {
-    const harness = new Harness(options);
-    beforeEach(() => harness.reset());
-    afterEach(() => harness.cleanup());
-    afterAll(async () => {
-      await options.teardown?.();
-    });
+    const harness = conformanceHarness(options);
     for (const [name, register] of Object.entries(SUITES)) {
       const suite = skipped.has(name as SuiteName) ? describe.skip : describe;
       suite(name, () => register(harness));
     }
   });
+}
+
+/**
+ * The harness the topic suites take, for running them one by one (e.g. while a new store passes
+ * only the first topics). Call it inside a `describe`: it registers that block's hooks (reset
+ * before each test, cleanup after it, `teardown` at the end).
+ *
+ * ```ts
+ * describe("my store", () => {
+ *   const harness = conformanceHarness({ name: "mine", create, reset });
+ *   describe("store-verbs", () => storeVerbsSuite(harness));
+ * });
+ * ```
+ */
+export function conformanceHarness(options: Omit<ConformanceOptions, "skip" | "name">): Harness {
+  const harness = new Harness(options);
+  beforeEach(() => harness.reset());
+  afterEach(() => harness.cleanup());
+  afterAll(async () => {
+    await options.teardown?.();
+  });
+  return harness;
 }

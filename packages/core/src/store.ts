@@ -30,5 +30,11 @@ export {
 } from "./scheduler/lease.js";
 export type * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";
+export {
+  redactUrl,
+  type StoreLoader,
+  type StoreOpenOptions,
+  takeUrlParam,
+} from "./scheduler/store-loader.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";

@@ -1,2 +1,3 @@
+export { storeLoader } from "./loader.js";
 export type { PostgresSchedulerOptions } from "./options.js";
 export { PostgresScheduler } from "./postgres-scheduler.js";

@@ -1,5 +1,6 @@
 export type { RedisClient } from "./commands.js";
 export { KeyLayout } from "./keys.js";
+export { storeLoader } from "./loader.js";
 export {
   DEFAULT_PREFIX,
   type RedisClientOptions,

@@ -1,2 +1,3 @@
+export { storeLoader } from "./loader.js";
 export type { SqliteSchedulerOptions, SqliteSource } from "./options.js";
 export { SqliteScheduler } from "./sqlite-scheduler.js";

@@ -97,26 +97,6 @@ export function eventsSuite(h: Harness): void {
       expect(await env.durable.status("e1")).toMatchObject({ status: "completed", result: 7 });
     });
 
-    it("answers the parked wait with the offer: the woken run reads the event from its history", async () => {
-      const env = await h.env(waitsForGo);
-      await env.durable.start("e1", "waits-for-go", null);
-      await env.run();
-      expect(await env.durable.offerEvent("e1", "go", { n: 1 })).toEqual({ status: "delivered" });
-      const answered = await env.durable.status("e1");
-      expect(answered.status).toBe("pending");
-      expect(answered.steps[0]).toMatchObject({
-        name: "go",
-        kind: "event",
-        status: "completed",
-        result: { n: 1 },
-      });
-      expect(answered.events[0]?.consumedAt).toBeInstanceOf(Date);
-      await env.run();
-      expect(await env.durable.status("e1")).toMatchObject({ status: "completed", result: { n: 1 } });
-      const replay = env.claims.filter((unit) => unit.lease.executionId === "e1")[1];
-      expect(replay?.steps[0]).toMatchObject({ status: "completed", result: '{"n":1}' });
-    });
-
     it("queues offers of one name FIFO: each wait consumes the oldest unconsumed one", async () => {
       const task = defineTask({
         name: "fifo",

@@ -12,6 +12,11 @@ export const TIMEOUT: SerializedError = {
   code: "EVENT_TIMEOUT",
 };
 
+/** The wait at position 0 for `eventName`, as the engine passes it to `awaitEvent`. */
+export function eventWait(eventName: string, deadline?: Date) {
+  return { position: 0, stepName: "wait", eventName, deadline, wakeAt: deadline, timeoutError: TIMEOUT };
+}
+
 /**
  * One test's world for driving the store verbs directly (no engine): the harness's scheduler on a
  * manual clock, and shorthands for the calls every verb test makes.

@@ -1,0 +1,384 @@
+import {
+  type AwaitEventInput,
+  type ChildLease,
+  type ChildOutcome,
+  type ClaimedWork,
+  type ClaimRequest,
+  type Clock,
+  type CompleteExecutionInput,
+  childLease,
+  type DispatchChildrenInput,
+  type DispatchOutcome,
+  defineCapabilities,
+  type EventWaitOutcome,
+  ExecutionAlreadyExistsError,
+  type ExecutionDetails,
+  ExecutionNotFoundError,
+  type ExecutionPatch,
+  type ExecutionRecord,
+  ExecutionTerminalError,
+  executionLease,
+  type FailExecutionInput,
+  isTerminal,
+  type Lease,
+  type ListFilter,
+  leaseLost,
+  type NewExecution,
+  type OfferEventInput,
+  type OfferOutcome,
+  type PurgeFilter,
+  type RetryExecutionInput,
+  type Scheduler,
+  type StepRecord,
+  type StepWrite,
+  StoreUnavailableError,
+  type SuspendInput,
+  systemClock,
+  type Unsubscribe,
+  type WakeUp,
+} from "@zart/core/store";
+import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
+import { type Entry, TutorialStorage } from "./tutorial-storage.js";
+
+export interface TutorialSchedulerOptions {
+  clock?: Clock;
+  /** The data to work on (another scheduler's, to reopen it). Default: new and empty. */
+  storage?: TutorialStorage;
+}
+
+/**
+ * The store of the "Writing a store" tutorial: the plain contract over Maps. Every verb does all
+ * its reads and writes synchronously (no `await` in between), so in one process each verb is
+ * atomic without a lock; it is single-process by design. No push, no answer-on-offer.
+ */
+export class TutorialScheduler implements Scheduler {
+  readonly capabilities = defineCapabilities({});
+  readonly clock: Clock;
+  readonly storage: TutorialStorage;
+
+  constructor(options: TutorialSchedulerOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.storage = options.storage ?? new TutorialStorage();
+  }
+
+  #closed = false;
+
+  async migrate(): Promise<void> {
+    this.#entries();
+  }
+  async ping(): Promise<void> {
+    this.#entries();
+  }
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  // ── client verbs ──
+
+  async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
+    const existing = this.#entries().get(input.executionId);
+    if (existing && !isTerminal(existing.record.status))
+      throw new ExecutionAlreadyExistsError(input.executionId);
+    const record: ExecutionRecord = {
+      executionId: input.executionId,
+      taskName: input.taskName,
+      payload: input.payload,
+      status: "pending",
+      attempt: 0,
+      runAt: new Date(input.runAt),
+      scheduledAt: new Date(input.runAt),
+      createdAt: new Date(now),
+    };
+    this.#entries().set(input.executionId, { record, steps: new Map(), children: new Map(), events: [] });
+    return structuredClone(record);
+  }
+
+  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
+    const entry = this.#entry(input.executionId);
+    const key = input.idempotencyKey;
+    if (key !== undefined && entry.events.some((event) => event.idempotencyKey === key)) return "duplicate";
+    if (isTerminal(entry.record.status))
+      throw new ExecutionTerminalError(input.executionId, entry.record.status);
+    entry.events.push({
+      eventName: input.eventName,
+      sequence: this.storage.nextSequence++,
+      payload: input.payload,
+      ...(key !== undefined ? { idempotencyKey: key } : {}),
+      offeredAt: new Date(now),
+    });
+    const record = entry.record;
+    if (
+      record.status === "waiting" &&
+      record.waitReason === "event" &&
+      record.waitEvent === input.eventName
+    ) {
+      record.status = "pending";
+      record.runAt = new Date(now);
+      delete record.waitReason;
+      delete record.waitEvent;
+    }
+    return "delivered";
+  }
+
+  async cancelExecution(executionId: string, now: Date): Promise<boolean> {
+    const entry = this.#entry(executionId);
+    if (isTerminal(entry.record.status)) return false;
+    finish(entry, "cancelled", now);
+    return true;
+  }
+
+  async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
+    const entry = this.#entries().get(executionId);
+    return entry && details(entry);
+  }
+
+  async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
+    const matching = [...this.#entries().values()].filter(
+      ({ record }) =>
+        (filter.status === undefined || record.status === filter.status) &&
+        (filter.taskName === undefined || record.taskName === filter.taskName),
+    );
+    matching.sort(
+      (a, b) =>
+        b.record.createdAt.getTime() - a.record.createdAt.getTime() ||
+        a.record.executionId.localeCompare(b.record.executionId),
+    );
+    return matching.slice(filter.offset, filter.offset + filter.limit).map(details);
+  }
+
+  async purge(filter: PurgeFilter): Promise<number> {
+    let purged = 0;
+    for (const [id, { record }] of this.#entries()) {
+      const old = record.completedAt !== undefined && record.completedAt < filter.olderThan;
+      if (isTerminal(record.status) && old && (filter.statuses ?? [record.status]).includes(record.status)) {
+        this.#entries().delete(id);
+        purged++;
+      }
+    }
+    return purged;
+  }
+
+  // ── worker verbs ──
+
+  async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
+    const now = request.now.getTime();
+    const due: { entry: Entry; child?: StepRecord; at: number }[] = [];
+    for (const entry of this.#entries().values()) {
+      const { record } = entry;
+      if (!request.taskNames.includes(record.taskName) || isTerminal(record.status)) continue;
+      const at = record.status === "running" ? record.leaseExpiresAt?.getTime() : record.runAt?.getTime();
+      if (at !== undefined && at <= now) due.push({ entry, at });
+      for (const step of entry.steps.values()) {
+        if (step.kind !== "parallel") continue;
+        const expires = entry.children.get(step.position)?.expiresAt.getTime();
+        if (step.status === "pending") due.push({ entry, child: step, at: step.wakeAt?.getTime() ?? now });
+        else if (step.status === "running" && expires !== undefined && expires <= now) {
+          due.push({ entry, child: step, at: expires });
+        }
+      }
+    }
+    due.sort(
+      (a, b) =>
+        a.at - b.at ||
+        a.entry.record.createdAt.getTime() - b.entry.record.createdAt.getTime() ||
+        (a.child?.position ?? -1) - (b.child?.position ?? -1),
+    );
+    const expiresAt = new Date(now + request.leaseMs);
+    return due.slice(0, Math.max(0, request.limit)).map(({ entry, child }): ClaimedWork => {
+      const token = crypto.randomUUID();
+      const record = entry.record;
+      if (child) {
+        entry.children.set(child.position, { token, expiresAt });
+        child.status = "running";
+        child.startedAt ??= new Date(now);
+        delete child.wakeAt;
+        return {
+          kind: "child",
+          lease: childLease(record.executionId, token, child.position),
+          execution: structuredClone(record),
+          steps: sortedSteps(entry).filter((step) => step.position < child.position),
+          child: structuredClone(child),
+        };
+      }
+      entry.token = token;
+      record.status = "running";
+      record.leaseOwner = request.workerId;
+      record.leaseExpiresAt = expiresAt;
+      record.startedAt ??= new Date(now);
+      delete record.waitReason;
+      delete record.waitEvent;
+      return {
+        kind: "execution",
+        lease: executionLease(record.executionId, token),
+        execution: structuredClone(record),
+        steps: sortedSteps(entry),
+      };
+    });
+  }
+
+  async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
+    const entry = this.#fenced(lease);
+    const expiresAt = new Date(now.getTime() + leaseMs);
+    if (lease.kind === "child") entry.children.set(lease.childPosition, { token: lease.token, expiresAt });
+    else entry.record.leaseExpiresAt = expiresAt;
+  }
+
+  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
+    const entry = this.#fenced(lease);
+    writeStep(entry, step);
+    applyPatch(entry.record, patch);
+  }
+
+  async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
+    const entry = this.#fenced(lease);
+    if (input.step) writeStep(entry, input.step);
+    park(entry, input.reason, input.wakeAt, patch);
+  }
+
+  async awaitEvent(
+    lease: Lease,
+    input: AwaitEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<EventWaitOutcome> {
+    const entry = this.#fenced(lease);
+    const passed = input.deadline !== undefined && input.deadline <= now;
+    const event = entry.events.find(
+      (candidate) =>
+        candidate.eventName === input.eventName &&
+        candidate.consumedAt === undefined &&
+        (!passed || (input.deadline !== undefined && candidate.offeredAt <= input.deadline)),
+    );
+    const step = { position: input.position, name: input.stepName, kind: "event", attempts: 1 } as const;
+    applyPatch(entry.record, patch);
+    if (event) {
+      event.consumedAt = new Date(now);
+      writeStep(entry, { ...step, status: "completed", result: event.payload, completedAt: now });
+      return { outcome: "received", payload: event.payload };
+    }
+    if (passed) {
+      writeStep(entry, { ...step, status: "failed", error: input.timeoutError, completedAt: now });
+      return { outcome: "timeout" };
+    }
+    writeStep(entry, { ...step, status: "waiting", wakeAt: input.deadline });
+    park(entry, "event", input.wakeAt, {});
+    entry.record.waitEvent = input.eventName;
+    return { outcome: "suspended" };
+  }
+
+  async dispatchChildren(
+    lease: Lease,
+    input: DispatchChildrenInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<DispatchOutcome> {
+    const entry = this.#fenced(lease);
+    applyPatch(entry.record, patch);
+    for (const { position, name } of input.children) {
+      if (!entry.steps.has(position)) {
+        entry.steps.set(position, {
+          position,
+          name,
+          kind: "parallel",
+          status: "pending",
+          attempts: 0,
+          wakeAt: now,
+        });
+      }
+    }
+    const parallel = sortedSteps(entry).filter((step) => step.kind === "parallel");
+    if (parallel.some((step) => !isTerminal(step.status))) {
+      park(entry, "children", input.wakeAt, {});
+      return { suspended: true };
+    }
+    const positions = new Set(input.children.map((child) => child.position));
+    return { suspended: false, children: parallel.filter((step) => positions.has(step.position)) };
+  }
+
+  async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
+    const entry = this.#fenced(lease);
+    entry.children.delete(lease.childPosition);
+    writeStep(entry, {
+      ...(entry.steps.get(lease.childPosition) as StepRecord),
+      ...outcome,
+      completedAt: now,
+    });
+    const record = entry.record;
+    const unsettled = [...entry.steps.values()].some((s) => s.kind === "parallel" && !isTerminal(s.status));
+    if (!unsettled && record.status === "waiting" && record.waitReason === "children") {
+      record.status = "pending";
+      record.runAt = new Date(now);
+      delete record.waitReason;
+    }
+  }
+
+  async retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, _now: Date) {
+    const entry = this.#fenced(lease);
+    const record = entry.record;
+    applyPatch(record, patch);
+    for (const [position, step] of entry.steps) if (step.status !== "completed") entry.steps.delete(position);
+    record.attempt++;
+    record.status = "pending";
+    record.runAt = new Date(input.runAt);
+    record.error = input.error;
+    record.waitReason = "retry";
+    clearLease(entry);
+  }
+
+  async completeExecution(lease: Lease, input: CompleteExecutionInput, patch: ExecutionPatch, now: Date) {
+    const entry = this.#fenced(lease);
+    applyPatch(entry.record, patch);
+    delete entry.record.error;
+    if (input.result !== undefined) entry.record.result = input.result;
+    finish(entry, "completed", now);
+  }
+
+  async failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date) {
+    const entry = this.#fenced(lease);
+    applyPatch(entry.record, patch);
+    entry.record.error = input.error;
+    finish(entry, "failed", now);
+  }
+
+  async releaseLease(lease: Lease, now: Date): Promise<void> {
+    const entry = this.#fenced(lease);
+    if (lease.kind === "child") {
+      entry.children.delete(lease.childPosition);
+      (entry.steps.get(lease.childPosition) as StepRecord).status = "pending";
+      return;
+    }
+    entry.record.status = "pending";
+    entry.record.runAt = new Date(now);
+    clearLease(entry);
+  }
+
+  /** No push: workers poll. */
+  subscribe(_listener: (wake: WakeUp) => void): Unsubscribe {
+    this.#entries();
+    return () => {};
+  }
+
+  /** The data; every verb starts here, so a closed scheduler refuses them all. */
+  #entries(): Map<string, Entry> {
+    if (this.#closed) throw new StoreUnavailableError("The scheduler is closed.");
+    return this.storage.entries;
+  }
+
+  #entry(executionId: string): Entry {
+    const entry = this.#entries().get(executionId);
+    if (!entry) throw new ExecutionNotFoundError(executionId);
+    return entry;
+  }
+
+  /** The fencing check every worker write starts with: the lease's token is still the stored one. */
+  #fenced(lease: Lease): Entry {
+    const entry = this.#entries().get(lease.executionId);
+    const valid =
+      entry !== undefined &&
+      (lease.kind === "child"
+        ? !isTerminal(entry.record.status) && entry.children.get(lease.childPosition)?.token === lease.token
+        : entry.record.status === "running" && entry.token === lease.token);
+    if (!valid) throw leaseLost(lease);
+    return entry as Entry;
+  }
+}

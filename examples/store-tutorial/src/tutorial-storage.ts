@@ -1,0 +1,29 @@
+import type { EventRecord, ExecutionRecord, StepRecord } from "@zart/core/store";
+
+/** A parallel child's lease (the step row itself holds the child's status). */
+export interface ChildGrant {
+  token: string;
+  expiresAt: Date;
+}
+
+/** One execution with everything it owns. */
+export interface Entry {
+  record: ExecutionRecord;
+  /** The execution lease's fencing token, while `running`. */
+  token?: string;
+  /** Step rows by position. */
+  steps: Map<number, StepRecord>;
+  /** Leases of the running parallel children, by position. */
+  children: Map<number, ChildGrant>;
+  /** The mailbox, in offer order. */
+  events: EventRecord[];
+}
+
+/**
+ * The data, in plain Maps. Pass the same storage to a new `TutorialScheduler` to reopen it (the
+ * conformance suite's `create()` does). It lives in this process only.
+ */
+export class TutorialStorage {
+  readonly entries = new Map<string, Entry>();
+  nextSequence = 1;
+}
