@@ -15,6 +15,15 @@ export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./en
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
+export type {
+  AttemptEnd,
+  AttemptInfo,
+  AttemptOutcome,
+  StepAttemptEnd,
+  StepAttemptInfo,
+  SuspendInfo,
+  WorkerHooks,
+} from "./hooks/worker-hooks.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
 export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
