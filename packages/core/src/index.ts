@@ -15,6 +15,8 @@ export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./en
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
+export { metricsHooks } from "./hooks/otel-metrics.js";
+export { tracingHooks } from "./hooks/otel-traces.js";
 export type {
   AttemptEnd,
   AttemptInfo,

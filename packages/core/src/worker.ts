@@ -331,6 +331,7 @@ export class Worker {
       attempt: execution.attempt,
       workerId: this.workerId,
       unit: work.kind,
+      replay: work.steps.length > 0,
       ...(work.kind === "child" ? { step: work.child.name } : {}),
       ...(execution.runAt ? { dueAt: execution.runAt } : {}),
       claimedAt: this.#scheduler.clock.now(),

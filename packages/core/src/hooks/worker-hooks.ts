@@ -11,6 +11,8 @@ export interface AttemptInfo {
   unit: "execution" | "child";
   /** The parallel step a child run executes. */
   step?: string;
+  /** True when the unit has history to replay (false on an execution's first run). */
+  replay: boolean;
   /** When the unit became due (absent for work woken only by a push, e.g. an event). */
   dueAt?: Date;
   /** When this worker claimed it (store clock). */
