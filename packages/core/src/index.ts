@@ -16,6 +16,17 @@ export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engin
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
+export { metricsHooks } from "./hooks/otel-metrics.js";
+export { tracingHooks } from "./hooks/otel-traces.js";
+export type {
+  AttemptEnd,
+  AttemptInfo,
+  AttemptOutcome,
+  StepAttemptEnd,
+  StepAttemptInfo,
+  SuspendInfo,
+  WorkerHooks,
+} from "./hooks/worker-hooks.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
 export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */

@@ -3,6 +3,9 @@ import { type Duration, toMillis } from "./duration.js";
 import { ExecutionRun, type RunOutcome } from "./engine/execution-run.js";
 import { consoleLogger, type Logger } from "./engine/logger.js";
 import { ExecutionCancelledError, LeaseLostError, ValidationError } from "./errors.js";
+import { combineHooks } from "./hooks/combine-hooks.js";
+import { loggingHooks } from "./hooks/logging-hooks.js";
+import type { AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
 import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
@@ -29,7 +32,10 @@ export interface WorkerOptions {
   leaseDuration?: Duration;
   /** Identifies this worker in leases (default: a random id). */
   workerId?: string;
+  /** Where failures, retries and lease losses are logged (pino's shape; default: console). */
   logger?: Logger;
+  /** Callbacks around execution and step attempts (see `WorkerHooks`); called in order. */
+  hooks?: WorkerHooks | readonly WorkerHooks[];
   /** Size limit for step results, outputs and `ctx.data` (default 1 MiB). */
   maxPayloadBytes?: number;
 }
@@ -55,6 +61,7 @@ export class Worker {
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #logger: Logger;
+  readonly #hooks: WorkerHooks;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
   /** Units of `#inFlight` still holding a slot (see `RunState.doneWithSlot`). */
@@ -83,6 +90,8 @@ export class Worker {
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.#logger = options.logger ?? consoleLogger;
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
+    this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#buffer = new PrefetchBuffer(
       async (work) => (await this.#renewLease(work.lease)) === undefined,
       this.#renewEveryMs,
@@ -233,7 +242,12 @@ export class Worker {
       scheduler: this.#scheduler,
       registry: this.#registry,
       maxPayloadBytes: this.#maxPayloadBytes,
+      workerId: this.workerId,
+      hooks: this.#hooks,
     });
+    const attempt = this.#attemptInfo(work);
+    const startedAt = performance.now();
+    this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
     const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
     const heartbeat = setInterval(() => void this.#renew(run), this.#renewEveryMs);
@@ -251,9 +265,21 @@ export class Worker {
     const done = run
       .execute()
       .then(
-        (outcome) => this.#afterRun(run, outcome),
+        (outcome) => {
+          this.#hooks.attemptEnded?.({
+            ...attempt,
+            ...endOf(outcome),
+            durationMs: performance.now() - startedAt,
+          });
+          this.#afterRun(outcome);
+        },
         (error: unknown) =>
-          this.#logger.error({ executionId: run.executionId, error: String(error) }, "execution run crashed"),
+          this.#hooks.attemptEnded?.({
+            ...attempt,
+            outcome: "crashed",
+            error,
+            durationMs: performance.now() - startedAt,
+          }),
       )
       .finally(() => {
         clearInterval(heartbeat);
@@ -272,7 +298,6 @@ export class Worker {
       void run.abandon(new ExecutionCancelledError(run.executionId));
       return;
     }
-    this.#logger.warn({ executionId: run.executionId }, "lease lost; abandoning the run");
     void run.abandon(lost);
   }
 
@@ -298,20 +323,43 @@ export class Worker {
     return undefined;
   }
 
-  #afterRun(run: ExecutionRun, outcome: RunOutcome): void {
-    const wakeAt =
-      outcome.kind === "suspended" ? outcome.wakeAt : outcome.kind === "retry" ? outcome.runAt : undefined;
-    if (outcome.kind === "lost" && !(outcome.error instanceof ExecutionCancelledError)) {
-      this.#logger.warn(
-        { executionId: run.executionId, error: String(outcome.error) },
-        "run abandoned: lease lost or store unreachable",
-      );
-    }
+  #attemptInfo(work: ClaimedWork): AttemptInfo {
+    const { execution } = work;
+    return {
+      executionId: execution.executionId,
+      taskName: execution.taskName,
+      attempt: execution.attempt,
+      workerId: this.workerId,
+      unit: work.kind,
+      replay: work.steps.length > 0,
+      ...(work.kind === "child" ? { step: work.child.name } : {}),
+      ...(execution.runAt ? { dueAt: execution.runAt } : {}),
+      claimedAt: this.#scheduler.clock.now(),
+    };
+  }
+
+  #afterRun(outcome: RunOutcome): void {
+    const { wakeAt } = endOf(outcome);
     if (wakeAt) {
       const ms = wakeAt.getTime() - this.#scheduler.clock.now().getTime();
       // Node timers may fire a millisecond early; a few ms of slack makes the unit surely due.
       if (ms <= this.#pollMs)
         setTimeout(() => this.#started && void this.#poll(), Math.max(0, ms) + 5).unref();
     }
+  }
+}
+
+/** The outcome, error and wake time of a run, as the hooks report them. */
+function endOf(outcome: RunOutcome): { outcome: RunOutcome["kind"]; error?: unknown; wakeAt?: Date } {
+  switch (outcome.kind) {
+    case "failed":
+    case "lost":
+      return { outcome: outcome.kind, error: outcome.error };
+    case "suspended":
+      return { outcome: outcome.kind, ...(outcome.wakeAt ? { wakeAt: outcome.wakeAt } : {}) };
+    case "retry":
+      return { outcome: outcome.kind, error: outcome.error, wakeAt: outcome.runAt };
+    default:
+      return { outcome: outcome.kind };
   }
 }

@@ -14,10 +14,12 @@ import { accessLog } from "./access-log.js";
 import { ApiError, envelope, errorResponse } from "./api-error.js";
 import { bearerAuth } from "./auth.js";
 import { type ConsoleOptions, serveConsole } from "./console.js";
+import type { MetricsSource } from "./prometheus-metrics.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerOperatorActionRoutes } from "./routes/operator-actions.js";
+import { registerMetricsRoute } from "./routes/metrics.js";
 import { registerPurgeRoute } from "./routes/purge.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerWaitRoute } from "./routes/wait.js";
@@ -56,6 +58,11 @@ export interface ZartAppOptions {
   corsOrigin?: string | string[];
   /** When given, the operator console is served at `/` (see {@link serveConsole}). */
   console?: ConsoleOptions;
+  /**
+   * When given, `GET /metrics` answers with its Prometheus text (see `createPrometheusMetrics`),
+   * open like `/healthz`.
+   */
+  metrics?: MetricsSource;
   /** When aborted, pending long polls end (used by {@link startServer} on close). */
   shutdown?: AbortSignal;
 }
@@ -126,6 +133,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerOperatorActionRoutes(app, deps);
   registerWaitRoute(app, deps);
   registerPurgeRoute(app, deps);
+  if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.console) app.route("/", serveConsole(options.console));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -1,4 +1,4 @@
-import { childLogger, type TaskDefinition, Worker } from "@zart/core";
+import { childLogger, type TaskDefinition, tracingHooks, Worker } from "@zart/core";
 import type { RunningServer } from "@zart/server";
 import { Command, Option } from "commander";
 import { CommandFailed } from "../cli-error.js";
@@ -77,7 +77,7 @@ export function serveCommand(): Command {
   return command.action(async (flags: ServeFlags) => {
     const logger = createServeLogger(flags.logLevel, flags.logFormat);
     // Loaded here, not at the top: the other commands start faster without the server and zod.
-    const { startServer } = await import("@zart/server");
+    const { createPrometheusMetrics, startServer } = await import("@zart/server");
     const { consoleAssetsDir, isConsoleBuilt } = await import("@zart/console");
     const tasks: readonly TaskDefinition[] = flags.tasks?.length
       ? await loadTaskModules(flags.tasks)
@@ -85,12 +85,15 @@ export function serveCommand(): Command {
     const registry = registryOf(tasks);
     const url = databaseUrl(flags.db);
     const { scheduler, label } = await openStore(url, { migrate: true });
+    const metrics = createPrometheusMetrics();
     const worker = new Worker({
       scheduler,
       registry,
       concurrency: flags.concurrency,
       prefetch: flags.prefetch,
       logger: childLogger(logger, { component: "worker" }),
+      // Traces go to the global tracer: a no-op unless an OpenTelemetry SDK is registered (--import).
+      hooks: [metrics.hooks, tracingHooks()],
     });
     let server: RunningServer;
     try {
@@ -100,6 +103,7 @@ export function serveCommand(): Command {
         port: flags.port,
         host: flags.host,
         logger: childLogger(logger, { component: "http" }),
+        metrics,
         ...(flags.corsOrigin ? { corsOrigin: flags.corsOrigin.includes("*") ? "*" : flags.corsOrigin } : {}),
         ...(flags.token !== undefined ? { token: flags.token } : {}),
         ...(isConsoleBuilt() ? { console: { assetsDir: consoleAssetsDir } } : {}),

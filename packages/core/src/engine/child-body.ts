@@ -24,16 +24,20 @@ export async function runChildBody(
 ): Promise<ChildOutcome> {
   const retry = body.retry ?? RetryConfig.none();
   for (let attempt = 0; ; attempt++) {
+    const ended = state.observer.stepStarted(name, "parallel", attempt + 1);
     try {
       const value = await runInScope({ state, ctx, step: name, stepAttempt: attempt }, () => body.fn());
       const result = toJsonText(value, `The result of parallel step "${name}"`, state.maxPayloadBytes);
+      ended("completed");
       return { status: "completed", ...(result === undefined ? {} : { result }), attempts: attempt + 1 };
     } catch (error) {
       const attempts = attempt + 1;
       if (attempts > retry.retries || isNonRetryable(error) || state.fatal || state.signal.aborted) {
+        ended("failed", state.fatal ?? error);
         const failure = stepFailed("Parallel step", name, attempts, state.fatal ?? error);
         return { status: "failed", error: serializeError(failure), attempts };
       }
+      ended("retry", error);
       await delay(retry.delayBefore(attempts), state.signal);
     }
   }

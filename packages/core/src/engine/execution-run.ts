@@ -6,6 +6,8 @@ import {
   TaskTimeoutError,
   UnawaitedStepError,
 } from "../errors.js";
+import { RunObserver } from "../hooks/run-observer.js";
+import type { WorkerHooks } from "../hooks/worker-hooks.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
 import type { ClaimedChild, ClaimedWork, Lease, Scheduler } from "../scheduler/scheduler.js";
@@ -21,7 +23,7 @@ export type RunOutcome =
   | ParkReason
   | { kind: "completed" }
   | { kind: "failed"; error: Error }
-  | { kind: "retry"; runAt: Date }
+  | { kind: "retry"; runAt: Date; error: unknown }
   | { kind: "settled" };
 
 export interface ExecutionRunOptions {
@@ -29,6 +31,8 @@ export interface ExecutionRunOptions {
   scheduler: Scheduler;
   registry: TaskRegistry;
   maxPayloadBytes: number;
+  workerId: string;
+  hooks: WorkerHooks;
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -44,7 +48,7 @@ export class ExecutionRun {
   readonly #task: RegisteredTask | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
 
-  constructor({ work, scheduler, registry, maxPayloadBytes }: ExecutionRunOptions) {
+  constructor({ work, scheduler, registry, maxPayloadBytes, workerId, hooks }: ExecutionRunOptions) {
     this.#work = work;
     const { execution } = work;
     this.#task = registry.find(execution.taskName);
@@ -66,6 +70,11 @@ export class ExecutionRun {
       timeoutAt,
       timeoutIsNew: timeoutAt !== undefined && execution.timeoutAt === undefined,
       maxPayloadBytes,
+      observer: new RunObserver(hooks, {
+        executionId: execution.executionId,
+        taskName: execution.taskName,
+        workerId,
+      }),
       ...(work.kind === "child" ? { childPosition: work.child.position } : {}),
     });
   }
@@ -177,7 +186,7 @@ export class ExecutionRun {
       state.attempt >= task.maxRetries;
     if (final) return this.#fail(error);
     const runAt = new Date(state.now().getTime() + task.retry.delayBefore(state.attempt + 1));
-    return (await state.retry(serializeError(error), runAt)) ?? { kind: "retry", runAt };
+    return (await state.retry(serializeError(error), runAt)) ?? { kind: "retry", runAt, error };
   }
 
   async #fail(error: unknown): Promise<RunOutcome> {

@@ -5,6 +5,7 @@ import {
   TaskTimeoutError,
   ValidationError,
 } from "../errors.js";
+import type { RunObserver } from "../hooks/run-observer.js";
 import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import type {
   AwaitEventInput,
@@ -55,6 +56,8 @@ export interface RunStateOptions {
   maxPayloadBytes: number;
   /** For a child run: the position of the parallel step to execute (see {@link RunState.childPosition}). */
   childPosition?: number;
+  /** Reports step attempts and suspensions to the worker's hooks. */
+  observer: RunObserver;
 }
 
 /**
@@ -84,6 +87,7 @@ export class RunState {
   readonly childPosition: number | undefined;
   /** Resolved when a child run reaches its own `scheduleStep` call, with the body to execute. */
   readonly childBody: Promise<ScheduledBody>;
+  readonly observer: RunObserver;
 
   readonly #scheduler: Scheduler;
   readonly #lease: Lease;
@@ -114,6 +118,7 @@ export class RunState {
     this.timeoutAt = options.timeoutAt;
     this.maxPayloadBytes = options.maxPayloadBytes;
     this.childPosition = options.childPosition;
+    this.observer = options.observer;
     this.history = new Map(options.steps.map((step) => [step.position, step]));
     this.#dataText = options.dataText;
     this.#timeoutDirty = options.timeoutIsNew;
@@ -252,11 +257,16 @@ export class RunState {
   /** Writes `step` (if any) and parks the execution until `wakeAt`; never returns. */
   async suspend(input: SuspendInput): Promise<never> {
     await this.#write((patch, now) => this.#scheduler.suspend(this.#lease, input, patch, now));
+    this.observer.suspended(input.reason, input.step?.name, input.wakeAt);
     return this.park({ kind: "suspended", wakeAt: input.wakeAt });
   }
 
-  awaitEvent(input: AwaitEventInput): Promise<EventWaitOutcome> {
-    return this.#write((patch, now) => this.#scheduler.awaitEvent(this.#lease, input, patch, now));
+  async awaitEvent(input: AwaitEventInput): Promise<EventWaitOutcome> {
+    const outcome = await this.#write((patch, now) =>
+      this.#scheduler.awaitEvent(this.#lease, input, patch, now),
+    );
+    if (outcome.outcome === "suspended") this.observer.suspended("event", input.stepName, input.wakeAt);
+    return outcome;
   }
 
   dispatchChildren(input: DispatchChildrenInput): Promise<DispatchOutcome> {

@@ -50,12 +50,14 @@ async function runSlot<T>(
   }
 
   const startedAt = state.now();
+  const ended = state.observer.stepStarted(stepName, kind, attemptsSoFar + 1);
   let text: string | undefined;
   try {
     const value = await runInScope({ state, ctx, step: stepName, stepAttempt: attemptsSoFar }, () => fn());
     if (state.fatal) throw state.fatal;
     text = toJsonText(value, `The result of step "${stepName}"`, state.maxPayloadBytes);
   } catch (error) {
+    if (state.isParked || state.fatal) ended("failed", state.fatal ?? error);
     if (state.isParked) return state.park({ kind: "released" });
     // A nested operation or a passed deadline fails the execution, not just this attempt.
     if (state.fatal) throw state.fatal;
@@ -73,10 +75,12 @@ async function runSlot<T>(
     const attempts = attemptsSoFar + 1;
     const base = { position, name: stepName, kind, attempts, startedAt };
     if (attempts <= retry.retries && !isNonRetryable(error)) {
+      ended("retry", error);
       const wakeAt = new Date(state.now().getTime() + retry.delayBefore(attempts));
       const step = { ...base, status: "waiting" as const, error: serializeError(error), wakeAt };
       return parkUntil(state, wakeAt, step);
     }
+    ended("failed", error);
     const failure = stepFailed("Step", stepName, attempts, error);
     await state.saveStep({
       ...base,
@@ -86,6 +90,7 @@ async function runSlot<T>(
     });
     throw failure;
   }
+  ended("completed");
   await state.saveStep({
     position,
     name: stepName,

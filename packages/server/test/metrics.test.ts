@@ -1,0 +1,92 @@
+import { Writable } from "node:stream";
+import { DurableScheduler, ManualClock, TaskRegistry, Worker } from "@zart/core";
+import { MemoryScheduler } from "@zart/store-memory";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { createPrometheusMetrics, createZartApp } from "../src/index.js";
+import { failingTask, quickTask } from "./helpers.js";
+
+function setUp() {
+  const clock = new ManualClock(new Date("2030-01-01T00:00:00Z"));
+  const scheduler = new MemoryScheduler({ clock });
+  const registry = new TaskRegistry().register(quickTask).register(failingTask);
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const metrics = createPrometheusMetrics();
+  const worker = new Worker({
+    scheduler,
+    registry,
+    logger: pino(sink),
+    hooks: metrics.hooks,
+    workerId: "w-1",
+  });
+  const app = createZartApp({ scheduler, registry, token: false, metrics });
+  const client = new DurableScheduler(scheduler, { registry });
+  return { client, worker, app, lines };
+}
+
+/** `name{labels}` → value, from a scrape parsed by a Prometheus text-format parser. */
+async function scrape(app: ReturnType<typeof createZartApp>): Promise<Map<string, number>> {
+  const res = await app.request("/metrics");
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  const samples = new Map<string, number>();
+  for (const family of parsePrometheusTextFormat(await res.text())) {
+    for (const sample of family.metrics) {
+      const labels = Object.entries(sample.labels ?? {})
+        .filter(([name]) => !name.startsWith("otel_"))
+        .map(([name, value]) => `${name}=${value}`)
+        .sort()
+        .join(",");
+      // The parser keeps only the buckets of a histogram sample (no labels): read its +Inf bucket.
+      samples.set(`${family.name}{${labels}}`, Number(sample.value ?? sample.buckets?.["+Inf"]));
+    }
+  }
+  return samples;
+}
+
+describe("GET /metrics", () => {
+  it("shows the worker's counters and histograms moving, in Prometheus text", async () => {
+    const { client, worker, app, lines } = setUp();
+    const before = await scrape(app);
+    expect(before.get("zart_executions_ended_total{status=completed,task=quick}")).toBeUndefined();
+
+    await client.startFor(quickTask, "q-1", { n: 1 });
+    await client.startFor(quickTask, "q-2", { n: 2 });
+    await client.startFor(failingTask, "f-1", undefined);
+    await worker.runUntilIdle();
+
+    const after = await scrape(app);
+    expect(after.get("zart_executions_started_total{task=quick}")).toBe(2);
+    expect(after.get("zart_executions_ended_total{status=completed,task=quick}")).toBe(2);
+    expect(after.get("zart_executions_ended_total{status=failed,task=failing}")).toBe(1);
+    expect(after.get("zart_step_attempts_total{kind=step,outcome=completed,step=double,task=quick}")).toBe(2);
+    expect(after.get("zart_step_duration{}")).toBe(2); // two observations (one series)
+    expect(after.has("zart_wakeup_lag{}")).toBe(true);
+
+    // One JSON line for the one failure, carrying the execution's identity.
+    const failures = lines.filter((line) => (line.level as number) >= 40);
+    expect(failures).toEqual([
+      expect.objectContaining({
+        level: 50,
+        msg: "execution failed",
+        executionId: "f-1",
+        taskName: "failing",
+        attempt: 0,
+        workerId: "w-1",
+        error: "NonRetryableError: nope",
+      }),
+    ]);
+  });
+
+  it("is absent when the app has no metrics", async () => {
+    const app = createZartApp({ scheduler: new MemoryScheduler(), token: false });
+    expect((await app.request("/metrics")).status).toBe(404);
+  });
+});
