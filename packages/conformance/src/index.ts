@@ -10,6 +10,7 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { leasesSuite } from "./suites/leases.js";
 import { parallelSuite } from "./suites/parallel.js";
+import { patchingSuite } from "./suites/patching.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
@@ -37,6 +38,7 @@ const SUITES = {
   durability: durabilitySuite,
   "bad-input": badInputSuite,
   "payload-depth": payloadDepthSuite,
+  patching: patchingSuite,
   ...SEMANTICS_SUITES,
 } satisfies Record<string, (harness: Harness) => void>;
 
