@@ -14,6 +14,7 @@ import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
+import { createExecution } from "./transactional-start.js";
 import { assertId, validateWith } from "./validation.js";
 
 /** The cap of {@link DurableScheduler.waitCompletionWithTimeout}. */
@@ -24,6 +25,11 @@ export interface StartOptions {
   runAt?: Date;
   /** Start after this delay (ignored when `runAt` is given). */
   delay?: Duration;
+  /**
+   * Your open transaction (Postgres: a `pg` client inside `BEGIN`; SQLite: the store's own
+   * better-sqlite3 handle inside `BEGIN`): the execution exists iff you commit it.
+   */
+  transaction?: unknown;
 }
 
 export interface ScheduleResult {
@@ -116,7 +122,12 @@ export class DurableScheduler {
       options.runAt ??
       new Date(now.getTime() + (options.delay === undefined ? 0 : toMillis(options.delay, "delay")));
     if (Number.isNaN(runAt.getTime())) throw new ValidationError("runAt is not a valid date.");
-    const record = await this.#scheduler.createExecution({ executionId, taskName, payload, runAt }, now);
+    const record = await createExecution(
+      this.#scheduler,
+      { executionId, taskName, payload, runAt },
+      now,
+      options,
+    );
     return {
       executionId: record.executionId,
       taskName: record.taskName,
