@@ -19,6 +19,7 @@ import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
 import { timeSuite } from "./suites/time.js";
+import { transactionsSuite } from "./suites/transactions.js";
 
 /** The topic suites, by name. */
 const SUITES = {
@@ -39,6 +40,7 @@ const SUITES = {
   "bad-input": badInputSuite,
   "payload-depth": payloadDepthSuite,
   patching: patchingSuite,
+  transactions: transactionsSuite,
   ...SEMANTICS_SUITES,
 } satisfies Record<string, (harness: Harness) => void>;
 
