@@ -13,6 +13,7 @@ import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
 import { operatorRetrySuite } from "./suites/operator-retry.js";
 import { parallelSuite } from "./suites/parallel.js";
+import { patchingSuite } from "./suites/patching.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
@@ -21,6 +22,7 @@ import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
 import { timeSuite } from "./suites/time.js";
+import { transactionsSuite } from "./suites/transactions.js";
 
 export type { Harness, TestEnv } from "./harness.js";
 export {
@@ -64,6 +66,8 @@ export const SUITES = {
   "bad-input": badInputSuite,
   "payload-depth": payloadDepthSuite,
   "operator-retry": operatorRetrySuite,
+  patching: patchingSuite,
+  transactions: transactionsSuite,
   ...SEMANTICS_SUITES,
   "flow-control": flowControlSuite,
 } satisfies Record<string, (harness: Harness) => void>;

@@ -15,6 +15,7 @@ import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
+import { createExecution } from "./transactional-start.js";
 import { assertId, validateWith } from "./validation.js";
 
 /** The cap of {@link DurableScheduler.waitCompletionWithTimeout}. */
@@ -27,6 +28,11 @@ export interface StartOptions {
   delay?: Duration;
   /** Claimed before due work of lower priority: an integer ≥ 0, higher first (default 0). */
   priority?: number;
+  /**
+   * Your open transaction (Postgres: a `pg` client inside `BEGIN`; SQLite: the store's own
+   * better-sqlite3 handle inside `BEGIN`): the execution exists iff you commit it.
+   */
+  transaction?: unknown;
 }
 
 export interface ScheduleResult {
@@ -120,9 +126,11 @@ export class DurableScheduler {
       new Date(now.getTime() + (options.delay === undefined ? 0 : toMillis(options.delay, "delay")));
     if (Number.isNaN(runAt.getTime())) throw new ValidationError("runAt is not a valid date.");
     const priority = checkPriority(options.priority);
-    const record = await this.#scheduler.createExecution(
+    const record = await createExecution(
+      this.#scheduler,
       { executionId, taskName, payload, runAt, ...(priority === undefined ? {} : { priority }) },
       now,
+      options,
     );
     return {
       executionId: record.executionId,

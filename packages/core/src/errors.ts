@@ -258,3 +258,26 @@ export function stepFailed(label: string, name: string, attempts: number, cause:
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * `start(..., { transaction })` on a store that cannot write inside the caller's transaction
+ * (capability `transactionalStart` off: memory, Redis). Nothing is persisted.
+ */
+export class TransactionsNotSupportedError extends ZartError {
+  constructor(readonly store: string) {
+    super(
+      "TRANSACTIONS_NOT_SUPPORTED",
+      `The ${store} store cannot start an execution inside your transaction; use the Postgres or SQLite store, or start without { transaction }.`,
+      { details: { store } },
+    );
+  }
+}
+
+/** The `transaction` handed to `start` is not one the store can write in; `problem` says why. */
+export class InvalidTransactionError extends ZartError {
+  constructor(problem: string) {
+    super("INVALID_TRANSACTION", `Invalid { transaction }: ${problem}. Nothing was persisted.`, {
+      details: { problem },
+    });
+  }
+}

@@ -36,6 +36,7 @@ export {
   type ExecutionStatus,
   isTerminal,
   RETRYABLE_STATUSES,
+  STEP_KINDS,
   type StepKind,
   type StepStatus,
   TERMINAL_STATUSES,

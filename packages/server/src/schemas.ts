@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { EXECUTION_STATUSES } from "@zart/core";
+import { EXECUTION_STATUSES, STEP_KINDS } from "@zart/core";
 
 /**
  * The zod schemas of every request and response body. The routes validate with them and the
@@ -33,7 +33,7 @@ export const ErrorInfoSchema = z
 export const StepSchema = z
   .object({
     name: z.string(),
-    kind: z.enum(["step", "sleep", "event", "capture", "parallel"]),
+    kind: z.enum(STEP_KINDS),
     status: ExecutionStatusEnum,
     result: z.unknown().optional(),
     error: ErrorInfoSchema.optional(),

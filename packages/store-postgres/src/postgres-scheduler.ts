@@ -44,6 +44,7 @@ import { cancelExecution } from "./sql/cancel-execution.js";
 import { claim } from "./sql/claim.js";
 import { completeExecution } from "./sql/complete-execution.js";
 import { createExecution } from "./sql/create-execution.js";
+import { createExecutionInTransaction } from "./sql/create-execution-in-transaction.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
 import { offerEvent } from "./sql/offer-event.js";
@@ -75,6 +76,7 @@ export class PostgresScheduler implements Scheduler {
     push: true,
     persistent: true,
     answersOnOffer: true,
+    transactionalStart: true,
   });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
@@ -149,6 +151,19 @@ export class PostgresScheduler implements Scheduler {
     const record = await createExecution(this.#db, input, now, this.#notice("created", input.executionId));
     this.#emit("created", input.executionId);
     return record;
+  }
+
+  /**
+   * Creates the execution through the caller's client inside `BEGIN`. Its NOTIFY names no sender,
+   * so this instance's listener delivers it too, at commit; nothing is pushed before.
+   */
+  createExecutionInTransaction(
+    transaction: unknown,
+    input: NewExecution,
+    now: Date,
+  ): Promise<ExecutionRecord> {
+    const notify: [string, string] = [this.#db.names.channel, encodeWakeUp("created", input.executionId, "")];
+    return createExecutionInTransaction(transaction, this.#db.names, input, now, notify);
   }
 
   /** Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. */

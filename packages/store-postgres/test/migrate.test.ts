@@ -34,7 +34,7 @@ async function migrationsOf(schema: string): Promise<{ id: number; tag: string; 
 
 const TABLES = ["events", "executions", "steps", "zart_migrations"];
 /** The shipped migrations, in order (see `drizzle/meta/_journal.json`). */
-const SHIPPED = ["0000_init", "0001_released_by", "0002_priority"];
+const SHIPPED = ["0000_init", "0001_released_by", "0002_priority", "0003_step_kind_marker"];
 
 describe("migrate()", () => {
   it("creates the schema with the shipped migrations, records them, and is a no-op the second time", async () => {

@@ -32,13 +32,14 @@ describe("options", () => {
     expect(new PostgresScheduler({ connectionString: db.url, schema: "my_app_2" }).schema).toBe("my_app_2");
   });
 
-  it("declares multiProcess, push, persistent and answersOnOffer", () => {
+  it("declares multiProcess, push, persistent, answersOnOffer and transactionalStart", () => {
     const scheduler = new PostgresScheduler({ connectionString: db.url });
     expect(scheduler.capabilities).toEqual({
       multiProcess: true,
       push: true,
       persistent: true,
       answersOnOffer: true,
+      transactionalStart: true,
     });
   });
 });
@@ -104,7 +105,7 @@ describe("upgrades", () => {
     try {
       await scheduler.migrate();
       const { rows } = await db.admin.query(`SELECT tag FROM "${schema}".zart_migrations ORDER BY id`);
-      expect(rows.map((row) => row.tag)).toEqual(["0000_init", "0001_released_by"]);
+      expect(rows.map((row) => row.tag)).toEqual(["0000_init", "0001_released_by", "0002_step_kind_marker"]);
       const [work] = await scheduler.claim({
         workerId: "w",
         taskNames: ["t"],

@@ -1,4 +1,10 @@
-import { type Clock, type Scheduler, StoreUnavailableError, systemClock } from "@zart/core";
+import {
+  type Clock,
+  InvalidTransactionError,
+  type Scheduler,
+  StoreUnavailableError,
+  systemClock,
+} from "@zart/core";
 import {
   type AwaitEventInput,
   type ChildLease,
@@ -30,6 +36,7 @@ import {
 } from "@zart/core/store";
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
+import { afterTransaction } from "./after-transaction.js";
 import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
@@ -89,6 +96,7 @@ export class SqliteScheduler implements Scheduler {
       push: true,
       persistent: !memory || !owned,
       answersOnOffer: true,
+      transactionalStart: true,
     });
     this.#orm = drizzle(this.database);
     this.#transaction = this.database.transaction((body: () => unknown) => body());
@@ -122,6 +130,38 @@ export class SqliteScheduler implements Scheduler {
   async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
     const record = this.#write(() => createExecution(this.#orm, input, now));
     this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /**
+   * Creates the execution inside the caller's open transaction on this store's own handle (a
+   * savepoint in it). The `created` wake-up is pushed only once that transaction is over, and only
+   * if the execution it created is there (committed).
+   */
+  async createExecutionInTransaction(
+    transaction: unknown,
+    input: NewExecution,
+    now: Date,
+  ): Promise<ExecutionRecord> {
+    if (transaction !== this.database) {
+      throw new InvalidTransactionError(
+        "expected this store's own better-sqlite3 handle (scheduler.database)",
+      );
+    }
+    if (!this.database.inTransaction) {
+      throw new InvalidTransactionError("the handle is not inside a transaction (run BEGIN first)");
+    }
+    const record = this.#write(() => createExecution(this.#orm, input, now));
+    afterTransaction(this.database, () => {
+      this.getExecution(input.executionId).then(
+        (details) => {
+          if (details?.execution.createdAt.getTime() === record.createdAt.getTime()) {
+            this.#emit("created", input.executionId);
+          }
+        },
+        () => undefined, // closed meanwhile: the workers' polling is the fallback
+      );
+    });
     return record;
   }
 

@@ -28,18 +28,21 @@ describe("SqliteScheduler", () => {
       push: true,
       persistent: true,
       answersOnOffer: true,
+      transactionalStart: true,
     });
     expect(memory.capabilities).toEqual({
       multiProcess: false,
       push: true,
       persistent: false,
       answersOnOffer: true,
+      transactionalStart: true,
     });
     expect(shared.capabilities).toEqual({
       multiProcess: false,
       push: true,
       persistent: true,
       answersOnOffer: true,
+      transactionalStart: true,
     });
     for (const scheduler of [file, memory, shared]) await scheduler.close();
     handle.close();

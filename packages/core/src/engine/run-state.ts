@@ -230,6 +230,11 @@ export class RunState {
     return recorded ? { position, stepName, recorded } : { position, stepName };
   }
 
+  /** The history record at the position the next operation would claim (for `ctx.patched`). */
+  nextRecorded(): StepRecord | undefined {
+    return this.history.get(this.#nextPosition);
+  }
+
   /** Hands a child run its body when the replay reaches its own `scheduleStep`. */
   offerChildBody(position: number, body: ScheduledBody): void {
     if (this.childPosition === position) this.#resolveChildBody(body);

@@ -11,6 +11,7 @@ import {
   waitAll,
   waitAllSettled,
 } from "./parallel-operations.js";
+import { deprecatePatch, patched } from "./patch-operations.js";
 import type { RunState } from "./run-state.js";
 import { runStep } from "./step-operation.js";
 import { sleepUntil, waitForEvent } from "./wait-operations.js";
@@ -134,6 +135,20 @@ export class TaskContext<Events extends EventSchemas = {}> {
   /** A durable non-deterministic value: computed once, identical on every replay. */
   capture<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
     return runStep(this.#state, this, name, fn, undefined, "capture");
+  }
+
+  /**
+   * Deploy-safe branching: `true` for executions that reach this call for the first time on code
+   * that has it, `false` for executions whose history already went past this point on older code.
+   * The decision is recorded (a `marker` entry), so every replay agrees.
+   */
+  patched(patchId: string): Promise<boolean> {
+    return patched(this.#state, patchId);
+  }
+
+  /** Replaces `patched(patchId)` once no execution predating the patch is in flight. */
+  deprecatePatch(patchId: string): Promise<void> {
+    return deprecatePatch(this.#state, patchId);
   }
 
   /** The execution's JSON blob (persisted at every checkpoint); `undefined` until set. */

@@ -15,6 +15,11 @@ export interface StoreCapabilities {
    * transaction (see `Scheduler.offerEvent`), which saves the woken worker its `awaitEvent` call.
    */
   answersOnOffer: boolean;
+  /**
+   * `createExecutionInTransaction` writes through the caller's own open transaction, so the
+   * execution exists iff the caller commits (`start(..., { transaction })`).
+   */
+  transactionalStart: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
@@ -22,6 +27,7 @@ export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
   push: false,
   persistent: true,
   answersOnOffer: false,
+  transactionalStart: false,
 });
 
 export function defineCapabilities(overrides: Partial<StoreCapabilities>): StoreCapabilities {

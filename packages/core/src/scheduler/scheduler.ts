@@ -225,6 +225,18 @@ export interface Scheduler {
   createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord>;
 
   /**
+   * Only with the `transactionalStart` capability: `createExecution` through `transaction`, the
+   * caller's own open transaction (a store-specific handle), so the execution and its `created`
+   * wake-up exist iff the caller commits. A handle the store cannot use (wrong type, no open
+   * transaction) → `InvalidTransactionError`, nothing written.
+   */
+  createExecutionInTransaction?(
+    transaction: unknown,
+    input: NewExecution,
+    now: Date,
+  ): Promise<ExecutionRecord>;
+
+  /**
    * Atomically offers an event: with `idempotencyKey` already accepted for this execution →
    * `"duplicate"` (even when terminal), nothing changes. Unknown execution → `ExecutionNotFoundError`;
    * terminal → `ExecutionTerminalError`. Otherwise the event is appended to the mailbox and, if the

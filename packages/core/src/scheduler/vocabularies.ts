@@ -23,7 +23,8 @@ export function isTerminal(status: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-export const STEP_KINDS = ["step", "sleep", "event", "capture", "parallel"] as const;
+/** `marker`: a `ctx.patched` decision recorded in the history (see `engine/patch-operations.ts`). */
+export const STEP_KINDS = ["step", "sleep", "event", "capture", "parallel", "marker"] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const STEP_STATUSES = EXECUTION_STATUSES;

@@ -1,4 +1,4 @@
-import { EXECUTION_STATUSES, STEP_STATUSES, sqlList, TERMINAL_STATUSES } from "@zart/core/store";
+import { EXECUTION_STATUSES, STEP_KINDS, STEP_STATUSES, sqlList, TERMINAL_STATUSES } from "@zart/core/store";
 import { sql } from "drizzle-orm";
 import {
   check,
@@ -113,7 +113,7 @@ export function createTables(schemaName: string) {
       primaryKey({ columns: [t.executionId, t.position] }),
       index("steps_due_idx").on(t.dueAt, t.executionId, t.position).where(sql`due_at IS NOT NULL`),
       check("steps_status_check", sql.raw(`status IN (${sqlList(STEP_STATUSES)})`)),
-      check("steps_kind_check", sql`kind IN ('step', 'sleep', 'event', 'capture', 'parallel')`),
+      check("steps_kind_check", sql.raw(`kind IN (${sqlList(STEP_KINDS)})`)),
     ],
   );
 

@@ -13,7 +13,7 @@ import { CLEAR_LEASE, TERMINAL } from "./fragments.js";
  * events are deleted FROM the upsert's result, i.e. only when it created or replaced the row.
  * A `created` NOTIFY is sent at commit.
  */
-const createSql = statement(
+export const createSql = statement(
   "create-execution",
   (n) => `
   WITH upsert AS (

@@ -254,7 +254,7 @@ export interface components {
         Step: {
             name: string;
             /** @enum {string} */
-            kind: "step" | "sleep" | "event" | "capture" | "parallel";
+            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "marker";
             status: components["schemas"]["ExecutionState"];
             result?: unknown;
             error?: components["schemas"]["ErrorInfo"];

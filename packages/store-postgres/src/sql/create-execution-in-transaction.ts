@@ -1,0 +1,76 @@
+import { ExecutionAlreadyExistsError, InvalidTransactionError } from "@zart/core";
+import type { ExecutionRecord, NewExecution } from "@zart/core/store";
+import pg from "pg";
+import type { SchemaNames } from "../db/names.js";
+import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
+import { translateError } from "../db/translate-error.js";
+import { createSql } from "./create-execution.js";
+
+/** SQLSTATEs of a SAVEPOINT outside a transaction block / inside a failed one. */
+const NO_TRANSACTION = "25P01";
+const FAILED_TRANSACTION = "25P02";
+
+/**
+ * `createExecution` through the caller's `pg` client inside `BEGIN`: the same statement, so its
+ * `pg_notify` is delivered only if the caller commits. `notify` must be a payload every listener
+ * delivers, this store's own included (the usual in-process push cannot know about the commit).
+ *
+ * The statement runs under a savepoint: it doubles as the check that a transaction is open
+ * (SAVEPOINT fails outside one), and a failure of ours is rolled back to it, leaving the caller's
+ * transaction usable.
+ */
+export async function createExecutionInTransaction(
+  transaction: unknown,
+  names: SchemaNames,
+  input: NewExecution,
+  now: Date,
+  notify: [string, string],
+): Promise<ExecutionRecord> {
+  const client = asClient(transaction);
+  try {
+    await client.query("SAVEPOINT zart_start");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === NO_TRANSACTION) throw new InvalidTransactionError("the client is not inside BEGIN");
+    if (code === FAILED_TRANSACTION) {
+      throw new InvalidTransactionError("the client's transaction has already failed");
+    }
+    throw translateError(error, names.schema);
+  }
+  let rows: ExecutionRow[];
+  try {
+    ({ rows } = await client.query<ExecutionRow>(createSql.text(names), [
+      input.executionId,
+      input.taskName,
+      input.payload,
+      input.runAt,
+      now,
+      ...notify,
+    ]));
+  } catch (error) {
+    await client.query("ROLLBACK TO SAVEPOINT zart_start");
+    throw translateError(error, names.schema);
+  }
+  await client.query("RELEASE SAVEPOINT zart_start");
+  const row = rows[0];
+  if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);
+  return toExecutionRecord(row);
+}
+
+/** A connected client; a pool is refused (each of its queries may run on another connection). */
+function asClient(transaction: unknown): pg.ClientBase {
+  if (transaction instanceof pg.Pool) {
+    throw new InvalidTransactionError(
+      "a pg Pool was given; pass the client you ran BEGIN on (await pool.connect())",
+    );
+  }
+  if (transaction instanceof pg.Client || isClientLike(transaction)) return transaction as pg.ClientBase;
+  throw new InvalidTransactionError("expected a pg client inside BEGIN");
+}
+
+/** A client from another copy of `pg` (instanceof fails across copies): has `query` and `release`/`end`. */
+function isClientLike(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return typeof candidate.query === "function" && !("totalCount" in candidate);
+}
