@@ -14,6 +14,7 @@ import {
   ExecutionAlreadyExistsError,
   type ExecutionDetails,
   ExecutionNotFoundError,
+  ExecutionNotRetryableError,
   type ExecutionPatch,
   type ExecutionRecord,
   ExecutionTerminalError,
@@ -27,6 +28,7 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  RETRYABLE_STATUSES,
   type RetryExecutionInput,
   type Scheduler,
   type StepRecord,
@@ -88,6 +90,7 @@ export class TutorialScheduler implements Scheduler {
       runAt: new Date(input.runAt),
       scheduledAt: new Date(input.runAt),
       createdAt: new Date(now),
+      ...(input.priority ? { priority: input.priority } : {}),
     };
     this.#entries().set(input.executionId, { record, steps: new Map(), children: new Map(), events: [] });
     return structuredClone(record);
@@ -125,6 +128,24 @@ export class TutorialScheduler implements Scheduler {
     if (isTerminal(entry.record.status)) return false;
     finish(entry, "cancelled", now);
     return true;
+  }
+
+  async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const entry = this.#entry(executionId);
+    const record = entry.record;
+    if (!RETRYABLE_STATUSES.includes(record.status)) {
+      throw new ExecutionNotRetryableError(executionId, record.status);
+    }
+    for (const [position, step] of entry.steps) if (step.status !== "completed") entry.steps.delete(position);
+    entry.children.clear();
+    record.status = "pending";
+    record.attempt = 0;
+    record.runAt = new Date(now);
+    for (const key of ["error", "completedAt", "timeoutAt", "waitReason", "waitEvent"] as const) {
+      delete record[key];
+    }
+    clearLease(entry);
+    return structuredClone(record);
   }
 
   async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
@@ -177,8 +198,12 @@ export class TutorialScheduler implements Scheduler {
         }
       }
     }
+    // Higher priority first (children rank as 0), then the oldest due.
+    const rank = (unit: { entry: Entry; child?: StepRecord }) =>
+      unit.child ? 0 : (unit.entry.record.priority ?? 0);
     due.sort(
       (a, b) =>
+        rank(b) - rank(a) ||
         a.at - b.at ||
         a.entry.record.createdAt.getTime() - b.entry.record.createdAt.getTime() ||
         (a.child?.position ?? -1) - (b.child?.position ?? -1),

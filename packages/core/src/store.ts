@@ -9,6 +9,7 @@ export { silentLogger } from "./engine/logger.js";
 export {
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  ExecutionNotRetryableError,
   ExecutionTerminalError,
   LeaseLostError,
   StoreUnavailableError,
