@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeEach, describe } from "vitest";
 import { Harness } from "./harness.js";
 import { badInputSuite } from "./suites/bad-input.js";
 import { cancellationSuite } from "./suites/cancellation.js";
+import { childExecutionsSuite } from "./suites/child-executions.js";
 import { concurrencySuite } from "./suites/concurrency.js";
 import { contextSuite } from "./suites/context.js";
 import { durabilitySuite } from "./suites/durability.js";
@@ -27,6 +28,7 @@ const SUITES = {
   time: timeSuite,
   events: eventsSuite,
   parallel: parallelSuite,
+  "child-executions": childExecutionsSuite,
   leases: leasesSuite,
   cancellation: cancellationSuite,
   concurrency: concurrencySuite,

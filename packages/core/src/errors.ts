@@ -176,6 +176,20 @@ export class StoreUnavailableError extends ZartError {
   }
 }
 
+/** A child execution awaited with `ctx.waitForChild` failed; `cause` is the child's error. */
+export class ChildExecutionFailedError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("CHILD_EXECUTION_FAILED", message, options);
+  }
+}
+
+/** A child execution awaited with `ctx.waitForChild` was cancelled. */
+export class ChildExecutionCancelledError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("CHILD_EXECUTION_CANCELLED", message, options);
+  }
+}
+
 /** The message of anything thrown. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

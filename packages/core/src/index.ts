@@ -9,6 +9,12 @@ export {
 } from "./durable-scheduler.js";
 export { type Duration, toMillis } from "./duration.js";
 export { context, defineStep, type ExecutionInfo, type StepFunction } from "./engine/ambient.js";
+export type {
+  ChildHandle,
+  ChildResults,
+  ChildTask,
+  StartChildOptions,
+} from "./engine/child-operations.js";
 export { consoleLogger, type Logger, silentLogger } from "./engine/logger.js";
 export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
@@ -21,6 +27,7 @@ export {
   defineCapabilities,
   type StoreCapabilities,
 } from "./scheduler/capabilities.js";
+export type * from "./scheduler/child-executions.js";
 export * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";

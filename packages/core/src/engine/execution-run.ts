@@ -65,6 +65,7 @@ export class ExecutionRun {
       deps.maxPayloadBytes,
     );
     if (work.kind === "child") this.state.childPosition = work.child.position;
+    this.state.registry = deps.registry;
   }
 
   get executionId(): string {

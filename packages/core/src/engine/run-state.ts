@@ -1,7 +1,7 @@
 import { LeaseLostError, NonDeterminismError, StoreUnavailableError, TaskTimeoutError } from "../errors.js";
 import type { StepKind, StepRecord } from "../scheduler/records.js";
 import type { ExecutionPatch, Lease, Scheduler } from "../scheduler/scheduler.js";
-import type { RegisteredTask } from "../task/task-registry.js";
+import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
 import type { ScheduledBody } from "./parallel-operations.js";
 
@@ -34,6 +34,8 @@ export class RunState {
   /** Set when something fails the execution whatever user code does next (non-determinism, timeout). */
   fatal: Error | undefined;
   stopRequested = false;
+  /** The worker's registry: `ctx.startChild(name)` validates the input with that task's schema. */
+  registry: TaskRegistry | undefined;
   /**
    * Set for a child run: the position of the parallel step to execute. Everything else is replayed
    * from history; live work other than the child itself parks the run (`replay-end`). Its history

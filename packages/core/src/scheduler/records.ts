@@ -6,7 +6,7 @@
  */
 
 export type ExecutionStatus = "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
-export type StepKind = "step" | "sleep" | "event" | "capture" | "parallel";
+export type StepKind = "step" | "sleep" | "event" | "capture" | "parallel" | "child";
 export type StepStatus = "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
 
 export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ["completed", "failed", "cancelled"];
@@ -26,7 +26,7 @@ export interface SerializedError {
 }
 
 /** What the execution is parked on while `status` is `"waiting"` (or `"pending"` after a task retry). */
-export type WaitReason = "sleep" | "event" | "children" | "retry";
+export type WaitReason = "sleep" | "event" | "children" | "child-executions" | "retry";
 
 export interface ExecutionRecord {
   executionId: string;
@@ -48,6 +48,10 @@ export interface ExecutionRecord {
   waitReason?: WaitReason;
   /** Event name the execution is parked on (`waitReason === "event"`). */
   waitEvent?: string;
+  /** The execution that started this one with `ctx.startChild`; absent for a top-level execution. */
+  parentId?: string;
+  /** A child started with `detached: true`: a cancel of its parent does not reach it. */
+  detached?: boolean;
   /** When it was asked to start (the requested `runAt` of the start call). */
   scheduledAt: Date;
   createdAt: Date;
