@@ -11,6 +11,10 @@ export interface Settings {
   w1bExecutions: number;
   /** Per-system W1b counts for systems too slow for the full count (rates are comparable). */
   w1bOverrides: Record<string, number>;
+  /** W1c: one-step executions (or jobs) enqueued while one worker runs. */
+  w1cExecutions: number;
+  /** Per-system W1c counts for systems too slow for the full count. */
+  w1cOverrides: Record<string, number>;
   /** W2: samples, taken in batches of waiting executions. */
   w2Samples: number;
   w2Batch: number;
@@ -48,6 +52,8 @@ export const FULL: Settings = {
   w1Executions: 5000,
   w1bExecutions: 10_000,
   w1bOverrides: { "pg-boss": 600 },
+  w1cExecutions: 10_000,
+  w1cOverrides: { "pg-boss": 600 },
   w2Samples: 500,
   w2Batch: 25,
   w3Samples: 100,
@@ -72,6 +78,8 @@ export const QUICK: Settings = {
   w1Executions: 100,
   w1bExecutions: 200,
   w1bOverrides: { "pg-boss": 64 },
+  w1cExecutions: 200,
+  w1cOverrides: { "pg-boss": 64 },
   w2Samples: 10,
   w2Batch: 5,
   w3Samples: 5,
@@ -91,6 +99,10 @@ export const QUICK: Settings = {
 
 export function w1bCount(settings: Settings, system: string): number {
   return settings.w1bOverrides[system] ?? settings.w1bExecutions;
+}
+
+export function w1cCount(settings: Settings, system: string): number {
+  return settings.w1cOverrides[system] ?? settings.w1cExecutions;
 }
 
 export function w3Samples(settings: Settings, system: string): number {

@@ -3,6 +3,7 @@ import type { Settings } from "./config.js";
 import type { Machine } from "./machine.js";
 import type { Failure, Outcome } from "./runner.js";
 import { median } from "./stats.js";
+import { COST_UNITS, type CostUnit } from "./workloads/cost.js";
 import type { Stat, Unit, Workload } from "./workloads/types.js";
 
 export interface Result {
@@ -56,7 +57,7 @@ export function aggregate(outcome: Outcome): Result[] {
     .map((g) => ({
       workload: g.workload,
       system: g.system,
-      value: round2(median(g.values)),
+      value: roundForReport(median(g.values)),
       unit: g.unit,
       stat: g.stat,
       runs: g.values.length,
@@ -64,17 +65,43 @@ export function aggregate(outcome: Outcome): Result[] {
   return results;
 }
 
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
+/** Costs also compared in the "ours vs each peer" table. */
+const RATIO_COST_UNITS: readonly CostUnit[] = [
+  "total CPU ms/execution",
+  "commits/execution",
+  "WAL bytes/execution",
+];
+
+/** How the cost table is measured (printed above it). */
+const COST_NOTE =
+  "CPU time (user + system), not wall time, so these hold when other work shares the cores. " +
+  "W1 and W1b: from the workers' `go` (their start included) to the last completion; W1c: from the " +
+  "first enqueue call to the last completion. worker = the worker processes (`/proc/<pid>/stat`; an " +
+  "in-process worker: the whole bench process); client = the bench process enqueuing (W1c); " +
+  "database = the Postgres backends of the system's own database (`/proc` of the pids in " +
+  "`pg_stat_activity`), or the whole Redis server (`INFO cpu`: includes anyone else's commands), or " +
+  "the Restate server process; commits = `pg_stat_database.xact_commit` of the system's database; " +
+  "WAL = the WAL records of the system's database and of the transactions that wrote them " +
+  "(`pg_walinspect`), or, where that extension is missing, server WAL = the server-wide " +
+  "`pg_current_wal_lsn()` delta (includes other databases' writes). " +
+  "Empty: not measured for that system (e.g. SQLite and memory: the store runs inside the worker).";
+
+/** Two decimals, four below 10 (per-execution costs are fractions of a millisecond or commit). */
+function roundForReport(n: number): number {
+  const scale = Math.abs(n) < 10 ? 10_000 : 100;
+  return Math.round(n * scale) / scale;
 }
 
-/** The Zart store each peer is compared with: the one on the same server. */
+/** The Zart store each peer is compared with: the one on the same server (Restate, with its own storage: zart-postgres). */
 export function ourCounterpart(peer: string): string {
   return peer === "bullmq" ? "zart-redis" : "zart-postgres";
 }
 
 function fmt(value: number, unit: Unit): string {
   if (unit === "×") return `${value.toFixed(2)}×`;
+  if (unit.includes("WAL bytes")) return Math.round(value).toLocaleString("en-US");
+  if (unit === "commits/execution") return value.toFixed(2);
+  if (unit.includes("CPU ms")) return value < 1 ? value.toFixed(3) : value.toFixed(2);
   if (unit === "ms") return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
   return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(1);
 }
@@ -128,6 +155,32 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
     "",
   );
   lines.push(table(["figure", ...systems], rows));
+  const costRows: string[][] = [];
+  const costMetrics = new Set(workloads.flatMap((w) => w.metrics.map((m) => m.metric)));
+  for (const metric of costMetrics) {
+    for (const unit of COST_UNITS) {
+      if (!systems.some((s) => find(metric, s, unit, "median"))) continue;
+      costRows.push([
+        `${metric} ${unit}`,
+        ...systems.map((s) => {
+          const r = find(metric, s, unit, "median");
+          return r ? fmt(r.value, unit) : "";
+        }),
+      ]);
+    }
+  }
+  if (costRows.length > 0) {
+    lines.push("", "## Cost per execution", "");
+    lines.push(
+      COST_NOTE +
+        (settings.parallel > 1
+          ? " In this run systems ran side by side in one bench process, so its figures (client, " +
+            "in-process workers) mix systems."
+          : ""),
+      "",
+    );
+    lines.push(table(["figure", ...systems], costRows));
+  }
   const ratio = (m: Workload["metrics"][number], peer: string): number | undefined => {
     const ours = find(m.metric, ourCounterpart(peer), m.unit, m.stat);
     const theirs = find(m.metric, peer, m.unit, m.stat);
@@ -149,11 +202,22 @@ export function renderMarkdown(report: Report, workloads: readonly Workload[]): 
         ratioRows.push([`${m.label} (${m.stat === "median" ? "" : `${m.stat}, `}${m.unit})`, ...cells]);
     }
   }
+  for (const metric of costMetrics) {
+    for (const unit of RATIO_COST_UNITS) {
+      const m = { metric, unit, stat: "median", higherIsBetter: false, label: "" } as const;
+      const cells = compared.map((peer) => {
+        const r = ratio(m, peer);
+        return r === undefined ? "" : `${r.toFixed(2)}×`;
+      });
+      if (cells.some(Boolean)) ratioRows.push([`${metric} ${unit}`, ...cells]);
+    }
+  }
   if (ratioRows.length > 0) {
     lines.push("", "## Ours vs each peer", "");
     lines.push(
       "How many times better Zart is than each peer on the same server (zart-postgres vs the Postgres " +
-        "systems, zart-redis vs BullMQ): > 1 means Zart is faster, < 1 means the peer is.",
+        "systems and Restate, zart-redis vs BullMQ): > 1 means Zart is faster (or, for costs, cheaper), " +
+        "< 1 means the peer is.",
       "",
     );
     lines.push(table(["figure", ...compared.map((p) => `${ourCounterpart(p)} vs ${p}`)], ratioRows));

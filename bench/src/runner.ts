@@ -46,11 +46,13 @@ export async function runAll(
   for (const workload of workloads) {
     let applicable = systems.filter((system) => {
       const missing = workload.kinds.filter((k) => !system.kinds.includes(k));
-      if (missing.length === 0) return true;
+      const skipped = system.notMeasured?.[workload.id];
+      if (missing.length === 0 && skipped === undefined) return true;
       const reason =
-        system.family === "queue"
-          ? "job queue: measured on W1b and W3 only"
-          : `no ${missing.join(", ")} task`;
+        skipped ??
+        (system.family === "queue"
+          ? "job queue: measured on W1b, W1c and W3 only"
+          : `no ${missing.join(", ")} task`);
       for (const m of workload.metrics) outcome.notApplicable.set(`${m.metric}|${system.name}`, reason);
       return false;
     });
@@ -131,7 +133,11 @@ export function addFailure(outcome: Outcome, failure: Failure): void {
 
 function formatSample(s: Sample): string {
   const value =
-    s.unit === "ms" || s.unit === "×" ? s.value.toFixed(s.value < 10 ? 2 : 1) : s.value.toFixed(0);
+    s.unit === "ms" || s.unit === "×"
+      ? s.value.toFixed(s.value < 10 ? 2 : 1)
+      : s.value < 10
+        ? s.value.toPrecision(3)
+        : s.value.toFixed(0);
   return `${s.metric}${s.stat === "median" ? "" : ` ${s.stat}`} ${value} ${s.unit}`;
 }
 

@@ -27,7 +27,7 @@ export class Scope {
       adapter,
       settings,
       prepare: async (slot) => {
-        const prepared = await adapter.prepare(`${tag}-${serial++}`, slot);
+        const prepared = await adapter.prepare(`${tag}-${serial++}`, slot, settings.concurrency);
         this.#opened.push(prepared);
         return prepared;
       },

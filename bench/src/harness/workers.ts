@@ -16,6 +16,8 @@ const BENCH_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const EXTRA_FLAGS = (process.env.BENCH_WORKER_FLAGS ?? "").split(" ").filter(Boolean);
 
 export interface WorkerGroup {
+  /** The worker processes' ids; empty when the worker runs in this process. */
+  readonly pids: readonly number[];
   /** Lets every worker take work; resolves when all have started. */
   go(): Promise<void>;
   /** Stops gracefully (kills after a grace period). Harmless twice. */
@@ -59,6 +61,7 @@ export async function launchWorkers(
   }
   let stopping: Promise<void> | undefined;
   return {
+    pids: children.map((c) => c.pid),
     go: async () => {
       await Promise.all(children.map((c) => c.go()));
     },
@@ -72,6 +75,7 @@ export async function launchWorkers(
 function inProcessGroup(worker: PreparedWorker): WorkerGroup {
   let stopping: Promise<void> | undefined;
   return {
+    pids: [],
     go: () => worker.go(),
     stop: () => {
       stopping ??= withTimeout(worker.stop(), 15_000, "in-process worker did not stop").catch(
@@ -83,6 +87,7 @@ function inProcessGroup(worker: PreparedWorker): WorkerGroup {
 }
 
 interface Child {
+  pid: number;
   ready: Promise<void>;
   go(): Promise<void>;
   stop(): Promise<void>;
@@ -135,6 +140,7 @@ function spawnWorker(spec: WorkerSpec, collector: Collector, options: LaunchOpti
   };
   const ready = Promise.race([when("ready"), died]);
   return {
+    pid: proc.pid ?? 0,
     ready,
     go: async () => {
       const started = when("started");

@@ -8,6 +8,7 @@ const LOADERS: Record<string, () => Promise<SystemAdapter>> = {
   "zart-redis": async () => (await import("./zart-redis.js")).adapter,
   dbos: async () => (await import("./dbos.js")).adapter,
   openworkflow: async () => (await import("./openworkflow.js")).adapter,
+  restate: async () => (await import("./restate.js")).adapter,
   absurd: async () => (await import("./absurd.js")).adapter,
   "pg-boss": async () => (await import("./pg-boss.js")).adapter,
   "graphile-worker": async () => (await import("./graphile-worker.js")).adapter,

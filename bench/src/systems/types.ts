@@ -24,6 +24,9 @@ export interface SystemEnv {
   redisUrl?: string;
   prefix?: string;
   path?: string;
+  /** A server the adapter started (Restate): where to send invocations and register deployments. */
+  ingressUrl?: string;
+  adminUrl?: string;
 }
 
 export interface WorkerOptions {
@@ -58,6 +61,8 @@ export interface SystemClient {
 export interface Prepared {
   env: SystemEnv;
   client: SystemClient;
+  /** A server process the adapter started for this run (Restate): its CPU is the server side's cost. */
+  serverPid?: number;
 }
 
 export type Family = "zart" | "durable" | "queue";
@@ -75,6 +80,8 @@ export interface SystemAdapter {
   readonly multiProcess: boolean;
   /** Task kinds this system implements; a workload needing another kind is "not applicable". */
   readonly kinds: readonly TaskKind[];
+  /** Workloads (by id, e.g. "W6") or figures (by metric, e.g. "W1-2w") not measured, with the reason. */
+  readonly notMeasured?: Readonly<Record<string, string>>;
   /** The package and version measured, e.g. `@dbos-inc/dbos-sdk 5.3.0`. */
   version(): Promise<string>;
   /** One-line description of the settings used, for the report. */
@@ -82,9 +89,10 @@ export interface SystemAdapter {
   /**
    * Wipes and creates this system's storage (database, key prefix, file) and opens a client.
    * `slot` names a second, separate storage (W6 keeps its loaded history in slot "w6" while W1
-   * runs on fresh storage in the default slot).
+   * runs on fresh storage in the default slot). `concurrency` is the workers' concurrency, for a
+   * system whose server decides how much runs at once (Restate).
    */
-  prepare(tag: string, slot?: string): Promise<Prepared>;
+  prepare(tag: string, slot?: string, concurrency?: number): Promise<Prepared>;
   /** Connects a worker (called in a worker process, or in the harness for in-process systems). */
   startWorker(env: SystemEnv, options: WorkerOptions): Promise<PreparedWorker>;
 }

@@ -4,10 +4,10 @@
  * missing or broken fails only its own system, with the import error as the reason.
  */
 import { DurableScheduler, type Logger, type Scheduler, Worker } from "@zart/core";
-import { forEachLimit } from "../harness/limit.js";
 import { packageVersion } from "../harness/versions.js";
 import { ALL_KINDS, type TaskInput, type TaskKind } from "../tasks.js";
 import type { Prepared, PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+import { ENQUEUE_METHOD, enqueue } from "./zart-enqueue.js";
 import { zartRegistry } from "./zart-tasks.js";
 
 /** Worker settings used for every Zart store (the library's defaults, except concurrency and prefetch). */
@@ -60,7 +60,7 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
     inProcess: spec.inProcess,
     multiProcess: spec.multiProcess,
     kinds: ALL_KINDS,
-    settings: `${spec.settings}; ${ZART_WORKER_SETTINGS}`,
+    settings: `${spec.settings}; ${ZART_WORKER_SETTINGS}; ${ENQUEUE_METHOD}`,
     async version() {
       const core = await packageVersion("@zart/core");
       return `@zart/core ${core}, ${spec.packageName} ${await packageVersion(spec.packageName)} (workspace)`;
@@ -71,14 +71,13 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
       await scheduler.migrate();
       if (spec.inProcess) shared.set(env.tag, scheduler);
       const durable = new DurableScheduler(scheduler);
-      const start = async (kind: TaskKind, input: TaskInput) => {
-        await durable.start(input.id, kind, input);
-      };
       return {
         env,
         client: {
-          start,
-          startMany: (kind, inputs) => forEachLimit(inputs, 16, (input) => start(kind, input)),
+          start: async (kind: TaskKind, input: TaskInput) => {
+            await durable.start(input.id, kind, input);
+          },
+          startMany: (kind, inputs) => enqueue(durable, kind, inputs),
           signal: async (id, name, payload) => {
             await durable.offerEvent(id, name, payload);
           },

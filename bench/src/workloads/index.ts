@@ -1,10 +1,11 @@
 import type { Workload } from "./types.js";
 import { w1 } from "./w1-throughput.js";
 import { w1b } from "./w1b-single-step.js";
+import { w1c } from "./w1c-enqueue-and-run.js";
 import { w2 } from "./w2-event-latency.js";
 import { w3 } from "./w3-start-latency.js";
 import { w4 } from "./w4-fan-out.js";
 import { w5 } from "./w5-timers.js";
 import { w6 } from "./w6-scale.js";
 
-export const WORKLOADS: readonly Workload[] = [w1, w1b, w2, w3, w4, w5, w6];
+export const WORKLOADS: readonly Workload[] = [w1, w1b, w1c, w2, w3, w4, w5, w6];

@@ -1,6 +1,8 @@
+import type { Cost } from "../harness/cost-meter.js";
 import { ratePerSecond } from "../stats.js";
 import type { Prepared } from "../systems/types.js";
 import type { TaskKind } from "../tasks.js";
+import { startMeter } from "./cost.js";
 import type { RunContext } from "./types.js";
 
 export interface ThroughputOptions {
@@ -8,24 +10,47 @@ export interface ThroughputOptions {
   count: number;
   workers: number;
   prefix: string;
+  /**
+   * Also measure the cost of the drain (from `go` to the last execution). The workers and the
+   * client are then released before it returns, so Postgres has counted their commits.
+   */
+  meter?: boolean;
+}
+
+export interface Throughput {
+  /** Executions per second over first → last completion. */
+  rate: number;
+  /** With `meter`: the drain's cost (including the workers' start on `go`). */
+  cost?: Cost;
 }
 
 /**
- * Enqueues `count` executions with no worker running, then starts the workers and waits for every
- * execution's final mark. Returns executions per second over first → last completion.
+ * Connects the workers (idle), enqueues `count` executions, then lets the workers take work and
+ * waits for every execution's final mark. The workers are connected before the enqueue because a
+ * push-based system (Restate) must have its endpoint registered to accept invocations; they take
+ * no work until `go`, so every system still starts on a full backlog.
  */
 export async function measureThroughput(
   ctx: RunContext,
   prepared: Prepared,
   options: ThroughputOptions,
-): Promise<number> {
+): Promise<Throughput> {
   const inputs = ctx.ids(options.prefix, options.count).map((id) => ({ id }));
-  await prepared.client.startMany(options.kind, inputs);
   const workers = await ctx.launch(prepared, options.workers);
   try {
-    await workers.group.go();
-    await workers.collector.waitCount("d", options.count, ctx.settings.timeoutMs);
-    return ratePerSecond(workers.collector.all("d").map((m) => m.t));
+    await prepared.client.startMany(options.kind, inputs);
+    const meter = options.meter ? await startMeter(prepared, workers, false) : undefined;
+    try {
+      await workers.group.go();
+      await workers.collector.waitCount("d", options.count, ctx.settings.timeoutMs);
+      await meter?.stopCpu();
+      const rate = ratePerSecond(workers.collector.all("d").map((m) => m.t));
+      if (!meter) return { rate };
+      await ctx.release(prepared, workers);
+      return { rate, cost: await meter.finish() };
+    } finally {
+      await meter?.close();
+    }
   } finally {
     await workers.group.stop();
   }

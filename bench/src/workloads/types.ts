@@ -3,8 +3,9 @@ import type { Collector } from "../harness/collector.js";
 import type { WorkerGroup } from "../harness/workers.js";
 import type { Prepared, SystemAdapter } from "../systems/types.js";
 import type { TaskKind } from "../tasks.js";
+import type { CostUnit } from "./cost.js";
 
-export type Unit = "executions/s" | "steps/s" | "ms" | "×";
+export type Unit = "executions/s" | "steps/s" | "ms" | "×" | CostUnit;
 export type Stat = "median" | "p50" | "p99";
 
 /** One figure from one run of a workload on one system. */

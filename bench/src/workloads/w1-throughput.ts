@@ -1,3 +1,4 @@
+import { costSamples } from "./cost.js";
 import { measureThroughput } from "./throughput.js";
 import type { RunContext, Sample, Workload } from "./types.js";
 
@@ -34,7 +35,8 @@ export const w1: Workload = {
   ],
   describe: (s) =>
     `${s.w1Executions} executions of ${STEPS} no-op steps enqueued before the workers start; ` +
-    `1 worker process (concurrency ${s.concurrency}), then 2; rate = (n − 1) / (last − first completion)`,
+    `1 worker process (concurrency ${s.concurrency}), then 2; rate = (n − 1) / (last − first completion); ` +
+    "cost measured on the 1-worker run",
   async run(ctx: RunContext): Promise<Sample[]> {
     const samples: Sample[] = [];
     const add = (metric: string, rate: number) => {
@@ -43,17 +45,30 @@ export const w1: Workload = {
     };
     const count = ctx.settings.w1Executions;
     const one = await ctx.prepare();
-    add("W1", await measureThroughput(ctx, one, { kind: "three-steps", count, workers: 1, prefix: "w1a" }));
+    const { rate, cost } = await measureThroughput(ctx, one, {
+      kind: "three-steps",
+      count,
+      workers: 1,
+      prefix: "w1a",
+      meter: true,
+    });
+    add("W1", rate);
+    if (cost) samples.push(...costSamples("W1", cost, count));
     await ctx.release(one);
-    if (!ctx.adapter.multiProcess) {
-      ctx.notApplicable("W1-2w", "single-process store");
+    const single =
+      ctx.adapter.notMeasured?.["W1-2w"] ?? (ctx.adapter.multiProcess ? undefined : "single-process store");
+    if (single) {
+      ctx.notApplicable("W1-2w", single);
       return samples;
     }
     const two = await ctx.prepare();
-    add(
-      "W1-2w",
-      await measureThroughput(ctx, two, { kind: "three-steps", count, workers: 2, prefix: "w1b" }),
-    );
+    const twoWorkers = await measureThroughput(ctx, two, {
+      kind: "three-steps",
+      count,
+      workers: 2,
+      prefix: "w1b",
+    });
+    add("W1-2w", twoWorkers.rate);
     return samples;
   },
 };

@@ -1,4 +1,5 @@
 import { w1bCount } from "../config.js";
+import { costSamples } from "./cost.js";
 import { measureThroughput, overrides } from "./throughput.js";
 import type { RunContext, Sample, Workload } from "./types.js";
 
@@ -23,12 +24,16 @@ export const w1b: Workload = {
   async run(ctx: RunContext): Promise<Sample[]> {
     const prepared = await ctx.prepare();
     const count = w1bCount(ctx.settings, ctx.adapter.name);
-    const rate = await measureThroughput(ctx, prepared, {
+    const { rate, cost } = await measureThroughput(ctx, prepared, {
       kind: "one-step",
       count,
       workers: 1,
       prefix: "w1b",
+      meter: true,
     });
-    return [{ metric: "W1b", unit: "executions/s", stat: "median", value: rate }];
+    return [
+      { metric: "W1b", unit: "executions/s", stat: "median", value: rate },
+      ...(cost ? costSamples("W1b", cost, count) : []),
+    ];
   },
 };

@@ -55,7 +55,7 @@ export const w6: Workload = {
   async run(ctx: RunContext, state?: unknown): Promise<Sample[]> {
     const count = ctx.settings.w1Executions;
     const fresh = await ctx.prepare();
-    const before = await measureThroughput(ctx, fresh, {
+    const { rate: before } = await measureThroughput(ctx, fresh, {
       kind: "three-steps",
       count,
       workers: 1,
@@ -63,7 +63,7 @@ export const w6: Workload = {
     });
     await ctx.release(fresh);
     await maintain(state as Prepared);
-    const after = await measureThroughput(ctx, state as Prepared, {
+    const { rate: after } = await measureThroughput(ctx, state as Prepared, {
       kind: "three-steps",
       count,
       workers: 1,

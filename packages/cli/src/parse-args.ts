@@ -1,14 +1,5 @@
-import { type Duration, type ExecutionStatus, toMillis } from "@zart/core";
+import { type Duration, EXECUTION_STATUSES, type ExecutionStatus, toMillis } from "@zart/core";
 import { InvalidArgumentError } from "commander";
-
-const STATUSES: readonly ExecutionStatus[] = [
-  "pending",
-  "running",
-  "waiting",
-  "completed",
-  "failed",
-  "cancelled",
-];
 
 /** `--data '{…}'`: any JSON value. */
 export function parseJsonArg(text: string): unknown {
@@ -46,8 +37,8 @@ export function parsePort(text: string): number {
 
 /** `--status`: one of the execution statuses. */
 export function parseStatus(text: string): ExecutionStatus {
-  if (!STATUSES.includes(text as ExecutionStatus)) {
-    throw new InvalidArgumentError(`Use one of ${STATUSES.join(", ")}.`);
+  if (!(EXECUTION_STATUSES as readonly string[]).includes(text)) {
+    throw new InvalidArgumentError(`Use one of ${EXECUTION_STATUSES.join(", ")}.`);
   }
   return text as ExecutionStatus;
 }

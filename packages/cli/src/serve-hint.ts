@@ -4,6 +4,8 @@ import { DEFAULT_DATABASE_URL } from "./store-url.js";
 /** What `zart serve` prints once it listens. */
 export interface HintInput {
   url: string;
+  /** Whether the operator console is served at `url` (absent from a source checkout before `pnpm build`). */
+  consoleBuilt?: boolean;
   storeLabel: string;
   /** The `--db` to repeat in CLI examples (absent: the default store). */
   dbFlag?: string;
@@ -22,6 +24,7 @@ export function serveHint(input: HintInput, c: Colors = stdoutColors()): string 
     `  tasks    ${input.taskNames.join(", ")}`,
     `  worker   concurrency ${input.concurrency}`,
     `  auth     ${input.hasToken ? "bearer token required on /api/v1" : "none (listening on loopback only; set --token or ZART_API_TOKEN to expose it)"}`,
+    `  console  ${input.consoleBuilt ? `${input.url}/` : "not built (pnpm build)"}`,
     `  docs     ${input.url}/api/v1/openapi.json`,
     "",
   ];

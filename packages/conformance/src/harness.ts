@@ -1,6 +1,4 @@
 import {
-  type ClaimedWork,
-  type ClaimRequest,
   type Clock,
   DurableScheduler,
   type DurableSchedulerOptions,
@@ -13,6 +11,7 @@ import {
   Worker,
   type WorkerOptions,
 } from "@zart/core";
+import type { ClaimedWork, ClaimRequest } from "@zart/core/store";
 
 /** What a store passes to {@link Harness}: see `ConformanceOptions` in the package entry point. */
 export interface HarnessOptions {

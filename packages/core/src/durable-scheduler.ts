@@ -9,8 +9,8 @@ import {
   WaitTimeoutError,
 } from "./errors.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
-import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/records.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
+import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";

@@ -22,15 +22,16 @@ export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, toJsonText } from "./json.js";
 export { RetryConfig } from "./retry.js";
+/** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
+export type { Scheduler } from "./scheduler/scheduler.js";
 export {
-  DEFAULT_CAPABILITIES,
-  defineCapabilities,
-  type StoreCapabilities,
-} from "./scheduler/capabilities.js";
-export type * from "./scheduler/child-executions.js";
-export * from "./scheduler/records.js";
-export type * from "./scheduler/scheduler.js";
-export { WakeUpHub } from "./scheduler/wake-up-hub.js";
+  EXECUTION_STATUSES,
+  type ExecutionStatus,
+  isTerminal,
+  type StepKind,
+  type StepStatus,
+  TERMINAL_STATUSES,
+} from "./scheduler/vocabularies.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
 export {

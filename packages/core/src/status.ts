@@ -1,11 +1,6 @@
 import { fromJsonText } from "./json.js";
-import type {
-  ExecutionDetails,
-  ExecutionStatus,
-  SerializedError,
-  StepKind,
-  StepStatus,
-} from "./scheduler/records.js";
+import type { ExecutionDetails, SerializedError } from "./scheduler/records.js";
+import type { ExecutionStatus, StepKind, StepStatus } from "./scheduler/vocabularies.js";
 
 /** An error as shown in a status: no stack traces leave the store through here. */
 export interface ErrorInfo {

@@ -227,7 +227,8 @@ export class Worker {
       registry: this.#registry,
       maxPayloadBytes: this.#maxPayloadBytes,
     });
-    const key = `${work.lease.executionId}/${work.lease.childPosition ?? "-"}/${work.lease.token}`;
+    const position = work.kind === "child" ? work.lease.childPosition : "-";
+    const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
     const heartbeat = setInterval(() => void this.#renew(run), this.#renewEveryMs);
     this.#busy++;
     let holdsSlot = true;

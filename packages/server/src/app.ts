@@ -10,6 +10,7 @@ import {
 import { bodyLimit } from "hono/body-limit";
 import { ApiError, envelope, errorResponse } from "./api-error.js";
 import { bearerAuth } from "./auth.js";
+import { type ConsoleOptions, serveConsole } from "./console.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -40,6 +41,8 @@ export interface ZartAppOptions {
   maxPayloadBytes?: number;
   /** Where unexpected (500) errors are logged. Default: stderr. */
   logger?: Logger;
+  /** When given, the operator console is served at `/` (see {@link serveConsole}). */
+  console?: ConsoleOptions;
   /** When aborted, pending long polls end (used by {@link startServer} on close). */
   shutdown?: AbortSignal;
 }
@@ -93,6 +96,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerEventRoutes(app, deps);
   registerExecutionRoutes(app, deps);
   registerWaitRoute(app, deps);
+  if (options.console) app.route("/", serveConsole(options.console));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

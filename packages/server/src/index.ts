@@ -1,5 +1,6 @@
 export { ApiError, envelope, STATUS_BY_CODE } from "./api-error.js";
 export { createZartApp, OPENAPI_PATH, type ZartAppOptions } from "./app.js";
+export { type ConsoleOptions, serveConsole } from "./console.js";
 export { InsecureBindError } from "./errors.js";
 export { isLoopbackHost } from "./loopback.js";
 export * from "./schemas.js";

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { EXECUTION_STATUSES } from "@zart/core";
 
 /**
  * The zod schemas of every request and response body. The routes validate with them and the
@@ -17,9 +18,7 @@ export const IdSchema = z
 
 const DateTime = z.iso.datetime().openapi({ example: "2025-01-31T12:00:00.000Z" });
 
-export const ExecutionStatusEnum = z
-  .enum(["pending", "running", "waiting", "completed", "failed", "cancelled"])
-  .openapi("ExecutionState");
+export const ExecutionStatusEnum = z.enum(EXECUTION_STATUSES).openapi("ExecutionState");
 
 export const ErrorInfoSchema = z
   .object({

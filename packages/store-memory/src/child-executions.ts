@@ -6,7 +6,7 @@ import {
   isTerminal,
   type StartChildInput,
   type StepRecord,
-} from "@zart/core";
+} from "@zart/core/store";
 import { cancelUnsettledChildren } from "./children.js";
 import { finish } from "./lifecycle.js";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";

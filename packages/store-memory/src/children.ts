@@ -1,14 +1,12 @@
-import type { DispatchOutcome, SerializedError, StepRecord } from "@zart/core";
+import type {
+  ChildOutcome,
+  DispatchChildrenInput,
+  DispatchOutcome,
+  SerializedError,
+  StepRecord,
+} from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
 import { compact, copy, makeDue, park, sortedSteps } from "./rows.js";
-
-/** A child's outcome as `Scheduler.settleChild` receives it. */
-export interface ChildOutcome {
-  status: "completed" | "failed";
-  result?: string;
-  error?: SerializedError;
-  attempts: number;
-}
 
 const SETTLED: ReadonlySet<StepRecord["status"]> = new Set(["completed", "failed", "cancelled"]);
 
@@ -29,7 +27,7 @@ function hasUnsettledChild(storage: MemoryStorage, executionId: string): boolean
 export function dispatchChildren(
   storage: MemoryStorage,
   row: ExecutionRow,
-  input: { children: { position: number; name: string }[]; wakeAt?: Date },
+  input: DispatchChildrenInput,
   now: Date,
 ): DispatchOutcome {
   const steps = storage.steps(row.record.executionId);

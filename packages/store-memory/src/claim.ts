@@ -1,4 +1,4 @@
-import type { ClaimedWork, ClaimRequest } from "@zart/core";
+import { type ClaimedWork, type ClaimRequest, childLease, executionLease } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
 import { copy, stepRecords, stepRecordsBefore } from "./rows.js";
 
@@ -91,7 +91,7 @@ function claimExecution(storage: MemoryStorage, row: ExecutionRow, grant: Grant)
   delete record.waitEvent;
   return {
     kind: "execution",
-    lease: { executionId: record.executionId, token: grant.token },
+    lease: executionLease(record.executionId, grant.token),
     execution: copy(record),
     steps: stepRecords(storage, record.executionId),
   };
@@ -105,7 +105,7 @@ function claimChild(storage: MemoryStorage, row: ExecutionRow, child: StepRow, g
   delete child.dueAt;
   return {
     kind: "child",
-    lease: { executionId, token: grant.token, childPosition: child.record.position },
+    lease: childLease(executionId, grant.token, child.record.position),
     execution: copy(row.record),
     steps: stepRecordsBefore(storage, executionId, child.record.position),
     child: copy(child.record),

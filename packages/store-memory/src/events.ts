@@ -1,31 +1,14 @@
-import {
-  type EventWaitOutcome,
-  ExecutionNotFoundError,
-  ExecutionTerminalError,
-  isTerminal,
-  type SerializedError,
-  type StepRecord,
-} from "@zart/core";
+import { ExecutionNotFoundError, ExecutionTerminalError, isTerminal } from "@zart/core";
+import type {
+  AwaitEventInput,
+  EventWaitOutcome,
+  OfferEventInput,
+  OfferOutcome,
+  SerializedError,
+  StepRecord,
+} from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { compact, copy, makeDue, park, putStep } from "./rows.js";
-
-/** An offer as `Scheduler.offerEvent` receives it. */
-export interface EventOffer {
-  executionId: string;
-  eventName: string;
-  payload: string;
-  idempotencyKey?: string;
-}
-
-/** A wait as `Scheduler.awaitEvent` receives it. */
-export interface EventWait {
-  position: number;
-  stepName: string;
-  eventName: string;
-  deadline?: Date;
-  wakeAt?: Date;
-  timeoutError: SerializedError;
-}
 
 /**
  * Appends an offer to the mailbox and makes the execution due now if it is parked on that event
@@ -37,7 +20,7 @@ export interface EventWait {
  * Once that time has come, the offer only appends and wakes, as before: the worker's replayed
  * `awaitEvent` decides the wait. All of it runs in one synchronous pass, so no wait interleaves.
  */
-export function offerEvent(storage: MemoryStorage, offer: EventOffer, now: Date): "delivered" | "duplicate" {
+export function offerEvent(storage: MemoryStorage, offer: OfferEventInput, now: Date): OfferOutcome {
   const row = storage.execution(offer.executionId);
   if (row === undefined) throw new ExecutionNotFoundError(offer.executionId);
   const mailbox = storage.events(offer.executionId);
@@ -94,7 +77,7 @@ function receivingWait(storage: MemoryStorage, row: ExecutionRow, now: Date): St
 export function awaitEvent(
   storage: MemoryStorage,
   row: ExecutionRow,
-  wait: EventWait,
+  wait: AwaitEventInput,
   now: Date,
 ): EventWaitOutcome {
   const executionId = row.record.executionId;

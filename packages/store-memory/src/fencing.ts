@@ -1,4 +1,4 @@
-import { type Lease, LeaseLostError } from "@zart/core";
+import { type ChildLease, type Lease, leaseLost } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
 
 /**
@@ -8,24 +8,19 @@ import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
  */
 export function fenceExecution(storage: MemoryStorage, lease: Lease): ExecutionRow {
   const row = storage.execution(lease.executionId);
-  if (row?.token === undefined || row.token !== lease.token) throw new LeaseLostError(lease.executionId);
+  if (row?.token === undefined || row.token !== lease.token) throw leaseLost(lease);
   return row;
 }
 
 /** The child step row a child lease still holds, or `LeaseLostError` (see {@link fenceExecution}). */
 export function fenceChild(
   storage: MemoryStorage,
-  lease: Lease & { childPosition: number },
+  lease: ChildLease,
 ): { parent: ExecutionRow; child: StepRow } {
   const parent = storage.execution(lease.executionId);
   const child = storage.steps(lease.executionId).get(lease.childPosition);
   if (parent === undefined || child?.lease === undefined || child.lease.token !== lease.token) {
-    throw new LeaseLostError(lease.executionId, { details: { childPosition: lease.childPosition } });
+    throw leaseLost(lease);
   }
   return { parent, child };
-}
-
-/** Whether `lease` is on a parallel child rather than on the execution itself. */
-export function isChildLease(lease: Lease): lease is Lease & { childPosition: number } {
-  return lease.childPosition !== undefined;
 }

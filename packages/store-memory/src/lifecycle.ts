@@ -1,4 +1,4 @@
-import type { ExecutionRecord, SerializedError } from "@zart/core";
+import type { ExecutionRecord, SerializedError } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
 import { clearLease } from "./rows.js";
 

@@ -1,43 +1,55 @@
 import {
+  type Clock,
+  ExecutionAlreadyExistsError,
+  ExecutionNotFoundError,
+  isTerminal,
+  type Scheduler,
+  StoreUnavailableError,
+  systemClock,
+} from "@zart/core";
+import {
   type AwaitChildrenInput,
+  type AwaitEventInput,
+  type ChildLease,
+  type ChildOutcome,
   type ChildWaitOutcome,
   type ClaimedWork,
   type ClaimRequest,
-  type Clock,
+  type CompleteExecutionInput,
+  type DispatchChildrenInput,
   type DispatchOutcome,
   defineCapabilities,
   type EventWaitOutcome,
-  ExecutionAlreadyExistsError,
   type ExecutionDetails,
-  ExecutionNotFoundError,
   type ExecutionPatch,
   type ExecutionRecord,
-  isTerminal,
+  type FailExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
+  type OfferEventInput,
+  type OfferOutcome,
   type PurgeFilter,
-  type Scheduler,
+  type RetryExecutionInput,
   type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
-  StoreUnavailableError,
-  systemClock,
+  type SuspendInput,
   type Unsubscribe,
   type WakeUp,
   WakeUpHub,
-} from "@zart/core";
+} from "@zart/core/store";
 import {
   awaitChildExecutions,
   cancelChildExecutions,
   startChildExecution,
   wakeParent,
 } from "./child-executions.js";
-import { type ChildOutcome, cancelUnsettledChildren, dispatchChildren, settleChild } from "./children.js";
+import { cancelUnsettledChildren, dispatchChildren, settleChild } from "./children.js";
 import { claimDue } from "./claim.js";
-import { awaitEvent, type EventOffer, type EventWait, offerEvent } from "./events.js";
-import { fenceChild, fenceExecution, isChildLease } from "./fencing.js";
+import { awaitEvent, offerEvent } from "./events.js";
+import { fenceChild, fenceExecution } from "./fencing.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
@@ -118,7 +130,7 @@ export class MemoryScheduler implements Scheduler {
   }
 
   /** Appends an event to the mailbox, waking the execution if it waits on that name. */
-  async offerEvent(input: EventOffer, now: Date): Promise<"delivered" | "duplicate"> {
+  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
     this.#ensureOpen();
     const outcome = offerEvent(this.storage, input, now);
     if (outcome === "delivered") this.#emit("event", input.executionId);
@@ -168,7 +180,7 @@ export class MemoryScheduler implements Scheduler {
   async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
     this.#ensureOpen();
     const expiresAt = new Date(now.getTime() + leaseMs);
-    if (isChildLease(lease)) {
+    if (lease.kind === "child") {
       fenceChild(this.storage, lease).child.lease = { token: lease.token, expiresAt };
     } else {
       fenceExecution(this.storage, lease).record.leaseExpiresAt = expiresAt;
@@ -185,12 +197,7 @@ export class MemoryScheduler implements Scheduler {
   }
 
   /** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
-  async suspend(
-    lease: Lease,
-    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
-    patch: ExecutionPatch,
-    _now: Date,
-  ): Promise<void> {
+  async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
     this.#ensureOpen();
     const record = input.step && toStepRecord(input.step);
     const row = fenceExecution(this.storage, lease);
@@ -202,7 +209,7 @@ export class MemoryScheduler implements Scheduler {
   /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
   async awaitEvent(
     lease: Lease,
-    input: EventWait,
+    input: AwaitEventInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome> {
@@ -215,7 +222,7 @@ export class MemoryScheduler implements Scheduler {
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
   async dispatchChildren(
     lease: Lease,
-    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    input: DispatchChildrenInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<DispatchOutcome> {
@@ -226,11 +233,7 @@ export class MemoryScheduler implements Scheduler {
   }
 
   /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
-  async settleChild(
-    lease: Lease & { childPosition: number },
-    outcome: ChildOutcome,
-    now: Date,
-  ): Promise<void> {
+  async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     this.#ensureOpen();
     const { parent, child } = fenceChild(this.storage, lease);
     if (settleChild(this.storage, parent, child, outcome, now)) this.#emit("child", lease.executionId);
@@ -269,7 +272,7 @@ export class MemoryScheduler implements Scheduler {
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
   async retryExecution(
     lease: Lease,
-    input: { error: SerializedError; runAt: Date },
+    input: RetryExecutionInput,
     patch: ExecutionPatch,
     _now: Date,
   ): Promise<void> {
@@ -284,7 +287,7 @@ export class MemoryScheduler implements Scheduler {
   /** Fenced: the execution completes with `result` at `now`. */
   async completeExecution(
     lease: Lease,
-    input: { result?: string },
+    input: CompleteExecutionInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
@@ -301,7 +304,7 @@ export class MemoryScheduler implements Scheduler {
   /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
   async failExecution(
     lease: Lease,
-    input: { error: SerializedError },
+    input: FailExecutionInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
@@ -318,7 +321,7 @@ export class MemoryScheduler implements Scheduler {
   /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */
   async releaseLease(lease: Lease, now: Date): Promise<void> {
     this.#ensureOpen();
-    if (isChildLease(lease)) releaseChild(fenceChild(this.storage, lease).child, now);
+    if (lease.kind === "child") releaseChild(fenceChild(this.storage, lease).child, now);
     else releaseExecution(fenceExecution(this.storage, lease), now);
     this.#emit("released", lease.executionId);
   }

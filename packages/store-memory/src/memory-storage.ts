@@ -1,4 +1,5 @@
-import { type EventRecord, type ExecutionRecord, isTerminal, type StepRecord } from "@zart/core";
+import { isTerminal } from "@zart/core";
+import type { EventRecord, ExecutionRecord, StepRecord } from "@zart/core/store";
 
 /** An execution as stored: its public record plus the fencing token of the current lease. */
 export interface ExecutionRow {

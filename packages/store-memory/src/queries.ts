@@ -1,4 +1,5 @@
-import { type ExecutionDetails, isTerminal, type ListFilter, type PurgeFilter } from "@zart/core";
+import { isTerminal } from "@zart/core";
+import type { ExecutionDetails, ListFilter, PurgeFilter } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { detailsOf } from "./rows.js";
 

@@ -1,4 +1,10 @@
-import type { ExecutionDetails, ExecutionPatch, ExecutionRecord, StepRecord, StepWrite } from "@zart/core";
+import type {
+  ExecutionDetails,
+  ExecutionPatch,
+  ExecutionRecord,
+  StepRecord,
+  StepWrite,
+} from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
 
 /** Drops properties whose value is `undefined`, so an absent field is absent, as in a database row. */

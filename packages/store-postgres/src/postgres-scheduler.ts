@@ -1,29 +1,35 @@
 import { randomUUID } from "node:crypto";
+import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
+  type AwaitEventInput,
+  type ChildLease,
+  type ChildOutcome,
   type ClaimedWork,
   type ClaimRequest,
-  type Clock,
-  consoleLogger,
+  type CompleteExecutionInput,
+  type DispatchChildrenInput,
   type DispatchOutcome,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
   type ExecutionPatch,
   type ExecutionRecord,
+  type FailExecutionInput,
   type Lease,
   type ListFilter,
-  type Logger,
   type NewExecution,
+  type OfferEventInput,
+  type OfferOutcome,
   type PurgeFilter,
-  type Scheduler,
+  type RetryExecutionInput,
   type SerializedError,
   type StepWrite,
-  systemClock,
+  type SuspendInput,
   type Unsubscribe,
   type WakeReason,
   type WakeUp,
   WakeUpHub,
-} from "@zart/core";
+} from "@zart/core/store";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { Database } from "./db/database.js";
@@ -140,10 +146,7 @@ export class PostgresScheduler implements Scheduler {
   }
 
   /** Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. */
-  async offerEvent(
-    input: { executionId: string; eventName: string; payload: string; idempotencyKey?: string },
-    now: Date,
-  ): Promise<"delivered" | "duplicate"> {
+  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
     const outcome = await offerEvent(this.#db, input, now, this.#notice("event", input.executionId));
     if (outcome === "delivered") this.#emit("event", input.executionId);
     return outcome;
@@ -194,26 +197,14 @@ export class PostgresScheduler implements Scheduler {
   }
 
   /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */
-  suspend(
-    lease: Lease,
-    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
-    patch: ExecutionPatch,
-    _now: Date,
-  ): Promise<void> {
+  suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
     return suspend(this.#db, lease, input, patch);
   }
 
   /** Fenced and atomic with `offerEvent`: `received`, `timeout` or `suspended`. */
   awaitEvent(
     lease: Lease,
-    input: {
-      position: number;
-      stepName: string;
-      eventName: string;
-      deadline?: Date;
-      wakeAt?: Date;
-      timeoutError: SerializedError;
-    },
+    input: AwaitEventInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome> {
@@ -223,7 +214,7 @@ export class PostgresScheduler implements Scheduler {
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
   async dispatchChildren(
     lease: Lease,
-    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    input: DispatchChildrenInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<DispatchOutcome> {
@@ -234,11 +225,7 @@ export class PostgresScheduler implements Scheduler {
   }
 
   /** Fenced by the child's lease: records its outcome; the last settle wakes the parent. */
-  async settleChild(
-    lease: Lease & { childPosition: number },
-    outcome: { status: "completed" | "failed"; result?: string; error?: SerializedError; attempts: number },
-    now: Date,
-  ): Promise<void> {
+  async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     const woke = await settleChild(this.#db, lease, outcome, now, this.#notice("child", lease.executionId));
     if (woke) this.#emit("child", lease.executionId);
   }
@@ -246,7 +233,7 @@ export class PostgresScheduler implements Scheduler {
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
   async retryExecution(
     lease: Lease,
-    input: { error: SerializedError; runAt: Date },
+    input: RetryExecutionInput,
     patch: ExecutionPatch,
     _now: Date,
   ): Promise<void> {
@@ -257,7 +244,7 @@ export class PostgresScheduler implements Scheduler {
   /** Fenced: the execution completes with `result` at `now`. */
   completeExecution(
     lease: Lease,
-    input: { result?: string },
+    input: CompleteExecutionInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
@@ -265,12 +252,7 @@ export class PostgresScheduler implements Scheduler {
   }
 
   /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
-  failExecution(
-    lease: Lease,
-    input: { error: SerializedError },
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void> {
+  failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date): Promise<void> {
     return failExecution(this.#db, lease, input, patch, now);
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type ClaimedWork, LeaseLostError, ManualClock, type StepWrite, silentLogger } from "@zart/core";
+import { LeaseLostError, ManualClock, silentLogger } from "@zart/core";
+import type { ClaimedWork, StepWrite } from "@zart/core/store";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { PostgresScheduler } from "../src/index.js";

@@ -25,7 +25,9 @@ describe("claim", () => {
           const work = await claimFor(scheduler, `w${i}`, 3);
           if (work.length === 0) return;
           for (const unit of work)
-            claimed.push(`${unit.lease.executionId}/${unit.lease.childPosition ?? "-"}`);
+            claimed.push(
+              `${unit.lease.executionId}/${unit.kind === "child" ? unit.lease.childPosition : "-"}`,
+            );
         }
       }),
     );

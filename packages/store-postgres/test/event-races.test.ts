@@ -1,4 +1,4 @@
-import type { EventWaitOutcome, SerializedError } from "@zart/core";
+import type { EventWaitOutcome, SerializedError } from "@zart/core/store";
 import { describe, expect, it } from "vitest";
 import type { PostgresScheduler } from "../src/index.js";
 import { useRaceEnv } from "./support/race-env.js";

@@ -1,4 +1,5 @@
-import { DurableScheduler, defineTask, silentLogger, TaskRegistry, type WakeUp, Worker } from "@zart/core";
+import { DurableScheduler, defineTask, silentLogger, TaskRegistry, Worker } from "@zart/core";
+import type { WakeUp } from "@zart/core/store";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { PostgresScheduler } from "../src/index.js";
 import { type TestDatabase, useTestDatabase } from "./support/test-database.js";

@@ -1,4 +1,4 @@
-import type { ExecutionPatch } from "@zart/core";
+import type { ExecutionPatch } from "@zart/core/store";
 
 /** An optional script argument: `""` when absent, `"=" + value` when present (see the Lua `opt`). */
 export function optional(value: string | undefined): string {

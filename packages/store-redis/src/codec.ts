@@ -5,7 +5,7 @@ import type {
   SerializedError,
   StepRecord,
   StepWrite,
-} from "@zart/core";
+} from "@zart/core/store";
 
 /**
  * How records are stored. The execution row is a Redis hash of strings (times in ms, errors as JSON

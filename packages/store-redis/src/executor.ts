@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type Lease, type Logger, StoreUnavailableError } from "@zart/core";
+import { type Logger, StoreUnavailableError } from "@zart/core";
+import type { Lease } from "@zart/core/store";
 import { type ScriptArg, Scripts } from "./commands.js";
 import { type Connection, disconnect } from "./connection.js";
 import type { KeyLayout } from "./keys.js";
@@ -81,8 +82,7 @@ export class ScriptExecutor {
    * very call (ioredis re-sends unanswered commands after a reconnect unless told not to).
    */
   fenced(name: ScriptName, lease: Lease, args: ScriptArg[]): Promise<unknown> {
-    const context: ErrorContext = { executionId: lease.executionId };
-    if (lease.childPosition !== undefined) context.childPosition = lease.childPosition;
+    const context: ErrorContext = { executionId: lease.executionId, lease };
     return this.run(
       name,
       lease.executionId,

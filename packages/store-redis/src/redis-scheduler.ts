@@ -1,27 +1,32 @@
 import { randomUUID } from "node:crypto";
+import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
+  type AwaitEventInput,
+  type ChildLease,
   type ClaimedWork,
   type ClaimRequest,
-  type Clock,
-  consoleLogger,
+  type CompleteExecutionInput,
+  type DispatchChildrenInput,
   type DispatchOutcome,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
   type ExecutionPatch,
   type ExecutionRecord,
+  type FailExecutionInput,
   type Lease,
   type ListFilter,
-  type Logger,
   type NewExecution,
+  type OfferEventInput,
+  type OfferOutcome,
   type PurgeFilter,
-  type Scheduler,
+  type RetryExecutionInput,
   type SerializedError,
   type StepWrite,
-  systemClock,
+  type SuspendInput,
   type Unsubscribe,
   type WakeUp,
-} from "@zart/core";
+} from "@zart/core/store";
 import { millis, optional, patchArgs } from "./args.js";
 import { type DetailsReply, encodeError, encodeStep, parseDetails, parseRow, parseSteps } from "./codec.js";
 import type { ScriptArg } from "./commands.js";
@@ -111,10 +116,7 @@ export class RedisScheduler implements Scheduler {
   }
 
   /** Appends the event and wakes an execution waiting on its name, atomically. */
-  async offerEvent(
-    input: Parameters<Scheduler["offerEvent"]>[0],
-    now: Date,
-  ): Promise<"delivered" | "duplicate"> {
+  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
     const { executionId, eventName, payload, idempotencyKey } = input;
     const outcome = await this.#executor.run("offerEvent", executionId, [
       executionId,
@@ -126,7 +128,7 @@ export class RedisScheduler implements Scheduler {
       randomUUID(),
     ]);
     if (outcome === "delivered") this.#wakeUps.emitLocal("event", executionId);
-    return outcome as "delivered" | "duplicate";
+    return outcome as OfferOutcome;
   }
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
@@ -196,7 +198,7 @@ export class RedisScheduler implements Scheduler {
     return parseClaimed(reply);
   }
 
-  /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
+  /** Fenced: extends the lease (of the execution, or of the child for a child lease). */
   async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
     await this.#executor.fenced("renewLease", lease, [position(lease), Math.ceil(leaseMs), millis(now)]);
   }
@@ -213,12 +215,7 @@ export class RedisScheduler implements Scheduler {
   }
 
   /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */
-  async suspend(
-    lease: Lease,
-    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
-    patch: ExecutionPatch,
-    _now: Date,
-  ): Promise<void> {
+  async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
     const { step } = input;
     await this.#executor.fenced("suspend", lease, [
       millis(input.wakeAt),
@@ -234,7 +231,7 @@ export class RedisScheduler implements Scheduler {
   /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended`. */
   async awaitEvent(
     lease: Lease,
-    input: Parameters<Scheduler["awaitEvent"]>[1],
+    input: AwaitEventInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome> {
@@ -255,7 +252,7 @@ export class RedisScheduler implements Scheduler {
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
   async dispatchChildren(
     lease: Lease,
-    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    input: DispatchChildrenInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<DispatchOutcome> {
@@ -276,7 +273,7 @@ export class RedisScheduler implements Scheduler {
 
   /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
   async settleChild(
-    lease: Lease & { childPosition: number },
+    lease: ChildLease,
     outcome: Parameters<Scheduler["settleChild"]>[1],
     now: Date,
   ): Promise<void> {
@@ -295,7 +292,7 @@ export class RedisScheduler implements Scheduler {
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
   async retryExecution(
     lease: Lease,
-    input: { error: SerializedError; runAt: Date },
+    input: RetryExecutionInput,
     patch: ExecutionPatch,
     _now: Date,
   ): Promise<void> {
@@ -311,7 +308,7 @@ export class RedisScheduler implements Scheduler {
   /** Fenced: the execution completes with `result` at `now`. */
   async completeExecution(
     lease: Lease,
-    input: { result?: string },
+    input: CompleteExecutionInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
@@ -325,7 +322,7 @@ export class RedisScheduler implements Scheduler {
   /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
   async failExecution(
     lease: Lease,
-    input: { error: SerializedError },
+    input: FailExecutionInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
@@ -351,5 +348,5 @@ export class RedisScheduler implements Scheduler {
 
 /** The child position argument of a lease (`""` for the execution itself). */
 function position(lease: Lease): ScriptArg {
-  return lease.childPosition === undefined ? "" : lease.childPosition;
+  return lease.kind === "child" ? lease.childPosition : "";
 }

@@ -1,12 +1,11 @@
+import { type ExecutionStatus, isTerminal, StoreUnavailableError, TERMINAL_STATUSES } from "@zart/core";
 import {
   type ClaimedWork,
-  type ExecutionStatus,
-  isTerminal,
+  childLease,
+  executionLease,
   type ListFilter,
   type PurgeFilter,
-  StoreUnavailableError,
-  TERMINAL_STATUSES,
-} from "@zart/core";
+} from "@zart/core/store";
 import { parseRow, parseStep, parseSteps } from "./codec.js";
 
 /** One unit of the claim script's reply; a child's ends with its own step JSON. */
@@ -26,10 +25,10 @@ export function parseClaimed(reply: unknown): ClaimedWork[] {
     }
     const steps = parseSteps(stepValues);
     if (unit[0] === "execution") {
-      return { kind: "execution", lease: { executionId, token }, execution, steps };
+      return { kind: "execution", lease: executionLease(executionId, token), execution, steps };
     }
     const child = parseStep(unit[6]);
-    return { kind: "child", lease: { executionId, token, childPosition: position }, execution, steps, child };
+    return { kind: "child", lease: childLease(executionId, token, position), execution, steps, child };
   });
 }
 

@@ -7,11 +7,12 @@ import {
   StoreUnavailableError,
   ZartError,
 } from "@zart/core";
+import { type Lease, leaseLost } from "@zart/core/store";
 
-/** The context of a failed call: which execution (and child) it was about. */
+/** The context of a failed call: which execution it was about, and under which lease. */
 export interface ErrorContext {
   executionId?: string;
-  childPosition?: number;
+  lease?: Lease;
 }
 
 const SCRIPT_ERROR = /ZART_([A-Z_]+)\|([^|]*)\|/;
@@ -29,12 +30,7 @@ export function translateError(error: unknown, context: ErrorContext = {}): Erro
   const id = context.executionId ?? match?.[2] ?? "";
   switch (match?.[1]) {
     case "LEASE_LOST":
-      return new LeaseLostError(
-        id,
-        context.childPosition === undefined
-          ? undefined
-          : { details: { childPosition: context.childPosition } },
-      );
+      return context.lease ? leaseLost(context.lease) : new LeaseLostError(id);
     case "NOT_FOUND":
       return new ExecutionNotFoundError(id);
     case "EXISTS":

@@ -1,4 +1,5 @@
-import { type Logger, type Unsubscribe, type WakeReason, type WakeUp, WakeUpHub } from "@zart/core";
+import type { Logger } from "@zart/core";
+import { type Unsubscribe, type WakeReason, type WakeUp, WakeUpHub } from "@zart/core/store";
 import type { RedisClient } from "./commands.js";
 
 const REASONS: ReadonlySet<string> = new Set<WakeReason>([

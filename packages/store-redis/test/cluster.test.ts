@@ -1,12 +1,5 @@
-import {
-  type ClaimedWork,
-  DurableScheduler,
-  defineTask,
-  ManualClock,
-  silentLogger,
-  TaskRegistry,
-  Worker,
-} from "@zart/core";
+import { DurableScheduler, defineTask, ManualClock, silentLogger, TaskRegistry, Worker } from "@zart/core";
+import type { ClaimedWork } from "@zart/core/store";
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisScheduler } from "../src/index.js";

@@ -1,4 +1,5 @@
-import { ManualClock, StoreUnavailableError, silentLogger, type WakeUp } from "@zart/core";
+import { ManualClock, StoreUnavailableError, silentLogger } from "@zart/core";
+import type { WakeUp } from "@zart/core/store";
 import { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { KeyLayout, RedisScheduler } from "../src/index.js";

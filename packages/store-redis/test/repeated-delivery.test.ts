@@ -1,10 +1,5 @@
-import {
-  type ClaimedWork,
-  ManualClock,
-  type Scheduler,
-  type SerializedError,
-  silentLogger,
-} from "@zart/core";
+import { ManualClock, type Scheduler, silentLogger } from "@zart/core";
+import type { ClaimedWork, SerializedError } from "@zart/core/store";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RedisScheduler } from "../src/index.js";

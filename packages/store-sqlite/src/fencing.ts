@@ -1,4 +1,4 @@
-import { type ExecutionPatch, type Lease, LeaseLostError } from "@zart/core";
+import { type ChildLease, type ExecutionPatch, type Lease, leaseLost } from "@zart/core/store";
 import { and, eq, sql } from "drizzle-orm";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { ms, preparedPerConnection } from "./prepared.js";
@@ -39,13 +39,6 @@ const statements = preparedPerConnection((orm) => ({
   fence: orm.update(executions).set(PATCH_SET).where(FENCED_ROW).prepare(),
 }));
 
-/** The error of a fenced write whose token no longer matches. */
-export function leaseLost(lease: Lease): LeaseLostError {
-  return lease.childPosition === undefined
-    ? new LeaseLostError(lease.executionId)
-    : new LeaseLostError(lease.executionId, { details: { childPosition: lease.childPosition } });
-}
-
 /** Fenced: applies `patch` to the execution `lease` holds, or throws `LeaseLostError`. */
 export function fence(orm: Orm, lease: Lease, patch: ExecutionPatch): void {
   const { changes } = statements(orm).fence.run(fenceBindings(lease, patch));
@@ -70,7 +63,7 @@ export function updateFenced(
 /** Fenced by a child's lease: applies `set` to the child step row, or throws `LeaseLostError`. */
 export function updateChildFenced(
   orm: Orm,
-  lease: Lease & { childPosition: number },
+  lease: ChildLease,
   set: SQLiteUpdateSetSource<typeof steps>,
 ): void {
   const { changes } = orm
@@ -85,9 +78,4 @@ export function updateChildFenced(
     )
     .run();
   if (changes === 0) throw leaseLost(lease);
-}
-
-/** Whether `lease` is on a parallel child rather than on the execution itself. */
-export function isChildLease(lease: Lease): lease is Lease & { childPosition: number } {
-  return lease.childPosition !== undefined;
 }

@@ -1,4 +1,5 @@
-import type { EventRecord, ExecutionPatch, ExecutionRecord, StepRecord, StepStatus } from "@zart/core";
+import type { StepStatus } from "@zart/core";
+import type { EventRecord, ExecutionPatch, ExecutionRecord, StepRecord } from "@zart/core/store";
 import type Database from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import type { EventRow, ExecutionInsert, ExecutionRow, StepRow } from "./schema.js";

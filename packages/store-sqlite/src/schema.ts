@@ -7,14 +7,15 @@
  * (inputs, results, payloads, `ctx.data`) are the engine's JSON text, stored as-is in `text` columns;
  * serialized errors are JSON text too.
  */
-import type { SerializedError } from "@zart/core";
+import {
+  EXECUTION_STATUSES,
+  type SerializedError,
+  STEP_KINDS,
+  STEP_STATUSES,
+  WAIT_REASONS,
+} from "@zart/core/store";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-
-const EXECUTION_STATUSES = ["pending", "running", "waiting", "completed", "failed", "cancelled"] as const;
-const STEP_STATUSES = EXECUTION_STATUSES;
-const STEP_KINDS = ["step", "sleep", "event", "capture", "parallel"] as const;
-const WAIT_REASONS = ["sleep", "event", "children", "retry"] as const;
 
 /** Epoch-millisecond time column, read and written as `Date`. */
 const time = (name: string) => integer(name, { mode: "timestamp_ms" });

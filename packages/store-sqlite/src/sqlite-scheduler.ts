@@ -1,42 +1,49 @@
+import { type Clock, type Scheduler, StoreUnavailableError, systemClock } from "@zart/core";
 import {
+  type AwaitEventInput,
+  type ChildLease,
+  type ChildOutcome,
   type ClaimedWork,
   type ClaimRequest,
-  type Clock,
+  type CompleteExecutionInput,
+  type DispatchChildrenInput,
   type DispatchOutcome,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
   type ExecutionPatch,
   type ExecutionRecord,
+  type FailExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
+  type OfferEventInput,
+  type OfferOutcome,
   type PurgeFilter,
-  type Scheduler,
+  type RetryExecutionInput,
   type SerializedError,
   type StepWrite,
   type StoreCapabilities,
-  StoreUnavailableError,
-  systemClock,
+  type SuspendInput,
   type Unsubscribe,
   type WakeUp,
-} from "@zart/core";
+} from "@zart/core/store";
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
 import type { Orm } from "./rows.js";
-import { awaitEvent, type EventWait } from "./sql/await-event.js";
+import { awaitEvent } from "./sql/await-event.js";
 import { claimDue } from "./sql/claim.js";
 import { createExecution } from "./sql/create-execution.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { cancelExecution, completeExecution, failExecution, retryExecution } from "./sql/finish.js";
 import { releaseLease, renewLease } from "./sql/lease.js";
-import { type EventOffer, offerEvent } from "./sql/offer-event.js";
+import { offerEvent } from "./sql/offer-event.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { saveStep, suspend } from "./sql/save-step.js";
-import { type ChildOutcome, settleChild } from "./sql/settle-child.js";
+import { settleChild } from "./sql/settle-child.js";
 import { translateError } from "./translate-error.js";
 import { WakeUps } from "./wake-ups.js";
 
@@ -117,7 +124,7 @@ export class SqliteScheduler implements Scheduler {
   }
 
   /** Appends an event to the mailbox, waking the execution if it waits on that name. */
-  async offerEvent(input: EventOffer, now: Date): Promise<"delivered" | "duplicate"> {
+  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
     const outcome = this.#write(() => offerEvent(this.#orm, input, now));
     if (outcome === "delivered") this.#emit("event", input.executionId);
     return outcome;
@@ -161,19 +168,14 @@ export class SqliteScheduler implements Scheduler {
   }
 
   /** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
-  async suspend(
-    lease: Lease,
-    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
-    patch: ExecutionPatch,
-    _now: Date,
-  ): Promise<void> {
+  async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
     this.#write(() => suspend(this.#orm, lease, input, patch));
   }
 
   /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
   async awaitEvent(
     lease: Lease,
-    input: EventWait,
+    input: AwaitEventInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome> {
@@ -183,7 +185,7 @@ export class SqliteScheduler implements Scheduler {
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
   async dispatchChildren(
     lease: Lease,
-    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    input: DispatchChildrenInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<DispatchOutcome> {
@@ -191,11 +193,7 @@ export class SqliteScheduler implements Scheduler {
   }
 
   /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
-  async settleChild(
-    lease: Lease & { childPosition: number },
-    outcome: ChildOutcome,
-    now: Date,
-  ): Promise<void> {
+  async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     if (this.#write(() => settleChild(this.#orm, lease, outcome, now)))
       this.#emit("child", lease.executionId);
   }
@@ -203,7 +201,7 @@ export class SqliteScheduler implements Scheduler {
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
   async retryExecution(
     lease: Lease,
-    input: { error: SerializedError; runAt: Date },
+    input: RetryExecutionInput,
     patch: ExecutionPatch,
     _now: Date,
   ): Promise<void> {
@@ -214,7 +212,7 @@ export class SqliteScheduler implements Scheduler {
   /** Fenced: the execution completes with `result` at `now`. */
   async completeExecution(
     lease: Lease,
-    input: { result?: string },
+    input: CompleteExecutionInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
@@ -224,7 +222,7 @@ export class SqliteScheduler implements Scheduler {
   /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
   async failExecution(
     lease: Lease,
-    input: { error: SerializedError },
+    input: FailExecutionInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {

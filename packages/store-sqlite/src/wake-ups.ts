@@ -1,4 +1,4 @@
-import { type Unsubscribe, type WakeUp, WakeUpHub } from "@zart/core";
+import { type Unsubscribe, type WakeUp, WakeUpHub } from "@zart/core/store";
 
 interface Shared {
   hub: WakeUpHub;

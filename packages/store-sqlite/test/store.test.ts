@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DurableScheduler, defineTask, silentLogger, TaskRegistry, type WakeUp, Worker } from "@zart/core";
+import { DurableScheduler, defineTask, silentLogger, TaskRegistry, Worker } from "@zart/core";
+import type { WakeUp } from "@zart/core/store";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteScheduler } from "../src/index.js";

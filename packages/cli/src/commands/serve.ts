@@ -39,6 +39,7 @@ export function serveCommand(): Command {
   return command.action(async (flags: ServeFlags) => {
     // Loaded here, not at the top: the other commands start faster without the server and zod.
     const { startServer } = await import("@zart/server");
+    const { consoleAssetsDir, isConsoleBuilt } = await import("@zart/console");
     const tasks: readonly TaskDefinition[] = flags.tasks?.length
       ? await loadTaskModules(flags.tasks)
       : (await import("../examples/index.js")).exampleTasks;
@@ -60,6 +61,7 @@ export function serveCommand(): Command {
         port: flags.port,
         host: flags.host,
         ...(flags.token !== undefined ? { token: flags.token } : {}),
+        ...(isConsoleBuilt() ? { console: { assetsDir: consoleAssetsDir } } : {}),
       });
       await worker.start();
     } catch (error) {
@@ -71,6 +73,7 @@ export function serveCommand(): Command {
     out(
       serveHint({
         url: server.url,
+        consoleBuilt: isConsoleBuilt(),
         storeLabel: label,
         ...(flags.db !== undefined || process.env.ZART_DATABASE_URL ? { dbFlag: url } : {}),
         taskNames: registry.names(),

@@ -1,12 +1,5 @@
-import {
-  type ClaimedWork,
-  defineTask,
-  type Lease,
-  LeaseLostError,
-  type SerializedError,
-  type StepWrite,
-  type ZartError,
-} from "@zart/core";
+import { defineTask, LeaseLostError, type ZartError } from "@zart/core";
+import type { ChildLease, ClaimedWork, Lease, SerializedError, StepWrite } from "@zart/core/store";
 import { describe, expect, it } from "vitest";
 import { finishes, gate, type Harness, type TestEnv, until } from "../harness.js";
 
@@ -167,7 +160,7 @@ export function leasesSuite(h: Harness): void {
       const takeovers = await claim("w2");
       expect(takeovers.map((w) => w.kind)).toEqual(["child", "child"]);
       for (const old of firstClaims) {
-        const lease = old.lease as Lease & { childPosition: number };
+        const lease = old.lease as ChildLease;
         const rejection = await scheduler
           .settleChild(lease, { status: "completed", result: '"stale"', attempts: 1 }, clock.now())
           .catch((e: unknown) => e);
@@ -176,7 +169,7 @@ export function leasesSuite(h: Harness): void {
       expect((await details("e1")).steps.map((s) => s.status)).toEqual(["running", "running"]);
 
       for (const fresh of takeovers) {
-        const lease = fresh.lease as Lease & { childPosition: number };
+        const lease = fresh.lease as ChildLease;
         await scheduler.settleChild(lease, { status: "completed", result: '"ok"', attempts: 1 }, clock.now());
       }
       const settled = await details("e1");

@@ -1,6 +1,7 @@
 import { LeaseLostError, NonDeterminismError, StoreUnavailableError, TaskTimeoutError } from "../errors.js";
-import type { StepKind, StepRecord } from "../scheduler/records.js";
+import type { StepRecord } from "../scheduler/records.js";
 import type { ExecutionPatch, Lease, Scheduler } from "../scheduler/scheduler.js";
+import type { StepKind } from "../scheduler/vocabularies.js";
 import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
 import type { ScheduledBody } from "./parallel-operations.js";

@@ -2,7 +2,7 @@ import { deserializeError, serializeError } from "../error-serialization.js";
 import { messageOf, NonRetryableError, SerializationError, StepFailedError, ZartError } from "../errors.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
-import type { StepKind } from "../scheduler/records.js";
+import type { StepKind } from "../scheduler/vocabularies.js";
 import { runInScope } from "./ambient.js";
 import type { RunState } from "./run-state.js";
 import type { TaskContext } from "./task-context.js";

@@ -1,4 +1,8 @@
-/** What a store can do beyond the contract's minimum. The conformance suite skips by these flags. */
+/**
+ * What a store can do beyond the contract's minimum. The conformance suite skips by these flags.
+ * A store declares only what it adds: `defineCapabilities` fills the rest from the defaults, which
+ * are the minimum a new store is held to.
+ */
 export interface StoreCapabilities {
   /** Several processes may share the storage (and each runs workers). */
   multiProcess: boolean;
@@ -6,9 +10,19 @@ export interface StoreCapabilities {
   push: boolean;
   /** Data outlives `close()`: a new store over the same storage sees it. */
   persistent: boolean;
+  /**
+   * `offerEvent` answers a wait that is parked on the event and can still receive it, in the same
+   * transaction (see `Scheduler.offerEvent`), which saves the woken worker its `awaitEvent` call.
+   */
+  answersOnOffer: boolean;
 }
 
-export const DEFAULT_CAPABILITIES: StoreCapabilities = { multiProcess: false, push: false, persistent: true };
+export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
+  multiProcess: false,
+  push: false,
+  persistent: true,
+  answersOnOffer: false,
+});
 
 export function defineCapabilities(overrides: Partial<StoreCapabilities>): StoreCapabilities {
   return { ...DEFAULT_CAPABILITIES, ...overrides };

@@ -5,15 +5,7 @@
  * `undefined`; the text `"null"` means `null`.
  */
 
-export type ExecutionStatus = "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
-export type StepKind = "step" | "sleep" | "event" | "capture" | "parallel" | "child";
-export type StepStatus = "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
-
-export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ["completed", "failed", "cancelled"];
-
-export function isTerminal(status: ExecutionStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
+import type { ExecutionStatus, StepKind, StepStatus, WaitReason } from "./vocabularies.js";
 
 /** An error as persisted: enough to rebuild a typed error on replay. */
 export interface SerializedError {
@@ -24,9 +16,6 @@ export interface SerializedError {
   details?: Record<string, unknown>;
   cause?: SerializedError;
 }
-
-/** What the execution is parked on while `status` is `"waiting"` (or `"pending"` after a task retry). */
-export type WaitReason = "sleep" | "event" | "children" | "child-executions" | "retry";
 
 export interface ExecutionRecord {
   executionId: string;

@@ -37,8 +37,9 @@
  * `claim` (execution + its whole history in one read) → `saveStep` → `saveStep` → `saveStep` →
  * `completeExecution`. Heartbeats (`renewLease`) run beside it every `leaseDuration / 3`.
  * A replay after a wake-up reads history once, in `claim`, and writes nothing for replayed steps.
- * An event offered to an execution already parked on it is consumed by `offerEvent` itself, so the
- * woken execution costs `claim` and then its next step: no `awaitEvent` round trip.
+ * An event offered to an execution parked on it wakes it; the replayed wait then consumes it with
+ * `awaitEvent`. Stores with the `answersOnOffer` capability save that round trip by consuming the
+ * event in `offerEvent` itself.
  *
  * ## Errors
  * Stores translate driver errors at their boundary: a fenced write whose token does not match →
@@ -47,22 +48,9 @@
 import type { Clock } from "../clock.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
-import type {
-  ExecutionDetails,
-  ExecutionRecord,
-  ExecutionStatus,
-  SerializedError,
-  StepKind,
-  StepRecord,
-  StepStatus,
-} from "./records.js";
-
-/** Identifies the holder of a lease. `childPosition` is set when the lease is on a parallel child. */
-export interface Lease {
-  executionId: string;
-  token: string;
-  childPosition?: number;
-}
+import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
+import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
+import type { ExecutionStatus, StepKind, StepStatus, WakeReason } from "./vocabularies.js";
 
 /** Execution fields a worker writes along with any fenced write ("checkpoint"). */
 export interface ExecutionPatch {
@@ -111,7 +99,7 @@ export interface ClaimRequest {
 
 export interface ClaimedExecution {
   kind: "execution";
-  lease: Lease;
+  lease: ExecutionLease;
   /** The row after the claim (status `running`, `startedAt` set). */
   execution: ExecutionRecord;
   /** The full history, ordered by position. */
@@ -120,7 +108,7 @@ export interface ClaimedExecution {
 
 export interface ClaimedChild {
   kind: "child";
-  lease: Lease & { childPosition: number };
+  lease: ChildLease;
   execution: ExecutionRecord;
   /** Exactly the parent's steps with `position < child.position`, ordered by position. */
   steps: StepRecord[];
@@ -130,12 +118,71 @@ export interface ClaimedChild {
 
 export type ClaimedWork = ClaimedExecution | ClaimedChild;
 
+export interface OfferEventInput {
+  executionId: string;
+  eventName: string;
+  /** JSON text of the payload. */
+  payload: string;
+  /** An offer repeating an accepted key for the same execution is a `"duplicate"`. */
+  idempotencyKey?: string;
+}
+
+export type OfferOutcome = "delivered" | "duplicate";
+
+export interface SuspendInput {
+  step?: StepWrite;
+  wakeAt: Date;
+  reason: "sleep" | "retry";
+}
+
+export interface AwaitEventInput {
+  position: number;
+  stepName: string;
+  eventName: string;
+  deadline?: Date;
+  /** The execution's wake time if it parks: `min(deadline, timeoutAt)`; absent = only the event. */
+  wakeAt?: Date;
+  timeoutError: SerializedError;
+}
+
 export type EventWaitOutcome =
   | { outcome: "received"; payload?: string }
   | { outcome: "timeout" }
   | { outcome: "suspended" };
 
+/** A parallel child to create: its step position and name. */
+export interface ChildSpec {
+  position: number;
+  name: string;
+}
+
+export interface DispatchChildrenInput {
+  children: ChildSpec[];
+  wakeAt?: Date;
+}
+
 export type DispatchOutcome = { suspended: true } | { suspended: false; children: StepRecord[] };
+
+export interface ChildOutcome {
+  status: "completed" | "failed";
+  result?: string;
+  error?: SerializedError;
+  attempts: number;
+}
+
+export interface RetryExecutionInput {
+  error: SerializedError;
+  runAt: Date;
+}
+
+export interface CompleteExecutionInput {
+  /** JSON text of the output; absent = `undefined`. */
+  result?: string;
+}
+
+export interface FailExecutionInput {
+  error: SerializedError;
+}
 
 export interface ListFilter {
   status?: ExecutionStatus;
@@ -152,8 +199,6 @@ export interface PurgeFilter {
   /** Terminal statuses to delete (default: all three). */
   statuses?: ExecutionStatus[];
 }
-
-export type WakeReason = "created" | "event" | "child" | "released" | "cancelled" | "retry";
 
 /** A hint that work may be due (or, for `cancelled`, that a running execution must stop). */
 export interface WakeUp {
@@ -191,9 +236,10 @@ export interface Scheduler {
    * terminal → `ExecutionTerminalError`. Otherwise the event is appended to the mailbox and, if the
    * execution is waiting on this event name, it becomes due now (status `pending`, `runAt = now`,
    * `waitReason`/`waitEvent` cleared) in the same transaction: an offer can never slip between a
-   * wait's mailbox check and its suspension.
+   * wait's mailbox check and its suspension. Emits an `event` wake-up. The woken worker replays the
+   * wait, whose `awaitEvent` consumes the event. This plain path is what every store implements.
    *
-   * If, moreover, that wait can still receive the event — its step (kind `event`, status `waiting`,
+   * Only with the `answersOnOffer` capability: if, moreover, that wait can still receive the event — its step (kind `event`, status `waiting`,
    * at the wait's position) has no deadline or `now < deadline` (its `wakeAt`), and the execution's
    * wake time (`runAt`: the deadline or the task timeout, whichever is first) is absent or after
    * `now` — the offer also answers the wait in the same transaction, as `awaitEvent` would have: the
@@ -203,10 +249,7 @@ export interface Scheduler {
    * (deadline passed) the event stays unconsumed and the worker's replayed `awaitEvent` decides.
    * Either way the wait has exactly one outcome.
    */
-  offerEvent(
-    input: { executionId: string; eventName: string; payload: string; idempotencyKey?: string },
-    now: Date,
-  ): Promise<"delivered" | "duplicate">;
+  offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome>;
 
   /**
    * Atomically cancels: a non-terminal execution becomes `cancelled`, its lease is cleared (so the
@@ -252,12 +295,7 @@ export interface Scheduler {
    * Fenced: writes `step` (if given), parks the execution (`waiting`, `waitReason`, `runAt = wakeAt`),
    * clears the lease, applies the patch. Used for sleeps and step-retry backoffs.
    */
-  suspend(
-    lease: Lease,
-    input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void>;
+  suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, now: Date): Promise<void>;
 
   /**
    * Fenced and atomic with `offerEvent` on the same execution. For the wait at `position`:
@@ -271,15 +309,7 @@ export interface Scheduler {
    */
   awaitEvent(
     lease: Lease,
-    input: {
-      position: number;
-      stepName: string;
-      eventName: string;
-      deadline?: Date;
-      /** The execution's wake time if it parks: `min(deadline, timeoutAt)`; absent = only the event. */
-      wakeAt?: Date;
-      timeoutError: SerializedError;
-    },
+    input: AwaitEventInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome>;
@@ -292,7 +322,7 @@ export interface Scheduler {
    */
   dispatchChildren(
     lease: Lease,
-    input: { children: { position: number; name: string }[]; wakeAt?: Date },
+    input: DispatchChildrenInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<DispatchOutcome>;
@@ -303,11 +333,7 @@ export interface Scheduler {
    * waiting on children, makes the parent due now (emits a `child` wake-up). Exactly one settle
    * wakes the parent.
    */
-  settleChild(
-    lease: Lease & { childPosition: number },
-    outcome: { status: "completed" | "failed"; result?: string; error?: SerializedError; attempts: number },
-    now: Date,
-  ): Promise<void>;
+  settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void>;
 
   /**
    * Fenced by the parent's lease; atomic. If the parent already has a step at `position`, nothing
@@ -347,12 +373,7 @@ export interface Scheduler {
    * `runAt`, `error` recorded, lease cleared, and every step row that is not `completed` deleted
    * (so failed steps run again; completed ones are replayed).
    */
-  retryExecution(
-    lease: Lease,
-    input: { error: SerializedError; runAt: Date },
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void>;
+  retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, now: Date): Promise<void>;
 
   /**
    * Fenced: status `completed`, `result`, `completedAt = now`, lease cleared, an earlier attempt's
@@ -360,7 +381,7 @@ export interface Scheduler {
    */
   completeExecution(
     lease: Lease,
-    input: { result?: string },
+    input: CompleteExecutionInput,
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void>;
@@ -369,12 +390,7 @@ export interface Scheduler {
    * Fenced: status `failed`, `error`, `completedAt = now`, lease cleared, unsettled children
    * cancelled. A child execution wakes its parent (see `awaitChildExecutions`).
    */
-  failExecution(
-    lease: Lease,
-    input: { error: SerializedError },
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void>;
+  failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date): Promise<void>;
 
   /**
    * Fenced: gives the unit back without progress (graceful worker stop): an execution becomes
@@ -389,4 +405,4 @@ export interface Scheduler {
   subscribe(listener: (wake: WakeUp) => void): Unsubscribe;
 }
 
-export type { ExecutionDetails, ExecutionRecord, StepRecord };
+export type { ChildLease, ExecutionDetails, ExecutionLease, ExecutionRecord, Lease, StepRecord };

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Lease, LeaseLostError, type Logger, StoreUnavailableError } from "@zart/core";
+import { type LeaseLostError, type Logger, StoreUnavailableError } from "@zart/core";
+import { type Lease, leaseLost } from "@zart/core/store";
 import type pg from "pg";
 import type { SchemaNames } from "./names.js";
 import { isConnectionError, translateError } from "./translate-error.js";
@@ -25,14 +26,6 @@ const releasedChildSql = statement(
   "released-child",
   (n) => `SELECT 1 FROM ${n.steps} WHERE execution_id = $1 AND position = $2 AND released_by = $3`,
 );
-
-/** The error of a fenced write whose token matches no lease any more. */
-export function leaseLost(lease: Lease): LeaseLostError {
-  return new LeaseLostError(
-    lease.executionId,
-    lease.childPosition === undefined ? undefined : { details: { childPosition: lease.childPosition } },
-  );
-}
 
 export interface DatabaseOptions {
   pool: pg.Pool;
@@ -176,9 +169,9 @@ export class Database {
   /** Whether the lease's holder already gave it up with a committed write of its own. */
   async releasedBy(lease: Lease): Promise<boolean> {
     const { rowCount } =
-      lease.childPosition === undefined
-        ? await this.run(releasedExecutionSql, [lease.executionId, lease.token])
-        : await this.run(releasedChildSql, [lease.executionId, lease.childPosition, lease.token]);
+      lease.kind === "child"
+        ? await this.run(releasedChildSql, [lease.executionId, lease.childPosition, lease.token])
+        : await this.run(releasedExecutionSql, [lease.executionId, lease.token]);
     return (rowCount ?? 0) > 0;
   }
 

@@ -1,13 +1,5 @@
-import type {
-  EventRecord,
-  ExecutionRecord,
-  ExecutionStatus,
-  SerializedError,
-  StepKind,
-  StepRecord,
-  StepStatus,
-  WaitReason,
-} from "@zart/core";
+import type { ExecutionStatus, StepKind, StepStatus } from "@zart/core";
+import type { EventRecord, ExecutionRecord, SerializedError, StepRecord, WaitReason } from "@zart/core/store";
 
 /**
  * Rows as they come back from a query (`timestamptz` → `Date`) or from `row_to_json`/`json_agg`

@@ -1,3 +1,4 @@
+import { EXECUTION_STATUSES, STEP_STATUSES, sqlList, TERMINAL_STATUSES } from "@zart/core/store";
 import { sql } from "drizzle-orm";
 import {
   check,
@@ -14,7 +15,7 @@ import {
 /** Every timestamp is `timestamptz`, read and written as a JS `Date` (millisecond precision). */
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
-const TERMINAL = sql`('completed', 'failed', 'cancelled')`;
+const TERMINAL = sql.raw(`(${sqlList(TERMINAL_STATUSES)})`);
 
 /**
  * The tables of one Zart schema (default `zart`). Built by a factory because the schema name is
@@ -71,10 +72,7 @@ export function createTables(schemaName: string) {
       index("executions_status_created_idx").on(t.status, t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_task_created_idx").on(t.taskName, t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_completed_idx").on(t.completedAt).where(sql`status IN ${TERMINAL}`),
-      check(
-        "executions_status_check",
-        sql`status IN ('pending', 'running', 'waiting', 'completed', 'failed', 'cancelled')`,
-      ),
+      check("executions_status_check", sql.raw(`status IN (${sqlList(EXECUTION_STATUSES)})`)),
     ],
   );
 
@@ -108,10 +106,7 @@ export function createTables(schemaName: string) {
     (t) => [
       primaryKey({ columns: [t.executionId, t.position] }),
       index("steps_due_idx").on(t.dueAt, t.executionId, t.position).where(sql`due_at IS NOT NULL`),
-      check(
-        "steps_status_check",
-        sql`status IN ('pending', 'running', 'waiting', 'completed', 'failed', 'cancelled')`,
-      ),
+      check("steps_status_check", sql.raw(`status IN (${sqlList(STEP_STATUSES)})`)),
       check("steps_kind_check", sql`kind IN ('step', 'sleep', 'event', 'capture', 'parallel')`),
     ],
   );

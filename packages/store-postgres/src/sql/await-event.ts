@@ -1,5 +1,11 @@
-import type { EventWaitOutcome, ExecutionPatch, Lease, SerializedError } from "@zart/core";
 import { StoreUnavailableError } from "@zart/core";
+import type {
+  AwaitEventInput,
+  EventWaitOutcome,
+  ExecutionPatch,
+  Lease,
+  SerializedError,
+} from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { patchSet } from "./fragments.js";
 
@@ -101,14 +107,7 @@ const MAX_CONFLICTS = 50;
 export async function awaitEvent(
   db: Database,
   lease: Lease,
-  input: {
-    position: number;
-    stepName: string;
-    eventName: string;
-    deadline?: Date;
-    wakeAt?: Date;
-    timeoutError: SerializedError;
-  },
+  input: AwaitEventInput,
   patch: ExecutionPatch,
   now: Date,
 ): Promise<EventWaitOutcome> {

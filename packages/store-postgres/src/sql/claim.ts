@@ -1,4 +1,4 @@
-import type { ClaimedWork, ClaimRequest } from "@zart/core";
+import { type ClaimedWork, type ClaimRequest, childLease, executionLease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import {
   type ExecutionRow,
@@ -141,7 +141,7 @@ function toClaimedWork(row: ClaimRow): ClaimedWork {
   if (row.child === null) {
     return {
       kind: "execution",
-      lease: { executionId, token: row.execution.lease_token! },
+      lease: executionLease(executionId, row.execution.lease_token!),
       execution,
       steps: toStepRecords(row.steps),
     };
@@ -149,7 +149,7 @@ function toClaimedWork(row: ClaimRow): ClaimedWork {
   const child = toStepRecord(row.child);
   return {
     kind: "child",
-    lease: { executionId, token: row.child.lease_token!, childPosition: child.position },
+    lease: childLease(executionId, row.child.lease_token!, child.position),
     execution,
     steps: toStepRecords(row.steps),
     child,

@@ -1,4 +1,5 @@
-import { type ExecutionPatch, type Lease, type StepWrite, StoreUnavailableError } from "@zart/core";
+import { StoreUnavailableError } from "@zart/core";
+import type { ExecutionPatch, Lease, StepWrite } from "@zart/core/store";
 import { WriteCoalescer } from "../db/coalescer.js";
 import { type Database, statement } from "../db/database.js";
 import { GIVE_UP_LEASE, stepParams } from "./fragments.js";

@@ -1,4 +1,4 @@
-import type { ExecutionPatch, Lease } from "@zart/core";
+import type { CompleteExecutionInput, ExecutionPatch, Lease } from "@zart/core/store";
 import type { Database } from "../db/database.js";
 import { coalescedWrite } from "./coalesced-writes.js";
 
@@ -17,7 +17,7 @@ import { coalescedWrite } from "./coalesced-writes.js";
 export function completeExecution(
   db: Database,
   lease: Lease,
-  input: { result?: string },
+  input: CompleteExecutionInput,
   patch: ExecutionPatch,
   now: Date,
 ): Promise<void> {

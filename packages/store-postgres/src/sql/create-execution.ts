@@ -1,4 +1,5 @@
-import { ExecutionAlreadyExistsError, type ExecutionRecord, type NewExecution } from "@zart/core";
+import { ExecutionAlreadyExistsError } from "@zart/core";
+import type { ExecutionRecord, NewExecution } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
 import { CLEAR_LEASE, TERMINAL } from "./fragments.js";

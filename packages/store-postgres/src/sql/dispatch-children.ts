@@ -1,5 +1,5 @@
-import type { DispatchOutcome, ExecutionPatch, Lease } from "@zart/core";
 import { StoreUnavailableError } from "@zart/core";
+import type { DispatchChildrenInput, DispatchOutcome, ExecutionPatch, Lease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { type StepRow, toStepRecords } from "../db/rows.js";
 import { fencedBy, patchSet, TERMINAL } from "./fragments.js";
@@ -60,7 +60,7 @@ const MAX_RERUNS = 20;
 export async function dispatchChildren(
   db: Database,
   lease: Lease,
-  input: { children: { position: number; name: string }[]; wakeAt?: Date },
+  input: DispatchChildrenInput,
   patch: ExecutionPatch,
   now: Date,
   notify: [string, string],

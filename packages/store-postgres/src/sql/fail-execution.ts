@@ -1,4 +1,4 @@
-import type { ExecutionPatch, Lease, SerializedError } from "@zart/core";
+import type { ExecutionPatch, FailExecutionInput, Lease, SerializedError } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { CLEAR_LEASE, fencedBy, GIVE_UP_LEASE, patchSet, TERMINAL } from "./fragments.js";
 
@@ -29,7 +29,7 @@ const failSql = statement(
 export async function failExecution(
   db: Database,
   lease: Lease,
-  input: { error: SerializedError },
+  input: FailExecutionInput,
   patch: ExecutionPatch,
   now: Date,
 ): Promise<void> {

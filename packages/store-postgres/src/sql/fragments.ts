@@ -1,4 +1,4 @@
-import type { Lease } from "@zart/core";
+import type { Lease } from "@zart/core/store";
 import type pg from "pg";
 import type { SchemaNames } from "../db/names.js";
 

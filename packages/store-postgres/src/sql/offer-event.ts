@@ -1,4 +1,5 @@
 import { ExecutionNotFoundError, ExecutionTerminalError } from "@zart/core";
+import type { OfferEventInput, OfferOutcome } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { TERMINAL } from "./fragments.js";
 
@@ -88,10 +89,10 @@ interface OfferRow {
  */
 export async function offerEvent(
   db: Database,
-  input: { executionId: string; eventName: string; payload: string; idempotencyKey?: string },
+  input: OfferEventInput,
   now: Date,
   notify: [string, string],
-): Promise<"delivered" | "duplicate"> {
+): Promise<OfferOutcome> {
   const { rows } = await db.run<OfferRow>(offerSql, [
     input.executionId,
     input.eventName,

@@ -5,7 +5,7 @@ import type {
   ListFilter,
   PurgeFilter,
   StepRecord,
-} from "@zart/core";
+} from "@zart/core/store";
 import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { OrmSchema } from "../schema/relations.js";

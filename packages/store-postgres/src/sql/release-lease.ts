@@ -1,4 +1,4 @@
-import type { Lease } from "@zart/core";
+import type { Lease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { fencedBy, GIVE_UP_LEASE } from "./fragments.js";
 
@@ -39,10 +39,10 @@ export async function releaseLease(
   now: Date,
   notify: [string, string],
 ): Promise<void> {
-  if (lease.childPosition === undefined) {
-    await db.fenced(releaseExecutionSql, [lease.executionId, lease.token, now, ...notify], fencedBy(lease));
-  } else {
+  if (lease.kind === "child") {
     const values = [lease.executionId, lease.childPosition, lease.token, now, ...notify];
     await db.fenced(releaseChildSql, values, fencedBy(lease));
+  } else {
+    await db.fenced(releaseExecutionSql, [lease.executionId, lease.token, now, ...notify], fencedBy(lease));
   }
 }

@@ -1,4 +1,4 @@
-import type { Lease } from "@zart/core";
+import type { Lease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { updatedBy } from "./fragments.js";
 
@@ -26,10 +26,10 @@ const renewChildSql = statement(
 /** Fenced: extends the lease to `now + leaseMs`. Idempotent, so it is retried through faults. */
 export async function renewLease(db: Database, lease: Lease, leaseMs: number, now: Date): Promise<void> {
   const expiresAt = new Date(now.getTime() + leaseMs);
-  if (lease.childPosition === undefined) {
-    await db.fenced(renewExecutionSql, [lease.executionId, lease.token, expiresAt], updatedBy(lease));
-  } else {
+  if (lease.kind === "child") {
     const values = [lease.executionId, lease.childPosition, lease.token, expiresAt];
     await db.fenced(renewChildSql, values, updatedBy(lease));
+  } else {
+    await db.fenced(renewExecutionSql, [lease.executionId, lease.token, expiresAt], updatedBy(lease));
   }
 }

@@ -1,4 +1,4 @@
-import type { ExecutionPatch, Lease, SerializedError } from "@zart/core";
+import type { ExecutionPatch, Lease, RetryExecutionInput, SerializedError } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { fencedBy, GIVE_UP_LEASE, patchSet } from "./fragments.js";
 
@@ -30,7 +30,7 @@ const retrySql = statement(
 export async function retryExecution(
   db: Database,
   lease: Lease,
-  input: { error: SerializedError; runAt: Date },
+  input: RetryExecutionInput,
   patch: ExecutionPatch,
   notify: [string, string],
 ): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ExecutionPatch, Lease, StepWrite } from "@zart/core";
+import type { ExecutionPatch, Lease, StepWrite } from "@zart/core/store";
 import type { Database } from "../db/database.js";
 import { coalescedWrite } from "./coalesced-writes.js";
 

@@ -1,4 +1,4 @@
-import type { Lease, SerializedError } from "@zart/core";
+import type { ChildLease, ChildOutcome, Lease, SerializedError } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { fencedBy, GIVE_UP_LEASE } from "./fragments.js";
 
@@ -50,8 +50,8 @@ const settleSql = statement(
 /** Fenced by the child's lease: records its outcome; returns whether it woke the parent. */
 export async function settleChild(
   db: Database,
-  lease: Lease & { childPosition: number },
-  outcome: { status: "completed" | "failed"; result?: string; error?: SerializedError; attempts: number },
+  lease: ChildLease,
+  outcome: ChildOutcome,
   now: Date,
   notify: [string, string],
 ): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { ExecutionPatch, Lease, StepWrite } from "@zart/core";
+import type { ExecutionPatch, Lease, StepWrite, SuspendInput } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { fencedBy, GIVE_UP_LEASE, patchSet, stepParams, stepUpsert } from "./fragments.js";
 
@@ -29,7 +29,7 @@ const NO_STEP = [null, null, null, null, null, null, null, null, null, null];
 export async function suspend(
   db: Database,
   lease: Lease,
-  input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
+  input: SuspendInput,
   patch: ExecutionPatch,
 ): Promise<void> {
   await db.fenced<{ fenced: number }>(

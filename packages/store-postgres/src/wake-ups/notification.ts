@@ -1,13 +1,6 @@
-import type { WakeReason, WakeUp } from "@zart/core";
+import { WAKE_REASONS, type WakeReason, type WakeUp } from "@zart/core/store";
 
-const REASONS: ReadonlySet<string> = new Set<WakeReason>([
-  "created",
-  "event",
-  "child",
-  "released",
-  "cancelled",
-  "retry",
-]);
+const REASONS: ReadonlySet<string> = new Set<WakeReason>(WAKE_REASONS);
 
 /**
  * The NOTIFY payload of a wake-up: `{"r": reason, "e": executionId, "s": sender}`. `s` is the id

@@ -1,20 +1,17 @@
-import type { EventWaitOutcome, ExecutionPatch, Lease, SerializedError, StepWrite } from "@zart/core";
+import type {
+  AwaitEventInput,
+  EventWaitOutcome,
+  ExecutionPatch,
+  Lease,
+  SerializedError,
+  StepWrite,
+} from "@zart/core/store";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { fence } from "../fencing.js";
 import { ms, preparedPerConnection, raw } from "../prepared.js";
 import { NO_LEASE, type Orm } from "../rows.js";
 import { events, executions, steps } from "../schema.js";
 import { upsertStep } from "./save-step.js";
-
-/** A wait as `Scheduler.awaitEvent` receives it. */
-export interface EventWait {
-  position: number;
-  stepName: string;
-  eventName: string;
-  deadline?: Date;
-  wakeAt?: Date;
-  timeoutError: SerializedError;
-}
 
 const byId = sql.placeholder("id");
 
@@ -65,7 +62,7 @@ const statements = preparedPerConnection((orm) => ({
 export function awaitEvent(
   orm: Orm,
   lease: Lease,
-  wait: EventWait,
+  wait: AwaitEventInput,
   patch: ExecutionPatch,
   now: Date,
 ): EventWaitOutcome {

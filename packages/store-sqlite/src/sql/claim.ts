@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { ClaimedWork, ClaimRequest, StepRecord } from "@zart/core";
+import {
+  type ClaimedWork,
+  type ClaimRequest,
+  childLease,
+  executionLease,
+  type StepRecord,
+} from "@zart/core/store";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import { preparedPerConnection, prepareSql, raw } from "../prepared.js";
 import { type Orm, toExecutionRecord, toStepRecord } from "../rows.js";
@@ -149,11 +155,16 @@ export function claimDue(orm: Orm, request: ClaimRequest): ClaimedWork[] {
     };
     const record = toExecutionRecord(execution);
     if (position < 0) {
-      return { kind: "execution", lease: { executionId, token }, execution: record, steps: history };
+      return {
+        kind: "execution",
+        lease: executionLease(executionId, token),
+        execution: record,
+        steps: history,
+      };
     }
     return {
       kind: "child",
-      lease: { executionId, token, childPosition: position },
+      lease: childLease(executionId, token, position),
       execution: record,
       steps: history.filter((step) => step.position < position),
       child: history.find((step) => step.position === position) as StepRecord,

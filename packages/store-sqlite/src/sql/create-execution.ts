@@ -1,4 +1,5 @@
-import { ExecutionAlreadyExistsError, type ExecutionRecord, isTerminal, type NewExecution } from "@zart/core";
+import { ExecutionAlreadyExistsError, isTerminal } from "@zart/core";
+import type { ExecutionRecord, NewExecution } from "@zart/core/store";
 import { eq, sql } from "drizzle-orm";
 import { preparedPerConnection, raw } from "../prepared.js";
 import { type Orm, toExecutionRecord } from "../rows.js";

@@ -1,4 +1,4 @@
-import type { DispatchOutcome, ExecutionPatch, Lease } from "@zart/core";
+import type { DispatchChildrenInput, DispatchOutcome, ExecutionPatch, Lease } from "@zart/core/store";
 import { and, asc, eq, notInArray, type Placeholder } from "drizzle-orm";
 import { fence, updateFenced } from "../fencing.js";
 import { chunked, NO_LEASE, type Orm, SETTLED_STATUSES, toStepRecord } from "../rows.js";
@@ -25,7 +25,7 @@ export function unsettledChildOf(executionId: string | Placeholder) {
 export function dispatchChildren(
   orm: Orm,
   lease: Lease,
-  input: { children: { position: number; name: string }[]; wakeAt?: Date },
+  input: DispatchChildrenInput,
   patch: ExecutionPatch,
   now: Date,
 ): DispatchOutcome {

@@ -1,12 +1,15 @@
+import { ExecutionNotFoundError, isTerminal } from "@zart/core";
 import {
-  ExecutionNotFoundError,
+  type CompleteExecutionInput,
   type ExecutionPatch,
-  isTerminal,
+  type FailExecutionInput,
   type Lease,
+  leaseLost,
+  type RetryExecutionInput,
   type SerializedError,
-} from "@zart/core";
+} from "@zart/core/store";
 import { and, eq, ne, sql } from "drizzle-orm";
-import { FENCED_ROW, fenceBindings, leaseLost, PATCH_SET, updateFenced } from "../fencing.js";
+import { FENCED_ROW, fenceBindings, PATCH_SET, updateFenced } from "../fencing.js";
 import { preparedPerConnection, raw } from "../prepared.js";
 import { NO_LEASE, type Orm } from "../rows.js";
 import { executions, steps } from "../schema.js";
@@ -54,7 +57,7 @@ const statements = preparedPerConnection((orm) => ({
 export function completeExecution(
   orm: Orm,
   lease: Lease,
-  input: { result?: string },
+  input: CompleteExecutionInput,
   patch: ExecutionPatch,
   now: Date,
 ): void {
@@ -70,7 +73,7 @@ export function completeExecution(
 export function failExecution(
   orm: Orm,
   lease: Lease,
-  input: { error: SerializedError },
+  input: FailExecutionInput,
   patch: ExecutionPatch,
   now: Date,
 ): void {
@@ -85,7 +88,7 @@ export function failExecution(
 export function retryExecution(
   orm: Orm,
   lease: Lease,
-  input: { error: SerializedError; runAt: Date },
+  input: RetryExecutionInput,
   patch: ExecutionPatch,
 ): void {
   updateFenced(orm, lease, patch, {

@@ -1,6 +1,6 @@
-import type { Lease } from "@zart/core";
+import { type Lease, leaseLost } from "@zart/core/store";
 import { and, eq, sql } from "drizzle-orm";
-import { isChildLease, leaseLost, updateChildFenced, updateFenced } from "../fencing.js";
+import { updateChildFenced, updateFenced } from "../fencing.js";
 import { preparedPerConnection, raw } from "../prepared.js";
 import { NO_LEASE, type Orm } from "../rows.js";
 import { executions, steps } from "../schema.js";
@@ -33,15 +33,16 @@ const statements = preparedPerConnection((orm) => ({
 /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
 export function renewLease(orm: Orm, lease: Lease, leaseMs: number, now: Date): void {
   const values = { id: lease.executionId, token: lease.token, expiresAt: now.getTime() + leaseMs };
-  const { changes } = isChildLease(lease)
-    ? statements(orm).renewChild.run({ ...values, position: lease.childPosition })
-    : statements(orm).renewExecution.run(values);
+  const { changes } =
+    lease.kind === "child"
+      ? statements(orm).renewChild.run({ ...values, position: lease.childPosition })
+      : statements(orm).renewExecution.run(values);
   if (changes === 0) throw leaseLost(lease);
 }
 
 /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */
 export function releaseLease(orm: Orm, lease: Lease, now: Date): void {
-  if (isChildLease(lease)) {
+  if (lease.kind === "child") {
     updateChildFenced(orm, lease, { status: "pending", dueAt: now, leaseToken: null, leaseExpiresAt: null });
   } else {
     updateFenced(orm, lease, {}, { status: "pending", runAt: now, ...NO_LEASE });

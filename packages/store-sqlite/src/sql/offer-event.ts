@@ -1,16 +1,9 @@
 import { ExecutionNotFoundError, ExecutionTerminalError, isTerminal } from "@zart/core";
+import type { OfferEventInput, OfferOutcome } from "@zart/core/store";
 import { and, desc, eq, max, sql } from "drizzle-orm";
 import { preparedPerConnection, raw } from "../prepared.js";
 import type { Orm } from "../rows.js";
 import { events, executions, steps } from "../schema.js";
-
-/** An offer as `Scheduler.offerEvent` receives it. */
-export interface EventOffer {
-  executionId: string;
-  eventName: string;
-  payload: string;
-  idempotencyKey?: string;
-}
 
 const byId = sql.placeholder("id");
 
@@ -82,7 +75,7 @@ const statements = preparedPerConnection((orm) => ({
  * event in the mailbox, or has already parked and is woken (and answered) here. The sequence is
  * `max + 1` under the same lock, so offers of one execution are numbered without gaps or races.
  */
-export function offerEvent(orm: Orm, offer: EventOffer, now: Date): "delivered" | "duplicate" {
+export function offerEvent(orm: Orm, offer: OfferEventInput, now: Date): OfferOutcome {
   const prepared = statements(orm);
   const { executionId: id, idempotencyKey: key } = offer;
   if (key !== undefined && prepared.duplicate.get({ id, key }) !== undefined) return "duplicate";

@@ -1,10 +1,5 @@
-import {
-  type ExecutionDetails,
-  type ExecutionStatus,
-  type ListFilter,
-  type PurgeFilter,
-  TERMINAL_STATUSES,
-} from "@zart/core";
+import { type ExecutionStatus, TERMINAL_STATUSES } from "@zart/core";
+import type { ExecutionDetails, ListFilter, PurgeFilter } from "@zart/core/store";
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { preparedPerConnection } from "../prepared.js";
 import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../rows.js";

@@ -1,4 +1,4 @@
-import type { ExecutionPatch, Lease, StepWrite } from "@zart/core";
+import type { ExecutionPatch, Lease, StepWrite, SuspendInput } from "@zart/core/store";
 import { type Column, sql } from "drizzle-orm";
 import { fence, updateFenced } from "../fencing.js";
 import { json, ms, preparedPerConnection, raw } from "../prepared.js";
@@ -73,12 +73,7 @@ export function saveStep(orm: Orm, lease: Lease, step: StepWrite, patch: Executi
 }
 
 /** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
-export function suspend(
-  orm: Orm,
-  lease: Lease,
-  input: { step?: StepWrite; wakeAt: Date; reason: "sleep" | "retry" },
-  patch: ExecutionPatch,
-): void {
+export function suspend(orm: Orm, lease: Lease, input: SuspendInput, patch: ExecutionPatch): void {
   updateFenced(orm, lease, patch, {
     status: "waiting",
     waitReason: input.reason,

@@ -1,18 +1,15 @@
-import type { Lease, SerializedError } from "@zart/core";
+import {
+  type ChildLease,
+  type ChildOutcome,
+  type Lease,
+  leaseLost,
+  type SerializedError,
+} from "@zart/core/store";
 import { and, eq, notExists, sql } from "drizzle-orm";
-import { leaseLost } from "../fencing.js";
 import { json, preparedPerConnection, raw } from "../prepared.js";
 import type { Orm } from "../rows.js";
 import { executions, steps } from "../schema.js";
 import { unsettledChildOf } from "./dispatch-children.js";
-
-/** A child's outcome as `Scheduler.settleChild` receives it. */
-export interface ChildOutcome {
-  status: "completed" | "failed";
-  result?: string;
-  error?: SerializedError;
-  attempts: number;
-}
 
 const byId = sql.placeholder("id");
 
@@ -65,12 +62,7 @@ const statements = preparedPerConnection((orm) => ({
  * leaves no unsettled child sees the condition true, and after it the parent no longer waits on
  * children: exactly one settle wakes the parent.
  */
-export function settleChild(
-  orm: Orm,
-  lease: Lease & { childPosition: number },
-  outcome: ChildOutcome,
-  now: Date,
-): boolean {
+export function settleChild(orm: Orm, lease: ChildLease, outcome: ChildOutcome, now: Date): boolean {
   const prepared = statements(orm);
   const id = lease.executionId;
   const { changes } = prepared.settle.run({

@@ -3,7 +3,7 @@ import {
   ExecutionAlreadyExistsError,
   LeaseLostError,
   type StartChildInput,
-} from "@zart/core";
+} from "@zart/core/store";
 import { describe, expect, it } from "vitest";
 import type { Harness } from "../../harness.js";
 import { BOOM, flush, ifPush, LEASE_MS, recordWakeUps, verbEnv } from "./support.js";

@@ -1,9 +1,5 @@
-import {
-  ExecutionAlreadyExistsError,
-  ExecutionNotFoundError,
-  LeaseLostError,
-  type StepWrite,
-} from "@zart/core";
+import { ExecutionAlreadyExistsError, ExecutionNotFoundError, LeaseLostError } from "@zart/core";
+import type { StepWrite } from "@zart/core/store";
 import { describe, expect, it } from "vitest";
 import type { Harness } from "../../harness.js";
 import { BOOM, flush, ifPush, LEASE_MS, recordWakeUps, TIMEOUT, verbEnv } from "./support.js";

@@ -1,10 +1,5 @@
-import {
-  type Lease,
-  type SerializedError,
-  StoreUnavailableError,
-  type WakeUp,
-  type ZartError,
-} from "@zart/core";
+import { StoreUnavailableError, type ZartError } from "@zart/core";
+import type { Lease, SerializedError, WakeUp } from "@zart/core/store";
 import { describe, expect, it } from "vitest";
 import type { Harness } from "../../harness.js";
 import { flush, verbEnv } from "./support.js";

@@ -1,4 +1,5 @@
-import type { ClaimedWork, Scheduler, SerializedError, StepWrite, WakeUp } from "@zart/core";
+import type { Scheduler } from "@zart/core";
+import type { ClaimedWork, SerializedError, StepWrite, WakeUp } from "@zart/core/store";
 import { expect } from "vitest";
 import type { Harness } from "../../harness.js";
 

@@ -1,0 +1,140 @@
+import { useState } from "preact/hooks";
+import { type ApiClient, ApiFailure, unwrap } from "../api/client.js";
+import { ErrorView } from "../components/error-view.js";
+import { JsonView } from "../components/json-view.js";
+import { StatusBadge } from "../components/status-badge.js";
+import { formatDuration, Time } from "../components/time.js";
+import { executionsHref } from "../router.js";
+import { usePolling } from "../use-polling.js";
+import type { ExecutionAction } from "./action.js";
+import { EXECUTION_ACTIONS } from "./actions.js";
+import { Mailbox } from "./mailbox.js";
+import { StepTimeline } from "./step-timeline.js";
+import { isTerminal } from "./terminal.js";
+
+/** How often an unfinished execution is read again. */
+const POLL_MS = 1_000;
+
+/** One execution: its facts, actions, input and outcome, step timeline and mailbox. */
+export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; executionId: string }) {
+  const [open, setOpen] = useState<ExecutionAction>();
+  const [notice, setNotice] = useState<string>();
+  const [finished, setFinished] = useState(false);
+  const polled = usePolling(
+    () =>
+      unwrap(
+        api.GET("/api/v1/executions/{execution_id}", { params: { path: { execution_id: executionId } } }),
+      ).then((execution) => {
+        setFinished(isTerminal(execution.status));
+        return execution;
+      }),
+    executionId,
+    POLL_MS,
+    !finished,
+  );
+  const execution = polled.data;
+
+  if (!execution) {
+    const error = polled.error;
+    if (error instanceof ApiFailure && error.status === 404)
+      return (
+        <section>
+          <h1>Execution not found</h1>
+          <p>
+            No execution has the id <code>{executionId}</code>. <a href={executionsHref()}>All executions</a>
+          </p>
+        </section>
+      );
+    return <p class={error ? "form-error" : "muted"}>{error ? error.message : "Loading…"}</p>;
+  }
+
+  const actions = EXECUTION_ACTIONS.filter((action) => action.available(execution));
+  return (
+    <section>
+      <p>
+        <a href={executionsHref()}>← Executions</a>
+      </p>
+      <header class="detail-header">
+        <h1>
+          <code class="execution-id">{execution.execution_id}</code> <StatusBadge status={execution.status} />
+        </h1>
+        <div class="actions">
+          {actions.map((action) => (
+            <button
+              key={action.id}
+              type="button"
+              class={action.tone === "danger" ? "danger" : "primary"}
+              onClick={() => {
+                setNotice(undefined);
+                setOpen(action);
+              }}
+            >
+              {action.label}
+            </button>
+          ))}
+        </div>
+      </header>
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {polled.error ? <p class="form-error">Could not refresh: {polled.error.message}</p> : null}
+      <dl class="facts">
+        <dt>task</dt>
+        <dd>
+          <code>{execution.name}</code>
+        </dd>
+        <dt>attempt</dt>
+        <dd>{execution.attempt + 1}</dd>
+        <dt>created</dt>
+        <dd>
+          <Time iso={execution.created_at} />
+        </dd>
+        <dt>scheduled for</dt>
+        <dd>
+          <Time iso={execution.scheduled_at} />
+        </dd>
+        <dt>started</dt>
+        <dd>
+          <Time iso={execution.started_at} />
+        </dd>
+        <dt>finished</dt>
+        <dd>
+          <Time iso={execution.completed_at} />
+        </dd>
+        <dt>duration</dt>
+        <dd>{formatDuration(execution.started_at, execution.completed_at)}</dd>
+        {execution.wake_at ? (
+          <>
+            <dt>wakes at</dt>
+            <dd>
+              <Time iso={execution.wake_at} />
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {execution.error ? <ErrorView error={execution.error} /> : null}
+      <JsonView label="input" value={execution.payload} />
+      {execution.result !== undefined ? <JsonView label="result" value={execution.result} /> : null}
+      {execution.data !== undefined ? <JsonView label="data (ctx.data)" value={execution.data} /> : null}
+      <h2>Steps</h2>
+      <StepTimeline steps={execution.steps} />
+      <h2>Mailbox</h2>
+      <Mailbox events={execution.events} />
+      {open ? (
+        <open.Dialog
+          execution={execution}
+          api={api}
+          onClose={() => setOpen(undefined)}
+          onDone={(message) => {
+            setOpen(undefined);
+            setNotice(message);
+            setFinished(false);
+            polled.reload();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

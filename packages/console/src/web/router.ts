@@ -1,0 +1,43 @@
+import { useEffect, useState } from "preact/hooks";
+
+/**
+ * Hash routes (`#/`, `#/executions/<id>`): the server serves one page wherever the console is
+ * mounted, and every view has a link an operator can share.
+ */
+export type Route =
+  | { page: "executions"; query: URLSearchParams }
+  | { page: "execution"; executionId: string }
+  | { page: "not-found"; path: string };
+
+export function parseRoute(hash: string): Route {
+  const [path = "", search = ""] = hash.replace(/^#/, "").split("?", 2);
+  if (path === "" || path === "/") return { page: "executions", query: new URLSearchParams(search) };
+  const execution = /^\/executions\/(.+)$/.exec(path);
+  if (execution?.[1]) {
+    try {
+      return { page: "execution", executionId: decodeURIComponent(execution[1]) };
+    } catch {
+      // A malformed escape is not an id: fall through to "not found".
+    }
+  }
+  return { page: "not-found", path };
+}
+
+export const executionsHref = (query?: URLSearchParams): string => {
+  const search = query?.toString();
+  return search ? `#/?${search}` : "#/";
+};
+
+export const executionHref = (executionId: string): string =>
+  `#/executions/${encodeURIComponent(executionId)}`;
+
+/** The current route; re-renders on navigation. */
+export function useRoute(): Route {
+  const [hash, setHash] = useState(window.location.hash);
+  useEffect(() => {
+    const onChange = () => setHash(window.location.hash);
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return parseRoute(hash);
+}

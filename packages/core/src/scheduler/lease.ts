@@ -1,0 +1,35 @@
+import { LeaseLostError } from "../errors.js";
+
+/** The right to run an execution, granted by `claim`. */
+export interface ExecutionLease {
+  kind: "execution";
+  executionId: string;
+  /** The fencing token every write under this lease carries. */
+  token: string;
+}
+
+/** The right to run one parallel child (the step row at `childPosition`) of an execution. */
+export interface ChildLease {
+  kind: "child";
+  executionId: string;
+  token: string;
+  childPosition: number;
+}
+
+/** Identifies the holder of a lease: on a whole execution, or on one of its parallel children. */
+export type Lease = ExecutionLease | ChildLease;
+
+export function executionLease(executionId: string, token: string): ExecutionLease {
+  return { kind: "execution", executionId, token };
+}
+
+export function childLease(executionId: string, token: string, childPosition: number): ChildLease {
+  return { kind: "child", executionId, token, childPosition };
+}
+
+/** The error of a fenced write under `lease` whose token no longer matches the stored one. */
+export function leaseLost(lease: Lease): LeaseLostError {
+  return lease.kind === "child"
+    ? new LeaseLostError(lease.executionId, { details: { childPosition: lease.childPosition } })
+    : new LeaseLostError(lease.executionId);
+}

@@ -1,0 +1,42 @@
+/**
+ * The closed word lists of the storage contract, defined once. Stores, schemas, the CLI and the
+ * server build their checks, enums and SQL constraints from these constants instead of retyping them.
+ */
+
+export const EXECUTION_STATUSES = [
+  "pending",
+  "running",
+  "waiting",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+/** The statuses an execution never leaves (except by being replaced by a new run of its id). */
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ["completed", "failed", "cancelled"];
+
+export function isTerminal(status: ExecutionStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** `parallel`: a `ctx.scheduleStep` unit; `child`: a `ctx.startChild` call or a wait on child executions. */
+export const STEP_KINDS = ["step", "sleep", "event", "capture", "parallel", "child"] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const STEP_STATUSES = EXECUTION_STATUSES;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** What the execution is parked on while `status` is `"waiting"` (or `"pending"` after a task retry). */
+/** `children`: parallel steps (`ctx.waitAll`); `child-executions`: `ctx.waitForChild(ren)`. */
+export const WAIT_REASONS = ["sleep", "event", "children", "child-executions", "retry"] as const;
+export type WaitReason = (typeof WAIT_REASONS)[number];
+
+/** Why a wake-up was sent (see `WakeUp`). */
+export const WAKE_REASONS = ["created", "event", "child", "released", "cancelled", "retry"] as const;
+export type WakeReason = (typeof WAKE_REASONS)[number];
+
+/** A word list as SQL literals (`'pending', 'running', …`), for CHECK constraints. */
+export function sqlList(words: readonly string[]): string {
+  return words.map((word) => `'${word}'`).join(", ");
+}

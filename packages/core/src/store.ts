@@ -1,0 +1,35 @@
+/**
+ * `@zart/core/store`: the entry point for store authors. It holds the `Scheduler` contract with
+ * every input and output type named, the lease union, capability flags with their defaults, the
+ * vocabularies every store persists, and the helpers stores share. Applications import `@zart/core`.
+ */
+export { type Clock, ManualClock, systemClock } from "./clock.js";
+export type { Logger } from "./engine/logger.js";
+export { silentLogger } from "./engine/logger.js";
+export {
+  ExecutionAlreadyExistsError,
+  ExecutionNotFoundError,
+  ExecutionTerminalError,
+  LeaseLostError,
+  StoreUnavailableError,
+  ValidationError,
+  ZartError,
+} from "./errors.js";
+export {
+  DEFAULT_CAPABILITIES,
+  defineCapabilities,
+  type StoreCapabilities,
+} from "./scheduler/capabilities.js";
+export type * from "./scheduler/child-executions.js";
+export {
+  type ChildLease,
+  childLease,
+  type ExecutionLease,
+  executionLease,
+  type Lease,
+  leaseLost,
+} from "./scheduler/lease.js";
+export type * from "./scheduler/records.js";
+export type * from "./scheduler/scheduler.js";
+export * from "./scheduler/vocabularies.js";
+export { WakeUpHub } from "./scheduler/wake-up-hub.js";
