@@ -78,7 +78,12 @@ export interface MemorySchedulerOptions {
  */
 export class MemoryScheduler implements Scheduler {
   /** One process, in-process push, data outlives `close()` (through its `MemoryStorage`). */
-  readonly capabilities = defineCapabilities({ multiProcess: false, push: true, persistent: true });
+  readonly capabilities = defineCapabilities({
+    multiProcess: false,
+    push: true,
+    persistent: true,
+    answersOnOffer: true,
+  });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
   /** The state this scheduler works on; hand it to a new `MemoryScheduler` to reopen the data. */

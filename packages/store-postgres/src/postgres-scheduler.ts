@@ -74,7 +74,12 @@ import { NotificationListener } from "./wake-ups/notification-listener.js";
  */
 export class PostgresScheduler implements Scheduler {
   /** Many processes, NOTIFY push, data in PostgreSQL. */
-  readonly capabilities = defineCapabilities({ multiProcess: true, push: true, persistent: true });
+  readonly capabilities = defineCapabilities({
+    multiProcess: true,
+    push: true,
+    persistent: true,
+    answersOnOffer: true,
+  });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
   /** The schema holding the tables. */

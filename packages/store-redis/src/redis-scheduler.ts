@@ -66,7 +66,12 @@ const PURGE_BATCH = 500;
  */
 export class RedisScheduler implements Scheduler {
   /** Many processes share one Redis; wake-ups are pushed; data lives in Redis, not in the process. */
-  readonly capabilities = defineCapabilities({ multiProcess: true, push: true, persistent: true });
+  readonly capabilities = defineCapabilities({
+    multiProcess: true,
+    push: true,
+    persistent: true,
+    answersOnOffer: true,
+  });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
   /** The key layout (prefix, hash tag, key names). */

@@ -97,6 +97,7 @@ export class SqliteScheduler implements Scheduler {
       multiProcess: !memory,
       push: true,
       persistent: !memory || !owned,
+      answersOnOffer: true,
     });
     this.#orm = drizzle(this.database);
     this.#transaction = this.database.transaction((body: () => unknown) => body());
