@@ -28,6 +28,7 @@ export {
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
+  STEP_KINDS,
   type StepKind,
   type StepStatus,
   TERMINAL_STATUSES,

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { EXECUTION_STATUSES } from "@zart/core";
+import { EXECUTION_STATUSES, STEP_KINDS } from "@zart/core";
 
 /**
  * The zod schemas of every request and response body. The routes validate with them and the
@@ -33,7 +33,9 @@ export const ErrorInfoSchema = z
 export const StepSchema = z
   .object({
     name: z.string(),
-    kind: z.enum(["step", "sleep", "event", "capture", "parallel"]),
+    kind: z.enum(STEP_KINDS).openapi({
+      description: "`child`: a child execution started (result = its id) or awaited.",
+    }),
     status: ExecutionStatusEnum,
     result: z.unknown().optional(),
     error: ErrorInfoSchema.optional(),
@@ -69,6 +71,10 @@ export const ExecutionSchema = z
     started_at: DateTime.optional(),
     completed_at: DateTime.optional(),
     wake_at: DateTime.optional(),
+    parent_id: z
+      .string()
+      .optional()
+      .openapi({ description: "The execution that started this one as a child execution." }),
     steps: z.array(StepSchema),
     events: z.array(EventSchema),
   })
@@ -122,6 +128,7 @@ export const CancelResultSchema = z
 export const ListQuerySchema = z.object({
   status: ExecutionStatusEnum.optional(),
   task_name: IdSchema.optional(),
+  parent_id: IdSchema.optional().openapi({ description: "Only the child executions of this execution." }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 });
