@@ -39,10 +39,12 @@ export const approvalTask = defineTask({
   name: "approval-task",
   input: ApprovalRequest,
   output: ApprovalOutput,
+  events: { "manager-approval": ApprovalDecision },
   timeout: "5m",
   async run(ctx, data): Promise<ApprovalOutput> {
     await validateRequest(data);
-    const decision = await ctx.waitForEvent("manager-approval", { timeout: "2m", schema: ApprovalDecision });
+    // Typed and validated by the `events` declaration.
+    const decision = await ctx.waitForEvent("manager-approval", { timeout: "2m" });
     if (decision.approved) await processApproved(data.resource, data.requesterName);
     return {
       decision: decision.approved ? "approved" : "rejected",

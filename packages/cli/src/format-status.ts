@@ -1,11 +1,9 @@
 import type { WireExecution } from "@zart/server";
-import Table from "cli-table3";
+import { fitTable, terminalWidth } from "./fit-table.js";
 import { type Colors, paintStatus, preview, truncate, when } from "./output.js";
 
-const TABLE_STYLE = { head: [], border: [] };
-
 /** The human view of one execution: a summary, then its steps and mailbox as tables. */
-export function formatStatus(status: WireExecution, c: Colors): string {
+export function formatStatus(status: WireExecution, c: Colors, width = terminalWidth()): string {
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`${c.bold(label.padEnd(10))} ${value}`);
   row("Execution", status.execution_id);
@@ -21,15 +19,14 @@ export function formatStatus(status: WireExecution, c: Colors): string {
   if (status.error) row("Error", c.red(`${status.error.code ?? status.error.name}: ${status.error.message}`));
 
   if (status.steps.length > 0) {
-    const steps = new Table({
-      head: ["#", "Step", "Kind", "Status", "Attempts", "Result / error", "Finished"].map((h) => c.bold(h)),
-      style: TABLE_STYLE,
-    });
-    status.steps.forEach((step, i) => {
+    const head = ["#", "Step", "Kind", "Status", "Attempts", "Result / error", "Finished"].map((h) =>
+      c.bold(h),
+    );
+    const rows = status.steps.map((step, i) => {
       const outcome = step.error
         ? c.red(truncate(`${step.error.code ?? step.error.name}: ${step.error.message}`, 50))
         : preview(step.result, 50);
-      steps.push([
+      return [
         String(i + 1),
         step.name,
         step.kind,
@@ -37,50 +34,42 @@ export function formatStatus(status: WireExecution, c: Colors): string {
         String(step.attempts),
         outcome,
         when(step.completed_at) || (step.wake_at ? c.dim(`due ${when(step.wake_at)}`) : ""),
-      ]);
+      ];
     });
-    lines.push("", steps.toString());
+    lines.push("", fitTable(head, rows, width));
   } else {
     lines.push("", c.dim("No steps yet."));
   }
 
   if (status.events.length > 0) {
-    const events = new Table({
-      head: ["Event", "Payload", "Offered", "Consumed"].map((h) => c.bold(h)),
-      style: TABLE_STYLE,
-    });
-    for (const event of status.events) {
-      events.push([
-        event.event_name,
-        preview(event.payload, 50),
-        when(event.offered_at),
-        event.consumed_at ? when(event.consumed_at) : c.yellow("waiting in mailbox"),
-      ]);
-    }
-    lines.push("", events.toString());
+    const head = ["Event", "Payload", "Offered", "Consumed"].map((h) => c.bold(h));
+    const rows = status.events.map((event) => [
+      event.event_name,
+      preview(event.payload, 50),
+      when(event.offered_at),
+      event.consumed_at ? when(event.consumed_at) : c.yellow("waiting in mailbox"),
+    ]);
+    lines.push("", fitTable(head, rows, width));
   }
   return lines.join("\n");
 }
 
 /** The human view of a list of executions: one table row each. */
-export function formatList(executions: WireExecution[], c: Colors): string {
+export function formatList(executions: WireExecution[], c: Colors, width = terminalWidth()): string {
   if (executions.length === 0) return c.dim("No executions.");
-  const table = new Table({
-    head: ["Execution", "Task", "Status", "Attempt", "Steps", "Created", "Finished"].map((h) => c.bold(h)),
-    style: TABLE_STYLE,
-  });
-  for (const e of executions) {
-    table.push([
-      e.execution_id,
-      e.name,
-      paintStatus(e.status, c),
-      String(e.attempt),
-      String(e.steps.length),
-      when(e.created_at),
-      when(e.completed_at),
-    ]);
-  }
-  return table.toString();
+  const head = ["Execution", "Task", "Status", "Attempt", "Steps", "Created", "Finished"].map((h) =>
+    c.bold(h),
+  );
+  const rows = executions.map((e) => [
+    e.execution_id,
+    e.name,
+    paintStatus(e.status, c),
+    String(e.attempt),
+    String(e.steps.length),
+    when(e.created_at),
+    when(e.completed_at),
+  ]);
+  return fitTable(head, rows, width);
 }
 
 function waitingFor(status: WireExecution): string {

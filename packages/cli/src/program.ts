@@ -1,3 +1,4 @@
+import tab from "@bomb.sh/tab/commander";
 import { Command } from "commander";
 import { cancelCommand } from "./commands/cancel.js";
 import { eventCommand } from "./commands/event.js";
@@ -34,5 +35,13 @@ export function createProgram(): Command {
   ]) {
     program.addCommand(command);
   }
+  // `zart completion bash|zsh|fish|powershell` prints a script; the shell then asks the hidden
+  // `zart complete -- <words>` for suggestions, drawn from the commands and options above.
+  tab(program, { completionCommandName: "completion" });
+  program.commands
+    .find((command) => command.name() === "completion")
+    ?.description(
+      'print a shell completion script: eval "$(zart completion bash)" (or zsh, fish, powershell)',
+    );
   return program;
 }

@@ -29,8 +29,12 @@ describe("client commands over a SQLite file", () => {
     );
     expect(res.code).toBe(0);
     expect(res.stdout).toContain("c-1");
-    const again = await run("start", "anything", "--id", "c-2", "--data", "[1,2]", "--json");
+    expect(oneLine(res.stderr)).toMatch(
+      /^warning: without --tasks, neither the task name "approval-task" nor --data is checked/,
+    );
+    const again = await run("start", "anything", "--id", "c-2", "--data", "[1,2]", "--json", "--no-check");
     expect(again.code).toBe(0);
+    expect(again.stderr).toBe("");
     expect(json(again.stdout)).toMatchObject({
       execution_id: "c-2",
       name: "anything",
@@ -44,7 +48,7 @@ describe("client commands over a SQLite file", () => {
   });
 
   it("start of an id that is not finished fails with EXECUTION_ALREADY_EXISTS (exit 1)", async () => {
-    const res = await run("start", "anything", "--id", "c-1");
+    const res = await run("start", "anything", "--id", "c-1", "--no-check");
     expect(res.code).toBe(1);
     expect(oneLine(res.stderr)).toMatch(/already exists.*\[EXECUTION_ALREADY_EXISTS\]/);
   });

@@ -25,7 +25,7 @@ describe("choosing the store", () => {
       expect(missing.code).toBe(1);
       expect(oneLine(missing.stderr)).toMatch(/No database at \.\/zart\.db/);
       expect(existsSync(join(empty, "zart.db"))).toBe(false);
-      const started = await zart(["start", "hello-task", "--id", "h"], { cwd: empty });
+      const started = await zart(["start", "hello-task", "--id", "h", "--no-check"], { cwd: empty });
       expect(started.code).toBe(0);
       expect(existsSync(join(empty, "zart.db"))).toBe(true);
     } finally {
@@ -37,9 +37,12 @@ describe("choosing the store", () => {
     const res = await zart(["list", "--db", "memory:", "--json"], { cwd: dir });
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual({ executions: [], limit: 20, offset: 0 });
-    const broken = await zart(["start", "t", "--db", `sqlite:${join(dir, "no-such-dir", "x.db")}`], {
-      cwd: dir,
-    });
+    const broken = await zart(
+      ["start", "t", "--no-check", "--db", `sqlite:${join(dir, "no-such-dir", "x.db")}`],
+      {
+        cwd: dir,
+      },
+    );
     expect(broken.code).toBe(1);
     oneLine(broken.stderr);
   });

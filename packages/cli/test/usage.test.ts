@@ -22,9 +22,36 @@ describe.concurrent("the zart binary: usage", () => {
       "wait",
       "purge",
       "migrate",
+      "completion",
     ]) {
       expect(res.stdout).toContain(command);
     }
+  });
+
+  it("help shows duration defaults as written, not in milliseconds", async () => {
+    const [wait, serve] = await Promise.all([run("wait", "--help"), run("serve", "--help")]);
+    expect(wait.stdout).toMatch(/\(default: 5m\)/);
+    expect(serve.stdout).toMatch(/--shutdown-timeout <duration>[\s\S]*\(default: 30s\)/);
+    expect(serve.stdout).not.toMatch(/300000|30000\b/);
+  });
+
+  it("completion: prints bash and zsh scripts", async () => {
+    const [bash, zsh] = await Promise.all([run("completion", "bash"), run("completion", "zsh")]);
+    expect(bash.code).toBe(0);
+    expect(bash.stdout).toContain("zart complete --");
+    expect(zsh.code).toBe(0);
+    expect(zsh.stdout).toContain("#compdef zart");
+  });
+
+  it("completion: suggests commands, options and option choices", async () => {
+    const [commands, levels] = await Promise.all([
+      run("complete", "--", "sta"),
+      run("complete", "--", "serve", "--log-level", ""),
+    ]);
+    expect(commands.stdout.split("\n").map((line) => line.split("\t")[0])).toEqual(
+      expect.arrayContaining(["start", "status"]),
+    );
+    expect(levels.stdout).toMatch(/^warn\t/m);
   });
 
   it("no command prints the help on stderr and exits 2", async () => {

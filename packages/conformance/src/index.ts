@@ -11,8 +11,10 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { leasesSuite } from "./suites/leases.js";
 import { parallelSuite } from "./suites/parallel.js";
+import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
+import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
@@ -36,6 +38,8 @@ const SUITES = {
   "task-routing": taskRoutingSuite,
   durability: durabilitySuite,
   "bad-input": badInputSuite,
+  "payload-depth": payloadDepthSuite,
+  ...SEMANTICS_SUITES,
 } satisfies Record<string, (harness: Harness) => void>;
 
 /** The name of a topic suite, for {@link ConformanceOptions.skip}. */

@@ -16,6 +16,9 @@ import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { assertId, validateWith } from "./validation.js";
 
+/** The cap of {@link DurableScheduler.waitCompletionWithTimeout}. */
+export const DEFAULT_WAIT_COMPLETION_TIMEOUT: Duration = "30s";
+
 export interface StartOptions {
   /** Start at this time instead of now. */
   runAt?: Date;
@@ -163,6 +166,14 @@ export class DurableScheduler {
     return status.result as T;
   }
 
+  /** `waitCompletion` capped at {@link DEFAULT_WAIT_COMPLETION_TIMEOUT} (30 s), as in the seeds. */
+  waitCompletionWithTimeout<T = unknown>(
+    executionId: string,
+    options: Omit<WaitOptions, "timeout"> = {},
+  ): Promise<T> {
+    return this.waitCompletion<T>(executionId, { ...options, timeout: DEFAULT_WAIT_COMPLETION_TIMEOUT });
+  }
+
   /** Typed `waitCompletion`; the output is validated with `task.output`. */
   async waitFor<D, O>(task: TaskDefinition<D, O>, executionId: string, options: WaitOptions): Promise<O> {
     const output = await this.waitCompletion<O>(executionId, options);
@@ -201,7 +212,8 @@ export class DurableScheduler {
     assertId(executionId, "executionId");
     assertId(eventName, "event name");
     if (options.idempotencyKey !== undefined) assertId(options.idempotencyKey, "idempotencyKey");
-    const text = toJsonText(payload, `The "${eventName}" event's payload`, this.#maxPayloadBytes) ?? "null";
+    const value = await this.#validateEvent(executionId, eventName, payload);
+    const text = toJsonText(value, `The "${eventName}" event's payload`, this.#maxPayloadBytes) ?? "null";
     const status = await this.#scheduler.offerEvent(
       {
         executionId,
@@ -212,6 +224,29 @@ export class DurableScheduler {
       this.#scheduler.clock.now(),
     );
     return { status };
+  }
+
+  /**
+   * With a registry holding tasks that declare `events`: validates the payload against the
+   * execution's task's declaration (one read of the execution), rejecting undeclared names.
+   * Without one, or for an unknown execution, the payload goes through as given.
+   */
+  async #validateEvent(executionId: string, eventName: string, payload: unknown): Promise<unknown> {
+    if (!this.#registry?.declaresEvents()) return payload;
+    const details = await this.#scheduler.getExecution(executionId);
+    const events = details && this.#registry.find(details.execution.taskName)?.events;
+    if (!events) return payload;
+    const schema = events[eventName];
+    if (!schema) {
+      throw new ValidationError(
+        `Task "${details.execution.taskName}" declares no "${eventName}" event; it accepts ${Object.keys(
+          events,
+        )
+          .map((name) => `"${name}"`)
+          .join(", ")}.`,
+      );
+    }
+    return validateWith(schema, payload, `The "${eventName}" event's payload`);
   }
 
   /** Newest first. */

@@ -41,6 +41,9 @@ export function deserializeError(serialized: SerializedError): Error {
   const ctor = serialized.code ? BY_CODE.get(serialized.code) : undefined;
   if (ctor) {
     error = new ctor(serialized.message, { cause, details: serialized.details });
+  } else if (serialized.code === "VALIDATION") {
+    const issues = serialized.details?.issues;
+    error = new errors.ValidationError(serialized.message, Array.isArray(issues) ? issues : [], { cause });
   } else if (serialized.code === "EVENT_TIMEOUT") {
     error = new errors.EventTimeoutError(String(serialized.details?.eventName ?? "event"), { cause });
   } else if (serialized.code) {

@@ -190,6 +190,70 @@ export class ChildExecutionCancelledError extends ZartError {
   }
 }
 
+/**
+ * A durable operation (`ctx.step`, a `defineStep` function, `ctx.sleep`, …) was called inside the
+ * body of a step. Step bodies are plain code: call the operation after the step returns instead.
+ */
+export class NestedStepError extends ZartError {
+  constructor(operation: string, outerStep: string) {
+    super(
+      "NESTED_STEP",
+      `"${operation}" was called inside the body of step "${outerStep}": durable operations cannot nest. Call it after "${outerStep}" returns, or call a plain function inside the step.`,
+      { details: { operation, outerStep } },
+    );
+  }
+}
+
+/**
+ * Two durable operations were awaited at the same time (`Promise.race` / `Promise.all` over
+ * `ctx.*` calls). Run them one after the other, use `scheduleStep` + `waitAll` for parallel work,
+ * or `ctx.waitForAnyEvent` for the first of several events.
+ */
+export class ConcurrentOperationError extends ZartError {
+  constructor(running: string, called: string) {
+    super(
+      "CONCURRENT_OPERATION",
+      `"${called}" was called while "${running}" is still in flight: durable operations run one at a time. Await "${running}" first, use ctx.scheduleStep + ctx.waitAll for parallel work, or ctx.waitForAnyEvent for the first of several events.`,
+      { details: { running, called } },
+    );
+  }
+}
+
+/** A `scheduleStep` handle was never passed to `waitAll` / `waitAllSettled`: its body never ran. */
+export class UnawaitedStepError extends ZartError {
+  constructor(...steps: string[]) {
+    super(
+      "UNAWAITED_STEP",
+      `The task returned without awaiting parallel step(s) ${steps.map((s) => `"${s}"`).join(", ")}: pass every scheduleStep handle to ctx.waitAll or ctx.waitAllSettled.`,
+      { details: { steps } },
+    );
+  }
+}
+
+/** Codes of errors that no retry can cure: the code (or the value) must change. */
+const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  "NON_RETRYABLE",
+  "SERIALIZATION",
+  "NESTED_STEP",
+  "CONCURRENT_OPERATION",
+]);
+
+/** True when an error (or one in its cause chain) asks to fail without retries. */
+export function isNonRetryable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    if (e instanceof ZartError && NON_RETRYABLE_CODES.has(e.code)) return true;
+  }
+  return false;
+}
+
+/** The error a step (or parallel step) fails with after its last attempt. */
+export function stepFailed(label: string, name: string, attempts: number, cause: unknown): StepFailedError {
+  return new StepFailedError(`${label} "${name}" failed after ${attempts} attempt(s): ${messageOf(cause)}`, {
+    cause,
+    details: { step: name, attempts },
+  });
+}
+
 /** The message of anything thrown. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 export { type Clock, ManualClock, systemClock } from "./clock.js";
 export {
+  DEFAULT_WAIT_COMPLETION_TIMEOUT,
   DurableScheduler,
   type DurableSchedulerOptions,
   type ListOptions,
@@ -15,12 +16,12 @@ export type {
   ChildTask,
   StartChildOptions,
 } from "./engine/child-operations.js";
-export { consoleLogger, type Logger, silentLogger } from "./engine/logger.js";
+export { childLogger, consoleLogger, type LogFields, type Logger, silentLogger } from "./engine/logger.js";
 export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
-export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, toJsonText } from "./json.js";
+export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
 export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
 export type { Scheduler } from "./scheduler/scheduler.js";
@@ -37,11 +38,18 @@ export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } fro
 export { toErrorInfo, toStatus } from "./status.js";
 export {
   defineTask,
+  type EventSchemas,
   isTaskDefinition,
   type TaskDefinition,
   type TaskHandler,
   type TaskOptions,
 } from "./task/define-task.js";
 export { type RegisteredTask, TaskRegistry } from "./task/task-registry.js";
-export { assertId, MAX_ID_LENGTH, type StandardSchema, validateWith } from "./validation.js";
+export {
+  assertId,
+  type InferOutput,
+  MAX_ID_LENGTH,
+  type StandardSchema,
+  validateWith,
+} from "./validation.js";
 export { Worker, type WorkerOptions } from "./worker.js";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Duration, toMillis } from "./duration.js";
 import { ExecutionRun, type RunOutcome } from "./engine/execution-run.js";
 import { consoleLogger, type Logger } from "./engine/logger.js";
-import { LeaseLostError, ValidationError } from "./errors.js";
+import { ExecutionCancelledError, LeaseLostError, ValidationError } from "./errors.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
 import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
@@ -111,10 +111,13 @@ export class Worker {
   /**
    * Stops claiming. Graceful (default): in-flight runs continue to their next checkpoint, give
    * their lease back there and the call resolves when all have. Not graceful: leases are given back
-   * at once and `ctx.signal` is aborted. Calling it again is harmless.
+   * at once and `ctx.signal` is aborted. Calling it again is harmless; calling it with
+   * `graceful: false` while a graceful stop waits turns that stop into an immediate one.
    */
   stop(options: { graceful?: boolean } = {}): Promise<void> {
-    if (!this.#stopping) this.#stopping = this.#stop(options.graceful ?? true);
+    const graceful = options.graceful ?? true;
+    if (!this.#stopping) this.#stopping = this.#stop(graceful);
+    else if (!graceful) void this.#abandonInFlight();
     return this.#stopping;
   }
 
@@ -132,17 +135,17 @@ export class Worker {
         ),
     );
     const runs = [...this.#inFlight.values()];
-    for (const { run } of runs) {
-      run.state.stopRequested = true;
-      if (!graceful) {
-        run.state.abort.abort(new Error("The worker stopped."));
-        await run.state
-          .write((_patch, now) => this.#scheduler.releaseLease(run.state.lease, now))
-          .catch(() => undefined);
-        void run.state.park({ kind: "released" });
-      }
-    }
+    for (const { run } of runs) run.requestStop();
+    if (!graceful) await this.#abandonInFlight();
     await Promise.all(runs.map((r) => r.done));
+  }
+
+  /** Aborts every in-flight run's `ctx.signal` and gives its lease back at once. */
+  async #abandonInFlight(): Promise<void> {
+    for (const { run } of [...this.#inFlight.values()]) {
+      run.requestStop();
+      await run.abandon(new Error("The worker stopped."), { release: true });
+    }
   }
 
   /**
@@ -163,9 +166,12 @@ export class Worker {
 
   #onWake(wake: WakeUp): void {
     if (wake.reason === "cancelled") {
+      // Every unit of the execution stops: the parent and each of its parallel children.
       this.#buffer.dropExecution(wake.executionId);
-      const entry = [...this.#inFlight.values()].find((r) => r.run.executionId === wake.executionId);
-      entry?.run.state.abort.abort(new LeaseLostError(wake.executionId));
+      for (const { run } of this.#inFlight.values()) {
+        if (run.executionId === wake.executionId)
+          void run.abandon(new ExecutionCancelledError(wake.executionId));
+      }
       return;
     }
     if (this.#started) void this.#poll();
@@ -210,7 +216,7 @@ export class Worker {
         now: this.#scheduler.clock.now(),
       });
     } catch (error) {
-      this.#logger.error("claiming work failed; retrying at the next poll", { error: String(error) });
+      this.#logger.error({ error: String(error) }, "claiming work failed; retrying at the next poll");
       return 0;
     }
     for (const unit of work) {
@@ -222,7 +228,8 @@ export class Worker {
   }
 
   #launch(work: ClaimedWork): void {
-    const run = new ExecutionRun(work, {
+    const run = new ExecutionRun({
+      work,
       scheduler: this.#scheduler,
       registry: this.#registry,
       maxPayloadBytes: this.#maxPayloadBytes,
@@ -240,13 +247,13 @@ export class Worker {
       if (next) this.#launch(next);
       if (this.#started) void this.#poll();
     };
-    void run.state.doneWithSlot.then(freeSlot);
+    void run.doneWithSlot.then(freeSlot);
     const done = run
       .execute()
       .then(
         (outcome) => this.#afterRun(run, outcome),
         (error: unknown) =>
-          this.#logger.error("execution run crashed", { executionId: run.executionId, error: String(error) }),
+          this.#logger.error({ executionId: run.executionId, error: String(error) }, "execution run crashed"),
       )
       .finally(() => {
         clearInterval(heartbeat);
@@ -257,12 +264,21 @@ export class Worker {
   }
 
   async #renew(run: ExecutionRun): Promise<void> {
-    if (run.state.isParked) return;
-    const lost = await this.#renewLease(run.state.lease);
-    if (lost) {
-      this.#logger.warn("lease lost; abandoning the run", { executionId: run.executionId });
-      void run.state.park({ kind: "lost", error: lost });
+    if (run.isParked) return;
+    const lost = await this.#renewLease(run.lease);
+    if (!lost) return;
+    // A cancel not pushed to this process (e.g. a SQLite file shared by processes) shows up here.
+    if (await this.#isCancelled(run.executionId)) {
+      void run.abandon(new ExecutionCancelledError(run.executionId));
+      return;
     }
+    this.#logger.warn({ executionId: run.executionId }, "lease lost; abandoning the run");
+    void run.abandon(lost);
+  }
+
+  async #isCancelled(executionId: string): Promise<boolean> {
+    const details = await this.#scheduler.getExecution(executionId).catch(() => undefined);
+    return details?.execution.status === "cancelled";
   }
 
   /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */
@@ -271,10 +287,13 @@ export class Worker {
       await this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now());
     } catch (error) {
       if (error instanceof LeaseLostError) return error;
-      this.#logger.warn("lease renewal failed; will retry", {
-        executionId: lease.executionId,
-        error: String(error),
-      });
+      this.#logger.warn(
+        {
+          executionId: lease.executionId,
+          error: String(error),
+        },
+        "lease renewal failed; will retry",
+      );
     }
     return undefined;
   }
@@ -282,11 +301,11 @@ export class Worker {
   #afterRun(run: ExecutionRun, outcome: RunOutcome): void {
     const wakeAt =
       outcome.kind === "suspended" ? outcome.wakeAt : outcome.kind === "retry" ? outcome.runAt : undefined;
-    if (outcome.kind === "lost") {
-      this.#logger.warn("run abandoned: lease lost or store unreachable", {
-        executionId: run.executionId,
-        error: String(outcome.error),
-      });
+    if (outcome.kind === "lost" && !(outcome.error instanceof ExecutionCancelledError)) {
+      this.#logger.warn(
+        { executionId: run.executionId, error: String(outcome.error) },
+        "run abandoned: lease lost or store unreachable",
+      );
     }
     if (wakeAt) {
       const ms = wakeAt.getTime() - this.#scheduler.clock.now().getTime();

@@ -80,6 +80,31 @@ describe("JSON values", () => {
   it("enforces the size limit", () => {
     expect(() => toJsonText("x".repeat(100), "value", 50)).toThrow(core.PayloadTooLargeError);
   });
+
+  it(`accepts ${core.MAX_JSON_DEPTH} levels of nesting and rejects deeper values without overflowing`, () => {
+    const nested = (depth: number, open: string, close: string) =>
+      JSON.parse(open.repeat(depth) + "1" + close.repeat(depth)) as unknown;
+    expect(toJsonText(nested(core.MAX_JSON_DEPTH, "[", "]"), "v")).toHaveLength(2 * core.MAX_JSON_DEPTH + 1);
+    for (const depth of [core.MAX_JSON_DEPTH + 1, 10_000, 400_000]) {
+      for (const [open, close] of [
+        ["[", "]"],
+        ['{"a":', "}"],
+      ] as const) {
+        expect(() => toJsonText(nested(depth, open, close), "The input")).toThrow(
+          expect.objectContaining({
+            code: "SERIALIZATION",
+            message: expect.stringMatching(/nested more than 256/),
+          }),
+        );
+      }
+    }
+  });
+
+  it("names the path of a bad value and accepts a value shared by two branches", () => {
+    expect(() => toJsonText({ a: [1, { b: 2n }] }, "The input")).toThrow("The input.a[1].b is a bigint");
+    const shared = { x: 1 };
+    expect(toJsonText({ a: shared, b: [shared] }, "v")).toBe('{"a":{"x":1},"b":[{"x":1}]}');
+  });
 });
 
 describe("errors", () => {

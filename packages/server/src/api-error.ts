@@ -2,6 +2,7 @@ import { type Logger, ZartError } from "@zart/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { requestIdOf } from "./access-log.js";
 import type { ErrorEnvelope } from "./schemas.js";
 import { snakeKeys } from "./wire.js";
 
@@ -60,23 +61,45 @@ export function errorResponse(error: unknown, c: Context, logger: Logger): Respo
     return c.json(envelope(error.code, error.message, error.details), error.status);
   }
   if (error instanceof ZartError && error.code === "STORE_UNAVAILABLE") {
-    logger.warn("the store is unavailable", { path: c.req.path, error: error.message });
+    logger.warn(
+      { requestId: requestIdOf(c), path: c.req.path, error: error.message },
+      "the store is unavailable",
+    );
     return c.json(envelope(error.code, "The store is unreachable; try again later."), 503);
   }
   if (error instanceof ZartError) {
     const status = STATUS_BY_CODE[error.code];
     if (status) return c.json(envelope(error.code, error.message, error.details), status);
   }
+  if (clientWentAway(error, c)) {
+    // Nobody will read this answer; a routine event, not a server fault.
+    logger.info(
+      { requestId: requestIdOf(c), method: c.req.method, path: c.req.path },
+      "the client went away before the request was read",
+    );
+    return c.json(envelope("BAD_REQUEST", "The request was aborted by the client."), 400);
+  }
   if (error instanceof HTTPException && error.status < 500) {
     const code = HTTP_EXCEPTION_CODES[error.status] ?? "BAD_REQUEST";
     return c.json(envelope(code, error.message || code), error.status as ContentfulStatusCode);
   }
-  logger.error("unexpected error while handling a request", {
-    method: c.req.method,
-    path: c.req.path,
-    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-  });
+  logger.error(
+    {
+      requestId: requestIdOf(c),
+      method: c.req.method,
+      path: c.req.path,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    },
+    "unexpected error while handling a request",
+  );
   return c.json(envelope("INTERNAL", "Internal server error; see the server log."), 500);
+}
+
+/** Node reports a connection closed mid-body as `ECONNRESET` ("aborted") from the body stream. */
+function clientWentAway(error: unknown, c: Context): boolean {
+  return (
+    (error as { code?: unknown } | undefined)?.code === "ECONNRESET" || c.req.raw.signal?.aborted === true
+  );
 }
 
 function jsonSafe(value: Record<string, unknown>): Record<string, unknown> | undefined {

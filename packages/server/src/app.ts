@@ -8,12 +8,16 @@ import {
   type TaskRegistry,
 } from "@zart/core";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { accessLog } from "./access-log.js";
 import { ApiError, envelope, errorResponse } from "./api-error.js";
 import { bearerAuth } from "./auth.js";
 import { type ConsoleOptions, serveConsole } from "./console.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { registerPurgeRoute } from "./routes/purge.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerWaitRoute } from "./routes/wait.js";
 import { resolveToken } from "./token.js";
@@ -39,8 +43,16 @@ export interface ZartAppOptions {
   bodyLimit?: number;
   /** Size limit for inputs and event payloads once parsed (default 1 MiB). */
   maxPayloadBytes?: number;
-  /** Where unexpected (500) errors are logged. Default: stderr. */
+  /**
+   * Where the access log (one `info` line per request, `debug` for probes, with the request id) and
+   * errors go. A `pino()` logger fits as is. Default: warnings and errors to stderr.
+   */
   logger?: Logger;
+  /**
+   * Origins whose browser pages may call `/api/v1` (CORS): a list of origins, or `"*"` for any.
+   * Default: none (no CORS headers; browsers allow same-origin calls only).
+   */
+  corsOrigin?: string | string[];
   /** When given, the operator console is served at `/` (see {@link serveConsole}). */
   console?: ConsoleOptions;
   /** When aborted, pending long polls end (used by {@link startServer} on close). */
@@ -71,7 +83,22 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
 
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.onError((error, c) => errorResponse(error, c, logger));
+  // Every answer carries `X-Request-Id` (the caller's, when it sent a well-formed one).
+  app.use("*", requestId());
+  app.use("*", accessLog(logger));
 
+  if (options.corsOrigin !== undefined) {
+    // Before the token check: a preflight carries no Authorization header.
+    app.use(
+      "/api/v1/*",
+      cors({
+        origin: options.corsOrigin,
+        allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+        exposeHeaders: ["X-Request-Id"],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use("/api/v1/*", async (c, next) => {
     c.header("Cache-Control", "no-store");
     await next();
@@ -96,6 +123,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerEventRoutes(app, deps);
   registerExecutionRoutes(app, deps);
   registerWaitRoute(app, deps);
+  registerPurgeRoute(app, deps);
   if (options.console) app.route("/", serveConsole(options.console));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -125,6 +125,26 @@ export const CancelResultSchema = z
   .object({ cancelled: z.boolean().openapi({ description: "false when it was already terminal." }) })
   .openapi("CancelResult");
 
+export const PurgeBodySchema = z
+  .strictObject({
+    older_than: z.union([z.string().min(1), z.number().int().nonnegative()]).openapi({
+      description: 'Finished at least this long ago: "30d", "12h", "90m" or milliseconds.',
+      example: "30d",
+    }),
+    statuses: z
+      .array(z.enum(["completed", "failed", "cancelled"]))
+      .min(1)
+      .optional()
+      .openapi({ description: "Only these terminal statuses (default: all three)." }),
+  })
+  .openapi("Purge");
+
+export const PurgeResultSchema = z
+  .object({
+    purged: z.number().int().openapi({ description: "Executions deleted, with their steps and events." }),
+  })
+  .openapi("PurgeResult");
+
 export const ListQuerySchema = z.object({
   status: ExecutionStatusEnum.optional(),
   task_name: IdSchema.optional(),

@@ -1,11 +1,12 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { consoleLogger } from "@zart/core";
 import { createZartApp, type ZartAppOptions } from "./app.js";
 import { InsecureBindError } from "./errors.js";
 import { isLoopbackHost } from "./loopback.js";
 import { resolveToken } from "./token.js";
+import { DEFAULT_MAX_DISCARD_BYTES, discardUnreadBody } from "./unread-body.js";
 
 /** Options of {@link startServer}: those of {@link createZartApp} plus where to listen. */
 export interface ServerOptions extends Omit<ZartAppOptions, "shutdown"> {
@@ -16,6 +17,12 @@ export interface ServerOptions extends Omit<ZartAppOptions, "shutdown"> {
    * `localhost`) needs a token, else {@link InsecureBindError} is thrown before binding.
    */
   host?: string;
+  /**
+   * How much of an unread request body (an oversized or unauthorised upload) is read and thrown
+   * away so the client can read the answer; past it the connection is closed at once. The answer
+   * to such a request always carries `Connection: close`. Default 64 MiB.
+   */
+  maxDiscardBytes?: number;
 }
 
 /** A running server. */
@@ -42,9 +49,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const shutdown = new AbortController();
   const logger = options.logger ?? consoleLogger;
   const app = createZartApp({ ...options, token: token ?? false, logger, shutdown: shutdown.signal });
-  const listener = getRequestListener(app.fetch, {
+  const maxDiscard = options.maxDiscardBytes ?? DEFAULT_MAX_DISCARD_BYTES;
+  const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
+    const response = await app.fetch(request, env);
+    const incoming = env.incoming as IncomingMessage; // createServer below speaks HTTP/1.1
+    if (incoming.complete) return response;
+    await discardUnreadBody(incoming, maxDiscard);
+    const headers = new Headers(response.headers);
+    headers.set("Connection", "close");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+  const listener = getRequestListener(fetch, {
     errorHandler: (error) => {
-      logger.warn("rejected a request the server could not read", { error: String(error) });
+      logger.warn({ error: String(error) }, "rejected a request the server could not read");
       return Response.json(
         { error: { code: "BAD_REQUEST", message: "The request could not be read." } },
         { status: 400 },

@@ -42,7 +42,7 @@ export function recordingLogger(): Logger & {
   lines: { level: string; message: string; fields?: unknown }[];
 } {
   const lines: { level: string; message: string; fields?: unknown }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+  const at = (level: string) => (fields: Record<string, unknown>, message: string) =>
     void lines.push({ level, message, fields });
   return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
@@ -104,4 +104,13 @@ export async function errorCode(response: Response): Promise<string> {
     throw new Error(`not an error envelope: ${JSON.stringify(body)}`);
   }
   return body.error.code;
+}
+
+/** Polls `condition` until it holds; a guard against hanging (fails after 10 s), not a timing assertion. */
+export async function until(condition: () => boolean, what = "the condition"): Promise<void> {
+  const giveUp = performance.now() + 10_000;
+  while (!condition()) {
+    if (performance.now() > giveUp) throw new Error(`Gave up waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

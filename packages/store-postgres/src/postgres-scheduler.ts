@@ -108,7 +108,7 @@ export class PostgresScheduler implements Scheduler {
       });
     if (this.#ownsPool) {
       // An idle connection dropped by a server restart must not crash the process.
-      pool.on("error", (error) => logger.warn("idle PostgreSQL connection failed", { error: String(error) }));
+      pool.on("error", (error) => logger.warn({ error: String(error) }, "idle PostgreSQL connection failed"));
     }
     const names = schemaNames(resolved.schema);
     this.#db = new Database({ pool, names, logger, retryWindowMs: resolved.retryWindowMs });

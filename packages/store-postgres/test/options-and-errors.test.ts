@@ -32,9 +32,14 @@ describe("options", () => {
     expect(new PostgresScheduler({ connectionString: db.url, schema: "my_app_2" }).schema).toBe("my_app_2");
   });
 
-  it("declares multiProcess, push and persistent", () => {
+  it("declares multiProcess, push, persistent and answersOnOffer", () => {
     const scheduler = new PostgresScheduler({ connectionString: db.url });
-    expect(scheduler.capabilities).toEqual({ multiProcess: true, push: true, persistent: true });
+    expect(scheduler.capabilities).toEqual({
+      multiProcess: true,
+      push: true,
+      persistent: true,
+      answersOnOffer: true,
+    });
   });
 });
 

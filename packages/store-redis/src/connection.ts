@@ -43,7 +43,7 @@ function reportOutages(client: RedisClient, logger: Logger): void {
   client.on("error", (error: Error) => {
     if (reported) return;
     reported = true;
-    logger.warn("the Redis connection failed; ioredis is reconnecting", { error: error.message });
+    logger.warn({ error: error.message }, "the Redis connection failed; ioredis is reconnecting");
   });
   client.on("ready", () => {
     reported = false;

@@ -105,5 +105,5 @@ function warnOnce(logger: Logger, server: string, message: string): void {
   }
   if (servers.has(server)) return;
   servers.add(server);
-  logger.warn(message);
+  logger.warn({}, message);
 }

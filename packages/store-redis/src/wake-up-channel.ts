@@ -68,10 +68,10 @@ export class WakeUpChannel {
       if (this.#reportedError || this.#closed) return;
       this.#reportedError = true;
       this.#logger.warn(
-        "the Redis wake-up subscriber lost its connection; reconnecting (workers keep polling)",
         {
           error: error.message,
         },
+        "the Redis wake-up subscriber lost its connection; reconnecting (workers keep polling)",
       );
     });
     subscriber.on("ready", () => {
@@ -84,9 +84,12 @@ export class WakeUpChannel {
     });
     subscriber.subscribe(this.#channel).catch((error: unknown) => {
       if (this.#closed) return;
-      this.#logger.warn("subscribing to Redis wake-ups failed; workers fall back to polling", {
-        error: String(error),
-      });
+      this.#logger.warn(
+        {
+          error: String(error),
+        },
+        "subscribing to Redis wake-ups failed; workers fall back to polling",
+      );
     });
   }
 

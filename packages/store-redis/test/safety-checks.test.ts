@@ -8,7 +8,7 @@ import { redisServerInstalled, startRedisServer, type TestRedisServer } from "./
 /** A logger that records its warnings. */
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
-  return { ...silentLogger, warnings, warn: (message: string) => warnings.push(message) };
+  return { ...silentLogger, warnings, warn: (_fields: unknown, message: string) => warnings.push(message) };
 }
 
 const at = Date.UTC(2030, 0, 1);

@@ -23,9 +23,24 @@ describe("SqliteScheduler", () => {
     const memory = new SqliteScheduler({ path: ":memory:" });
     const handle = new Database(":memory:");
     const shared = new SqliteScheduler({ database: handle });
-    expect(file.capabilities).toEqual({ multiProcess: true, push: true, persistent: true });
-    expect(memory.capabilities).toEqual({ multiProcess: false, push: true, persistent: false });
-    expect(shared.capabilities).toEqual({ multiProcess: false, push: true, persistent: true });
+    expect(file.capabilities).toEqual({
+      multiProcess: true,
+      push: true,
+      persistent: true,
+      answersOnOffer: true,
+    });
+    expect(memory.capabilities).toEqual({
+      multiProcess: false,
+      push: true,
+      persistent: false,
+      answersOnOffer: true,
+    });
+    expect(shared.capabilities).toEqual({
+      multiProcess: false,
+      push: true,
+      persistent: true,
+      answersOnOffer: true,
+    });
     for (const scheduler of [file, memory, shared]) await scheduler.close();
     handle.close();
   });

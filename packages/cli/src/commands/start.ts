@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { StartOptions } from "@zart/core";
 import { toWireExecution } from "@zart/server/wire";
 import { Command } from "commander";
-import { out, printJson, stdoutColors } from "../output.js";
+import { err, out, printJson, stdoutColors } from "../output.js";
 import { parseDateArg, parseDurationArg, parseJsonArg } from "../parse-args.js";
 import { type DbOptions, dbOption, jsonOption, withClient } from "./shared.js";
 
@@ -12,6 +12,8 @@ interface StartFlags extends DbOptions {
   runAt?: Date;
   delay?: number;
   tasks?: string[];
+  /** `--no-check`: false silences the warning that nothing is checked without `--tasks`. */
+  check: boolean;
   json?: boolean;
 }
 
@@ -27,10 +29,17 @@ export function startCommand(): Command {
     .option(
       "--tasks <file...>",
       "task modules: reject unknown task names and validate --data before starting",
-    );
+    )
+    .option("--no-check", "without --tasks: start unchecked without the warning");
   dbOption(command);
   jsonOption(command);
   return command.action(async (task: string, flags: StartFlags) => {
+    if (!flags.tasks?.length && flags.check) {
+      err(
+        `warning: without --tasks, neither the task name "${task}" nor --data is checked; ` +
+          "an unknown task waits, pending, for a worker that registers it (--no-check silences this)",
+      );
+    }
     const executionId = flags.id ?? `${task}-${randomUUID().slice(0, 8)}`;
     const options: StartOptions = flags.runAt
       ? { runAt: flags.runAt }

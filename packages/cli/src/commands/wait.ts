@@ -3,9 +3,9 @@ import { type DurableExecutionStatus, isTerminal } from "@zart/core";
 import { toWireExecution } from "@zart/server/wire";
 import { Command } from "commander";
 import { CommandFailed } from "../cli-error.js";
+import { durationOption } from "../duration-option.js";
 import { formatStatus } from "../format-status.js";
 import { err, out, printJson, stdoutColors } from "../output.js";
-import { parseDurationArg } from "../parse-args.js";
 import { Progress } from "../progress.js";
 import { type DbOptions, dbOption, jsonOption, withClient } from "./shared.js";
 
@@ -26,11 +26,8 @@ export function waitCommand(): Command {
   const command = new Command("wait")
     .description("wait until an execution finishes, then show it (exit 1 unless it completed)")
     .argument("<execution_id>", "the execution")
-    .option(
-      "--timeout <duration>",
-      "give up after this long (the execution keeps running)",
-      parseDurationArg,
-      300_000,
+    .addOption(
+      durationOption("--timeout <duration>", "give up after this long (the execution keeps running)", "5m"),
     );
   dbOption(command);
   jsonOption(command);

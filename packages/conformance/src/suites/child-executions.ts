@@ -36,7 +36,7 @@ export function childExecutionsSuite(h: Harness): void {
       expect(status.result).toEqual({ id: "p1/double", result: "abab" });
       expect(status.steps.map((s) => [s.name, s.kind, s.status, s.result])).toEqual([
         ["double", "child", "completed", "p1/double"],
-        ["wait:p1/double", "child", "completed", ['"abab"']],
+        ["wait:double", "child", "completed", ['"abab"']],
       ]);
       expect(env.claimCount("p1")).toBe(2);
       expect(env.claimCount("p1/double")).toBe(1);

@@ -7,6 +7,8 @@ import type { TaskContext } from "./task-context.js";
 interface AmbientScope {
   state: RunState;
   ctx: TaskContext;
+  /** Set inside a step body: the step's name. */
+  step?: string;
   /** Set inside a step body: the step's attempt (0-based). */
   stepAttempt?: number;
 }

@@ -1,12 +1,11 @@
 import { serializeError } from "../error-serialization.js";
-import { messageOf, StepFailedError } from "../errors.js";
+import { isNonRetryable, stepFailed } from "../errors.js";
 import { toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
 import type { SerializedError } from "../scheduler/records.js";
 import { runInScope } from "./ambient.js";
 import type { ScheduledBody } from "./parallel-operations.js";
 import type { RunState } from "./run-state.js";
-import { isNonRetryable } from "./step-operation.js";
 import type { TaskContext } from "./task-context.js";
 
 export type ChildOutcome =
@@ -26,22 +25,16 @@ export async function runChildBody(
   const retry = body.retry ?? RetryConfig.none();
   for (let attempt = 0; ; attempt++) {
     try {
-      const value = await runInScope({ state, ctx, stepAttempt: attempt }, () => body.fn());
+      const value = await runInScope({ state, ctx, step: name, stepAttempt: attempt }, () => body.fn());
       const result = toJsonText(value, `The result of parallel step "${name}"`, state.maxPayloadBytes);
       return { status: "completed", ...(result === undefined ? {} : { result }), attempts: attempt + 1 };
     } catch (error) {
       const attempts = attempt + 1;
-      if (attempts > retry.retries || isNonRetryable(error) || state.abort.signal.aborted) {
-        const failure = new StepFailedError(
-          `Parallel step "${name}" failed after ${attempts} attempt(s): ${messageOf(error)}`,
-          {
-            cause: error,
-            details: { step: name, attempts },
-          },
-        );
+      if (attempts > retry.retries || isNonRetryable(error) || state.fatal || state.signal.aborted) {
+        const failure = stepFailed("Parallel step", name, attempts, state.fatal ?? error);
         return { status: "failed", error: serializeError(failure), attempts };
       }
-      await delay(retry.delayBefore(attempts), state.abort.signal);
+      await delay(retry.delayBefore(attempts), state.signal);
     }
   }
 }

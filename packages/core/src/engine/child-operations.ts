@@ -45,23 +45,30 @@ export async function startChild<D, O>(
   assertId(taskName, "child task name");
   if (options.id !== undefined) assertId(options.id, "child execution id");
   const { position, stepName, recorded } = state.claimSlot(taskName, "child");
-  await state.enterOperation();
-  if (recorded?.status === "completed")
-    return { executionId: fromJsonText<string>(recorded.result), taskName };
-  if (state.replayOnly) return state.park({ kind: "replay-end" });
-  const schema = typeof task === "string" ? state.registry?.find(task)?.input : task.input;
-  const input = schema ? await validateWith(schema, data, `Input of child task "${taskName}"`) : data;
-  const payload = toJsonText(input, `The input of child task "${taskName}"`, state.maxPayloadBytes) ?? "null";
-  const childId = options.id ?? childIdFor(state.executionId, stepName);
-  const step = await state.write((patch, now) =>
-    state.scheduler.startChildExecution(
-      state.lease,
-      { position, stepName, childId, taskName, payload, detached: options.detached ?? false },
-      patch,
-      now,
-    ),
-  );
-  return { executionId: fromJsonText<string>(step.result), taskName };
+  try {
+    await state.enterOperation();
+    if (recorded?.status === "completed") {
+      return { executionId: fromJsonText<string>(recorded.result), taskName };
+    }
+    if (state.replayOnly) return state.park({ kind: "replay-end" });
+    const schema = typeof task === "string" ? state.registry?.find(task)?.input : task.input;
+    const input = schema ? await validateWith(schema, data, `Input of child task "${taskName}"`) : data;
+    const payload =
+      toJsonText(input, `The input of child task "${taskName}"`, state.maxPayloadBytes) ?? "null";
+    const childId = options.id ?? childIdFor(state.executionId, stepName);
+    const detached = options.detached ?? false;
+    const step = await state.startChildExecution({
+      position,
+      stepName,
+      childId,
+      taskName,
+      payload,
+      detached,
+    });
+    return { executionId: fromJsonText<string>(step.result), taskName };
+  } finally {
+    state.operations.leave();
+  }
 }
 
 /**
@@ -74,52 +81,41 @@ export async function waitForChildren<const H extends readonly ChildHandle[]>(
   handles: H,
 ): Promise<ChildResults<H>> {
   const childIds = handles.map((handle) => handle.executionId);
-  const name = childIds.length === 1 ? `wait:${childIds[0]}` : `wait:${childIds.length}-children`;
+  // Named after the children's tasks ("#" is reserved for occurrence suffixes).
+  const name = `wait:${[...new Set(handles.map((handle) => handle.taskName))].join(",")}`.replaceAll(
+    "#",
+    "_",
+  );
   const { position, stepName, recorded } = state.claimSlot(truncate(name), "child");
-  await state.enterOperation();
-  if (recorded?.status === "completed") return decodeResults(recorded.result) as ChildResults<H>;
-  if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
-  if (state.replayOnly) return state.park({ kind: "replay-end" });
-  const wakeAt = state.timeoutAt;
-  const outcome = await state.write((patch, now) =>
-    state.scheduler.awaitChildExecutions(
-      state.lease,
-      { position, stepName, childIds, ...(wakeAt ? { wakeAt } : {}) },
-      patch,
-      now,
-    ),
-  );
-  if (outcome.outcome === "suspended")
-    return state.park({ kind: "suspended", ...(wakeAt ? { wakeAt } : {}) });
-  const failure = outcome.children.map(childError).find((error) => error !== undefined);
-  const step = { position, name: stepName, kind: "child" as const, attempts: 1 };
-  if (failure) {
-    await state.write((patch, now) =>
-      state.scheduler.saveStep(
-        state.lease,
-        {
-          ...step,
-          status: "failed",
-          error: serializeError(failure),
-          startedAt: recorded?.startedAt ?? now,
-          completedAt: now,
-        },
-        patch,
-        now,
-      ),
-    );
-    throw failure;
+  try {
+    await state.enterOperation();
+    if (recorded?.status === "completed") return decodeResults(recorded.result) as ChildResults<H>;
+    if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
+    if (state.replayOnly) return state.park({ kind: "replay-end" });
+    const wakeAt = state.timeoutAt;
+    const outcome = await state.awaitChildExecutions({
+      position,
+      stepName,
+      childIds,
+      ...(wakeAt ? { wakeAt } : {}),
+    });
+    if (outcome.outcome === "suspended") {
+      return state.park({ kind: "suspended", ...(wakeAt ? { wakeAt } : {}) });
+    }
+    const failure = outcome.children.map(childError).find((error) => error !== undefined);
+    const startedAt = recorded?.startedAt ?? state.now();
+    const step = { position, name: stepName, kind: "child" as const, attempts: 1, startedAt };
+    if (failure) {
+      const error = serializeError(failure);
+      await state.saveStep({ ...step, status: "failed", error, completedAt: state.now() });
+      throw failure;
+    }
+    const result = JSON.stringify(outcome.children.map((child) => child.result ?? null));
+    await state.saveStep({ ...step, status: "completed", result, completedAt: state.now() });
+    return decodeResults(result) as ChildResults<H>;
+  } finally {
+    state.operations.leave();
   }
-  const result = JSON.stringify(outcome.children.map((child) => child.result ?? null));
-  await state.write((patch, now) =>
-    state.scheduler.saveStep(
-      state.lease,
-      { ...step, status: "completed", result, startedAt: recorded?.startedAt ?? now, completedAt: now },
-      patch,
-      now,
-    ),
-  );
-  return decodeResults(result) as ChildResults<H>;
 }
 
 /** The error `waitForChild` throws for a failed or cancelled child; `undefined` when it completed. */

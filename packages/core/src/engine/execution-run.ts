@@ -1,18 +1,19 @@
 import { serializeError } from "../error-serialization.js";
 import {
+  isNonRetryable,
   NonDeterminismError,
-  NonRetryableError,
   TaskNotRegisteredError,
   TaskTimeoutError,
+  UnawaitedStepError,
 } from "../errors.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
-import type { ClaimedChild, ClaimedWork, Scheduler } from "../scheduler/scheduler.js";
+import type { ClaimedChild, ClaimedWork, Lease, Scheduler } from "../scheduler/scheduler.js";
 import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
+import { validateWith } from "../validation.js";
 import { runInScope } from "./ambient.js";
-import { runChildBody } from "./child-body.js";
+import { type ChildOutcome, runChildBody } from "./child-body.js";
 import { type ParkReason, RunState } from "./run-state.js";
-import { isNonRetryable } from "./step-operation.js";
 import { TaskContext } from "./task-context.js";
 
 /** How one run of a claimed unit ended. */
@@ -23,7 +24,8 @@ export type RunOutcome =
   | { kind: "retry"; runAt: Date }
   | { kind: "settled" };
 
-export interface RunDependencies {
+export interface ExecutionRunOptions {
+  work: ClaimedWork;
   scheduler: Scheduler;
   registry: TaskRegistry;
   maxPayloadBytes: number;
@@ -33,43 +35,73 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Runs one claimed unit to its next resting point: an execution until it completes, fails,
- * parks or loses its lease; a child until its body's outcome is settled.
+ * parks or loses its lease; a child until its body's outcome is settled. It owns the unit's
+ * {@link RunState}; the worker steers it only through `requestStop` and `abandon`.
  */
 export class ExecutionRun {
-  readonly state: RunState;
+  readonly #state: RunState;
   readonly #work: ClaimedWork;
   readonly #task: RegisteredTask | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
 
-  constructor(work: ClaimedWork, deps: RunDependencies) {
+  constructor({ work, scheduler, registry, maxPayloadBytes }: ExecutionRunOptions) {
     this.#work = work;
     const { execution } = work;
-    this.#task = deps.registry.find(execution.taskName);
+    this.#task = registry.find(execution.taskName);
     const task = this.#task ?? unregistered(execution.taskName);
     const startedAt = execution.startedAt ?? execution.createdAt;
     const timeoutAt =
       execution.timeoutAt ??
       (task.timeoutMs === undefined ? undefined : new Date(startedAt.getTime() + task.timeoutMs));
-    this.state = new RunState(
-      deps.scheduler,
+    this.#state = new RunState({
+      scheduler,
       task,
-      work.lease,
-      execution.executionId,
-      execution.attempt,
-      fromJsonText(execution.payload),
+      lease: work.lease,
+      executionId: execution.executionId,
+      attempt: execution.attempt,
+      input: fromJsonText(execution.payload),
       // A child's own row lets the replay check the name and kind at its `scheduleStep`.
-      work.kind === "child" ? [...work.steps, work.child] : work.steps,
-      execution.data,
+      steps: work.kind === "child" ? [...work.steps, work.child] : work.steps,
+      dataText: execution.data,
       timeoutAt,
-      timeoutAt !== undefined && execution.timeoutAt === undefined,
-      deps.maxPayloadBytes,
-    );
-    if (work.kind === "child") this.state.childPosition = work.child.position;
-    this.state.registry = deps.registry;
+      timeoutIsNew: timeoutAt !== undefined && execution.timeoutAt === undefined,
+      maxPayloadBytes,
+      registry,
+      ...(work.kind === "child" ? { childPosition: work.child.position } : {}),
+    });
   }
 
   get executionId(): string {
     return this.#work.execution.executionId;
+  }
+
+  get lease(): Lease {
+    return this.#work.lease;
+  }
+
+  /** True once the run stopped (parked, released, abandoned): its lease needs no renewal. */
+  get isParked(): boolean {
+    return this.#state.isParked;
+  }
+
+  /** See `RunState.doneWithSlot`. */
+  get doneWithSlot(): Promise<void> {
+    return this.#state.doneWithSlot;
+  }
+
+  /** Graceful stop: the run gives its lease back at its next context operation. */
+  requestStop(): void {
+    this.#state.requestStop();
+  }
+
+  /**
+   * Drops the run now: `ctx.signal` is aborted with `reason` and no further write is made. With
+   * `release`, the lease is given back first, so another worker can claim the unit at once.
+   */
+  async abandon(reason: Error, options: { release?: boolean } = {}): Promise<void> {
+    this.#state.abort(reason);
+    if (options.release) await this.#state.release();
+    else void this.#state.park({ kind: "lost", error: reason });
   }
 
   async execute(): Promise<RunOutcome> {
@@ -83,12 +115,9 @@ export class ExecutionRun {
   }
 
   async #executeTask(): Promise<RunOutcome> {
-    const { state } = this;
+    const state = this.#state;
     const task = this.#task!;
-    if (state.timeoutAt) {
-      const remaining = state.timeoutAt.getTime() - state.now().getTime();
-      if (remaining <= 0) return this.#fail(this.#timeoutError());
-    }
+    if (state.timeoutAt && state.timeoutAt <= state.now()) return this.#fail(state.timeoutError());
     const ctx = new TaskContext(state);
     const run = settle(runInScope({ state, ctx }, () => task.run(ctx, state.input)));
     const first = await Promise.race([
@@ -97,23 +126,24 @@ export class ExecutionRun {
       this.#deadline().then(() => ({ timedOut: true as const })),
     ]);
     if ("parked" in first) return first.parked;
-    if ("timedOut" in first) return this.#fail(state.fatal);
-    if (state.fatal) return this.#fail(state.fatal);
+    if ("timedOut" in first || state.fatal) return this.#fail(state.fatal);
     if (!first.ok) return this.#failAttempt(first.error);
+    const unawaited = state.operations.unawaited;
+    if (unawaited.length > 0) return this.#fail(new UnawaitedStepError(...unawaited));
     let result: string | undefined;
     try {
-      result = toJsonText(first.value, `The output of task "${task.name}"`, state.maxPayloadBytes);
+      const output = task.output
+        ? await validateWith(task.output, first.value, `The output of task "${task.name}"`)
+        : first.value;
+      result = toJsonText(output, `The output of task "${task.name}"`, state.maxPayloadBytes);
     } catch (error) {
-      return this.#fail(error as Error);
+      return this.#failAttempt(error);
     }
-    const lost = await state.finalWrite((patch, now) =>
-      state.scheduler.completeExecution(state.lease, result === undefined ? {} : { result }, patch, now),
-    );
-    return lost ?? { kind: "completed" };
+    return (await state.complete(result)) ?? { kind: "completed" };
   }
 
   async #executeChild(work: ClaimedChild): Promise<RunOutcome> {
-    const { state } = this;
+    const state = this.#state;
     const task = this.#task!;
     const ctx = new TaskContext(state);
     const run = settle(runInScope({ state, ctx }, () => task.run(ctx, state.input)));
@@ -123,10 +153,10 @@ export class ExecutionRun {
       state.parked.then((reason) => ({ body: undefined, parked: reason })),
     ]);
     if ("parked" in found && found.parked.kind === "lost") return found.parked;
-    const outcome = found.body
+    const outcome: ChildOutcome = found.body
       ? await runChildBody(state, ctx, found.body, work.child.name)
       : {
-          status: "failed" as const,
+          status: "failed",
           attempts: 1,
           error: serializeError(
             new NonDeterminismError(
@@ -134,44 +164,26 @@ export class ExecutionRun {
             ),
           ),
         };
-    const lost = await state.finalWrite((_patch, now) =>
-      state.scheduler.settleChild(work.lease, outcome, now),
-    );
-    return lost ?? { kind: "settled" };
+    return (await state.settleChild(outcome)) ?? { kind: "settled" };
   }
 
   /** An error escaped `run`: retry the task attempt if allowed, else fail for good. */
   async #failAttempt(error: unknown): Promise<RunOutcome> {
-    const { state } = this;
+    const state = this.#state;
     const task = this.#task!;
     const final =
       isNonRetryable(error) ||
       error instanceof NonDeterminismError ||
       error instanceof TaskTimeoutError ||
-      error instanceof NonRetryableError ||
       state.attempt >= task.maxRetries;
     if (final) return this.#fail(error);
     const runAt = new Date(state.now().getTime() + task.retry.delayBefore(state.attempt + 1));
-    const serialized = serializeError(error);
-    const lost = await state.finalWrite((patch, now) =>
-      state.scheduler.retryExecution(state.lease, { error: serialized, runAt }, patch, now),
-    );
-    return lost ?? { kind: "retry", runAt };
+    return (await state.retry(serializeError(error), runAt)) ?? { kind: "retry", runAt };
   }
 
   async #fail(error: unknown): Promise<RunOutcome> {
-    const { state } = this;
-    const serialized = serializeError(error);
-    const lost = await state.finalWrite((patch, now) =>
-      state.scheduler.failExecution(state.lease, { error: serialized }, patch, now),
-    );
+    const lost = await this.#state.fail(serializeError(error));
     return lost ?? { kind: "failed", error: error instanceof Error ? error : new Error(String(error)) };
-  }
-
-  #timeoutError(): TaskTimeoutError {
-    return new TaskTimeoutError(
-      `Execution "${this.executionId}" passed its task timeout (${this.state.timeoutAt?.toISOString()}).`,
-    );
   }
 
   /**
@@ -179,14 +191,13 @@ export class ExecutionRun {
    * execution even in the middle of a long step; the step's later write is fenced off.
    */
   #deadline(): Promise<void> {
-    const { state } = this;
+    const state = this.#state;
     if (!state.timeoutAt) return new Promise(() => {});
     const ms = Math.max(0, state.timeoutAt.getTime() - state.now().getTime());
     return new Promise((resolve) => {
       this.#timeoutTimer = setTimeout(
         () => {
-          state.fatal = this.#timeoutError();
-          state.abort.abort(state.fatal);
+          state.abort(state.failFatally(state.timeoutError()));
           resolve();
         },
         Math.min(ms, 2_147_483_647),

@@ -40,12 +40,24 @@ export function scheduleStep<T>(
   retry: RetryConfig | undefined,
 ): StepHandle<T> {
   const { position, stepName } = state.claimSlot(name, "parallel");
-  if (state.childPosition === position) state.resolveChildBody({ fn, retry });
+  state.offerChildBody(position, { fn, retry });
   return { name: stepName, position };
 }
 
 /** Waits until every handle has settled; the parent is parked (no worker slot) meanwhile. */
 export async function waitAllSettled<H extends readonly StepHandle[]>(
+  state: RunState,
+  handles: H,
+): Promise<HandleSettled<H>> {
+  state.operations.enterWait(handles.map((handle) => handle.position));
+  try {
+    return await settleAll(state, handles);
+  } finally {
+    state.operations.leave();
+  }
+}
+
+async function settleAll<H extends readonly StepHandle[]>(
   state: RunState,
   handles: H,
 ): Promise<HandleSettled<H>> {
@@ -56,14 +68,10 @@ export async function waitAllSettled<H extends readonly StepHandle[]>(
     const children = handles
       .filter((_, i) => rows[i] === undefined)
       .map((handle) => ({ position: handle.position, name: handle.name }));
-    const outcome = await state.write((patch, now) =>
-      state.scheduler.dispatchChildren(
-        state.lease,
-        { children, ...(state.timeoutAt ? { wakeAt: state.timeoutAt } : {}) },
-        patch,
-        now,
-      ),
-    );
+    const outcome = await state.dispatchChildren({
+      children,
+      ...(state.timeoutAt ? { wakeAt: state.timeoutAt } : {}),
+    });
     if (outcome.suspended)
       return state.park({ kind: "suspended", ...(state.timeoutAt ? { wakeAt: state.timeoutAt } : {}) });
     const byPosition = new Map(outcome.children.map((row) => [row.position, row]));

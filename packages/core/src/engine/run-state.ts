@@ -1,14 +1,34 @@
-import { LeaseLostError, NonDeterminismError, StoreUnavailableError, TaskTimeoutError } from "../errors.js";
-import type { StepRecord } from "../scheduler/records.js";
-import type { ExecutionPatch, Lease, Scheduler } from "../scheduler/scheduler.js";
+import {
+  LeaseLostError,
+  NonDeterminismError,
+  StoreUnavailableError,
+  TaskTimeoutError,
+  ValidationError,
+} from "../errors.js";
+import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "../scheduler/child-executions.js";
+import type { SerializedError, StepRecord } from "../scheduler/records.js";
+import type {
+  AwaitEventInput,
+  DispatchChildrenInput,
+  DispatchOutcome,
+  EventWaitOutcome,
+  ExecutionPatch,
+  Lease,
+  Scheduler,
+  StepWrite,
+  SuspendInput,
+} from "../scheduler/scheduler.js";
 import type { StepKind } from "../scheduler/vocabularies.js";
 import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
+import type { ChildOutcome } from "./child-body.js";
+import { OperationGuard } from "./operation-guard.js";
 import type { ScheduledBody } from "./parallel-operations.js";
 
 /** Why a run stopped without finishing: it parked durably, lost its lease, or gave the lease back. */
 export type ParkReason =
   | { kind: "suspended"; wakeAt?: Date }
+  /** The lease is gone (taken over, cancelled) or the store is unreachable: the run is dropped. */
   | { kind: "lost"; error: unknown }
   | { kind: "released" }
   /** A child run replayed up to an operation that has no history: it may not run live work. */
@@ -21,9 +41,30 @@ export interface Slot {
   recorded?: StepRecord;
 }
 
+export interface RunStateOptions {
+  scheduler: Scheduler;
+  task: RegisteredTask;
+  lease: Lease;
+  executionId: string;
+  attempt: number;
+  input: unknown;
+  steps: StepRecord[];
+  dataText: string | undefined;
+  timeoutAt: Date | undefined;
+  /** True when `timeoutAt` was computed at this claim and must be persisted with the first write. */
+  timeoutIsNew: boolean;
+  maxPayloadBytes: number;
+  /** The worker's registry (child executions started by name validate their input with it). */
+  registry?: TaskRegistry;
+  /** For a child run: the position of the parallel step to execute (see {@link RunState.childPosition}). */
+  childPosition?: number;
+}
+
 /**
- * The mutable state of one run of a claimed unit: its lease, the history read at claim time, the
- * next position, and the dirty execution fields to send with the next write.
+ * The state of one run of a claimed unit, owned by its `ExecutionRun`: the lease, the history read
+ * at claim time, the next position, the dirty execution fields to send with the next write, and the
+ * run's `AbortSignal`. Context operations change it only through its methods, and every store write
+ * goes through a typed method here (`saveStep`, `suspend`, `awaitEvent`, …, `complete`, `fail`).
  *
  * Parking: when the run must stop (suspended, lease lost, released), `park()` settles `parked` and
  * hands user code a promise that never settles, so no `try/catch` in user code can swallow the
@@ -31,25 +72,34 @@ export interface Slot {
  */
 export class RunState {
   readonly history: Map<number, StepRecord>;
-  readonly abort = new AbortController();
-  /** Set when something fails the execution whatever user code does next (non-determinism, timeout). */
-  fatal: Error | undefined;
-  stopRequested = false;
+  readonly task: RegisteredTask;
+  readonly executionId: string;
+  readonly attempt: number;
+  readonly input: unknown;
+  readonly timeoutAt: Date | undefined;
+  readonly maxPayloadBytes: number;
   /** The worker's registry: `ctx.startChild(name)` validates the input with that task's schema. */
-  registry: TaskRegistry | undefined;
+  readonly registry: TaskRegistry | undefined;
   /**
    * Set for a child run: the position of the parallel step to execute. Everything else is replayed
    * from history; live work other than the child itself parks the run (`replay-end`). Its history
    * ends at this position (the claim carries no later step): past its `scheduleStep`, the first
    * operation that needs a later record parks the run.
    */
-  childPosition: number | undefined;
+  readonly childPosition: number | undefined;
   /** Resolved when a child run reaches its own `scheduleStep` call, with the body to execute. */
   readonly childBody: Promise<ScheduledBody>;
-  resolveChildBody!: (body: ScheduledBody) => void;
 
+  readonly #scheduler: Scheduler;
+  readonly #lease: Lease;
+  readonly #abort = new AbortController();
+  #fatal: Error | undefined;
+  #stopRequested = false;
+  #resolveChildBody!: (body: ScheduledBody) => void;
   #nextPosition = 0;
   readonly #occurrences = new Map<string, number>();
+  /** Enforces one operation at a time, none nested, every parallel step awaited. */
+  readonly operations = new OperationGuard((error) => this.failFatally(error));
   #dataText: string | undefined;
   #dataDirty = false;
   #timeoutDirty: boolean;
@@ -59,24 +109,22 @@ export class RunState {
   readonly #doneWithSlot: Promise<void>;
   #resolveDoneWithSlot!: () => void;
 
-  constructor(
-    readonly scheduler: Scheduler,
-    readonly task: RegisteredTask,
-    readonly lease: Lease,
-    readonly executionId: string,
-    readonly attempt: number,
-    readonly input: unknown,
-    steps: StepRecord[],
-    dataText: string | undefined,
-    readonly timeoutAt: Date | undefined,
-    timeoutIsNew: boolean,
-    readonly maxPayloadBytes: number,
-  ) {
-    this.history = new Map(steps.map((step) => [step.position, step]));
-    this.#dataText = dataText;
-    this.#timeoutDirty = timeoutIsNew;
+  constructor(options: RunStateOptions) {
+    this.#scheduler = options.scheduler;
+    this.#lease = options.lease;
+    this.task = options.task;
+    this.executionId = options.executionId;
+    this.attempt = options.attempt;
+    this.input = options.input;
+    this.timeoutAt = options.timeoutAt;
+    this.maxPayloadBytes = options.maxPayloadBytes;
+    this.childPosition = options.childPosition;
+    this.registry = options.registry;
+    this.history = new Map(options.steps.map((step) => [step.position, step]));
+    this.#dataText = options.dataText;
+    this.#timeoutDirty = options.timeoutIsNew;
     this.childBody = new Promise((resolve) => {
-      this.resolveChildBody = resolve;
+      this.#resolveChildBody = resolve;
     });
     this.#parked = new Promise((resolve) => {
       this.#resolveParked = resolve;
@@ -96,7 +144,16 @@ export class RunState {
   }
 
   now(): Date {
-    return this.scheduler.clock.now();
+    return this.#scheduler.clock.now();
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** Set when something fails the execution whatever user code does next (non-determinism, timeout). */
+  get fatal(): Error | undefined {
+    return this.#fatal;
   }
 
   get parked(): Promise<ParkReason> {
@@ -120,25 +177,63 @@ export class RunState {
     this.#dataDirty = true;
   }
 
+  /** The error of a passed task deadline. */
+  timeoutError(): TaskTimeoutError {
+    return new TaskTimeoutError(
+      `Execution "${this.executionId}" passed its task timeout (${this.timeoutAt?.toISOString()}).`,
+    );
+  }
+
+  /** Records `error` as the execution's failure, whatever user code does next, and returns it. */
+  failFatally(error: Error): Error {
+    this.#fatal ??= error;
+    return this.#fatal;
+  }
+
+  /** Aborts `ctx.signal` with `reason` (once). */
+  abort(reason: Error): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort(reason);
+  }
+
+  /** A graceful stop: the run gives its lease back at its next operation. */
+  requestStop(): void {
+    this.#stopRequested = true;
+  }
+
   /**
    * Claims the next history position for an operation named `name`. Repeated names get an
    * occurrence suffix (`notify`, `notify#1`). Replay must meet the same names in the same order.
+   * A call inside a step body, or beside another operation still in flight, fails the execution
+   * (see {@link OperationGuard}); an awaited operation ends with `operations.leave()`.
    */
   claimSlot(name: string, kind: StepKind): Slot {
     assertId(name, "step name");
+    if (name.includes("#")) {
+      throw new ValidationError(
+        `Step name "${name}" contains "#", which is reserved for the suffixes of repeated names (notify#1); choose another name.`,
+      );
+    }
+    this.operations.enter(name, kind !== "parallel");
     const occurrence = this.#occurrences.get(name) ?? 0;
     this.#occurrences.set(name, occurrence + 1);
     const stepName = occurrence === 0 ? name : `${name}#${occurrence}`;
     const position = this.#nextPosition++;
     const recorded = this.history.get(position);
     if (recorded && (recorded.name !== stepName || recorded.kind !== kind)) {
-      this.fatal = new NonDeterminismError(
-        `Replay diverged at position ${position}: the history has ${recorded.kind} "${recorded.name}" but the code now calls ${kind} "${stepName}". Keep step order stable for running executions.`,
-        { details: { position, recorded: recorded.name, called: stepName } },
+      throw this.failFatally(
+        new NonDeterminismError(
+          `Replay diverged at position ${position}: the history has ${recorded.kind} "${recorded.name}" but the code now calls ${kind} "${stepName}". Keep step order stable for running executions.`,
+          { details: { position, recorded: recorded.name, called: stepName } },
+        ),
       );
-      throw this.fatal;
     }
+    if (kind === "parallel") this.operations.scheduled(position, stepName);
     return recorded ? { position, stepName, recorded } : { position, stepName };
+  }
+
+  /** Hands a child run its body when the replay reaches its own `scheduleStep`. */
+  offerChildBody(position: number, body: ScheduledBody): void {
+    if (this.childPosition === position) this.#resolveChildBody(body);
   }
 
   /**
@@ -147,20 +242,75 @@ export class RunState {
    */
   async enterOperation(): Promise<void> {
     if (this.#parkReason) return this.park(this.#parkReason);
-    if (this.stopRequested) {
-      await this.write((_patch, now) => this.scheduler.releaseLease(this.lease, now));
+    if (this.#stopRequested) {
+      await this.#write((_patch, now) => this.#scheduler.releaseLease(this.#lease, now));
       return this.park({ kind: "released" });
     }
-    if (this.timeoutAt && this.now() >= this.timeoutAt) {
-      this.fatal = new TaskTimeoutError(
-        `Execution "${this.executionId}" passed its task timeout (${this.timeoutAt.toISOString()}).`,
-      );
-      throw this.fatal;
-    }
+    if (this.timeoutAt && this.now() >= this.timeoutAt) throw this.failFatally(this.timeoutError());
+  }
+
+  // ── fenced writes made while user code runs ─────────────────────────────────────────────────
+
+  saveStep(step: StepWrite): Promise<void> {
+    return this.#write((patch, now) => this.#scheduler.saveStep(this.#lease, step, patch, now));
+  }
+
+  /** Writes `step` (if any) and parks the execution until `wakeAt`; never returns. */
+  async suspend(input: SuspendInput): Promise<never> {
+    await this.#write((patch, now) => this.#scheduler.suspend(this.#lease, input, patch, now));
+    return this.park({ kind: "suspended", wakeAt: input.wakeAt });
+  }
+
+  awaitEvent(input: AwaitEventInput): Promise<EventWaitOutcome> {
+    return this.#write((patch, now) => this.#scheduler.awaitEvent(this.#lease, input, patch, now));
+  }
+
+  dispatchChildren(input: DispatchChildrenInput): Promise<DispatchOutcome> {
+    return this.#write((patch, now) => this.#scheduler.dispatchChildren(this.#lease, input, patch, now));
+  }
+
+  startChildExecution(input: StartChildInput): Promise<StepRecord> {
+    return this.#write((patch, now) => this.#scheduler.startChildExecution(this.#lease, input, patch, now));
+  }
+
+  awaitChildExecutions(input: AwaitChildrenInput): Promise<ChildWaitOutcome> {
+    return this.#write((patch, now) => this.#scheduler.awaitChildExecutions(this.#lease, input, patch, now));
+  }
+
+  /** Gives the lease back now and parks (a worker's stop that does not wait for a checkpoint). */
+  async release(): Promise<void> {
+    await this.#write((_patch, now) => this.#scheduler.releaseLease(this.#lease, now)).catch(() => undefined);
+    void this.park({ kind: "released" });
+  }
+
+  // ── the engine's final writes ───────────────────────────────────────────────────────────────
+
+  complete(result: string | undefined): Promise<ParkReason | undefined> {
+    return this.#finalWrite((patch, now) =>
+      this.#scheduler.completeExecution(this.#lease, result === undefined ? {} : { result }, patch, now),
+    );
+  }
+
+  fail(error: SerializedError): Promise<ParkReason | undefined> {
+    return this.#finalWrite((patch, now) =>
+      this.#scheduler.failExecution(this.#lease, { error }, patch, now),
+    );
+  }
+
+  retry(error: SerializedError, runAt: Date): Promise<ParkReason | undefined> {
+    return this.#finalWrite((patch, now) =>
+      this.#scheduler.retryExecution(this.#lease, { error, runAt }, patch, now),
+    );
+  }
+
+  settleChild(outcome: ChildOutcome): Promise<ParkReason | undefined> {
+    const lease = this.#lease;
+    if (lease.kind !== "child") throw new Error("settleChild needs a child run's lease.");
+    return this.#finalWrite((_patch, now) => this.#scheduler.settleChild(lease, outcome, now));
   }
 
   /** Execution fields to send with the next write; clears the dirty flags. */
-  takePatch(): ExecutionPatch {
+  #takePatch(): ExecutionPatch {
     const patch: ExecutionPatch = {};
     if (this.#dataDirty && this.#dataText !== undefined) patch.data = this.#dataText;
     if (this.#timeoutDirty && this.timeoutAt) patch.timeoutAt = this.timeoutAt;
@@ -170,11 +320,13 @@ export class RunState {
   }
 
   /** Runs a fenced store write; a lost lease or an unreachable store parks the run. */
-  async write<T>(operation: (patch: ExecutionPatch, now: Date) => Promise<T>): Promise<T> {
+  async #write<T>(operation: (patch: ExecutionPatch, now: Date) => Promise<T>): Promise<T> {
     // A child run parks its replay (`replay-end`) while its body still runs and must settle.
     if (this.#parkReason && this.#parkReason.kind !== "replay-end") return this.park(this.#parkReason);
+    // Once the execution is bound to fail, user code writes nothing more (only the engine's fail).
+    if (this.#fatal) throw this.#fatal;
     try {
-      return await operation(this.takePatch(), this.now());
+      return await operation(this.#takePatch(), this.now());
     } catch (error) {
       if (error instanceof LeaseLostError || error instanceof StoreUnavailableError) {
         return this.park({ kind: "lost", error });
@@ -184,17 +336,17 @@ export class RunState {
   }
 
   /**
-   * A fenced write made by the engine itself (complete, fail, retry, settle, release). Unlike
-   * {@link write} it always returns: `undefined` when written, the park reason when the run had
-   * already stopped or the write found the lease lost.
+   * A fenced write made by the engine itself (complete, fail, retry, settle). Unlike `#write` it
+   * always returns: `undefined` when written, the park reason when the run had already stopped or
+   * the write found the lease lost.
    */
-  async finalWrite(
+  async #finalWrite(
     operation: (patch: ExecutionPatch, now: Date) => Promise<unknown>,
   ): Promise<ParkReason | undefined> {
     if (this.#parkReason && this.#parkReason.kind !== "replay-end") return this.#parkReason;
     this.#resolveDoneWithSlot();
     try {
-      await operation(this.takePatch(), this.now());
+      await operation(this.#takePatch(), this.now());
       return undefined;
     } catch (error) {
       if (error instanceof LeaseLostError || error instanceof StoreUnavailableError) {
@@ -209,7 +361,9 @@ export class RunState {
   park(reason: ParkReason): Promise<never> {
     if (!this.#parkReason) {
       this.#parkReason = reason;
-      if (reason.kind === "lost" && !this.abort.signal.aborted) this.abort.abort(reason.error);
+      if (reason.kind === "lost") {
+        this.abort(reason.error instanceof Error ? reason.error : new LeaseLostError(this.executionId));
+      }
       this.#resolveParked(reason);
       if (reason.kind !== "replay-end") this.#resolveDoneWithSlot();
     }

@@ -1,20 +1,12 @@
 import { deserializeError, serializeError } from "../error-serialization.js";
-import { messageOf, NonRetryableError, SerializationError, StepFailedError, ZartError } from "../errors.js";
+import { isNonRetryable, stepFailed } from "../errors.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
+import type { StepWrite } from "../scheduler/scheduler.js";
 import type { StepKind } from "../scheduler/vocabularies.js";
 import { runInScope } from "./ambient.js";
 import type { RunState } from "./run-state.js";
 import type { TaskContext } from "./task-context.js";
-
-/** True when an error (or one in its cause chain) asks to fail without retries. */
-export function isNonRetryable(error: unknown): boolean {
-  for (let e = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
-    if (e instanceof NonRetryableError || e instanceof SerializationError) return true;
-    if (e instanceof ZartError && (e.code === "NON_RETRYABLE" || e.code === "SERIALIZATION")) return true;
-  }
-  return false;
-}
 
 /**
  * Runs (or replays) one step. Completed → the stored result, `fn` not called. Failed for good →
@@ -30,7 +22,22 @@ export async function runStep<T>(
   retry: RetryConfig = RetryConfig.none(),
   kind: StepKind = "step",
 ): Promise<T> {
-  const { position, stepName, recorded } = state.claimSlot(name, kind);
+  const slot = state.claimSlot(name, kind);
+  try {
+    return await runSlot(state, ctx, slot, fn, retry, kind);
+  } finally {
+    state.operations.leave();
+  }
+}
+
+async function runSlot<T>(
+  state: RunState,
+  ctx: TaskContext,
+  { position, stepName, recorded }: ReturnType<RunState["claimSlot"]>,
+  fn: () => Promise<T> | T,
+  retry: RetryConfig,
+  kind: StepKind,
+): Promise<T> {
   await state.enterOperation();
   if (recorded?.status === "completed") return fromJsonText<T>(recorded.result);
   if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
@@ -44,10 +51,13 @@ export async function runStep<T>(
   const startedAt = state.now();
   let text: string | undefined;
   try {
-    const value = await runInScope({ state, ctx, stepAttempt: attemptsSoFar }, () => fn());
+    const value = await runInScope({ state, ctx, step: stepName, stepAttempt: attemptsSoFar }, () => fn());
+    if (state.fatal) throw state.fatal;
     text = toJsonText(value, `The result of step "${stepName}"`, state.maxPayloadBytes);
   } catch (error) {
     if (state.isParked) return state.park({ kind: "released" });
+    // A nested operation or a passed deadline fails the execution, not just this attempt.
+    if (state.fatal) throw state.fatal;
     const attempts = attemptsSoFar + 1;
     const base = { position, name: stepName, kind, attempts, startedAt };
     if (attempts <= retry.retries && !isNonRetryable(error)) {
@@ -55,58 +65,30 @@ export async function runStep<T>(
       const step = { ...base, status: "waiting" as const, error: serializeError(error), wakeAt };
       return parkUntil(state, wakeAt, step);
     }
-    const failure = new StepFailedError(
-      `Step "${stepName}" failed after ${attempts} attempt(s): ${messageOf(error)}`,
-      {
-        cause: error,
-        details: { step: stepName, attempts },
-      },
-    );
-    const serialized = serializeError(failure);
-    await state.write((patch, now) =>
-      state.scheduler.saveStep(
-        state.lease,
-        { ...base, status: "failed", error: serialized, completedAt: now },
-        patch,
-        now,
-      ),
-    );
+    const failure = stepFailed("Step", stepName, attempts, error);
+    await state.saveStep({
+      ...base,
+      status: "failed",
+      error: serializeError(failure),
+      completedAt: state.now(),
+    });
     throw failure;
   }
-  await state.write((patch, now) =>
-    state.scheduler.saveStep(
-      state.lease,
-      {
-        position,
-        name: stepName,
-        kind,
-        status: "completed",
-        ...(text === undefined ? {} : { result: text }),
-        attempts: attemptsSoFar + 1,
-        startedAt,
-        completedAt: now,
-      },
-      patch,
-      now,
-    ),
-  );
+  await state.saveStep({
+    position,
+    name: stepName,
+    kind,
+    status: "completed",
+    ...(text === undefined ? {} : { result: text }),
+    attempts: attemptsSoFar + 1,
+    startedAt,
+    completedAt: state.now(),
+  });
   return fromJsonText<T>(text);
 }
 
 /** Parks the execution until `wakeAt` (never past the task deadline), saving `step` with it. */
-async function parkUntil(
-  state: RunState,
-  wakeAt: Date,
-  step: Parameters<RunState["scheduler"]["suspend"]>[1]["step"],
-): Promise<never> {
+function parkUntil(state: RunState, wakeAt: Date, step: StepWrite | undefined): Promise<never> {
   const due = state.timeoutAt && state.timeoutAt < wakeAt ? state.timeoutAt : wakeAt;
-  await state.write((patch, now) =>
-    state.scheduler.suspend(
-      state.lease,
-      { ...(step ? { step } : {}), wakeAt: due, reason: "retry" },
-      patch,
-      now,
-    ),
-  );
-  return state.park({ kind: "suspended", wakeAt: due });
+  return state.suspend({ ...(step ? { step } : {}), wakeAt: due, reason: "retry" });
 }

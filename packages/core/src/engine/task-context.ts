@@ -1,7 +1,8 @@
 import { type Duration, toMillis } from "../duration.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import type { RetryConfig } from "../retry.js";
-import type { StandardSchema } from "../validation.js";
+import type { EventSchemas } from "../task/define-task.js";
+import type { InferOutput, StandardSchema } from "../validation.js";
 import {
   type ChildHandle,
   type ChildResults,
@@ -39,7 +40,8 @@ export interface WaitForEventOptions<T> {
  * entry in the execution's history; names repeat freely (`notify`, `notify#1`, …) but their order
  * must stay stable while executions are in flight.
  */
-export class TaskContext {
+// biome-ignore lint/complexity/noBannedTypes: `{}` = a task that declares no events
+export class TaskContext<Events extends EventSchemas = {}> {
   readonly #state: RunState;
 
   constructor(state: RunState) {
@@ -65,7 +67,7 @@ export class TaskContext {
 
   /** Aborted when the execution is cancelled, times out, or this worker loses its lease. */
   get signal(): AbortSignal {
-    return this.#state.abort.signal;
+    return this.#state.signal;
   }
 
   /**
@@ -92,11 +94,21 @@ export class TaskContext {
     return sleepUntil(this.#state, name, date);
   }
 
-  /** Resolves with the next `name` event's payload; `EventTimeoutError` after `timeout`. */
-  waitForEvent<T = unknown>(name: string, options: WaitForEventOptions<T> = {}): Promise<T> {
+  /**
+   * Resolves with the next `name` event's payload; `EventTimeoutError` after `timeout`. A payload
+   * that fails the schema (the task's `events` declaration, or `options.schema`) throws
+   * `ValidationError` here, and that is the wait's recorded outcome.
+   */
+  waitForEvent<K extends keyof Events & string>(
+    name: K,
+    options?: { timeout?: Duration },
+  ): Promise<InferOutput<Events[K]>>;
+  waitForEvent<T = unknown>(name: string, options?: WaitForEventOptions<T>): Promise<T>;
+  waitForEvent<T>(name: string, options: WaitForEventOptions<T> = {}): Promise<T> {
     const timeoutMs =
       options.timeout === undefined ? undefined : toMillis(options.timeout, `wait "${name}" timeout`);
-    return waitForEvent(this.#state, name, timeoutMs, options.schema);
+    const schema = options.schema ?? (this.#state.task.events?.[name] as StandardSchema<T> | undefined);
+    return waitForEvent(this.#state, name, timeoutMs, schema);
   }
 
   /** Schedules a parallel step: its own unit of work, runnable by any worker. Await it with `waitAll`. */

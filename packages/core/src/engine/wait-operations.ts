@@ -16,36 +16,25 @@ function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
  */
 export async function sleepUntil(state: RunState, name: string, until: Date): Promise<void> {
   const { position, stepName, recorded } = state.claimSlot(name, "sleep");
-  await state.enterOperation();
-  if (recorded?.status === "completed") return;
-  if (state.replayOnly) return state.park({ kind: "replay-end" });
-  const wakeAt = recorded?.wakeAt ?? until;
-  const step = { position, name: stepName, kind: "sleep" as const, attempts: 1, wakeAt };
-  if (state.now() >= wakeAt) {
-    await state.write((patch, now) =>
-      state.scheduler.saveStep(
-        state.lease,
-        { ...step, status: "completed", startedAt: recorded?.startedAt ?? now, completedAt: now },
-        patch,
-        now,
-      ),
-    );
-    return;
+  try {
+    await state.enterOperation();
+    if (recorded?.status === "completed") return;
+    if (state.replayOnly) return state.park({ kind: "replay-end" });
+    const wakeAt = recorded?.wakeAt ?? until;
+    const step = { position, name: stepName, kind: "sleep" as const, attempts: 1, wakeAt };
+    const startedAt = recorded?.startedAt ?? state.now();
+    if (state.now() >= wakeAt) {
+      await state.saveStep({ ...step, status: "completed", startedAt, completedAt: state.now() });
+      return;
+    }
+    return state.suspend({
+      step: { ...step, status: "waiting", startedAt },
+      wakeAt: earliest(wakeAt, state.timeoutAt) ?? wakeAt,
+      reason: "sleep",
+    });
+  } finally {
+    state.operations.leave();
   }
-  const due = earliest(wakeAt, state.timeoutAt) ?? wakeAt;
-  await state.write((patch, now) =>
-    state.scheduler.suspend(
-      state.lease,
-      {
-        step: { ...step, status: "waiting", startedAt: recorded?.startedAt ?? now },
-        wakeAt: due,
-        reason: "sleep",
-      },
-      patch,
-      now,
-    ),
-  );
-  return state.park({ kind: "suspended", wakeAt: due });
 }
 
 /**
@@ -59,39 +48,53 @@ export async function waitForEvent<T>(
   schema: StandardSchema<T> | undefined,
 ): Promise<T> {
   const { position, stepName, recorded } = state.claimSlot(eventName, "event");
-  await state.enterOperation();
-  const validate = (text: string | undefined): Promise<T> | T =>
-    schema
-      ? validateWith(schema, fromJsonText(text), `The "${eventName}" event's payload`)
-      : fromJsonText<T>(text);
-  if (recorded?.status === "completed") return validate(recorded.result);
-  if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
-  if (state.replayOnly) return state.park({ kind: "replay-end" });
+  try {
+    await state.enterOperation();
+    const validate = async (text: string | undefined): Promise<T> => {
+      if (!schema) return fromJsonText<T>(text);
+      try {
+        return await validateWith(schema, fromJsonText(text), `The "${eventName}" event's payload`);
+      } catch (error) {
+        // The failure becomes the wait's outcome: replay (and status) show the same error.
+        if (!state.replayOnly) {
+          await state.saveStep({
+            position,
+            name: stepName,
+            kind: "event",
+            status: "failed",
+            error: serializeError(error),
+            attempts: recorded?.attempts ?? 1,
+            ...(recorded?.startedAt ? { startedAt: recorded.startedAt } : {}),
+            completedAt: state.now(),
+          });
+        }
+        throw error;
+      }
+    };
+    if (recorded?.status === "completed") return await validate(recorded.result);
+    if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
+    if (state.replayOnly) return state.park({ kind: "replay-end" });
 
-  const deadline =
-    recorded?.wakeAt ?? (timeoutMs === undefined ? undefined : new Date(state.now().getTime() + timeoutMs));
-  const wakeAt = earliest(deadline, state.timeoutAt);
-  const outcome = await state.write((patch, now) =>
-    state.scheduler.awaitEvent(
-      state.lease,
-      {
-        position,
-        stepName,
-        eventName,
-        ...(deadline ? { deadline } : {}),
-        ...(wakeAt ? { wakeAt } : {}),
-        timeoutError: serializeError(new EventTimeoutError(eventName)),
-      },
-      patch,
-      now,
-    ),
-  );
-  switch (outcome.outcome) {
-    case "received":
-      return validate(outcome.payload);
-    case "timeout":
-      throw new EventTimeoutError(eventName);
-    case "suspended":
-      return state.park({ kind: "suspended", ...(wakeAt ? { wakeAt } : {}) });
+    const deadline =
+      recorded?.wakeAt ?? (timeoutMs === undefined ? undefined : new Date(state.now().getTime() + timeoutMs));
+    const wakeAt = earliest(deadline, state.timeoutAt);
+    const outcome = await state.awaitEvent({
+      position,
+      stepName,
+      eventName,
+      ...(deadline ? { deadline } : {}),
+      ...(wakeAt ? { wakeAt } : {}),
+      timeoutError: serializeError(new EventTimeoutError(eventName)),
+    });
+    switch (outcome.outcome) {
+      case "received":
+        return await validate(outcome.payload);
+      case "timeout":
+        throw new EventTimeoutError(eventName);
+      case "suspended":
+        return state.park({ kind: "suspended", ...(wakeAt ? { wakeAt } : {}) });
+    }
+  } finally {
+    state.operations.leave();
   }
 }

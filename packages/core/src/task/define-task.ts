@@ -3,38 +3,53 @@ import type { TaskContext } from "../engine/task-context.js";
 import type { RetryConfig } from "../retry.js";
 import type { StandardSchema } from "../validation.js";
 
+/** The events a task accepts, by name, with the schema of each payload. */
+export type EventSchemas = Record<string, StandardSchema>;
+
 /**
  * The class form of a task (the seeds' `TaskHandler`): any object with `run`. Optional
  * `maxRetries` (task-level retries, default 0), `timeout` (wall clock from the first start) and
  * `retry` (backoff between task-level retries, default exponential from 1 s).
  */
-export interface TaskHandler<Data = unknown, Output = unknown> {
-  run(ctx: TaskContext, data: Data): Promise<Output>;
+// biome-ignore lint/complexity/noBannedTypes: `{}` = a task that declares no events
+export interface TaskHandler<Data = unknown, Output = unknown, Events extends EventSchemas = {}> {
+  run(ctx: TaskContext<Events>, data: Data): Promise<Output>;
   maxRetries?: number;
   timeout?: Duration;
   retry?: RetryConfig;
 }
 
-export interface TaskOptions<Data, Output> extends TaskHandler<Data, Output> {
+// biome-ignore lint/complexity/noBannedTypes: `{}` = a task that declares no events
+export interface TaskOptions<Data, Output, Events extends EventSchemas = {}>
+  extends TaskHandler<Data, Output, Events> {
   /** Registered name; how executions refer to the task. */
   name: string;
   /** Validates the input when an execution is started (nothing is persisted if it fails). */
   input?: StandardSchema<Data>;
   /** Validates the output when a typed caller waits for it (`waitFor`, `startAndWaitFor`). */
   output?: StandardSchema<Output>;
+  /**
+   * The events the task accepts. `ctx.waitForEvent(name)` takes its payload type and schema from
+   * here; a client with a registry validates `offerEvent` payloads against it before persisting
+   * anything, and rejects names not declared here.
+   */
+  events?: Events;
 }
 
 const TASK_BRAND = Symbol.for("zart.task");
 
 /** A task made by {@link defineTask}; carries its types for `startFor` / `waitFor`. */
-export interface TaskDefinition<Data = unknown, Output = unknown> extends TaskOptions<Data, Output> {
+// biome-ignore lint/complexity/noBannedTypes: `{}` = a task that declares no events
+export interface TaskDefinition<Data = unknown, Output = unknown, Events extends EventSchemas = {}>
+  extends TaskOptions<Data, Output, Events> {
   readonly [TASK_BRAND]: true;
 }
 
 /** Defines a durable task. See {@link TaskOptions}. */
-export function defineTask<Data = unknown, Output = unknown>(
-  options: TaskOptions<Data, Output>,
-): TaskDefinition<Data, Output> {
+// biome-ignore lint/complexity/noBannedTypes: `{}` = a task that declares no events
+export function defineTask<Data = unknown, Output = unknown, Events extends EventSchemas = {}>(
+  options: TaskOptions<Data, Output, Events>,
+): TaskDefinition<Data, Output, Events> {
   return Object.freeze({ ...options, [TASK_BRAND]: true as const });
 }
 

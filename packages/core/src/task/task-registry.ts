@@ -3,7 +3,7 @@ import type { TaskContext } from "../engine/task-context.js";
 import { TaskNotRegisteredError, ValidationError } from "../errors.js";
 import { RetryConfig } from "../retry.js";
 import { assertId, type StandardSchema } from "../validation.js";
-import type { TaskDefinition, TaskHandler } from "./define-task.js";
+import type { EventSchemas, TaskDefinition, TaskHandler } from "./define-task.js";
 
 /** A task as the engine runs it, with defaults applied. */
 export interface RegisteredTask {
@@ -14,6 +14,8 @@ export interface RegisteredTask {
   retry: RetryConfig;
   input?: StandardSchema;
   output?: StandardSchema;
+  /** Declared events (see `TaskOptions.events`). */
+  events?: EventSchemas;
 }
 
 const DEFAULT_TASK_RETRY = RetryConfig.exponential(Number.MAX_SAFE_INTEGER, 1_000, { maxDelay: 3_600_000 });
@@ -24,11 +26,11 @@ export class TaskRegistry {
 
   /** `register(defineTask(...))` or `register("name", handler)`. Returns `this` for chaining. */
   // biome-ignore lint/suspicious/noExplicitAny: handlers of any data type are accepted
-  register(task: TaskDefinition<any, any>): this;
+  register(task: TaskDefinition<any, any, any>): this;
   // biome-ignore lint/suspicious/noExplicitAny: handlers of any data type are accepted
-  register(name: string, handler: TaskHandler<any, any>): this;
+  register(name: string, handler: TaskHandler<any, any, any>): this;
   // biome-ignore lint/suspicious/noExplicitAny: handlers of any data type are accepted
-  register(taskOrName: TaskDefinition<any, any> | string, handler?: TaskHandler<any, any>): this {
+  register(taskOrName: TaskDefinition<any, any, any> | string, handler?: TaskHandler<any, any, any>): this {
     const name = typeof taskOrName === "string" ? taskOrName : taskOrName.name;
     const source = typeof taskOrName === "string" ? handler : taskOrName;
     assertId(name, "task name");
@@ -51,6 +53,7 @@ export class TaskRegistry {
       retry: source.retry ?? DEFAULT_TASK_RETRY,
       ...(definition.input ? { input: definition.input } : {}),
       ...(definition.output ? { output: definition.output } : {}),
+      ...(definition.events ? { events: checkEvents(name, definition.events) } : {}),
     });
     return this;
   }
@@ -71,8 +74,24 @@ export class TaskRegistry {
     return this.#tasks.has(name);
   }
 
+  /** True when some registered task declares `events` (clients then validate offers). */
+  declaresEvents(): boolean {
+    return [...this.#tasks.values()].some((task) => task.events !== undefined);
+  }
+
   /** Registered names, in registration order. */
   names(): string[] {
     return [...this.#tasks.keys()];
   }
+}
+
+function checkEvents(task: string, events: EventSchemas): EventSchemas {
+  for (const [name, schema] of Object.entries(events)) {
+    assertId(name, `task "${task}" event name`);
+    if (name.includes("#")) throw new ValidationError(`Task "${task}": event name "${name}" contains "#".`);
+    if (typeof schema?.["~standard"]?.validate !== "function") {
+      throw new ValidationError(`Task "${task}": event "${name}" needs a Standard Schema (zod, valibot, …).`);
+    }
+  }
+  return events;
 }

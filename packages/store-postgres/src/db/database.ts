@@ -137,10 +137,13 @@ export class Database {
         if (elapsed >= this.#retryWindowMs) throw error;
         const delay = Math.min(1_000, 50 * 2 ** attempt, this.#retryWindowMs - elapsed);
         if (attempt === 0) {
-          this.#logger.warn("PostgreSQL write failed on a connection fault; retrying", {
-            operation: stmt.name,
-            error: String(error.cause),
-          });
+          this.#logger.warn(
+            {
+              operation: stmt.name,
+              error: String(error.cause),
+            },
+            "PostgreSQL write failed on a connection fault; retrying",
+          );
         }
         await sleep(delay * (0.75 + Math.random() / 2));
       }

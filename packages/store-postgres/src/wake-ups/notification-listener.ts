@@ -68,11 +68,14 @@ export class NotificationListener {
         if (this.#stopped) break;
         failures++;
         const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** (failures - 1));
-        this.#options.logger.warn("LISTEN connection to PostgreSQL lost; reconnecting", {
-          channel: this.#options.channel,
-          retryInMs: delay,
-          error: String(error),
-        });
+        this.#options.logger.warn(
+          {
+            channel: this.#options.channel,
+            retryInMs: delay,
+            error: String(error),
+          },
+          "LISTEN connection to PostgreSQL lost; reconnecting",
+        );
         await this.#pause(delay * (0.75 + Math.random() / 2)).promise;
       }
     }

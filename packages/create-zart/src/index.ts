@@ -1,0 +1,1 @@
+export { CreateProjectError, type CreateProjectOptions, createProject } from "./create-project.js";
