@@ -107,6 +107,10 @@ describe("client commands over a SQLite file", () => {
     expect(table.stdout).toMatch(/Execution.*Task.*Status/);
     for (const id of ["c-1", "c-2"]) expect(table.stdout).toContain(id);
     expect(table.stdout).not.toContain("v-2"); // the rejected start persisted nothing
+    const children = await run("list", "--parent", "c-1", "--json");
+    expect(json<List>(children.stdout).executions).toEqual([]);
+    const badParent = await run("list", "--parent", "", "--json");
+    expect(badParent.code).toBe(1);
   });
 
   it("wait gives up after --timeout with exit 1, printing the status (no progress off a TTY)", async () => {

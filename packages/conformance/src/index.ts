@@ -4,6 +4,7 @@ import { Harness } from "./harness.js";
 import { answersOnOfferSuite } from "./suites/answers-on-offer.js";
 import { badInputSuite } from "./suites/bad-input.js";
 import { cancellationSuite } from "./suites/cancellation.js";
+import { childExecutionsSuite } from "./suites/child-executions.js";
 import { concurrencySuite } from "./suites/concurrency.js";
 import { contextSuite } from "./suites/context.js";
 import { durabilitySuite } from "./suites/durability.js";
@@ -57,6 +58,7 @@ export const SUITES = {
   events: eventsSuite,
   "answers-on-offer": answersOnOfferSuite,
   parallel: parallelSuite,
+  "child-executions": childExecutionsSuite,
   leases: leasesSuite,
   cancellation: cancellationSuite,
   concurrency: concurrencySuite,

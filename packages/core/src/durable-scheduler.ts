@@ -55,6 +55,8 @@ export interface WaitOptions {
 export interface ListOptions {
   status?: ExecutionStatus;
   taskName?: string;
+  /** Only the child executions started by this execution (detached ones included). */
+  parentId?: string;
   /** 1–1000, default 100. */
   limit?: number;
   /** Default 0. */
@@ -203,7 +205,10 @@ export class DurableScheduler {
     return this.waitFor(task, executionId, options);
   }
 
-  /** Cancels at once (children too); `false` when already terminal. */
+  /**
+   * Cancels at once, with its parallel children and its non-detached child executions
+   * (recursively); `false` when already terminal.
+   */
   async cancel(executionId: string): Promise<boolean> {
     assertId(executionId, "executionId");
     return this.#scheduler.cancelExecution(executionId, this.#scheduler.clock.now());
@@ -278,11 +283,13 @@ export class DurableScheduler {
     if (!Number.isInteger(offset) || offset < 0)
       throw new ValidationError("offset must be a non-negative integer.");
     if (options.taskName !== undefined) assertId(options.taskName, "task name");
+    if (options.parentId !== undefined) assertId(options.parentId, "parentId");
     const rows = await this.#scheduler.listExecutions({
       limit,
       offset,
       ...(options.status ? { status: checkStatus(options.status) } : {}),
       ...(options.taskName ? { taskName: options.taskName } : {}),
+      ...(options.parentId ? { parentId: options.parentId } : {}),
     });
     return rows.map(toStatus);
   }

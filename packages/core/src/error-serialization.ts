@@ -27,6 +27,8 @@ const BY_CODE = new Map<
   ["NON_RETRYABLE", errors.NonRetryableError],
   ["SERIALIZATION", errors.SerializationError],
   ["STORE_UNAVAILABLE", errors.StoreUnavailableError],
+  ["CHILD_EXECUTION_FAILED", errors.ChildExecutionFailedError],
+  ["CHILD_EXECUTION_CANCELLED", errors.ChildExecutionCancelledError],
 ]);
 
 /**

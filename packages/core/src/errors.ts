@@ -190,6 +190,20 @@ export class StoreUnavailableError extends ZartError {
   }
 }
 
+/** A child execution awaited with `ctx.waitForChild` failed; `cause` is the child's error. */
+export class ChildExecutionFailedError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("CHILD_EXECUTION_FAILED", message, options);
+  }
+}
+
+/** A child execution awaited with `ctx.waitForChild` was cancelled. */
+export class ChildExecutionCancelledError extends ZartError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("CHILD_EXECUTION_CANCELLED", message, options);
+  }
+}
+
 /**
  * A durable operation (`ctx.step`, a `defineStep` function, `ctx.sleep`, …) was called inside the
  * body of a step. Step bodies are plain code: call the operation after the step returns instead.

@@ -10,6 +10,12 @@ export {
 } from "./durable-scheduler.js";
 export { type Duration, toMillis } from "./duration.js";
 export { context, defineStep, type ExecutionInfo, type StepFunction } from "./engine/ambient.js";
+export type {
+  ChildHandle,
+  ChildResults,
+  ChildTask,
+  StartChildOptions,
+} from "./engine/child-operations.js";
 export { childLogger, consoleLogger, type LogFields, type Logger, silentLogger } from "./engine/logger.js";
 export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";

@@ -50,6 +50,8 @@ export interface DurableExecutionStatus {
   createdAt: Date;
   startedAt?: Date;
   completedAt?: Date;
+  /** The execution that started this one with `ctx.startChild` (absent for a top-level execution). */
+  parentId?: string;
   /** When a pending/waiting execution is due next (absent: waits for an event). */
   wakeAt?: Date;
   steps: StepStatusInfo[];
@@ -98,6 +100,7 @@ export function toStatus({ execution, steps, events }: ExecutionDetails): Durabl
   if (execution.result !== undefined) status.result = fromJsonText(execution.result);
   if (execution.error) status.error = toErrorInfo(execution.error);
   if (execution.data !== undefined) status.data = fromJsonText(execution.data);
+  if (execution.parentId !== undefined) status.parentId = execution.parentId;
   if (execution.startedAt) status.startedAt = execution.startedAt;
   if (execution.completedAt) status.completedAt = execution.completedAt;
   if (execution.runAt && (execution.status === "pending" || execution.status === "waiting")) {

@@ -21,6 +21,7 @@ export {
   defineCapabilities,
   type StoreCapabilities,
 } from "./scheduler/capabilities.js";
+export type * from "./scheduler/child-executions.js";
 export {
   type ChildLease,
   childLease,

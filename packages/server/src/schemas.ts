@@ -33,7 +33,9 @@ export const ErrorInfoSchema = z
 export const StepSchema = z
   .object({
     name: z.string(),
-    kind: z.enum(STEP_KINDS),
+    kind: z.enum(STEP_KINDS).openapi({
+      description: "`child`: a child execution started (result = its id) or awaited.",
+    }),
     status: ExecutionStatusEnum,
     result: z.unknown().optional(),
     error: ErrorInfoSchema.optional(),
@@ -69,6 +71,10 @@ export const ExecutionSchema = z
     started_at: DateTime.optional(),
     completed_at: DateTime.optional(),
     wake_at: DateTime.optional(),
+    parent_id: z
+      .string()
+      .optional()
+      .openapi({ description: "The execution that started this one as a child execution." }),
     steps: z.array(StepSchema),
     events: z.array(EventSchema),
   })
@@ -142,6 +148,7 @@ export const PurgeResultSchema = z
 export const ListQuerySchema = z.object({
   status: ExecutionStatusEnum.optional(),
   task_name: IdSchema.optional(),
+  parent_id: IdSchema.optional().openapi({ description: "Only the child executions of this execution." }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 });

@@ -24,6 +24,7 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
   if (status.startedAt) wire.started_at = status.startedAt.toISOString();
   if (status.completedAt) wire.completed_at = status.completedAt.toISOString();
   if (status.wakeAt) wire.wake_at = status.wakeAt.toISOString();
+  if (status.parentId !== undefined) wire.parent_id = status.parentId;
   return wire;
 }
 

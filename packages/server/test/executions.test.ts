@@ -113,6 +113,26 @@ describe("POST /api/v1/executions", () => {
 });
 
 describe("GET /api/v1/executions", () => {
+  it("parent_id lists the child executions; each names its parent and the parent shows child steps", async () => {
+    await h.call("/api/v1/executions", {
+      method: "POST",
+      json: { task_name: "parent", execution_id: "fam-1" },
+    });
+    const done = await h.call("/api/v1/executions/fam-1/wait?timeout=10s");
+    const parent = ExecutionSchema.parse(await done.json());
+    expect(parent).toMatchObject({ status: "completed", result: 8 });
+    expect(parent.steps.map((s) => s.kind)).toEqual(["child", "child"]);
+    const res = await h.call("/api/v1/executions?parent_id=fam-1");
+    const page = ExecutionListSchema.parse(await res.json());
+    expect(page.executions.map((e) => [e.execution_id, e.name, e.parent_id])).toEqual([
+      ["fam-1/quick", "quick", "fam-1"],
+    ]);
+    const none = ExecutionListSchema.parse(
+      await (await h.call("/api/v1/executions?parent_id=nobody")).json(),
+    );
+    expect(none.executions).toEqual([]);
+  });
+
   it("200 lists newest first with filters and paging", async () => {
     for (const id of ["list-a", "list-b", "list-c"]) {
       await h.call("/api/v1/executions", { method: "POST", json: { task_name: "waiter", execution_id: id } });

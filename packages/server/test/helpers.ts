@@ -29,6 +29,14 @@ export const failingTask = defineTask({
   },
 });
 
+/** Invokes `quick` as a child execution and returns its result. */
+export const parentTask = defineTask({
+  name: "parent",
+  async run(ctx) {
+    return ctx.invoke(quickTask, { n: 4 });
+  },
+});
+
 /** A logger that keeps what it is told. */
 export function recordingLogger(): Logger & {
   lines: { level: string; message: string; fields?: unknown }[];
@@ -56,7 +64,11 @@ export async function startHarness(
   options: Partial<ServerOptions> & { scheduler?: Scheduler } = {},
 ): Promise<Harness> {
   const scheduler = options.scheduler ?? new MemoryScheduler();
-  const registry = new TaskRegistry().register(waiterTask).register(quickTask).register(failingTask);
+  const registry = new TaskRegistry()
+    .register(waiterTask)
+    .register(quickTask)
+    .register(failingTask)
+    .register(parentTask);
   const logger = recordingLogger();
   const worker = new Worker({ scheduler, registry, logger, pollInterval: "100ms" });
   await worker.start();

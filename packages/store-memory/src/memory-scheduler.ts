@@ -8,9 +8,11 @@ import {
   systemClock,
 } from "@zart/core";
 import {
+  type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildOutcome,
+  type ChildWaitOutcome,
   type ClaimedWork,
   type ClaimRequest,
   type CompleteExecutionInput,
@@ -30,18 +32,26 @@ import {
   type PurgeFilter,
   type RetryExecutionInput,
   type SerializedError,
+  type StartChildInput,
+  type StepRecord,
   type StepWrite,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
   WakeUpHub,
 } from "@zart/core/store";
+import {
+  awaitChildExecutions,
+  cancelChildExecutions,
+  startChildExecution,
+  wakeParent,
+} from "./child-executions.js";
 import { cancelUnsettledChildren, dispatchChildren, settleChild } from "./children.js";
 import { claimDue } from "./claim.js";
 import { awaitEvent, offerEvent } from "./events.js";
 import { fenceChild, fenceExecution } from "./fencing.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
-import { MemoryStorage } from "./memory-storage.js";
+import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
@@ -142,7 +152,9 @@ export class MemoryScheduler implements Scheduler {
     if (isTerminal(row.record.status)) return false;
     finish(row, "cancelled", now);
     cancelUnsettledChildren(this.storage, executionId, now);
-    this.#emit("cancelled", executionId);
+    const descendants = cancelChildExecutions(this.storage, executionId, now);
+    this.#wakeParentOf(row, now);
+    for (const id of [executionId, ...descendants]) this.#emit("cancelled", id);
     return true;
   }
 
@@ -242,6 +254,36 @@ export class MemoryScheduler implements Scheduler {
     if (settleChild(this.storage, parent, child, outcome, now)) this.#emit("child", lease.executionId);
   }
 
+  /** Fenced: starts a child execution and records the parent's `child` step, once per position. */
+  async startChildExecution(
+    lease: Lease,
+    input: StartChildInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<StepRecord> {
+    this.#ensureOpen();
+    const row = fenceExecution(this.storage, lease);
+    const known = this.storage.steps(lease.executionId).has(input.position);
+    const step = startChildExecution(this.storage, row, input, now);
+    applyPatch(row.record, patch);
+    if (!known) this.#emit("created", input.childId);
+    return step;
+  }
+
+  /** Fenced: the children's rows when all are terminal; otherwise parks the parent until one settles. */
+  async awaitChildExecutions(
+    lease: Lease,
+    input: AwaitChildrenInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<ChildWaitOutcome> {
+    this.#ensureOpen();
+    const row = fenceExecution(this.storage, lease);
+    const outcome = awaitChildExecutions(this.storage, row, input, now);
+    applyPatch(row.record, patch);
+    return outcome;
+  }
+
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
   async retryExecution(
     lease: Lease,
@@ -271,6 +313,7 @@ export class MemoryScheduler implements Scheduler {
     delete row.record.error;
     if (input.result === undefined) delete row.record.result;
     else row.record.result = input.result;
+    this.#wakeParentOf(row, now);
   }
 
   /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
@@ -287,6 +330,7 @@ export class MemoryScheduler implements Scheduler {
     finish(row, "failed", now);
     row.record.error = error;
     cancelUnsettledChildren(this.storage, lease.executionId, now);
+    this.#wakeParentOf(row, now);
   }
 
   /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */
@@ -301,6 +345,11 @@ export class MemoryScheduler implements Scheduler {
   subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
     this.#ensureOpen();
     return this.#wakeUps.subscribe(listener);
+  }
+
+  #wakeParentOf(row: ExecutionRow, now: Date): void {
+    const parentId = wakeParent(this.storage, row, now);
+    if (parentId !== undefined) this.#emit("child", parentId);
   }
 
   #emit(reason: WakeUp["reason"], executionId: string): void {

@@ -17,7 +17,8 @@ export function listExecutions(storage: MemoryStorage, filter: ListFilter): Exec
     .filter(
       ({ record }) =>
         (filter.status === undefined || record.status === filter.status) &&
-        (filter.taskName === undefined || record.taskName === filter.taskName),
+        (filter.taskName === undefined || record.taskName === filter.taskName) &&
+        (filter.parentId === undefined || record.parentId === filter.parentId),
     )
     .sort(newestFirst)
     .slice(start, start + Math.max(0, filter.limit))

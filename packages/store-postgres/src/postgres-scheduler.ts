@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
+  type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildOutcome,
+  type ChildWaitOutcome,
   type ClaimedWork,
   type ClaimRequest,
   type CompleteExecutionInput,
@@ -23,6 +25,8 @@ import {
   type PurgeFilter,
   type RetryExecutionInput,
   type SerializedError,
+  type StartChildInput,
+  type StepRecord,
   type StepWrite,
   type SuspendInput,
   type Unsubscribe,
@@ -41,6 +45,7 @@ import { createOrmSchema, type OrmSchema } from "./schema/relations.js";
 import { createTables } from "./schema/tables.js";
 import { awaitEvent } from "./sql/await-event.js";
 import { cancelExecution } from "./sql/cancel-execution.js";
+import { awaitChildExecutions, settleChildExecution, startChildExecution } from "./sql/child-executions.js";
 import { claim } from "./sql/claim.js";
 import { completeExecution } from "./sql/complete-execution.js";
 import { createExecution } from "./sql/create-execution.js";
@@ -175,14 +180,11 @@ export class PostgresScheduler implements Scheduler {
 
   /** Cancels a live execution and its unsettled children; false when already terminal. */
   async cancelExecution(executionId: string, now: Date): Promise<boolean> {
-    const cancelled = await cancelExecution(
-      this.#db,
-      executionId,
-      now,
-      this.#notice("cancelled", executionId),
-    );
-    if (cancelled) this.#emit("cancelled", executionId);
-    return cancelled;
+    const tree = await cancelExecution(this.#db, executionId, now, (reason, id) => this.#notice(reason, id));
+    if (tree === undefined) return false;
+    for (const id of tree.cancelled) this.#emit("cancelled", id);
+    if (tree.woken !== undefined) this.#emit("child", tree.woken);
+    return true;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */
@@ -276,12 +278,58 @@ export class PostgresScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
+    if (lease.kind === "execution" && lease.parentId !== undefined) {
+      return this.#settleChildExecution(
+        { ...lease, parentId: lease.parentId },
+        { complete: input },
+        patch,
+        now,
+      );
+    }
     return completeExecution(this.#db, lease, input, patch, now);
   }
 
   /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
   failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date): Promise<void> {
+    if (lease.kind === "execution" && lease.parentId !== undefined) {
+      return this.#settleChildExecution({ ...lease, parentId: lease.parentId }, { fail: input }, patch, now);
+    }
     return failExecution(this.#db, lease, input, patch, now);
+  }
+
+  /** Fenced: starts a child execution and records the parent's `child` step, once per position. */
+  async startChildExecution(
+    lease: Lease,
+    input: StartChildInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<StepRecord> {
+    const notice = (reason: WakeReason, id: string) => this.#notice(reason, id);
+    const { step, created } = await startChildExecution(this.#db, lease, input, patch, now, notice);
+    if (created) this.#emit("created", input.childId);
+    return step;
+  }
+
+  /** Fenced: the children's rows when all are terminal; otherwise parks the parent until one settles. */
+  awaitChildExecutions(
+    lease: Lease,
+    input: AwaitChildrenInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<ChildWaitOutcome> {
+    return awaitChildExecutions(this.#db, lease, input, patch, now);
+  }
+
+  /** A child execution's final write: its parent is locked first and woken (see `child-executions`). */
+  async #settleChildExecution(
+    lease: Lease & { parentId: string },
+    outcome: Parameters<typeof settleChildExecution>[2],
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<void> {
+    const notice = (reason: WakeReason, id: string) => this.#notice(reason, id);
+    const woken = await settleChildExecution(this.#db, lease, outcome, patch, now, notice);
+    if (woken !== undefined) this.#emit("child", woken);
   }
 
   /** Fenced: gives the unit back without progress; it is due again at once. */

@@ -34,7 +34,13 @@ async function migrationsOf(schema: string): Promise<{ id: number; tag: string; 
 
 const TABLES = ["events", "executions", "steps", "zart_migrations"];
 /** The shipped migrations, in order (see `drizzle/meta/_journal.json`). */
-const SHIPPED = ["0000_init", "0001_released_by", "0002_priority", "0003_step_kind_marker"];
+const SHIPPED = [
+  "0000_init",
+  "0001_released_by",
+  "0002_priority",
+  "0003_step_kind_marker",
+  "0004_child_executions",
+];
 
 describe("migrate()", () => {
   it("creates the schema with the shipped migrations, records them, and is a no-op the second time", async () => {

@@ -119,7 +119,7 @@ const DATE_FIELDS = [
   "completedAt",
   "leaseExpiresAt",
 ] as const;
-const TEXT_FIELDS = ["result", "data", "waitReason", "waitEvent", "leaseOwner"] as const;
+const TEXT_FIELDS = ["result", "data", "waitReason", "waitEvent", "leaseOwner", "parentId"] as const;
 
 /** Parses an execution row from `HGETALL`'s flat `[field, value, …]` reply; `undefined` when empty. */
 export function parseRow(flat: string[]): ExecutionRecord | undefined {
@@ -143,6 +143,8 @@ export function parseRow(flat: string[]): ExecutionRecord | undefined {
     const value = fields.get(name);
     if (value !== undefined) writable[name] = value;
   }
+  const detached = fields.get("detached");
+  if (detached !== undefined) record.detached = detached === "1";
   const error = fields.get("error");
   if (error !== undefined) record.error = JSON.parse(error) as SerializedError;
   const priority = fields.get("priority");

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
+  type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
+  type ChildWaitOutcome,
   type ClaimedWork,
   type ClaimRequest,
   type CompleteExecutionInput,
@@ -22,13 +24,23 @@ import {
   type PurgeFilter,
   type RetryExecutionInput,
   type SerializedError,
+  type StartChildInput,
+  type StepRecord,
   type StepWrite,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
 } from "@zart/core/store";
 import { millis, optional, patchArgs } from "./args.js";
-import { type DetailsReply, encodeError, encodeStep, parseDetails, parseRow, parseSteps } from "./codec.js";
+import {
+  type DetailsReply,
+  encodeError,
+  encodeStep,
+  parseDetails,
+  parseRow,
+  parseStep,
+  parseSteps,
+} from "./codec.js";
 import type { ScriptArg } from "./commands.js";
 import { connect } from "./connection.js";
 import { ScriptExecutor } from "./executor.js";
@@ -139,15 +151,17 @@ export class RedisScheduler implements Scheduler {
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
   async cancelExecution(executionId: string, now: Date): Promise<boolean> {
-    const cancelled =
-      (await this.#executor.run("cancelExecution", executionId, [
-        executionId,
-        millis(now),
-        this.#origin,
-        randomUUID(),
-      ])) === 1;
-    if (cancelled) this.#wakeUps.emitLocal("cancelled", executionId);
-    return cancelled;
+    const reply = (await this.#executor.run("cancelExecution", executionId, [
+      executionId,
+      millis(now),
+      this.#origin,
+      randomUUID(),
+    ])) as number | [number, string, ...string[]];
+    if (reply === 0) return false;
+    const [, woken = "", ...descendants] = Array.isArray(reply) ? reply : [1];
+    for (const id of [executionId, ...descendants]) this.#wakeUps.emitLocal("cancelled", id);
+    if (woken !== "") this.#wakeUps.emitLocal("child", woken);
+    return true;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */
@@ -174,12 +188,30 @@ export class RedisScheduler implements Scheduler {
       this.#executor.ensureOpen();
       return [];
     }
+    if (filter.parentId !== undefined) return this.#listChildren(filter, filter.parentId);
     const page = await this.#executor.runGlobal("listExecutions", [
       listIndex(filter),
       Math.max(0, Math.floor(filter.offset)),
       Math.floor(filter.limit),
     ]);
     return (page as DetailsReply[]).flatMap((reply) => parseDetails(reply) ?? []);
+  }
+
+  /**
+   * The child executions of `parentId` (one read of its `children:` index, newest first), with the
+   * other filters applied here: a parent's children are few, so no per-filter index is kept.
+   */
+  async #listChildren(filter: ListFilter, parentId: string): Promise<ExecutionDetails[]> {
+    const page = await this.#executor.runGlobal("listExecutions", [`children:${parentId}`, 0, 100_000]);
+    const start = Math.max(0, Math.floor(filter.offset));
+    return (page as DetailsReply[])
+      .flatMap((reply) => parseDetails(reply) ?? [])
+      .filter(
+        ({ execution }) =>
+          (filter.status === undefined || execution.status === filter.status) &&
+          (filter.taskName === undefined || execution.taskName === filter.taskName),
+      )
+      .slice(start, start + Math.floor(filter.limit));
   }
 
   /** Deletes matching terminal executions in atomic batches; returns how many. */
@@ -330,11 +362,13 @@ export class RedisScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
-    await this.#executor.fenced("completeExecution", lease, [
+    const reply = await this.#executor.fenced("completeExecution", lease, [
       optional(input.result),
       ...patchArgs(patch),
       millis(now),
+      this.#origin,
     ]);
+    if (typeof reply === "string") this.#wakeUps.emitLocal("child", reply);
   }
 
   /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
@@ -344,11 +378,55 @@ export class RedisScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
-    await this.#executor.fenced("failExecution", lease, [
+    const reply = await this.#executor.fenced("failExecution", lease, [
       encodeError(input.error),
       ...patchArgs(patch),
       millis(now),
+      this.#origin,
     ]);
+    if (typeof reply === "string") this.#wakeUps.emitLocal("child", reply);
+  }
+
+  /** Fenced: starts a child execution and records the parent's `child` step, once per position. */
+  async startChildExecution(
+    lease: Lease,
+    input: StartChildInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<StepRecord> {
+    const [step, created] = (await this.#executor.fenced("startChildExecution", lease, [
+      input.position,
+      input.stepName,
+      input.childId,
+      input.taskName,
+      input.payload,
+      input.detached ? "1" : "0",
+      ...patchArgs(patch),
+      millis(now),
+      this.#origin,
+      JSON.stringify(input.childId),
+    ])) as [string, number];
+    if (created === 1) this.#wakeUps.emitLocal("created", input.childId);
+    return parseStep(step);
+  }
+
+  /** Fenced: the children's rows when all are terminal; otherwise parks the parent until one settles. */
+  async awaitChildExecutions(
+    lease: Lease,
+    input: AwaitChildrenInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<ChildWaitOutcome> {
+    const [outcome, rows] = (await this.#executor.fenced("awaitChildExecutions", lease, [
+      input.position,
+      input.stepName,
+      millis(input.wakeAt),
+      ...patchArgs(patch),
+      millis(now),
+      ...input.childIds,
+    ])) as ["settled" | "suspended", string[][]?];
+    if (outcome === "suspended") return { outcome };
+    return { outcome, children: (rows ?? []).map((row) => parseRow(row)!) };
   }
 
   /** Fenced: gives the unit back without progress; publishes `released`. */

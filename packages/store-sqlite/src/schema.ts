@@ -37,6 +37,10 @@ export const executions = sqliteTable(
     timeoutAt: time("timeout_at"),
     waitReason: text("wait_reason", { enum: WAIT_REASONS }),
     waitEvent: text("wait_event"),
+    /** The execution that started this one with `ctx.startChild`; null for a top-level execution. */
+    parentId: text("parent_id"),
+    /** Child executions only: true when a cancel of the parent does not reach it. */
+    detached: integer("detached", { mode: "boolean" }),
     scheduledAt: time("scheduled_at").notNull(),
     createdAt: time("created_at").notNull(),
     startedAt: time("started_at"),
@@ -61,6 +65,10 @@ export const executions = sqliteTable(
     index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt, t.createdAt, t.executionId),
     // Listing, newest first.
     index("zart_executions_created_idx").on(t.createdAt, t.executionId),
+    // A parent's children: `listExecutions({ parentId })`, cancel propagation and wake-ups.
+    index("zart_executions_parent_idx")
+      .on(t.parentId, t.createdAt, t.executionId)
+      .where(sql`${t.parentId} IS NOT NULL`),
   ],
 );
 

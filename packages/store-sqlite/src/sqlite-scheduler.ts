@@ -6,9 +6,11 @@ import {
   systemClock,
 } from "@zart/core";
 import {
+  type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildOutcome,
+  type ChildWaitOutcome,
   type ClaimedWork,
   type ClaimRequest,
   type CompleteExecutionInput,
@@ -28,6 +30,8 @@ import {
   type PurgeFilter,
   type RetryExecutionInput,
   type SerializedError,
+  type StartChildInput,
+  type StepRecord,
   type StepWrite,
   type StoreCapabilities,
   type SuspendInput,
@@ -42,6 +46,12 @@ import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
 import type { Orm } from "./rows.js";
 import { awaitEvent } from "./sql/await-event.js";
+import {
+  awaitChildExecutions,
+  cancelChildExecutions,
+  startChildExecution,
+  wakeParent,
+} from "./sql/child-executions.js";
 import { claimDue } from "./sql/claim.js";
 import { createExecution } from "./sql/create-execution.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
@@ -174,9 +184,15 @@ export class SqliteScheduler implements Scheduler {
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
   async cancelExecution(executionId: string, now: Date): Promise<boolean> {
-    const cancelled = this.#write(() => cancelExecution(this.#orm, executionId, now));
-    if (cancelled) this.#emit("cancelled", executionId);
-    return cancelled;
+    const cancelled = this.#write(() => {
+      if (!cancelExecution(this.#orm, executionId, now)) return undefined;
+      const descendants = cancelChildExecutions(this.#orm, executionId, now);
+      return { ids: [executionId, ...descendants], parent: wakeParent(this.#orm, executionId, now) };
+    });
+    if (cancelled === undefined) return false;
+    for (const id of cancelled.ids) this.#emit("cancelled", id);
+    if (cancelled.parent !== undefined) this.#emit("child", cancelled.parent);
+    return true;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */
@@ -247,6 +263,28 @@ export class SqliteScheduler implements Scheduler {
       this.#emit("child", lease.executionId);
   }
 
+  /** Fenced: starts a child execution and records the parent's `child` step, once per position. */
+  async startChildExecution(
+    lease: Lease,
+    input: StartChildInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<StepRecord> {
+    const { step, created } = this.#write(() => startChildExecution(this.#orm, lease, input, patch, now));
+    if (created) this.#emit("created", input.childId);
+    return step;
+  }
+
+  /** Fenced: the children's rows when all are terminal; otherwise parks the parent until one settles. */
+  async awaitChildExecutions(
+    lease: Lease,
+    input: AwaitChildrenInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<ChildWaitOutcome> {
+    return this.#write(() => awaitChildExecutions(this.#orm, lease, input, patch, now));
+  }
+
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
   async retryExecution(
     lease: Lease,
@@ -265,7 +303,11 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
-    this.#write(() => completeExecution(this.#orm, lease, input, patch, now));
+    const parent = this.#write(() => {
+      completeExecution(this.#orm, lease, input, patch, now);
+      return wakeParent(this.#orm, lease.executionId, now);
+    });
+    if (parent !== undefined) this.#emit("child", parent);
   }
 
   /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
@@ -275,7 +317,11 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
-    this.#write(() => failExecution(this.#orm, lease, input, patch, now));
+    const parent = this.#write(() => {
+      failExecution(this.#orm, lease, input, patch, now);
+      return wakeParent(this.#orm, lease.executionId, now);
+    });
+    if (parent !== undefined) this.#emit("child", parent);
   }
 
   /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */

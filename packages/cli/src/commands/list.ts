@@ -9,12 +9,13 @@ import { type DbOptions, dbOption, jsonOption, withClient } from "./shared.js";
 interface ListFlags extends DbOptions {
   status?: ExecutionStatus;
   task?: string;
+  parent?: string;
   limit: number;
   offset: number;
   json?: boolean;
 }
 
-/** `zart list [--status] [--task] [--limit] [--offset] [--json]`. */
+/** `zart list [--status] [--task] [--parent] [--limit] [--offset] [--json]`. */
 export function listCommand(): Command {
   const command = new Command("list")
     .description("list executions, newest first")
@@ -24,6 +25,7 @@ export function listCommand(): Command {
       parseStatus,
     )
     .option("--task <name>", "only this task")
+    .option("--parent <execution_id>", "only the child executions of this execution")
     .option("--limit <n>", "at most this many (1–1000)", parsePositiveInt, 20)
     .option("--offset <n>", "skip this many", parseNonNegativeInt, 0);
   dbOption(command);
@@ -35,6 +37,7 @@ export function listCommand(): Command {
         offset: flags.offset,
         ...(flags.status ? { status: flags.status } : {}),
         ...(flags.task ? { taskName: flags.task } : {}),
+        ...(flags.parent !== undefined ? { parentId: flags.parent } : {}),
       }),
     );
     const wire = executions.map(toWireExecution);

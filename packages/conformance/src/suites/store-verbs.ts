@@ -1,4 +1,5 @@
 import type { Harness } from "../harness.js";
+import { childExecutionVerbs } from "./verbs/child-executions.js";
 import { eventAndChildVerbs } from "./verbs/events-children.js";
 import { executionVerbs } from "./verbs/executions.js";
 import { readVerbs } from "./verbs/reads.js";
@@ -10,5 +11,6 @@ import { readVerbs } from "./verbs/reads.js";
 export function storeVerbsSuite(h: Harness): void {
   executionVerbs(h);
   eventAndChildVerbs(h);
+  childExecutionVerbs(h);
   readVerbs(h);
 }

@@ -75,6 +75,7 @@ export class ExecutionRun {
         taskName: execution.taskName,
         workerId,
       }),
+      registry,
       ...(work.kind === "child" ? { childPosition: work.child.position } : {}),
     });
   }

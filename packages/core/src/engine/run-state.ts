@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from "../errors.js";
 import type { RunObserver } from "../hooks/run-observer.js";
+import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "../scheduler/child-executions.js";
 import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import type {
   AwaitEventInput,
@@ -19,7 +20,7 @@ import type {
   SuspendInput,
 } from "../scheduler/scheduler.js";
 import type { StepKind } from "../scheduler/vocabularies.js";
-import type { RegisteredTask } from "../task/task-registry.js";
+import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
 import type { ChildOutcome } from "./child-body.js";
 import { OperationGuard } from "./operation-guard.js";
@@ -54,6 +55,8 @@ export interface RunStateOptions {
   /** True when `timeoutAt` was computed at this claim and must be persisted with the first write. */
   timeoutIsNew: boolean;
   maxPayloadBytes: number;
+  /** The worker's registry (child executions started by name validate their input with it). */
+  registry?: TaskRegistry;
   /** For a child run: the position of the parallel step to execute (see {@link RunState.childPosition}). */
   childPosition?: number;
   /** Reports step attempts and suspensions to the worker's hooks. */
@@ -78,6 +81,8 @@ export class RunState {
   readonly input: unknown;
   readonly timeoutAt: Date | undefined;
   readonly maxPayloadBytes: number;
+  /** The worker's registry: `ctx.startChild(name)` validates the input with that task's schema. */
+  readonly registry: TaskRegistry | undefined;
   /**
    * Set for a child run: the position of the parallel step to execute. Everything else is replayed
    * from history; live work other than the child itself parks the run (`replay-end`). Its history
@@ -119,6 +124,7 @@ export class RunState {
     this.maxPayloadBytes = options.maxPayloadBytes;
     this.childPosition = options.childPosition;
     this.observer = options.observer;
+    this.registry = options.registry;
     this.history = new Map(options.steps.map((step) => [step.position, step]));
     this.#dataText = options.dataText;
     this.#timeoutDirty = options.timeoutIsNew;
@@ -276,6 +282,14 @@ export class RunState {
 
   dispatchChildren(input: DispatchChildrenInput): Promise<DispatchOutcome> {
     return this.#write((patch, now) => this.#scheduler.dispatchChildren(this.#lease, input, patch, now));
+  }
+
+  startChildExecution(input: StartChildInput): Promise<StepRecord> {
+    return this.#write((patch, now) => this.#scheduler.startChildExecution(this.#lease, input, patch, now));
+  }
+
+  awaitChildExecutions(input: AwaitChildrenInput): Promise<ChildWaitOutcome> {
+    return this.#write((patch, now) => this.#scheduler.awaitChildExecutions(this.#lease, input, patch, now));
   }
 
   /** Gives the lease back now and parks (a worker's stop that does not wait for a checkpoint). */

@@ -4,6 +4,14 @@ import type { RetryConfig } from "../retry.js";
 import type { EventSchemas } from "../task/define-task.js";
 import type { InferOutput, StandardSchema } from "../validation.js";
 import {
+  type ChildHandle,
+  type ChildResults,
+  type ChildTask,
+  type StartChildOptions,
+  startChild,
+  waitForChildren,
+} from "./child-operations.js";
+import {
   type HandleResults,
   type HandleSettled,
   type StepHandle,
@@ -117,6 +125,34 @@ export class TaskContext<Events extends EventSchemas = {}> {
   /** Every child's outcome in handle order; never throws for a failed child. */
   waitAllSettled<const H extends readonly StepHandle[]>(handles: H): Promise<HandleSettled<H>> {
     return waitAllSettled(this.#state, handles);
+  }
+
+  /**
+   * Starts a child execution of `task` (a definition or a registered name) with `data`, exactly once
+   * for this call position; replays return the same handle. `ValidationError` here when `data` fails
+   * the child's input schema (nothing started).
+   */
+  startChild<D, O>(task: ChildTask<D, O>, data: D, options: StartChildOptions = {}): Promise<ChildHandle<O>> {
+    return startChild(this.#state, task, data, options);
+  }
+
+  /**
+   * The child's result once it is terminal (the execution is released while it waits);
+   * `ChildExecutionFailedError` (cause = the child's error) or `ChildExecutionCancelledError`.
+   */
+  async waitForChild<O>(handle: ChildHandle<O>): Promise<O> {
+    const [result] = await waitForChildren(this.#state, [handle] as const);
+    return result;
+  }
+
+  /** Waits for several children at once: results in handle order, or the first failure in handle order. */
+  waitForChildren<const H extends readonly ChildHandle[]>(handles: H): Promise<ChildResults<H>> {
+    return waitForChildren(this.#state, handles);
+  }
+
+  /** `startChild` then `waitForChild`. */
+  async invoke<D, O>(task: ChildTask<D, O>, data: D, options: StartChildOptions = {}): Promise<O> {
+    return this.waitForChild(await this.startChild(task, data, options));
   }
 
   /** A durable timestamp: the first run's clock reading, identical on every replay. */

@@ -6,6 +6,11 @@ export interface ExecutionLease {
   executionId: string;
   /** The fencing token every write under this lease carries. */
   token: string;
+  /**
+   * Set by stores that need it on the lease of a child execution: its parent's id, so the write
+   * that settles it can lock the parent first (see `awaitChildExecutions`).
+   */
+  parentId?: string;
 }
 
 /** The right to run one parallel child (the step row at `childPosition`) of an execution. */
@@ -19,8 +24,10 @@ export interface ChildLease {
 /** Identifies the holder of a lease: on a whole execution, or on one of its parallel children. */
 export type Lease = ExecutionLease | ChildLease;
 
-export function executionLease(executionId: string, token: string): ExecutionLease {
-  return { kind: "execution", executionId, token };
+export function executionLease(executionId: string, token: string, parentId?: string): ExecutionLease {
+  return parentId === undefined
+    ? { kind: "execution", executionId, token }
+    : { kind: "execution", executionId, token, parentId };
 }
 
 export function childLease(executionId: string, token: string, childPosition: number): ChildLease {

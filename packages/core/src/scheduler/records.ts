@@ -39,6 +39,10 @@ export interface ExecutionRecord {
   waitEvent?: string;
   /** Claim order among due work, higher first; absent = 0 (its parallel children rank as 0). */
   priority?: number;
+  /** The execution that started this one with `ctx.startChild`; absent for a top-level execution. */
+  parentId?: string;
+  /** A child started with `detached: true`: a cancel of its parent does not reach it. */
+  detached?: boolean;
   /** When it was asked to start (the requested `runAt` of the start call). */
   scheduledAt: Date;
   createdAt: Date;

@@ -14,6 +14,11 @@
  *   work, with its own lease. Settling the last unsettled child wakes the parent. A claimed child
  *   carries only the steps before its position, all that replaying the task up to its own
  *   `scheduleStep` reads, not the whole history.
+ * - **child execution**: a full execution started by another (its parent) with `ctx.startChild`;
+ *   its row names its parent (`parentId`). The parent records a step of kind `child` whose result is
+ *   the child's id. Settling a child execution (complete, fail, cancel) wakes a parent parked on
+ *   child executions in the same transaction. Cancelling a parent cancels its non-detached child
+ *   executions, recursively.
  * - **lease**: the right to run an execution (or a child) until `leaseExpiresAt`, renewed by heartbeat.
  *   Granted by `claim`; an expired lease lets another worker claim the work.
  * - **fencing token**: the random token of one lease. Every worker write carries it and is rejected
@@ -42,6 +47,7 @@
  */
 import type { Clock } from "../clock.js";
 import type { StoreCapabilities } from "./capabilities.js";
+import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
 import type { ExecutionStatus, StepKind, StepStatus, WakeReason } from "./vocabularies.js";
@@ -183,6 +189,8 @@ export interface FailExecutionInput {
 export interface ListFilter {
   status?: ExecutionStatus;
   taskName?: string;
+  /** Only the child executions of this execution. */
+  parentId?: string;
   limit: number;
   offset: number;
 }
@@ -261,6 +269,8 @@ export interface Scheduler {
    * Atomically cancels: a non-terminal execution becomes `cancelled`, its lease is cleared (so the
    * holder's next write fails with `LeaseLostError`) and its unsettled children become `cancelled`.
    * Returns false when already terminal; unknown id → `ExecutionNotFoundError`. Emits `cancelled`.
+   * In the same transaction, its non-terminal, non-detached child executions are cancelled the same
+   * way (recursively), and a parent parked on child executions is woken (as by a settling child).
    */
   cancelExecution(executionId: string, now: Date): Promise<boolean>;
 
@@ -350,13 +360,49 @@ export interface Scheduler {
   settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void>;
 
   /**
+   * Fenced by the parent's lease; atomic. If the parent already has a step at `position`, nothing
+   * changes and that step is returned (a repeated call). Otherwise the child execution is created
+   * (`pending`, due now, `parentId` = the parent, `detached`) by the rules of `createExecution`
+   * (an unfinished execution with `childId` → `ExecutionAlreadyExistsError`, nothing written; a
+   * terminal one is replaced), and the parent's step at `position` is written in the same
+   * transaction: kind `child`, status `completed`, `result` = the JSON text of `childId`. So a crash
+   * can never leave a started child that its parent does not know, nor the reverse. Emits `created`.
+   */
+  startChildExecution(
+    lease: Lease,
+    input: StartChildInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<StepRecord>;
+
+  /**
+   * Fenced by the parent's lease; atomic with every verb that settles a child execution. If every
+   * execution in `childIds` is terminal → `settled` with their rows, nothing written. Otherwise the
+   * parent's step at `position` is saved (kind `child`, status `waiting`) and the parent parks
+   * (`waiting`, `waitReason = "child-executions"`, `runAt = wakeAt`, lease cleared) → `suspended`.
+   * A child settling (completed, failed, cancelled) while its parent is parked on child executions
+   * makes the parent due now (`pending`, `runAt = now`) in the child's transaction and emits a
+   * `child` wake-up: a settle can never slip between this check and the parking. An unknown id in
+   * `childIds` → `ExecutionNotFoundError` (a purged child), nothing written.
+   */
+  awaitChildExecutions(
+    lease: Lease,
+    input: AwaitChildrenInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<ChildWaitOutcome>;
+
+  /**
    * Fenced: ends this task attempt for a later retry: `attempt + 1`, status `pending`,
    * `runAt`, `error` recorded, lease cleared, and every step row that is not `completed` deleted
    * (so failed steps run again; completed ones are replayed).
    */
   retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, now: Date): Promise<void>;
 
-  /** Fenced: status `completed`, `result`, `completedAt = now`, lease cleared, an earlier attempt's `error` cleared. */
+  /**
+   * Fenced: status `completed`, `result`, `completedAt = now`, lease cleared, an earlier attempt's
+   * `error` cleared. A child execution wakes its parent (see `awaitChildExecutions`).
+   */
   completeExecution(
     lease: Lease,
     input: CompleteExecutionInput,
@@ -364,7 +410,10 @@ export interface Scheduler {
     now: Date,
   ): Promise<void>;
 
-  /** Fenced: status `failed`, `error`, `completedAt = now`, lease cleared, unsettled children cancelled. */
+  /**
+   * Fenced: status `failed`, `error`, `completedAt = now`, lease cleared, unsettled children
+   * cancelled. A child execution wakes its parent (see `awaitChildExecutions`).
+   */
   failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date): Promise<void>;
 
   /**

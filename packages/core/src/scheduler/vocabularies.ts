@@ -23,15 +23,19 @@ export function isTerminal(status: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-/** `marker`: a `ctx.patched` decision recorded in the history (see `engine/patch-operations.ts`). */
-export const STEP_KINDS = ["step", "sleep", "event", "capture", "parallel", "marker"] as const;
+/**
+ * `parallel`: a `ctx.scheduleStep` unit; `child`: a `ctx.startChild` call or a wait on child executions;
+ * `marker`: a `ctx.patched` decision recorded in the history (see `engine/patch-operations.ts`).
+ */
+export const STEP_KINDS = ["step", "sleep", "event", "capture", "parallel", "child", "marker"] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const STEP_STATUSES = EXECUTION_STATUSES;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 /** What the execution is parked on while `status` is `"waiting"` (or `"pending"` after a task retry). */
-export const WAIT_REASONS = ["sleep", "event", "children", "retry"] as const;
+/** `children`: parallel steps (`ctx.waitAll`); `child-executions`: `ctx.waitForChild(ren)`. */
+export const WAIT_REASONS = ["sleep", "event", "children", "child-executions", "retry"] as const;
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
 /** Why a wake-up was sent (see `WakeUp`). */

@@ -95,6 +95,7 @@ export function registerExecutionRoutes(app: ZartOpenAPIHono, { durable }: Route
       offset: query.offset,
       ...(query.status ? { status: query.status } : {}),
       ...(query.task_name ? { taskName: query.task_name } : {}),
+      ...(query.parent_id ? { parentId: query.parent_id } : {}),
     });
     return c.json(
       { executions: executions.map(toWireExecution), limit: query.limit, offset: query.offset },

@@ -20,6 +20,8 @@ export interface ExecutionRow {
   timeout_at: Timestamp;
   wait_reason: string | null;
   wait_event: string | null;
+  parent_id: string | null;
+  detached: boolean | null;
   scheduled_at: Date | string;
   created_at: Date | string;
   started_at: Timestamp;
@@ -85,6 +87,8 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   putDate(record, "timeoutAt", row.timeout_at);
   put(record, "waitReason", row.wait_reason as WaitReason | null);
   put(record, "waitEvent", row.wait_event);
+  put(record, "parentId", row.parent_id);
+  put(record, "detached", row.detached);
   putDate(record, "startedAt", row.started_at);
   putDate(record, "completedAt", row.completed_at);
   put(record, "leaseOwner", row.lease_owner);

@@ -1,6 +1,7 @@
 import { EXECUTION_STATUSES, STEP_KINDS, STEP_STATUSES, sqlList, TERMINAL_STATUSES } from "@zart/core/store";
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   index,
   integer,
@@ -49,6 +50,10 @@ export function createTables(schemaName: string) {
       timeoutAt: at("timeout_at"),
       waitReason: text("wait_reason"),
       waitEvent: text("wait_event"),
+      /** The execution that started this one with `ctx.startChild`; null for a top-level execution. */
+      parentId: text("parent_id"),
+      /** Child executions only: true when a cancel of the parent does not reach it. */
+      detached: boolean("detached"),
       scheduledAt: at("scheduled_at").notNull(),
       createdAt: at("created_at").notNull(),
       startedAt: at("started_at"),
@@ -77,6 +82,9 @@ export function createTables(schemaName: string) {
       index("executions_created_idx").on(t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_status_created_idx").on(t.status, t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_task_created_idx").on(t.taskName, t.createdAt.desc().nullsFirst(), t.executionId),
+      index("executions_parent_created_idx")
+        .on(t.parentId, t.createdAt.desc().nullsFirst(), t.executionId)
+        .where(sql`parent_id IS NOT NULL`),
       index("executions_completed_idx").on(t.completedAt).where(sql`status IN ${TERMINAL}`),
       check("executions_status_check", sql.raw(`status IN (${sqlList(EXECUTION_STATUSES)})`)),
     ],

@@ -1,5 +1,6 @@
 import { ExecutionNotFoundError } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
+import { cancelDescendants, lockParentOf, type Notice } from "./child-executions.js";
 import { CLEAR_LEASE, TERMINAL } from "./fragments.js";
 
 /**
@@ -33,19 +34,25 @@ const cancelSql = statement(
   SELECT pg_notify($3, $4)::text AS notified FROM cancelled`,
 );
 
-/** Cancels a live execution; false when already terminal; `ExecutionNotFoundError` when unknown. */
+/**
+ * Cancels a live execution and its non-detached child executions (recursively), waking its parent
+ * if it is a child execution: `undefined` when already terminal; `ExecutionNotFoundError` when
+ * unknown. The parent's row is locked before the execution's (see `child-executions`).
+ */
 export async function cancelExecution(
   db: Database,
   executionId: string,
   now: Date,
-  notify: [string, string],
-): Promise<boolean> {
+  notice: Notice,
+): Promise<{ cancelled: string[]; woken?: string } | undefined> {
   return db.transaction(async (client) => {
+    const parentId = await lockParentOf(db, client, executionId);
     const locked = await client.query<{ status: string }>(db.config(lockSql, [executionId]));
     const status = locked.rows[0]?.status;
     if (status === undefined) throw new ExecutionNotFoundError(executionId);
-    if (["completed", "failed", "cancelled"].includes(status)) return false;
-    await client.query(db.config(cancelSql, [executionId, now, ...notify]));
-    return true;
+    if (["completed", "failed", "cancelled"].includes(status)) return undefined;
+    await client.query(db.config(cancelSql, [executionId, now, ...notice("cancelled", executionId)]));
+    const tree = await cancelDescendants(db, client, executionId, parentId, now, notice);
+    return { ...tree, cancelled: [executionId, ...tree.cancelled] };
   });
 }

@@ -155,7 +155,7 @@ function toClaimedWork(row: ClaimRow): ClaimedWork {
   if (row.child === null) {
     return {
       kind: "execution",
-      lease: executionLease(executionId, row.execution.lease_token!),
+      lease: executionLease(executionId, row.execution.lease_token!, row.execution.parent_id ?? undefined),
       execution,
       steps: toStepRecords(row.steps),
     };

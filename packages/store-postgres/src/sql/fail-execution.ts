@@ -9,7 +9,7 @@ import { CLEAR_LEASE, fencedBy, GIVE_UP_LEASE, patchSet, TERMINAL } from "./frag
  * fence, so it locks child rows only after the parent (the global lock order). A child settled
  * concurrently (committed first) is re-checked on its newest version and left alone.
  */
-const failSql = statement(
+export const failSql = statement(
   "fail-execution",
   (n) => `
   WITH fence AS (

@@ -34,6 +34,8 @@ const EXECUTION_COLUMNS = {
   timeoutAt: true,
   waitReason: true,
   waitEvent: true,
+  parentId: true,
+  detached: true,
   scheduledAt: true,
   createdAt: true,
   startedAt: true,
@@ -106,6 +108,7 @@ export async function listExecutions(orm: Orm, filter: ListFilter): Promise<Exec
   const conditions: SQL[] = [];
   if (filter.status !== undefined) conditions.push(eq(executions.status, filter.status));
   if (filter.taskName !== undefined) conditions.push(eq(executions.taskName, filter.taskName));
+  if (filter.parentId !== undefined) conditions.push(eq(executions.parentId, filter.parentId));
   const rows = await orm.query.executions.findMany({
     ...withDetails(orm),
     where: and(...conditions),

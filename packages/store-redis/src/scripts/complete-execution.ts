@@ -5,7 +5,11 @@ import { defineScript } from "./prelude.js";
  * an earlier failed attempt dropped (a completed execution has no error). Children still
  * unsettled leave the due set (a finished parent's children are never claimed).
  *
- * KEYS[1] = row key. ARGV = base, id, token, request, result (opt), data (opt), timeoutAt (opt), now.
+ * A child execution wakes its parent if it is parked on child executions (publishing `child`); the
+ * reply is then the parent's id instead of 1.
+ *
+ * KEYS[1] = row key. ARGV = base, id, token, request, result (opt), data (opt), timeoutAt (opt), now,
+ * origin.
  */
 export const completeExecutionScript = defineScript(
   "zartCompleteExecution",
@@ -19,6 +23,6 @@ hdel(id, row, "error")
 finish(id, row, "completed", now)
 releasedBy(id, row, request)
 dropUnsettledChildren(id, nil)
-return 1
+return wakeParent(row, now, ARGV[9]) or 1
 `,
 );

@@ -4,7 +4,11 @@ import { defineScript } from "./prelude.js";
  * Fenced: `failed` with `error` at `now`, lease cleared, unsettled children cancelled (their
  * leases cleared, so their workers' settles are rejected).
  *
- * KEYS[1] = row key. ARGV = base, id, token, request, error (JSON text), data (opt), timeoutAt (opt), now.
+ * A child execution wakes its parent if it is parked on child executions (publishing `child`); the
+ * reply is then the parent's id instead of 1.
+ *
+ * KEYS[1] = row key. ARGV = base, id, token, request, error (JSON text), data (opt), timeoutAt (opt),
+ * now, origin.
  */
 export const failExecutionScript = defineScript(
   "zartFailExecution",
@@ -17,6 +21,6 @@ hset(id, row, "error", errorJson)
 finish(id, row, "failed", now)
 releasedBy(id, row, request)
 dropUnsettledChildren(id, now)
-return 1
+return wakeParent(row, now, ARGV[9]) or 1
 `,
 );

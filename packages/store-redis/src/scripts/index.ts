@@ -1,5 +1,6 @@
 import { awaitEventScript } from "./await-event.js";
 import { cancelExecutionScript } from "./cancel-execution.js";
+import { awaitChildExecutionsScript, startChildExecutionScript } from "./child-executions.js";
 import { claimScript } from "./claim.js";
 import { completeExecutionScript } from "./complete-execution.js";
 import { createExecutionScript } from "./create-execution.js";
@@ -33,6 +34,8 @@ export const SCRIPTS = {
   awaitEvent: awaitEventScript,
   dispatchChildren: dispatchChildrenScript,
   settleChild: settleChildScript,
+  startChildExecution: startChildExecutionScript,
+  awaitChildExecutions: awaitChildExecutionsScript,
   retryExecution: retryExecutionScript,
   completeExecution: completeExecutionScript,
   failExecution: failExecutionScript,

@@ -222,8 +222,41 @@ local function finish(id, row, status, now)
   syncDue(id, row)
 end
 
+-- A child execution just became terminal: a parent parked on child executions becomes due now.
+-- Returns the parent's id when it was woken.
+local function wakeParent(row, now, origin)
+  if row.parentId == nil then return nil end
+  local parent = readRow(row.parentId)
+  if parent == nil or parent.status ~= "waiting" or parent.waitReason ~= "child-executions" then return nil end
+  makeDue(row.parentId, parent, now)
+  publish("child", row.parentId, origin)
+  return row.parentId
+end
+
+-- Cancels the non-terminal, non-detached descendants of \`id\` (children:<id> lists each one's
+-- children); returns their ids.
+local function cancelDescendants(id, now, origin)
+  local cancelled = {}
+  local queue = { id }
+  while #queue > 0 do
+    local current = table.remove(queue)
+    for _, childId in ipairs(redis.call("ZRANGE", key("children", current), 0, -1)) do
+      local child = readRow(childId)
+      if child ~= nil and child.parentId == current and child.detached ~= "1" and not TERMINAL[child.status] then
+        finish(childId, child, "cancelled", now)
+        dropUnsettledChildren(childId, now)
+        publish("cancelled", childId, origin)
+        table.insert(queue, childId)
+        table.insert(cancelled, childId)
+      end
+    end
+  end
+  return cancelled
+end
+
 -- Deletes an execution with its history, mailbox and index entries.
 local function deleteExecution(id, row)
+  if row.parentId ~= nil then redis.call("ZREM", key("children", row.parentId), id) end
   dropUnsettledChildren(id, nil)
   unindex(id, row)
   redis.call("ZREM", base .. "created", id)

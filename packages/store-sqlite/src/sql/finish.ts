@@ -26,7 +26,7 @@ function terminal(status: "completed" | "failed" | "cancelled", now: Date) {
 }
 
 /** Cancels every unsettled child of the execution and clears their leases. */
-function cancelUnsettledChildren(orm: Orm, executionId: string, now: Date): void {
+export function cancelUnsettledChildren(orm: Orm, executionId: string, now: Date): void {
   orm
     .update(steps)
     .set({ status: "cancelled", completedAt: now, leaseToken: null, leaseExpiresAt: null, dueAt: null })

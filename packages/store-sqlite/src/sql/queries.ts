@@ -88,6 +88,7 @@ export function listExecutions(orm: Orm, filter: ListFilter): ExecutionDetails[]
       and(
         filter.status === undefined ? undefined : eq(executions.status, filter.status),
         filter.taskName === undefined ? undefined : eq(executions.taskName, filter.taskName),
+        filter.parentId === undefined ? undefined : eq(executions.parentId, filter.parentId),
       ),
     )
     .orderBy(desc(executions.createdAt), asc(executions.executionId))

@@ -1,0 +1,157 @@
+import { createHash } from "node:crypto";
+import { deserializeError, serializeError } from "../error-serialization.js";
+import { ChildExecutionCancelledError, ChildExecutionFailedError } from "../errors.js";
+import { fromJsonText, toJsonText } from "../json.js";
+import type { ExecutionRecord } from "../scheduler/records.js";
+import type { TaskDefinition } from "../task/define-task.js";
+import { assertId, MAX_ID_LENGTH, validateWith } from "../validation.js";
+import type { RunState } from "./run-state.js";
+
+/** A started child execution; pass it to `ctx.waitForChild` / `ctx.waitForChildren`. */
+export interface ChildHandle<O = unknown> {
+  /** The child execution's id (use it with `status`, `cancel`, `offerEvent`, …). */
+  readonly executionId: string;
+  readonly taskName: string;
+  /** Type carrier only. */
+  readonly __output?: O;
+}
+
+export interface StartChildOptions {
+  /** The child's execution id. Default: derived from the parent's id and the call's step name. */
+  id?: string;
+  /** A detached child outlives its parent: cancelling the parent does not cancel it. Default false. */
+  detached?: boolean;
+}
+
+export type ChildTask<D, O> = TaskDefinition<D, O> | string;
+
+export type ChildResults<H extends readonly ChildHandle[]> = {
+  [K in keyof H]: H[K] extends ChildHandle<infer O> ? O : never;
+};
+
+/**
+ * Starts a child execution exactly once per call position: the child's row and the parent's `child`
+ * step are written in one store transaction, and a replay returns the recorded handle. Input is
+ * validated with the child task's schema (the definition's, or the registered task's for a name)
+ * before anything is written.
+ */
+export async function startChild<D, O>(
+  state: RunState,
+  task: ChildTask<D, O>,
+  data: D,
+  options: StartChildOptions,
+): Promise<ChildHandle<O>> {
+  const taskName = typeof task === "string" ? task : task.name;
+  assertId(taskName, "child task name");
+  if (options.id !== undefined) assertId(options.id, "child execution id");
+  const { position, stepName, recorded } = state.claimSlot(taskName, "child");
+  try {
+    await state.enterOperation();
+    if (recorded?.status === "completed") {
+      return { executionId: fromJsonText<string>(recorded.result), taskName };
+    }
+    if (state.replayOnly) return state.park({ kind: "replay-end" });
+    const schema = typeof task === "string" ? state.registry?.find(task)?.input : task.input;
+    const input = schema ? await validateWith(schema, data, `Input of child task "${taskName}"`) : data;
+    const payload =
+      toJsonText(input, `The input of child task "${taskName}"`, state.maxPayloadBytes) ?? "null";
+    const childId = options.id ?? childIdFor(state.executionId, stepName);
+    const detached = options.detached ?? false;
+    const step = await state.startChildExecution({
+      position,
+      stepName,
+      childId,
+      taskName,
+      payload,
+      detached,
+    });
+    return { executionId: fromJsonText<string>(step.result), taskName };
+  } finally {
+    state.operations.leave();
+  }
+}
+
+/**
+ * Waits until every child in `handles` is terminal (the parent is released meanwhile), then returns
+ * their results in handle order, or throws the first failure in handle order as
+ * `ChildExecutionFailedError` (cause = the child's error) / `ChildExecutionCancelledError`.
+ */
+export async function waitForChildren<const H extends readonly ChildHandle[]>(
+  state: RunState,
+  handles: H,
+): Promise<ChildResults<H>> {
+  const childIds = handles.map((handle) => handle.executionId);
+  // Named after the children's tasks ("#" is reserved for occurrence suffixes).
+  const name = `wait:${[...new Set(handles.map((handle) => handle.taskName))].join(",")}`.replaceAll(
+    "#",
+    "_",
+  );
+  const { position, stepName, recorded } = state.claimSlot(truncate(name), "child");
+  try {
+    await state.enterOperation();
+    if (recorded?.status === "completed") return decodeResults(recorded.result) as ChildResults<H>;
+    if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
+    if (state.replayOnly) return state.park({ kind: "replay-end" });
+    const wakeAt = state.timeoutAt;
+    const outcome = await state.awaitChildExecutions({
+      position,
+      stepName,
+      childIds,
+      ...(wakeAt ? { wakeAt } : {}),
+    });
+    if (outcome.outcome === "suspended") {
+      return state.park({ kind: "suspended", ...(wakeAt ? { wakeAt } : {}) });
+    }
+    const failure = outcome.children.map(childError).find((error) => error !== undefined);
+    const startedAt = recorded?.startedAt ?? state.now();
+    const step = { position, name: stepName, kind: "child" as const, attempts: 1, startedAt };
+    if (failure) {
+      const error = serializeError(failure);
+      await state.saveStep({ ...step, status: "failed", error, completedAt: state.now() });
+      throw failure;
+    }
+    const result = JSON.stringify(outcome.children.map((child) => child.result ?? null));
+    await state.saveStep({ ...step, status: "completed", result, completedAt: state.now() });
+    return decodeResults(result) as ChildResults<H>;
+  } finally {
+    state.operations.leave();
+  }
+}
+
+/** The error `waitForChild` throws for a failed or cancelled child; `undefined` when it completed. */
+function childError(child: ExecutionRecord): Error | undefined {
+  const details = { executionId: child.executionId, taskName: child.taskName };
+  if (child.status === "cancelled") {
+    return new ChildExecutionCancelledError(`Child execution "${child.executionId}" was cancelled.`, {
+      details,
+    });
+  }
+  if (child.status === "failed") {
+    const cause = child.error ? deserializeError(child.error) : new Error("unknown failure");
+    return new ChildExecutionFailedError(`Child execution "${child.executionId}" failed: ${cause.message}`, {
+      cause,
+      details,
+    });
+  }
+  return undefined;
+}
+
+/** The wait step stores each child's result text (null = `undefined`) so every value round-trips. */
+function decodeResults(text: string | undefined): unknown[] {
+  const texts = fromJsonText<(string | null)[]>(text) ?? [];
+  return texts.map((entry) => (entry === null ? undefined : fromJsonText(entry)));
+}
+
+/**
+ * The default child id: `<parent id>/<step name>`, stable across replays, so a replay after a crash
+ * addresses the same child. Hashed when it would exceed the id length limit.
+ */
+export function childIdFor(parentId: string, stepName: string): string {
+  const id = `${parentId}/${stepName}`;
+  if (id.length <= MAX_ID_LENGTH) return id;
+  return `child-${createHash("sha256").update(id).digest("hex")}`;
+}
+
+function truncate(name: string): string {
+  return name.length <= MAX_ID_LENGTH - 16 ? name : `${name.slice(0, MAX_ID_LENGTH - 16)}…`;
+}
