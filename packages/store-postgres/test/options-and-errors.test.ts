@@ -105,7 +105,13 @@ describe("upgrades", () => {
     try {
       await scheduler.migrate();
       const { rows } = await db.admin.query(`SELECT tag FROM "${schema}".zart_migrations ORDER BY id`);
-      expect(rows.map((row) => row.tag)).toEqual(["0000_init", "0001_released_by", "0002_step_kind_marker"]);
+      expect(rows.map((row) => row.tag)).toEqual([
+        "0000_init",
+        "0001_released_by",
+        "0002_priority",
+        "0003_step_kind_marker",
+        "0004_child_executions",
+      ]);
       const [work] = await scheduler.claim({
         workerId: "w",
         taskNames: ["t"],
