@@ -235,6 +235,8 @@ export interface components {
              * @example 2025-01-31T12:00:00.000Z
              */
             wake_at?: string;
+            /** @description The execution that started this one as a child execution. */
+            parent_id?: string;
             steps: components["schemas"]["Step"][];
             events: components["schemas"]["MailboxEvent"][];
         };
@@ -253,8 +255,11 @@ export interface components {
         };
         Step: {
             name: string;
-            /** @enum {string} */
-            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "marker";
+            /**
+             * @description `child`: a child execution started (result = its id) or awaited.
+             * @enum {string}
+             */
+            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "child" | "marker";
             status: components["schemas"]["ExecutionState"];
             result?: unknown;
             error?: components["schemas"]["ErrorInfo"];
@@ -477,6 +482,8 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["ExecutionState"];
                 task_name?: string;
+                /** @description Only the child executions of this execution. */
+                parent_id?: string;
                 limit?: number;
                 offset?: number | null;
             };
