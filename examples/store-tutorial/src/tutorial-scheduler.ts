@@ -1,7 +1,9 @@
 import {
+  type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildOutcome,
+  type ChildWaitOutcome,
   type ClaimedWork,
   type ClaimRequest,
   type Clock,
@@ -31,6 +33,7 @@ import {
   RETRYABLE_STATUSES,
   type RetryExecutionInput,
   type Scheduler,
+  type StartChildInput,
   type StepRecord,
   type StepWrite,
   StoreUnavailableError,
@@ -39,6 +42,7 @@ import {
   type Unsubscribe,
   type WakeUp,
 } from "@zart/core/store";
+import { awaitChildren, cancelChildren, startChild, wakeParent } from "./child-executions.js";
 import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
 import { type Entry, TutorialStorage } from "./tutorial-storage.js";
 
@@ -127,6 +131,8 @@ export class TutorialScheduler implements Scheduler {
     const entry = this.#entry(executionId);
     if (isTerminal(entry.record.status)) return false;
     finish(entry, "cancelled", now);
+    cancelChildren(this.#entries(), executionId, now);
+    wakeParent(this.#entries(), entry, now);
     return true;
   }
 
@@ -157,7 +163,8 @@ export class TutorialScheduler implements Scheduler {
     const matching = [...this.#entries().values()].filter(
       ({ record }) =>
         (filter.status === undefined || record.status === filter.status) &&
-        (filter.taskName === undefined || record.taskName === filter.taskName),
+        (filter.taskName === undefined || record.taskName === filter.taskName) &&
+        (filter.parentId === undefined || record.parentId === filter.parentId),
     );
     matching.sort(
       (a, b) =>
@@ -337,6 +344,25 @@ export class TutorialScheduler implements Scheduler {
     }
   }
 
+  async startChildExecution(lease: Lease, input: StartChildInput, patch: ExecutionPatch, now: Date) {
+    const parent = this.#fenced(lease);
+    const step = startChild(this.#entries(), parent, input, now);
+    applyPatch(parent.record, patch);
+    return step;
+  }
+
+  async awaitChildExecutions(
+    lease: Lease,
+    input: AwaitChildrenInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<ChildWaitOutcome> {
+    const parent = this.#fenced(lease);
+    const outcome = awaitChildren(this.#entries(), parent, input, now);
+    applyPatch(parent.record, patch);
+    return outcome;
+  }
+
   async retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, _now: Date) {
     const entry = this.#fenced(lease);
     const record = entry.record;
@@ -356,6 +382,7 @@ export class TutorialScheduler implements Scheduler {
     delete entry.record.error;
     if (input.result !== undefined) entry.record.result = input.result;
     finish(entry, "completed", now);
+    wakeParent(this.#entries(), entry, now);
   }
 
   async failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date) {
@@ -363,6 +390,7 @@ export class TutorialScheduler implements Scheduler {
     applyPatch(entry.record, patch);
     entry.record.error = input.error;
     finish(entry, "failed", now);
+    wakeParent(this.#entries(), entry, now);
   }
 
   async releaseLease(lease: Lease, now: Date): Promise<void> {
