@@ -119,7 +119,9 @@ describe("errors", () => {
         .replace(/Error$/, "")
         .replace(/([a-z])([A-Z])/g, "$1_$2")
         .toUpperCase();
-      const instance = new (ctor as new (...args: unknown[]) => ZartError)("a", "b");
+      // RetryAfterError takes a duration; the others take ids and messages.
+      const args = name === "RetryAfterError" ? ["1s"] : ["a", "b"];
+      const instance = new (ctor as new (...args: unknown[]) => ZartError)(...args);
       expect(instance.code, name).toBe(expected);
       expect(instance.name).toBe(name);
     }

@@ -9,6 +9,7 @@ import { SqliteScheduler } from "../src/index.js";
 import { LEDGER_STEPS, type LedgerResult } from "./fixtures/ledger-task.js";
 import { byStep, readLedger } from "./support/ledger.js";
 import { runScript, type ScriptProcess, stopScript } from "./support/processes.js";
+import { SHIPPED_MIGRATIONS } from "./support/shipped-migrations.js";
 
 const directory = mkdtempSync(join(tmpdir(), "zart-sqlite-processes-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -148,7 +149,7 @@ describe("several processes on one database file", () => {
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'zart_%' ORDER BY name")
         .all();
       database.close();
-      expect(applied.n).toBe(1);
+      expect(applied.n).toBe(SHIPPED_MIGRATIONS);
       expect(tables).toEqual([{ name: "zart_events" }, { name: "zart_executions" }, { name: "zart_steps" }]);
     }
   });

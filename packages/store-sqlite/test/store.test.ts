@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteScheduler } from "../src/index.js";
 import { MIGRATIONS_FOLDER } from "../src/migrate.js";
+import { SHIPPED_MIGRATIONS } from "./support/shipped-migrations.js";
 
 const directory = mkdtempSync(join(tmpdir(), "zart-sqlite-store-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -98,7 +99,7 @@ describe("SqliteScheduler", () => {
     await scheduler.migrate();
     await scheduler.migrate();
     const rows = scheduler.database.prepare("SELECT hash FROM __zart_migrations").all();
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(SHIPPED_MIGRATIONS);
     expect(scheduler.database.inTransaction).toBe(false);
     await scheduler.close();
   });

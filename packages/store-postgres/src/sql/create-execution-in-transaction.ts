@@ -4,7 +4,7 @@ import pg from "pg";
 import type { SchemaNames } from "../db/names.js";
 import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
 import { translateError } from "../db/translate-error.js";
-import { createSql } from "./create-execution.js";
+import { createParams, createSql } from "./create-execution.js";
 
 /** SQLSTATEs of a SAVEPOINT outside a transaction block / inside a failed one. */
 const NO_TRANSACTION = "25P01";
@@ -39,14 +39,7 @@ export async function createExecutionInTransaction(
   }
   let rows: ExecutionRow[];
   try {
-    ({ rows } = await client.query<ExecutionRow>(createSql.text(names), [
-      input.executionId,
-      input.taskName,
-      input.payload,
-      input.runAt,
-      now,
-      ...notify,
-    ]));
+    ({ rows } = await client.query<ExecutionRow>(createSql.text(names), createParams(input, now, notify)));
   } catch (error) {
     await client.query("ROLLBACK TO SAVEPOINT zart_start");
     throw translateError(error, names.schema);

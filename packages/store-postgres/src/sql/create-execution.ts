@@ -37,13 +37,9 @@ export const createSql = statement(
 );
 
 /** Creates (or replaces a terminal) execution; `ExecutionAlreadyExistsError` while one is live. */
-export async function createExecution(
-  db: Database,
-  input: NewExecution,
-  now: Date,
-  notify: [string, string],
-): Promise<ExecutionRecord> {
-  const { rows } = await db.run<ExecutionRow>(createSql, [
+/** The parameters of `createSql`, in its order (shared with the caller's-transaction path). */
+export function createParams(input: NewExecution, now: Date, notify: [string, string]): unknown[] {
+  return [
     input.executionId,
     input.taskName,
     input.payload,
@@ -51,7 +47,16 @@ export async function createExecution(
     now,
     ...notify,
     input.priority ?? null,
-  ]);
+  ];
+}
+
+export async function createExecution(
+  db: Database,
+  input: NewExecution,
+  now: Date,
+  notify: [string, string],
+): Promise<ExecutionRecord> {
+  const { rows } = await db.run<ExecutionRow>(createSql, createParams(input, now, notify));
   const row = rows[0];
   if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);
   return toExecutionRecord(row);
