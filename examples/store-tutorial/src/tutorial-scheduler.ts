@@ -69,8 +69,9 @@ export class TutorialScheduler implements Scheduler {
 
   #closed = false;
 
-  async migrate(): Promise<void> {
+  async migrate(): Promise<string[]> {
     this.#entries();
+    return [];
   }
   async ping(): Promise<void> {
     this.#entries();

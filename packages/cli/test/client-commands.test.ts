@@ -13,7 +13,12 @@ type List = { executions: { execution_id: string }[]; limit: number; offset: num
 beforeAll(async () => {
   const res = await run("migrate");
   expect(res.code).toBe(0);
-  expect(res.stdout).toContain("up to date");
+  // A new file: every shipped migration is applied and named.
+  expect(res.stdout).toMatch(
+    /Applied to sqlite:.*: 0000_init, .*0002_child_executions\. The schema is up to date\./,
+  );
+  const again = await run("migrate", "--json");
+  expect(json(again.stdout)).toMatchObject({ migrated: true, applied: [] });
 });
 afterAll(cleanup);
 

@@ -19,6 +19,9 @@ describe.concurrent("the CLI over remote stores", () => {
       const id = `cli-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
       try {
         expect((await run("migrate")).code).toBe(0);
+        // Up to date now: a second run applies nothing and says so.
+        const again = await run("migrate", "--json");
+        expect(JSON.parse(again.stdout)).toMatchObject({ migrated: true, applied: [] });
         const started = await run("start", "some-task", "--id", id, "--data", '{"n":1}', "--json");
         expect(started.code).toBe(0);
         expect(JSON.parse(started.stdout)).toMatchObject({

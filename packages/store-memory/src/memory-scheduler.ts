@@ -98,8 +98,9 @@ export class MemoryScheduler implements Scheduler {
   }
 
   /** No schema to create: a no-op. */
-  async migrate(): Promise<void> {
+  async migrate(): Promise<string[]> {
     this.#ensureOpen();
+    return [];
   }
 
   /** Resolves while open; throws `StoreUnavailableError` once closed. */

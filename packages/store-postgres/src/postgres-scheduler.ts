@@ -126,8 +126,8 @@ export class PostgresScheduler implements Scheduler {
   }
 
   /** Creates or upgrades the schema (shipped drizzle-kit migrations), serialized by an advisory lock. */
-  async migrate(): Promise<void> {
-    await migrate(this.#db, this.clock.now());
+  async migrate(): Promise<string[]> {
+    return await migrate(this.#db, this.clock.now());
   }
 
   /** One `SELECT 1`; throws `StoreUnavailableError` when PostgreSQL cannot be reached. */

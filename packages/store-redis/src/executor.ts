@@ -35,17 +35,18 @@ export class ScriptExecutor {
    * Runs the safety checks again and records the key layout version (`HSETNX`: idempotent, safe
    * from many processes at once). A keyspace of a newer layout → `StoreUnavailableError`.
    */
-  async migrate(): Promise<void> {
+  async migrate(): Promise<string[]> {
     await this.ready(true);
     try {
       const client = this.#connection.client;
-      await client.hsetnx(this.#keys.meta, "schemaVersion", String(SCHEMA_VERSION));
+      const recorded = await client.hsetnx(this.#keys.meta, "schemaVersion", String(SCHEMA_VERSION));
       const version = Number(await client.hget(this.#keys.meta, "schemaVersion"));
       if (version > SCHEMA_VERSION) {
         throw new StoreUnavailableError(
           `The Redis keyspace "${this.#keys.prefix}" was written by a newer @zart/store-redis (layout ${version}); upgrade this process.`,
         );
       }
+      return recorded === 1 ? [`key layout ${SCHEMA_VERSION}`] : [];
     } catch (error) {
       throw translateError(error);
     }

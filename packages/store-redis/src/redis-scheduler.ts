@@ -101,8 +101,8 @@ export class RedisScheduler implements Scheduler {
    * Idempotent and safe from many processes at once. Throws `StoreUnavailableError` when the server
    * would evict keys or holds data of a newer layout.
    */
-  async migrate(): Promise<void> {
-    await this.#executor.migrate();
+  async migrate(): Promise<string[]> {
+    return await this.#executor.migrate();
   }
 
   /** One PING; throws `StoreUnavailableError` when Redis is unreachable or the store is closed. */

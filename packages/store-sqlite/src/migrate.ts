@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -24,13 +26,33 @@ const MIGRATIONS_TABLE = "__zart_migrations";
  * migrations table after the first committed and finds nothing to do. Inside it, drizzle's
  * `BEGIN` / `COMMIT` / `ROLLBACK` become a savepoint (see {@link nestedTransactions}).
  */
-export function applyMigrations(database: Database.Database): void {
+export function applyMigrations(database: Database.Database): string[] {
   const orm = drizzle({ client: nestedTransactions(database) });
-  database
-    .transaction(() =>
-      migrate(orm, { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE }),
-    )
+  return database
+    .transaction(() => {
+      const before = appliedCount(database);
+      migrate(orm, { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE });
+      // drizzle applies the journal's entries in order, so the new rows are the next tags.
+      return shippedTags().slice(before, appliedCount(database));
+    })
     .immediate();
+}
+
+/** How many migrations the database has recorded (0 before the first `migrate()`). */
+function appliedCount(database: Database.Database): number {
+  const table = database
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+    .get(MIGRATIONS_TABLE);
+  if (table === undefined) return 0;
+  return (database.prepare(`SELECT count(*) AS n FROM "${MIGRATIONS_TABLE}"`).get() as { n: number }).n;
+}
+
+/** The shipped migrations' names, in order (drizzle-kit's journal). */
+function shippedTags(): string[] {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+    entries: { tag: string }[];
+  };
+  return journal.entries.map((entry) => entry.tag);
 }
 
 const SAVEPOINT_STATEMENTS = new Map([

@@ -114,10 +114,10 @@ export class SqliteScheduler implements Scheduler {
   }
 
   /** Applies the shipped migrations. Idempotent; safe when several processes call it at once. */
-  async migrate(): Promise<void> {
+  async migrate(): Promise<string[]> {
     this.#ensureOpen();
     try {
-      applyMigrations(this.database);
+      return applyMigrations(this.database);
     } catch (error) {
       throw this.#translate(error);
     }

@@ -8,8 +8,16 @@ export function migrateCommand(): Command {
   dbOption(command);
   jsonOption(command);
   return command.action(async (flags: DbOptions & { json?: boolean }) => {
-    const label = await withClient(flags, { migrate: true }, async (_durable, _scheduler, label) => label);
-    if (flags.json) printJson({ migrated: true, db: label });
-    else out(`The schema of ${label} is up to date.`);
+    const { label, applied } = await withClient(
+      flags,
+      { migrate: false },
+      async (_durable, scheduler, label) => ({
+        label,
+        applied: await scheduler.migrate(),
+      }),
+    );
+    if (flags.json) printJson({ migrated: true, db: label, applied });
+    else if (applied.length === 0) out(`The schema of ${label} is up to date; nothing to apply.`);
+    else out(`Applied to ${label}: ${applied.join(", ")}. The schema is up to date.`);
   });
 }

@@ -215,8 +215,11 @@ export interface Scheduler {
   /** The clock the engine reads `now` from for every call to this store. */
   readonly clock: Clock;
 
-  /** Creates or upgrades the schema. Idempotent; safe when several processes call it at once. */
-  migrate(): Promise<void>;
+  /**
+   * Creates or upgrades the schema. Idempotent; safe when several processes call it at once.
+   * Returns the names of the migrations this call applied, oldest first (empty when up to date).
+   */
+  migrate(): Promise<string[]>;
   /** Cheap reachability check; throws `StoreUnavailableError`. */
   ping(): Promise<void>;
   /** Releases what the store opened (never a client or pool that was passed in). Idempotent. */
