@@ -83,7 +83,7 @@ describe("JSON values", () => {
 
   it(`accepts ${core.MAX_JSON_DEPTH} levels of nesting and rejects deeper values without overflowing`, () => {
     const nested = (depth: number, open: string, close: string) =>
-      JSON.parse(open.repeat(depth) + "1" + close.repeat(depth)) as unknown;
+      JSON.parse(`${open.repeat(depth)}1${close.repeat(depth)}`) as unknown;
     expect(toJsonText(nested(core.MAX_JSON_DEPTH, "[", "]"), "v")).toHaveLength(2 * core.MAX_JSON_DEPTH + 1);
     for (const depth of [core.MAX_JSON_DEPTH + 1, 10_000, 400_000]) {
       for (const [open, close] of [

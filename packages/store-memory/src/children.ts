@@ -1,10 +1,4 @@
-import type {
-  ChildOutcome,
-  DispatchChildrenInput,
-  DispatchOutcome,
-  SerializedError,
-  StepRecord,
-} from "@zart/core/store";
+import type { ChildOutcome, DispatchChildrenInput, DispatchOutcome, StepRecord } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
 import { compact, copy, makeDue, park, sortedSteps } from "./rows.js";
 

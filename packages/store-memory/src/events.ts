@@ -4,7 +4,6 @@ import type {
   EventWaitOutcome,
   OfferEventInput,
   OfferOutcome,
-  SerializedError,
   StepRecord,
 } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";

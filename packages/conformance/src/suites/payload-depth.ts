@@ -11,7 +11,7 @@ import type { Harness } from "../harness.js";
 /** `depth` levels of `[` (or `{"a":`) around a 1, parsed: what a client sends as JSON. */
 function nested(depth: number, kind: "array" | "object" = "array"): unknown {
   const [open, close] = kind === "array" ? ["[", "]"] : ['{"a":', "}"];
-  return JSON.parse(open.repeat(depth) + "1" + close.repeat(depth));
+  return JSON.parse(`${open.repeat(depth)}1${close.repeat(depth)}`);
 }
 
 const TOO_DEEP = [MAX_JSON_DEPTH + 1, 5_000, 10_000, 400_000];

@@ -1,11 +1,5 @@
 import { StoreUnavailableError } from "@zart/core";
-import type {
-  AwaitEventInput,
-  EventWaitOutcome,
-  ExecutionPatch,
-  Lease,
-  SerializedError,
-} from "@zart/core/store";
+import type { AwaitEventInput, EventWaitOutcome, ExecutionPatch, Lease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { patchSet } from "./fragments.js";
 

@@ -1,4 +1,4 @@
-import type { ExecutionPatch, FailExecutionInput, Lease, SerializedError } from "@zart/core/store";
+import type { ExecutionPatch, FailExecutionInput, Lease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { CLEAR_LEASE, fencedBy, GIVE_UP_LEASE, patchSet, TERMINAL } from "./fragments.js";
 

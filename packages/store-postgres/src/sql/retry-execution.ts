@@ -1,4 +1,4 @@
-import type { ExecutionPatch, Lease, RetryExecutionInput, SerializedError } from "@zart/core/store";
+import type { ExecutionPatch, Lease, RetryExecutionInput } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { fencedBy, GIVE_UP_LEASE, patchSet } from "./fragments.js";
 

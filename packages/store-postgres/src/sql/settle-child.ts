@@ -1,4 +1,4 @@
-import type { ChildLease, ChildOutcome, Lease, SerializedError } from "@zart/core/store";
+import type { ChildLease, ChildOutcome } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { fencedBy, GIVE_UP_LEASE } from "./fragments.js";
 

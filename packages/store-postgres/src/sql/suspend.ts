@@ -1,4 +1,4 @@
-import type { ExecutionPatch, Lease, StepWrite, SuspendInput } from "@zart/core/store";
+import type { ExecutionPatch, Lease, SuspendInput } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { fencedBy, GIVE_UP_LEASE, patchSet, stepParams, stepUpsert } from "./fragments.js";
 

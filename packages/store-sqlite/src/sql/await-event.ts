@@ -1,11 +1,4 @@
-import type {
-  AwaitEventInput,
-  EventWaitOutcome,
-  ExecutionPatch,
-  Lease,
-  SerializedError,
-  StepWrite,
-} from "@zart/core/store";
+import type { AwaitEventInput, EventWaitOutcome, ExecutionPatch, Lease, StepWrite } from "@zart/core/store";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { fence } from "../fencing.js";
 import { ms, preparedPerConnection, raw } from "../prepared.js";

@@ -6,7 +6,6 @@ import {
   type Lease,
   leaseLost,
   type RetryExecutionInput,
-  type SerializedError,
 } from "@zart/core/store";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { FENCED_ROW, fenceBindings, PATCH_SET, updateFenced } from "../fencing.js";

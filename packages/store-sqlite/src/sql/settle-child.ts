@@ -1,10 +1,4 @@
-import {
-  type ChildLease,
-  type ChildOutcome,
-  type Lease,
-  leaseLost,
-  type SerializedError,
-} from "@zart/core/store";
+import { type ChildLease, type ChildOutcome, leaseLost } from "@zart/core/store";
 import { and, eq, notExists, sql } from "drizzle-orm";
 import { json, preparedPerConnection, raw } from "../prepared.js";
 import type { Orm } from "../rows.js";
