@@ -1,23 +1,28 @@
 import { StoreUnavailableError } from "@zart/core";
 import type { AwaitEventInput, EventWaitOutcome, ExecutionPatch, Lease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
-import { patchSet } from "./fragments.js";
+import { GIVE_UP_LEASE, patchSet, upsertStep } from "./fragments.js";
 
 /**
  * Decides an event wait in one statement: consume the oldest unconsumed event of that name →
  * `received` (once the deadline has passed, only if it was offered at or before it); else the
  * deadline has passed → `timeout` (mailbox untouched); else park → `suspended`.
  *
- * Locking and the lost-wake-up race: the fence UPDATE locks the execution row (offers lock it
- * too, so waits and offers on one execution serialize). The mailbox, however, is read in the
- * statement's snapshot, taken before the lock: an offer that committed while we waited for the
- * lock is invisible to it. Every offer bumps `executions.event_count` under that lock, and the
- * UPDATE sees the newest row version, so comparing its `event_count` with the snapshot's detects
- * exactly that case: we then park nothing, write no step, and report `conflict`; the caller
- * re-runs the statement, whose new snapshot sees the offer. An offer can therefore never slip
- * between the mailbox check and the suspension, and a concurrent offer that commits after us
- * finds the execution parked and wakes it. A timeout is checked the same way, since the unseen
- * offer may have been made at or before the deadline.
+ * Locking and the lost-wake-up race: `locked` takes the execution row's lock (offers lock it too,
+ * so waits and offers on one execution serialize) and, under READ COMMITTED, reads its newest
+ * version. The mailbox, however, is read in the statement's snapshot, taken before the lock: an
+ * offer that committed while we waited for the lock is invisible to it. Every offer bumps
+ * `executions.event_count` under that lock, so comparing the locked `event_count` with the
+ * snapshot's (`seen`) detects exactly that case: `verdict` then turns a park or a timeout into
+ * `conflict`, we park nothing, write no step, and the caller re-runs the statement, whose new
+ * snapshot sees the offer. An offer can therefore never slip between the mailbox check and the
+ * suspension, and a concurrent offer that commits after us finds the execution parked and wakes
+ * it. A timeout is checked the same way, since the unseen offer may have been made at or before
+ * the deadline.
+ *
+ * The verdict is computed once: `parked` (outcome `suspended`) applies the patch, parks the
+ * execution and gives the lease up; `patched` (every other outcome) only applies the patch. Each
+ * matches the row only for its own verdict, so the row is updated once.
  *
  * Consuming needs no extra care: only the lease holder consumes, and offers only append rows with
  * larger sequences, so the snapshot's oldest unconsumed event is the oldest one.
@@ -47,46 +52,46 @@ const awaitEventSql = statement(
         ELSE 'suspended'
       END AS outcome,
       (SELECT event_count FROM seen) AS seen_count
-  ), fence AS (
-    UPDATE ${n.executions} e SET ${patchSet(3, 4)},
-      status = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN 'waiting' ELSE e.status END,
-      wait_reason = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN 'event' ELSE e.wait_reason END,
-      wait_event = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN $7 ELSE e.wait_event END,
-      run_at = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN $9::timestamptz ELSE e.run_at END,
-      released_by = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN e.lease_token ELSE e.released_by END,
-      lease_owner = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_owner END,
-      lease_token = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_token END,
-      lease_expires_at = CASE WHEN d.outcome = 'suspended' AND e.event_count = d.seen_count THEN NULL ELSE e.lease_expires_at END
-    FROM decision d
-    WHERE e.execution_id = $1 AND e.lease_token = $2
-    RETURNING e.execution_id,
-      CASE WHEN d.outcome IN ('suspended', 'timeout') AND e.event_count <> d.seen_count THEN 'conflict'
+  ), locked AS (
+    SELECT execution_id, event_count FROM ${n.executions}
+    WHERE execution_id = $1 AND lease_token = $2
+    FOR UPDATE
+  ), verdict AS (
+    SELECT l.execution_id,
+      CASE WHEN d.outcome IN ('suspended', 'timeout') AND l.event_count <> d.seen_count THEN 'conflict'
         ELSE d.outcome END AS outcome
+    FROM locked l, decision d
+  ), parked AS (
+    UPDATE ${n.executions} e SET ${patchSet(3, 4)}, status = 'waiting', wait_reason = 'event',
+      wait_event = $7, run_at = $9::timestamptz, ${GIVE_UP_LEASE}
+    FROM verdict v
+    WHERE e.execution_id = v.execution_id AND v.outcome = 'suspended'
+  ), patched AS (
+    UPDATE ${n.executions} e SET ${patchSet(3, 4)}
+    FROM verdict v
+    WHERE e.execution_id = v.execution_id AND v.outcome <> 'suspended'
   ), consumed AS (
-    UPDATE ${n.events} v SET consumed_at = $10
-    FROM next_event x, fence f
-    WHERE f.outcome = 'received' AND v.execution_id = $1 AND v.sequence = x.sequence
+    UPDATE ${n.events} x SET consumed_at = $10
+    FROM next_event ne, verdict v
+    WHERE v.outcome = 'received' AND x.execution_id = $1 AND x.sequence = ne.sequence
   ), step AS (
-    INSERT INTO ${n.steps} AS s
-      (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
-    SELECT f.execution_id, $5, $6, 'event',
-      CASE f.outcome WHEN 'received' THEN 'completed' WHEN 'timeout' THEN 'failed' ELSE 'waiting' END,
-      CASE WHEN f.outcome = 'received' THEN (SELECT payload FROM next_event) END,
-      CASE WHEN f.outcome = 'timeout' THEN $11::jsonb END,
-      1, $8::timestamptz, COALESCE((SELECT started_at FROM previous), $10::timestamptz),
-      CASE WHEN f.outcome IN ('received', 'timeout') THEN $10::timestamptz END
-    FROM fence f WHERE f.outcome IN ('received', 'timeout', 'suspended')
-    ON CONFLICT (execution_id, position) DO UPDATE SET
-      name = excluded.name, kind = excluded.kind, status = excluded.status, result = excluded.result,
-      error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
-      started_at = excluded.started_at, completed_at = excluded.completed_at
+    ${upsertStep(
+      n,
+      `SELECT v.execution_id, $5::int, $6::text, 'event',
+        CASE v.outcome WHEN 'received' THEN 'completed' WHEN 'timeout' THEN 'failed' ELSE 'waiting' END,
+        CASE WHEN v.outcome = 'received' THEN (SELECT payload FROM next_event) END,
+        CASE WHEN v.outcome = 'timeout' THEN $11::jsonb END,
+        1, $8::timestamptz, COALESCE((SELECT started_at FROM previous), $10::timestamptz),
+        CASE WHEN v.outcome IN ('received', 'timeout') THEN $10::timestamptz END
+      FROM verdict v WHERE v.outcome IN ('received', 'timeout', 'suspended')`,
+    )}
   )
-  SELECT f.outcome,
-    CASE f.outcome
+  SELECT v.outcome,
+    CASE v.outcome
       WHEN 'received' THEN (SELECT payload FROM next_event)
       WHEN 'replayed-received' THEN (SELECT result FROM previous)
     END AS payload
-  FROM fence f`,
+  FROM verdict v`,
 );
 
 interface AwaitRow {

@@ -16,8 +16,16 @@ import {
 import type pg from "pg";
 import { type Database, statement } from "../db/database.js";
 import { type ExecutionRow, type StepRow, toExecutionRecord, toStepRecord } from "../db/rows.js";
-import { failSql } from "./fail-execution.js";
-import { CLEAR_LEASE, GIVE_UP_LEASE, patchSet, stepParams, TERMINAL } from "./fragments.js";
+import { failParams, failSql } from "./fail-execution.js";
+import {
+  CLEAR_LEASE,
+  GIVE_UP_LEASE,
+  patchSet,
+  stepParams,
+  stepPlaceholders,
+  TERMINAL,
+  upsertStep,
+} from "./fragments.js";
 
 /*
  * Child executions on PostgreSQL. Lock order, as everywhere in this store: parent before child.
@@ -68,15 +76,8 @@ const createChildSql = statement(
   SELECT execution_id FROM upsert`,
 );
 
-const insertStepSql = statement(
-  "child-step",
-  (n) => `INSERT INTO ${n.steps}
-    (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
-  ON CONFLICT (execution_id, position) DO UPDATE SET
-    name = excluded.name, kind = excluded.kind, status = excluded.status, result = excluded.result,
-    error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
-    started_at = excluded.started_at, completed_at = excluded.completed_at`,
+const insertStepSql = statement("child-step", (n) =>
+  upsertStep(n, `SELECT $1::text, ${stepPlaceholders(2)}`),
 );
 
 const childrenSql = statement(
@@ -246,16 +247,18 @@ export function settleChildExecution(
   return db.transaction(async (client) => {
     const query = queryOn(db, client);
     await query(lockSql, [lease.parentId]);
-    const head = [lease.executionId, lease.token, patch.data ?? null, patch.timeoutAt ?? null];
     if ("complete" in outcome) {
-      const rows = await query(completeSql, [...head, outcome.complete.result ?? null, now]);
-      if (rows.length === 0) throw leaseLost(lease);
-    } else {
-      const [row] = await query<{ fenced: number }>(failSql, [
-        ...head,
-        JSON.stringify(outcome.fail.error),
+      const rows = await query(completeSql, [
+        lease.executionId,
+        lease.token,
+        patch.data ?? null,
+        patch.timeoutAt ?? null,
+        outcome.complete.result ?? null,
         now,
       ]);
+      if (rows.length === 0) throw leaseLost(lease);
+    } else {
+      const [row] = await query<{ fenced: number }>(failSql, failParams(lease, outcome.fail, patch, now));
       if ((row?.fenced ?? 0) === 0) throw leaseLost(lease);
     }
     return wakeParent(query, lease.parentId, now, notice);

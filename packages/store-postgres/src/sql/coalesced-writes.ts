@@ -2,7 +2,7 @@ import { StoreUnavailableError } from "@zart/core";
 import type { ExecutionPatch, Lease, StepWrite } from "@zart/core/store";
 import { WriteCoalescer } from "../db/coalescer.js";
 import { type Database, statement } from "../db/database.js";
-import { GIVE_UP_LEASE, stepParams } from "./fragments.js";
+import { GIVE_UP_LEASE, STEP_FIELDS, stepParams, stepPlaceholders, upsertStep } from "./fragments.js";
 
 /**
  * The hot path: the step writes (`saveStep`) and completions (`completeExecution`) of one
@@ -14,7 +14,7 @@ import { GIVE_UP_LEASE, stepParams } from "./fragments.js";
  *
  * Each write is fenced on its own: the batch arrives as parallel arrays, `unnest`ed into `input`
  * (one row per write; `complete` marks a completion, whose `result` and `completed_at` are the
- * execution's; the step columns of a completion are NULL).
+ * execution's; its other step columns are not read).
  *
  * Locking: `locked` joins `input` to the execution rows `WHERE lease_token = token` and takes
  * their row locks `ORDER BY execution_id FOR UPDATE`. LockRows sits above the Sort, so the locks
@@ -54,11 +54,9 @@ const coalescedSql = statement(
   "fenced-writes",
   (n) => `
   WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::boolean[], $6::int[],
-      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $13::timestamptz[],
-      $14::timestamptz[], $15::timestamptz[])
-      AS i(execution_id, token, data, timeout_at, complete, position, name, kind, status, result, error,
-        attempts, wake_at, started_at, completed_at)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::boolean[],
+      ${stepPlaceholders(6, "[]")})
+      AS i(execution_id, token, data, timeout_at, complete, ${STEP_FIELDS})
   ), locked AS (
     SELECT x.execution_id, i.token, i.data, i.timeout_at, i.complete, i.result, i.completed_at
     FROM input i JOIN ${n.executions} x ON x.execution_id = i.execution_id AND x.lease_token = i.token
@@ -79,16 +77,12 @@ const coalescedSql = statement(
     WHERE e.execution_id = l.execution_id AND e.lease_token = l.token AND l.complete
     RETURNING e.execution_id
   ), step AS (
-    INSERT INTO ${n.steps} AS s
-      (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
-    SELECT i.execution_id, i.position, i.name, i.kind, i.status, i.result, i.error::jsonb, i.attempts,
-      i.wake_at, i.started_at, i.completed_at
-    FROM input i JOIN locked l ON l.execution_id = i.execution_id AND NOT l.complete
-    ON CONFLICT (execution_id, position) DO UPDATE SET
-      name = excluded.name, kind = excluded.kind, status = excluded.status, result = excluded.result,
-      error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
-      started_at = excluded.started_at, completed_at = excluded.completed_at,
-      ready_at = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL
+    ${upsertStep(
+      n,
+      `SELECT i.execution_id, i.position, i.name, i.kind, i.status, i.result, i.error, i.attempts,
+        i.wake_at, i.started_at, i.completed_at
+      FROM input i JOIN locked l ON l.execution_id = i.execution_id AND NOT l.complete`,
+    )}
   )
   SELECT execution_id FROM locked WHERE NOT complete UNION ALL SELECT execution_id FROM completed`,
 );
@@ -111,9 +105,10 @@ function rowOf(write: CoalescedWrite): unknown[] {
   const { lease, patch } = write;
   const head = [lease.executionId, lease.token, patch.data ?? null, patch.timeoutAt ?? null];
   if ("step" in write) return [...head, false, ...stepParams(write.step)];
+  // A completion's step columns: only `result` and `completed_at` (the execution's) are read.
   const { result, now } = write.completion;
-  // position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at
-  return [...head, true, null, null, null, null, result, null, null, null, null, now];
+  const completion = { position: 0, name: "", kind: "", status: "", attempts: 0, completedAt: now };
+  return [...head, true, ...stepParams({ ...completion, result: result ?? undefined })];
 }
 
 /**

@@ -25,6 +25,23 @@ export const failSql = statement(
   SELECT count(*)::int AS fenced FROM fence`,
 );
 
+/** The parameters of `failSql`, in its order (shared with the settle of a child execution). */
+export function failParams(
+  lease: Lease,
+  input: FailExecutionInput,
+  patch: ExecutionPatch,
+  now: Date,
+): unknown[] {
+  return [
+    lease.executionId,
+    lease.token,
+    patch.data ?? null,
+    patch.timeoutAt ?? null,
+    JSON.stringify(input.error),
+    now,
+  ];
+}
+
 /** Fenced: status `failed`, `error`, `completedAt = now`, lease cleared, unsettled children cancelled. */
 export async function failExecution(
   db: Database,
@@ -33,16 +50,5 @@ export async function failExecution(
   patch: ExecutionPatch,
   now: Date,
 ): Promise<void> {
-  await db.fenced<{ fenced: number }>(
-    failSql,
-    [
-      lease.executionId,
-      lease.token,
-      patch.data ?? null,
-      patch.timeoutAt ?? null,
-      JSON.stringify(input.error),
-      now,
-    ],
-    fencedBy(lease),
-  );
+  await db.fenced<{ fenced: number }>(failSql, failParams(lease, input, patch, now), fencedBy(lease));
 }

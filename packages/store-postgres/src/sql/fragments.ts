@@ -33,8 +33,8 @@ export function patchSet(data: number, timeoutAt: number): string {
   return `data = COALESCE($${data}::text, data), timeout_at = COALESCE($${timeoutAt}::timestamptz, timeout_at)`;
 }
 
-/** The parameters of a step write, in the order `stepUpsert` expects them. */
-export function stepParams(step: {
+/** What a step write sets: a `StepWrite`, or the same fields of a step built in the store. */
+interface StepFields {
   position: number;
   name: string;
   kind: string;
@@ -45,7 +45,10 @@ export function stepParams(step: {
   wakeAt?: Date | undefined;
   startedAt?: Date | undefined;
   completedAt?: Date | undefined;
-}): unknown[] {
+}
+
+/** The ten parameters of a step write, in the order of `stepPlaceholders`. */
+export function stepParams(step: StepFields): unknown[] {
   return [
     step.position,
     step.name,
@@ -61,17 +64,30 @@ export function stepParams(step: {
 }
 
 /**
- * `INSERT … SELECT … FROM <source>`: inserts or replaces the step row at a position for each
- * execution id `source` returns (none when the fence matched nothing). Takes ten parameters from
- * `$first` on, in `stepParams` order. A replaced row loses any child lease.
+ * The select list of a step write passed as `stepParams(step)` from parameter `$first` on (arrays of
+ * them with `"[]"`): the statement says where the ten parameters start, this file alone what each
+ * of them means.
  */
-export function stepUpsert(n: SchemaNames, source: string, first: number, where = "true"): string {
-  const p = (i: number) => `$${first + i}`;
+export function stepPlaceholders(first: number, array: "" | "[]" = ""): string {
+  const p = (i: number, type: string) => `$${first + i}::${type}${array}`;
+  return `${p(0, "int")}, ${p(1, "text")}, ${p(2, "text")}, ${p(3, "text")}, ${p(4, "text")}, ${p(5, "jsonb")},
+      ${p(6, "int")}, ${p(7, "timestamptz")}, ${p(8, "timestamptz")}, ${p(9, "timestamptz")}`;
+}
+
+/** Names for the ten values of `stepPlaceholders`, e.g. for the columns of an `unnest`. */
+export const STEP_FIELDS =
+  "position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at";
+
+/**
+ * The one step upsert of this store: inserts, or replaces, the step row at a position for each row
+ * of `rows`, a SELECT whose columns are, in order: execution_id, position, name, kind, status,
+ * result, error (jsonb), attempts, wake_at, started_at, completed_at (`stepPlaceholders` gives all
+ * but the first). A replaced row loses any child lease (it is no longer a leased parallel child).
+ */
+export function upsertStep(n: SchemaNames, rows: string): string {
   return `INSERT INTO ${n.steps} AS s
       (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
-    SELECT execution_id, ${p(0)}::int, ${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::jsonb,
-      ${p(6)}::int, ${p(7)}::timestamptz, ${p(8)}::timestamptz, ${p(9)}::timestamptz
-    FROM ${source} WHERE ${where}
+    ${rows}
     ON CONFLICT (execution_id, position) DO UPDATE SET
       name = excluded.name, kind = excluded.kind, status = excluded.status, result = excluded.result,
       error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,

@@ -1,13 +1,15 @@
 import type { ExecutionPatch, Lease, SuspendInput } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
-import { fencedBy, GIVE_UP_LEASE, patchSet, stepParams, stepUpsert } from "./fragments.js";
+import { fencedBy, GIVE_UP_LEASE, patchSet, stepParams, stepPlaceholders, upsertStep } from "./fragments.js";
 
 /**
  * Parks an execution for a sleep or a step-retry backoff, writing the step with it.
  *
- * Locking: as `save-step` (fence = UPDATE of the execution row by token, then the step upsert
- * FROM the fence). The fence also clears the lease, so a re-run after a connection fault finds no
- * token and reports `LeaseLostError`: the park itself is then already committed.
+ * Locking: the fence UPDATE of the execution row by token locks it; the step upsert runs FROM the
+ * fence, so it writes nothing when the lease was lost. The fence gives the lease up into
+ * `released_by`, so a re-run after a connection fault whose commit outcome is unknown finds no
+ * token but that trace, and `Database.fenced` reports the park as done (it committed) rather than
+ * `LeaseLostError`. `$7` says whether a step is written (parameters `$8`…`$17`).
  */
 const suspendSql = statement(
   "suspend",
@@ -18,7 +20,7 @@ const suspendSql = statement(
     WHERE execution_id = $1 AND lease_token = $2
     RETURNING execution_id
   ), step AS (
-    ${stepUpsert(n, "fence", 8, "$7::boolean")}
+    ${upsertStep(n, `SELECT execution_id, ${stepPlaceholders(8)} FROM fence WHERE $7::boolean`)}
   )
   SELECT count(*)::int AS fenced FROM fence`,
 );
