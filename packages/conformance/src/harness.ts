@@ -17,6 +17,8 @@ import type { ClaimedWork, ClaimRequest } from "@zart/core/store";
 export interface HarnessOptions {
   create: (clock: Clock) => Promise<Scheduler>;
   reset?: () => Promise<void>;
+  /** Why a suite (`"events"`) or one test (`"events.<id>"`) is skipped; typed in `ConformanceOptions`. */
+  skip?: Readonly<Partial<Record<string, string>>>;
 }
 
 /** One test's world: a manual clock, a scheduler over the shared storage, a client and a worker. */
@@ -58,6 +60,11 @@ export class Harness {
 
   constructor(options: HarnessOptions) {
     this.#options = options;
+  }
+
+  /** Why the store skips test `id` of `suite` (or the whole suite); `undefined` when it runs. */
+  skipReason(suite: string, id: string): string | undefined {
+    return this.#options.skip?.[`${suite}.${id}`] ?? this.#options.skip?.[suite];
   }
 
   /** Empties the storage (before each test). */

@@ -1,7 +1,8 @@
 import { defineTask, LeaseLostError, type ZartError } from "@zart/core";
 import type { ChildLease, ClaimedWork, Lease, SerializedError, StepWrite } from "@zart/core/store";
-import { describe, expect, it } from "vitest";
-import { finishes, gate, type Harness, type TestEnv, until } from "../harness.js";
+import { describe, expect } from "vitest";
+import { defineSuite } from "../define-suite.js";
+import { finishes, gate, type TestEnv, until } from "../harness.js";
 
 const LEASE_MS = 30_000;
 const TIMEOUT_ERROR: SerializedError = {
@@ -34,29 +35,45 @@ function step(position: number, result: string): StepWrite {
   return { position, name: `s${position}`, kind: "step", status: "completed", result, attempts: 1 };
 }
 
+/** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
+export const LEASES_TESTS = [
+  "neverHandsOutUnit",
+  "renewleaseExtendsLeaseNow",
+  "releaseleaseGivesExecutionBack",
+  "rejectsEveryWriteLease",
+  "fencesParallelChildrenTheir",
+  "letsSecondWorkerTake",
+  "dropsRunWhoseLease",
+  "renewsLeaseHeartbeatWhile",
+] as const;
+
 /** SPEC §4.5: leases, expiry and takeover, fencing tokens on every write. */
-export function leasesSuite(h: Harness): void {
+export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
   describe("claims and expiry", () => {
-    it("never hands out a unit under a live lease; after expiry another claimer takes it with a new token", async () => {
-      const env = await h.env();
-      const { create, claim } = storeOps(env);
-      await create("e1");
-      const [first, ...rest] = await claim("w1");
-      expect(rest).toEqual([]);
-      expect(first?.kind).toBe("execution");
-      expect(first?.execution).toMatchObject({ executionId: "e1", status: "running" });
-      expect(await claim("w2")).toEqual([]);
-      env.clock.advance(LEASE_MS - 1);
-      expect(await claim("w2")).toEqual([]);
+    test(
+      "neverHandsOutUnit",
+      "never hands out a unit under a live lease; after expiry another claimer takes it with a new token",
+      async () => {
+        const env = await h.env();
+        const { create, claim } = storeOps(env);
+        await create("e1");
+        const [first, ...rest] = await claim("w1");
+        expect(rest).toEqual([]);
+        expect(first?.kind).toBe("execution");
+        expect(first?.execution).toMatchObject({ executionId: "e1", status: "running" });
+        expect(await claim("w2")).toEqual([]);
+        env.clock.advance(LEASE_MS - 1);
+        expect(await claim("w2")).toEqual([]);
 
-      env.clock.advance("2s");
-      const [second] = await claim("w2");
-      expect(second?.lease.executionId).toBe("e1");
-      expect(second?.lease.token).not.toBe(first?.lease.token);
-      expect(await claim("w3")).toEqual([]);
-    });
+        env.clock.advance("2s");
+        const [second] = await claim("w2");
+        expect(second?.lease.executionId).toBe("e1");
+        expect(second?.lease.token).not.toBe(first?.lease.token);
+        expect(await claim("w3")).toEqual([]);
+      },
+    );
 
-    it("renewLease extends the lease from now", async () => {
+    test("renewleaseExtendsLeaseNow", "renewLease extends the lease from now", async () => {
       const env = await h.env();
       const { create, claim } = storeOps(env);
       await create("e1");
@@ -69,77 +86,85 @@ export function leasesSuite(h: Harness): void {
       expect(await claim("w2")).toHaveLength(1);
     });
 
-    it("releaseLease gives the execution back at once and fences off its old holder", async () => {
-      const env = await h.env();
-      const { create, claim, details } = storeOps(env);
-      await create("e1");
-      const [work] = await claim("w1");
-      await env.scheduler.releaseLease(work!.lease, env.clock.now());
-      expect((await details("e1")).execution.status).toBe("pending");
-      const [again] = await claim("w2");
-      expect(again?.lease.token).not.toBe(work?.lease.token);
-      const error = await env.scheduler
-        .saveStep(work!.lease, step(0, "1"), {}, env.clock.now())
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LeaseLostError);
-      expect((await details("e1")).steps).toEqual([]);
-    });
+    test(
+      "releaseleaseGivesExecutionBack",
+      "releaseLease gives the execution back at once and fences off its old holder",
+      async () => {
+        const env = await h.env();
+        const { create, claim, details } = storeOps(env);
+        await create("e1");
+        const [work] = await claim("w1");
+        await env.scheduler.releaseLease(work!.lease, env.clock.now());
+        expect((await details("e1")).execution.status).toBe("pending");
+        const [again] = await claim("w2");
+        expect(again?.lease.token).not.toBe(work?.lease.token);
+        const error = await env.scheduler
+          .saveStep(work!.lease, step(0, "1"), {}, env.clock.now())
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(LeaseLostError);
+        expect((await details("e1")).steps).toEqual([]);
+      },
+    );
   });
 
   describe("fencing", () => {
-    it("rejects every write of a lease that was taken over with LeaseLostError, changing nothing", async () => {
-      const env = await h.env();
-      const { create, claim, details } = storeOps(env);
-      const { scheduler, clock } = env;
-      await create("e1");
-      await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "1" }, clock.now());
-      const [first] = await claim("w1");
-      const old: Lease = first!.lease;
-      await scheduler.saveStep(old, step(0, '"kept"'), {}, clock.now());
-      clock.advance(LEASE_MS + 1);
-      const [second] = await claim("w2");
-      expect(second).toBeDefined();
-      const before = await details("e1");
+    test(
+      "rejectsEveryWriteLease",
+      "rejects every write of a lease that was taken over with LeaseLostError, changing nothing",
+      async () => {
+        const env = await h.env();
+        const { create, claim, details } = storeOps(env);
+        const { scheduler, clock } = env;
+        await create("e1");
+        await scheduler.offerEvent({ executionId: "e1", eventName: "go", payload: "1" }, clock.now());
+        const [first] = await claim("w1");
+        const old: Lease = first!.lease;
+        await scheduler.saveStep(old, step(0, '"kept"'), {}, clock.now());
+        clock.advance(LEASE_MS + 1);
+        const [second] = await claim("w2");
+        expect(second).toBeDefined();
+        const before = await details("e1");
 
-      const later = new Date(clock.now().getTime() + 60_000);
-      const error: SerializedError = { name: "Error", message: "stale" };
-      const writes: Record<string, () => Promise<unknown>> = {
-        renewLease: () => scheduler.renewLease(old, LEASE_MS, clock.now()),
-        saveStep: () => scheduler.saveStep(old, step(1, '"stale"'), { data: '"stale"' }, clock.now()),
-        suspend: () => scheduler.suspend(old, { wakeAt: later, reason: "sleep" }, {}, clock.now()),
-        awaitEvent: () =>
-          scheduler.awaitEvent(
-            old,
-            { position: 1, stepName: "go", eventName: "go", timeoutError: TIMEOUT_ERROR },
-            {},
-            clock.now(),
-          ),
-        dispatchChildren: () =>
-          scheduler.dispatchChildren(old, { children: [{ position: 1, name: "child" }] }, {}, clock.now()),
-        retryExecution: () => scheduler.retryExecution(old, { error, runAt: later }, {}, clock.now()),
-        completeExecution: () => scheduler.completeExecution(old, { result: '"stale"' }, {}, clock.now()),
-        failExecution: () => scheduler.failExecution(old, { error }, {}, clock.now()),
-        releaseLease: () => scheduler.releaseLease(old, clock.now()),
-      };
-      for (const [name, write] of Object.entries(writes)) {
-        const rejection = await write().catch((e: unknown) => e);
-        expect(rejection, name).toBeInstanceOf(LeaseLostError);
-        expect((rejection as ZartError).code, name).toBe("LEASE_LOST");
-      }
-      const after = await details("e1");
-      expect(after).toEqual(before);
-      expect(after.execution.status).toBe("running");
-      expect(after.steps.map((s) => s.result)).toEqual(['"kept"']);
-      expect(after.events[0]?.consumedAt).toBeUndefined();
+        const later = new Date(clock.now().getTime() + 60_000);
+        const error: SerializedError = { name: "Error", message: "stale" };
+        const writes: Record<string, () => Promise<unknown>> = {
+          renewLease: () => scheduler.renewLease(old, LEASE_MS, clock.now()),
+          saveStep: () => scheduler.saveStep(old, step(1, '"stale"'), { data: '"stale"' }, clock.now()),
+          suspend: () => scheduler.suspend(old, { wakeAt: later, reason: "sleep" }, {}, clock.now()),
+          awaitEvent: () =>
+            scheduler.awaitEvent(
+              old,
+              { position: 1, stepName: "go", eventName: "go", timeoutError: TIMEOUT_ERROR },
+              {},
+              clock.now(),
+            ),
+          dispatchChildren: () =>
+            scheduler.dispatchChildren(old, { children: [{ position: 1, name: "child" }] }, {}, clock.now()),
+          retryExecution: () => scheduler.retryExecution(old, { error, runAt: later }, {}, clock.now()),
+          completeExecution: () => scheduler.completeExecution(old, { result: '"stale"' }, {}, clock.now()),
+          failExecution: () => scheduler.failExecution(old, { error }, {}, clock.now()),
+          releaseLease: () => scheduler.releaseLease(old, clock.now()),
+        };
+        for (const [name, write] of Object.entries(writes)) {
+          const rejection = await write().catch((e: unknown) => e);
+          expect(rejection, name).toBeInstanceOf(LeaseLostError);
+          expect((rejection as ZartError).code, name).toBe("LEASE_LOST");
+        }
+        const after = await details("e1");
+        expect(after).toEqual(before);
+        expect(after.execution.status).toBe("running");
+        expect(after.steps.map((s) => s.result)).toEqual(['"kept"']);
+        expect(after.events[0]?.consumedAt).toBeUndefined();
 
-      await scheduler.saveStep(second!.lease, step(1, '"new"'), {}, clock.now());
-      await scheduler.completeExecution(second!.lease, { result: '"done"' }, {}, clock.now());
-      const done = await details("e1");
-      expect(done.execution).toMatchObject({ status: "completed", result: '"done"' });
-      expect(done.steps.map((s) => s.result)).toEqual(['"kept"', '"new"']);
-    });
+        await scheduler.saveStep(second!.lease, step(1, '"new"'), {}, clock.now());
+        await scheduler.completeExecution(second!.lease, { result: '"done"' }, {}, clock.now());
+        const done = await details("e1");
+        expect(done.execution).toMatchObject({ status: "completed", result: '"done"' });
+        expect(done.steps.map((s) => s.result)).toEqual(['"kept"', '"new"']);
+      },
+    );
 
-    it("fences parallel children by their own lease", async () => {
+    test("fencesParallelChildrenTheir", "fences parallel children by their own lease", async () => {
       const env = await h.env();
       const { create, claim, details } = storeOps(env);
       const { scheduler, clock } = env;
@@ -184,78 +209,86 @@ export function leasesSuite(h: Harness): void {
   });
 
   describe("workers", () => {
-    it("lets a second worker take over an expired lease; the first worker's late step write is rejected", async () => {
-      let calls = 0;
-      const signals: AbortSignal[] = [];
-      const stuck = gate();
-      const started = gate();
-      const task = defineTask({
-        name: "slow-step",
-        async run(ctx) {
-          return ctx.step("work", async () => {
-            const n = ++calls;
-            signals.push(ctx.signal);
+    test(
+      "letsSecondWorkerTake",
+      "lets a second worker take over an expired lease; the first worker's late step write is rejected",
+      async () => {
+        let calls = 0;
+        const signals: AbortSignal[] = [];
+        const stuck = gate();
+        const started = gate();
+        const task = defineTask({
+          name: "slow-step",
+          async run(ctx) {
+            return ctx.step("work", async () => {
+              const n = ++calls;
+              signals.push(ctx.signal);
+              if (n === 1) {
+                started.open();
+                await stuck.promise;
+              }
+              return `run-${n}`;
+            });
+          },
+        });
+        const env = await h.env(task);
+        await env.durable.start("e1", "slow-step", null);
+        const first = env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
+        await started.promise;
+
+        env.clock.advance("31s");
+        await env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
+        const done = await env.durable.status("e1");
+        expect(done).toMatchObject({ status: "completed", result: "run-2" });
+
+        stuck.open();
+        await finishes(first, "the first worker to drop its lost run");
+        const after = await env.durable.status("e1");
+        expect(after).toEqual(done);
+        expect(after.steps).toHaveLength(1);
+        expect(after.steps[0]).toMatchObject({ name: "work", result: "run-2", attempts: 1 });
+        expect(calls).toBe(2);
+        expect(signals[0]?.aborted).toBe(true);
+        expect(signals[1]?.aborted).toBe(false);
+      },
+    );
+
+    test(
+      "dropsRunWhoseLease",
+      "drops a run whose lease was taken over before it returned; its completion is rejected",
+      async () => {
+        let runs = 0;
+        const stuck = gate();
+        const started = gate();
+        const task = defineTask({
+          name: "slow-finish",
+          async run() {
+            const n = ++runs;
             if (n === 1) {
               started.open();
               await stuck.promise;
             }
             return `run-${n}`;
-          });
-        },
-      });
-      const env = await h.env(task);
-      await env.durable.start("e1", "slow-step", null);
-      const first = env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
-      await started.promise;
+          },
+        });
+        const env = await h.env(task);
+        await env.durable.start("e1", "slow-finish", null);
+        const first = env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
+        await started.promise;
 
-      env.clock.advance("31s");
-      await env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
-      const done = await env.durable.status("e1");
-      expect(done).toMatchObject({ status: "completed", result: "run-2" });
+        env.clock.advance("31s");
+        await env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
+        const done = await env.durable.status("e1");
+        expect(done).toMatchObject({ status: "completed", result: "run-2" });
 
-      stuck.open();
-      await finishes(first, "the first worker to drop its lost run");
-      const after = await env.durable.status("e1");
-      expect(after).toEqual(done);
-      expect(after.steps).toHaveLength(1);
-      expect(after.steps[0]).toMatchObject({ name: "work", result: "run-2", attempts: 1 });
-      expect(calls).toBe(2);
-      expect(signals[0]?.aborted).toBe(true);
-      expect(signals[1]?.aborted).toBe(false);
-    });
+        stuck.open();
+        await finishes(first, "the first worker to drop its lost run");
+        expect(await env.durable.status("e1")).toEqual(done);
+        expect(runs).toBe(2);
+      },
+    );
 
-    it("drops a run whose lease was taken over before it returned; its completion is rejected", async () => {
-      let runs = 0;
-      const stuck = gate();
-      const started = gate();
-      const task = defineTask({
-        name: "slow-finish",
-        async run() {
-          const n = ++runs;
-          if (n === 1) {
-            started.open();
-            await stuck.promise;
-          }
-          return `run-${n}`;
-        },
-      });
-      const env = await h.env(task);
-      await env.durable.start("e1", "slow-finish", null);
-      const first = env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
-      await started.promise;
-
-      env.clock.advance("31s");
-      await env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
-      const done = await env.durable.status("e1");
-      expect(done).toMatchObject({ status: "completed", result: "run-2" });
-
-      stuck.open();
-      await finishes(first, "the first worker to drop its lost run");
-      expect(await env.durable.status("e1")).toEqual(done);
-      expect(runs).toBe(2);
-    });
-
-    it("renews the lease by heartbeat while a step runs", async () => {
+    test("renewsLeaseHeartbeatWhile", "renews the lease by heartbeat while a step runs", async () => {
       const stuck = gate();
       const started = gate();
       const task = defineTask({
@@ -286,4 +319,4 @@ export function leasesSuite(h: Harness): void {
       expect(await env.durable.status("e1")).toMatchObject({ status: "completed", result: "done" });
     });
   });
-}
+});

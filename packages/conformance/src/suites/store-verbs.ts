@@ -1,16 +1,20 @@
-import type { Harness } from "../harness.js";
-import { childExecutionVerbs } from "./verbs/child-executions.js";
-import { eventAndChildVerbs } from "./verbs/events-children.js";
-import { executionVerbs } from "./verbs/executions.js";
-import { readVerbs } from "./verbs/reads.js";
+import { defineSuite } from "../define-suite.js";
+import { CHILD_EXECUTION_VERB_TESTS, childExecutionVerbs } from "./verbs/child-executions.js";
+import { EVENT_CHILD_VERB_TESTS, eventAndChildVerbs } from "./verbs/events-children.js";
+import { EXECUTION_VERB_TESTS, executionVerbs } from "./verbs/executions.js";
+import { READ_VERB_TESTS, readVerbs } from "./verbs/reads.js";
 
 /**
- * The `Scheduler` storage contract (`@zart/core`, scheduler.ts) verb by verb, driven directly (no
- * engine, no worker) on a manual clock: what each verb changes, returns and refuses.
+ * The `Scheduler` storage contract (`@zart/core/store`) verb by verb, driven directly (no engine,
+ * no worker) on a manual clock: what each verb changes, returns and refuses.
  */
-export function storeVerbsSuite(h: Harness): void {
-  executionVerbs(h);
-  eventAndChildVerbs(h);
-  childExecutionVerbs(h);
-  readVerbs(h);
-}
+export const storeVerbsSuite = defineSuite(
+  "store-verbs",
+  [...EXECUTION_VERB_TESTS, ...EVENT_CHILD_VERB_TESTS, ...CHILD_EXECUTION_VERB_TESTS, ...READ_VERB_TESTS],
+  (h, test) => {
+    executionVerbs(h, test);
+    eventAndChildVerbs(h, test);
+    childExecutionVerbs(h, test);
+    readVerbs(h, test);
+  },
+);

@@ -1,9 +1,13 @@
-import type { Harness } from "../../harness.js";
-import { prioritiesSuite } from "./priorities.js";
-import { retryAfterSuite } from "./retry-after.js";
+import { defineSuite } from "../../define-suite.js";
+import { PRIORITIES_TESTS, prioritiesSuite } from "./priorities.js";
+import { RETRY_AFTER_TESTS, retryAfterSuite } from "./retry-after.js";
 
 /** Issue #14, flow control: retry-after, priorities, concurrency and rate limits. */
-export function flowControlSuite(h: Harness): void {
-  retryAfterSuite(h);
-  prioritiesSuite(h);
-}
+export const flowControlSuite = defineSuite(
+  "flow-control",
+  [...RETRY_AFTER_TESTS, ...PRIORITIES_TESTS],
+  (h, test) => {
+    retryAfterSuite(h, test);
+    prioritiesSuite(h, test);
+  },
+);

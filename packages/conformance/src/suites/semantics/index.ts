@@ -1,4 +1,3 @@
-import type { Harness } from "../../harness.js";
 import { cancelSignalSuite } from "./cancel-signal.js";
 import { concurrentOperationsSuite } from "./concurrent-operations.js";
 import { historyNamesSuite } from "./history-names.js";
@@ -9,13 +8,24 @@ import { unawaitedStepsSuite } from "./unawaited-steps.js";
 import { waitCompletionSuite } from "./wait-completion.js";
 
 /** The rules of the README's "Semantics you must know" that issue 12 added, one topic each. */
-export const SEMANTICS_SUITES = {
-  "semantics/cancel-signal": cancelSignalSuite,
-  "semantics/nested-steps": nestedStepsSuite,
-  "semantics/concurrent-operations": concurrentOperationsSuite,
-  "semantics/typed-events": typedEventsSuite,
-  "semantics/history-names": historyNamesSuite,
-  "semantics/unawaited-steps": unawaitedStepsSuite,
-  "semantics/task-output": taskOutputSuite,
-  "semantics/wait-completion": waitCompletionSuite,
-} satisfies Record<string, (harness: Harness) => void>;
+export const SEMANTICS_SUITES = [
+  cancelSignalSuite,
+  nestedStepsSuite,
+  concurrentOperationsSuite,
+  typedEventsSuite,
+  historyNamesSuite,
+  unawaitedStepsSuite,
+  taskOutputSuite,
+  waitCompletionSuite,
+] as const;
+
+export {
+  cancelSignalSuite,
+  concurrentOperationsSuite,
+  historyNamesSuite,
+  nestedStepsSuite,
+  taskOutputSuite,
+  typedEventsSuite,
+  unawaitedStepsSuite,
+  waitCompletionSuite,
+};

@@ -1,40 +1,60 @@
 import { DEFAULT_WAIT_COMPLETION_TIMEOUT, defineTask, ExecutionFailedError, toMillis } from "@zart/core";
-import { describe, expect, it } from "vitest";
-import { finishes, type Harness } from "../../harness.js";
+import { describe, expect } from "vitest";
+import { defineSuite } from "../../define-suite.js";
+import { finishes } from "../../harness.js";
+
+/** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
+export const SEMANTICS_WAIT_COMPLETION_TESTS = [
+  "capsWait30S",
+  "resolvesResultWorkerCompletes",
+  "throwsExecutionfailederrorFailedExecution",
+] as const;
 
 /** Issue 12 item 7e: `waitCompletionWithTimeout(id)` is `waitCompletion` capped at 30 s (seed 002). */
-export function waitCompletionSuite(h: Harness): void {
-  describe("waitCompletionWithTimeout", () => {
-    it("caps the wait at 30 s", () => {
-      expect(toMillis(DEFAULT_WAIT_COMPLETION_TIMEOUT)).toBe(30_000);
-    });
-
-    it("resolves with the result once a worker completes the execution", async () => {
-      const task = defineTask({
-        name: "wct-ok",
-        async run() {
-          return "done";
-        },
+export const waitCompletionSuite = defineSuite(
+  "semantics/wait-completion",
+  SEMANTICS_WAIT_COMPLETION_TESTS,
+  (h, test) => {
+    describe("waitCompletionWithTimeout", () => {
+      test("capsWait30S", "caps the wait at 30 s", () => {
+        expect(toMillis(DEFAULT_WAIT_COMPLETION_TIMEOUT)).toBe(30_000);
       });
-      const env = await h.env(task);
-      await env.durable.start("e1", "wct-ok", null);
-      const waiting = env.durable.waitCompletionWithTimeout<string>("e1", { pollInterval: 5 });
-      await env.run();
-      expect(await finishes(waiting, "the wait to resolve")).toBe("done");
-    });
 
-    it("throws ExecutionFailedError for a failed execution", async () => {
-      const task = defineTask({
-        name: "wct-fails",
-        async run() {
-          throw new Error("boom");
+      test(
+        "resolvesResultWorkerCompletes",
+        "resolves with the result once a worker completes the execution",
+        async () => {
+          const task = defineTask({
+            name: "wct-ok",
+            async run() {
+              return "done";
+            },
+          });
+          const env = await h.env(task);
+          await env.durable.start("e1", "wct-ok", null);
+          const waiting = env.durable.waitCompletionWithTimeout<string>("e1", { pollInterval: 5 });
+          await env.run();
+          expect(await finishes(waiting, "the wait to resolve")).toBe("done");
         },
-      });
-      const env = await h.env(task);
-      await env.durable.start("e1", "wct-fails", null);
-      await env.run();
-      const error = await env.durable.waitCompletionWithTimeout("e1").catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ExecutionFailedError);
+      );
+
+      test(
+        "throwsExecutionfailederrorFailedExecution",
+        "throws ExecutionFailedError for a failed execution",
+        async () => {
+          const task = defineTask({
+            name: "wct-fails",
+            async run() {
+              throw new Error("boom");
+            },
+          });
+          const env = await h.env(task);
+          await env.durable.start("e1", "wct-fails", null);
+          await env.run();
+          const error = await env.durable.waitCompletionWithTimeout("e1").catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(ExecutionFailedError);
+        },
+      );
     });
-  });
-}
+  },
+);

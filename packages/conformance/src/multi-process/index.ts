@@ -1,0 +1,2 @@
+export type { MultiProcessOptions, SchedulerOpener } from "./options.js";
+export { multiProcessSuite } from "./suite.js";
