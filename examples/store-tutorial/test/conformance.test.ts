@@ -1,12 +1,18 @@
-import { runConformance } from "@zart/conformance";
+import { conformanceHarness, SUITES } from "@zart/conformance";
+import { describe } from "vitest";
 import { TutorialScheduler, TutorialStorage } from "../src/index.js";
 
 let storage = new TutorialStorage();
 
-runConformance({
-  name: "store-tutorial",
-  create: async (clock) => new TutorialScheduler({ clock, storage }),
-  reset: async () => {
-    storage = new TutorialStorage();
-  },
+// Every topic, one by one in the README's order (what `runConformance` does). While a store is being
+// written, call only the topics that pass (`storeVerbsSuite(harness); executionsSuite(harness); …`)
+// and give `conformanceHarness` a `skip` of single tests by id, e.g. `{ "events.queuesOffersNameFifo": "…" }`.
+describe("zart conformance: store-tutorial", () => {
+  const harness = conformanceHarness({
+    create: async (clock) => new TutorialScheduler({ clock, storage }),
+    reset: async () => {
+      storage = new TutorialStorage();
+    },
+  });
+  for (const suite of SUITES) suite(harness);
 });

@@ -20,6 +20,6 @@ export interface MultiProcessOptions {
   storage: () => Promise<string>;
   /** Drops a storage `storage()` returned (after its test). */
   dispose?: (config: string) => Promise<void>;
-  /** Executions of the SIGKILL test (default 100; 5 steps each). */
+  /** Executions of the SIGKILL test (default 200; 5 steps each). */
   executions?: number;
 }

@@ -126,7 +126,7 @@ export function multiProcessSuite(options: MultiProcessOptions): void {
 
     it("loses nothing when workers are SIGKILLed mid-step: re-runs only for steps in flight at a kill", async () => {
       const w = await world();
-      const count = options.executions ?? 100;
+      const count = options.executions ?? 200;
       const args = w.args(100, 3_000);
       let next = 0;
       const slots = Array.from({ length: 3 }, () => spawnWorker(`w${next++}`, args));
