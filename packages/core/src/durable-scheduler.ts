@@ -11,7 +11,12 @@ import {
 import { checkPriority } from "./flow/priority.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
-import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
+import {
+  EXECUTION_STATUSES,
+  type ExecutionStatus,
+  isTerminal,
+  TERMINAL_STATUSES,
+} from "./scheduler/vocabularies.js";
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
@@ -310,18 +315,9 @@ export class DurableScheduler {
   }
 }
 
-const STATUSES: readonly ExecutionStatus[] = [
-  "pending",
-  "running",
-  "waiting",
-  "completed",
-  "failed",
-  "cancelled",
-];
-
 function checkStatus(status: string): ExecutionStatus {
-  if (!STATUSES.includes(status as ExecutionStatus)) {
-    throw new ValidationError(`Unknown status "${status}"; use one of ${STATUSES.join(", ")}.`);
+  if (!(EXECUTION_STATUSES as readonly string[]).includes(status)) {
+    throw new ValidationError(`Unknown status "${status}"; use one of ${EXECUTION_STATUSES.join(", ")}.`);
   }
   return status as ExecutionStatus;
 }

@@ -50,7 +50,7 @@ import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
-import type { ExecutionStatus, StepKind, StepStatus, WakeReason } from "./vocabularies.js";
+import type { ExecutionStatus, WakeReason } from "./vocabularies.js";
 
 /** Execution fields a worker writes along with any fenced write ("checkpoint"). */
 export interface ExecutionPatch {
@@ -60,19 +60,8 @@ export interface ExecutionPatch {
   timeoutAt?: Date;
 }
 
-/** A step row as the engine writes it (insert or replace at `position`). */
-export interface StepWrite {
-  position: number;
-  name: string;
-  kind: StepKind;
-  status: StepStatus;
-  result?: string;
-  error?: SerializedError;
-  attempts: number;
-  wakeAt?: Date;
-  startedAt?: Date;
-  completedAt?: Date;
-}
+/** A step row as the engine writes it (insert or replace at `position`): the row it reads back. */
+export type StepWrite = StepRecord;
 
 export interface NewExecution {
   executionId: string;
