@@ -7,7 +7,9 @@ import { combineHooks } from "./hooks/combine-hooks.js";
 import { loggingHooks } from "./hooks/logging-hooks.js";
 import type { AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
+import { LeaseDeadline } from "./lease-deadline.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
+import { leaseLost } from "./scheduler/lease.js";
 import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 
@@ -64,6 +66,8 @@ export class Worker {
   readonly #hooks: WorkerHooks;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
+  /** When each claimed unit's lease certainly expires unless renewed (see `LeaseDeadline`). */
+  readonly #deadlines = new WeakMap<ClaimedWork, LeaseDeadline>();
   /** Units of `#inFlight` still holding a slot (see `RunState.doneWithSlot`). */
   #busy = 0;
   #started = false;
@@ -92,10 +96,10 @@ export class Worker {
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
-    this.#buffer = new PrefetchBuffer(
-      async (work) => (await this.#renewLease(work.lease)) === undefined,
-      this.#renewEveryMs,
-    );
+    this.#buffer = new PrefetchBuffer(async (work) => {
+      const deadline = this.#deadlineOf(work);
+      return !deadline.expired && (await this.#renewLease(work.lease, deadline)) === undefined;
+    }, this.#renewEveryMs);
   }
 
   get #renewEveryMs(): number {
@@ -216,6 +220,7 @@ export class Worker {
     const taskNames = this.#registry.names();
     if (free <= 0 || this.#stopping || taskNames.length === 0) return 0;
     let work: ClaimedWork[];
+    const sentAt = performance.now();
     try {
       work = await this.#scheduler.claim({
         workerId: this.workerId,
@@ -229,6 +234,7 @@ export class Worker {
       return 0;
     }
     for (const unit of work) {
+      this.#deadlines.set(unit, new LeaseDeadline(this.#leaseMs, sentAt));
       if (this.#busy < this.#concurrency) this.#launch(unit);
       else this.#buffer.add(unit);
     }
@@ -237,6 +243,15 @@ export class Worker {
   }
 
   #launch(work: ClaimedWork): void {
+    const deadline = this.#deadlineOf(work);
+    // A claim answered late (a slow or partitioned network) may hand out leases already expired.
+    if (deadline.expired) {
+      this.#logger.warn(
+        { executionId: work.lease.executionId },
+        "lease expired before the unit could start; left for another claim",
+      );
+      return;
+    }
     const run = new ExecutionRun({
       work,
       scheduler: this.#scheduler,
@@ -250,7 +265,7 @@ export class Worker {
     this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
     const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
-    const heartbeat = setInterval(() => void this.#renew(run), this.#renewEveryMs);
+    const heartbeat = setInterval(() => void this.#renew(run, deadline), this.#renewEveryMs);
     this.#busy++;
     let holdsSlot = true;
     const freeSlot = () => {
@@ -289,9 +304,11 @@ export class Worker {
     this.#inFlight.set(key, { run, done });
   }
 
-  async #renew(run: ExecutionRun): Promise<void> {
-    if (run.isParked) return;
-    const lost = await this.#renewLease(run.lease);
+  async #renew(run: ExecutionRun, deadline: LeaseDeadline): Promise<void> {
+    if (run.isParked || this.#abandonIfExpired(run, deadline)) return;
+    // A renewal that hangs (a partition) must not delay the abort past the deadline.
+    setTimeout(() => this.#abandonIfExpired(run, deadline), deadline.remainingMs + 1).unref();
+    const lost = await this.#renewLease(run.lease, deadline);
     if (!lost) return;
     // A cancel not pushed to this process (e.g. a SQLite file shared by processes) shows up here.
     if (await this.#isCancelled(run.executionId)) {
@@ -301,15 +318,40 @@ export class Worker {
     void run.abandon(lost);
   }
 
+  /**
+   * Aborts `run` once its lease has certainly expired unrenewed (the store unreachable for a whole
+   * lease): another worker may run the unit now, and the fencing token rejects any late write.
+   */
+  #abandonIfExpired(run: ExecutionRun, deadline: LeaseDeadline): boolean {
+    if (run.isParked || !deadline.expired) return run.isParked;
+    this.#logger.warn(
+      { executionId: run.executionId, leaseMs: this.#leaseMs },
+      "lease not renewed for a whole lease duration (store unreachable); abandoning the unit",
+    );
+    void run.abandon(leaseLost(run.lease));
+    return true;
+  }
+
+  #deadlineOf(work: ClaimedWork): LeaseDeadline {
+    let deadline = this.#deadlines.get(work);
+    if (!deadline) {
+      deadline = new LeaseDeadline(this.#leaseMs, performance.now());
+      this.#deadlines.set(work, deadline);
+    }
+    return deadline;
+  }
+
   async #isCancelled(executionId: string): Promise<boolean> {
     const details = await this.#scheduler.getExecution(executionId).catch(() => undefined);
     return details?.execution.status === "cancelled";
   }
 
   /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */
-  async #renewLease(lease: Lease): Promise<LeaseLostError | undefined> {
+  async #renewLease(lease: Lease, deadline: LeaseDeadline): Promise<LeaseLostError | undefined> {
     try {
-      await this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now());
+      await deadline.renew(() =>
+        this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now()),
+      );
     } catch (error) {
       if (error instanceof LeaseLostError) return error;
       this.#logger.warn(

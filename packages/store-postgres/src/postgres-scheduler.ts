@@ -108,6 +108,8 @@ export class PostgresScheduler implements Scheduler {
         connectionString: options.connectionString,
         max: resolved.poolSize,
         connectionTimeoutMillis: 10_000,
+        // TCP keepalive: an idle connection to a host that vanished (failover, partition) is noticed.
+        keepAlive: true,
       });
     if (this.#ownsPool) {
       // An idle connection dropped by a server restart must not crash the process.
@@ -116,12 +118,17 @@ export class PostgresScheduler implements Scheduler {
     const names = schemaNames(resolved.schema);
     this.#db = new Database({ pool, names, logger, retryWindowMs: resolved.retryWindowMs });
     this.#orm = drizzle(pool, { schema: createOrmSchema(createTables(resolved.schema)) });
+    let listened = false;
     this.#listener = new NotificationListener({
       pool,
       channel: names.channel,
       logger,
       onNotification: (payload) => this.#onNotification(payload),
-      onReconnect: () => {},
+      onReconnect: () => {
+        // After an outage, NOTIFYs sent meanwhile were missed: workers sweep (poll) once.
+        if (listened) this.#hub.emit({ reason: "reconnected", executionId: "" });
+        listened = true;
+      },
     });
   }
 

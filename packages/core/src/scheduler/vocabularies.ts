@@ -38,8 +38,20 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 export const WAIT_REASONS = ["sleep", "event", "children", "child-executions", "retry"] as const;
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
-/** Why a wake-up was sent (see `WakeUp`). */
-export const WAKE_REASONS = ["created", "event", "child", "released", "cancelled", "retry"] as const;
+/**
+ * Why a wake-up was sent (see `WakeUp`). `reconnected`: the store's push channel (LISTEN, pub/sub)
+ * came back after an outage, so wake-ups may have been missed meanwhile: poll now (`executionId`
+ * is empty).
+ */
+export const WAKE_REASONS = [
+  "created",
+  "event",
+  "child",
+  "released",
+  "cancelled",
+  "retry",
+  "reconnected",
+] as const;
 export type WakeReason = (typeof WAKE_REASONS)[number];
 
 /** A word list as SQL literals (`'pending', 'running', …`), for CHECK constraints. */
