@@ -18,6 +18,8 @@ export interface BodyRun {
   /** Order of events in this process (not time): when the body started and when it stopped. */
   startSeq: number;
   endSeq?: number;
+  /** A step body longer than the lease. */
+  long?: boolean;
   /** The reason `ctx.signal` was aborted with, when it was. */
   aborted?: unknown;
   finished: boolean;
@@ -74,8 +76,11 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
               run.aborted = ctx.signal.reason;
               run.endSeq ??= ++seq;
             });
-            // Cooperative body: stops when its signal is aborted.
-            for (let t = 0; t < 6 && !ctx.signal.aborted; t++) await sleep(25);
+            // Cooperative body: stops when its signal is aborted. Every fifth execution has a step
+            // that outlives the lease (kept by the heartbeat): what a partition must cut short.
+            run.long = n % 5 === 0 && i === 1;
+            const ticks = run.long ? Math.ceil((options.leaseMs * 3) / 25) : 6;
+            for (let t = 0; t < ticks && !ctx.signal.aborted; t++) await sleep(25);
             if (ctx.signal.aborted) throw ctx.signal.reason;
             run.endSeq = ++seq;
             run.finished = true;
@@ -99,7 +104,6 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
         logger: silentLogger,
       }),
   );
-  const [partitioned] = workers as [Worker, Worker, Worker];
   const store = options.schedulers[1];
   const client = new DurableScheduler(store, { registry: registries[1]! });
   for (let n = 0; n < options.executions; n++) await client.start(`p${n}`, "partitioned-chain", n);
@@ -108,8 +112,10 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
     (await store.listExecutions({ status: "completed", limit: 10_000, offset: 0 })).length;
   try {
     for (let p = 0; p < options.partitions && (await completed()) < options.executions; p++) {
-      // Cut the worker off while it holds units, so there is something to abort and take over.
-      while (partitioned.activeCount === 0 && (await completed()) < options.executions) await sleep(5);
+      // Cut the worker off while it runs a body longer than the lease, which must then be aborted.
+      const runningLong = () =>
+        runs.some((run) => run.workerId === "partitioned" && run.long && run.endSeq === undefined);
+      while (!runningLong() && (await completed()) < options.executions) await sleep(5);
       options.proxy.blackHole();
       await sleep(options.partitionMs);
       if (p % 2 === 0) options.proxy.reset();

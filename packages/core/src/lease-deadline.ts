@@ -1,30 +1,32 @@
 /**
- * When a worker's lease on one unit has certainly expired, by the worker's own measure: a claim or
- * renewal sent at `t` (and acknowledged) holds the lease until `t + leaseMs` at the earliest, so once
- * `leaseMs` has passed since the last acknowledged one was *sent*, another worker may have taken the
- * unit over. Measured on the monotonic clock (`performance.now()`), so neither a wall-clock jump nor
- * a `ManualClock` moves it. This is what lets a worker cut off from its store (a network partition:
- * its calls hang or fail) abort its units instead of running them beside their new owner.
+ * When a worker can no longer count on its lease on one unit, by its own measure: a claim or renewal
+ * sent at `t` (and acknowledged) holds the lease until `t + leaseMs` at the earliest, and another
+ * worker may take the unit over from then on. The lease counts as expired a tenth of the lease
+ * before that (the margin absorbs timer lag), so a worker cut off from its store (a network
+ * partition: its calls hang or fail) has aborted its units before their lease has certainly
+ * expired, never running them beside a new owner. Measured on the monotonic clock
+ * (`performance.now()`), so neither a wall-clock jump nor a `ManualClock` moves it.
  */
 export class LeaseDeadline {
-  readonly #leaseMs: number;
+  /** `leaseMs` less the margin. */
+  readonly #holdMs: number;
   #heldSince: number;
   #renewing = false;
 
   /** `sentAt`: when the claim that granted the lease was sent (`performance.now()`). */
   constructor(leaseMs: number, sentAt: number) {
-    this.#leaseMs = leaseMs;
+    this.#holdMs = leaseMs - leaseMs / 10;
     this.#heldSince = sentAt;
   }
 
-  /** True once `leaseMs` has passed since the last acknowledged claim or renewal was sent. */
+  /** True once 90% of the lease has passed since the last acknowledged claim or renewal was sent. */
   get expired(): boolean {
-    return performance.now() - this.#heldSince >= this.#leaseMs;
+    return performance.now() - this.#heldSince >= this.#holdMs;
   }
 
   /** Milliseconds until `expired` turns true (0 once it has). */
   get remainingMs(): number {
-    return Math.max(0, this.#heldSince + this.#leaseMs - performance.now());
+    return Math.max(0, this.#heldSince + this.#holdMs - performance.now());
   }
 
   /**
