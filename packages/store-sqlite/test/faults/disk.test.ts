@@ -75,7 +75,10 @@ describe("SQLite on a full disk", () => {
       const registry = new TaskRegistry().register(padded);
       const client = new DurableScheduler(scheduler, { registry });
       const errors: unknown[] = [];
-      const record = (fields: unknown) => void errors.push((fields as { error?: unknown }).error);
+      const record = (fields: unknown) => {
+        const { error } = fields as { error?: unknown };
+        if (error !== undefined) errors.push(error);
+      };
       const logger: Logger = { ...silentLogger, error: record, warn: record };
       // A run whose write failed keeps its lease until it expires: a short lease to resume soon.
       const worker = new Worker({
@@ -118,7 +121,7 @@ describe("SQLite on a full disk", () => {
         await sleep(50);
       }
       await worker.stop();
-      for (const error of errors) expect(String(error)).toMatch(/StoreUnavailableError|SQLITE_FULL|disk/i);
+      for (const error of errors) expect(String(error)).toMatch(/StoreUnavailableError|LeaseLostError|SQLITE_FULL|disk/i);
       const all = await scheduler.listExecutions({ limit: 10_000, offset: 0 });
       expect(all.map((e) => e.execution.executionId).sort()).toEqual(started.map((n) => `e${n}`).sort());
       for (const { execution } of all) {
