@@ -51,6 +51,13 @@ export function resolveOptions(options: PostgresSchedulerOptions): ResolvedOptio
   if (hasUrl === hasPool) {
     throw new ValidationError("PostgresScheduler needs exactly one of `connectionString` or `pool`.");
   }
+  if (hasUrl && isMultiHost(options.connectionString!)) {
+    throw new ValidationError(
+      "connectionString lists several hosts, which node-postgres does not support (it cannot parse them, " +
+        "nor apply target_session_attrs): point it at one name that follows the primary (a proxy such " +
+        "as HAProxy or PgBouncer, a cloud writer endpoint, a DNS name your failover updates).",
+    );
+  }
   const schema = options.schema ?? "zart";
   if (!isValidSchemaName(schema)) {
     throw new ValidationError(
@@ -63,4 +70,10 @@ export function resolveOptions(options: PostgresSchedulerOptions): ResolvedOptio
   }
   const retryWindowMs = toMillis(options.retryWindow ?? "5s", "retryWindow");
   return { schema, retryWindowMs, poolSize };
+}
+
+/** `postgres://user@h1:5432,h2:5432/db`: a libpq multi-host string (a comma in the authority). */
+function isMultiHost(connectionString: string): boolean {
+  const authority = /^[a-z]+:\/\/([^/?#]*)/i.exec(connectionString)?.[1] ?? "";
+  return authority.slice(authority.lastIndexOf("@") + 1).includes(",");
 }

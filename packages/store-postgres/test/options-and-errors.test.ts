@@ -25,6 +25,16 @@ describe("options", () => {
     );
   });
 
+  it("rejects a multi-host connection string, which node-postgres cannot use", () => {
+    const url = "postgres://u@db-a:5432,db-b:5432/app?target_session_attrs=read-write";
+    expect(() => new PostgresScheduler({ connectionString: url })).toThrow(/several hosts/);
+    expect(() => new PostgresScheduler({ connectionString: url })).toThrow(ValidationError);
+    // A comma in the password is not a host list.
+    expect(() =>
+      new PostgresScheduler({ connectionString: "postgres://u:a,b@db:5432/app" }).close(),
+    ).not.toThrow();
+  });
+
   it("accepts only plain lowercase identifiers as schema names", () => {
     for (const schema of ["", "Zart", "1zart", 'za"rt', "zart; drop", "a".repeat(41)]) {
       expect(() => new PostgresScheduler({ connectionString: db.url, schema })).toThrow(ValidationError);
