@@ -34,6 +34,8 @@ export interface PartitionRunOptions {
   leaseMs: number;
   /** How long each partition lasts: longer than the lease. */
   partitionMs: number;
+  /** Units each worker runs at once. */
+  concurrency: number;
 }
 
 export interface PartitionRunReport {
@@ -98,7 +100,7 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
         scheduler,
         registry: registries[i]!,
         workerId: ids[i]!,
-        concurrency: 2,
+        concurrency: options.concurrency,
         pollInterval: 100,
         leaseDuration: options.leaseMs,
         logger: silentLogger,
@@ -122,9 +124,13 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
       else options.proxy.heal();
       await sleep(options.leaseMs);
     }
-    const giveUp = Date.now() + 120_000;
+    const giveUp = Date.now() + 60_000 + options.executions * 200;
     while ((await completed()) < options.executions) {
-      if (Date.now() > giveUp) throw new Error("executions did not all complete after the partitions");
+      if (Date.now() > giveUp) {
+        const all = await store.listExecutions({ limit: 10_000, offset: 0 });
+        const statuses = all.map(({ execution }) => execution.status).join(",");
+        throw new Error(`executions did not all complete after the partitions: ${statuses}`);
+      }
       await sleep(50);
     }
   } finally {

@@ -19,7 +19,10 @@ import { faultScale, storeUrls } from "./fault-env.js";
  * black-holes its connections) for longer than the lease, several times. Small counts by default;
  * `ZART_FAULTS_FULL=1` runs the full size.
  */
-const scale = faultScale({ executions: 50, partitions: 3 }, { executions: 500, partitions: 8 });
+const scale = faultScale(
+  { executions: 50, partitions: 3, concurrency: 2 },
+  { executions: 500, partitions: 10, concurrency: 5 },
+);
 const LEASE_MS = 1_000;
 const urls = storeUrls();
 const cleanups: (() => Promise<void>)[] = [];
@@ -110,6 +113,7 @@ describe.each(stores)("network partition between a worker and $name", ({ url, op
         partitions: scale.partitions,
         leaseMs: LEASE_MS,
         partitionMs: LEASE_MS * 2.5,
+        concurrency: scale.concurrency,
       });
       console.info(
         `[faults] partition: ${scale.executions} executions, ${scale.partitions} partitions, ` +

@@ -118,7 +118,8 @@ describe("PostgreSQL out of disk", () => {
         await sleep(50);
       }
       await worker.stop();
-      for (const error of errors) expect(String(error)).toMatch(/StoreUnavailableError|LeaseLostError|53100|space/i);
+      for (const error of errors)
+        expect(String(error)).toMatch(/StoreUnavailableError|LeaseLostError|53100|space/i);
       const all = await scheduler.listExecutions({ limit: 100_000, offset: 0 });
       expect(all).toHaveLength(started.length);
     },

@@ -79,7 +79,8 @@ async function readOnlyThenWritable(
   }
   expect((await writable.getExecution("before"))?.execution.result).toBe("42");
   // Every failure the worker logged meanwhile was the store being unavailable.
-  for (const error of errors) expect(String(error)).toMatch(/StoreUnavailableError|LeaseLostError|read.only|READONLY/i);
+  for (const error of errors)
+    expect(String(error)).toMatch(/StoreUnavailableError|LeaseLostError|read.only|READONLY/i);
   await client.start("after", "echo", 1);
 }
 
