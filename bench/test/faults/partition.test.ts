@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { DurableScheduler, type Scheduler, silentLogger, type WakeUp } from "@zart/core";
+import { DurableScheduler, type Scheduler, silentLogger } from "@zart/core";
+import type { WakeUp } from "@zart/core/store";
 import { PostgresScheduler } from "@zart/store-postgres";
 import { RedisScheduler } from "@zart/store-redis";
 import { Redis } from "ioredis";

@@ -121,7 +121,8 @@ describe("SQLite on a full disk", () => {
         await sleep(50);
       }
       await worker.stop();
-      for (const error of errors) expect(String(error)).toMatch(/StoreUnavailableError|LeaseLostError|SQLITE_FULL|disk/i);
+      for (const error of errors)
+        expect(String(error)).toMatch(/StoreUnavailableError|LeaseLostError|SQLITE_FULL|disk/i);
       const all = await scheduler.listExecutions({ limit: 10_000, offset: 0 });
       expect(all.map((e) => e.execution.executionId).sort()).toEqual(started.map((n) => `e${n}`).sort());
       for (const { execution } of all) {
