@@ -3,6 +3,7 @@ import {
   DurableScheduler,
   defineTask,
   LeaseLostError,
+  type Logger,
   type Scheduler,
   silentLogger,
   TaskRegistry,
@@ -44,6 +45,17 @@ export interface PartitionRunReport {
   /** Step bodies of the partitioned worker whose `ctx.signal` was aborted by a lost lease. */
   abortedByLease: number;
   completedAfterMs: number;
+  /** How often the workers logged each message. */
+  logged: Record<string, number>;
+}
+
+/** A logger that only counts its messages (by worker-independent text). */
+function countingLogger(counts: Map<string, number>): Logger {
+  const count = (_fields: unknown, message?: string) => {
+    const key = message ?? String(_fields);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  return { ...silentLogger, warn: count, error: count, info: () => {}, debug: () => {} };
 }
 
 const STEPS = 3;
@@ -92,6 +104,7 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
         return acc;
       },
     });
+  const logged = new Map<string, number>();
   const ids = ["partitioned", "direct-1", "direct-2"];
   const registries = ids.map((id) => new TaskRegistry().register(taskFor(id)));
   const workers = options.schedulers.map(
@@ -103,7 +116,7 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
         concurrency: options.concurrency,
         pollInterval: 100,
         leaseDuration: options.leaseMs,
-        logger: silentLogger,
+        logger: countingLogger(logged),
       }),
   );
   const store = options.schedulers[1];
@@ -129,7 +142,10 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
       if (Date.now() > giveUp) {
         const all = await store.listExecutions({ limit: 10_000, offset: 0 });
         const statuses = all.map(({ execution }) => execution.status).join(",");
-        throw new Error(`executions did not all complete after the partitions: ${statuses}`);
+        const counts = [...logged].map(([message, n]) => `${n}× ${message}`).join("; ");
+        throw new Error(
+          `executions did not all complete after the partitions: ${statuses}; logged: ${counts}`,
+        );
       }
       await sleep(50);
     }
@@ -140,7 +156,13 @@ export async function partitionRun(options: PartitionRunOptions): Promise<Partit
   const abortedByLease = runs.filter(
     (run) => run.workerId === "partitioned" && run.aborted instanceof LeaseLostError,
   ).length;
-  return { runs, partitioned: "partitioned", abortedByLease, completedAfterMs: Date.now() - startedAt };
+  return {
+    runs,
+    partitioned: "partitioned",
+    abortedByLease,
+    completedAfterMs: Date.now() - startedAt,
+    logged: Object.fromEntries(logged),
+  };
 }
 
 /** `acc * 2 + i` over `STEPS` steps, from `n`. */

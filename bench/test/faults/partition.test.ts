@@ -119,7 +119,7 @@ describe.each(stores)("network partition between a worker and $name", ({ url, op
       console.info(
         `[faults] partition: ${scale.executions} executions, ${scale.partitions} partitions, ` +
           `${report.runs.length} step bodies run, ${report.abortedByLease} aborted by the lease, ` +
-          `${report.completedAfterMs} ms`,
+          `${report.completedAfterMs} ms; logged ${JSON.stringify(report.logged)}`,
       );
 
       // Nothing lost, nothing stored twice: every execution completed with the right result, each

@@ -244,12 +244,14 @@ export class Worker {
 
   #launch(work: ClaimedWork): void {
     const deadline = this.#deadlineOf(work);
-    // A claim answered late (a slow or partitioned network) may hand out leases already expired.
+    // A claim answered late (a slow or partitioned network) may hand out leases already expired:
+    // the unit is given back (fenced: a no-op if another worker has it by now), not run.
     if (deadline.expired) {
       this.#logger.warn(
         { executionId: work.lease.executionId },
-        "lease expired before the unit could start; left for another claim",
+        "lease expired before the unit could start; giving it back",
       );
+      void this.#scheduler.releaseLease(work.lease, this.#scheduler.clock.now()).catch(() => undefined);
       return;
     }
     const run = new ExecutionRun({
