@@ -321,14 +321,14 @@ export class Worker {
   }
 
   /**
-   * Aborts `run` once its lease has certainly expired unrenewed (the store unreachable for a whole
-   * lease): another worker may run the unit now, and the fencing token rejects any late write.
+   * Aborts `run` once its lease went unrenewed for 90% of its duration (the store unreachable; see
+   * `LeaseDeadline`): before another worker can take the unit over. A late write is fenced off.
    */
   #abandonIfExpired(run: ExecutionRun, deadline: LeaseDeadline): boolean {
     if (run.isParked || !deadline.expired) return run.isParked;
     this.#logger.warn(
       { executionId: run.executionId, leaseMs: this.#leaseMs },
-      "lease not renewed for a whole lease duration (store unreachable); abandoning the unit",
+      "lease not renewed for 90% of its duration (store unreachable); abandoning the unit",
     );
     void run.abandon(leaseLost(run.lease));
     return true;
