@@ -12,6 +12,7 @@ export class LeaseDeadline {
   readonly #holdMs: number;
   #heldSince: number;
   #renewing = false;
+  #failed = false;
 
   /** `sentAt`: when the claim that granted the lease was sent (`performance.now()`). */
   constructor(leaseMs: number, sentAt: number) {
@@ -22,6 +23,15 @@ export class LeaseDeadline {
   /** True once 90% of the lease has passed since the last acknowledged claim or renewal was sent. */
   get expired(): boolean {
     return performance.now() - this.#heldSince >= this.#holdMs;
+  }
+
+  /**
+   * True while the store does not answer this lease's renewals: one is still in flight (a hung
+   * connection) or the last one failed. A lease that merely lapsed while its worker was starved of
+   * CPU is not cut off: the next renewal tells whether it is still held (fencing).
+   */
+  get cutOff(): boolean {
+    return this.#renewing || this.#failed;
   }
 
   /** Milliseconds until `expired` turns true (0 once it has). */
@@ -40,7 +50,11 @@ export class LeaseDeadline {
     try {
       const result = await renew();
       this.#heldSince = Math.max(this.#heldSince, sentAt);
+      this.#failed = false;
       return result;
+    } catch (error) {
+      this.#failed = true;
+      throw error;
     } finally {
       this.#renewing = false;
     }

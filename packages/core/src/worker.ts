@@ -98,7 +98,8 @@ export class Worker {
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#buffer = new PrefetchBuffer(async (work) => {
       const deadline = this.#deadlineOf(work);
-      return !deadline.expired && (await this.#renewLease(work.lease, deadline)) === undefined;
+      if (deadline.expired && deadline.cutOff) return false;
+      return (await this.#renewLease(work.lease, deadline)) === undefined;
     }, this.#renewEveryMs);
   }
 
@@ -321,11 +322,12 @@ export class Worker {
   }
 
   /**
-   * Aborts `run` once its lease went unrenewed for 90% of its duration (the store unreachable; see
-   * `LeaseDeadline`): before another worker can take the unit over. A late write is fenced off.
+   * Aborts `run` once its lease went unrenewed for 90% of its duration because the store does not
+   * answer (see `LeaseDeadline`): before another worker can take the unit over. A late write is
+   * fenced off.
    */
   #abandonIfExpired(run: ExecutionRun, deadline: LeaseDeadline): boolean {
-    if (run.isParked || !deadline.expired) return run.isParked;
+    if (run.isParked || !deadline.expired || !deadline.cutOff) return run.isParked;
     this.#logger.warn(
       { executionId: run.executionId, leaseMs: this.#leaseMs },
       "lease not renewed for 90% of its duration (store unreachable); abandoning the unit",
