@@ -294,7 +294,7 @@ describe("ctx.transaction under SIGKILL", () => {
     });
     await finisher.start();
     try {
-      for (const id of ids) await durable.waitCompletionWithTimeout(id, { timeout: "60s" });
+      for (const id of ids) await durable.waitCompletion(id, { timeout: "60s" });
     } finally {
       await finisher.stop();
     }

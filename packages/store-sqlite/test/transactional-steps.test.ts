@@ -227,7 +227,7 @@ describe("ctx.transaction under SIGKILL", () => {
     await worker.start();
     try {
       const durable = new DurableScheduler(scheduler);
-      for (const id of ids) await durable.waitCompletionWithTimeout(id, { timeout: "60s" });
+      for (const id of ids) await durable.waitCompletion(id, { timeout: "60s" });
     } finally {
       await worker.stop();
     }
