@@ -68,8 +68,7 @@ const finisher = new Worker({
   logger: silentLogger,
 });
 await finisher.start();
-for (let i = 0; i < TRANSFERS; i++)
-  await durable.waitCompletion(`transfer-${i}`, { timeout: "60s" });
+for (let i = 0; i < TRANSFERS; i++) await durable.waitCompletion(`transfer-${i}`, { timeout: "60s" });
 await finisher.stop();
 
 const final = balances(scheduler.database);
