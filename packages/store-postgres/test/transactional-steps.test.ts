@@ -271,6 +271,50 @@ describe("ctx.transaction on Postgres", () => {
   });
 });
 
+describe("ctx.transaction on a transactionDatabase that is not the store's database", () => {
+  it("fails the step with InvalidTransactionError naming the problem, without retrying it", async () => {
+    const other = new URL(db.url);
+    other.pathname = "/postgres";
+    const pool = new pg.Pool({ connectionString: other.toString(), max: 1 });
+    const store = new PostgresScheduler({
+      connectionString: db.url,
+      schema: s,
+      transactionDatabase: pool,
+      logger: silentLogger,
+    });
+    try {
+      let bodies = 0;
+      const task = defineTask({
+        name: "elsewhere",
+        async run(ctx) {
+          return ctx.transaction(
+            "place",
+            async (tx: pg.PoolClient) => {
+              bodies++;
+              await tx.query("SELECT 1");
+            },
+            { retry: RetryConfig.fixed(3, 0) },
+          );
+        },
+      });
+      const registry = new TaskRegistry().register(task);
+      const durable = new DurableScheduler(store, { registry });
+      await durable.start("e1", "elsewhere", null);
+      await run(store, registry);
+      const status = await durable.status("e1");
+      expect(status.status).toBe("failed");
+      expect(JSON.stringify(status.error)).toMatch(/INVALID_TRANSACTION|store's own database/);
+      expect(bodies).toBe(1);
+      expect(await stepRows("e1")).toEqual([
+        expect.objectContaining({ kind: "transaction", status: "failed" }),
+      ]);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+});
+
 describe("ctx.transaction under SIGKILL", () => {
   const worker = (mode: "run" | "hang") =>
     spawnScript(new URL("./support/counter-worker.ts", import.meta.url), [db.url, s, mode]);
