@@ -13,8 +13,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { PostgresScheduler } from "../src/index.js";
-import { COUNTER_STEPS, createCounterSql } from "./support/counter-task.js";
-import { printed, spawnScript } from "./support/processes.js";
+import { createCounterSql } from "./support/counter-task.js";
 import { type TestDatabase, truncate, useTestDatabase } from "./support/test-database.js";
 
 /** `ctx.transaction`: the body's writes and the step row commit together or not at all. */
@@ -312,67 +311,5 @@ describe("ctx.transaction on a transactionDatabase that is not the store's datab
       await store.close();
       await pool.end();
     }
-  });
-});
-
-describe("ctx.transaction under SIGKILL", () => {
-  const worker = (mode: "run" | "hang") =>
-    spawnScript(new URL("./support/counter-worker.ts", import.meta.url), [db.url, s, mode]);
-
-  async function counters() {
-    const { rows } = await db.admin.query(`SELECT key, n FROM "${s}".counter ORDER BY key`);
-    return rows as { key: string; n: number }[];
-  }
-
-  async function finish(durable: DurableScheduler, ids: string[]) {
-    const registry = new TaskRegistry().register(
-      (await import("./support/counter-task.js")).counterTask({ schema: s, stepMs: 0 }),
-    );
-    // The killed worker's leases (1 s) expire, then this worker takes its executions over.
-    const finisher = new Worker({
-      scheduler,
-      registry,
-      concurrency: 8,
-      pollInterval: 100,
-      logger: silentLogger,
-    });
-    await finisher.start();
-    try {
-      for (const id of ids) await durable.waitCompletion(id, { timeout: "60s" });
-    } finally {
-      await finisher.stop();
-    }
-  }
-
-  it("leaves neither the write nor the step when the process dies inside the body", async () => {
-    const durable = new DurableScheduler(scheduler);
-    await durable.start("k1", "counter", null);
-    const child = worker("hang");
-    await printed(child, "inside k1");
-    // The write is made, uncommitted: killed now.
-    child.kill("SIGKILL");
-    await new Promise((resolve) => child.once("exit", resolve));
-    expect(await counters()).toEqual([]);
-    expect(await stepRows("k1")).toEqual([]);
-    await finish(durable, ["k1"]);
-    expect((await counters()).map((c) => c.n)).toEqual(Array(COUNTER_STEPS).fill(1));
-  });
-
-  it("applies every transactional write exactly once through repeated SIGKILLs", async () => {
-    const total = Number(process.env.ZART_TX_KILL_STEPS ?? 100);
-    const ids = Array.from({ length: Math.ceil(total / COUNTER_STEPS) }, (_, i) => `c${i}`);
-    const durable = new DurableScheduler(scheduler);
-    for (const id of ids) await durable.start(id, "counter", null);
-    for (let round = 0; round < 3; round++) {
-      const child = worker("run");
-      await printed(child, "ready");
-      await sleep(300 + Math.random() * 400);
-      child.kill("SIGKILL");
-      await new Promise((resolve) => child.once("exit", resolve));
-    }
-    await finish(durable, ids);
-    const all = await counters();
-    expect(all).toHaveLength(ids.length * COUNTER_STEPS);
-    expect(all.filter((c) => c.n !== 1)).toEqual([]);
   });
 });
