@@ -31,6 +31,7 @@ import {
   type OfferOutcome,
   type PurgeFilter,
   RETRYABLE_STATUSES,
+  type RetryChildInput,
   type RetryExecutionInput,
   type Scheduler,
   type StartChildInput,
@@ -200,7 +201,8 @@ export class TutorialScheduler implements Scheduler {
       for (const step of entry.steps.values()) {
         if (step.kind !== "parallel") continue;
         const expires = entry.children.get(step.position)?.expiresAt.getTime();
-        if (step.status === "pending") due.push({ entry, child: step, at: step.wakeAt?.getTime() ?? now });
+        const wakeAt = step.wakeAt?.getTime() ?? now;
+        if (step.status === "pending" && wakeAt <= now) due.push({ entry, child: step, at: wakeAt });
         else if (step.status === "running" && expires !== undefined && expires <= now) {
           due.push({ entry, child: step, at: expires });
         }
@@ -334,6 +336,7 @@ export class TutorialScheduler implements Scheduler {
     writeStep(entry, {
       ...(entry.steps.get(lease.childPosition) as StepRecord),
       ...outcome,
+      error: outcome.error,
       completedAt: now,
     });
     const record = entry.record;
@@ -343,6 +346,14 @@ export class TutorialScheduler implements Scheduler {
       record.runAt = new Date(now);
       delete record.waitReason;
     }
+  }
+
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    const entry = this.#fenced(lease);
+    entry.children.delete(lease.childPosition);
+    const { error, attempts, wakeAt } = input;
+    const step = entry.steps.get(lease.childPosition) as StepRecord;
+    writeStep(entry, { ...step, status: "pending", error, attempts, wakeAt });
   }
 
   async startChildExecution(lease: Lease, input: StartChildInput, patch: ExecutionPatch, now: Date) {

@@ -30,6 +30,7 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
   type SerializedError,
   type StartChildInput,
@@ -46,7 +47,7 @@ import {
   startChildExecution,
   wakeParent,
 } from "./child-executions.js";
-import { cancelUnsettledChildren, dispatchChildren, settleChild } from "./children.js";
+import { cancelUnsettledChildren, dispatchChildren, retryChild, settleChild } from "./children.js";
 import { claimDue } from "./claim.js";
 import { awaitEvent, offerEvent } from "./events.js";
 import { fenceChild, fenceExecution } from "./fencing.js";
@@ -253,6 +254,12 @@ export class MemoryScheduler implements Scheduler {
     this.#ensureOpen();
     const { parent, child } = fenceChild(this.storage, lease);
     if (settleChild(this.storage, parent, child, outcome, now)) this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    this.#ensureOpen();
+    retryChild(fenceChild(this.storage, lease).child, input);
   }
 
   /** Fenced: starts a child execution and records the parent's `child` step, once per position. */

@@ -23,6 +23,7 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
   type SerializedError,
   type StartChildInput,
@@ -57,6 +58,7 @@ import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
 import { restartExecution } from "./sql/restart-execution.js";
+import { retryChild } from "./sql/retry-child.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
@@ -258,6 +260,11 @@ export class PostgresScheduler implements Scheduler {
   async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     const woke = await settleChild(this.#db, lease, outcome, now, this.#notice("child", lease.executionId));
     if (woke) this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    return retryChild(this.#db, lease, input);
   }
 
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */

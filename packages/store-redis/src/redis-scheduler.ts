@@ -22,6 +22,7 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
   type SerializedError,
   type StartChildInput,
@@ -337,6 +338,16 @@ export class RedisScheduler implements Scheduler {
       this.#origin,
     ]);
     if (woke === 1) this.#wakeUps.emitLocal("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    await this.#executor.fenced("retryChild", lease, [
+      lease.childPosition,
+      encodeError(input.error),
+      input.attempts,
+      millis(input.wakeAt),
+    ]);
   }
 
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */

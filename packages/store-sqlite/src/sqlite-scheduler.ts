@@ -28,6 +28,7 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
   type SerializedError,
   type StartChildInput,
@@ -61,7 +62,7 @@ import { offerEvent } from "./sql/offer-event.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
-import { settleChild } from "./sql/settle-child.js";
+import { retryChild, settleChild } from "./sql/settle-child.js";
 import { translateError } from "./translate-error.js";
 import { WakeUps } from "./wake-ups.js";
 
@@ -261,6 +262,11 @@ export class SqliteScheduler implements Scheduler {
   async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     if (this.#write(() => settleChild(this.#orm, lease, outcome, now)))
       this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    this.#write(() => retryChild(this.#orm, lease, input));
   }
 
   /** Fenced: starts a child execution and records the parent's `child` step, once per position. */

@@ -10,11 +10,13 @@ import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "../s
 import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import type {
   AwaitEventInput,
+  ChildOutcome,
   DispatchChildrenInput,
   DispatchOutcome,
   EventWaitOutcome,
   ExecutionPatch,
   Lease,
+  RetryChildInput,
   Scheduler,
   StepWrite,
   SuspendInput,
@@ -22,7 +24,6 @@ import type {
 import type { StepKind } from "../scheduler/vocabularies.js";
 import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
-import type { ChildOutcome } from "./child-body.js";
 import { OperationGuard } from "./operation-guard.js";
 import type { ScheduledBody } from "./parallel-operations.js";
 
@@ -322,6 +323,13 @@ export class RunState {
     const lease = this.#lease;
     if (lease.kind !== "child") throw new Error("settleChild needs a child run's lease.");
     return this.#finalWrite((_patch, now) => this.#scheduler.settleChild(lease, outcome, now));
+  }
+
+  /** Parks a child run's failed attempt until its backoff ends (`Scheduler.retryChild`). */
+  retryChild(input: RetryChildInput): Promise<ParkReason | undefined> {
+    const lease = this.#lease;
+    if (lease.kind !== "child") throw new Error("retryChild needs a child run's lease.");
+    return this.#finalWrite((_patch, now) => this.#scheduler.retryChild(lease, input, now));
   }
 
   /** Execution fields to send with the next write; clears the dirty flags. */

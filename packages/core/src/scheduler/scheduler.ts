@@ -172,6 +172,15 @@ export interface ChildOutcome {
   attempts: number;
 }
 
+/** A parallel child's failed attempt, to be tried again at `wakeAt` (see `Scheduler.retryChild`). */
+export interface RetryChildInput {
+  error: SerializedError;
+  /** Attempts made so far, the failed one included. */
+  attempts: number;
+  /** When the next attempt becomes claimable. */
+  wakeAt: Date;
+}
+
 export interface RetryExecutionInput {
   error: SerializedError;
   runAt: Date;
@@ -301,8 +310,8 @@ export interface Scheduler {
   /**
    * Atomically claims up to `limit` due units, each exactly once among concurrent claimers:
    * executions that are pending/waiting with `runAt <= now`, executions `running` whose lease expired
-   * (a dead worker's), and children that are pending or running with an expired lease (whose
-   * parent is not terminal) — of the tasks in `taskNames` only. Units of other tasks are skipped
+   * (a dead worker's), and children that are pending (with no `wakeAt`, or `wakeAt <= now`: a
+   * retry's backoff, see `retryChild`) or running with an expired lease (whose parent is not terminal) — of the tasks in `taskNames` only. Units of other tasks are skipped
    * without being locked or changed: an execution of a task no running worker registered stays
    * `pending` (visible to reads) until a worker that registered it claims it. Each claimed unit gets
    * a new fencing token and `leaseExpiresAt = now + leaseMs`; a claimed execution becomes `running`
@@ -361,6 +370,14 @@ export interface Scheduler {
    * wakes the parent.
    */
   settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void>;
+
+  /**
+   * Fenced by the child's lease: ends a failed attempt of a parallel child for a later one. The
+   * child becomes `pending` with `error`, `attempts` and `wakeAt` recorded, its lease cleared; the
+   * parent is not woken (the child is still unsettled). `claim` takes the child again only once
+   * `wakeAt <= now`, so the backoff holds no worker slot and follows the injected clock.
+   */
+  retryChild(lease: ChildLease, input: RetryChildInput, now: Date): Promise<void>;
 
   /**
    * Fenced by the parent's lease; atomic. If the parent already has a step at `position`, nothing

@@ -13,6 +13,7 @@ import { getExecutionScript, listExecutionsScript } from "./read-executions.js";
 import { releaseLeaseScript } from "./release-lease.js";
 import { renewLeaseScript } from "./renew-lease.js";
 import { restartExecutionScript } from "./restart-execution.js";
+import { retryChildScript } from "./retry-child.js";
 import { retryExecutionScript } from "./retry-execution.js";
 import { saveStepScript } from "./save-step.js";
 import { settleChildScript } from "./settle-child.js";
@@ -34,6 +35,7 @@ export const SCRIPTS = {
   awaitEvent: awaitEventScript,
   dispatchChildren: dispatchChildrenScript,
   settleChild: settleChildScript,
+  retryChild: retryChildScript,
   startChildExecution: startChildExecutionScript,
   awaitChildExecutions: awaitChildExecutionsScript,
   retryExecution: retryExecutionScript,
