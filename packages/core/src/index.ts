@@ -18,7 +18,13 @@ export type {
 } from "./engine/child-operations.js";
 export { childLogger, consoleLogger, type LogFields, type Logger, silentLogger } from "./engine/logger.js";
 export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
-export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
+export type { ReceivedEvent } from "./engine/any-event-wait.js";
+export {
+  type StepOptions,
+  TaskContext,
+  type WaitForAnyEventOptions,
+  type WaitForEventOptions,
+} from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";

@@ -21,6 +21,14 @@ export {
   defineCapabilities,
   type StoreCapabilities,
 } from "./scheduler/capabilities.js";
+export {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
+  anyEventResult,
+  joinWaitEvents,
+  WAIT_EVENT_SEPARATOR,
+  waitsOnEvent,
+} from "./scheduler/any-event.js";
 export type * from "./scheduler/child-executions.js";
 export {
   type ChildLease,

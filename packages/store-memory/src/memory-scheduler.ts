@@ -8,6 +8,8 @@ import {
   systemClock,
 } from "@zart/core";
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
@@ -49,7 +51,7 @@ import {
 } from "./child-executions.js";
 import { cancelUnsettledChildren, dispatchChildren, retryChild, settleChild } from "./children.js";
 import { claimDue } from "./claim.js";
-import { awaitEvent, offerEvent } from "./events.js";
+import { awaitAnyEvent, awaitEvent, offerEvent } from "./events.js";
 import { fenceChild, fenceExecution } from "./fencing.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
@@ -234,6 +236,19 @@ export class MemoryScheduler implements Scheduler {
     const row = fenceExecution(this.storage, lease);
     applyPatch(row.record, patch);
     return awaitEvent(this.storage, row, input, now);
+  }
+
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  async awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    this.#ensureOpen();
+    const row = fenceExecution(this.storage, lease);
+    applyPatch(row.record, patch);
+    return awaitAnyEvent(this.storage, row, input, now);
   }
 
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */

@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from "../errors.js";
 import type { RunObserver } from "../hooks/run-observer.js";
+import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "../scheduler/any-event.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "../scheduler/child-executions.js";
 import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import type {
@@ -276,6 +277,14 @@ export class RunState {
   async awaitEvent(input: AwaitEventInput): Promise<EventWaitOutcome> {
     const outcome = await this.#write((patch, now) =>
       this.#scheduler.awaitEvent(this.#lease, input, patch, now),
+    );
+    if (outcome.outcome === "suspended") this.observer.suspended("event", input.stepName, input.wakeAt);
+    return outcome;
+  }
+
+  async awaitAnyEvent(input: AwaitAnyEventInput): Promise<AnyEventWaitOutcome> {
+    const outcome = await this.#write((patch, now) =>
+      this.#scheduler.awaitAnyEvent(this.#lease, input, patch, now),
     );
     if (outcome.outcome === "suspended") this.observer.suspended("event", input.stepName, input.wakeAt);
     return outcome;

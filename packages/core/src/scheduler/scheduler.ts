@@ -46,6 +46,7 @@
  * `LeaseLostError`; unreachable/corrupt storage → `StoreUnavailableError`; the rest as documented.
  */
 import type { Clock } from "../clock.js";
+import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "./any-event.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
@@ -264,6 +265,8 @@ export interface Scheduler {
    * `waitReason`/`waitEvent` cleared) in the same transaction: an offer can never slip between a
    * wait's mailbox check and its suspension. Emits an `event` wake-up. The woken worker replays the
    * wait, whose `awaitEvent` consumes the event. This plain path is what every store implements.
+   * "Waiting on this event name": `waitEvent` is the name, or lists it (`waitsOnEvent`: an
+   * `awaitAnyEvent` wait); the answer below applies only when `waitEvent` is exactly the name.
    *
    * Only with the `answersOnOffer` capability: if, moreover, that wait can still receive the event — its step (kind `event`, status `waiting`,
    * at the wait's position) has no deadline or `now < deadline` (its `wakeAt`), and the execution's
@@ -349,6 +352,23 @@ export interface Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome>;
+
+  /**
+   * Fenced and atomic with `offerEvent` on the same execution: `awaitEvent` over several names.
+   * For the wait at `position`, among the unconsumed events named in `eventNames` (once
+   * `deadline <= now`, only those offered at or before the deadline), the one offered first (lowest
+   * sequence, across names) is consumed and the step saved `completed` with result
+   * `anyEventResult(name, payload)` → `received` with its name and payload; the others stay in the
+   * mailbox. Else as `awaitEvent`: `timeout` at the deadline, or the step saved `waiting` and the
+   * execution parked with `waitEvent = joinWaitEvents(eventNames)` → `suspended`; an offer of any
+   * of the names wakes it (`offerEvent` answers only single-name waits itself).
+   */
+  awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome>;
 
   /**
    * Fenced: inserts the given children (kind `parallel`, status `pending`, due now) that do not exist

@@ -1,4 +1,5 @@
 import type { Harness } from "../../harness.js";
+import { anyEventSuite } from "./any-event.js";
 import { cancelSignalSuite } from "./cancel-signal.js";
 import { concurrentOperationsSuite } from "./concurrent-operations.js";
 import { historyNamesSuite } from "./history-names.js";
@@ -20,4 +21,5 @@ export const SEMANTICS_SUITES = {
   "semantics/task-output": taskOutputSuite,
   "semantics/wait-completion": waitCompletionSuite,
   "semantics/parallel-retries": parallelRetriesSuite,
+  "semantics/any-event": anyEventSuite,
 } satisfies Record<string, (harness: Harness) => void>;
