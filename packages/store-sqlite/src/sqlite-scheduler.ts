@@ -6,6 +6,8 @@ import {
   systemClock,
 } from "@zart/core";
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
@@ -46,7 +48,7 @@ import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
 import type { Orm } from "./rows.js";
-import { awaitEvent } from "./sql/await-event.js";
+import { awaitAnyEvent, awaitEvent } from "./sql/await-event.js";
 import {
   awaitChildExecutions,
   cancelChildExecutions,
@@ -246,6 +248,16 @@ export class SqliteScheduler implements Scheduler {
     now: Date,
   ): Promise<EventWaitOutcome> {
     return this.#write(() => awaitEvent(this.#orm, lease, input, patch, now));
+  }
+
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  async awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    return this.#write(() => awaitAnyEvent(this.#orm, lease, input, patch, now));
   }
 
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
