@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
   type AwaitChildrenInput,
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildWaitOutcome,
@@ -31,6 +33,7 @@ import {
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
+  joinWaitEvents,
 } from "@zart/core/store";
 import { millis, optional, patchArgs } from "./args.js";
 import {
@@ -298,6 +301,26 @@ export class RedisScheduler implements Scheduler {
     ])) as [EventWaitOutcome["outcome"], string?];
     if (outcome === "received") return payload === undefined ? { outcome } : { outcome, payload };
     return { outcome };
+  }
+
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  async awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    const [outcome, eventName, payload] = (await this.#executor.fenced("awaitAnyEvent", lease, [
+      input.position,
+      input.stepName,
+      joinWaitEvents(input.eventNames),
+      millis(input.deadline),
+      millis(input.wakeAt),
+      encodeError(input.timeoutError),
+      ...patchArgs(patch),
+      millis(now),
+    ])) as [AnyEventWaitOutcome["outcome"], string, string];
+    return outcome === "received" ? { outcome, eventName, payload } : { outcome };
   }
 
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */

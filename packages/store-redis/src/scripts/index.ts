@@ -1,3 +1,4 @@
+import { awaitAnyEventScript } from "./await-any-event.js";
 import { awaitEventScript } from "./await-event.js";
 import { cancelExecutionScript } from "./cancel-execution.js";
 import { awaitChildExecutionsScript, startChildExecutionScript } from "./child-executions.js";
@@ -33,6 +34,7 @@ export const SCRIPTS = {
   saveStep: saveStepScript,
   suspend: suspendScript,
   awaitEvent: awaitEventScript,
+  awaitAnyEvent: awaitAnyEventScript,
   dispatchChildren: dispatchChildrenScript,
   settleChild: settleChildScript,
   retryChild: retryChildScript,
