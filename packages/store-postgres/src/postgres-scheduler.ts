@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
   type AwaitChildrenInput,
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildOutcome,
@@ -44,7 +46,7 @@ import { migrate } from "./migrate/migrator.js";
 import { type PostgresSchedulerOptions, resolveOptions } from "./options.js";
 import { createOrmSchema, type OrmSchema } from "./schema/relations.js";
 import { createTables } from "./schema/tables.js";
-import { awaitEvent } from "./sql/await-event.js";
+import { awaitAnyEvent, awaitEvent } from "./sql/await-event.js";
 import { cancelExecution } from "./sql/cancel-execution.js";
 import { awaitChildExecutions, settleChildExecution, startChildExecution } from "./sql/child-executions.js";
 import { claim } from "./sql/claim.js";
@@ -241,6 +243,16 @@ export class PostgresScheduler implements Scheduler {
     now: Date,
   ): Promise<EventWaitOutcome> {
     return awaitEvent(this.#db, lease, input, patch, now);
+  }
+
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    return awaitAnyEvent(this.#db, lease, input, patch, now);
   }
 
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
