@@ -17,11 +17,6 @@ export {
   ZartError,
 } from "./errors.js";
 export {
-  DEFAULT_CAPABILITIES,
-  defineCapabilities,
-  type StoreCapabilities,
-} from "./scheduler/capabilities.js";
-export {
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
   anyEventResult,
@@ -29,6 +24,11 @@ export {
   WAIT_EVENT_SEPARATOR,
   waitsOnEvent,
 } from "./scheduler/any-event.js";
+export {
+  DEFAULT_CAPABILITIES,
+  defineCapabilities,
+  type StoreCapabilities,
+} from "./scheduler/capabilities.js";
 export type * from "./scheduler/child-executions.js";
 export {
   type ChildLease,

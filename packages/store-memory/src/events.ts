@@ -7,10 +7,10 @@ import {
   type EventRecord,
   type EventWaitOutcome,
   joinWaitEvents,
-  waitsOnEvent,
   type OfferEventInput,
   type OfferOutcome,
   type StepRecord,
+  waitsOnEvent,
 } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { compact, copy, makeDue, park, putStep } from "./rows.js";
@@ -34,7 +34,9 @@ export function offerEvent(storage: MemoryStorage, offer: OfferEventInput, now: 
   const record = row.record;
   if (isTerminal(record.status)) throw new ExecutionTerminalError(record.executionId, record.status);
   const parked =
-    record.status === "waiting" && record.waitReason === "event" && waitsOnEvent(record.waitEvent, offer.eventName);
+    record.status === "waiting" &&
+    record.waitReason === "event" &&
+    waitsOnEvent(record.waitEvent, offer.eventName);
   // Only a wait on this name alone is answered here; an any-event wait is woken to decide itself.
   const wait = parked && record.waitEvent === offer.eventName ? receivingWait(storage, row, now) : undefined;
   mailbox.push(

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
-  type AwaitChildrenInput,
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
+  type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildOutcome,

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
-  type AwaitChildrenInput,
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
+  type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildWaitOutcome,
@@ -18,6 +18,7 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  joinWaitEvents,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -33,7 +34,6 @@ import {
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
-  joinWaitEvents,
 } from "@zart/core/store";
 import { millis, optional, patchArgs } from "./args.js";
 import {

@@ -49,7 +49,11 @@ export async function waitForAnyEvent(
       const schema = schemas[name];
       if (!schema) return { name, payload: fromJsonText(payloadText) };
       try {
-        const payload = await validateWith(schema, fromJsonText(payloadText), `The "${name}" event's payload`);
+        const payload = await validateWith(
+          schema,
+          fromJsonText(payloadText),
+          `The "${name}" event's payload`,
+        );
         return { name, payload };
       } catch (error) {
         // The failure becomes the wait's outcome: replay (and status) show the same error.

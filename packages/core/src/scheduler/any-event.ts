@@ -32,7 +32,7 @@ export function joinWaitEvents(eventNames: readonly string[]): string {
 
 /** Whether an execution parked with `waitEvent` waits on `eventName` (alone or among others). */
 export function waitsOnEvent(waitEvent: string | undefined, eventName: string): boolean {
-  return waitEvent !== undefined && waitEvent.split(WAIT_EVENT_SEPARATOR).includes(eventName);
+  return waitEvent?.split(WAIT_EVENT_SEPARATOR).includes(eventName) ?? false;
 }
 
 /**

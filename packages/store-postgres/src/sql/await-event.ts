@@ -41,8 +41,8 @@ function awaitSql(any: boolean) {
     ? `'{"name":' || to_json(x.event_name)::text || ',"payload":' || x.payload || '}'`
     : "x.payload";
   return statement(
-  any ? "await-any-event" : "await-event",
-  (n) => `
+    any ? "await-any-event" : "await-event",
+    (n) => `
   WITH seen AS (
     SELECT event_count FROM ${n.executions} WHERE execution_id = $1
   ), previous AS (
@@ -129,9 +129,18 @@ export async function awaitEvent(
   now: Date,
 ): Promise<EventWaitOutcome> {
   const { eventName, ...rest } = input;
-  const outcome = await decideWait(db, awaitEventSql, lease, { ...rest, eventNames: [eventName] }, patch, now);
+  const outcome = await decideWait(
+    db,
+    awaitEventSql,
+    lease,
+    { ...rest, eventNames: [eventName] },
+    patch,
+    now,
+  );
   if (outcome.outcome !== "received") return outcome;
-  return outcome.payload === null ? { outcome: "received" } : { outcome: "received", payload: outcome.payload };
+  return outcome.payload === null
+    ? { outcome: "received" }
+    : { outcome: "received", payload: outcome.payload };
 }
 
 /** `awaitEvent` over several names: the first offered among them (see the contract). */

@@ -1,4 +1,10 @@
-import { defineTask, EventTimeoutError, LeaseLostError, type ReceivedEvent, ValidationError } from "@zart/core";
+import {
+  defineTask,
+  EventTimeoutError,
+  LeaseLostError,
+  type ReceivedEvent,
+  ValidationError,
+} from "@zart/core";
 import { anyEventResult, joinWaitEvents } from "@zart/core/store";
 import { describe, expect, it } from "vitest";
 import { type Harness, personSchema } from "../../harness.js";
@@ -136,7 +142,9 @@ export function anyEventSuite(h: Harness): void {
       });
       const stale = { ...first.lease, token: "stale" };
       await expect(scheduler.awaitAnyEvent(stale, wait(0), {}, now())).rejects.toThrow(LeaseLostError);
-      expect(await scheduler.awaitAnyEvent(first.lease, wait(0), {}, now())).toEqual({ outcome: "suspended" });
+      expect(await scheduler.awaitAnyEvent(first.lease, wait(0), {}, now())).toEqual({
+        outcome: "suspended",
+      });
       expect((await details("e1")).execution).toMatchObject({
         status: "waiting",
         waitReason: "event",
