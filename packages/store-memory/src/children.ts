@@ -3,7 +3,6 @@ import type {
   DispatchChildrenInput,
   DispatchOutcome,
   RetryChildInput,
-  SerializedError,
   StepRecord,
 } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";

@@ -34,7 +34,6 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,

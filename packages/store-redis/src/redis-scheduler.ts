@@ -27,7 +27,6 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,

@@ -32,7 +32,6 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,

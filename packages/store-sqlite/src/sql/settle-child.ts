@@ -1,11 +1,4 @@
-import {
-  type ChildLease,
-  type ChildOutcome,
-  type Lease,
-  leaseLost,
-  type RetryChildInput,
-  type SerializedError,
-} from "@zart/core/store";
+import { type ChildLease, type ChildOutcome, leaseLost, type RetryChildInput } from "@zart/core/store";
 import { and, eq, notExists, sql } from "drizzle-orm";
 import { updateChildFenced } from "../fencing.js";
 import { json, preparedPerConnection, raw } from "../prepared.js";
