@@ -10,6 +10,7 @@ export {
 } from "./durable-scheduler.js";
 export { type Duration, toMillis } from "./duration.js";
 export { context, defineStep, type ExecutionInfo, type StepFunction } from "./engine/ambient.js";
+export type { ReceivedEvent } from "./engine/any-event-wait.js";
 export type {
   ChildHandle,
   ChildResults,
@@ -22,6 +23,7 @@ export {
   type StepOptions,
   TaskContext,
   type TransactionOptions,
+  type WaitForAnyEventOptions,
   type WaitForEventOptions,
 } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
