@@ -17,6 +17,14 @@ export {
   ZartError,
 } from "./errors.js";
 export {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
+  anyEventResult,
+  joinWaitEvents,
+  WAIT_EVENT_SEPARATOR,
+  waitsOnEvent,
+} from "./scheduler/any-event.js";
+export {
   DEFAULT_CAPABILITIES,
   defineCapabilities,
   type StoreCapabilities,
@@ -38,5 +46,6 @@ export {
   type StoreOpenOptions,
   takeUrlParam,
 } from "./scheduler/store-loader.js";
+export type * from "./scheduler/transactional-step.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";

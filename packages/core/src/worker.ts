@@ -7,7 +7,9 @@ import { combineHooks } from "./hooks/combine-hooks.js";
 import { loggingHooks } from "./hooks/logging-hooks.js";
 import type { AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
+import { LeaseDeadline } from "./lease-deadline.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
+import { leaseLost } from "./scheduler/lease.js";
 import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 
@@ -21,9 +23,11 @@ export interface WorkerOptions {
   concurrency?: number;
   /**
    * Units claimed ahead of a free slot, to start the moment one frees (their leases are renewed
-   * while they wait). Default 0. Raises throughput of short units (one claim round trip less per
-   * unit); costs fairness between workers, since a waiting unit cannot go to an idle worker, so
-   * keep it 0 for long-running steps.
+   * while they wait). Default 2 × `concurrency`: short units run without a claim round trip
+   * between them. Fairness is kept by a bound: when no slot has freed for `pollInterval` (at least
+   * 1 s; every slot busy with long units), the units waiting here are given back for an idle worker
+   * to take, and this worker claims nothing ahead again until one of its slots frees. 0 turns
+   * prefetching off.
    */
   prefetch?: number;
   /** Poll for due work this often when no push arrives. Default `"1s"`. */
@@ -64,6 +68,8 @@ export class Worker {
   readonly #hooks: WorkerHooks;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
+  /** When each claimed unit's lease certainly expires unless renewed (see `LeaseDeadline`). */
+  readonly #deadlines = new WeakMap<ClaimedWork, LeaseDeadline>();
   /** Units of `#inFlight` still holding a slot (see `RunState.doneWithSlot`). */
   #busy = 0;
   #started = false;
@@ -72,6 +78,10 @@ export class Worker {
   #pollTimer: NodeJS.Timeout | undefined;
   #polling: Promise<number> | undefined;
   #pollAgain = false;
+  /** Set when a prefetched unit had to be given back: claim only for free slots until one frees. */
+  #prefetchPaused = false;
+  /** When a slot last freed (`performance.now()`): prefetched units are given back if it was long ago. */
+  #slotFreedAt = performance.now();
 
   constructor(options: WorkerOptions) {
     this.#scheduler = options.scheduler;
@@ -80,7 +90,7 @@ export class Worker {
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
       throw new ValidationError(`concurrency must be a positive integer, got ${options.concurrency}.`);
     }
-    this.#prefetch = options.prefetch ?? 0;
+    this.#prefetch = options.prefetch ?? 2 * this.#concurrency;
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) {
       throw new ValidationError(`prefetch must be a non-negative integer, got ${options.prefetch}.`);
     }
@@ -92,10 +102,22 @@ export class Worker {
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
-    this.#buffer = new PrefetchBuffer(
-      async (work) => (await this.#renewLease(work.lease)) === undefined,
-      this.#renewEveryMs,
-    );
+    this.#buffer = new PrefetchBuffer({
+      renew: async (work) => {
+        const deadline = this.#deadlineOf(work);
+        if (deadline.expired && deadline.cutOff) return false;
+        return (await this.#renewLease(work.lease, deadline)) === undefined;
+      },
+      renewEveryMs: this.#renewEveryMs,
+      holdLimitMs: this.#stallMs,
+      isStalled: () => performance.now() - this.#slotFreedAt >= this.#stallMs,
+      onHeldTooLong: (work) => this.#giveBack(work),
+    });
+  }
+
+  /** No slot freed for this long: prefetched units are given back (see `prefetch`). */
+  get #stallMs(): number {
+    return Math.max(1000, this.#pollMs);
   }
 
   get #renewEveryMs(): number {
@@ -211,11 +233,13 @@ export class Worker {
   }
 
   async #claimAndLaunch(): Promise<number> {
-    const free = this.#concurrency + this.#prefetch - this.#busy - this.#buffer.size;
+    const ahead = this.#prefetchPaused ? 0 : this.#prefetch;
+    const free = this.#concurrency + ahead - this.#busy - this.#buffer.size;
     // Read per claim: a task registered after `start` is claimed from the next poll on.
     const taskNames = this.#registry.names();
     if (free <= 0 || this.#stopping || taskNames.length === 0) return 0;
     let work: ClaimedWork[];
+    const sentAt = performance.now();
     try {
       work = await this.#scheduler.claim({
         workerId: this.workerId,
@@ -229,6 +253,7 @@ export class Worker {
       return 0;
     }
     for (const unit of work) {
+      this.#deadlines.set(unit, new LeaseDeadline(this.#leaseMs, sentAt));
       if (this.#busy < this.#concurrency) this.#launch(unit);
       else this.#buffer.add(unit);
     }
@@ -237,6 +262,17 @@ export class Worker {
   }
 
   #launch(work: ClaimedWork): void {
+    const deadline = this.#deadlineOf(work);
+    // A claim answered late (a slow or partitioned network) may hand out leases already expired:
+    // the unit is given back (fenced: a no-op if another worker has it by now), not run.
+    if (deadline.expired) {
+      this.#logger.warn(
+        { executionId: work.lease.executionId },
+        "lease expired before the unit could start; giving it back",
+      );
+      void this.#scheduler.releaseLease(work.lease, this.#scheduler.clock.now()).catch(() => undefined);
+      return;
+    }
     const run = new ExecutionRun({
       work,
       scheduler: this.#scheduler,
@@ -250,13 +286,15 @@ export class Worker {
     this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
     const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
-    const heartbeat = setInterval(() => void this.#renew(run), this.#renewEveryMs);
+    const heartbeat = setInterval(() => void this.#renew(run, deadline), this.#renewEveryMs);
     this.#busy++;
     let holdsSlot = true;
     const freeSlot = () => {
       if (!holdsSlot) return;
       holdsSlot = false;
       this.#busy--;
+      this.#prefetchPaused = false;
+      this.#slotFreedAt = performance.now();
       const next = this.#stopping ? undefined : this.#buffer.take();
       if (next) this.#launch(next);
       if (this.#started) void this.#poll();
@@ -289,9 +327,11 @@ export class Worker {
     this.#inFlight.set(key, { run, done });
   }
 
-  async #renew(run: ExecutionRun): Promise<void> {
-    if (run.isParked) return;
-    const lost = await this.#renewLease(run.lease);
+  async #renew(run: ExecutionRun, deadline: LeaseDeadline): Promise<void> {
+    if (run.isParked || this.#abandonIfExpired(run, deadline)) return;
+    // A renewal that hangs (a partition) must not delay the abort past the deadline.
+    setTimeout(() => this.#abandonIfExpired(run, deadline), deadline.remainingMs + 1).unref();
+    const lost = await this.#renewLease(run.lease, deadline);
     if (!lost) return;
     // A cancel not pushed to this process (e.g. a SQLite file shared by processes) shows up here.
     if (await this.#isCancelled(run.executionId)) {
@@ -301,15 +341,53 @@ export class Worker {
     void run.abandon(lost);
   }
 
+  /**
+   * Aborts `run` once its lease went unrenewed for 90% of its duration because the store does not
+   * answer (see `LeaseDeadline`): before another worker can take the unit over. A late write is
+   * fenced off.
+   */
+  #abandonIfExpired(run: ExecutionRun, deadline: LeaseDeadline): boolean {
+    if (run.isParked || !deadline.expired || !deadline.cutOff) return run.isParked;
+    this.#logger.warn(
+      { executionId: run.executionId, leaseMs: this.#leaseMs },
+      "lease not renewed for 90% of its duration (store unreachable); abandoning the unit",
+    );
+    void run.abandon(leaseLost(run.lease));
+    return true;
+  }
+
+  #deadlineOf(work: ClaimedWork): LeaseDeadline {
+    let deadline = this.#deadlines.get(work);
+    if (!deadline) {
+      deadline = new LeaseDeadline(this.#leaseMs, performance.now());
+      this.#deadlines.set(work, deadline);
+    }
+    return deadline;
+  }
+
+  /** A prefetched unit waited too long: give it back to the store and stop claiming ahead. */
+  #giveBack(work: ClaimedWork): void {
+    this.#prefetchPaused = true;
+    this.#scheduler.releaseLease(work.lease, this.#scheduler.clock.now()).catch((error: unknown) => {
+      // Its lease then expires on its own and the unit is claimed again.
+      this.#logger.warn(
+        { executionId: work.lease.executionId, error: String(error) },
+        "giving back a prefetched unit failed",
+      );
+    });
+  }
+
   async #isCancelled(executionId: string): Promise<boolean> {
     const details = await this.#scheduler.getExecution(executionId).catch(() => undefined);
     return details?.execution.status === "cancelled";
   }
 
   /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */
-  async #renewLease(lease: Lease): Promise<LeaseLostError | undefined> {
+  async #renewLease(lease: Lease, deadline: LeaseDeadline): Promise<LeaseLostError | undefined> {
     try {
-      await this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now());
+      await deadline.renew(() =>
+        this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now()),
+      );
     } catch (error) {
       if (error instanceof LeaseLostError) return error;
       this.#logger.warn(

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
@@ -23,11 +25,13 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
   type SuspendInput,
+  type TransactionalStepInput,
   type Unsubscribe,
   type WakeReason,
   type WakeUp,
@@ -42,7 +46,7 @@ import { migrate } from "./migrate/migrator.js";
 import { type PostgresSchedulerOptions, resolveOptions } from "./options.js";
 import { createOrmSchema, type OrmSchema } from "./schema/relations.js";
 import { createTables } from "./schema/tables.js";
-import { awaitEvent } from "./sql/await-event.js";
+import { awaitAnyEvent, awaitEvent } from "./sql/await-event.js";
 import { cancelExecution } from "./sql/cancel-execution.js";
 import { awaitChildExecutions, settleChildExecution, startChildExecution } from "./sql/child-executions.js";
 import { claim } from "./sql/claim.js";
@@ -56,10 +60,12 @@ import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
 import { restartExecution } from "./sql/restart-execution.js";
+import { retryChild } from "./sql/retry-child.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
 import { suspend } from "./sql/suspend.js";
+import { runTransactionalStep, type TransactionDatabase } from "./sql/transactional-step.js";
 import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";
 import { NotificationListener } from "./wake-ups/notification-listener.js";
 
@@ -81,6 +87,7 @@ export class PostgresScheduler implements Scheduler {
     persistent: true,
     answersOnOffer: true,
     transactionalStart: true,
+    transactionalSteps: true,
   });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
@@ -89,6 +96,7 @@ export class PostgresScheduler implements Scheduler {
   readonly #db: Database;
   readonly #orm: NodePgDatabase<OrmSchema>;
   readonly #ownsPool: boolean;
+  readonly #transactionDatabase: TransactionDatabase;
   readonly #hub = new WakeUpHub();
   readonly #listener: NotificationListener;
   /** Identifies this instance in NOTIFY payloads, so it ignores its own (delivered locally already). */
@@ -107,20 +115,28 @@ export class PostgresScheduler implements Scheduler {
         connectionString: options.connectionString,
         max: resolved.poolSize,
         connectionTimeoutMillis: 10_000,
+        // TCP keepalive: an idle connection to a host that vanished (failover, partition) is noticed.
+        keepAlive: true,
       });
     if (this.#ownsPool) {
       // An idle connection dropped by a server restart must not crash the process.
       pool.on("error", (error) => logger.warn({ error: String(error) }, "idle PostgreSQL connection failed"));
     }
+    this.#transactionDatabase = options.transactionDatabase ?? pool;
     const names = schemaNames(resolved.schema);
     this.#db = new Database({ pool, names, logger, retryWindowMs: resolved.retryWindowMs });
     this.#orm = drizzle(pool, { schema: createOrmSchema(createTables(resolved.schema)) });
+    let listened = false;
     this.#listener = new NotificationListener({
       pool,
       channel: names.channel,
       logger,
       onNotification: (payload) => this.#onNotification(payload),
-      onReconnect: () => {},
+      onReconnect: () => {
+        // After an outage, NOTIFYs sent meanwhile were missed: workers sweep (poll) once.
+        if (listened) this.#hub.emit({ reason: "reconnected", executionId: "" });
+        listened = true;
+      },
     });
   }
 
@@ -225,6 +241,20 @@ export class PostgresScheduler implements Scheduler {
     return saveStep(this.#db, lease, step, patch);
   }
 
+  /**
+   * A `ctx.transaction` step: `BEGIN` on a connection of `transactionDatabase` (default: the
+   * store's pool), the body, then the fenced step write and `COMMIT`; serialization failures and
+   * deadlocks rerun the whole transaction (a few times).
+   */
+  runTransactionalStep(
+    lease: Lease,
+    input: TransactionalStepInput,
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<StepWrite> {
+    return runTransactionalStep(this.#db, this.#transactionDatabase, lease, input, patch);
+  }
+
   /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */
   suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
     return suspend(this.#db, lease, input, patch);
@@ -238,6 +268,16 @@ export class PostgresScheduler implements Scheduler {
     now: Date,
   ): Promise<EventWaitOutcome> {
     return awaitEvent(this.#db, lease, input, patch, now);
+  }
+
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    return awaitAnyEvent(this.#db, lease, input, patch, now);
   }
 
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
@@ -257,6 +297,11 @@ export class PostgresScheduler implements Scheduler {
   async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     const woke = await settleChild(this.#db, lease, outcome, now, this.#notice("child", lease.executionId));
     if (woke) this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    return retryChild(this.#db, lease, input);
   }
 
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */

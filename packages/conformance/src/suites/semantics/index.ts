@@ -1,7 +1,9 @@
+import { anyEventSuite } from "./any-event.js";
 import { cancelSignalSuite } from "./cancel-signal.js";
 import { concurrentOperationsSuite } from "./concurrent-operations.js";
 import { historyNamesSuite } from "./history-names.js";
 import { nestedStepsSuite } from "./nested-steps.js";
+import { parallelRetriesSuite } from "./parallel-retries.js";
 import { taskOutputSuite } from "./task-output.js";
 import { typedEventsSuite } from "./typed-events.js";
 import { unawaitedStepsSuite } from "./unawaited-steps.js";
@@ -17,13 +19,17 @@ export const SEMANTICS_SUITES = [
   unawaitedStepsSuite,
   taskOutputSuite,
   waitCompletionSuite,
+  parallelRetriesSuite,
+  anyEventSuite,
 ] as const;
 
 export {
+  anyEventSuite,
   cancelSignalSuite,
   concurrentOperationsSuite,
   historyNamesSuite,
   nestedStepsSuite,
+  parallelRetriesSuite,
   taskOutputSuite,
   typedEventsSuite,
   unawaitedStepsSuite,
