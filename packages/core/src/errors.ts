@@ -274,14 +274,19 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * `start(..., { transaction })` on a store that cannot write inside the caller's transaction
- * (capability `transactionalStart` off: memory, Redis). Nothing is persisted.
+ * `start(..., { transaction })` or `offerEvent(..., { transaction })` on a store that cannot write
+ * inside the caller's transaction (capability `transactionalStart` off: memory, Redis). Nothing is
+ * persisted. `action` names what was refused.
  */
 export class TransactionsNotSupportedError extends ZartError {
-  constructor(readonly store: string) {
+  constructor(
+    readonly store: string,
+    action: "start an execution" | "offer an event" = "start an execution",
+  ) {
+    const without = action === "offer an event" ? "offer" : "start";
     super(
       "TRANSACTIONS_NOT_SUPPORTED",
-      `The ${store} store cannot start an execution inside your transaction; use the Postgres or SQLite store, or start without { transaction }.`,
+      `The ${store} store cannot ${action} inside your transaction; use the Postgres or SQLite store, or ${without} without { transaction }.`,
       { details: { store } },
     );
   }

@@ -21,6 +21,7 @@ export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./en
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
+export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
 export { tracingHooks } from "./hooks/otel-traces.js";

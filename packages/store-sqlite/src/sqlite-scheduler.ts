@@ -153,6 +153,51 @@ export class SqliteScheduler implements Scheduler {
     input: NewExecution,
     now: Date,
   ): Promise<ExecutionRecord> {
+    this.#checkTransaction(transaction);
+    const record = this.#write(() => createExecution(this.#orm, input, now));
+    this.#afterCommit(
+      input.executionId,
+      (details) => details.execution.createdAt.getTime() === record.createdAt.getTime(),
+      ["created"],
+    );
+    return record;
+  }
+
+  /** Appends an event to the mailbox, waking the execution if it waits on that name. */
+  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
+    const offered = this.#write(() => offerEvent(this.#orm, input, now));
+    if (offered.started) this.#emit("created", input.executionId);
+    if (offered.outcome === "delivered") this.#emit("event", input.executionId);
+    return offered.outcome;
+  }
+
+  /**
+   * `offerEvent` inside the caller's open transaction on this store's own handle (a savepoint in
+   * it). Its wake-ups are pushed only once that transaction is over, and only if the event it
+   * appended is there (committed).
+   */
+  async offerEventInTransaction(
+    transaction: unknown,
+    input: OfferEventInput,
+    now: Date,
+  ): Promise<OfferOutcome> {
+    this.#checkTransaction(transaction);
+    const offered = this.#write(() => offerEvent(this.#orm, input, now));
+    if (offered.outcome === "delivered") {
+      this.#afterCommit(
+        input.executionId,
+        (details) =>
+          details.events.some(
+            (event) => event.sequence === offered.sequence && event.offeredAt.getTime() === now.getTime(),
+          ),
+        offered.started ? ["created", "event"] : ["event"],
+      );
+    }
+    return offered.outcome;
+  }
+
+  /** The caller's transaction must be this store's own handle, inside a transaction. */
+  #checkTransaction(transaction: unknown): void {
     if (transaction !== this.database) {
       throw new InvalidTransactionError(
         "expected this store's own better-sqlite3 handle (scheduler.database)",
@@ -161,25 +206,27 @@ export class SqliteScheduler implements Scheduler {
     if (!this.database.inTransaction) {
       throw new InvalidTransactionError("the handle is not inside a transaction (run BEGIN first)");
     }
-    const record = this.#write(() => createExecution(this.#orm, input, now));
+  }
+
+  /**
+   * Once the caller's transaction is over, emits the wake-ups of `reasons` for the execution if
+   * `committed` holds for it (the write is there: committed, not rolled back).
+   */
+  #afterCommit(
+    executionId: string,
+    committed: (details: ExecutionDetails) => boolean,
+    reasons: WakeUp["reason"][],
+  ): void {
     afterTransaction(this.database, () => {
-      this.getExecution(input.executionId).then(
+      this.getExecution(executionId).then(
         (details) => {
-          if (details?.execution.createdAt.getTime() === record.createdAt.getTime()) {
-            this.#emit("created", input.executionId);
+          if (details !== undefined && committed(details)) {
+            for (const reason of reasons) this.#emit(reason, executionId);
           }
         },
         () => undefined, // closed meanwhile: the workers' polling is the fallback
       );
     });
-    return record;
-  }
-
-  /** Appends an event to the mailbox, waking the execution if it waits on that name. */
-  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const outcome = this.#write(() => offerEvent(this.#orm, input, now));
-    if (outcome === "delivered") this.#emit("event", input.executionId);
-    return outcome;
   }
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
