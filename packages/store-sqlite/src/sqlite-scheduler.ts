@@ -1,6 +1,5 @@
 import {
   type Clock,
-  InvalidTransactionError,
   type Scheduler,
   StoreUnavailableError,
   systemClock,
@@ -40,7 +39,7 @@ import {
 } from "@zart/core/store";
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
-import { afterTransaction } from "./after-transaction.js";
+import { afterTransaction, checkCallerTransaction } from "./after-transaction.js";
 import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
@@ -153,7 +152,7 @@ export class SqliteScheduler implements Scheduler {
     input: NewExecution,
     now: Date,
   ): Promise<ExecutionRecord> {
-    this.#checkTransaction(transaction);
+    checkCallerTransaction(this.database, transaction);
     const record = this.#write(() => createExecution(this.#orm, input, now));
     this.#afterCommit(
       input.executionId,
@@ -181,7 +180,7 @@ export class SqliteScheduler implements Scheduler {
     input: OfferEventInput,
     now: Date,
   ): Promise<OfferOutcome> {
-    this.#checkTransaction(transaction);
+    checkCallerTransaction(this.database, transaction);
     const offered = this.#write(() => offerEvent(this.#orm, input, now));
     if (offered.outcome === "delivered") {
       this.#afterCommit(
@@ -194,18 +193,6 @@ export class SqliteScheduler implements Scheduler {
       );
     }
     return offered.outcome;
-  }
-
-  /** The caller's transaction must be this store's own handle, inside a transaction. */
-  #checkTransaction(transaction: unknown): void {
-    if (transaction !== this.database) {
-      throw new InvalidTransactionError(
-        "expected this store's own better-sqlite3 handle (scheduler.database)",
-      );
-    }
-    if (!this.database.inTransaction) {
-      throw new InvalidTransactionError("the handle is not inside a transaction (run BEGIN first)");
-    }
   }
 
   /**
