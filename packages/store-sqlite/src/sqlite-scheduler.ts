@@ -1,9 +1,4 @@
-import {
-  type Clock,
-  type Scheduler,
-  StoreUnavailableError,
-  systemClock,
-} from "@zart/core";
+import { type Clock, type Scheduler, StoreUnavailableError, systemClock } from "@zart/core";
 import {
   type AwaitChildrenInput,
   type AwaitEventInput,
