@@ -93,6 +93,11 @@ export class TutorialScheduler implements Scheduler {
     const existing = this.#entries().get(input.executionId);
     if (existing && !isTerminal(existing.record.status))
       throw new ExecutionAlreadyExistsError(input.executionId);
+    return structuredClone(this.#insert(input, now));
+  }
+
+  /** Writes a new pending run of `input`, replacing any row of that id (with its steps and events). */
+  #insert(input: NewExecution, now: Date): ExecutionRecord {
     const record: ExecutionRecord = {
       executionId: input.executionId,
       taskName: input.taskName,
@@ -105,13 +110,18 @@ export class TutorialScheduler implements Scheduler {
       ...(input.priority ? { priority: input.priority } : {}),
     };
     this.#entries().set(input.executionId, { record, steps: new Map(), children: new Map(), events: [] });
-    return structuredClone(record);
+    return record;
   }
 
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const entry = this.#entry(input.executionId);
     const key = input.idempotencyKey;
-    if (key !== undefined && entry.events.some((event) => event.idempotencyKey === key)) return "duplicate";
+    const found = this.#entries().get(input.executionId);
+    if (key !== undefined && found?.events.some((event) => event.idempotencyKey === key)) return "duplicate";
+    // Signal-with-start: an unknown or terminal execution is (re)created first, in the same pass.
+    if (input.startIfMissing && (!found || isTerminal(found.record.status))) {
+      this.#insert(input.startIfMissing, now);
+    }
+    const entry = this.#entry(input.executionId);
     if (isTerminal(entry.record.status))
       throw new ExecutionTerminalError(input.executionId, entry.record.status);
     entry.events.push({

@@ -19,6 +19,7 @@ import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
 import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
+import { signalWithStartSuite } from "./suites/signal-with-start.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
@@ -41,6 +42,7 @@ export {
   prefetchSuite,
   retriesSuite,
   SEMANTICS_SUITES,
+  signalWithStartSuite,
   stepsSuite,
   storeVerbsSuite,
   taskRoutingSuite,
@@ -57,6 +59,7 @@ export const SUITES = {
   time: timeSuite,
   events: eventsSuite,
   "answers-on-offer": answersOnOfferSuite,
+  "signal-with-start": signalWithStartSuite,
   parallel: parallelSuite,
   "child-executions": childExecutionsSuite,
   leases: leasesSuite,

@@ -276,21 +276,21 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * `start(..., { transaction })` on a store that cannot write inside the caller's transaction
- * (capability `transactionalStart` off: memory, Redis), or `ctx.transaction` on a store without
- * `transactionalSteps`. Nothing is persisted.
+ * A caller's transaction the store cannot write in (capability `transactionalStart` off: memory,
+ * Redis) for `start(..., { transaction })` or `offerEvent(..., { transaction })`, or
+ * `ctx.transaction` on a store without `transactionalSteps`. Nothing is persisted. `feature` names
+ * what was refused.
  */
 export class TransactionsNotSupportedError extends ZartError {
-  /** `feature`: what was asked, `start(..., { transaction })` (default) or a `ctx.transaction` step. */
   constructor(
     readonly store: string,
-    feature: "start" | "step" = "start",
+    feature: "start" | "offer" | "step" = "start",
   ) {
     super(
       "TRANSACTIONS_NOT_SUPPORTED",
-      feature === "start"
-        ? `The ${store} store cannot start an execution inside your transaction; use the Postgres or SQLite store, or start without { transaction }.`
-        : `The ${store} store cannot run ctx.transaction steps (it has no database transaction to commit the step with your writes); use the Postgres or SQLite store, or ctx.step.`,
+      feature === "step"
+        ? `The ${store} store cannot run ctx.transaction steps (it has no database transaction to commit the step with your writes); use the Postgres or SQLite store, or ctx.step.`
+        : `The ${store} store cannot ${feature === "offer" ? "offer an event" : "start an execution"} inside your transaction; use the Postgres or SQLite store, or ${feature} without { transaction }.`,
       { details: { store, feature } },
     );
   }

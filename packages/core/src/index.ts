@@ -28,6 +28,7 @@ export {
 } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
+export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
 export { tracingHooks } from "./hooks/otel-traces.js";

@@ -56,6 +56,7 @@ import { createExecutionInTransaction } from "./sql/create-execution-in-transact
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
 import { offerEvent } from "./sql/offer-event.js";
+import { offerEventInTransaction } from "./sql/offer-event-in-transaction.js";
 import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
@@ -64,6 +65,7 @@ import { retryChild } from "./sql/retry-child.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
+import { offerWithStart } from "./sql/signal-with-start.js";
 import { suspend } from "./sql/suspend.js";
 import { runTransactionalStep, type TransactionDatabase } from "./sql/transactional-step.js";
 import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";
@@ -186,11 +188,35 @@ export class PostgresScheduler implements Scheduler {
     return createExecutionInTransaction(transaction, this.#db.names, input, now, notify);
   }
 
-  /** Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. */
+  /**
+   * Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. With
+   * `startIfMissing`, creation and offer share one transaction (see `signal-with-start.ts`).
+   */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const outcome = await offerEvent(this.#db, input, now, this.#notice("event", input.executionId));
-    if (outcome === "delivered") this.#emit("event", input.executionId);
-    return outcome;
+    const id = input.executionId;
+    const start = input.startIfMissing;
+    if (start === undefined) {
+      const outcome = await offerEvent(this.#db, input, now, this.#notice("event", id));
+      if (outcome === "delivered") this.#emit("event", id);
+      return outcome;
+    }
+    const notices = { created: this.#notice("created", id), event: this.#notice("event", id) };
+    const offered = await this.#db.transaction((client) =>
+      offerWithStart(client, this.#db.names, { ...input, startIfMissing: start }, now, notices),
+    );
+    if (offered.started) this.#emit("created", id);
+    if (offered.outcome === "delivered") this.#emit("event", id);
+    return offered.outcome;
+  }
+
+  /** `offerEvent` through the caller's client inside `BEGIN`; pushed (by NOTIFY) only at its commit. */
+  offerEventInTransaction(transaction: unknown, input: OfferEventInput, now: Date): Promise<OfferOutcome> {
+    const id = input.executionId;
+    const notices = {
+      created: [this.#db.names.channel, encodeWakeUp("created", id, "")] as [string, string],
+      event: [this.#db.names.channel, encodeWakeUp("event", id, "")] as [string, string],
+    };
+    return offerEventInTransaction(transaction, this.#db.names, input, now, notices);
   }
 
   /** Cancels a live execution and its unsettled children; false when already terminal. */

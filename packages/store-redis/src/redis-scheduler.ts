@@ -138,7 +138,7 @@ export class RedisScheduler implements Scheduler {
 
   /** Appends the event and wakes an execution waiting on its name, atomically. */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const { executionId, eventName, payload, idempotencyKey } = input;
+    const { executionId, eventName, payload, idempotencyKey, startIfMissing: start } = input;
     const outcome = await this.#executor.run("offerEvent", executionId, [
       executionId,
       eventName,
@@ -147,9 +147,15 @@ export class RedisScheduler implements Scheduler {
       millis(now),
       this.#origin,
       randomUUID(),
+      optional(start?.taskName),
+      start?.payload ?? "",
+      start ? millis(start.runAt) : "",
+      optional(start?.priority === undefined ? undefined : String(start.priority)),
     ]);
-    if (outcome === "delivered") this.#wakeUps.emitLocal("event", executionId);
-    return outcome as OfferOutcome;
+    if (outcome === "started") this.#wakeUps.emitLocal("created", executionId);
+    if (outcome === "duplicate") return "duplicate";
+    this.#wakeUps.emitLocal("event", executionId);
+    return "delivered";
   }
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */

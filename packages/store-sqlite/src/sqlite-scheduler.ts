@@ -1,10 +1,4 @@
-import {
-  type Clock,
-  InvalidTransactionError,
-  type Scheduler,
-  StoreUnavailableError,
-  systemClock,
-} from "@zart/core";
+import { type Clock, type Scheduler, StoreUnavailableError, systemClock } from "@zart/core";
 import {
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
@@ -43,7 +37,7 @@ import {
 } from "@zart/core/store";
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
-import { afterTransaction } from "./after-transaction.js";
+import { afterTransaction, checkCallerTransaction } from "./after-transaction.js";
 import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
@@ -163,33 +157,68 @@ export class SqliteScheduler implements Scheduler {
     input: NewExecution,
     now: Date,
   ): Promise<ExecutionRecord> {
-    if (transaction !== this.database) {
-      throw new InvalidTransactionError(
-        "expected this store's own better-sqlite3 handle (scheduler.database)",
-      );
-    }
-    if (!this.database.inTransaction) {
-      throw new InvalidTransactionError("the handle is not inside a transaction (run BEGIN first)");
-    }
+    checkCallerTransaction(this.database, transaction);
     const record = this.#writeNow(() => createExecution(this.#orm, input, now));
-    afterTransaction(this.database, () => {
-      this.getExecution(input.executionId).then(
-        (details) => {
-          if (details?.execution.createdAt.getTime() === record.createdAt.getTime()) {
-            this.#emit("created", input.executionId);
-          }
-        },
-        () => undefined, // closed meanwhile: the workers' polling is the fallback
-      );
-    });
+    this.#afterCommit(
+      input.executionId,
+      (details) => details.execution.createdAt.getTime() === record.createdAt.getTime(),
+      ["created"],
+    );
     return record;
   }
 
   /** Appends an event to the mailbox, waking the execution if it waits on that name. */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const outcome = await this.#write(() => offerEvent(this.#orm, input, now));
-    if (outcome === "delivered") this.#emit("event", input.executionId);
-    return outcome;
+    const offered = await this.#write(() => offerEvent(this.#orm, input, now));
+    if (offered.started) this.#emit("created", input.executionId);
+    if (offered.outcome === "delivered") this.#emit("event", input.executionId);
+    return offered.outcome;
+  }
+
+  /**
+   * `offerEvent` inside the caller's open transaction on this store's own handle (a savepoint in
+   * it). Its wake-ups are pushed only once that transaction is over, and only if the event it
+   * appended is there (committed).
+   */
+  async offerEventInTransaction(
+    transaction: unknown,
+    input: OfferEventInput,
+    now: Date,
+  ): Promise<OfferOutcome> {
+    checkCallerTransaction(this.database, transaction);
+    const offered = this.#writeNow(() => offerEvent(this.#orm, input, now));
+    if (offered.outcome === "delivered") {
+      this.#afterCommit(
+        input.executionId,
+        (details) =>
+          details.events.some(
+            (event) => event.sequence === offered.sequence && event.offeredAt.getTime() === now.getTime(),
+          ),
+        offered.started ? ["created", "event"] : ["event"],
+      );
+    }
+    return offered.outcome;
+  }
+
+  /**
+   * Once the caller's transaction is over, emits the wake-ups of `reasons` for the execution if
+   * `committed` holds for it (the write is there: committed, not rolled back).
+   */
+  #afterCommit(
+    executionId: string,
+    committed: (details: ExecutionDetails) => boolean,
+    reasons: WakeUp["reason"][],
+  ): void {
+    afterTransaction(this.database, () => {
+      this.getExecution(executionId).then(
+        (details) => {
+          if (details !== undefined && committed(details)) {
+            for (const reason of reasons) this.#emit(reason, executionId);
+          }
+        },
+        () => undefined, // closed meanwhile: the workers' polling is the fallback
+      );
+    });
   }
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */

@@ -129,6 +129,12 @@ export interface OfferEventInput {
   payload: string;
   /** An offer repeating an accepted key for the same execution is a `"duplicate"`. */
   idempotencyKey?: string;
+  /**
+   * Signal-with-start: when the execution is unknown or terminal (and the key is not a duplicate),
+   * create it from this (its `executionId` is the offer's) in the same transaction, by the rules of
+   * `createExecution`, then append the event to the new run's mailbox.
+   */
+  startIfMissing?: NewExecution;
 }
 
 export type OfferOutcome = "delivered" | "duplicate";
@@ -278,8 +284,22 @@ export interface Scheduler {
    * claim then finds the wait completed in the history and calls no store verb for it. Otherwise
    * (deadline passed) the event stays unconsumed and the worker's replayed `awaitEvent` decides.
    * Either way the wait has exactly one outcome.
+   *
+   * With `startIfMissing` (signal-with-start), after the duplicate check: an unknown or terminal
+   * execution is created (a terminal one replaced, its steps and events deleted) as by
+   * `createExecution`, and the event appended to its mailbox, all in one transaction; concurrent
+   * offers and starts of one id create it once and every offer lands in that run's mailbox. Emits
+   * `created` (when it created the execution) and `event` wake-ups.
    */
   offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome>;
+
+  /**
+   * Only with the `transactionalStart` capability: `offerEvent` (with or without `startIfMissing`)
+   * through `transaction`, the caller's own open transaction, like `createExecutionInTransaction`:
+   * the event, any execution it starts and their wake-ups exist iff the caller commits. A handle
+   * the store cannot use → `InvalidTransactionError`, nothing written.
+   */
+  offerEventInTransaction?(transaction: unknown, input: OfferEventInput, now: Date): Promise<OfferOutcome>;
 
   /**
    * Atomically cancels: a non-terminal execution becomes `cancelled`, its lease is cleared (so the

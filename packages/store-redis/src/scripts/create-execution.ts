@@ -21,20 +21,7 @@ if old ~= nil then
   if not TERMINAL[old.status] then fail("EXISTS", id) end
   deleteExecution(id, old)
 end
-local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
-  runAt = runAt, scheduledAt = runAt, createdAt = now }
-redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
-  "status", "pending", "attempt", "0", "runAt", runAt, "scheduledAt", runAt, "createdAt", now,
-  "createRequest", request)
-if priority ~= nil then
-  row.priority = priority
-  redis.call("HSET", key("row", id), "priority", priority)
-end
-index(id, row)
-redis.call("ZADD", base .. "created", -tonumber(now), id)
-redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
-syncDue(id, row)
-publish("created", id, origin)
+insertExecution(id, taskName, payload, runAt, now, origin, request, priority)
 return redis.call("HGETALL", key("row", id))
 `,
 );

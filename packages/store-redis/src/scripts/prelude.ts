@@ -266,6 +266,26 @@ local function deleteExecution(id, row)
     key("mailbox", id), key("ikeys", id), key("offers", id))
 end
 
+-- Writes a new pending run (the id must be free: unknown, or its terminal run deleted), indexed
+-- and due at runAt; publishes "created". priority: nil = none.
+local function insertExecution(id, taskName, payload, runAt, now, origin, request, priority)
+  local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
+    runAt = runAt, scheduledAt = runAt, createdAt = now }
+  redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
+    "status", "pending", "attempt", "0", "runAt", runAt, "scheduledAt", runAt, "createdAt", now,
+    "createRequest", request)
+  if priority ~= nil then
+    row.priority = priority
+    redis.call("HSET", key("row", id), "priority", priority)
+  end
+  index(id, row)
+  redis.call("ZADD", base .. "created", -tonumber(now), id)
+  redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
+  syncDue(id, row)
+  publish("created", id, origin)
+  return row
+end
+
 -- One consistent read of an execution: { row (flat), step JSONs, event JSONs }.
 local function details(id)
   return {
