@@ -8,7 +8,9 @@ import {
   ValidationError,
   WaitTimeoutError,
 } from "./errors.js";
+import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { checkPriority } from "./flow/priority.js";
+import { taskConcurrency } from "./flow/task-concurrency.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
@@ -100,7 +102,7 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options);
+    return this.#create(executionId, taskName, input, options, task?.concurrency);
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -112,7 +114,7 @@ export class DurableScheduler {
   ): Promise<ScheduleResult> {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
-    return this.#create(executionId, task.name, input, options);
+    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task));
   }
 
   async #create(
@@ -120,7 +122,9 @@ export class DurableScheduler {
     taskName: string,
     input: unknown,
     options: StartOptions,
+    concurrency: ConcurrencyGroup | undefined,
   ): Promise<ScheduleResult> {
+    const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
     const payload = toJsonText(input, "The input", this.#maxPayloadBytes) ?? "null";
     const now = this.#scheduler.clock.now();
     const runAt =
@@ -130,7 +134,14 @@ export class DurableScheduler {
     const priority = checkPriority(options.priority);
     const record = await createExecution(
       this.#scheduler,
-      { executionId, taskName, payload, runAt, ...(priority === undefined ? {} : { priority }) },
+      {
+        executionId,
+        taskName,
+        payload,
+        runAt,
+        ...(priority === undefined ? {} : { priority }),
+        ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+      },
       now,
       options,
     );

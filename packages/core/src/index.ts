@@ -22,6 +22,8 @@ export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engin
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
+export type { ConcurrencyOptions } from "./flow/concurrency.js";
+export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
 export { tracingHooks } from "./hooks/otel-traces.js";
 export type {

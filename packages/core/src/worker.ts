@@ -215,6 +215,7 @@ export class Worker {
     // Read per claim: a task registered after `start` is claimed from the next poll on.
     const taskNames = this.#registry.names();
     if (free <= 0 || this.#stopping || taskNames.length === 0) return 0;
+    const concurrencyLimits = this.#registry.concurrencyLimits();
     let work: ClaimedWork[];
     try {
       work = await this.#scheduler.claim({
@@ -223,6 +224,7 @@ export class Worker {
         limit: free,
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),
+        ...(concurrencyLimits ? { concurrencyLimits } : {}),
       });
     } catch (error) {
       this.#logger.error({ error: String(error) }, "claiming work failed; retrying at the next poll");

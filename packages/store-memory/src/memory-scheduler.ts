@@ -129,6 +129,7 @@ export class MemoryScheduler implements Scheduler {
       attempt: 0,
       runAt: new Date(input.runAt),
       ...(input.priority ? { priority: input.priority } : {}),
+      ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
       scheduledAt: new Date(input.runAt),
       createdAt: new Date(now),
     };
