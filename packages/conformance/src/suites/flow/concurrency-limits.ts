@@ -20,15 +20,25 @@ export function concurrencyLimitsSuite(h: Harness): void {
   describe("concurrency limits", () => {
     it("never leases more than the limit per key to 8 racing claimers over 2,000 executions", async () => {
       const { env, clock, scheduler, now } = await verbEnv(h);
-      const LIMIT = 3;
-      const KEYS = 8;
+      const LIMIT = 4;
+      const KEYS = 10;
       const TOTAL = 2_000;
       const rand = random(14);
-      for (let i = 0; i < TOTAL; i++) {
-        const key = `task\nk${i % KEYS}`;
-        await scheduler.createExecution(
-          { executionId: `e${i}`, taskName: "task", payload: "null", runAt: now(), concurrencyKey: key },
-          now(),
+      for (let first = 0; first < TOTAL; first += 100) {
+        const ids = Array.from({ length: 100 }, (_, i) => first + i);
+        await Promise.all(
+          ids.map((i) =>
+            scheduler.createExecution(
+              {
+                executionId: `e${i}`,
+                taskName: "task",
+                payload: "null",
+                runAt: now(),
+                concurrencyKey: `task\nk${i % KEYS}`,
+              },
+              now(),
+            ),
+          ),
         );
       }
       const claimers: Scheduler[] = [scheduler];
@@ -50,7 +60,7 @@ export function concurrencyLimitsSuite(h: Harness): void {
             claimer.claim({
               workerId: `w${i}`,
               taskNames: ["task"],
-              limit: 1 + Math.floor(rand() * 4),
+              limit: 1 + Math.floor(rand() * 10),
               leaseMs: LEASE_MS,
               now: now(),
               concurrencyLimits: { task: LIMIT },
@@ -199,7 +209,9 @@ export function concurrencyLimitsSuite(h: Harness): void {
         expect(() => defineQueue({ name: "q", concurrency: { limit } })).toThrow(ValidationError);
       }
       const queue = defineQueue({ name: "q", concurrency: { limit: 1 } });
-      expect(() => defineTask({ name: "t", queue: { name: "q", concurrency: { limit: 1 } } as typeof queue, run })).toThrow(ValidationError);
+      expect(() =>
+        defineTask({ name: "t", queue: { name: "q", concurrency: { limit: 1 } } as typeof queue, run }),
+      ).toThrow(ValidationError);
       expect(() => defineTask({ name: "t", queue, concurrency: { limit: 1 }, run })).toThrow(ValidationError);
     });
 
