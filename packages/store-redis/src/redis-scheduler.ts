@@ -128,6 +128,7 @@ export class RedisScheduler implements Scheduler {
       this.#origin,
       randomUUID(),
       input.priority === undefined ? "" : String(input.priority),
+      input.concurrencyKey ?? "",
     ]);
     this.#wakeUps.emitLocal("created", input.executionId);
     return parseRow(row as string[])!;
@@ -243,6 +244,7 @@ export class RedisScheduler implements Scheduler {
       Math.max(1, Math.ceil(request.leaseMs)),
       request.workerId,
       randomUUID(),
+      request.concurrencyLimits ? JSON.stringify(request.concurrencyLimits) : "",
       ...request.taskNames,
     ]);
     return parseClaimed(reply);

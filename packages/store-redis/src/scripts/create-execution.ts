@@ -8,13 +8,14 @@ import { defineScript } from "./prelude.js";
  * failing with `ZART_EXISTS`.
  *
  * KEYS[1] = row key (routing). ARGV = base, id, taskName, payload, runAt, now, origin, request,
- * priority ("" = none).
+ * priority ("" = none), concurrencyKey ("" = none).
  */
 export const createExecutionScript = defineScript(
   "zartCreateExecution",
   `
 local id, taskName, payload, runAt, now, origin, request = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local priority = present(ARGV[9]) and ARGV[9] or nil
+local concurrencyKey = present(ARGV[10]) and ARGV[10] or nil
 local old = readRow(id)
 if old ~= nil then
   if old.createRequest == request then return redis.call("HGETALL", key("row", id)) end
@@ -29,6 +30,10 @@ redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "pay
 if priority ~= nil then
   row.priority = priority
   redis.call("HSET", key("row", id), "priority", priority)
+end
+if concurrencyKey ~= nil then
+  row.concurrencyKey = concurrencyKey
+  redis.call("HSET", key("row", id), "concurrencyKey", concurrencyKey)
 end
 index(id, row)
 redis.call("ZADD", base .. "created", -tonumber(now), id)

@@ -175,6 +175,13 @@ local function writeStep(id, step)
   putStep(id, step.position, cjson.encode(step), step.kind, step.status)
 end
 
+-- The set of executions that may hold a lease of a concurrency group (the claim validates each
+-- member against its row; see the claim script). A row leaves it when it parks or finishes.
+local function concurrencySet(concurrencyKey) return base .. "conc:" .. concurrencyKey end
+local function leaveConcurrency(id, row)
+  if row.concurrencyKey ~= nil then redis.call("ZREM", concurrencySet(row.concurrencyKey), id) end
+end
+
 -- Parks the execution: waiting on \`reason\` until \`runAt\` ("" = only a push wakes it), lease cleared.
 local function park(id, row, reason, runAt, waitEvent)
   setStatus(id, row, "waiting")
@@ -182,6 +189,7 @@ local function park(id, row, reason, runAt, waitEvent)
   if present(waitEvent) then hset(id, row, "waitEvent", waitEvent) else hdel(id, row, "waitEvent") end
   if present(runAt) then hset(id, row, "runAt", runAt) else hdel(id, row, "runAt") end
   clearLease(id, row)
+  leaveConcurrency(id, row)
   syncDue(id, row)
 end
 
@@ -219,6 +227,7 @@ local function finish(id, row, status, now)
   hdel(id, row, "waitReason")
   hdel(id, row, "waitEvent")
   clearLease(id, row)
+  leaveConcurrency(id, row)
   syncDue(id, row)
 end
 
@@ -262,6 +271,7 @@ local function deleteExecution(id, row)
   redis.call("ZREM", base .. "created", id)
   redis.call("ZREM", base .. "task:" .. row.taskName, id)
   removeDue(id, row)
+  leaveConcurrency(id, row)
   redis.call("DEL", key("row", id), key("steps", id), key("unsettled", id), key("events", id),
     key("mailbox", id), key("ikeys", id), key("offers", id))
 end
