@@ -21,9 +21,9 @@ export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./en
 export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
-export { RetryAfterError } from "./flow/retry-after-error.js";
 export type { ConcurrencyOptions } from "./flow/concurrency.js";
 export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
+export { RetryAfterError } from "./flow/retry-after-error.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
 export { tracingHooks } from "./hooks/otel-traces.js";
 export type {

@@ -31,7 +31,6 @@ import {
   type OfferOutcome,
   type PurgeFilter,
   type RetryExecutionInput,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,

@@ -23,7 +23,6 @@ import {
   type OfferOutcome,
   type PurgeFilter,
   type RetryExecutionInput,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,

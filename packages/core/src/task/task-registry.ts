@@ -87,11 +87,9 @@ export class TaskRegistry {
 
   /** The concurrency limit of each registered task that has one, by name (`ClaimRequest.concurrencyLimits`). */
   concurrencyLimits(): Record<string, number> | undefined {
-    let limits: Record<string, number> | undefined;
-    for (const task of this.#tasks.values()) {
-      if (task.concurrency) (limits ??= {})[task.name] = task.concurrency.limit;
-    }
-    return limits;
+    const limited = [...this.#tasks.values()].filter((task) => task.concurrency !== undefined);
+    if (limited.length === 0) return undefined;
+    return Object.fromEntries(limited.map((task) => [task.name, task.concurrency?.limit as number]));
   }
 
   /** Registered names, in registration order. */
