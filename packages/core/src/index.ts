@@ -22,6 +22,7 @@ export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./en
 export {
   type StepOptions,
   TaskContext,
+  type TransactionOptions,
   type WaitForAnyEventOptions,
   type WaitForEventOptions,
 } from "./engine/task-context.js";
@@ -54,6 +55,8 @@ export {
   type StepKind,
   type StepStatus,
   TERMINAL_STATUSES,
+  TRANSACTION_ISOLATIONS,
+  type TransactionIsolation,
 } from "./scheduler/vocabularies.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";

@@ -31,6 +31,7 @@ import {
   type StepRecord,
   type StepWrite,
   type SuspendInput,
+  type TransactionalStepInput,
   type Unsubscribe,
   type WakeReason,
   type WakeUp,
@@ -64,6 +65,7 @@ import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
 import { suspend } from "./sql/suspend.js";
+import { runTransactionalStep, type TransactionDatabase } from "./sql/transactional-step.js";
 import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";
 import { NotificationListener } from "./wake-ups/notification-listener.js";
 
@@ -85,6 +87,7 @@ export class PostgresScheduler implements Scheduler {
     persistent: true,
     answersOnOffer: true,
     transactionalStart: true,
+    transactionalSteps: true,
   });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
@@ -93,6 +96,7 @@ export class PostgresScheduler implements Scheduler {
   readonly #db: Database;
   readonly #orm: NodePgDatabase<OrmSchema>;
   readonly #ownsPool: boolean;
+  readonly #transactionDatabase: TransactionDatabase;
   readonly #hub = new WakeUpHub();
   readonly #listener: NotificationListener;
   /** Identifies this instance in NOTIFY payloads, so it ignores its own (delivered locally already). */
@@ -116,6 +120,7 @@ export class PostgresScheduler implements Scheduler {
       // An idle connection dropped by a server restart must not crash the process.
       pool.on("error", (error) => logger.warn({ error: String(error) }, "idle PostgreSQL connection failed"));
     }
+    this.#transactionDatabase = options.transactionDatabase ?? pool;
     const names = schemaNames(resolved.schema);
     this.#db = new Database({ pool, names, logger, retryWindowMs: resolved.retryWindowMs });
     this.#orm = drizzle(pool, { schema: createOrmSchema(createTables(resolved.schema)) });
@@ -227,6 +232,20 @@ export class PostgresScheduler implements Scheduler {
   /** Fenced, one statement: inserts or replaces the step at `step.position`, applies the patch. */
   saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
     return saveStep(this.#db, lease, step, patch);
+  }
+
+  /**
+   * A `ctx.transaction` step: `BEGIN` on a connection of `transactionDatabase` (default: the
+   * store's pool), the body, then the fenced step write and `COMMIT`; serialization failures and
+   * deadlocks rerun the whole transaction (a few times).
+   */
+  runTransactionalStep(
+    lease: Lease,
+    input: TransactionalStepInput,
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<StepWrite> {
+    return runTransactionalStep(this.#db, this.#transactionDatabase, lease, input, patch);
   }
 
   /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */

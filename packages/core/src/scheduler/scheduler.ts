@@ -51,6 +51,7 @@ import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
+import type { TransactionalStepInput } from "./transactional-step.js";
 import type { ExecutionStatus, StepKind, StepStatus, WakeReason } from "./vocabularies.js";
 
 /** Execution fields a worker writes along with any fenced write ("checkpoint"). */
@@ -339,6 +340,26 @@ export interface Scheduler {
 
   /** Fenced: inserts or replaces the step row at `step.position`, and applies the patch. */
   saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, now: Date): Promise<void>;
+
+  /**
+   * Only with the `transactionalSteps` capability: opens a transaction on the store's database,
+   * runs `input.body` in it, then, in the same transaction, applies the patch and writes the step
+   * row `input.complete` returns, fenced (the fence is checked inside the transaction, after the
+   * body), and commits. So the body's writes and the step row commit together or not at all:
+   * - the body throws → rollback, its error rethrown, nothing written;
+   * - the fence fails → rollback, `LeaseLostError` (the body's writes are undone);
+   * - a serialization failure or a deadlock → the whole transaction, body included, is retried a
+   *   bounded number of times, then its error is rethrown;
+   * - the commit's outcome is unknown (connection lost) → `StoreUnavailableError`: the step row
+   *   says after the next claim whether it committed.
+   * Returns the step row written.
+   */
+  runTransactionalStep?(
+    lease: Lease,
+    input: TransactionalStepInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<StepWrite>;
 
   /**
    * Fenced: writes `step` (if given), parks the execution (`waiting`, `waitReason`, `runAt = wakeAt`),
