@@ -50,6 +50,7 @@ import {
   waitsOnEvent,
 } from "@zart/core/store";
 import { awaitChildren, cancelChildren, startChild, wakeParent } from "./child-executions.js";
+import { type DueUnit, withinLimits } from "./concurrency-limits.js";
 import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
 import { type Entry, TutorialStorage } from "./tutorial-storage.js";
 
@@ -108,6 +109,7 @@ export class TutorialScheduler implements Scheduler {
       scheduledAt: new Date(input.runAt),
       createdAt: new Date(now),
       ...(input.priority ? { priority: input.priority } : {}),
+      ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
     };
     this.#entries().set(input.executionId, { record, steps: new Map(), children: new Map(), events: [] });
     return record;
@@ -208,7 +210,7 @@ export class TutorialScheduler implements Scheduler {
 
   async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
     const now = request.now.getTime();
-    const due: { entry: Entry; child?: StepRecord; at: number }[] = [];
+    const due: DueUnit[] = [];
     for (const entry of this.#entries().values()) {
       const { record } = entry;
       if (!request.taskNames.includes(record.taskName) || isTerminal(record.status)) continue;
@@ -235,7 +237,7 @@ export class TutorialScheduler implements Scheduler {
         (a.child?.position ?? -1) - (b.child?.position ?? -1),
     );
     const expiresAt = new Date(now + request.leaseMs);
-    return due.slice(0, Math.max(0, request.limit)).map(({ entry, child }): ClaimedWork => {
+    return withinLimits(this.#entries().values(), due, request).map(({ entry, child }): ClaimedWork => {
       const token = crypto.randomUUID();
       const record = entry.record;
       if (child) {

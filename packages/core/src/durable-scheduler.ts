@@ -9,7 +9,9 @@ import {
   WaitTimeoutError,
 } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
+import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { checkPriority } from "./flow/priority.js";
+import { taskConcurrency } from "./flow/task-concurrency.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
@@ -101,7 +103,7 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options);
+    return this.#create(executionId, taskName, input, options, task?.concurrency);
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -113,7 +115,7 @@ export class DurableScheduler {
   ): Promise<ScheduleResult> {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
-    return this.#create(executionId, task.name, input, options);
+    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task));
   }
 
   async #create(
@@ -121,7 +123,9 @@ export class DurableScheduler {
     taskName: string,
     input: unknown,
     options: StartOptions,
+    concurrency: ConcurrencyGroup | undefined,
   ): Promise<ScheduleResult> {
+    const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
     const payload = toJsonText(input, "The input", this.#maxPayloadBytes) ?? "null";
     const now = this.#scheduler.clock.now();
     const runAt =
@@ -131,7 +135,14 @@ export class DurableScheduler {
     const priority = checkPriority(options.priority);
     const record = await createExecution(
       this.#scheduler,
-      { executionId, taskName, payload, runAt, ...(priority === undefined ? {} : { priority }) },
+      {
+        executionId,
+        taskName,
+        payload,
+        runAt,
+        ...(priority === undefined ? {} : { priority }),
+        ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+      },
       now,
       options,
     );

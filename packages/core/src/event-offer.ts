@@ -1,4 +1,6 @@
 import { TransactionsNotSupportedError, ValidationError } from "./errors.js";
+import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
+import { taskConcurrency } from "./flow/task-concurrency.js";
 import { toJsonText } from "./json.js";
 import type { NewExecution, OfferEventInput, Scheduler } from "./scheduler/scheduler.js";
 import { isTerminal } from "./scheduler/vocabularies.js";
@@ -67,7 +69,14 @@ export async function offerEvent(
   };
   if (start !== undefined) {
     const payload = toJsonText(start.data, "The input", maxPayloadBytes) ?? "null";
-    const execution: NewExecution = { executionId, taskName: start.task.name, payload, runAt: now };
+    const concurrencyKey = start.concurrency ? concurrencyKeyOf(start.concurrency, start.data) : undefined;
+    const execution: NewExecution = {
+      executionId,
+      taskName: start.task.name,
+      payload,
+      runAt: now,
+      ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+    };
     input.startIfMissing = execution;
   }
   if (options.transaction === undefined) return scheduler.offerEvent(input, now);
@@ -81,7 +90,7 @@ export async function offerEvent(
 async function startTask(
   registry: TaskRegistry | undefined,
   { task, data }: StartIfMissing,
-): Promise<{ task: TaskSchemas; data: unknown }> {
+): Promise<{ task: TaskSchemas; data: unknown; concurrency: ConcurrencyGroup | undefined }> {
   if (typeof task !== "string" && (typeof task !== "object" || task === null)) {
     throw new ValidationError("startIfMissing.task must be a task definition or a task name.");
   }
@@ -89,7 +98,9 @@ async function startTask(
   assertId(name, "task name");
   const schemas: TaskSchemas = typeof task === "string" ? (registry?.get(task) ?? { name }) : task;
   const input = schemas.input ? await validateWith(schemas.input, data, `Input of task "${name}"`) : data;
-  return { task: schemas, data: input };
+  const concurrency =
+    typeof task === "string" ? registry?.get(task)?.concurrency : taskConcurrency(name, task);
+  return { task: schemas, data: input, concurrency };
 }
 
 /**

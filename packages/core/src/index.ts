@@ -29,6 +29,8 @@ export {
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
 export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
+export type { ConcurrencyOptions } from "./flow/concurrency.js";
+export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
 export { tracingHooks } from "./hooks/otel-traces.js";

@@ -238,6 +238,7 @@ export class Worker {
     // Read per claim: a task registered after `start` is claimed from the next poll on.
     const taskNames = this.#registry.names();
     if (free <= 0 || this.#stopping || taskNames.length === 0) return 0;
+    const concurrencyLimits = this.#registry.concurrencyLimits();
     let work: ClaimedWork[];
     const sentAt = performance.now();
     try {
@@ -247,6 +248,7 @@ export class Worker {
         limit: free,
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),
+        ...(concurrencyLimits ? { concurrencyLimits } : {}),
       });
     } catch (error) {
       this.#logger.error({ error: String(error) }, "claiming work failed; retrying at the next poll");

@@ -28,6 +28,7 @@ export function newExecutionRecord(input: NewExecution, now: Date): ExecutionRec
     attempt: 0,
     runAt: new Date(input.runAt),
     ...(input.priority ? { priority: input.priority } : {}),
+    ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
     scheduledAt: new Date(input.runAt),
     createdAt: new Date(now),
   };

@@ -123,6 +123,7 @@ describe("upgrades", () => {
         "0003_step_kind_marker",
         "0004_child_executions",
         "0005_step_kind_transaction",
+        "0006_concurrency_key",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

@@ -131,6 +131,7 @@ export class RedisScheduler implements Scheduler {
       this.#origin,
       randomUUID(),
       input.priority === undefined ? "" : String(input.priority),
+      input.concurrencyKey ?? "",
     ]);
     this.#wakeUps.emitLocal("created", input.executionId);
     return parseRow(row as string[])!;
@@ -151,6 +152,7 @@ export class RedisScheduler implements Scheduler {
       start?.payload ?? "",
       start ? millis(start.runAt) : "",
       optional(start?.priority === undefined ? undefined : String(start.priority)),
+      optional(start?.concurrencyKey),
     ]);
     if (outcome === "started") this.#wakeUps.emitLocal("created", executionId);
     if (outcome === "duplicate") return "duplicate";
@@ -252,6 +254,7 @@ export class RedisScheduler implements Scheduler {
       Math.max(1, Math.ceil(request.leaseMs)),
       request.workerId,
       randomUUID(),
+      request.concurrencyLimits ? JSON.stringify(request.concurrencyLimits) : "",
       ...request.taskNames,
     ]);
     return parseClaimed(reply);

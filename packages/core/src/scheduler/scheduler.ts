@@ -85,6 +85,8 @@ export interface NewExecution {
   runAt: Date;
   /** Claim order among due executions: higher first; absent = 0 (parallel children rank as 0). */
   priority?: number;
+  /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
+  concurrencyKey?: string;
 }
 
 export interface ClaimRequest {
@@ -99,6 +101,14 @@ export interface ClaimRequest {
   limit: number;
   leaseMs: number;
   now: Date;
+  /**
+   * Fleet-wide concurrency limits by task name (absent: none, and the claim costs what it did). An
+   * execution of a listed task that has a `concurrencyKey` is claimed only while fewer than the
+   * limit of executions with that key hold an unexpired lease (`running`, `leaseExpiresAt > now`),
+   * counting those this call claims. Every claimer that may take such executions must send the
+   * limit: the store persists keys, not limits, so a changed limit applies from the next claim.
+   */
+  concurrencyLimits?: Readonly<Record<string, number>>;
 }
 
 export interface ClaimedExecution {

@@ -17,7 +17,7 @@ import { defineScript } from "./prelude.js";
  * then "started" (a delivered offer that created the execution).
  *
  * KEYS[1] = row key. ARGV = base, id, eventName, payload, idempotencyKey (opt), now, origin, request,
- * start task (opt), start payload, start runAt, start priority (opt).
+ * start task (opt), start payload, start runAt, start priority (opt), start concurrency key (opt).
  */
 export const offerEventScript = defineScript(
   "zartOfferEvent",
@@ -30,7 +30,7 @@ if row ~= nil and redis.call("HEXISTS", key("offers", id), request) == 1 then re
 if row ~= nil and ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) == 1 then return "duplicate" end
 if startTask ~= nil and (row == nil or TERMINAL[row.status]) then
   if row ~= nil then deleteExecution(id, row) end
-  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, origin, request, opt(ARGV[12]))
+  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, origin, request, opt(ARGV[12]), opt(ARGV[13]))
   started = true
 end
 if row == nil then fail("NOT_FOUND", id) end
