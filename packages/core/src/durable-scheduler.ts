@@ -10,6 +10,7 @@ import {
 } from "./errors.js";
 import { checkPriority } from "./flow/priority.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
+import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
 import { type DurableExecutionStatus, toStatus } from "./status.js";
@@ -222,6 +223,17 @@ export class DurableScheduler {
   async retry(executionId: string): Promise<void> {
     assertId(executionId, "executionId");
     await this.#scheduler.restartExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /**
+   * Starts a new execution of the same task whose history is this one's settled steps before
+   * `fromStep`: those are replayed, `fromStep` and everything after it run again (with `data` as
+   * the new input when given). The original is untouched; the new one's status names it in
+   * `rerunOf`. Unknown id → `ExecutionNotFoundError`; no such step → `StepNotFoundError`;
+   * `newId` taken → `ExecutionAlreadyExistsError`.
+   */
+  rerun(executionId: string, options: RerunOptions): Promise<RerunResult> {
+    return rerun(this.#scheduler, this.#registry, this.#maxPayloadBytes, executionId, options);
   }
 
   /**

@@ -74,6 +74,20 @@ export class ExecutionNotRetryableError extends ZartError {
   }
 }
 
+/** `rerun(id, { fromStep })` names a step that the execution's history does not hold. */
+export class StepNotFoundError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly step: string,
+  ) {
+    super(
+      "STEP_NOT_FOUND",
+      `Execution "${executionId}" has no step named "${step}"; use a name from its status().steps (with its #n suffix).`,
+      { details: { executionId, step } },
+    );
+  }
+}
+
 export class TaskNotRegisteredError extends ZartError {
   constructor(readonly taskName: string) {
     super(

@@ -34,6 +34,7 @@ export type {
   WorkerHooks,
 } from "./hooks/worker-hooks.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
+export type { RerunOptions, RerunResult } from "./operator/rerun.js";
 export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
 export type { Scheduler } from "./scheduler/scheduler.js";
@@ -42,6 +43,7 @@ export {
   type ExecutionStatus,
   isTerminal,
   RETRYABLE_STATUSES,
+  SETTLED_STEP_STATUSES,
   STEP_KINDS,
   type StepKind,
   type StepStatus,

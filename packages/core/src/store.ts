@@ -12,6 +12,7 @@ export {
   ExecutionNotRetryableError,
   ExecutionTerminalError,
   LeaseLostError,
+  StepNotFoundError,
   StoreUnavailableError,
   ValidationError,
   ZartError,

@@ -24,6 +24,7 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -53,6 +54,7 @@ import { fenceChild, fenceExecution } from "./fencing.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
+import { forkExecution } from "./fork.js";
 import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
 
@@ -164,6 +166,14 @@ export class MemoryScheduler implements Scheduler {
     this.#ensureOpen();
     const record = restartExecution(this.storage, executionId, now);
     this.#emit("retry", executionId);
+    return record;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    const record = forkExecution(this.storage, input, now);
+    this.#emit("created", input.executionId);
     return record;
   }
 

@@ -17,6 +17,7 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -53,6 +54,7 @@ import { createExecutionInTransaction } from "./sql/create-execution-in-transact
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
 import { offerEvent } from "./sql/offer-event.js";
+import { forkExecution } from "./sql/fork-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
@@ -185,6 +187,13 @@ export class PostgresScheduler implements Scheduler {
     for (const id of tree.cancelled) this.#emit("cancelled", id);
     if (tree.woken !== undefined) this.#emit("child", tree.woken);
     return true;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    const record = await forkExecution(this.#db, input, now, this.#notice("created", input.executionId));
+    this.#emit("created", input.executionId);
+    return record;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */

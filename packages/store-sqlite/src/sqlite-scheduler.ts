@@ -22,6 +22,7 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -59,6 +60,7 @@ import { cancelExecution, completeExecution, failExecution, retryExecution } fro
 import { releaseLease, renewLease } from "./sql/lease.js";
 import { offerEvent } from "./sql/offer-event.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
+import { forkExecution } from "./sql/fork-execution.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
@@ -193,6 +195,13 @@ export class SqliteScheduler implements Scheduler {
     for (const id of cancelled.ids) this.#emit("cancelled", id);
     if (cancelled.parent !== undefined) this.#emit("child", cancelled.parent);
     return true;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    const record = this.#write(() => forkExecution(this.#orm, input, now));
+    this.#emit("created", input.executionId);
+    return record;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */

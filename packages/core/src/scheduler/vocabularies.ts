@@ -33,6 +33,9 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const STEP_STATUSES = EXECUTION_STATUSES;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
+/** The step statuses a `rerun` copies into the new execution's history: steps that ended. */
+export const SETTLED_STEP_STATUSES: readonly StepStatus[] = ["completed", "failed"];
+
 /** What the execution is parked on while `status` is `"waiting"` (or `"pending"` after a task retry). */
 /** `children`: parallel steps (`ctx.waitAll`); `child-executions`: `ctx.waitForChild(ren)`. */
 export const WAIT_REASONS = ["sleep", "event", "children", "child-executions", "retry"] as const;
