@@ -22,6 +22,7 @@ import {
   ExecutionTerminalError,
   executionLease,
   type FailExecutionInput,
+  type ForkExecutionInput,
   isTerminal,
   type Lease,
   type ListFilter,
@@ -43,6 +44,7 @@ import {
   type WakeUp,
 } from "@zart/core/store";
 import { awaitChildren, cancelChildren, startChild, wakeParent } from "./child-executions.js";
+import { forkExecution } from "./fork-execution.js";
 import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
 import { type Entry, TutorialStorage } from "./tutorial-storage.js";
 
@@ -153,6 +155,10 @@ export class TutorialScheduler implements Scheduler {
     }
     clearLease(entry);
     return structuredClone(record);
+  }
+
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    return forkExecution(this.#entries(), input, now);
   }
 
   async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {

@@ -1,4 +1,9 @@
-import { ExecutionAlreadyExistsError, ExecutionNotFoundError, SETTLED_STEP_STATUSES, StepNotFoundError } from "@zart/core";
+import {
+  ExecutionAlreadyExistsError,
+  ExecutionNotFoundError,
+  SETTLED_STEP_STATUSES,
+  StepNotFoundError,
+} from "@zart/core";
 import type { ExecutionRecord, ForkExecutionInput } from "@zart/core/store";
 import type { MemoryStorage } from "./memory-storage.js";
 import { copy, sortedSteps } from "./rows.js";
@@ -13,7 +18,8 @@ export function forkExecution(storage: MemoryStorage, input: ForkExecutionInput,
   const history = sortedSteps(storage, input.sourceId);
   const from = history.find((row) => row.record.name === input.fromStep);
   if (from === undefined) throw new StepNotFoundError(input.sourceId, input.fromStep);
-  if (storage.execution(input.executionId) !== undefined) throw new ExecutionAlreadyExistsError(input.executionId);
+  if (storage.execution(input.executionId) !== undefined)
+    throw new ExecutionAlreadyExistsError(input.executionId);
   const { taskName, payload, priority } = source.record;
   const record: ExecutionRecord = {
     executionId: input.executionId,

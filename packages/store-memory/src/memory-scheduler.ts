@@ -51,10 +51,10 @@ import { cancelUnsettledChildren, dispatchChildren, settleChild } from "./childr
 import { claimDue } from "./claim.js";
 import { awaitEvent, offerEvent } from "./events.js";
 import { fenceChild, fenceExecution } from "./fencing.js";
+import { forkExecution } from "./fork.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
-import { forkExecution } from "./fork.js";
 import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
 

@@ -41,7 +41,11 @@ export function operatorRerunSuite(h: Harness): void {
       const created = await env.durable.rerun("e1", { fromStep: "charge", newId: "e2", data: { amount: 7 } });
       expect(created).toEqual({ executionId: "e2", taskName: "rerun-me", rerunOf: "e1", fromStep: "charge" });
       const pending = await env.durable.status("e2");
-      expect(pending).toMatchObject({ status: "pending", payload: { amount: 7 }, rerunOf: { executionId: "e1", fromStep: "charge" } });
+      expect(pending).toMatchObject({
+        status: "pending",
+        payload: { amount: 7 },
+        rerunOf: { executionId: "e1", fromStep: "charge" },
+      });
       expect(pending.steps.map((s) => s.name)).toEqual(["fetch"]);
       await env.run();
       expect(await env.durable.status("e2")).toMatchObject({
@@ -71,7 +75,10 @@ export function operatorRerunSuite(h: Harness): void {
       await flush();
       wakes.length = 0;
 
-      const record = await scheduler.forkExecution({ sourceId: "e1", executionId: "e2", fromStep: "s3" }, now());
+      const record = await scheduler.forkExecution(
+        { sourceId: "e1", executionId: "e2", fromStep: "s3" },
+        now(),
+      );
       const forked = await details("e2");
       expect(forked.execution).toEqual(record);
       expect(record).toMatchObject({
@@ -102,7 +109,13 @@ export function operatorRerunSuite(h: Harness): void {
       );
       expect(withInput.payload).toBe('{"n":2}');
       expect((await details("e3")).steps).toEqual([]);
-      const claimed = await scheduler.claim({ workerId: "w2", taskNames: ["task"], limit: 10, leaseMs: 1000, now: now() });
+      const claimed = await scheduler.claim({
+        workerId: "w2",
+        taskNames: ["task"],
+        limit: 10,
+        leaseMs: 1000,
+        now: now(),
+      });
       const e2 = claimed.find((work) => work.execution.executionId === "e2");
       expect(e2?.steps.map((s) => s.name)).toEqual(["s0", "s1", "s2"]);
     });

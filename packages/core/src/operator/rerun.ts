@@ -39,19 +39,32 @@ export async function rerun(
   assertId(options?.fromStep, "fromStep");
   const newId = options.newId ?? randomUUID();
   assertId(newId, "newId");
-  if (newId === executionId) throw new ValidationError("newId must differ from the id of the rerun execution.");
+  if (newId === executionId)
+    throw new ValidationError("newId must differ from the id of the rerun execution.");
   let payload: string | undefined;
   if (options.data !== undefined) {
     const source = await scheduler.getExecution(executionId);
     if (!source) throw new ExecutionNotFoundError(executionId);
     const taskName = source.execution.taskName;
     const schema = registry?.find(taskName)?.input;
-    const input = schema ? await validateWith(schema, options.data, `Input of task "${taskName}"`) : options.data;
+    const input = schema
+      ? await validateWith(schema, options.data, `Input of task "${taskName}"`)
+      : options.data;
     payload = toJsonText(input, "The input", maxPayloadBytes) ?? "null";
   }
   const record = await scheduler.forkExecution(
-    { sourceId: executionId, executionId: newId, fromStep: options.fromStep, ...(payload ? { payload } : {}) },
+    {
+      sourceId: executionId,
+      executionId: newId,
+      fromStep: options.fromStep,
+      ...(payload ? { payload } : {}),
+    },
     scheduler.clock.now(),
   );
-  return { executionId: record.executionId, taskName: record.taskName, rerunOf: executionId, fromStep: options.fromStep };
+  return {
+    executionId: record.executionId,
+    taskName: record.taskName,
+    rerunOf: executionId,
+    fromStep: options.fromStep,
+  };
 }

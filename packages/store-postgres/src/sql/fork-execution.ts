@@ -1,5 +1,10 @@
 import { ExecutionAlreadyExistsError, ExecutionNotFoundError, StepNotFoundError } from "@zart/core";
-import { type ExecutionRecord, type ForkExecutionInput, SETTLED_STEP_STATUSES, sqlList } from "@zart/core/store";
+import {
+  type ExecutionRecord,
+  type ForkExecutionInput,
+  SETTLED_STEP_STATUSES,
+  sqlList,
+} from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
 

@@ -6,6 +6,7 @@ import { completeExecutionScript } from "./complete-execution.js";
 import { createExecutionScript } from "./create-execution.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
 import { failExecutionScript } from "./fail-execution.js";
+import { forkExecutionScript } from "./fork-execution.js";
 import { offerEventScript } from "./offer-event.js";
 import type { ScriptDefinition } from "./prelude.js";
 import { purgeScript } from "./purge.js";
@@ -24,6 +25,7 @@ export const SCRIPTS = {
   offerEvent: offerEventScript,
   cancelExecution: cancelExecutionScript,
   restartExecution: restartExecutionScript,
+  forkExecution: forkExecutionScript,
   getExecution: getExecutionScript,
   listExecutions: listExecutionsScript,
   purge: purgeScript,

@@ -56,7 +56,13 @@ export function forkExecution(orm: Orm, input: ForkExecutionInput, now: Date): E
   for (const step of prefix) {
     orm
       .insert(steps)
-      .values({ ...step, executionId: input.executionId, leaseToken: null, leaseExpiresAt: null, dueAt: null })
+      .values({
+        ...step,
+        executionId: input.executionId,
+        leaseToken: null,
+        leaseExpiresAt: null,
+        dueAt: null,
+      })
       .run();
   }
   return toExecutionRecord(created);
