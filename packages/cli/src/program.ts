@@ -5,6 +5,7 @@ import { eventCommand } from "./commands/event.js";
 import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { purgeCommand } from "./commands/purge.js";
+import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
@@ -31,6 +32,7 @@ export function createProgram(): Command {
     listCommand(),
     cancelCommand(),
     retryCommand(),
+    rerunCommand(),
     waitCommand(),
     purgeCommand(),
     migrateCommand(),

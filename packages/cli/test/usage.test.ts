@@ -20,6 +20,7 @@ describe.concurrent("the zart binary: usage", () => {
       "list",
       "cancel",
       "retry",
+      "rerun",
       "wait",
       "purge",
       "migrate",

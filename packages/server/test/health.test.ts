@@ -89,6 +89,7 @@ describe("GET /api/v1/openapi.json", () => {
         "/api/v1/executions",
         "/api/v1/executions/{execution_id}",
         "/api/v1/executions/{execution_id}/cancel",
+        "/api/v1/executions/{execution_id}/rerun",
         "/api/v1/executions/{execution_id}/retry",
         "/api/v1/executions/{execution_id}/wait",
         "/api/v1/purge",

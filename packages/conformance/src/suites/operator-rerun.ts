@@ -57,7 +57,7 @@ export function operatorRerunSuite(h: Harness): void {
     });
 
     it("copies exactly the settled steps before fromStep and leaves the original untouched (store verb)", async () => {
-      const { scheduler, start, claimOne, step, now, details, clock } = await verbEnv(h);
+      const { scheduler, claimOne, step, now, details, clock } = await verbEnv(h);
       const wakes = recordWakeUps(scheduler);
       await scheduler.createExecution(
         { executionId: "e1", taskName: "task", payload: '{"n":1}', runAt: now(), priority: 3 },
