@@ -16,6 +16,8 @@ import {
   ExecutionAlreadyExistsError,
   type ExecutionDetails,
   ExecutionNotFoundError,
+  ExecutionNotPausableError,
+  ExecutionNotPausedError,
   ExecutionNotRetryableError,
   type ExecutionPatch,
   type ExecutionRecord,
@@ -159,6 +161,26 @@ export class TutorialScheduler implements Scheduler {
 
   async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
     return forkExecution(this.#entries(), input, now);
+  }
+
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    const entry = this.#entry(executionId);
+    const record = entry.record;
+    if (isTerminal(record.status)) throw new ExecutionNotPausableError(executionId, record.status);
+    if (record.status !== "paused") {
+      record.status = "paused";
+      for (const key of ["runAt", "waitReason", "waitEvent"] as const) delete record[key];
+      clearLease(entry);
+    }
+    return structuredClone(record);
+  }
+
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = this.#entry(executionId).record;
+    if (record.status !== "paused") throw new ExecutionNotPausedError(executionId, record.status);
+    record.status = "pending";
+    record.runAt = new Date(now);
+    return structuredClone(record);
   }
 
   async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {

@@ -12,7 +12,12 @@ import { checkPriority } from "./flow/priority.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
-import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
+import {
+  EXECUTION_STATUSES,
+  type ExecutionStatus,
+  isTerminal,
+  TERMINAL_STATUSES,
+} from "./scheduler/vocabularies.js";
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
@@ -237,6 +242,22 @@ export class DurableScheduler {
   }
 
   /**
+   * Pauses a pending, waiting or running execution: it is not claimed until `resume`; a running one
+   * stops at its next checkpoint (that write is refused). Pausing a paused one changes nothing;
+   * a finished one → `ExecutionNotPausableError`.
+   */
+  async pause(executionId: string): Promise<void> {
+    assertId(executionId, "executionId");
+    await this.#scheduler.pauseExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /** Makes a paused execution due now; any other status → `ExecutionNotPausedError`. */
+  async resume(executionId: string): Promise<void> {
+    assertId(executionId, "executionId");
+    await this.#scheduler.resumeExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /**
    * Puts an event in the execution's mailbox and wakes it if it waits for that name. A repeated
    * `idempotencyKey` is a no-op answered `"duplicate"`.
    */
@@ -322,14 +343,7 @@ export class DurableScheduler {
   }
 }
 
-const STATUSES: readonly ExecutionStatus[] = [
-  "pending",
-  "running",
-  "waiting",
-  "completed",
-  "failed",
-  "cancelled",
-];
+const STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUSES;
 
 function checkStatus(status: string): ExecutionStatus {
   if (!STATUSES.includes(status as ExecutionStatus)) {

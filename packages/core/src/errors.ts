@@ -88,6 +88,34 @@ export class StepNotFoundError extends ZartError {
   }
 }
 
+/** `pause` of an execution that already finished. */
+export class ExecutionNotPausableError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super("EXECUTION_NOT_PAUSABLE", `Execution "${executionId}" is already ${status}; it cannot be paused.`, {
+      details: { executionId, status },
+    });
+  }
+}
+
+/** `resume` of an execution that is not paused. */
+export class ExecutionNotPausedError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super(
+      "EXECUTION_NOT_PAUSED",
+      `Execution "${executionId}" is ${status}, not paused; there is nothing to resume.`,
+      {
+        details: { executionId, status },
+      },
+    );
+  }
+}
+
 export class TaskNotRegisteredError extends ZartError {
   constructor(readonly taskName: string) {
     super(

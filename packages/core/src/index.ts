@@ -42,6 +42,7 @@ export {
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
+  PAUSABLE_STATUSES,
   RETRYABLE_STATUSES,
   SETTLED_STEP_STATUSES,
   STEP_KINDS,

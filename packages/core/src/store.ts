@@ -9,6 +9,8 @@ export { silentLogger } from "./engine/logger.js";
 export {
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  ExecutionNotPausableError,
+  ExecutionNotPausedError,
   ExecutionNotRetryableError,
   ExecutionTerminalError,
   LeaseLostError,

@@ -54,6 +54,7 @@ import { fenceChild, fenceExecution } from "./fencing.js";
 import { forkExecution } from "./fork.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
+import { pauseExecution, resumeExecution } from "./pause.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
@@ -174,6 +175,20 @@ export class MemoryScheduler implements Scheduler {
     this.#ensureOpen();
     const record = forkExecution(this.storage, input, now);
     this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    return pauseExecution(this.storage, executionId);
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    const record = resumeExecution(this.storage, executionId, now);
+    this.#emit("resumed", executionId);
     return record;
   }
 

@@ -55,6 +55,7 @@ import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
 import { forkExecution } from "./sql/fork-execution.js";
 import { offerEvent } from "./sql/offer-event.js";
+import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
@@ -193,6 +194,18 @@ export class PostgresScheduler implements Scheduler {
   async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
     const record = await forkExecution(this.#db, input, now, this.#notice("created", input.executionId));
     this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    return pauseExecution(this.#db, executionId);
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = await resumeExecution(this.#db, executionId, now, this.#notice("resumed", executionId));
+    this.#emit("resumed", executionId);
     return record;
   }
 

@@ -41,6 +41,7 @@ const SHIPPED = [
   "0003_step_kind_marker",
   "0004_child_executions",
   "0005_rerun",
+  "0006_paused_status",
 ];
 
 describe("migrate()", () => {

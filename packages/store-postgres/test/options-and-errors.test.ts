@@ -112,6 +112,7 @@ describe("upgrades", () => {
         "0003_step_kind_marker",
         "0004_child_executions",
         "0005_rerun",
+        "0006_paused_status",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

@@ -189,6 +189,23 @@ export class RedisScheduler implements Scheduler {
     return parseRow(reply as string[]) as ExecutionRecord;
   }
 
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    const reply = await this.#executor.run("pauseExecution", executionId, [executionId]);
+    return parseRow(reply as string[]) as ExecutionRecord;
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const reply = await this.#executor.run("resumeExecution", executionId, [
+      executionId,
+      millis(now),
+      this.#origin,
+    ]);
+    this.#wakeUps.emitLocal("resumed", executionId);
+    return parseRow(reply as string[]) as ExecutionRecord;
+  }
+
   /** Restarts a failed or cancelled execution from its first unfinished step. */
   async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
     const reply = await this.#executor.run("restartExecution", executionId, [

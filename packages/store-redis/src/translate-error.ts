@@ -1,6 +1,8 @@
 import {
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  ExecutionNotPausableError,
+  ExecutionNotPausedError,
   ExecutionNotRetryableError,
   ExecutionTerminalError,
   LeaseLostError,
@@ -42,6 +44,13 @@ export function translateError(error: unknown, context: ErrorContext = {}): Erro
     case "NOT_RETRYABLE": {
       const [executionId = id, status = "unknown"] = (match[2] ?? "").split(/:(?=[^:]*$)/);
       return new ExecutionNotRetryableError(executionId, status);
+    }
+    case "NOT_PAUSABLE":
+    case "NOT_PAUSED": {
+      const [executionId = id, status = "unknown"] = (match[2] ?? "").split(/:(?=[^:]*$)/);
+      return match[1] === "NOT_PAUSED"
+        ? new ExecutionNotPausedError(executionId, status)
+        : new ExecutionNotPausableError(executionId, status);
     }
     case "STEP_NOT_FOUND":
       return new StepNotFoundError(id, context.step ?? "");

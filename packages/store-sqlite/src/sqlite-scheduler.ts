@@ -60,6 +60,7 @@ import { cancelExecution, completeExecution, failExecution, retryExecution } fro
 import { forkExecution } from "./sql/fork-execution.js";
 import { releaseLease, renewLease } from "./sql/lease.js";
 import { offerEvent } from "./sql/offer-event.js";
+import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
@@ -201,6 +202,18 @@ export class SqliteScheduler implements Scheduler {
   async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
     const record = this.#write(() => forkExecution(this.#orm, input, now));
     this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    return this.#write(() => pauseExecution(this.#orm, executionId));
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = this.#write(() => resumeExecution(this.#orm, executionId, now));
+    this.#emit("resumed", executionId);
     return record;
   }
 

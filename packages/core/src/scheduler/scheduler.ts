@@ -313,6 +313,24 @@ export interface Scheduler {
    */
   forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord>;
 
+  /**
+   * Atomically pauses (the operator's `pause`): a pending, waiting or running execution becomes
+   * `paused` with `runAt`, `waitReason`, `waitEvent` and the lease cleared, so no claim returns it and
+   * the holder of a running one gets `LeaseLostError` at its next write (its work since the last
+   * checkpoint runs again after `resume`). Steps, mailbox and data are kept; offers are still
+   * accepted (they wake nothing). Its parallel children already dispatched are not stopped. Already
+   * paused → returned unchanged. Unknown → `ExecutionNotFoundError`; terminal →
+   * `ExecutionNotPausableError`, nothing changes.
+   */
+  pauseExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Atomically resumes a `paused` execution: it becomes `pending`, due now (its replay re-parks a
+   * sleep or wait that is not over). Any other status → `ExecutionNotPausedError`; unknown →
+   * `ExecutionNotFoundError`; nothing changes. Among racing calls exactly one succeeds. Emits `resumed`.
+   */
+  resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
+
   /** One consistent read of the execution, its steps and its mailbox; `undefined` if unknown. */
   getExecution(executionId: string): Promise<ExecutionDetails | undefined>;
 

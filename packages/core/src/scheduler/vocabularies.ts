@@ -7,6 +7,7 @@ export const EXECUTION_STATUSES = [
   "pending",
   "running",
   "waiting",
+  "paused",
   "completed",
   "failed",
   "cancelled",
@@ -18,6 +19,9 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ["completed", "fail
 
 /** The statuses an operator's `retry` accepts: runs that ended without a result. */
 export const RETRYABLE_STATUSES: readonly ExecutionStatus[] = ["failed", "cancelled"];
+
+/** The statuses an operator's `pause` accepts (a `paused` one is left as it is). */
+export const PAUSABLE_STATUSES: readonly ExecutionStatus[] = ["pending", "running", "waiting"];
 
 export function isTerminal(status: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
@@ -42,7 +46,15 @@ export const WAIT_REASONS = ["sleep", "event", "children", "child-executions", "
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
 /** Why a wake-up was sent (see `WakeUp`). */
-export const WAKE_REASONS = ["created", "event", "child", "released", "cancelled", "retry"] as const;
+export const WAKE_REASONS = [
+  "created",
+  "event",
+  "child",
+  "released",
+  "cancelled",
+  "retry",
+  "resumed",
+] as const;
 export type WakeReason = (typeof WAKE_REASONS)[number];
 
 /** A word list as SQL literals (`'pending', 'running', …`), for CHECK constraints. */

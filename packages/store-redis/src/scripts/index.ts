@@ -8,6 +8,7 @@ import { dispatchChildrenScript } from "./dispatch-children.js";
 import { failExecutionScript } from "./fail-execution.js";
 import { forkExecutionScript } from "./fork-execution.js";
 import { offerEventScript } from "./offer-event.js";
+import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
 import type { ScriptDefinition } from "./prelude.js";
 import { purgeScript } from "./purge.js";
 import { getExecutionScript, listExecutionsScript } from "./read-executions.js";
@@ -26,6 +27,8 @@ export const SCRIPTS = {
   cancelExecution: cancelExecutionScript,
   restartExecution: restartExecutionScript,
   forkExecution: forkExecutionScript,
+  pauseExecution: pauseExecutionScript,
+  resumeExecution: resumeExecutionScript,
   getExecution: getExecutionScript,
   listExecutions: listExecutionsScript,
   purge: purgeScript,
