@@ -4,6 +4,7 @@ import { cancelCommand } from "./commands/cancel.js";
 import { eventCommand } from "./commands/event.js";
 import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { pauseCommand, resumeCommand } from "./commands/pause.js";
 import { purgeCommand } from "./commands/purge.js";
 import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
@@ -33,6 +34,8 @@ export function createProgram(): Command {
     cancelCommand(),
     retryCommand(),
     rerunCommand(),
+    pauseCommand(),
+    resumeCommand(),
     waitCommand(),
     purgeCommand(),
     migrateCommand(),

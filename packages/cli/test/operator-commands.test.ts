@@ -81,3 +81,18 @@ describe("zart rerun", () => {
     expect(oneLine(taken.stderr)).toMatch(/\[EXECUTION_ALREADY_EXISTS\]/);
   });
 });
+
+describe("zart pause / resume", () => {
+  it("pauses a pending execution and resumes it; resuming what is not paused exits 1", async () => {
+    expect((await run("start", "anything", "--id", "p-1", "--no-check")).code).toBe(0);
+    const notPaused = await run("resume", "p-1");
+    expect(notPaused.code).toBe(1);
+    expect(oneLine(notPaused.stderr)).toMatch(/\[EXECUTION_NOT_PAUSED\]/);
+    const paused = await run("pause", "p-1", "--json");
+    expect(paused.code).toBe(0);
+    expect(JSON.parse(paused.stdout)).toMatchObject({ execution_id: "p-1", status: "paused" });
+    const resumed = await run("resume", "p-1", "--json");
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ execution_id: "p-1", status: "pending" });
+  });
+});

@@ -21,6 +21,8 @@ describe.concurrent("the zart binary: usage", () => {
       "cancel",
       "retry",
       "rerun",
+      "pause",
+      "resume",
       "wait",
       "purge",
       "migrate",

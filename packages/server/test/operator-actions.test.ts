@@ -100,3 +100,34 @@ describe("POST /api/v1/executions/{id}/rerun", () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe("POST /api/v1/executions/{id}/pause and /resume", () => {
+  it("pauses a waiting execution (an event then wakes nothing), resumes it, and it completes", async () => {
+    await h.call("/api/v1/executions", {
+      method: "POST",
+      json: { task_name: "waiter", execution_id: "p-1" },
+    });
+    const paused = await h.call("/api/v1/executions/p-1/pause", { method: "POST" });
+    expect(paused.status).toBe(200);
+    expect(ExecutionSchema.parse(await paused.json()).status).toBe("paused");
+    await h.call("/api/v1/events/p-1/go", { method: "POST", json: 1 });
+    expect((await statusOf("p-1")).status).toBe("paused");
+    const resumed = await h.call("/api/v1/executions/p-1/resume", { method: "POST" });
+    expect(resumed.status).toBe(200);
+    const done = await h.call("/api/v1/executions/p-1/wait?timeout=30s");
+    expect(ExecutionSchema.parse(await done.json()).status).toBe("completed");
+  });
+
+  it("409 EXECUTION_NOT_PAUSED / EXECUTION_NOT_PAUSABLE, changing nothing; 404 when unknown; 401 without the token", async () => {
+    const before = await statusOf("p-1");
+    const notPaused = await h.call("/api/v1/executions/p-1/resume", { method: "POST" });
+    expect(notPaused.status).toBe(409);
+    expect(await errorCode(notPaused)).toBe("EXECUTION_NOT_PAUSED");
+    const finished = await h.call("/api/v1/executions/p-1/pause", { method: "POST" });
+    expect(finished.status).toBe(409);
+    expect(await errorCode(finished)).toBe("EXECUTION_NOT_PAUSABLE");
+    expect(await statusOf("p-1")).toEqual(before);
+    expect((await h.call("/api/v1/executions/nobody/pause", { method: "POST" })).status).toBe(404);
+    expect((await h.call("/api/v1/executions/p-1/pause", { method: "POST", auth: false })).status).toBe(401);
+  });
+});

@@ -39,6 +39,38 @@ const rerunExecution = createRoute({
   },
 });
 
+const pauseExecution = createRoute({
+  method: "post",
+  path: "/api/v1/executions/{execution_id}/pause",
+  operationId: "pauseExecution",
+  summary: "Pause an execution: it is not claimed until resumed",
+  description:
+    "A pending or waiting execution is held at once; a running one stops at its next checkpoint (that " +
+    "write is refused and the work since the last checkpoint runs again after resume). Pausing a paused " +
+    "one changes nothing. A finished one is a 409 `EXECUTION_NOT_PAUSABLE`. Any request body is ignored.",
+  security: SECURITY,
+  request: { params: ExecutionParamsSchema },
+  responses: {
+    200: { description: "Paused; the execution's status", content: json(ExecutionSchema) },
+    ...errorResponses(400, 401, 404, 409),
+  },
+});
+
+const resumeExecution = createRoute({
+  method: "post",
+  path: "/api/v1/executions/{execution_id}/resume",
+  operationId: "resumeExecution",
+  summary: "Resume a paused execution: it is due now",
+  description:
+    "An execution that is not paused is a 409 `EXECUTION_NOT_PAUSED`, and nothing changes. Any request body is ignored.",
+  security: SECURITY,
+  request: { params: ExecutionParamsSchema },
+  responses: {
+    200: { description: "Resumed; the execution's status", content: json(ExecutionSchema) },
+    ...errorResponses(400, 401, 404, 409),
+  },
+});
+
 function json<S>(schema: S) {
   return { "application/json": { schema } };
 }
@@ -48,6 +80,16 @@ export function registerOperatorActionRoutes(app: ZartOpenAPIHono, { durable }: 
   app.openapi(retryExecution, async (c) => {
     const { execution_id } = c.req.valid("param");
     await durable.retry(execution_id);
+    return c.json(toWireExecution(await durable.status(execution_id)), 200);
+  });
+  app.openapi(pauseExecution, async (c) => {
+    const { execution_id } = c.req.valid("param");
+    await durable.pause(execution_id);
+    return c.json(toWireExecution(await durable.status(execution_id)), 200);
+  });
+  app.openapi(resumeExecution, async (c) => {
+    const { execution_id } = c.req.valid("param");
+    await durable.resume(execution_id);
     return c.json(toWireExecution(await durable.status(execution_id)), 200);
   });
   app.openapi(rerunExecution, async (c) => {
