@@ -20,6 +20,14 @@ export {
   ZartError,
 } from "./errors.js";
 export {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
+  anyEventResult,
+  joinWaitEvents,
+  WAIT_EVENT_SEPARATOR,
+  waitsOnEvent,
+} from "./scheduler/any-event.js";
+export {
   DEFAULT_CAPABILITIES,
   defineCapabilities,
   type StoreCapabilities,

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
@@ -24,8 +26,8 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
@@ -44,7 +46,7 @@ import { migrate } from "./migrate/migrator.js";
 import { type PostgresSchedulerOptions, resolveOptions } from "./options.js";
 import { createOrmSchema, type OrmSchema } from "./schema/relations.js";
 import { createTables } from "./schema/tables.js";
-import { awaitEvent } from "./sql/await-event.js";
+import { awaitAnyEvent, awaitEvent } from "./sql/await-event.js";
 import { cancelExecution } from "./sql/cancel-execution.js";
 import { awaitChildExecutions, settleChildExecution, startChildExecution } from "./sql/child-executions.js";
 import { claim } from "./sql/claim.js";
@@ -60,6 +62,7 @@ import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
 import { restartExecution } from "./sql/restart-execution.js";
+import { retryChild } from "./sql/retry-child.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
@@ -263,6 +266,16 @@ export class PostgresScheduler implements Scheduler {
     return awaitEvent(this.#db, lease, input, patch, now);
   }
 
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    return awaitAnyEvent(this.#db, lease, input, patch, now);
+  }
+
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
   async dispatchChildren(
     lease: Lease,
@@ -280,6 +293,11 @@ export class PostgresScheduler implements Scheduler {
   async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     const woke = await settleChild(this.#db, lease, outcome, now, this.#notice("child", lease.executionId));
     if (woke) this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    return retryChild(this.#db, lease, input);
   }
 
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */

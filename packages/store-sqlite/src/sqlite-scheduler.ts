@@ -6,6 +6,8 @@ import {
   systemClock,
 } from "@zart/core";
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
@@ -29,8 +31,8 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
@@ -46,7 +48,7 @@ import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
 import type { Orm } from "./rows.js";
-import { awaitEvent } from "./sql/await-event.js";
+import { awaitAnyEvent, awaitEvent } from "./sql/await-event.js";
 import {
   awaitChildExecutions,
   cancelChildExecutions,
@@ -64,7 +66,7 @@ import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
-import { settleChild } from "./sql/settle-child.js";
+import { retryChild, settleChild } from "./sql/settle-child.js";
 import { translateError } from "./translate-error.js";
 import { WakeUps } from "./wake-ups.js";
 
@@ -269,6 +271,16 @@ export class SqliteScheduler implements Scheduler {
     return this.#write(() => awaitEvent(this.#orm, lease, input, patch, now));
   }
 
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  async awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    return this.#write(() => awaitAnyEvent(this.#orm, lease, input, patch, now));
+  }
+
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
   async dispatchChildren(
     lease: Lease,
@@ -283,6 +295,11 @@ export class SqliteScheduler implements Scheduler {
   async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     if (this.#write(() => settleChild(this.#orm, lease, outcome, now)))
       this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    this.#write(() => retryChild(this.#orm, lease, input));
   }
 
   /** Fenced: starts a child execution and records the parent's `child` step, once per position. */

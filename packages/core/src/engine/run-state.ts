@@ -6,15 +6,18 @@ import {
   ValidationError,
 } from "../errors.js";
 import type { RunObserver } from "../hooks/run-observer.js";
+import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "../scheduler/any-event.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "../scheduler/child-executions.js";
 import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import type {
   AwaitEventInput,
+  ChildOutcome,
   DispatchChildrenInput,
   DispatchOutcome,
   EventWaitOutcome,
   ExecutionPatch,
   Lease,
+  RetryChildInput,
   Scheduler,
   StepWrite,
   SuspendInput,
@@ -22,7 +25,6 @@ import type {
 import type { StepKind } from "../scheduler/vocabularies.js";
 import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
-import type { ChildOutcome } from "./child-body.js";
 import { OperationGuard } from "./operation-guard.js";
 import type { ScheduledBody } from "./parallel-operations.js";
 
@@ -280,6 +282,14 @@ export class RunState {
     return outcome;
   }
 
+  async awaitAnyEvent(input: AwaitAnyEventInput): Promise<AnyEventWaitOutcome> {
+    const outcome = await this.#write((patch, now) =>
+      this.#scheduler.awaitAnyEvent(this.#lease, input, patch, now),
+    );
+    if (outcome.outcome === "suspended") this.observer.suspended("event", input.stepName, input.wakeAt);
+    return outcome;
+  }
+
   dispatchChildren(input: DispatchChildrenInput): Promise<DispatchOutcome> {
     return this.#write((patch, now) => this.#scheduler.dispatchChildren(this.#lease, input, patch, now));
   }
@@ -322,6 +332,13 @@ export class RunState {
     const lease = this.#lease;
     if (lease.kind !== "child") throw new Error("settleChild needs a child run's lease.");
     return this.#finalWrite((_patch, now) => this.#scheduler.settleChild(lease, outcome, now));
+  }
+
+  /** Parks a child run's failed attempt until its backoff ends (`Scheduler.retryChild`). */
+  retryChild(input: RetryChildInput): Promise<ParkReason | undefined> {
+    const lease = this.#lease;
+    if (lease.kind !== "child") throw new Error("retryChild needs a child run's lease.");
+    return this.#finalWrite((_patch, now) => this.#scheduler.retryChild(lease, input, now));
   }
 
   /** Execution fields to send with the next write; clears the dirty flags. */

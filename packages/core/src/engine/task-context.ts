@@ -3,6 +3,7 @@ import { fromJsonText, toJsonText } from "../json.js";
 import type { RetryConfig } from "../retry.js";
 import type { EventSchemas } from "../task/define-task.js";
 import type { InferOutput, StandardSchema } from "../validation.js";
+import { type ReceivedEvent, waitForAnyEvent } from "./any-event-wait.js";
 import {
   type ChildHandle,
   type ChildResults,
@@ -23,6 +24,13 @@ import { deprecatePatch, patched } from "./patch-operations.js";
 import type { RunState } from "./run-state.js";
 import { runStep } from "./step-operation.js";
 import { sleepUntil, waitForEvent } from "./wait-operations.js";
+
+export interface WaitForAnyEventOptions {
+  /** Give up after this long (a persisted deadline); absent = wait forever. */
+  timeout?: Duration;
+  /** Validates each event's payload, by event name (zod or any Standard Schema). */
+  schemas?: Record<string, StandardSchema>;
+}
 
 export interface StepOptions {
   /** Retry policy for the step (default: none; a failure is final for this task attempt). */
@@ -110,6 +118,27 @@ export class TaskContext<Events extends EventSchemas = {}> {
       options.timeout === undefined ? undefined : toMillis(options.timeout, `wait "${name}" timeout`);
     const schema = options.schema ?? (this.#state.task.events?.[name] as StandardSchema<T> | undefined);
     return waitForEvent(this.#state, name, timeoutMs, schema);
+  }
+
+  /**
+   * Resolves with `{ name, payload }` of the first event offered among `names` (offer order decides,
+   * across names); consumes that event only, the others stay in the mailbox. `EventTimeoutError`
+   * after `timeout`. Payloads are validated as for `waitForEvent` (the task's `events`
+   * declaration, or `options.schemas` by name). Replay returns the same event.
+   */
+  waitForAnyEvent<const K extends keyof Events & string>(
+    names: readonly K[],
+    options?: { timeout?: Duration },
+  ): Promise<{ [N in K]: ReceivedEvent<N, InferOutput<Events[N]>> }[K]>;
+  waitForAnyEvent<T = unknown>(
+    names: readonly string[],
+    options?: WaitForAnyEventOptions,
+  ): Promise<ReceivedEvent<string, T>>;
+  waitForAnyEvent(names: readonly string[], options: WaitForAnyEventOptions = {}): Promise<ReceivedEvent> {
+    const timeoutMs =
+      options.timeout === undefined ? undefined : toMillis(options.timeout, "waitForAnyEvent timeout");
+    const declared: Record<string, StandardSchema | undefined> = this.#state.task.events ?? {};
+    return waitForAnyEvent(this.#state, names, timeoutMs, { ...declared, ...options.schemas });
   }
 
   /** Schedules a parallel step: its own unit of work, runnable by any worker. Await it with `waitAll`. */
