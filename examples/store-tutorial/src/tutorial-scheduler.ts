@@ -20,12 +20,15 @@ import {
   ExecutionAlreadyExistsError,
   type ExecutionDetails,
   ExecutionNotFoundError,
+  ExecutionNotPausableError,
+  ExecutionNotPausedError,
   ExecutionNotRetryableError,
   type ExecutionPatch,
   type ExecutionRecord,
   ExecutionTerminalError,
   executionLease,
   type FailExecutionInput,
+  type ForkExecutionInput,
   isTerminal,
   joinWaitEvents,
   type Lease,
@@ -51,6 +54,7 @@ import {
 } from "@zart/core/store";
 import { awaitChildren, cancelChildren, startChild, wakeParent } from "./child-executions.js";
 import { type DueUnit, withinLimits } from "./concurrency-limits.js";
+import { forkExecution } from "./fork-execution.js";
 import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
 import { type Entry, TutorialStorage } from "./tutorial-storage.js";
 
@@ -171,6 +175,30 @@ export class TutorialScheduler implements Scheduler {
       delete record[key];
     }
     clearLease(entry);
+    return structuredClone(record);
+  }
+
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    return forkExecution(this.#entries(), input, now);
+  }
+
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    const entry = this.#entry(executionId);
+    const record = entry.record;
+    if (isTerminal(record.status)) throw new ExecutionNotPausableError(executionId, record.status);
+    if (record.status !== "paused") {
+      record.status = "paused";
+      for (const key of ["runAt", "waitReason", "waitEvent"] as const) delete record[key];
+      clearLease(entry);
+    }
+    return structuredClone(record);
+  }
+
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = this.#entry(executionId).record;
+    if (record.status !== "paused") throw new ExecutionNotPausedError(executionId, record.status);
+    record.status = "pending";
+    record.runAt = new Date(now);
     return structuredClone(record);
   }
 

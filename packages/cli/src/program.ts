@@ -4,7 +4,9 @@ import { cancelCommand } from "./commands/cancel.js";
 import { eventCommand } from "./commands/event.js";
 import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { pauseCommand, resumeCommand } from "./commands/pause.js";
 import { purgeCommand } from "./commands/purge.js";
+import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
@@ -31,6 +33,9 @@ export function createProgram(): Command {
     listCommand(),
     cancelCommand(),
     retryCommand(),
+    rerunCommand(),
+    pauseCommand(),
+    resumeCommand(),
     waitCommand(),
     purgeCommand(),
     migrateCommand(),

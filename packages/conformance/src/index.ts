@@ -12,6 +12,8 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
+import { operatorPauseSuite } from "./suites/operator-pause.js";
+import { operatorRerunSuite } from "./suites/operator-rerun.js";
 import { operatorRetrySuite } from "./suites/operator-retry.js";
 import { parallelSuite } from "./suites/parallel.js";
 import { patchingSuite } from "./suites/patching.js";
@@ -71,6 +73,8 @@ export const SUITES = {
   "bad-input": badInputSuite,
   "payload-depth": payloadDepthSuite,
   "operator-retry": operatorRetrySuite,
+  "operator-rerun": operatorRerunSuite,
+  "operator-pause": operatorPauseSuite,
   patching: patchingSuite,
   transactions: transactionsSuite,
   ...SEMANTICS_SUITES,

@@ -13,8 +13,14 @@ import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { checkPriority } from "./flow/priority.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
+import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
-import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
+import {
+  EXECUTION_STATUSES,
+  type ExecutionStatus,
+  isTerminal,
+  TERMINAL_STATUSES,
+} from "./scheduler/vocabularies.js";
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
@@ -237,6 +243,33 @@ export class DurableScheduler {
   }
 
   /**
+   * Starts a new execution of the same task whose history is this one's settled steps before
+   * `fromStep`: those are replayed, `fromStep` and everything after it run again (with `data` as
+   * the new input when given). The original is untouched; the new one's status names it in
+   * `rerunOf`. Unknown id → `ExecutionNotFoundError`; no such step → `StepNotFoundError`;
+   * `newId` taken → `ExecutionAlreadyExistsError`.
+   */
+  rerun(executionId: string, options: RerunOptions): Promise<RerunResult> {
+    return rerun(this.#scheduler, this.#registry, this.#maxPayloadBytes, executionId, options);
+  }
+
+  /**
+   * Pauses a pending, waiting or running execution: it is not claimed until `resume`; a running one
+   * stops at its next checkpoint (that write is refused). Pausing a paused one changes nothing;
+   * a finished one → `ExecutionNotPausableError`.
+   */
+  async pause(executionId: string): Promise<void> {
+    assertId(executionId, "executionId");
+    await this.#scheduler.pauseExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /** Makes a paused execution due now; any other status → `ExecutionNotPausedError`. */
+  async resume(executionId: string): Promise<void> {
+    assertId(executionId, "executionId");
+    await this.#scheduler.resumeExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /**
    * Puts an event in the execution's mailbox and wakes it if it waits for that name. A repeated
    * `idempotencyKey` is a no-op answered `"duplicate"`. `startIfMissing` creates the execution in
    * the same store transaction when it does not exist or is terminal (signal-with-start);
@@ -293,14 +326,7 @@ export class DurableScheduler {
   }
 }
 
-const STATUSES: readonly ExecutionStatus[] = [
-  "pending",
-  "running",
-  "waiting",
-  "completed",
-  "failed",
-  "cancelled",
-];
+const STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUSES;
 
 function checkStatus(status: string): ExecutionStatus {
   if (!STATUSES.includes(status as ExecutionStatus)) {

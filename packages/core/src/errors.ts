@@ -74,6 +74,48 @@ export class ExecutionNotRetryableError extends ZartError {
   }
 }
 
+/** `rerun(id, { fromStep })` names a step that the execution's history does not hold. */
+export class StepNotFoundError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly step: string,
+  ) {
+    super(
+      "STEP_NOT_FOUND",
+      `Execution "${executionId}" has no step named "${step}"; use a name from its status().steps (with its #n suffix).`,
+      { details: { executionId, step } },
+    );
+  }
+}
+
+/** `pause` of an execution that already finished. */
+export class ExecutionNotPausableError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super("EXECUTION_NOT_PAUSABLE", `Execution "${executionId}" is already ${status}; it cannot be paused.`, {
+      details: { executionId, status },
+    });
+  }
+}
+
+/** `resume` of an execution that is not paused. */
+export class ExecutionNotPausedError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super(
+      "EXECUTION_NOT_PAUSED",
+      `Execution "${executionId}" is ${status}, not paused; there is nothing to resume.`,
+      {
+        details: { executionId, status },
+      },
+    );
+  }
+}
+
 export class TaskNotRegisteredError extends ZartError {
   constructor(readonly taskName: string) {
     super(

@@ -44,6 +44,7 @@ export type {
   WorkerHooks,
 } from "./hooks/worker-hooks.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
+export type { RerunOptions, RerunResult } from "./operator/rerun.js";
 export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
 export type { Scheduler } from "./scheduler/scheduler.js";
@@ -51,7 +52,9 @@ export {
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
+  PAUSABLE_STATUSES,
   RETRYABLE_STATUSES,
+  SETTLED_STEP_STATUSES,
   STEP_KINDS,
   type StepKind,
   type StepStatus,

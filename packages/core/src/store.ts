@@ -9,9 +9,12 @@ export { silentLogger } from "./engine/logger.js";
 export {
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  ExecutionNotPausableError,
+  ExecutionNotPausedError,
   ExecutionNotRetryableError,
   ExecutionTerminalError,
   LeaseLostError,
+  StepNotFoundError,
   StoreUnavailableError,
   ValidationError,
   ZartError,

@@ -75,6 +75,10 @@ export const ExecutionSchema = z
       .string()
       .optional()
       .openapi({ description: "The execution that started this one as a child execution." }),
+    rerun_of: z
+      .object({ execution_id: z.string(), from_step: z.string() })
+      .optional()
+      .openapi({ description: "The execution this one reruns, and the step it started from." }),
     steps: z.array(StepSchema),
     events: z.array(EventSchema),
   })
@@ -112,6 +116,19 @@ export const StartBodySchema = z
       .openapi({ description: "Start later, at this time." }),
   })
   .openapi("StartExecution");
+
+export const RerunBodySchema = z
+  .strictObject({
+    from_step: IdSchema.openapi({
+      description: "The step to run again, as named in the execution's steps (with its #n suffix).",
+      example: "charge",
+    }),
+    new_id: IdSchema.optional().openapi({
+      description: "The new execution's id; a random UUID when absent.",
+    }),
+    data: z.unknown().optional().openapi({ description: "A new input (default: the original's)." }),
+  })
+  .openapi("Rerun");
 
 export const EventDeliverySchema = z
   .object({

@@ -26,6 +26,7 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -52,8 +53,10 @@ import { cancelUnsettledChildren, dispatchChildren, retryChild, settleChild } fr
 import { claimDue } from "./claim.js";
 import { awaitAnyEvent, awaitEvent, offerEvent, startsOnOffer } from "./events.js";
 import { fenceChild, fenceExecution } from "./fencing.js";
+import { forkExecution } from "./fork.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
+import { pauseExecution, resumeExecution } from "./pause.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, newExecutionRecord, park, putStep, toStepRecord } from "./rows.js";
@@ -162,6 +165,28 @@ export class MemoryScheduler implements Scheduler {
     this.#ensureOpen();
     const record = restartExecution(this.storage, executionId, now);
     this.#emit("retry", executionId);
+    return record;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    const record = forkExecution(this.storage, input, now);
+    this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    return pauseExecution(this.storage, executionId);
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    const record = resumeExecution(this.storage, executionId, now);
+    this.#emit("resumed", executionId);
     return record;
   }
 

@@ -19,6 +19,7 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -55,8 +56,10 @@ import { createExecution } from "./sql/create-execution.js";
 import { createExecutionInTransaction } from "./sql/create-execution-in-transaction.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
+import { forkExecution } from "./sql/fork-execution.js";
 import { offerEvent } from "./sql/offer-event.js";
 import { offerEventInTransaction } from "./sql/offer-event-in-transaction.js";
+import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
@@ -226,6 +229,25 @@ export class PostgresScheduler implements Scheduler {
     for (const id of tree.cancelled) this.#emit("cancelled", id);
     if (tree.woken !== undefined) this.#emit("child", tree.woken);
     return true;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    const record = await forkExecution(this.#db, input, now, this.#notice("created", input.executionId));
+    this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    return pauseExecution(this.#db, executionId);
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = await resumeExecution(this.#db, executionId, now, this.#notice("resumed", executionId));
+    this.#emit("resumed", executionId);
+    return record;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */

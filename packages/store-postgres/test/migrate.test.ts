@@ -42,6 +42,7 @@ const SHIPPED = [
   "0004_child_executions",
   "0005_step_kind_transaction",
   "0006_concurrency_key",
+  "0007_rerun_paused",
 ];
 
 describe("migrate()", () => {

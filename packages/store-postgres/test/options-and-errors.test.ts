@@ -124,6 +124,7 @@ describe("upgrades", () => {
         "0004_child_executions",
         "0005_step_kind_transaction",
         "0006_concurrency_key",
+        "0007_rerun_paused",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

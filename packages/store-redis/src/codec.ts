@@ -127,6 +127,8 @@ const TEXT_FIELDS = [
   "leaseOwner",
   "parentId",
   "concurrencyKey",
+  "rerunOf",
+  "rerunFromStep",
 ] as const;
 
 /** Parses an execution row from `HGETALL`'s flat `[field, value, …]` reply; `undefined` when empty. */

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
+import {
+  type Clock,
+  consoleLogger,
+  ExecutionAlreadyExistsError,
+  type Logger,
+  type Scheduler,
+  systemClock,
+} from "@zart/core";
 import {
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
@@ -18,6 +25,7 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   joinWaitEvents,
   type Lease,
   type ListFilter,
@@ -173,6 +181,40 @@ export class RedisScheduler implements Scheduler {
     for (const id of [executionId, ...descendants]) this.#wakeUps.emitLocal("cancelled", id);
     if (woken !== "") this.#wakeUps.emitLocal("child", woken);
     return true;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    const args = [input.sourceId, input.executionId, input.fromStep, optional(input.payload), millis(now)];
+    const reply = await this.#executor
+      .run("forkExecution", input.sourceId, [...args, this.#origin, randomUUID()], {
+        executionId: input.sourceId,
+        step: input.fromStep,
+      })
+      .catch((error: unknown) => {
+        throw error instanceof ExecutionAlreadyExistsError
+          ? new ExecutionAlreadyExistsError(input.executionId)
+          : error;
+      });
+    this.#wakeUps.emitLocal("created", input.executionId);
+    return parseRow(reply as string[]) as ExecutionRecord;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    const reply = await this.#executor.run("pauseExecution", executionId, [executionId]);
+    return parseRow(reply as string[]) as ExecutionRecord;
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const reply = await this.#executor.run("resumeExecution", executionId, [
+      executionId,
+      millis(now),
+      this.#origin,
+    ]);
+    this.#wakeUps.emitLocal("resumed", executionId);
+    return parseRow(reply as string[]) as ExecutionRecord;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */

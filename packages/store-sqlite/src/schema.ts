@@ -41,6 +41,9 @@ export const executions = sqliteTable(
     parentId: text("parent_id"),
     /** Child executions only: true when a cancel of the parent does not reach it. */
     detached: integer("detached", { mode: "boolean" }),
+    /** A rerun (`forkExecution`): the execution it was forked from, and the step it starts at. */
+    rerunOf: text("rerun_of"),
+    rerunFromStep: text("rerun_from_step"),
     scheduledAt: time("scheduled_at").notNull(),
     createdAt: time("created_at").notNull(),
     startedAt: time("started_at"),

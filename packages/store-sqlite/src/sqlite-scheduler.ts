@@ -18,6 +18,7 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -53,8 +54,10 @@ import { claimDue } from "./sql/claim.js";
 import { createExecution } from "./sql/create-execution.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { cancelExecution, completeExecution, failExecution, retryExecution } from "./sql/finish.js";
+import { forkExecution } from "./sql/fork-execution.js";
 import { releaseLease, renewLease } from "./sql/lease.js";
 import { offerEvent } from "./sql/offer-event.js";
+import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
@@ -232,6 +235,25 @@ export class SqliteScheduler implements Scheduler {
     for (const id of cancelled.ids) this.#emit("cancelled", id);
     if (cancelled.parent !== undefined) this.#emit("child", cancelled.parent);
     return true;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    const record = this.#write(() => forkExecution(this.#orm, input, now));
+    this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    return this.#write(() => pauseExecution(this.#orm, executionId));
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = this.#write(() => resumeExecution(this.#orm, executionId, now));
+    this.#emit("resumed", executionId);
+    return record;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */

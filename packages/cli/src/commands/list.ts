@@ -1,4 +1,4 @@
-import type { ExecutionStatus } from "@zart/core";
+import { EXECUTION_STATUSES, type ExecutionStatus } from "@zart/core";
 import { toWireExecution } from "@zart/server/wire";
 import { Command } from "commander";
 import { formatList } from "../format-status.js";
@@ -19,11 +19,7 @@ interface ListFlags extends DbOptions {
 export function listCommand(): Command {
   const command = new Command("list")
     .description("list executions, newest first")
-    .option(
-      "--status <status>",
-      "only this status (pending, running, waiting, completed, failed, cancelled)",
-      parseStatus,
-    )
+    .option("--status <status>", `only this status (${EXECUTION_STATUSES.join(", ")})`, parseStatus)
     .option("--task <name>", "only this task")
     .option("--parent <execution_id>", "only the child executions of this execution")
     .option("--limit <n>", "at most this many (1–1000)", parsePositiveInt, 20)

@@ -213,6 +213,18 @@ export interface FailExecutionInput {
   error: SerializedError;
 }
 
+/** A rerun of an execution from one of its steps (see `Scheduler.forkExecution`). */
+export interface ForkExecutionInput {
+  /** The execution to fork; it is left untouched. */
+  sourceId: string;
+  /** The new execution's id; it must not exist yet (and differs from `sourceId`). */
+  executionId: string;
+  /** Name (with its occurrence suffix) of the source's first step NOT copied. */
+  fromStep: string;
+  /** JSON text of the new execution's input; absent = the source's input. */
+  payload?: string;
+}
+
 export interface ListFilter {
   status?: ExecutionStatus;
   taskName?: string;
@@ -329,6 +341,38 @@ export interface Scheduler {
    * changes. Among racing calls exactly one succeeds. Emits a `retry` wake-up.
    */
   restartExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Atomically forks an execution (the operator's `rerun`): creates `executionId` (status `pending`,
+   * due now, `attempt = 0`, `scheduledAt = createdAt = now`) of the source's task and priority, with
+   * `payload` (or the source's input), `rerunOf = sourceId`, `rerunFromStep = fromStep`, no parent,
+   * no `data`, an empty mailbox, and a history that is exactly the source's settled steps (status
+   * `completed` or `failed`) before the position of the step named `fromStep` (the lowest position
+   * with that name), copied field for field at the same positions; unsettled ones there are not
+   * copied (they run again). The source is not changed. Unknown source → `ExecutionNotFoundError`;
+   * no step named `fromStep` → `StepNotFoundError`; `executionId` exists (whatever its status) →
+   * `ExecutionAlreadyExistsError`; in each case nothing is written. Among racing forks to one
+   * `executionId` exactly one succeeds. Emits a `created` wake-up.
+   */
+  forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Atomically pauses (the operator's `pause`): a pending, waiting or running execution becomes
+   * `paused` with `runAt`, `waitReason`, `waitEvent` and the lease cleared, so no claim returns it and
+   * the holder of a running one gets `LeaseLostError` at its next write (its work since the last
+   * checkpoint runs again after `resume`). Steps, mailbox and data are kept; offers are still
+   * accepted (they wake nothing). Its parallel children already dispatched are not stopped. Already
+   * paused → returned unchanged. Unknown → `ExecutionNotFoundError`; terminal →
+   * `ExecutionNotPausableError`, nothing changes.
+   */
+  pauseExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Atomically resumes a `paused` execution: it becomes `pending`, due now (its replay re-parks a
+   * sleep or wait that is not over). Any other status → `ExecutionNotPausedError`; unknown →
+   * `ExecutionNotFoundError`; nothing changes. Among racing calls exactly one succeeds. Emits `resumed`.
+   */
+  resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
 
   /** One consistent read of the execution, its steps and its mailbox; `undefined` if unknown. */
   getExecution(executionId: string): Promise<ExecutionDetails | undefined>;

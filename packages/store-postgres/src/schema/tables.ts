@@ -54,6 +54,9 @@ export function createTables(schemaName: string) {
       parentId: text("parent_id"),
       /** Child executions only: true when a cancel of the parent does not reach it. */
       detached: boolean("detached"),
+      /** A rerun (`forkExecution`): the execution it was forked from, and the step it starts at. */
+      rerunOf: text("rerun_of"),
+      rerunFromStep: text("rerun_from_step"),
       scheduledAt: at("scheduled_at").notNull(),
       createdAt: at("created_at").notNull(),
       startedAt: at("started_at"),

@@ -36,6 +36,8 @@ const EXECUTION_COLUMNS = {
   waitEvent: true,
   parentId: true,
   detached: true,
+  rerunOf: true,
+  rerunFromStep: true,
   scheduledAt: true,
   createdAt: true,
   startedAt: true,

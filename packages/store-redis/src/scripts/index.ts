@@ -7,7 +7,9 @@ import { completeExecutionScript } from "./complete-execution.js";
 import { createExecutionScript } from "./create-execution.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
 import { failExecutionScript } from "./fail-execution.js";
+import { forkExecutionScript } from "./fork-execution.js";
 import { offerEventScript } from "./offer-event.js";
+import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
 import type { ScriptDefinition } from "./prelude.js";
 import { purgeScript } from "./purge.js";
 import { getExecutionScript, listExecutionsScript } from "./read-executions.js";
@@ -26,6 +28,9 @@ export const SCRIPTS = {
   offerEvent: offerEventScript,
   cancelExecution: cancelExecutionScript,
   restartExecution: restartExecutionScript,
+  forkExecution: forkExecutionScript,
+  pauseExecution: pauseExecutionScript,
+  resumeExecution: resumeExecutionScript,
   getExecution: getExecutionScript,
   listExecutions: listExecutionsScript,
   purge: purgeScript,

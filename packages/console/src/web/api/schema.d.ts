@@ -134,6 +134,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/executions/{execution_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause an execution: it is not claimed until resumed
+         * @description A pending or waiting execution is held at once; a running one stops at its next checkpoint (that write is refused and the work since the last checkpoint runs again after resume). Pausing a paused one changes nothing. A finished one is a 409 `EXECUTION_NOT_PAUSABLE`. Any request body is ignored.
+         */
+        post: operations["pauseExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/executions/{execution_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused execution: it is due now
+         * @description An execution that is not paused is a 409 `EXECUTION_NOT_PAUSED`, and nothing changes. Any request body is ignored.
+         */
+        post: operations["resumeExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/executions/{execution_id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a new execution that reruns this one from a step
+         * @description The new execution's history is the original's settled steps before `from_step`: they are replayed, `from_step` and the steps after it run again, with `data` as the new input when given. The original is untouched; the new one names it in `rerun_of`. An unknown `from_step` is a 404 `STEP_NOT_FOUND`, a taken `new_id` a 409 `EXECUTION_ALREADY_EXISTS`; either way nothing is written.
+         */
+        post: operations["rerunExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/executions/{execution_id}/wait": {
         parameters: {
             query?: never;
@@ -237,11 +297,16 @@ export interface components {
             wake_at?: string;
             /** @description The execution that started this one as a child execution. */
             parent_id?: string;
+            /** @description The execution this one reruns, and the step it started from. */
+            rerun_of?: {
+                execution_id: string;
+                from_step: string;
+            };
             steps: components["schemas"]["Step"][];
             events: components["schemas"]["MailboxEvent"][];
         };
         /** @enum {string} */
-        ExecutionState: "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+        ExecutionState: "pending" | "running" | "waiting" | "paused" | "completed" | "failed" | "cancelled";
         /** @description An error as persisted; never a stack trace. */
         ErrorInfo: {
             name: string;
@@ -321,6 +386,17 @@ export interface components {
         CancelResult: {
             /** @description false when it was already terminal. */
             cancelled: boolean;
+        };
+        Rerun: {
+            /**
+             * @description The step to run again, as named in the execution's steps (with its #n suffix).
+             * @example charge
+             */
+            from_step: string;
+            /** @description The new execution's id; a random UUID when absent. */
+            new_id?: string;
+            /** @description A new input (default: the original's). */
+            data?: unknown;
         };
         PurgeResult: {
             /** @description Executions deleted, with their steps and events. */
@@ -743,6 +819,202 @@ export interface operations {
             };
             /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused; the execution's status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed; the execution's status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rerunExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Rerun"];
+            };
+        };
+        responses: {
+            /** @description Created; the new execution's status */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
