@@ -38,15 +38,26 @@ export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
 export type { Scheduler } from "./scheduler/scheduler.js";
 export {
+  CATCHUP_POLICIES,
+  type CatchupPolicy,
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
+  OVERLAP_POLICIES,
+  type OverlapPolicy,
   RETRYABLE_STATUSES,
   STEP_KINDS,
   type StepKind,
   type StepStatus,
   TERMINAL_STATUSES,
 } from "./scheduler/vocabularies.js";
+export { ScheduleAlreadyExistsError, ScheduleNotFoundError } from "./schedules/schedule-errors.js";
+export type {
+  CreateScheduleOptions,
+  ScheduleInfo,
+  UpdateScheduleOptions,
+} from "./schedules/schedule-options.js";
+export type { Schedules } from "./schedules/schedules-client.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
 export {

@@ -32,6 +32,7 @@ export {
 } from "./scheduler/lease.js";
 export type * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";
+export type * from "./scheduler/schedules.js";
 export {
   redactUrl,
   type StoreLoader,
@@ -40,3 +41,4 @@ export {
 } from "./scheduler/store-loader.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";
+export { ScheduleAlreadyExistsError } from "./schedules/schedule-errors.js";

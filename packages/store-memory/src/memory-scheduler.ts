@@ -18,6 +18,7 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
@@ -31,10 +32,14 @@ import {
   type OfferOutcome,
   type PurgeFilter,
   type RetryExecutionInput,
+  ScheduleAlreadyExistsError,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
@@ -54,7 +59,8 @@ import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycl
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
-import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
+import { applyPatch, copy, detailsOf, park, pendingExecution, putStep, toStepRecord } from "./rows.js";
+import { copySchedule, dueSchedules, listSchedules, writeSchedule } from "./schedules.js";
 
 /** Options of {@link MemoryScheduler}. */
 export interface MemorySchedulerOptions {
@@ -121,17 +127,7 @@ export class MemoryScheduler implements Scheduler {
     if (existing !== undefined && !isTerminal(existing.record.status)) {
       throw new ExecutionAlreadyExistsError(input.executionId);
     }
-    const record: ExecutionRecord = {
-      executionId: input.executionId,
-      taskName: input.taskName,
-      payload: input.payload,
-      status: "pending",
-      attempt: 0,
-      runAt: new Date(input.runAt),
-      ...(input.priority ? { priority: input.priority } : {}),
-      scheduledAt: new Date(input.runAt),
-      createdAt: new Date(now),
-    };
+    const record = pendingExecution(input, now);
     this.storage.insertExecution({ record });
     this.#emit("created", input.executionId);
     return copy(record);
@@ -351,6 +347,43 @@ export class MemoryScheduler implements Scheduler {
   #wakeParentOf(row: ExecutionRow, now: Date): void {
     const parentId = wakeParent(this.storage, row, now);
     if (parentId !== undefined) this.#emit("child", parentId);
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    this.#ensureOpen();
+    if (this.storage.schedules.has(schedule.scheduleId))
+      throw new ScheduleAlreadyExistsError(schedule.scheduleId);
+    this.storage.schedules.set(schedule.scheduleId, copySchedule(schedule));
+  }
+
+  /** Compare-and-set on `version`, creating the fires' executions that do not exist yet. */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    this.#ensureOpen();
+    const created = writeSchedule(this.storage, write, now);
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    this.#ensureOpen();
+    return this.storage.schedules.delete(scheduleId);
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    this.#ensureOpen();
+    const row = this.storage.schedules.get(scheduleId);
+    return row && copySchedule(row);
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    this.#ensureOpen();
+    return listSchedules(this.storage, filter);
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    this.#ensureOpen();
+    return dueSchedules(this.storage, request);
   }
 
   #emit(reason: WakeUp["reason"], executionId: string): void {

@@ -2,6 +2,7 @@ import type {
   ExecutionDetails,
   ExecutionPatch,
   ExecutionRecord,
+  NewExecution,
   StepRecord,
   StepWrite,
 } from "@zart/core/store";
@@ -104,4 +105,19 @@ export function makeDue(record: ExecutionRecord, now: Date): void {
   record.runAt = new Date(now);
   delete record.waitReason;
   delete record.waitEvent;
+}
+
+/** A new `pending` execution row for `input`, due at its `runAt`. */
+export function pendingExecution(input: NewExecution, now: Date): ExecutionRecord {
+  return {
+    executionId: input.executionId,
+    taskName: input.taskName,
+    payload: input.payload,
+    status: "pending",
+    attempt: 0,
+    runAt: new Date(input.runAt),
+    ...(input.priority ? { priority: input.priority } : {}),
+    scheduledAt: new Date(input.runAt),
+    createdAt: new Date(now),
+  };
 }

@@ -50,6 +50,7 @@ import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
+import type { ScheduleStore } from "./schedules.js";
 import type { ExecutionStatus, StepKind, StepStatus, WakeReason } from "./vocabularies.js";
 
 /** Execution fields a worker writes along with any fenced write ("checkpoint"). */
@@ -210,7 +211,8 @@ export interface WakeUp {
 
 export type Unsubscribe = () => void;
 
-export interface Scheduler {
+/** Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`). */
+export interface Scheduler extends ScheduleStore {
   readonly capabilities: StoreCapabilities;
   /** The clock the engine reads `now` from for every call to this store. */
   readonly clock: Clock;
