@@ -7,7 +7,7 @@ import { isTaskDefinition, type TaskDefinition } from "../task/define-task.js";
 import type { TaskRegistry } from "../task/task-registry.js";
 import { assertId, validateWith } from "../validation.js";
 import { compileCron, nextFire } from "./cron.js";
-import { ScheduleAlreadyExistsError, ScheduleNotFoundError } from "./schedule-errors.js";
+import { ScheduleNotFoundError } from "./schedule-errors.js";
 import type { CreateScheduleOptions, ScheduleInfo, UpdateScheduleOptions } from "./schedule-options.js";
 import { fromStored, RECENT_EXECUTIONS, type ScheduleState, toStored } from "./schedule-state.js";
 
