@@ -16,6 +16,7 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
@@ -29,11 +30,14 @@ import {
   type OfferOutcome,
   type PurgeFilter,
   type RetryExecutionInput,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
   type StoreCapabilities,
+  type StoredSchedule,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
@@ -54,6 +58,7 @@ import {
 } from "./sql/child-executions.js";
 import { claimDue } from "./sql/claim.js";
 import { createExecution } from "./sql/create-execution.js";
+import * as scheduleSql from "./sql/schedules.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { cancelExecution, completeExecution, failExecution, retryExecution } from "./sql/finish.js";
 import { releaseLease, renewLease } from "./sql/lease.js";
@@ -354,6 +359,34 @@ export class SqliteScheduler implements Scheduler {
     } catch (error) {
       throw this.#translate(error);
     }
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    this.#write(() => scheduleSql.createSchedule(this.#orm, schedule));
+  }
+
+  /** Compare-and-set on `version` with the fires' executions, in one `BEGIN IMMEDIATE` transaction. */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    const created = this.#write(() => scheduleSql.writeSchedule(this.#orm, write, now));
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    return this.#write(() => scheduleSql.deleteSchedule(this.#orm, scheduleId));
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return this.#read(() => scheduleSql.getSchedule(this.#orm, scheduleId));
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return this.#read(() => scheduleSql.listSchedules(this.#orm, filter));
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return this.#read(() => scheduleSql.dueSchedules(this.#orm, request));
   }
 
   #emit(reason: WakeUp["reason"], executionId: string): void {
