@@ -11,6 +11,7 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
@@ -24,10 +25,13 @@ import {
   type OfferOutcome,
   type PurgeFilter,
   type RetryExecutionInput,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   type SuspendInput,
   type Unsubscribe,
   type WakeReason,
@@ -49,6 +53,7 @@ import { awaitChildExecutions, settleChildExecution, startChildExecution } from 
 import { claim } from "./sql/claim.js";
 import { completeExecution } from "./sql/complete-execution.js";
 import { createExecution } from "./sql/create-execution.js";
+import * as scheduleSql from "./sql/schedules.js";
 import { createExecutionInTransaction } from "./sql/create-execution-in-transaction.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
@@ -348,6 +353,35 @@ export class PostgresScheduler implements Scheduler {
     const unsubscribe = this.#hub.subscribe(listener);
     this.#listener.start();
     return unsubscribe;
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    await scheduleSql.createSchedule(this.#db, schedule);
+  }
+
+  /** Compare-and-set on `version` with the fires' executions, in one statement (see `sql/schedules.ts`). */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    const notify = { channel: this.#db.names.channel, sender: this.#instanceId };
+    const created = await scheduleSql.writeSchedule(this.#db, write, now, notify);
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    return scheduleSql.deleteSchedule(this.#db, scheduleId);
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return scheduleSql.getSchedule(this.#db, scheduleId);
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return scheduleSql.listSchedules(this.#db, filter);
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return scheduleSql.dueSchedules(this.#db, request);
   }
 
   #notice(reason: WakeReason, executionId: string): [string, string] {

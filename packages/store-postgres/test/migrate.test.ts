@@ -40,6 +40,7 @@ const SHIPPED = [
   "0002_priority",
   "0003_step_kind_marker",
   "0004_child_executions",
+  "0005_schedules",
 ];
 
 describe("migrate()", () => {

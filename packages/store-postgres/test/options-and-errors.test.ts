@@ -111,6 +111,7 @@ describe("upgrades", () => {
         "0002_priority",
         "0003_step_kind_marker",
         "0004_child_executions",
+        "0005_schedules",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",
