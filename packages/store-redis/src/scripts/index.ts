@@ -15,6 +15,12 @@ import { renewLeaseScript } from "./renew-lease.js";
 import { restartExecutionScript } from "./restart-execution.js";
 import { retryExecutionScript } from "./retry-execution.js";
 import { saveStepScript } from "./save-step.js";
+import {
+  createScheduleScript,
+  deleteScheduleScript,
+  readSchedulesScript,
+  writeScheduleScript,
+} from "./schedules.js";
 import { settleChildScript } from "./settle-child.js";
 import { suspendScript } from "./suspend.js";
 
@@ -40,6 +46,10 @@ export const SCRIPTS = {
   completeExecution: completeExecutionScript,
   failExecution: failExecutionScript,
   releaseLease: releaseLeaseScript,
+  createSchedule: createScheduleScript,
+  writeSchedule: writeScheduleScript,
+  deleteSchedule: deleteScheduleScript,
+  readSchedules: readSchedulesScript,
 } satisfies Record<string, ScriptDefinition>;
 
 /** The role of a script. */
