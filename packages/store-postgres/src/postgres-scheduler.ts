@@ -53,7 +53,6 @@ import { awaitChildExecutions, settleChildExecution, startChildExecution } from 
 import { claim } from "./sql/claim.js";
 import { completeExecution } from "./sql/complete-execution.js";
 import { createExecution } from "./sql/create-execution.js";
-import * as scheduleSql from "./sql/schedules.js";
 import { createExecutionInTransaction } from "./sql/create-execution-in-transaction.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
@@ -64,6 +63,7 @@ import { renewLease } from "./sql/renew-lease.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
+import * as scheduleSql from "./sql/schedules.js";
 import { settleChild } from "./sql/settle-child.js";
 import { suspend } from "./sql/suspend.js";
 import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";

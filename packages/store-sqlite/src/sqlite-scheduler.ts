@@ -58,7 +58,6 @@ import {
 } from "./sql/child-executions.js";
 import { claimDue } from "./sql/claim.js";
 import { createExecution } from "./sql/create-execution.js";
-import * as scheduleSql from "./sql/schedules.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { cancelExecution, completeExecution, failExecution, retryExecution } from "./sql/finish.js";
 import { releaseLease, renewLease } from "./sql/lease.js";
@@ -66,6 +65,7 @@ import { offerEvent } from "./sql/offer-event.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
+import * as scheduleSql from "./sql/schedules.js";
 import { settleChild } from "./sql/settle-child.js";
 import { translateError } from "./translate-error.js";
 import { WakeUps } from "./wake-ups.js";

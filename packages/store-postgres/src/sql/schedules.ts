@@ -1,5 +1,10 @@
+import type {
+  DueSchedulesRequest,
+  ScheduleListFilter,
+  ScheduleWrite,
+  StoredSchedule,
+} from "@zart/core/store";
 import { ScheduleAlreadyExistsError } from "@zart/core/store";
-import type { DueSchedulesRequest, ScheduleListFilter, ScheduleWrite, StoredSchedule } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 
 interface ScheduleRow {

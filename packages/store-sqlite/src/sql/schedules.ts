@@ -1,5 +1,10 @@
+import type {
+  DueSchedulesRequest,
+  ScheduleListFilter,
+  ScheduleWrite,
+  StoredSchedule,
+} from "@zart/core/store";
 import { ScheduleAlreadyExistsError } from "@zart/core/store";
-import type { DueSchedulesRequest, ScheduleListFilter, ScheduleWrite, StoredSchedule } from "@zart/core/store";
 import { and, asc, eq, inArray, isNotNull, lte } from "drizzle-orm";
 import type { Orm } from "../rows.js";
 import { executions, type ScheduleRow, schedules } from "../schema.js";
