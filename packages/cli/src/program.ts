@@ -6,6 +6,7 @@ import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { purgeCommand } from "./commands/purge.js";
 import { retryCommand } from "./commands/retry.js";
+import { scheduleCommand } from "./commands/schedule.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
@@ -33,6 +34,7 @@ export function createProgram(): Command {
     retryCommand(),
     waitCommand(),
     purgeCommand(),
+    scheduleCommand(),
     migrateCommand(),
   ]) {
     program.addCommand(command);
