@@ -45,7 +45,8 @@ const reports = (await durable.listExecutions({ taskName: nightlyReport.name, li
 // 02:00 Paris is 01:00Z in winter, 00:00Z in summer; on March 31 02:00 does not exist (clocks jump
 // to 03:00), and croner fires at the first valid time after it: 03:00 Paris, 01:00Z.
 console.log(`${reports.length} nightly reports:`);
-for (const report of reports) console.log(`  ${report.scheduledAt.toISOString()}  ${report.status}  ${report.result}`);
+for (const report of reports)
+  console.log(`  ${report.scheduledAt.toISOString()}  ${report.status}  ${report.result}`);
 
 const { executionId } = await durable.schedules.trigger(scheduleId);
 await worker.runUntilIdle();
