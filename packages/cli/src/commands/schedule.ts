@@ -145,7 +145,10 @@ function withReadOptions(command: Command): Command {
 }
 
 function print(info: ScheduleInfo, flags: { json?: boolean }): void {
-  if (flags.json) return printJson(toWireSchedule(info));
+  if (flags.json) {
+    printJson(toWireSchedule(info));
+    return;
+  }
   const c = stdoutColors();
   const lines = [
     `${c.bold(info.scheduleId)}  ${info.taskName}  ${info.cron} (${info.timezone})${info.paused ? c.yellow("  paused") : ""}`,
