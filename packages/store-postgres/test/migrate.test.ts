@@ -32,7 +32,7 @@ async function migrationsOf(schema: string): Promise<{ id: number; tag: string; 
   return rows;
 }
 
-const TABLES = ["events", "executions", "steps", "zart_migrations"];
+const TABLES = ["events", "executions", "schedules", "steps", "zart_migrations"];
 /** The shipped migrations, in order (see `drizzle/meta/_journal.json`). */
 const SHIPPED = [
   "0000_init",
