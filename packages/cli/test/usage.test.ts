@@ -23,6 +23,7 @@ describe.concurrent("the zart binary: usage", () => {
       "wait",
       "purge",
       "migrate",
+      "schedule",
       "completion",
     ]) {
       expect(res.stdout).toContain(command);
