@@ -14,7 +14,7 @@ const worker = new Worker({
   // claims executions of these tasks only
   registry: new TaskRegistry().register(sendInvoice),
   concurrency: 16, // executions and parallel steps run at once (default 10)
-  prefetch: 0, // units claimed ahead of a free slot (default 0)
+  prefetch: 32, // units claimed ahead of a free slot (default 2 × concurrency)
   // poll for due work this often when no push arrives (default "1s")
   pollInterval: "1s",
   // renewed every third of it while a unit runs (default "30s")

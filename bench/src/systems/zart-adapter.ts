@@ -10,9 +10,9 @@ import type { Prepared, PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions 
 import { ENQUEUE_METHOD, enqueue } from "./zart-enqueue.js";
 import { zartRegistry } from "./zart-tasks.js";
 
-/** Worker settings used for every Zart store (the library's defaults, except concurrency and prefetch). */
+/** Worker settings used for every Zart store: the library's defaults, except concurrency. */
 export const ZART_WORKER_SETTINGS =
-  "Worker prefetch = 2 × concurrency (default 0: claims ahead of a free slot), defaults otherwise (pollInterval 1 s, leaseDuration 30 s)";
+  "Worker at library defaults (prefetch 2 × concurrency, pollInterval 1 s, leaseDuration 30 s)";
 
 const quietLogger: Logger = {
   debug: () => {},
@@ -95,7 +95,6 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
         scheduler,
         registry: zartRegistry(options.report),
         concurrency: options.concurrency,
-        prefetch: 2 * options.concurrency,
         logger: quietLogger,
       });
       return {

@@ -1,6 +1,9 @@
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
+  anyEventResult,
   type ChildLease,
   type ChildOutcome,
   type ChildWaitOutcome,
@@ -13,6 +16,7 @@ import {
   type DispatchOutcome,
   type DueSchedulesRequest,
   defineCapabilities,
+  type EventRecord,
   type EventWaitOutcome,
   ExecutionAlreadyExistsError,
   type ExecutionDetails,
@@ -24,6 +28,7 @@ import {
   executionLease,
   type FailExecutionInput,
   isTerminal,
+  joinWaitEvents,
   type Lease,
   type ListFilter,
   leaseLost,
@@ -32,6 +37,7 @@ import {
   type OfferOutcome,
   type PurgeFilter,
   RETRYABLE_STATUSES,
+  type RetryChildInput,
   type RetryExecutionInput,
   ScheduleAlreadyExistsError,
   type ScheduleListFilter,
@@ -46,6 +52,7 @@ import {
   systemClock,
   type Unsubscribe,
   type WakeUp,
+  waitsOnEvent,
 } from "@zart/core/store";
 import { awaitChildren, cancelChildren, startChild, wakeParent } from "./child-executions.js";
 import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
@@ -112,7 +119,7 @@ export class TutorialScheduler implements Scheduler {
     if (
       record.status === "waiting" &&
       record.waitReason === "event" &&
-      record.waitEvent === input.eventName
+      waitsOnEvent(record.waitEvent, input.eventName)
     ) {
       record.status = "pending";
       record.runAt = new Date(now);
@@ -194,7 +201,8 @@ export class TutorialScheduler implements Scheduler {
       for (const step of entry.steps.values()) {
         if (step.kind !== "parallel") continue;
         const expires = entry.children.get(step.position)?.expiresAt.getTime();
-        if (step.status === "pending") due.push({ entry, child: step, at: step.wakeAt?.getTime() ?? now });
+        const wakeAt = step.wakeAt?.getTime() ?? now;
+        if (step.status === "pending" && wakeAt <= now) due.push({ entry, child: step, at: wakeAt });
         else if (step.status === "running" && expires !== undefined && expires <= now) {
           due.push({ entry, child: step, at: expires });
         }
@@ -268,11 +276,34 @@ export class TutorialScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome> {
+    const { eventName, ...rest } = input;
+    const wait = { ...rest, eventNames: [eventName] };
+    const outcome = this.#decideWait(lease, wait, patch, now, (event) => event.payload);
+    return outcome.outcome === "received" ? { outcome: "received", payload: outcome.payload } : outcome;
+  }
+
+  async awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    return this.#decideWait(lease, input, patch, now, (e) => anyEventResult(e.eventName, e.payload));
+  }
+
+  /** The oldest unconsumed event among the names (offered by the deadline once it passed), else timeout or park. */
+  #decideWait(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+    resultOf: (event: EventRecord) => string,
+  ): AnyEventWaitOutcome {
     const entry = this.#fenced(lease);
     const passed = input.deadline !== undefined && input.deadline <= now;
     const event = entry.events.find(
       (candidate) =>
-        candidate.eventName === input.eventName &&
+        input.eventNames.includes(candidate.eventName) &&
         candidate.consumedAt === undefined &&
         (!passed || (input.deadline !== undefined && candidate.offeredAt <= input.deadline)),
     );
@@ -280,8 +311,8 @@ export class TutorialScheduler implements Scheduler {
     applyPatch(entry.record, patch);
     if (event) {
       event.consumedAt = new Date(now);
-      writeStep(entry, { ...step, status: "completed", result: event.payload, completedAt: now });
-      return { outcome: "received", payload: event.payload };
+      writeStep(entry, { ...step, status: "completed", result: resultOf(event), completedAt: now });
+      return { outcome: "received", eventName: event.eventName, payload: event.payload };
     }
     if (passed) {
       writeStep(entry, { ...step, status: "failed", error: input.timeoutError, completedAt: now });
@@ -289,7 +320,7 @@ export class TutorialScheduler implements Scheduler {
     }
     writeStep(entry, { ...step, status: "waiting", wakeAt: input.deadline });
     park(entry, "event", input.wakeAt, {});
-    entry.record.waitEvent = input.eventName;
+    entry.record.waitEvent = joinWaitEvents(input.eventNames);
     return { outcome: "suspended" };
   }
 
@@ -328,6 +359,7 @@ export class TutorialScheduler implements Scheduler {
     writeStep(entry, {
       ...(entry.steps.get(lease.childPosition) as StepRecord),
       ...outcome,
+      error: outcome.error,
       completedAt: now,
     });
     const record = entry.record;
@@ -337,6 +369,14 @@ export class TutorialScheduler implements Scheduler {
       record.runAt = new Date(now);
       delete record.waitReason;
     }
+  }
+
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    const entry = this.#fenced(lease);
+    entry.children.delete(lease.childPosition);
+    const { error, attempts, wakeAt } = input;
+    const step = entry.steps.get(lease.childPosition) as StepRecord;
+    writeStep(entry, { ...step, status: "pending", error, attempts, wakeAt });
   }
 
   async startChildExecution(lease: Lease, input: StartChildInput, patch: ExecutionPatch, now: Date) {

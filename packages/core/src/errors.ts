@@ -250,6 +250,8 @@ const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set([
   "SERIALIZATION",
   "NESTED_STEP",
   "CONCURRENT_OPERATION",
+  "TRANSACTIONS_NOT_SUPPORTED",
+  "INVALID_TRANSACTION",
 ]);
 
 /** True when an error (or one in its cause chain) asks to fail without retries. */
@@ -275,14 +277,21 @@ export function messageOf(error: unknown): string {
 
 /**
  * `start(..., { transaction })` on a store that cannot write inside the caller's transaction
- * (capability `transactionalStart` off: memory, Redis). Nothing is persisted.
+ * (capability `transactionalStart` off: memory, Redis), or `ctx.transaction` on a store without
+ * `transactionalSteps`. Nothing is persisted.
  */
 export class TransactionsNotSupportedError extends ZartError {
-  constructor(readonly store: string) {
+  /** `feature`: what was asked, `start(..., { transaction })` (default) or a `ctx.transaction` step. */
+  constructor(
+    readonly store: string,
+    feature: "start" | "step" = "start",
+  ) {
     super(
       "TRANSACTIONS_NOT_SUPPORTED",
-      `The ${store} store cannot start an execution inside your transaction; use the Postgres or SQLite store, or start without { transaction }.`,
-      { details: { store } },
+      feature === "start"
+        ? `The ${store} store cannot start an execution inside your transaction; use the Postgres or SQLite store, or start without { transaction }.`
+        : `The ${store} store cannot run ctx.transaction steps (it has no database transaction to commit the step with your writes); use the Postgres or SQLite store, or ctx.step.`,
+      { details: { store, feature } },
     );
   }
 }

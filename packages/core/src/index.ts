@@ -10,6 +10,7 @@ export {
 } from "./durable-scheduler.js";
 export { type Duration, toMillis } from "./duration.js";
 export { context, defineStep, type ExecutionInfo, type StepFunction } from "./engine/ambient.js";
+export type { ReceivedEvent } from "./engine/any-event-wait.js";
 export type {
   ChildHandle,
   ChildResults,
@@ -18,7 +19,13 @@ export type {
 } from "./engine/child-operations.js";
 export { childLogger, consoleLogger, type LogFields, type Logger, silentLogger } from "./engine/logger.js";
 export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
-export { type StepOptions, TaskContext, type WaitForEventOptions } from "./engine/task-context.js";
+export {
+  type StepOptions,
+  TaskContext,
+  type TransactionOptions,
+  type WaitForAnyEventOptions,
+  type WaitForEventOptions,
+} from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
@@ -50,6 +57,8 @@ export {
   type StepKind,
   type StepStatus,
   TERMINAL_STATUSES,
+  TRANSACTION_ISOLATIONS,
+  type TransactionIsolation,
 } from "./scheduler/vocabularies.js";
 export { ScheduleAlreadyExistsError, ScheduleNotFoundError } from "./schedules/schedule-errors.js";
 export type {

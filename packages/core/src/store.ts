@@ -17,6 +17,14 @@ export {
   ZartError,
 } from "./errors.js";
 export {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
+  anyEventResult,
+  joinWaitEvents,
+  WAIT_EVENT_SEPARATOR,
+  waitsOnEvent,
+} from "./scheduler/any-event.js";
+export {
   DEFAULT_CAPABILITIES,
   defineCapabilities,
   type StoreCapabilities,
@@ -39,6 +47,7 @@ export {
   type StoreOpenOptions,
   takeUrlParam,
 } from "./scheduler/store-loader.js";
+export type * from "./scheduler/transactional-step.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";
 export { ScheduleAlreadyExistsError } from "./schedules/schedule-errors.js";

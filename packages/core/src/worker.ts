@@ -22,9 +22,11 @@ export interface WorkerOptions {
   concurrency?: number;
   /**
    * Units claimed ahead of a free slot, to start the moment one frees (their leases are renewed
-   * while they wait). Default 0. Raises throughput of short units (one claim round trip less per
-   * unit); costs fairness between workers, since a waiting unit cannot go to an idle worker, so
-   * keep it 0 for long-running steps.
+   * while they wait). Default 2 × `concurrency`: short units run without a claim round trip
+   * between them. Fairness is kept by a bound: when no slot has freed for `pollInterval` (at least
+   * 1 s; every slot busy with long units), the units waiting here are given back for an idle worker
+   * to take, and this worker claims nothing ahead again until one of its slots frees. 0 turns
+   * prefetching off.
    */
   prefetch?: number;
   /** Poll for due work this often when no push arrives. Default `"1s"`. */
@@ -74,6 +76,10 @@ export class Worker {
   #polling: Promise<number> | undefined;
   #pollAgain = false;
   readonly #ticker: ScheduleTicker;
+  /** Set when a prefetched unit had to be given back: claim only for free slots until one frees. */
+  #prefetchPaused = false;
+  /** When a slot last freed (`performance.now()`): prefetched units are given back if it was long ago. */
+  #slotFreedAt = performance.now();
 
   constructor(options: WorkerOptions) {
     this.#scheduler = options.scheduler;
@@ -82,7 +88,7 @@ export class Worker {
     if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
       throw new ValidationError(`concurrency must be a positive integer, got ${options.concurrency}.`);
     }
-    this.#prefetch = options.prefetch ?? 0;
+    this.#prefetch = options.prefetch ?? 2 * this.#concurrency;
     if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) {
       throw new ValidationError(`prefetch must be a non-negative integer, got ${options.prefetch}.`);
     }
@@ -95,10 +101,18 @@ export class Worker {
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#ticker = new ScheduleTicker(this.#scheduler, this.#pollMs, this.#logger);
-    this.#buffer = new PrefetchBuffer(
-      async (work) => (await this.#renewLease(work.lease)) === undefined,
-      this.#renewEveryMs,
-    );
+    this.#buffer = new PrefetchBuffer({
+      renew: async (work) => (await this.#renewLease(work.lease)) === undefined,
+      renewEveryMs: this.#renewEveryMs,
+      holdLimitMs: this.#stallMs,
+      isStalled: () => performance.now() - this.#slotFreedAt >= this.#stallMs,
+      onHeldTooLong: (work) => this.#giveBack(work),
+    });
+  }
+
+  /** No slot freed for this long: prefetched units are given back (see `prefetch`). */
+  get #stallMs(): number {
+    return Math.max(1000, this.#pollMs);
   }
 
   get #renewEveryMs(): number {
@@ -220,7 +234,8 @@ export class Worker {
   }
 
   async #claimAndLaunch(): Promise<number> {
-    const free = this.#concurrency + this.#prefetch - this.#busy - this.#buffer.size;
+    const ahead = this.#prefetchPaused ? 0 : this.#prefetch;
+    const free = this.#concurrency + ahead - this.#busy - this.#buffer.size;
     // Read per claim: a task registered after `start` is claimed from the next poll on.
     const taskNames = this.#registry.names();
     if (this.#stopping || taskNames.length === 0) return 0;
@@ -269,6 +284,8 @@ export class Worker {
       if (!holdsSlot) return;
       holdsSlot = false;
       this.#busy--;
+      this.#prefetchPaused = false;
+      this.#slotFreedAt = performance.now();
       const next = this.#stopping ? undefined : this.#buffer.take();
       if (next) this.#launch(next);
       if (this.#started) void this.#poll();
@@ -311,6 +328,18 @@ export class Worker {
       return;
     }
     void run.abandon(lost);
+  }
+
+  /** A prefetched unit waited too long: give it back to the store and stop claiming ahead. */
+  #giveBack(work: ClaimedWork): void {
+    this.#prefetchPaused = true;
+    this.#scheduler.releaseLease(work.lease, this.#scheduler.clock.now()).catch((error: unknown) => {
+      // Its lease then expires on its own and the unit is claimed again.
+      this.#logger.warn(
+        { executionId: work.lease.executionId, error: String(error) },
+        "giving back a prefetched unit failed",
+      );
+    });
   }
 
   async #isCancelled(executionId: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import type {
   ChildOutcome,
   DispatchChildrenInput,
   DispatchOutcome,
-  SerializedError,
+  RetryChildInput,
   StepRecord,
 } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
@@ -78,6 +78,17 @@ export function settleChild(
   if (hasUnsettledChild(storage, record.executionId)) return false;
   makeDue(record, now);
   return true;
+}
+
+/** Records a failed attempt and parks the child (`pending`, lease cleared) until `input.wakeAt`. */
+export function retryChild(child: StepRow, input: RetryChildInput): void {
+  const record = child.record;
+  record.status = "pending";
+  record.error = copy(input.error);
+  record.attempts = input.attempts;
+  record.wakeAt = new Date(input.wakeAt);
+  child.dueAt = new Date(input.wakeAt);
+  delete child.lease;
 }
 
 /** Cancels every unsettled child of the execution and clears their leases. */

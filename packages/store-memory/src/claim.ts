@@ -54,10 +54,13 @@ function executionDueAt({ record }: ExecutionRow, now: number): number | undefin
   return record.status === "running" && expiresAt !== undefined && expiresAt <= now ? expiresAt : undefined;
 }
 
-/** A parallel child is due while pending, or while running with an expired lease. */
+/** A parallel child is due while pending (once its retry's `dueAt` has come), or running with an expired lease. */
 function childDueAtOf(child: StepRow, now: number): number | undefined {
   if (child.record.kind !== "parallel") return undefined;
-  if (child.record.status === "pending") return child.dueAt?.getTime() ?? now;
+  if (child.record.status === "pending") {
+    const dueAt = child.dueAt?.getTime() ?? now;
+    return dueAt <= now ? dueAt : undefined;
+  }
   const expiresAt = child.lease?.expiresAt.getTime();
   return child.record.status === "running" && expiresAt !== undefined && expiresAt <= now
     ? expiresAt

@@ -1,11 +1,16 @@
 import { ExecutionNotFoundError, ExecutionTerminalError, isTerminal } from "@zart/core";
-import type {
-  AwaitEventInput,
-  EventWaitOutcome,
-  OfferEventInput,
-  OfferOutcome,
-  SerializedError,
-  StepRecord,
+import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
+  type AwaitEventInput,
+  anyEventResult,
+  type EventRecord,
+  type EventWaitOutcome,
+  joinWaitEvents,
+  type OfferEventInput,
+  type OfferOutcome,
+  type StepRecord,
+  waitsOnEvent,
 } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { compact, copy, makeDue, park, putStep } from "./rows.js";
@@ -29,8 +34,11 @@ export function offerEvent(storage: MemoryStorage, offer: OfferEventInput, now: 
   const record = row.record;
   if (isTerminal(record.status)) throw new ExecutionTerminalError(record.executionId, record.status);
   const parked =
-    record.status === "waiting" && record.waitReason === "event" && record.waitEvent === offer.eventName;
-  const wait = parked ? receivingWait(storage, row, now) : undefined;
+    record.status === "waiting" &&
+    record.waitReason === "event" &&
+    waitsOnEvent(record.waitEvent, offer.eventName);
+  // Only a wait on this name alone is answered here; an any-event wait is woken to decide itself.
+  const wait = parked && record.waitEvent === offer.eventName ? receivingWait(storage, row, now) : undefined;
   mailbox.push(
     compact({
       eventName: offer.eventName,
@@ -80,6 +88,31 @@ export function awaitEvent(
   wait: AwaitEventInput,
   now: Date,
 ): EventWaitOutcome {
+  const { eventName, ...rest } = wait;
+  const outcome = decideWait(storage, row, { ...rest, eventNames: [eventName] }, now, (e) => e.payload);
+  return outcome.outcome === "received" ? { outcome: "received", payload: outcome.payload } : outcome;
+}
+
+/**
+ * `awaitEvent` over several names: the first offered unconsumed event among them (lowest sequence)
+ * is consumed; the step records `anyEventResult(name, payload)`.
+ */
+export function awaitAnyEvent(
+  storage: MemoryStorage,
+  row: ExecutionRow,
+  wait: AwaitAnyEventInput,
+  now: Date,
+): AnyEventWaitOutcome {
+  return decideWait(storage, row, wait, now, (e) => anyEventResult(e.eventName, e.payload));
+}
+
+function decideWait(
+  storage: MemoryStorage,
+  row: ExecutionRow,
+  wait: AwaitAnyEventInput,
+  now: Date,
+  resultOf: (event: EventRecord) => string,
+): AnyEventWaitOutcome {
   const executionId = row.record.executionId;
   const previous = storage.steps(executionId).get(wait.position)?.record;
   const saveStep = (fields: Pick<StepRecord, "status"> & Partial<StepRecord>): void =>
@@ -97,20 +130,27 @@ export function awaitEvent(
       }),
     );
 
-  const event = storage.events(executionId).find((e) => e.eventName === wait.eventName && !e.consumedAt);
   const deadline = wait.deadline?.getTime();
   const expired = deadline !== undefined && deadline <= now.getTime();
   // Past the deadline, an event offered after it loses to the timeout and stays for a later wait.
-  if (event !== undefined && !(expired && event.offeredAt.getTime() > deadline)) {
+  const event = storage
+    .events(executionId)
+    .find(
+      (e) =>
+        wait.eventNames.includes(e.eventName) &&
+        !e.consumedAt &&
+        !(expired && e.offeredAt.getTime() > deadline),
+    );
+  if (event !== undefined) {
     event.consumedAt = new Date(now);
-    saveStep({ status: "completed", result: event.payload, completedAt: new Date(now) });
-    return { outcome: "received", payload: event.payload };
+    saveStep({ status: "completed", result: resultOf(event), completedAt: new Date(now) });
+    return { outcome: "received", eventName: event.eventName, payload: event.payload };
   }
   if (expired) {
     saveStep({ status: "failed", error: copy(wait.timeoutError), completedAt: new Date(now) });
     return { outcome: "timeout" };
   }
   saveStep({ status: "waiting" });
-  park(row, "event", wait.wakeAt, wait.eventName);
+  park(row, "event", wait.wakeAt, joinWaitEvents(wait.eventNames));
   return { outcome: "suspended" };
 }

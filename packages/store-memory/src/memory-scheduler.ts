@@ -8,6 +8,8 @@ import {
   systemClock,
 } from "@zart/core";
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
@@ -31,11 +33,11 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
   ScheduleAlreadyExistsError,
   type ScheduleListFilter,
   type ScheduleWrite,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
@@ -51,9 +53,9 @@ import {
   startChildExecution,
   wakeParent,
 } from "./child-executions.js";
-import { cancelUnsettledChildren, dispatchChildren, settleChild } from "./children.js";
+import { cancelUnsettledChildren, dispatchChildren, retryChild, settleChild } from "./children.js";
 import { claimDue } from "./claim.js";
-import { awaitEvent, offerEvent } from "./events.js";
+import { awaitAnyEvent, awaitEvent, offerEvent } from "./events.js";
 import { fenceChild, fenceExecution } from "./fencing.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
@@ -231,6 +233,19 @@ export class MemoryScheduler implements Scheduler {
     return awaitEvent(this.storage, row, input, now);
   }
 
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  async awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    this.#ensureOpen();
+    const row = fenceExecution(this.storage, lease);
+    applyPatch(row.record, patch);
+    return awaitAnyEvent(this.storage, row, input, now);
+  }
+
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
   async dispatchChildren(
     lease: Lease,
@@ -249,6 +264,12 @@ export class MemoryScheduler implements Scheduler {
     this.#ensureOpen();
     const { parent, child } = fenceChild(this.storage, lease);
     if (settleChild(this.storage, parent, child, outcome, now)) this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    this.#ensureOpen();
+    retryChild(fenceChild(this.storage, lease).child, input);
   }
 
   /** Fenced: starts a child execution and records the parent's `child` step, once per position. */

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
@@ -24,15 +26,16 @@ import {
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
   type ScheduleWrite,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
   type StoredSchedule,
   type SuspendInput,
+  type TransactionalStepInput,
   type Unsubscribe,
   type WakeReason,
   type WakeUp,
@@ -47,7 +50,7 @@ import { migrate } from "./migrate/migrator.js";
 import { type PostgresSchedulerOptions, resolveOptions } from "./options.js";
 import { createOrmSchema, type OrmSchema } from "./schema/relations.js";
 import { createTables } from "./schema/tables.js";
-import { awaitEvent } from "./sql/await-event.js";
+import { awaitAnyEvent, awaitEvent } from "./sql/await-event.js";
 import { cancelExecution } from "./sql/cancel-execution.js";
 import { awaitChildExecutions, settleChildExecution, startChildExecution } from "./sql/child-executions.js";
 import { claim } from "./sql/claim.js";
@@ -61,11 +64,13 @@ import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
 import { restartExecution } from "./sql/restart-execution.js";
+import { retryChild } from "./sql/retry-child.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
 import * as scheduleSql from "./sql/schedules.js";
 import { settleChild } from "./sql/settle-child.js";
 import { suspend } from "./sql/suspend.js";
+import { runTransactionalStep, type TransactionDatabase } from "./sql/transactional-step.js";
 import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";
 import { NotificationListener } from "./wake-ups/notification-listener.js";
 
@@ -87,6 +92,7 @@ export class PostgresScheduler implements Scheduler {
     persistent: true,
     answersOnOffer: true,
     transactionalStart: true,
+    transactionalSteps: true,
   });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
@@ -95,6 +101,7 @@ export class PostgresScheduler implements Scheduler {
   readonly #db: Database;
   readonly #orm: NodePgDatabase<OrmSchema>;
   readonly #ownsPool: boolean;
+  readonly #transactionDatabase: TransactionDatabase;
   readonly #hub = new WakeUpHub();
   readonly #listener: NotificationListener;
   /** Identifies this instance in NOTIFY payloads, so it ignores its own (delivered locally already). */
@@ -118,6 +125,7 @@ export class PostgresScheduler implements Scheduler {
       // An idle connection dropped by a server restart must not crash the process.
       pool.on("error", (error) => logger.warn({ error: String(error) }, "idle PostgreSQL connection failed"));
     }
+    this.#transactionDatabase = options.transactionDatabase ?? pool;
     const names = schemaNames(resolved.schema);
     this.#db = new Database({ pool, names, logger, retryWindowMs: resolved.retryWindowMs });
     this.#orm = drizzle(pool, { schema: createOrmSchema(createTables(resolved.schema)) });
@@ -231,6 +239,20 @@ export class PostgresScheduler implements Scheduler {
     return saveStep(this.#db, lease, step, patch);
   }
 
+  /**
+   * A `ctx.transaction` step: `BEGIN` on a connection of `transactionDatabase` (default: the
+   * store's pool), the body, then the fenced step write and `COMMIT`; serialization failures and
+   * deadlocks rerun the whole transaction (a few times).
+   */
+  runTransactionalStep(
+    lease: Lease,
+    input: TransactionalStepInput,
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<StepWrite> {
+    return runTransactionalStep(this.#db, this.#transactionDatabase, lease, input, patch);
+  }
+
   /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */
   suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
     return suspend(this.#db, lease, input, patch);
@@ -244,6 +266,16 @@ export class PostgresScheduler implements Scheduler {
     now: Date,
   ): Promise<EventWaitOutcome> {
     return awaitEvent(this.#db, lease, input, patch, now);
+  }
+
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    return awaitAnyEvent(this.#db, lease, input, patch, now);
   }
 
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
@@ -263,6 +295,11 @@ export class PostgresScheduler implements Scheduler {
   async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
     const woke = await settleChild(this.#db, lease, outcome, now, this.#notice("child", lease.executionId));
     if (woke) this.#emit("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    return retryChild(this.#db, lease, input);
   }
 
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */

@@ -32,7 +32,7 @@ describe("options", () => {
     expect(new PostgresScheduler({ connectionString: db.url, schema: "my_app_2" }).schema).toBe("my_app_2");
   });
 
-  it("declares multiProcess, push, persistent, answersOnOffer and transactionalStart", () => {
+  it("declares multiProcess, push, persistent, answersOnOffer, transactionalStart and transactionalSteps", () => {
     const scheduler = new PostgresScheduler({ connectionString: db.url });
     expect(scheduler.capabilities).toEqual({
       multiProcess: true,
@@ -40,6 +40,7 @@ describe("options", () => {
       persistent: true,
       answersOnOffer: true,
       transactionalStart: true,
+      transactionalSteps: true,
     });
   });
 });
@@ -111,7 +112,8 @@ describe("upgrades", () => {
         "0002_priority",
         "0003_step_kind_marker",
         "0004_child_executions",
-        "0005_schedules",
+        "0005_step_kind_transaction",
+        "0006_schedules",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

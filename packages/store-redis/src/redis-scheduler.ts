@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
 import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
@@ -17,16 +19,17 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  joinWaitEvents,
   type Lease,
   type ListFilter,
   type NewExecution,
   type OfferEventInput,
   type OfferOutcome,
   type PurgeFilter,
+  type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
   type ScheduleWrite,
-  type SerializedError,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
@@ -334,6 +337,26 @@ export class RedisScheduler implements Scheduler {
     return { outcome };
   }
 
+  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
+  async awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome> {
+    const [outcome, eventName, payload] = (await this.#executor.fenced("awaitAnyEvent", lease, [
+      input.position,
+      input.stepName,
+      joinWaitEvents(input.eventNames),
+      millis(input.deadline),
+      millis(input.wakeAt),
+      encodeError(input.timeoutError),
+      ...patchArgs(patch),
+      millis(now),
+    ])) as [AnyEventWaitOutcome["outcome"], string, string];
+    return outcome === "received" ? { outcome, eventName, payload } : { outcome };
+  }
+
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
   async dispatchChildren(
     lease: Lease,
@@ -372,6 +395,16 @@ export class RedisScheduler implements Scheduler {
       this.#origin,
     ]);
     if (woke === 1) this.#wakeUps.emitLocal("child", lease.executionId);
+  }
+
+  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
+    await this.#executor.fenced("retryChild", lease, [
+      lease.childPosition,
+      encodeError(input.error),
+      input.attempts,
+      millis(input.wakeAt),
+    ]);
   }
 
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */

@@ -19,7 +19,7 @@ interface ServeFlags extends DbOptions {
   tasks?: string[];
   token?: string;
   concurrency: number;
-  prefetch: number;
+  prefetch?: number;
   corsOrigin?: string[];
   shutdownTimeout: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -52,7 +52,11 @@ export function serveCommand(): Command {
     )
     .option("--token <token>", "bearer token the API requires (default: $ZART_API_TOKEN)")
     .option("--concurrency <n>", "executions the worker runs at once", parsePositiveInt, 10)
-    .option("--prefetch <n>", "executions the worker claims ahead of a free slot", parseNonNegativeInt, 0)
+    .option(
+      "--prefetch <n>",
+      "executions the worker claims ahead of a free slot (default: 2 × concurrency)",
+      parseNonNegativeInt,
+    )
     .option("--cors-origin <origin...>", "let browsers on these origins call the API (`*` for any)")
     .addOption(
       durationOption(
@@ -90,7 +94,7 @@ export function serveCommand(): Command {
       scheduler,
       registry,
       concurrency: flags.concurrency,
-      prefetch: flags.prefetch,
+      ...(flags.prefetch === undefined ? {} : { prefetch: flags.prefetch }),
       logger: childLogger(logger, { component: "worker" }),
       // Traces go to the global tracer: a no-op unless an OpenTelemetry SDK is registered (--import).
       hooks: [metrics.hooks, tracingHooks()],

@@ -40,7 +40,8 @@ export function parallelSuite(h: Harness): void {
       });
       const env = await h.env(task);
       await env.durable.start("e1", "fan-out", null);
-      for (let i = 0; i < 3; i++) await env.newWorker({ concurrency: 1 }).start();
+      // No prefetch: each worker holds exactly the one unit it runs (the claim counts below).
+      for (let i = 0; i < 3; i++) await env.newWorker({ concurrency: 1, prefetch: 0 }).start();
       const done = await env.durable.wait("e1", { timeout: "20s", pollInterval: 5 });
       expect(done).toMatchObject({ status: "completed", result: ["Z", "A", "M"] });
       expect(done.steps.map((s) => [s.name, s.kind, s.status, s.result, s.attempts])).toEqual([

@@ -83,7 +83,8 @@ export function prefetchSuite(h: Harness): void {
       const task = blockingTask(started, release);
       const env = await h.env(task);
       await env.durable.start("blocker", "blocking", { block: true });
-      const holder = env.newWorker({ concurrency: 1, prefetch: 1, leaseDuration: 300 });
+      // A poll interval far above the renewal period, so the unit is not given back meanwhile.
+      const holder = env.newWorker({ concurrency: 1, prefetch: 1, leaseDuration: 300, pollInterval: 5_000 });
       const running = holder.start();
       await started.promise;
       await running;
@@ -110,6 +111,33 @@ export function prefetchSuite(h: Harness): void {
         "the prefetched execution to run",
       );
       expect(env.claimCount("queued")).toBe(1);
+    });
+
+    it("gives a unit back when it waited a whole pollInterval, so an idle worker runs it", async () => {
+      const release = gate();
+      const started = gate();
+      const task = blockingTask(started, release);
+      const env = await h.env(task);
+      await env.durable.start("blocker", "blocking", { block: true });
+      const holder = env.newWorker({ concurrency: 1, prefetch: 1, pollInterval: 50 });
+      await holder.start();
+      await started.promise;
+      await env.durable.start("queued", "blocking", { block: false });
+      await until(() => env.claimCount("queued") === 1, "the holder to prefetch the queued execution");
+
+      const idle = env.newWorker({ prefetch: 0, pollInterval: 50 });
+      await idle.start();
+      await until(
+        async () => (await env.durable.status("queued")).status === "completed",
+        "the idle worker to run the execution the busy one gave back",
+      );
+      expect(env.claimCount("queued")).toBe(2);
+      expect(await env.durable.status("blocker")).toMatchObject({ status: "running" });
+      release.open();
+      await until(
+        async () => (await env.durable.status("blocker")).status === "completed",
+        "the blocker to finish",
+      );
     });
   });
 }

@@ -2,7 +2,7 @@ import { serializeError } from "../error-serialization.js";
 import { isNonRetryable, stepFailed } from "../errors.js";
 import { toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
-import type { SerializedError } from "../scheduler/records.js";
+import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import { runInScope } from "./ambient.js";
 import type { ScheduledBody } from "./parallel-operations.js";
 import type { RunState } from "./run-state.js";
@@ -10,49 +10,39 @@ import type { TaskContext } from "./task-context.js";
 
 export type ChildOutcome =
   | { status: "completed"; result?: string; attempts: number }
-  | { status: "failed"; error: SerializedError; attempts: number };
+  | { status: "failed"; error: SerializedError; attempts: number }
+  /** The attempt failed and another is allowed: the store parks the child until `wakeAt`. */
+  | { status: "retry"; error: SerializedError; attempts: number; wakeAt: Date };
 
 /**
- * Runs a parallel step's body with its retry policy. Retries of a child happen inside its claim
- * (the lease is kept alive by the heartbeat), waiting real time between attempts.
+ * Runs one attempt of a parallel step's body (the child's `attempts` so far come from its row).
+ * A failed attempt that its retry policy allows again returns `retry` with the backoff's end as a
+ * wake time: the store parks the child, so the backoff holds no worker slot and follows the clock.
  */
 export async function runChildBody(
   state: RunState,
   ctx: TaskContext,
   body: ScheduledBody,
-  name: string,
+  child: StepRecord,
 ): Promise<ChildOutcome> {
+  const { name } = child;
   const retry = body.retry ?? RetryConfig.none();
-  for (let attempt = 0; ; attempt++) {
-    const ended = state.observer.stepStarted(name, "parallel", attempt + 1);
-    try {
-      const value = await runInScope({ state, ctx, step: name, stepAttempt: attempt }, () => body.fn());
-      const result = toJsonText(value, `The result of parallel step "${name}"`, state.maxPayloadBytes);
-      ended("completed");
-      return { status: "completed", ...(result === undefined ? {} : { result }), attempts: attempt + 1 };
-    } catch (error) {
-      const attempts = attempt + 1;
-      if (attempts > retry.retries || isNonRetryable(error) || state.fatal || state.signal.aborted) {
-        ended("failed", state.fatal ?? error);
-        const failure = stepFailed("Parallel step", name, attempts, state.fatal ?? error);
-        return { status: "failed", error: serializeError(failure), attempts };
-      }
-      ended("retry", error);
-      await delay(retry.delayBefore(attempts), state.signal);
+  const attempt = child.attempts;
+  const attempts = attempt + 1;
+  const ended = state.observer.stepStarted(name, "parallel", attempts);
+  try {
+    const value = await runInScope({ state, ctx, step: name, stepAttempt: attempt }, () => body.fn());
+    const result = toJsonText(value, `The result of parallel step "${name}"`, state.maxPayloadBytes);
+    ended("completed");
+    return { status: "completed", ...(result === undefined ? {} : { result }), attempts };
+  } catch (error) {
+    if (attempts > retry.retries || isNonRetryable(error) || state.fatal || state.signal.aborted) {
+      ended("failed", state.fatal ?? error);
+      const failure = stepFailed("Parallel step", name, attempts, state.fatal ?? error);
+      return { status: "failed", error: serializeError(failure), attempts };
     }
+    ended("retry", error);
+    const wakeAt = new Date(state.now().getTime() + retry.delayBefore(attempts));
+    return { status: "retry", error: serializeError(error), attempts, wakeAt };
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -163,7 +163,7 @@ export class ExecutionRun {
     ]);
     if ("parked" in found && found.parked.kind === "lost") return found.parked;
     const outcome: ChildOutcome = found.body
-      ? await runChildBody(state, ctx, found.body, work.child.name)
+      ? await runChildBody(state, ctx, found.body, work.child)
       : {
           status: "failed",
           attempts: 1,
@@ -173,6 +173,10 @@ export class ExecutionRun {
             ),
           ),
         };
+    if (outcome.status === "retry") {
+      const { error, attempts, wakeAt } = outcome;
+      return (await state.retryChild({ error, attempts, wakeAt })) ?? { kind: "suspended", wakeAt };
+    }
     return (await state.settleChild(outcome)) ?? { kind: "settled" };
   }
 

@@ -3,26 +3,30 @@ import {
   NonDeterminismError,
   StoreUnavailableError,
   TaskTimeoutError,
+  TransactionsNotSupportedError,
   ValidationError,
 } from "../errors.js";
 import type { RunObserver } from "../hooks/run-observer.js";
+import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "../scheduler/any-event.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "../scheduler/child-executions.js";
 import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import type {
   AwaitEventInput,
+  ChildOutcome,
   DispatchChildrenInput,
   DispatchOutcome,
   EventWaitOutcome,
   ExecutionPatch,
   Lease,
+  RetryChildInput,
   Scheduler,
   StepWrite,
   SuspendInput,
 } from "../scheduler/scheduler.js";
+import type { TransactionalStepInput } from "../scheduler/transactional-step.js";
 import type { StepKind } from "../scheduler/vocabularies.js";
 import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
-import type { ChildOutcome } from "./child-body.js";
 import { OperationGuard } from "./operation-guard.js";
 import type { ScheduledBody } from "./parallel-operations.js";
 
@@ -265,6 +269,32 @@ export class RunState {
     return this.#write((patch, now) => this.#scheduler.saveStep(this.#lease, step, patch, now));
   }
 
+  /** `TransactionsNotSupportedError` unless the store can run `ctx.transaction` steps. */
+  assertTransactionalSteps(): void {
+    const scheduler = this.#scheduler;
+    if (!scheduler.capabilities.transactionalSteps || !scheduler.runTransactionalStep) {
+      throw new TransactionsNotSupportedError(scheduler.constructor.name, "step");
+    }
+  }
+
+  /**
+   * Runs a `ctx.transaction` body and writes its step in one store transaction. When the body (or
+   * the transaction) fails, the execution fields it would have carried are sent with the next write.
+   */
+  runTransactionalStep(input: TransactionalStepInput): Promise<StepWrite> {
+    const run = this.#scheduler.runTransactionalStep?.bind(this.#scheduler);
+    if (!run) throw new Error("runTransactionalStep needs the transactionalSteps capability.");
+    return this.#write(async (patch, now) => {
+      try {
+        return await run(this.#lease, input, patch, now);
+      } catch (error) {
+        if (patch.data !== undefined && !this.#dataDirty) this.#dataDirty = true;
+        if (patch.timeoutAt !== undefined) this.#timeoutDirty = true;
+        throw error;
+      }
+    });
+  }
+
   /** Writes `step` (if any) and parks the execution until `wakeAt`; never returns. */
   async suspend(input: SuspendInput): Promise<never> {
     await this.#write((patch, now) => this.#scheduler.suspend(this.#lease, input, patch, now));
@@ -275,6 +305,14 @@ export class RunState {
   async awaitEvent(input: AwaitEventInput): Promise<EventWaitOutcome> {
     const outcome = await this.#write((patch, now) =>
       this.#scheduler.awaitEvent(this.#lease, input, patch, now),
+    );
+    if (outcome.outcome === "suspended") this.observer.suspended("event", input.stepName, input.wakeAt);
+    return outcome;
+  }
+
+  async awaitAnyEvent(input: AwaitAnyEventInput): Promise<AnyEventWaitOutcome> {
+    const outcome = await this.#write((patch, now) =>
+      this.#scheduler.awaitAnyEvent(this.#lease, input, patch, now),
     );
     if (outcome.outcome === "suspended") this.observer.suspended("event", input.stepName, input.wakeAt);
     return outcome;
@@ -322,6 +360,13 @@ export class RunState {
     const lease = this.#lease;
     if (lease.kind !== "child") throw new Error("settleChild needs a child run's lease.");
     return this.#finalWrite((_patch, now) => this.#scheduler.settleChild(lease, outcome, now));
+  }
+
+  /** Parks a child run's failed attempt until its backoff ends (`Scheduler.retryChild`). */
+  retryChild(input: RetryChildInput): Promise<ParkReason | undefined> {
+    const lease = this.#lease;
+    if (lease.kind !== "child") throw new Error("retryChild needs a child run's lease.");
+    return this.#finalWrite((_patch, now) => this.#scheduler.retryChild(lease, input, now));
   }
 
   /** Execution fields to send with the next write; clears the dirty flags. */

@@ -3,6 +3,7 @@ import { fromJsonText, toJsonText } from "../json.js";
 import type { RetryConfig } from "../retry.js";
 import type { EventSchemas } from "../task/define-task.js";
 import type { InferOutput, StandardSchema } from "../validation.js";
+import { type ReceivedEvent, waitForAnyEvent } from "./any-event-wait.js";
 import {
   type ChildHandle,
   type ChildResults,
@@ -22,12 +23,22 @@ import {
 import { deprecatePatch, patched } from "./patch-operations.js";
 import type { RunState } from "./run-state.js";
 import { runStep } from "./step-operation.js";
+import { runTransaction, type TransactionOptions } from "./transaction-operation.js";
 import { sleepUntil, waitForEvent } from "./wait-operations.js";
+
+export interface WaitForAnyEventOptions {
+  /** Give up after this long (a persisted deadline); absent = wait forever. */
+  timeout?: Duration;
+  /** Validates each event's payload, by event name (zod or any Standard Schema). */
+  schemas?: Record<string, StandardSchema>;
+}
 
 export interface StepOptions {
   /** Retry policy for the step (default: none; a failure is final for this task attempt). */
   retry?: RetryConfig;
 }
+
+export type { TransactionOptions };
 
 export interface WaitForEventOptions<T> {
   /** Give up after this long (a persisted deadline); absent = wait forever. */
@@ -84,6 +95,22 @@ export class TaskContext<Events extends EventSchemas = {}> {
     return runStep(this.#state, this, name, fn, retry);
   }
 
+  /**
+   * A step whose body runs inside a transaction on the store's database (Postgres, SQLite) and whose
+   * result row commits in that same transaction: the body's writes through `tx` happen exactly
+   * once, whatever crashes. `tx` is the store's handle on the open transaction (a `pg` client inside
+   * `BEGIN`, a drizzle transaction, the better-sqlite3 handle; see the store's docs); writes that
+   * escape it (another connection, an HTTP call) are outside the guarantee. On replay returns the
+   * stored result without running `fn`. Other stores: `TransactionsNotSupportedError`.
+   */
+  transaction<T, Tx = unknown>(
+    name: string,
+    fn: (tx: Tx) => Promise<T> | T,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    return runTransaction(this.#state, this, name, fn, options);
+  }
+
   /** Durable sleep: the execution is released and resumes after `duration`. */
   sleep(name: string, duration: Duration): Promise<void> {
     const ms = toMillis(duration, `sleep "${name}" duration`);
@@ -110,6 +137,27 @@ export class TaskContext<Events extends EventSchemas = {}> {
       options.timeout === undefined ? undefined : toMillis(options.timeout, `wait "${name}" timeout`);
     const schema = options.schema ?? (this.#state.task.events?.[name] as StandardSchema<T> | undefined);
     return waitForEvent(this.#state, name, timeoutMs, schema);
+  }
+
+  /**
+   * Resolves with `{ name, payload }` of the first event offered among `names` (offer order decides,
+   * across names); consumes that event only, the others stay in the mailbox. `EventTimeoutError`
+   * after `timeout`. Payloads are validated as for `waitForEvent` (the task's `events`
+   * declaration, or `options.schemas` by name). Replay returns the same event.
+   */
+  waitForAnyEvent<const K extends keyof Events & string>(
+    names: readonly K[],
+    options?: { timeout?: Duration },
+  ): Promise<{ [N in K]: ReceivedEvent<N, InferOutput<Events[N]>> }[K]>;
+  waitForAnyEvent<T = unknown>(
+    names: readonly string[],
+    options?: WaitForAnyEventOptions,
+  ): Promise<ReceivedEvent<string, T>>;
+  waitForAnyEvent(names: readonly string[], options: WaitForAnyEventOptions = {}): Promise<ReceivedEvent> {
+    const timeoutMs =
+      options.timeout === undefined ? undefined : toMillis(options.timeout, "waitForAnyEvent timeout");
+    const declared: Record<string, StandardSchema | undefined> = this.#state.task.events ?? {};
+    return waitForAnyEvent(this.#state, names, timeoutMs, { ...declared, ...options.schemas });
   }
 
   /** Schedules a parallel step: its own unit of work, runnable by any worker. Await it with `waitAll`. */

@@ -20,6 +20,11 @@ export interface StoreCapabilities {
    * execution exists iff the caller commits (`start(..., { transaction })`).
    */
   transactionalStart: boolean;
+  /**
+   * `runTransactionalStep` runs a `ctx.transaction` body in a transaction on the store's own
+   * database and commits the step's row in that same transaction.
+   */
+  transactionalSteps: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
@@ -28,6 +33,7 @@ export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
   persistent: true,
   answersOnOffer: false,
   transactionalStart: false,
+  transactionalSteps: false,
 });
 
 export function defineCapabilities(overrides: Partial<StoreCapabilities>): StoreCapabilities {

@@ -46,11 +46,13 @@
  * `LeaseLostError`; unreachable/corrupt storage → `StoreUnavailableError`; the rest as documented.
  */
 import type { Clock } from "../clock.js";
+import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "./any-event.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
 import type { ScheduleStore } from "./schedules.js";
+import type { TransactionalStepInput } from "./transactional-step.js";
 import type { ExecutionStatus, StepKind, StepStatus, WakeReason } from "./vocabularies.js";
 
 /** Execution fields a worker writes along with any fenced write ("checkpoint"). */
@@ -173,6 +175,15 @@ export interface ChildOutcome {
   attempts: number;
 }
 
+/** A parallel child's failed attempt, to be tried again at `wakeAt` (see `Scheduler.retryChild`). */
+export interface RetryChildInput {
+  error: SerializedError;
+  /** Attempts made so far, the failed one included. */
+  attempts: number;
+  /** When the next attempt becomes claimable. */
+  wakeAt: Date;
+}
+
 export interface RetryExecutionInput {
   error: SerializedError;
   runAt: Date;
@@ -257,6 +268,8 @@ export interface Scheduler extends ScheduleStore {
    * `waitReason`/`waitEvent` cleared) in the same transaction: an offer can never slip between a
    * wait's mailbox check and its suspension. Emits an `event` wake-up. The woken worker replays the
    * wait, whose `awaitEvent` consumes the event. This plain path is what every store implements.
+   * "Waiting on this event name": `waitEvent` is the name, or lists it (`waitsOnEvent`: an
+   * `awaitAnyEvent` wait); the answer below applies only when `waitEvent` is exactly the name.
    *
    * Only with the `answersOnOffer` capability: if, moreover, that wait can still receive the event — its step (kind `event`, status `waiting`,
    * at the wait's position) has no deadline or `now < deadline` (its `wakeAt`), and the execution's
@@ -303,8 +316,8 @@ export interface Scheduler extends ScheduleStore {
   /**
    * Atomically claims up to `limit` due units, each exactly once among concurrent claimers:
    * executions that are pending/waiting with `runAt <= now`, executions `running` whose lease expired
-   * (a dead worker's), and children that are pending or running with an expired lease (whose
-   * parent is not terminal) — of the tasks in `taskNames` only. Units of other tasks are skipped
+   * (a dead worker's), and children that are pending (with no `wakeAt`, or `wakeAt <= now`: a
+   * retry's backoff, see `retryChild`) or running with an expired lease (whose parent is not terminal) — of the tasks in `taskNames` only. Units of other tasks are skipped
    * without being locked or changed: an execution of a task no running worker registered stays
    * `pending` (visible to reads) until a worker that registered it claims it. Each claimed unit gets
    * a new fencing token and `leaseExpiresAt = now + leaseMs`; a claimed execution becomes `running`
@@ -319,6 +332,26 @@ export interface Scheduler extends ScheduleStore {
 
   /** Fenced: inserts or replaces the step row at `step.position`, and applies the patch. */
   saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, now: Date): Promise<void>;
+
+  /**
+   * Only with the `transactionalSteps` capability: opens a transaction on the store's database,
+   * runs `input.body` in it, then, in the same transaction, applies the patch and writes the step
+   * row `input.complete` returns, fenced (the fence is checked inside the transaction, after the
+   * body), and commits. So the body's writes and the step row commit together or not at all:
+   * - the body throws → rollback, its error rethrown, nothing written;
+   * - the fence fails → rollback, `LeaseLostError` (the body's writes are undone);
+   * - a serialization failure or a deadlock → the whole transaction, body included, is retried a
+   *   bounded number of times, then its error is rethrown;
+   * - the commit's outcome is unknown (connection lost) → `StoreUnavailableError`: the step row
+   *   says after the next claim whether it committed.
+   * Returns the step row written.
+   */
+  runTransactionalStep?(
+    lease: Lease,
+    input: TransactionalStepInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<StepWrite>;
 
   /**
    * Fenced: writes `step` (if given), parks the execution (`waiting`, `waitReason`, `runAt = wakeAt`),
@@ -344,6 +377,23 @@ export interface Scheduler extends ScheduleStore {
   ): Promise<EventWaitOutcome>;
 
   /**
+   * Fenced and atomic with `offerEvent` on the same execution: `awaitEvent` over several names.
+   * For the wait at `position`, among the unconsumed events named in `eventNames` (once
+   * `deadline <= now`, only those offered at or before the deadline), the one offered first (lowest
+   * sequence, across names) is consumed and the step saved `completed` with result
+   * `anyEventResult(name, payload)` → `received` with its name and payload; the others stay in the
+   * mailbox. Else as `awaitEvent`: `timeout` at the deadline, or the step saved `waiting` and the
+   * execution parked with `waitEvent = joinWaitEvents(eventNames)` → `suspended`; an offer of any
+   * of the names wakes it (`offerEvent` answers only single-name waits itself).
+   */
+  awaitAnyEvent(
+    lease: Lease,
+    input: AwaitAnyEventInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<AnyEventWaitOutcome>;
+
+  /**
    * Fenced: inserts the given children (kind `parallel`, status `pending`, due now) that do not exist
    * yet. If any child of the execution is unsettled, the execution parks (`waiting`, `waitReason =
    * "children"`, `runAt = wakeAt`), lease cleared → `suspended`; otherwise it keeps its lease and the
@@ -363,6 +413,14 @@ export interface Scheduler extends ScheduleStore {
    * wakes the parent.
    */
   settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void>;
+
+  /**
+   * Fenced by the child's lease: ends a failed attempt of a parallel child for a later one. The
+   * child becomes `pending` with `error`, `attempts` and `wakeAt` recorded, its lease cleared; the
+   * parent is not woken (the child is still unsettled). `claim` takes the child again only once
+   * `wakeAt <= now`, so the backoff holds no worker slot and follows the injected clock.
+   */
+  retryChild(lease: ChildLease, input: RetryChildInput, now: Date): Promise<void>;
 
   /**
    * Fenced by the parent's lease; atomic. If the parent already has a step at `position`, nothing

@@ -1,10 +1,12 @@
 import { StoreUnavailableError } from "@zart/core";
-import type {
-  AwaitEventInput,
-  EventWaitOutcome,
-  ExecutionPatch,
-  Lease,
-  SerializedError,
+import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
+  type AwaitEventInput,
+  type EventWaitOutcome,
+  type ExecutionPatch,
+  joinWaitEvents,
+  type Lease,
 } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { patchSet } from "./fragments.js";
@@ -32,16 +34,22 @@ import { patchSet } from "./fragments.js";
  * `failed`) at this position means an earlier run of this very call committed; its outcome is
  * returned without consuming another event.
  */
-const awaitEventSql = statement(
-  "await-event",
-  (n) => `
+function awaitSql(any: boolean) {
+  // An any-event wait: $7 holds the names joined by newlines; the step records `{ name, payload }`.
+  const names = any ? "event_name = ANY(string_to_array($7, E'\\n'))" : "event_name = $7";
+  const result = any
+    ? `'{"name":' || to_json(x.event_name)::text || ',"payload":' || x.payload || '}'`
+    : "x.payload";
+  return statement(
+    any ? "await-any-event" : "await-event",
+    (n) => `
   WITH seen AS (
     SELECT event_count FROM ${n.executions} WHERE execution_id = $1
   ), previous AS (
     SELECT status, result, started_at FROM ${n.steps} WHERE execution_id = $1 AND position = $5
   ), next_event AS (
-    SELECT sequence, payload, offered_at FROM ${n.events}
-    WHERE execution_id = $1 AND event_name = $7 AND consumed_at IS NULL
+    SELECT sequence, event_name, payload, offered_at FROM ${n.events}
+    WHERE execution_id = $1 AND ${names} AND consumed_at IS NULL
     ORDER BY sequence LIMIT 1
   ), decision AS (
     SELECT CASE
@@ -77,7 +85,7 @@ const awaitEventSql = statement(
       (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
     SELECT f.execution_id, $5, $6, 'event',
       CASE f.outcome WHEN 'received' THEN 'completed' WHEN 'timeout' THEN 'failed' ELSE 'waiting' END,
-      CASE WHEN f.outcome = 'received' THEN (SELECT payload FROM next_event) END,
+      CASE WHEN f.outcome = 'received' THEN (SELECT ${result} FROM next_event x) END,
       CASE WHEN f.outcome = 'timeout' THEN $11::jsonb END,
       1, $8::timestamptz, COALESCE((SELECT started_at FROM previous), $10::timestamptz),
       CASE WHEN f.outcome IN ('received', 'timeout') THEN $10::timestamptz END
@@ -90,14 +98,23 @@ const awaitEventSql = statement(
   SELECT f.outcome,
     CASE f.outcome
       WHEN 'received' THEN (SELECT payload FROM next_event)
-      WHEN 'replayed-received' THEN (SELECT result FROM previous)
-    END AS payload
+      WHEN 'replayed-received' THEN (SELECT ${any ? "((result::jsonb) -> 'payload')::text" : "result"} FROM previous)
+    END AS payload,
+    CASE f.outcome
+      WHEN 'received' THEN (SELECT event_name FROM next_event)
+      WHEN 'replayed-received' THEN (SELECT ${any ? "(result::jsonb) ->> 'name'" : "$7"} FROM previous)
+    END AS event_name
   FROM fence f`,
-);
+  );
+}
+
+const awaitEventSql = awaitSql(false);
+const awaitAnyEventSql = awaitSql(true);
 
 interface AwaitRow {
   outcome: "received" | "timeout" | "suspended" | "conflict" | "replayed-received" | "replayed-timeout";
   payload: string | null;
+  event_name: string | null;
 }
 
 /** Re-runs allowed when an offer races the wait (each needs a new offer committing meanwhile). */
@@ -111,6 +128,47 @@ export async function awaitEvent(
   patch: ExecutionPatch,
   now: Date,
 ): Promise<EventWaitOutcome> {
+  const { eventName, ...rest } = input;
+  const outcome = await decideWait(
+    db,
+    awaitEventSql,
+    lease,
+    { ...rest, eventNames: [eventName] },
+    patch,
+    now,
+  );
+  if (outcome.outcome !== "received") return outcome;
+  return outcome.payload === null
+    ? { outcome: "received" }
+    : { outcome: "received", payload: outcome.payload };
+}
+
+/** `awaitEvent` over several names: the first offered among them (see the contract). */
+export async function awaitAnyEvent(
+  db: Database,
+  lease: Lease,
+  input: AwaitAnyEventInput,
+  patch: ExecutionPatch,
+  now: Date,
+): Promise<AnyEventWaitOutcome> {
+  const outcome = await decideWait(db, awaitAnyEventSql, lease, input, patch, now);
+  if (outcome.outcome !== "received") return outcome;
+  return { outcome: "received", eventName: outcome.eventName, payload: outcome.payload ?? "null" };
+}
+
+type Decision =
+  | { outcome: "received"; eventName: string; payload: string | null }
+  | { outcome: "timeout" }
+  | { outcome: "suspended" };
+
+async function decideWait(
+  db: Database,
+  stmt: typeof awaitEventSql,
+  lease: Lease,
+  input: AwaitAnyEventInput,
+  patch: ExecutionPatch,
+  now: Date,
+): Promise<Decision> {
   const values = [
     lease.executionId,
     lease.token,
@@ -118,28 +176,26 @@ export async function awaitEvent(
     patch.timeoutAt ?? null,
     input.position,
     input.stepName,
-    input.eventName,
+    joinWaitEvents(input.eventNames),
     input.deadline ?? null,
     input.wakeAt ?? null,
     now,
     JSON.stringify(input.timeoutError),
   ];
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-    const { result, replayed } = await db.fenced<AwaitRow>(awaitEventSql, values, {
+    const { result, replayed } = await db.fenced<AwaitRow>(stmt, values, {
       lease,
       matched: (r) => r.rows.length > 0,
     });
     // Only parking gives the lease up: a committed earlier attempt of this call suspended.
     if (replayed) return { outcome: "suspended" };
-    const row = result.rows[0];
-    switch (row!.outcome) {
+    const row = result.rows[0]!;
+    switch (row.outcome) {
       case "conflict":
         continue;
       case "received":
       case "replayed-received":
-        return row!.payload === null
-          ? { outcome: "received" }
-          : { outcome: "received", payload: row!.payload };
+        return { outcome: "received", eventName: row.event_name ?? "", payload: row.payload };
       case "timeout":
       case "replayed-timeout":
         return { outcome: "timeout" };

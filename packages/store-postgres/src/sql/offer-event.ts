@@ -4,7 +4,8 @@ import { type Database, statement } from "../db/database.js";
 import { TERMINAL } from "./fragments.js";
 
 /**
- * Appends an event to the mailbox and wakes the execution if it waits on that name. When the
+ * Appends an event to the mailbox and wakes the execution if it waits on that name (alone, or
+ * among the newline-joined names of an any-event wait; only a single-name wait is answered). When the
  * parked wait can still receive it (its step's deadline and the execution's wake time are both
  * after `now`), the same statement answers it: the event is appended consumed and the waiting
  * event step is completed with the payload, so the replay finds it in the claimed history.
@@ -60,13 +61,13 @@ const offerSql = statement(
     RETURNING sequence
   ), woken AS (
     UPDATE ${n.executions} e SET event_count = i.sequence,
-      status = CASE WHEN e.status = 'waiting' AND e.wait_reason = 'event' AND e.wait_event = $2
+      status = CASE WHEN e.status = 'waiting' AND e.wait_reason = 'event' AND $2 = ANY(string_to_array(e.wait_event, E'\n'))
         THEN 'pending' ELSE e.status END,
-      run_at = CASE WHEN e.status = 'waiting' AND e.wait_reason = 'event' AND e.wait_event = $2
+      run_at = CASE WHEN e.status = 'waiting' AND e.wait_reason = 'event' AND $2 = ANY(string_to_array(e.wait_event, E'\n'))
         THEN $5 ELSE e.run_at END,
-      wait_reason = CASE WHEN e.status = 'waiting' AND e.wait_reason = 'event' AND e.wait_event = $2
+      wait_reason = CASE WHEN e.status = 'waiting' AND e.wait_reason = 'event' AND $2 = ANY(string_to_array(e.wait_event, E'\n'))
         THEN NULL ELSE e.wait_reason END,
-      wait_event = CASE WHEN e.status = 'waiting' AND e.wait_reason = 'event' AND e.wait_event = $2
+      wait_event = CASE WHEN e.status = 'waiting' AND e.wait_reason = 'event' AND $2 = ANY(string_to_array(e.wait_event, E'\n'))
         THEN NULL ELSE e.wait_event END
     FROM inserted i WHERE e.execution_id = $1
   )

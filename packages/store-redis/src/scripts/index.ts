@@ -1,3 +1,4 @@
+import { awaitAnyEventScript } from "./await-any-event.js";
 import { awaitEventScript } from "./await-event.js";
 import { cancelExecutionScript } from "./cancel-execution.js";
 import { awaitChildExecutionsScript, startChildExecutionScript } from "./child-executions.js";
@@ -13,6 +14,7 @@ import { getExecutionScript, listExecutionsScript } from "./read-executions.js";
 import { releaseLeaseScript } from "./release-lease.js";
 import { renewLeaseScript } from "./renew-lease.js";
 import { restartExecutionScript } from "./restart-execution.js";
+import { retryChildScript } from "./retry-child.js";
 import { retryExecutionScript } from "./retry-execution.js";
 import { saveStepScript } from "./save-step.js";
 import {
@@ -38,8 +40,10 @@ export const SCRIPTS = {
   saveStep: saveStepScript,
   suspend: suspendScript,
   awaitEvent: awaitEventScript,
+  awaitAnyEvent: awaitAnyEventScript,
   dispatchChildren: dispatchChildrenScript,
   settleChild: settleChildScript,
+  retryChild: retryChildScript,
   startChildExecution: startChildExecutionScript,
   awaitChildExecutions: awaitChildExecutionsScript,
   retryExecution: retryExecutionScript,

@@ -24,9 +24,17 @@ if row == nil then fail("NOT_FOUND", id) end
 if redis.call("HEXISTS", key("offers", id), request) == 1 then return "delivered" end
 if ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) == 1 then return "duplicate" end
 if TERMINAL[row.status] then fail("TERMINAL", row.status) end
-local parked = row.status == "waiting" and row.waitReason == "event" and row.waitEvent == name
+-- Parked on this name, alone or among others (an any-event wait: names joined by newlines).
+local listed = row.waitEvent == name
+if not listed and row.waitEvent ~= nil then
+  for waited in string.gmatch(row.waitEvent, "[^\\n]+") do
+    if waited == name then listed = true end
+  end
+end
+local parked = row.status == "waiting" and row.waitReason == "event" and listed
 local wait = nil
-if parked and row.waitPosition ~= nil then
+-- Only a wait on this name alone is answered here; an any-event wait is woken to decide itself.
+if parked and row.waitEvent == name and row.waitPosition ~= nil then
   wait = readStep(id, row.waitPosition)
   local t = tonumber(now)
   if wait == nil or wait.kind ~= "event" or wait.status ~= "waiting"

@@ -1,12 +1,15 @@
-import type {
-  AwaitEventInput,
-  EventWaitOutcome,
-  ExecutionPatch,
-  Lease,
-  SerializedError,
-  StepWrite,
+import {
+  type AnyEventWaitOutcome,
+  type AwaitAnyEventInput,
+  type AwaitEventInput,
+  anyEventResult,
+  type EventWaitOutcome,
+  type ExecutionPatch,
+  joinWaitEvents,
+  type Lease,
+  type StepWrite,
 } from "@zart/core/store";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { fence } from "../fencing.js";
 import { ms, preparedPerConnection, raw } from "../prepared.js";
 import { NO_LEASE, type Orm } from "../rows.js";
@@ -29,6 +32,25 @@ const statements = preparedPerConnection((orm) => ({
       and(
         eq(events.executionId, byId),
         eq(events.eventName, sql.placeholder("name")),
+        isNull(events.consumedAt),
+      ),
+    )
+    .orderBy(asc(events.sequence))
+    .limit(1)
+    .prepare(),
+  // The first offered unconsumed event among several names (a JSON array), across names.
+  oldestOfNames: orm
+    .select({
+      sequence: events.sequence,
+      eventName: events.eventName,
+      payload: events.payload,
+      offeredAt: events.offeredAt,
+    })
+    .from(events)
+    .where(
+      and(
+        eq(events.executionId, byId),
+        inArray(events.eventName, sql`(SELECT value FROM json_each(${sql.placeholder("names")}))`),
         isNull(events.consumedAt),
       ),
     )
@@ -66,6 +88,44 @@ export function awaitEvent(
   patch: ExecutionPatch,
   now: Date,
 ): EventWaitOutcome {
+  const { eventName, ...rest } = wait;
+  const find = (id: string): FoundEvent | undefined => {
+    const event = statements(orm).oldestEvent.get({ id, name: eventName });
+    return event && { ...event, eventName };
+  };
+  const outcome = decideWait(orm, lease, { ...rest, eventNames: [eventName] }, patch, now, find, false);
+  return outcome.outcome === "received" ? { outcome: "received", payload: outcome.payload } : outcome;
+}
+
+/** `awaitEvent` over several names: the first offered among them; the step records `anyEventResult`. */
+export function awaitAnyEvent(
+  orm: Orm,
+  lease: Lease,
+  wait: AwaitAnyEventInput,
+  patch: ExecutionPatch,
+  now: Date,
+): AnyEventWaitOutcome {
+  const names = JSON.stringify(wait.eventNames);
+  const find = (id: string) => statements(orm).oldestOfNames.get({ id, names });
+  return decideWait(orm, lease, wait, patch, now, find, true);
+}
+
+interface FoundEvent {
+  sequence: number;
+  eventName: string;
+  payload: string;
+  offeredAt: Date;
+}
+
+function decideWait(
+  orm: Orm,
+  lease: Lease,
+  wait: AwaitAnyEventInput,
+  patch: ExecutionPatch,
+  now: Date,
+  find: (id: string) => FoundEvent | undefined,
+  any: boolean,
+): AnyEventWaitOutcome {
   fence(orm, lease, patch);
   const prepared = statements(orm);
   const id = lease.executionId;
@@ -81,14 +141,16 @@ export function awaitEvent(
       ...fields,
     });
 
-  const event = prepared.oldestEvent.get({ id, name: wait.eventName });
+  const event = find(id);
   const deadline = wait.deadline?.getTime();
   const expired = deadline !== undefined && deadline <= now.getTime();
-  // Past the deadline, an event offered after it loses to the timeout and stays for a later wait.
+  // Past the deadline, an event offered after it loses to the timeout and stays for a later wait
+  // (the first offered among the names is the oldest, so no later one was offered in time).
   if (event !== undefined && !(expired && event.offeredAt.getTime() > deadline)) {
     prepared.consume.run({ id, sequence: event.sequence, now: now.getTime() });
-    save({ status: "completed", result: event.payload, completedAt: now });
-    return { outcome: "received", payload: event.payload };
+    const result = any ? anyEventResult(event.eventName, event.payload) : event.payload;
+    save({ status: "completed", result, completedAt: now });
+    return { outcome: "received", eventName: event.eventName, payload: event.payload };
   }
   if (expired) {
     save({ status: "failed", error: wait.timeoutError, completedAt: now });
@@ -96,6 +158,6 @@ export function awaitEvent(
   }
   save({ status: "waiting" });
   // The fence above holds for the rest of the transaction: the write lock is ours.
-  prepared.park.run({ id, name: wait.eventName, runAt: ms(wait.wakeAt) });
+  prepared.park.run({ id, name: joinWaitEvents(wait.eventNames), runAt: ms(wait.wakeAt) });
   return { outcome: "suspended" };
 }

@@ -44,7 +44,7 @@ function dueExecutions(
 
 /** Due parallel children in one status (of a live parent), oldest first by `column`. */
 function dueChildren(status: "pending" | "running", column: "due_at" | "lease_expires_at") {
-  const due = status === "pending" ? sql`` : sql` AND s.lease_expires_at <= ${sql.placeholder("now")}`;
+  const due = sql` AND s.${sql.raw(column)} <= ${sql.placeholder("now")}`;
   return sql`
     SELECT * FROM (
       SELECT s.execution_id, s.position, coalesce(s.${sql.raw(column)}, ${sql.placeholder("now")}), e.created_at, 0

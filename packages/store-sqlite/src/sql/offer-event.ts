@@ -1,5 +1,5 @@
 import { ExecutionNotFoundError, ExecutionTerminalError, isTerminal } from "@zart/core";
-import type { OfferEventInput, OfferOutcome } from "@zart/core/store";
+import { type OfferEventInput, type OfferOutcome, waitsOnEvent } from "@zart/core/store";
 import { and, desc, eq, max, sql } from "drizzle-orm";
 import { preparedPerConnection, raw } from "../prepared.js";
 import type { Orm } from "../rows.js";
@@ -86,9 +86,11 @@ export function offerEvent(orm: Orm, offer: OfferEventInput, now: Date): OfferOu
   const parked =
     execution.status === "waiting" &&
     execution.waitReason === "event" &&
-    execution.waitEvent === offer.eventName;
+    waitsOnEvent(execution.waitEvent ?? undefined, offer.eventName);
   const open = (time: Date | null) => time === null || now.getTime() < time.getTime();
-  const wait = parked ? prepared.waitingStep.get({ id }) : undefined;
+  // Only a wait on this name alone is answered here; an any-event wait is woken to decide itself.
+  const single = parked && execution.waitEvent === offer.eventName;
+  const wait = single ? prepared.waitingStep.get({ id }) : undefined;
   const receiving = wait !== undefined && open(wait.wakeAt) && open(execution.runAt);
 
   const last = prepared.lastSequence.get({ id });

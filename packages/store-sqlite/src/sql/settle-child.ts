@@ -1,11 +1,6 @@
-import {
-  type ChildLease,
-  type ChildOutcome,
-  type Lease,
-  leaseLost,
-  type SerializedError,
-} from "@zart/core/store";
+import { type ChildLease, type ChildOutcome, leaseLost, type RetryChildInput } from "@zart/core/store";
 import { and, eq, notExists, sql } from "drizzle-orm";
+import { updateChildFenced } from "../fencing.js";
 import { json, preparedPerConnection, raw } from "../prepared.js";
 import type { Orm } from "../rows.js";
 import { executions, steps } from "../schema.js";
@@ -77,4 +72,20 @@ export function settleChild(orm: Orm, lease: ChildLease, outcome: ChildOutcome, 
   });
   if (changes === 0) throw leaseLost(lease);
   return prepared.wakeParent.run({ id, now: now.getTime() }).changes > 0;
+}
+
+/**
+ * Fenced by the child's lease: records a failed attempt and parks the child (`pending`, lease
+ * cleared) with `due_at = wake_at = input.wakeAt`; the claim takes it once `due_at <= now`.
+ */
+export function retryChild(orm: Orm, lease: ChildLease, input: RetryChildInput): void {
+  updateChildFenced(orm, lease, {
+    status: "pending",
+    error: input.error,
+    attempts: input.attempts,
+    wakeAt: input.wakeAt,
+    dueAt: input.wakeAt,
+    leaseToken: null,
+    leaseExpiresAt: null,
+  });
 }

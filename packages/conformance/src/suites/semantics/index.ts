@@ -1,8 +1,10 @@
 import type { Harness } from "../../harness.js";
+import { anyEventSuite } from "./any-event.js";
 import { cancelSignalSuite } from "./cancel-signal.js";
 import { concurrentOperationsSuite } from "./concurrent-operations.js";
 import { historyNamesSuite } from "./history-names.js";
 import { nestedStepsSuite } from "./nested-steps.js";
+import { parallelRetriesSuite } from "./parallel-retries.js";
 import { taskOutputSuite } from "./task-output.js";
 import { typedEventsSuite } from "./typed-events.js";
 import { unawaitedStepsSuite } from "./unawaited-steps.js";
@@ -18,4 +20,6 @@ export const SEMANTICS_SUITES = {
   "semantics/unawaited-steps": unawaitedStepsSuite,
   "semantics/task-output": taskOutputSuite,
   "semantics/wait-completion": waitCompletionSuite,
+  "semantics/parallel-retries": parallelRetriesSuite,
+  "semantics/any-event": anyEventSuite,
 } satisfies Record<string, (harness: Harness) => void>;

@@ -353,7 +353,7 @@ export interface components {
              * @description `child`: a child execution started (result = its id) or awaited.
              * @enum {string}
              */
-            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "child" | "marker";
+            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "child" | "marker" | "transaction";
             status: components["schemas"]["ExecutionState"];
             result?: unknown;
             error?: components["schemas"]["ErrorInfo"];
