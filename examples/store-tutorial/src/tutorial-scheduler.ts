@@ -14,6 +14,7 @@ import {
   childLease,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventRecord,
   type EventWaitOutcome,
@@ -41,10 +42,14 @@ import {
   RETRYABLE_STATUSES,
   type RetryChildInput,
   type RetryExecutionInput,
+  ScheduleAlreadyExistsError,
+  type ScheduleListFilter,
   type Scheduler,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   StoreUnavailableError,
   type SuspendInput,
   systemClock,
@@ -56,6 +61,7 @@ import { awaitChildren, cancelChildren, startChild, wakeParent } from "./child-e
 import { type DueUnit, withinLimits } from "./concurrency-limits.js";
 import { forkExecution } from "./fork-execution.js";
 import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
+import { dueSchedules, insertPending, listSchedules, writeSchedule } from "./schedules.js";
 import { type Entry, TutorialStorage } from "./tutorial-storage.js";
 
 export interface TutorialSchedulerOptions {
@@ -103,20 +109,7 @@ export class TutorialScheduler implements Scheduler {
 
   /** Writes a new pending run of `input`, replacing any row of that id (with its steps and events). */
   #insert(input: NewExecution, now: Date): ExecutionRecord {
-    const record: ExecutionRecord = {
-      executionId: input.executionId,
-      taskName: input.taskName,
-      payload: input.payload,
-      status: "pending",
-      attempt: 0,
-      runAt: new Date(input.runAt),
-      scheduledAt: new Date(input.runAt),
-      createdAt: new Date(now),
-      ...(input.priority ? { priority: input.priority } : {}),
-      ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
-    };
-    this.#entries().set(input.executionId, { record, steps: new Map(), children: new Map(), events: [] });
-    return record;
+    return insertPending(this.#entries(), input, now);
   }
 
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
@@ -487,6 +480,39 @@ export class TutorialScheduler implements Scheduler {
   }
 
   /** No push: workers poll. */
+  // ── schedules: rows the engine encodes; the store compares `version` and inserts the fires ──
+
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    const schedules = this.#schedules();
+    if (schedules.has(schedule.scheduleId)) throw new ScheduleAlreadyExistsError(schedule.scheduleId);
+    schedules.set(schedule.scheduleId, structuredClone(schedule));
+  }
+
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    return writeSchedule(this.#schedules(), this.#entries(), write, now);
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    return this.#schedules().delete(scheduleId);
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return structuredClone(this.#schedules().get(scheduleId));
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return listSchedules(this.#schedules(), filter);
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return dueSchedules(this.#schedules(), request);
+  }
+
+  #schedules(): Map<string, StoredSchedule> {
+    this.#entries();
+    return this.storage.schedules;
+  }
+
   subscribe(_listener: (wake: WakeUp) => void): Unsubscribe {
     this.#entries();
     return () => {};

@@ -8,6 +8,7 @@ import { pauseCommand, resumeCommand } from "./commands/pause.js";
 import { purgeCommand } from "./commands/purge.js";
 import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
+import { scheduleCommand } from "./commands/schedule.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
@@ -38,6 +39,7 @@ export function createProgram(): Command {
     resumeCommand(),
     waitCommand(),
     purgeCommand(),
+    scheduleCommand(),
     migrateCommand(),
   ]) {
     program.addCommand(command);

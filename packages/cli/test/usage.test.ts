@@ -26,6 +26,7 @@ describe.concurrent("the zart binary: usage", () => {
       "wait",
       "purge",
       "migrate",
+      "schedule",
       "completion",
     ]) {
       expect(res.stdout).toContain(command);

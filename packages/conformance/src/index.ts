@@ -20,6 +20,8 @@ import { patchingSuite } from "./suites/patching.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
+import { scheduleFiresSuite } from "./suites/schedule-fires.js";
+import { scheduleVerbsSuite } from "./suites/schedule-verbs.js";
 import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
 import { signalWithStartSuite } from "./suites/signal-with-start.js";
 import { stepsSuite } from "./suites/steps.js";
@@ -79,6 +81,8 @@ export const SUITES = {
   transactions: transactionsSuite,
   ...SEMANTICS_SUITES,
   "flow-control": flowControlSuite,
+  "schedule-verbs": scheduleVerbsSuite,
+  "schedule-fires": scheduleFiresSuite,
 } satisfies Record<string, (harness: Harness) => void>;
 
 /** The name of a topic suite, for {@link ConformanceOptions.skip}. */

@@ -21,6 +21,7 @@ import {
   isTerminal,
   TERMINAL_STATUSES,
 } from "./scheduler/vocabularies.js";
+import { Schedules } from "./schedules/schedules-client.js";
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
@@ -88,11 +89,14 @@ export class DurableScheduler {
   readonly #scheduler: Scheduler;
   readonly #registry: TaskRegistry | undefined;
   readonly #maxPayloadBytes: number;
+  /** Cron schedules: `create`, `update`, `pause`, `resume`, `trigger`, `delete`, `get`, `list`. */
+  readonly schedules: Schedules;
 
   constructor(scheduler: Scheduler, options: DurableSchedulerOptions = {}) {
     this.#scheduler = scheduler;
     this.#registry = options.registry;
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.schedules = new Schedules(scheduler, this.#registry, this.#maxPayloadBytes);
   }
 
   /**

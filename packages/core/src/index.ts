@@ -49,10 +49,14 @@ export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
 export type { Scheduler } from "./scheduler/scheduler.js";
 export {
+  CATCHUP_POLICIES,
+  type CatchupPolicy,
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
   PAUSABLE_STATUSES,
+  OVERLAP_POLICIES,
+  type OverlapPolicy,
   RETRYABLE_STATUSES,
   SETTLED_STEP_STATUSES,
   STEP_KINDS,
@@ -62,6 +66,13 @@ export {
   TRANSACTION_ISOLATIONS,
   type TransactionIsolation,
 } from "./scheduler/vocabularies.js";
+export { ScheduleAlreadyExistsError, ScheduleNotFoundError } from "./schedules/schedule-errors.js";
+export type {
+  CreateScheduleOptions,
+  ScheduleInfo,
+  UpdateScheduleOptions,
+} from "./schedules/schedule-options.js";
+export type { Schedules } from "./schedules/schedules-client.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
 export {

@@ -72,3 +72,4 @@ export function toSnakeCase(key: string): string {
 export function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [toSnakeCase(key), value]));
 }
+export { toWireSchedule } from "./schedule-wire.js";

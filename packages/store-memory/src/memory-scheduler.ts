@@ -20,6 +20,7 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
@@ -35,9 +36,13 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  ScheduleAlreadyExistsError,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
@@ -60,6 +65,7 @@ import { pauseExecution, resumeExecution } from "./pause.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, newExecutionRecord, park, putStep, toStepRecord } from "./rows.js";
+import { copySchedule, dueSchedules, listSchedules, writeSchedule } from "./schedules.js";
 
 /** Options of {@link MemoryScheduler}. */
 export interface MemorySchedulerOptions {
@@ -393,6 +399,43 @@ export class MemoryScheduler implements Scheduler {
   #wakeParentOf(row: ExecutionRow, now: Date): void {
     const parentId = wakeParent(this.storage, row, now);
     if (parentId !== undefined) this.#emit("child", parentId);
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    this.#ensureOpen();
+    if (this.storage.schedules.has(schedule.scheduleId))
+      throw new ScheduleAlreadyExistsError(schedule.scheduleId);
+    this.storage.schedules.set(schedule.scheduleId, copySchedule(schedule));
+  }
+
+  /** Compare-and-set on `version`, creating the fires' executions that do not exist yet. */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    this.#ensureOpen();
+    const created = writeSchedule(this.storage, write, now);
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    this.#ensureOpen();
+    return this.storage.schedules.delete(scheduleId);
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    this.#ensureOpen();
+    const row = this.storage.schedules.get(scheduleId);
+    return row && copySchedule(row);
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    this.#ensureOpen();
+    return listSchedules(this.storage, filter);
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    this.#ensureOpen();
+    return dueSchedules(this.storage, request);
   }
 
   #emit(reason: WakeUp["reason"], executionId: string): void {

@@ -13,6 +13,7 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
@@ -28,9 +29,12 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   type SuspendInput,
   type TransactionalStepInput,
   type Unsubscribe,
@@ -67,6 +71,7 @@ import { restartExecution } from "./sql/restart-execution.js";
 import { retryChild } from "./sql/retry-child.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
+import * as scheduleSql from "./sql/schedules.js";
 import { settleChild } from "./sql/settle-child.js";
 import { offerWithStart } from "./sql/signal-with-start.js";
 import { suspend } from "./sql/suspend.js";
@@ -440,6 +445,35 @@ export class PostgresScheduler implements Scheduler {
     const unsubscribe = this.#hub.subscribe(listener);
     this.#listener.start();
     return unsubscribe;
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    await scheduleSql.createSchedule(this.#db, schedule);
+  }
+
+  /** Compare-and-set on `version` with the fires' executions, in one statement (see `sql/schedules.ts`). */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    const notify = { channel: this.#db.names.channel, sender: this.#instanceId };
+    const created = await scheduleSql.writeSchedule(this.#db, write, now, notify);
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    return scheduleSql.deleteSchedule(this.#db, scheduleId);
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return scheduleSql.getSchedule(this.#db, scheduleId);
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return scheduleSql.listSchedules(this.#db, filter);
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return scheduleSql.dueSchedules(this.#db, request);
   }
 
   #notice(reason: WakeReason, executionId: string): [string, string] {

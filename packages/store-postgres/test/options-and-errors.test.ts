@@ -125,6 +125,7 @@ describe("upgrades", () => {
         "0005_step_kind_transaction",
         "0006_concurrency_key",
         "0007_rerun_paused",
+        "0008_schedules",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

@@ -19,6 +19,7 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
@@ -35,9 +36,12 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
@@ -58,6 +62,7 @@ import { ScriptExecutor } from "./executor.js";
 import { KeyLayout } from "./keys.js";
 import { DEFAULT_PREFIX, type RedisSchedulerOptions } from "./options.js";
 import { listIndex, parseClaimed, purgeStatuses } from "./replies.js";
+import { ScheduleVerbs } from "./schedule-verbs.js";
 import { WakeUpChannel } from "./wake-up-channel.js";
 
 /** Executions deleted per purge script call (each call is atomic and short). */
@@ -89,6 +94,7 @@ export class RedisScheduler implements Scheduler {
   readonly keys: KeyLayout;
   readonly #executor: ScriptExecutor;
   readonly #wakeUps: WakeUpChannel;
+  readonly #schedules: ScheduleVerbs;
   /** Identifies this scheduler's own wake-ups on the channel. */
   readonly #origin = randomUUID();
 
@@ -99,6 +105,7 @@ export class RedisScheduler implements Scheduler {
     this.keys = new KeyLayout(options.prefix ?? DEFAULT_PREFIX);
     const connection = connect(options, logger);
     this.#executor = new ScriptExecutor(connection, this.keys, logger);
+    this.#schedules = new ScheduleVerbs(this.#executor, this.#origin);
     this.#wakeUps = new WakeUpChannel({
       source: connection.client,
       channel: this.keys.channel,
@@ -126,6 +133,34 @@ export class RedisScheduler implements Scheduler {
     if (this.#executor.closed) return;
     await this.#wakeUps.close();
     await this.#executor.close();
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    return this.#schedules.create(schedule);
+  }
+
+  /** Compare-and-set on `version` with the fires' executions, in one script. */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    const created = await this.#schedules.write(write, now);
+    for (const id of created ?? []) this.#wakeUps.emitLocal("created", id);
+    return created !== undefined;
+  }
+
+  deleteSchedule(scheduleId: string): Promise<boolean> {
+    return this.#schedules.delete(scheduleId);
+  }
+
+  getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return this.#schedules.get(scheduleId);
+  }
+
+  listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return this.#schedules.list(filter);
+  }
+
+  dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return this.#schedules.due(request);
   }
 
   /** Creates a pending execution (replacing a terminal one); publishes `created`. */

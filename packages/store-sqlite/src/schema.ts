@@ -139,3 +139,21 @@ export type ExecutionInsert = typeof executions.$inferInsert;
 export type StepRow = typeof steps.$inferSelect;
 export type StepInsert = typeof steps.$inferInsert;
 export type EventRow = typeof events.$inferSelect;
+
+/**
+ * Schedules (`durable.schedules`): the engine's JSON `body` (definition and fire state) plus the
+ * columns queried: the task name and `due_at` (null = paused or ended). `version` guards every write.
+ */
+export const schedules = sqliteTable(
+  "zart_schedules",
+  {
+    scheduleId: text("schedule_id").primaryKey(),
+    taskName: text("task_name").notNull(),
+    dueAt: time("due_at"),
+    version: integer("version").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [index("zart_schedules_due_idx").on(t.dueAt).where(sql`${t.dueAt} IS NOT NULL`)],
+);
+
+export type ScheduleRow = typeof schedules.$inferSelect;

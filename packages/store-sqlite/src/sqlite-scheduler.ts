@@ -12,6 +12,7 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
@@ -27,10 +28,13 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
   type StoreCapabilities,
+  type StoredSchedule,
   type SuspendInput,
   type TransactionalStepInput,
   type Unsubscribe,
@@ -61,6 +65,7 @@ import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
+import * as scheduleSql from "./sql/schedules.js";
 import { retryChild, settleChild } from "./sql/settle-child.js";
 import { runTransactionalStep } from "./sql/transactional-step.js";
 import { transactionDatabaseOf } from "./transaction-database.js";
@@ -461,6 +466,34 @@ export class SqliteScheduler implements Scheduler {
     } catch (error) {
       throw this.#translate(error);
     }
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    await this.#write(() => scheduleSql.createSchedule(this.#orm, schedule));
+  }
+
+  /** Compare-and-set on `version` with the fires' executions, in one `BEGIN IMMEDIATE` transaction. */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    const created = await this.#write(() => scheduleSql.writeSchedule(this.#orm, write, now));
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    return this.#write(() => scheduleSql.deleteSchedule(this.#orm, scheduleId));
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return this.#read(() => scheduleSql.getSchedule(this.#orm, scheduleId));
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return this.#read(() => scheduleSql.listSchedules(this.#orm, filter));
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return this.#read(() => scheduleSql.dueSchedules(this.#orm, request));
   }
 
   #emit(reason: WakeUp["reason"], executionId: string): void {

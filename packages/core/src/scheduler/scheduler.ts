@@ -51,6 +51,7 @@ import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
+import type { ScheduleStore } from "./schedules.js";
 import type { TransactionalStepInput } from "./transactional-step.js";
 import type { ExecutionStatus, StepKind, StepStatus, WakeReason } from "./vocabularies.js";
 
@@ -249,7 +250,8 @@ export interface WakeUp {
 
 export type Unsubscribe = () => void;
 
-export interface Scheduler {
+/** Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`). */
+export interface Scheduler extends ScheduleStore {
   readonly capabilities: StoreCapabilities;
   /** The clock the engine reads `now` from for every call to this store. */
   readonly clock: Clock;

@@ -80,3 +80,19 @@ export type TransactionIsolation = (typeof TRANSACTION_ISOLATIONS)[number];
 export function sqlList(words: readonly string[]): string {
   return words.map((word) => `'${word}'`).join(", ");
 }
+
+/**
+ * What a schedule does when a fire comes while its previous execution is not terminal: `skip` it
+ * (default), `allow` both, `buffer-one` (start it once the previous ends; one buffered at most) or
+ * `cancel-previous` (cancel the previous, start the new one).
+ */
+export const OVERLAP_POLICIES = ["skip", "allow", "buffer-one", "cancel-previous"] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+/**
+ * Which fires missed while no worker ticked (downtime) still start: `none` (default: only a fire
+ * at most a minute late), `latest` (the most recent one in the catch-up window) or `all` (every
+ * one in the window, oldest first).
+ */
+export const CATCHUP_POLICIES = ["none", "latest", "all"] as const;
+export type CatchupPolicy = (typeof CATCHUP_POLICIES)[number];

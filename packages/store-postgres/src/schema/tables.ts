@@ -158,7 +158,23 @@ export function createTables(schemaName: string) {
     ],
   );
 
-  return { schema, executions, steps, events };
+  /**
+   * `schedules`: the engine's JSON `body` (definition and fire state) plus the queried columns:
+   * task name and `due_at` (NULL = paused or ended); `version` guards every write.
+   */
+  const schedules = schema.table(
+    "schedules",
+    {
+      scheduleId: text("schedule_id").primaryKey(),
+      taskName: text("task_name").notNull(),
+      dueAt: at("due_at"),
+      version: integer("version").notNull(),
+      body: text("body").notNull(),
+    },
+    (t) => [index("schedules_due_idx").on(t.dueAt, t.scheduleId).where(sql`due_at IS NOT NULL`)],
+  );
+
+  return { schema, executions, steps, events, schedules };
 }
 
 /** The tables of one schema, as `createTables` builds them. */

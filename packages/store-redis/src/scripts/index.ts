@@ -19,6 +19,12 @@ import { restartExecutionScript } from "./restart-execution.js";
 import { retryChildScript } from "./retry-child.js";
 import { retryExecutionScript } from "./retry-execution.js";
 import { saveStepScript } from "./save-step.js";
+import {
+  createScheduleScript,
+  deleteScheduleScript,
+  readSchedulesScript,
+  writeScheduleScript,
+} from "./schedules.js";
 import { settleChildScript } from "./settle-child.js";
 import { suspendScript } from "./suspend.js";
 
@@ -49,6 +55,10 @@ export const SCRIPTS = {
   completeExecution: completeExecutionScript,
   failExecution: failExecutionScript,
   releaseLease: releaseLeaseScript,
+  createSchedule: createScheduleScript,
+  writeSchedule: writeScheduleScript,
+  deleteSchedule: deleteScheduleScript,
+  readSchedules: readSchedulesScript,
 } satisfies Record<string, ScriptDefinition>;
 
 /** The role of a script. */

@@ -234,6 +234,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List schedules, by id */
+        get: operations["listSchedules"];
+        put?: never;
+        /**
+         * Create a cron schedule
+         * @description Fired by the workers that run its task. A `schedule_id` in use is a 409 `SCHEDULE_ALREADY_EXISTS` (no upsert; PATCH it instead). A bad cron, unknown zone, end before start, unknown task or data failing the task's schema is a 400; nothing is stored.
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule with its next fire time and last execution */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule (its executions stay) */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a schedule's fields
+         * @description A new cron, timezone, start_at or end_at recomputes the next fire time from now.
+         */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop firing (fires while paused are never started) */
+        post: operations["pauseSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fire again from the next fire time after now */
+        post: operations["resumeSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start one execution now, whatever the overlap policy */
+        post: operations["triggerSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -411,6 +505,122 @@ export interface components {
             /** @description Only these terminal statuses (default: all three). */
             statuses?: ("completed" | "failed" | "cancelled")[];
         };
+        Schedule: {
+            schedule_id: string;
+            task_name: string;
+            cron: string;
+            timezone: string;
+            data?: unknown;
+            /** @enum {string} */
+            overlap: "skip" | "allow" | "buffer-one" | "cancel-previous";
+            /** @enum {string} */
+            catchup: "none" | "latest" | "all";
+            catchup_window_ms: number;
+            start_at?: string;
+            end_at?: string;
+            paused: boolean;
+            /** @description In the past while no worker running the task has fired it (the fire is pending). */
+            next_fire_at?: string;
+            buffered_fire_at?: string;
+            last_fire_at?: string;
+            /** @description Newest first, up to 10. */
+            recent_execution_ids: string[];
+            last_execution?: {
+                execution_id: string;
+                /** @enum {string} */
+                status?: "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+            };
+            created_at: string;
+            updated_at: string;
+        };
+        CreateSchedule: {
+            /** @example nightly-report */
+            schedule_id: string;
+            /** @example nightly-report */
+            task_name: string;
+            /**
+             * @description Cron expression: 5 fields, or 6 with seconds first (croner syntax).
+             * @example 0 2 * * *
+             */
+            cron: string;
+            /**
+             * @description IANA time zone (default UTC).
+             * @example Europe/Paris
+             */
+            timezone?: string;
+            /** @description Every fire's input (default null). */
+            data?: unknown;
+            /**
+             * @description Default skip.
+             * @enum {string}
+             */
+            overlap?: "skip" | "allow" | "buffer-one" | "cancel-previous";
+            /**
+             * @description Default none.
+             * @enum {string}
+             */
+            catchup?: "none" | "latest" | "all";
+            /** @description How far back latest/all reach: "1d" (default), "6h" or milliseconds. */
+            catchup_window?: string | number;
+            /**
+             * Format: date-time
+             * @description No fire before it.
+             */
+            start_at?: string;
+            /**
+             * Format: date-time
+             * @description No fire at or after it.
+             */
+            end_at?: string;
+        };
+        ScheduleList: {
+            schedules: components["schemas"]["Schedule"][];
+        };
+        UpdateSchedule: {
+            /** @example nightly-report */
+            task_name?: string;
+            /**
+             * @description Cron expression: 5 fields, or 6 with seconds first (croner syntax).
+             * @example 0 2 * * *
+             */
+            cron?: string;
+            /**
+             * @description IANA time zone (default UTC).
+             * @example Europe/Paris
+             */
+            timezone?: string;
+            /** @description Every fire's input (default null). */
+            data?: unknown;
+            /**
+             * @description Default skip.
+             * @enum {string}
+             */
+            overlap?: "skip" | "allow" | "buffer-one" | "cancel-previous";
+            /**
+             * @description Default none.
+             * @enum {string}
+             */
+            catchup?: "none" | "latest" | "all";
+            /** @description How far back latest/all reach: "1d" (default), "6h" or milliseconds. */
+            catchup_window?: string | number;
+            /**
+             * Format: date-time
+             * @description No fire before it.
+             */
+            start_at?: string;
+            /**
+             * Format: date-time
+             * @description No fire at or after it.
+             */
+            end_at?: string;
+        };
+        ScheduleDeleted: {
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        ScheduleTrigger: {
+            execution_id: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -520,7 +730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -529,7 +739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -643,7 +853,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -710,7 +920,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -759,7 +969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -808,7 +1018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -817,7 +1027,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1065,7 +1275,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1136,6 +1346,432 @@ export interface operations {
             };
             /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSchedule"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleDeleted"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSchedule"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    triggerSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The execution started */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleTrigger"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
