@@ -45,6 +45,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "Tasks and the registry", link: "/guide/tasks" },
       { text: "The client: DurableScheduler", link: "/guide/client" },
       { text: "Workers", link: "/guide/worker" },
+      { text: "Schedules (cron)", link: "/guide/schedules" },
       { text: "Testing", link: "/guide/testing" },
       { text: "Deploying", link: "/guide/deploying" },
     ],

@@ -14,18 +14,22 @@ import {
   childLease,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventRecord,
   type EventWaitOutcome,
   ExecutionAlreadyExistsError,
   type ExecutionDetails,
   ExecutionNotFoundError,
+  ExecutionNotPausableError,
+  ExecutionNotPausedError,
   ExecutionNotRetryableError,
   type ExecutionPatch,
   type ExecutionRecord,
   ExecutionTerminalError,
   executionLease,
   type FailExecutionInput,
+  type ForkExecutionInput,
   isTerminal,
   joinWaitEvents,
   type Lease,
@@ -38,10 +42,14 @@ import {
   RETRYABLE_STATUSES,
   type RetryChildInput,
   type RetryExecutionInput,
+  ScheduleAlreadyExistsError,
+  type ScheduleListFilter,
   type Scheduler,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   StoreUnavailableError,
   type SuspendInput,
   systemClock,
@@ -50,7 +58,10 @@ import {
   waitsOnEvent,
 } from "@zart/core/store";
 import { awaitChildren, cancelChildren, startChild, wakeParent } from "./child-executions.js";
+import { type DueUnit, withinLimits } from "./concurrency-limits.js";
+import { forkExecution } from "./fork-execution.js";
 import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
+import { dueSchedules, insertPending, listSchedules, writeSchedule } from "./schedules.js";
 import { type Entry, TutorialStorage } from "./tutorial-storage.js";
 
 export interface TutorialSchedulerOptions {
@@ -93,25 +104,23 @@ export class TutorialScheduler implements Scheduler {
     const existing = this.#entries().get(input.executionId);
     if (existing && !isTerminal(existing.record.status))
       throw new ExecutionAlreadyExistsError(input.executionId);
-    const record: ExecutionRecord = {
-      executionId: input.executionId,
-      taskName: input.taskName,
-      payload: input.payload,
-      status: "pending",
-      attempt: 0,
-      runAt: new Date(input.runAt),
-      scheduledAt: new Date(input.runAt),
-      createdAt: new Date(now),
-      ...(input.priority ? { priority: input.priority } : {}),
-    };
-    this.#entries().set(input.executionId, { record, steps: new Map(), children: new Map(), events: [] });
-    return structuredClone(record);
+    return structuredClone(this.#insert(input, now));
+  }
+
+  /** Writes a new pending run of `input`, replacing any row of that id (with its steps and events). */
+  #insert(input: NewExecution, now: Date): ExecutionRecord {
+    return insertPending(this.#entries(), input, now);
   }
 
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const entry = this.#entry(input.executionId);
     const key = input.idempotencyKey;
-    if (key !== undefined && entry.events.some((event) => event.idempotencyKey === key)) return "duplicate";
+    const found = this.#entries().get(input.executionId);
+    if (key !== undefined && found?.events.some((event) => event.idempotencyKey === key)) return "duplicate";
+    // Signal-with-start: an unknown or terminal execution is (re)created first, in the same pass.
+    if (input.startIfMissing && (!found || isTerminal(found.record.status))) {
+      this.#insert(input.startIfMissing, now);
+    }
+    const entry = this.#entry(input.executionId);
     if (isTerminal(entry.record.status))
       throw new ExecutionTerminalError(input.executionId, entry.record.status);
     entry.events.push({
@@ -162,6 +171,30 @@ export class TutorialScheduler implements Scheduler {
     return structuredClone(record);
   }
 
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    return forkExecution(this.#entries(), input, now);
+  }
+
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    const entry = this.#entry(executionId);
+    const record = entry.record;
+    if (isTerminal(record.status)) throw new ExecutionNotPausableError(executionId, record.status);
+    if (record.status !== "paused") {
+      record.status = "paused";
+      for (const key of ["runAt", "waitReason", "waitEvent"] as const) delete record[key];
+      clearLease(entry);
+    }
+    return structuredClone(record);
+  }
+
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = this.#entry(executionId).record;
+    if (record.status !== "paused") throw new ExecutionNotPausedError(executionId, record.status);
+    record.status = "pending";
+    record.runAt = new Date(now);
+    return structuredClone(record);
+  }
+
   async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
     const entry = this.#entries().get(executionId);
     return entry && details(entry);
@@ -198,7 +231,7 @@ export class TutorialScheduler implements Scheduler {
 
   async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
     const now = request.now.getTime();
-    const due: { entry: Entry; child?: StepRecord; at: number }[] = [];
+    const due: DueUnit[] = [];
     for (const entry of this.#entries().values()) {
       const { record } = entry;
       if (!request.taskNames.includes(record.taskName) || isTerminal(record.status)) continue;
@@ -225,7 +258,7 @@ export class TutorialScheduler implements Scheduler {
         (a.child?.position ?? -1) - (b.child?.position ?? -1),
     );
     const expiresAt = new Date(now + request.leaseMs);
-    return due.slice(0, Math.max(0, request.limit)).map(({ entry, child }): ClaimedWork => {
+    return withinLimits(this.#entries().values(), due, request).map(({ entry, child }): ClaimedWork => {
       const token = crypto.randomUUID();
       const record = entry.record;
       if (child) {
@@ -447,6 +480,39 @@ export class TutorialScheduler implements Scheduler {
   }
 
   /** No push: workers poll. */
+  // ── schedules: rows the engine encodes; the store compares `version` and inserts the fires ──
+
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    const schedules = this.#schedules();
+    if (schedules.has(schedule.scheduleId)) throw new ScheduleAlreadyExistsError(schedule.scheduleId);
+    schedules.set(schedule.scheduleId, structuredClone(schedule));
+  }
+
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    return writeSchedule(this.#schedules(), this.#entries(), write, now);
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    return this.#schedules().delete(scheduleId);
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return structuredClone(this.#schedules().get(scheduleId));
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return listSchedules(this.#schedules(), filter);
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return dueSchedules(this.#schedules(), request);
+  }
+
+  #schedules(): Map<string, StoredSchedule> {
+    this.#entries();
+    return this.storage.schedules;
+  }
+
   subscribe(_listener: (wake: WakeUp) => void): Unsubscribe {
     this.#entries();
     return () => {};

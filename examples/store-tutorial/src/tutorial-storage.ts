@@ -1,4 +1,4 @@
-import type { EventRecord, ExecutionRecord, StepRecord } from "@zart/core/store";
+import type { EventRecord, ExecutionRecord, StepRecord, StoredSchedule } from "@zart/core/store";
 
 /** A parallel child's lease (the step row itself holds the child's status). */
 export interface ChildGrant {
@@ -25,5 +25,7 @@ export interface Entry {
  */
 export class TutorialStorage {
   readonly entries = new Map<string, Entry>();
+  /** Schedules by id. */
+  readonly schedules = new Map<string, StoredSchedule>();
   nextSequence = 1;
 }

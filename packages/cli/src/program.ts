@@ -4,8 +4,11 @@ import { cancelCommand } from "./commands/cancel.js";
 import { eventCommand } from "./commands/event.js";
 import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { pauseCommand, resumeCommand } from "./commands/pause.js";
 import { purgeCommand } from "./commands/purge.js";
+import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
+import { scheduleCommand } from "./commands/schedule.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
@@ -31,8 +34,12 @@ export function createProgram(): Command {
     listCommand(),
     cancelCommand(),
     retryCommand(),
+    rerunCommand(),
+    pauseCommand(),
+    resumeCommand(),
     waitCommand(),
     purgeCommand(),
+    scheduleCommand(),
     migrateCommand(),
   ]) {
     program.addCommand(command);

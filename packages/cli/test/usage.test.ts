@@ -20,9 +20,13 @@ describe.concurrent("the zart binary: usage", () => {
       "list",
       "cancel",
       "retry",
+      "rerun",
+      "pause",
+      "resume",
       "wait",
       "purge",
       "migrate",
+      "schedule",
       "completion",
     ]) {
       expect(res.stdout).toContain(command);

@@ -6,7 +6,7 @@ import type { Harness } from "./harness.js";
  * error), so that a store can skip it by `"<suite>.<id>"`.
  */
 export interface SuiteTest<Id extends string> {
-  (id: Id, title: string, fn: TestFunction): void;
+  (id: Id, title: string, fn: TestFunction, timeout?: number): void;
   /** `it.each` (or `it.skip.each`) for the cases registered under one id: `test.each(id)(cases)(title, fn)`. */
   each(id: Id): TestAPI["each"];
 }
@@ -40,10 +40,10 @@ export function defineSuite<const Name extends string, const Id extends string>(
         registered.add(id);
         return harness.skipReason(name, id);
       };
-      const test = ((id: Id, title: string, fn: TestFunction) => {
+      const test = ((id: Id, title: string, fn: TestFunction, timeout?: number) => {
         const reason = register(id);
-        if (reason === undefined) it(title, fn);
-        else it.skip(`${title} [skipped: ${reason}]`, fn);
+        if (reason === undefined) it(title, fn, timeout);
+        else it.skip(`${title} [skipped: ${reason}]`, fn, timeout);
       }) as SuiteTest<Id>;
       test.each = (id) => (register(id) === undefined ? it.each.bind(it) : it.skip.each.bind(it.skip));
       body(harness, test);

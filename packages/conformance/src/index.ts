@@ -13,13 +13,18 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
+import { operatorPauseSuite } from "./suites/operator-pause.js";
+import { operatorRerunSuite } from "./suites/operator-rerun.js";
 import { operatorRetrySuite } from "./suites/operator-retry.js";
 import { parallelSuite } from "./suites/parallel.js";
 import { patchingSuite } from "./suites/patching.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
+import { scheduleFiresSuite } from "./suites/schedule-fires.js";
+import { scheduleVerbsSuite } from "./suites/schedule-verbs.js";
 import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
+import { signalWithStartSuite } from "./suites/signal-with-start.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
@@ -48,6 +53,7 @@ export {
   payloadDepthSuite,
   prefetchSuite,
   retriesSuite,
+  signalWithStartSuite,
   stepsSuite,
   storeVerbsSuite,
   taskRoutingSuite,
@@ -65,6 +71,7 @@ export const SUITES = [
   timeSuite,
   eventsSuite,
   answersOnOfferSuite,
+  signalWithStartSuite,
   parallelSuite,
   childExecutionsSuite,
   leasesSuite,
@@ -76,10 +83,14 @@ export const SUITES = [
   badInputSuite,
   payloadDepthSuite,
   operatorRetrySuite,
+  operatorRerunSuite,
+  operatorPauseSuite,
   patchingSuite,
   transactionsSuite,
   ...SEMANTICS_SUITES,
   flowControlSuite,
+  scheduleVerbsSuite,
+  scheduleFiresSuite,
 ] as const;
 
 /** The name of a topic suite, e.g. `"events"`. */

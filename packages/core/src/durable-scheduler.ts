@@ -8,8 +8,12 @@ import {
   ValidationError,
   WaitTimeoutError,
 } from "./errors.js";
+import { type OfferEventOptions, offerEvent } from "./event-offer.js";
+import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { checkPriority } from "./flow/priority.js";
+import { taskConcurrency } from "./flow/task-concurrency.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
+import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import {
   EXECUTION_STATUSES,
@@ -17,6 +21,7 @@ import {
   isTerminal,
   TERMINAL_STATUSES,
 } from "./scheduler/vocabularies.js";
+import { Schedules } from "./schedules/schedules-client.js";
 import { type DurableExecutionStatus, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
@@ -84,11 +89,14 @@ export class DurableScheduler {
   readonly #scheduler: Scheduler;
   readonly #registry: TaskRegistry | undefined;
   readonly #maxPayloadBytes: number;
+  /** Cron schedules: `create`, `update`, `pause`, `resume`, `trigger`, `delete`, `get`, `list`. */
+  readonly schedules: Schedules;
 
   constructor(scheduler: Scheduler, options: DurableSchedulerOptions = {}) {
     this.#scheduler = scheduler;
     this.#registry = options.registry;
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.schedules = new Schedules(scheduler, this.#registry, this.#maxPayloadBytes);
   }
 
   /**
@@ -105,7 +113,7 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options);
+    return this.#create(executionId, taskName, input, options, task?.concurrency);
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -117,7 +125,7 @@ export class DurableScheduler {
   ): Promise<ScheduleResult> {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
-    return this.#create(executionId, task.name, input, options);
+    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task));
   }
 
   async #create(
@@ -125,7 +133,9 @@ export class DurableScheduler {
     taskName: string,
     input: unknown,
     options: StartOptions,
+    concurrency: ConcurrencyGroup | undefined,
   ): Promise<ScheduleResult> {
+    const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
     const payload = toJsonText(input, "The input", this.#maxPayloadBytes) ?? "null";
     const now = this.#scheduler.clock.now();
     const runAt =
@@ -135,7 +145,14 @@ export class DurableScheduler {
     const priority = checkPriority(options.priority);
     const record = await createExecution(
       this.#scheduler,
-      { executionId, taskName, payload, runAt, ...(priority === undefined ? {} : { priority }) },
+      {
+        executionId,
+        taskName,
+        payload,
+        runAt,
+        ...(priority === undefined ? {} : { priority }),
+        ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+      },
       now,
       options,
     );
@@ -230,53 +247,51 @@ export class DurableScheduler {
   }
 
   /**
-   * Puts an event in the execution's mailbox and wakes it if it waits for that name. A repeated
-   * `idempotencyKey` is a no-op answered `"duplicate"`.
+   * Starts a new execution of the same task whose history is this one's settled steps before
+   * `fromStep`: those are replayed, `fromStep` and everything after it run again (with `data` as
+   * the new input when given). The original is untouched; the new one's status names it in
+   * `rerunOf`. Unknown id → `ExecutionNotFoundError`; no such step → `StepNotFoundError`;
+   * `newId` taken → `ExecutionAlreadyExistsError`.
    */
-  async offerEvent(
-    executionId: string,
-    eventName: string,
-    payload: unknown,
-    options: { idempotencyKey?: string } = {},
-  ): Promise<{ status: "delivered" | "duplicate" }> {
-    assertId(executionId, "executionId");
-    assertId(eventName, "event name");
-    if (options.idempotencyKey !== undefined) assertId(options.idempotencyKey, "idempotencyKey");
-    const value = await this.#validateEvent(executionId, eventName, payload);
-    const text = toJsonText(value, `The "${eventName}" event's payload`, this.#maxPayloadBytes) ?? "null";
-    const status = await this.#scheduler.offerEvent(
-      {
-        executionId,
-        eventName,
-        payload: text,
-        ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
-      },
-      this.#scheduler.clock.now(),
-    );
-    return { status };
+  rerun(executionId: string, options: RerunOptions): Promise<RerunResult> {
+    return rerun(this.#scheduler, this.#registry, this.#maxPayloadBytes, executionId, options);
   }
 
   /**
-   * With a registry holding tasks that declare `events`: validates the payload against the
-   * execution's task's declaration (one read of the execution), rejecting undeclared names.
-   * Without one, or for an unknown execution, the payload goes through as given.
+   * Pauses a pending, waiting or running execution: it is not claimed until `resume`; a running one
+   * stops at its next checkpoint (that write is refused). Pausing a paused one changes nothing;
+   * a finished one → `ExecutionNotPausableError`.
    */
-  async #validateEvent(executionId: string, eventName: string, payload: unknown): Promise<unknown> {
-    if (!this.#registry?.declaresEvents()) return payload;
-    const details = await this.#scheduler.getExecution(executionId);
-    const events = details && this.#registry.find(details.execution.taskName)?.events;
-    if (!events) return payload;
-    const schema = events[eventName];
-    if (!schema) {
-      throw new ValidationError(
-        `Task "${details.execution.taskName}" declares no "${eventName}" event; it accepts ${Object.keys(
-          events,
-        )
-          .map((name) => `"${name}"`)
-          .join(", ")}.`,
-      );
-    }
-    return validateWith(schema, payload, `The "${eventName}" event's payload`);
+  async pause(executionId: string): Promise<void> {
+    assertId(executionId, "executionId");
+    await this.#scheduler.pauseExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /** Makes a paused execution due now; any other status → `ExecutionNotPausedError`. */
+  async resume(executionId: string): Promise<void> {
+    assertId(executionId, "executionId");
+    await this.#scheduler.resumeExecution(executionId, this.#scheduler.clock.now());
+  }
+
+  /**
+   * Puts an event in the execution's mailbox and wakes it if it waits for that name. A repeated
+   * `idempotencyKey` is a no-op answered `"duplicate"`. `startIfMissing` creates the execution in
+   * the same store transaction when it does not exist or is terminal (signal-with-start);
+   * `transaction` writes through your open transaction (see {@link OfferEventOptions}).
+   */
+  offerEvent(
+    executionId: string,
+    eventName: string,
+    payload: unknown,
+    options: OfferEventOptions = {},
+  ): Promise<{ status: "delivered" | "duplicate" }> {
+    return offerEvent(
+      this.#scheduler,
+      this.#registry,
+      this.#maxPayloadBytes,
+      { executionId, eventName, payload },
+      options,
+    ).then((status) => ({ status }));
   }
 
   /** Newest first. */

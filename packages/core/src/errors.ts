@@ -74,6 +74,48 @@ export class ExecutionNotRetryableError extends ZartError {
   }
 }
 
+/** `rerun(id, { fromStep })` names a step that the execution's history does not hold. */
+export class StepNotFoundError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly step: string,
+  ) {
+    super(
+      "STEP_NOT_FOUND",
+      `Execution "${executionId}" has no step named "${step}"; use a name from its status().steps (with its #n suffix).`,
+      { details: { executionId, step } },
+    );
+  }
+}
+
+/** `pause` of an execution that already finished. */
+export class ExecutionNotPausableError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super("EXECUTION_NOT_PAUSABLE", `Execution "${executionId}" is already ${status}; it cannot be paused.`, {
+      details: { executionId, status },
+    });
+  }
+}
+
+/** `resume` of an execution that is not paused. */
+export class ExecutionNotPausedError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly status: string,
+  ) {
+    super(
+      "EXECUTION_NOT_PAUSED",
+      `Execution "${executionId}" is ${status}, not paused; there is nothing to resume.`,
+      {
+        details: { executionId, status },
+      },
+    );
+  }
+}
+
 export class TaskNotRegisteredError extends ZartError {
   constructor(readonly taskName: string) {
     super(
@@ -276,21 +318,21 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * `start(..., { transaction })` on a store that cannot write inside the caller's transaction
- * (capability `transactionalStart` off: memory, Redis), or `ctx.transaction` on a store without
- * `transactionalSteps`. Nothing is persisted.
+ * A caller's transaction the store cannot write in (capability `transactionalStart` off: memory,
+ * Redis) for `start(..., { transaction })` or `offerEvent(..., { transaction })`, or
+ * `ctx.transaction` on a store without `transactionalSteps`. Nothing is persisted. `feature` names
+ * what was refused.
  */
 export class TransactionsNotSupportedError extends ZartError {
-  /** `feature`: what was asked, `start(..., { transaction })` (default) or a `ctx.transaction` step. */
   constructor(
     readonly store: string,
-    feature: "start" | "step" = "start",
+    feature: "start" | "offer" | "step" = "start",
   ) {
     super(
       "TRANSACTIONS_NOT_SUPPORTED",
-      feature === "start"
-        ? `The ${store} store cannot start an execution inside your transaction; use the Postgres or SQLite store, or start without { transaction }.`
-        : `The ${store} store cannot run ctx.transaction steps (it has no database transaction to commit the step with your writes); use the Postgres or SQLite store, or ctx.step.`,
+      feature === "step"
+        ? `The ${store} store cannot run ctx.transaction steps (it has no database transaction to commit the step with your writes); use the Postgres or SQLite store, or ctx.step.`
+        : `The ${store} store cannot ${feature === "offer" ? "offer an event" : "start an execution"} inside your transaction; use the Postgres or SQLite store, or ${feature} without { transaction }.`,
       { details: { store, feature } },
     );
   }

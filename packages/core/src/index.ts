@@ -28,6 +28,9 @@ export {
 } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
+export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
+export type { ConcurrencyOptions } from "./flow/concurrency.js";
+export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
 export { tracingHooks } from "./hooks/otel-traces.js";
@@ -41,14 +44,21 @@ export type {
   WorkerHooks,
 } from "./hooks/worker-hooks.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
+export type { RerunOptions, RerunResult } from "./operator/rerun.js";
 export { RetryConfig } from "./retry.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
 export type { Scheduler } from "./scheduler/scheduler.js";
 export {
+  CATCHUP_POLICIES,
+  type CatchupPolicy,
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
+  PAUSABLE_STATUSES,
+  OVERLAP_POLICIES,
+  type OverlapPolicy,
   RETRYABLE_STATUSES,
+  SETTLED_STEP_STATUSES,
   STEP_KINDS,
   type StepKind,
   type StepStatus,
@@ -56,6 +66,13 @@ export {
   TRANSACTION_ISOLATIONS,
   type TransactionIsolation,
 } from "./scheduler/vocabularies.js";
+export { ScheduleAlreadyExistsError, ScheduleNotFoundError } from "./schedules/schedule-errors.js";
+export type {
+  CreateScheduleOptions,
+  ScheduleInfo,
+  UpdateScheduleOptions,
+} from "./schedules/schedule-options.js";
+export type { Schedules } from "./schedules/schedules-client.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
 export {

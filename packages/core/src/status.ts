@@ -52,6 +52,8 @@ export interface DurableExecutionStatus {
   completedAt?: Date;
   /** The execution that started this one with `ctx.startChild` (absent for a top-level execution). */
   parentId?: string;
+  /** The execution this one is a rerun of, and the step it started from. */
+  rerunOf?: { executionId: string; fromStep: string };
   /** When a pending/waiting execution is due next (absent: waits for an event). */
   wakeAt?: Date;
   steps: StepStatusInfo[];
@@ -101,6 +103,9 @@ export function toStatus({ execution, steps, events }: ExecutionDetails): Durabl
   if (execution.error) status.error = toErrorInfo(execution.error);
   if (execution.data !== undefined) status.data = fromJsonText(execution.data);
   if (execution.parentId !== undefined) status.parentId = execution.parentId;
+  if (execution.rerunOf !== undefined) {
+    status.rerunOf = { executionId: execution.rerunOf, fromStep: execution.rerunFromStep ?? "" };
+  }
   if (execution.startedAt) status.startedAt = execution.startedAt;
   if (execution.completedAt) status.completedAt = execution.completedAt;
   if (execution.runAt && (execution.status === "pending" || execution.status === "waiting")) {

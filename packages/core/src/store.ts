@@ -9,9 +9,12 @@ export { silentLogger } from "./engine/logger.js";
 export {
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  ExecutionNotPausableError,
+  ExecutionNotPausedError,
   ExecutionNotRetryableError,
   ExecutionTerminalError,
   LeaseLostError,
+  StepNotFoundError,
   StoreUnavailableError,
   ValidationError,
   ZartError,
@@ -40,6 +43,7 @@ export {
 } from "./scheduler/lease.js";
 export type * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";
+export type * from "./scheduler/schedules.js";
 export {
   redactUrl,
   type StoreLoader,
@@ -49,3 +53,4 @@ export {
 export type * from "./scheduler/transactional-step.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";
+export { ScheduleAlreadyExistsError } from "./schedules/schedule-errors.js";

@@ -11,6 +11,7 @@ import { LeaseDeadline } from "./lease-deadline.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
 import { leaseLost } from "./scheduler/lease.js";
 import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
+import { ScheduleTicker } from "./schedules/schedule-ticker.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 
 export interface WorkerOptions {
@@ -78,6 +79,7 @@ export class Worker {
   #pollTimer: NodeJS.Timeout | undefined;
   #polling: Promise<number> | undefined;
   #pollAgain = false;
+  readonly #ticker: ScheduleTicker;
   /** Set when a prefetched unit had to be given back: claim only for free slots until one frees. */
   #prefetchPaused = false;
   /** When a slot last freed (`performance.now()`): prefetched units are given back if it was long ago. */
@@ -102,6 +104,7 @@ export class Worker {
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
+    this.#ticker = new ScheduleTicker(this.#scheduler, this.#pollMs, this.#logger);
     this.#buffer = new PrefetchBuffer({
       renew: async (work) => {
         const deadline = this.#deadlineOf(work);
@@ -212,8 +215,14 @@ export class Worker {
     if (!this.#started) return;
     clearTimeout(this.#pollTimer);
     this.#pollTimer = setTimeout(() => {
-      void this.#poll().finally(() => this.#schedulePoll(this.#pollMs));
+      void this.#poll().finally(() => this.#schedulePoll(this.#untilNextPoll()));
     }, ms);
+  }
+
+  /** The poll interval, or less when a schedule is due sooner. */
+  #untilNextPoll(): number {
+    const untilDue = this.#ticker.nextDueAt - this.#scheduler.clock.now().getTime();
+    return untilDue > 0 ? Math.min(this.#pollMs, untilDue + 5) : this.#pollMs;
   }
 
   /** One claim for the free slots (coalesced: a poll asked during a poll runs once after it). */
@@ -237,7 +246,11 @@ export class Worker {
     const free = this.#concurrency + ahead - this.#busy - this.#buffer.size;
     // Read per claim: a task registered after `start` is claimed from the next poll on.
     const taskNames = this.#registry.names();
-    if (free <= 0 || this.#stopping || taskNames.length === 0) return 0;
+    if (this.#stopping || taskNames.length === 0) return 0;
+    // Due schedules of these tasks start their fires' executions first (see `ScheduleTicker`).
+    await this.#ticker.maybeTick(taskNames);
+    if (free <= 0) return 0;
+    const concurrencyLimits = this.#registry.concurrencyLimits();
     let work: ClaimedWork[];
     const sentAt = performance.now();
     try {
@@ -247,6 +260,7 @@ export class Worker {
         limit: free,
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),
+        ...(concurrencyLimits ? { concurrencyLimits } : {}),
       });
     } catch (error) {
       this.#logger.error({ error: String(error) }, "claiming work failed; retrying at the next poll");

@@ -21,6 +21,7 @@ import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./routes/metrics.js";
 import { registerOperatorActionRoutes } from "./routes/operator-actions.js";
 import { registerPurgeRoute } from "./routes/purge.js";
+import { registerScheduleRoutes } from "./routes/schedules.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerWaitRoute } from "./routes/wait.js";
 import { resolveToken } from "./token.js";
@@ -133,6 +134,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerOperatorActionRoutes(app, deps);
   registerWaitRoute(app, deps);
   registerPurgeRoute(app, deps);
+  registerScheduleRoutes(app, deps);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.console) app.route("/", serveConsole(options.console));
 

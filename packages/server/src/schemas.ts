@@ -75,6 +75,10 @@ export const ExecutionSchema = z
       .string()
       .optional()
       .openapi({ description: "The execution that started this one as a child execution." }),
+    rerun_of: z
+      .object({ execution_id: z.string(), from_step: z.string() })
+      .optional()
+      .openapi({ description: "The execution this one reruns, and the step it started from." }),
     steps: z.array(StepSchema),
     events: z.array(EventSchema),
   })
@@ -112,6 +116,19 @@ export const StartBodySchema = z
       .openapi({ description: "Start later, at this time." }),
   })
   .openapi("StartExecution");
+
+export const RerunBodySchema = z
+  .strictObject({
+    from_step: IdSchema.openapi({
+      description: "The step to run again, as named in the execution's steps (with its #n suffix).",
+      example: "charge",
+    }),
+    new_id: IdSchema.optional().openapi({
+      description: "The new execution's id; a random UUID when absent.",
+    }),
+    data: z.unknown().optional().openapi({ description: "A new input (default: the original's)." }),
+  })
+  .openapi("Rerun");
 
 export const EventDeliverySchema = z
   .object({
@@ -174,6 +191,19 @@ export const EventHeadersSchema = z.object({
   "idempotency-key": IdSchema.optional().openapi({
     param: { name: "idempotency-key", in: "header" },
     description: "A re-sent delivery with the same key is a no-op answered `duplicate`.",
+  }),
+});
+
+export const EventQuerySchema = z.object({
+  start_if_missing: IdSchema.optional().openapi({
+    description:
+      "Signal-with-start: the task to start under `execution_id` when no execution has that id (or it " +
+      "is terminal: a new run, as a start would), in the same transaction as the delivery.",
+    example: "order",
+  }),
+  start_data: z.string().optional().openapi({
+    description: "With `start_if_missing`: the started task's input, as JSON text (default: null).",
+    example: '{"orderId":"o-1"}',
   }),
 });
 

@@ -25,6 +25,9 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
   if (status.completedAt) wire.completed_at = status.completedAt.toISOString();
   if (status.wakeAt) wire.wake_at = status.wakeAt.toISOString();
   if (status.parentId !== undefined) wire.parent_id = status.parentId;
+  if (status.rerunOf !== undefined) {
+    wire.rerun_of = { execution_id: status.rerunOf.executionId, from_step: status.rerunOf.fromStep };
+  }
   return wire;
 }
 
@@ -69,3 +72,4 @@ export function toSnakeCase(key: string): string {
 export function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [toSnakeCase(key), value]));
 }
+export { toWireSchedule } from "./schedule-wire.js";

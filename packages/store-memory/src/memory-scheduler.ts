@@ -20,12 +20,14 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -34,9 +36,13 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  ScheduleAlreadyExistsError,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
@@ -50,13 +56,16 @@ import {
 } from "./child-executions.js";
 import { cancelUnsettledChildren, dispatchChildren, retryChild, settleChild } from "./children.js";
 import { claimDue } from "./claim.js";
-import { awaitAnyEvent, awaitEvent, offerEvent } from "./events.js";
+import { awaitAnyEvent, awaitEvent, offerEvent, startsOnOffer } from "./events.js";
 import { fenceChild, fenceExecution } from "./fencing.js";
+import { forkExecution } from "./fork.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
+import { pauseExecution, resumeExecution } from "./pause.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
-import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
+import { applyPatch, copy, detailsOf, newExecutionRecord, park, putStep, toStepRecord } from "./rows.js";
+import { copySchedule, dueSchedules, listSchedules, writeSchedule } from "./schedules.js";
 
 /** Options of {@link MemoryScheduler}. */
 export interface MemorySchedulerOptions {
@@ -123,26 +132,22 @@ export class MemoryScheduler implements Scheduler {
     if (existing !== undefined && !isTerminal(existing.record.status)) {
       throw new ExecutionAlreadyExistsError(input.executionId);
     }
-    const record: ExecutionRecord = {
-      executionId: input.executionId,
-      taskName: input.taskName,
-      payload: input.payload,
-      status: "pending",
-      attempt: 0,
-      runAt: new Date(input.runAt),
-      ...(input.priority ? { priority: input.priority } : {}),
-      scheduledAt: new Date(input.runAt),
-      createdAt: new Date(now),
-    };
+    const record = newExecutionRecord(input, now);
     this.storage.insertExecution({ record });
     this.#emit("created", input.executionId);
     return copy(record);
   }
 
-  /** Appends an event to the mailbox, waking the execution if it waits on that name. */
+  /**
+   * Appends an event to the mailbox, waking the execution if it waits on that name; with
+   * `startIfMissing`, first creates an unknown or terminal execution (one synchronous pass).
+   */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
     this.#ensureOpen();
+    const start = startsOnOffer(this.storage, input);
+    if (start !== undefined) this.storage.insertExecution({ record: newExecutionRecord(start, now) });
     const outcome = offerEvent(this.storage, input, now);
+    if (start !== undefined) this.#emit("created", input.executionId);
     if (outcome === "delivered") this.#emit("event", input.executionId);
     return outcome;
   }
@@ -166,6 +171,28 @@ export class MemoryScheduler implements Scheduler {
     this.#ensureOpen();
     const record = restartExecution(this.storage, executionId, now);
     this.#emit("retry", executionId);
+    return record;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    const record = forkExecution(this.storage, input, now);
+    this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    return pauseExecution(this.storage, executionId);
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    this.#ensureOpen();
+    const record = resumeExecution(this.storage, executionId, now);
+    this.#emit("resumed", executionId);
     return record;
   }
 
@@ -372,6 +399,43 @@ export class MemoryScheduler implements Scheduler {
   #wakeParentOf(row: ExecutionRow, now: Date): void {
     const parentId = wakeParent(this.storage, row, now);
     if (parentId !== undefined) this.#emit("child", parentId);
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    this.#ensureOpen();
+    if (this.storage.schedules.has(schedule.scheduleId))
+      throw new ScheduleAlreadyExistsError(schedule.scheduleId);
+    this.storage.schedules.set(schedule.scheduleId, copySchedule(schedule));
+  }
+
+  /** Compare-and-set on `version`, creating the fires' executions that do not exist yet. */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    this.#ensureOpen();
+    const created = writeSchedule(this.storage, write, now);
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    this.#ensureOpen();
+    return this.storage.schedules.delete(scheduleId);
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    this.#ensureOpen();
+    const row = this.storage.schedules.get(scheduleId);
+    return row && copySchedule(row);
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    this.#ensureOpen();
+    return listSchedules(this.storage, filter);
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    this.#ensureOpen();
+    return dueSchedules(this.storage, request);
   }
 
   #emit(reason: WakeUp["reason"], executionId: string): void {

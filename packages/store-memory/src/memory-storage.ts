@@ -1,5 +1,5 @@
 import { isTerminal } from "@zart/core";
-import type { EventRecord, ExecutionRecord, StepRecord } from "@zart/core/store";
+import type { EventRecord, ExecutionRecord, StepRecord, StoredSchedule } from "@zart/core/store";
 
 /** An execution as stored: its public record plus the fencing token of the current lease. */
 export interface ExecutionRow {
@@ -38,6 +38,8 @@ export class MemoryStorage {
   readonly #events = new Map<string, EventRecord[]>();
   /** Ids that may still have due work; terminal ones are dropped lazily (a new run re-adds its id). */
   readonly #unfinished = new Set<string>();
+  /** Schedules by id (live rows). */
+  readonly schedules = new Map<string, StoredSchedule>();
 
   /** The row of `executionId`, or `undefined`. */
   execution(executionId: string): ExecutionRow | undefined {

@@ -13,12 +13,14 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -27,9 +29,12 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   type SuspendInput,
   type TransactionalStepInput,
   type Unsubscribe,
@@ -55,7 +60,10 @@ import { createExecution } from "./sql/create-execution.js";
 import { createExecutionInTransaction } from "./sql/create-execution-in-transaction.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
+import { forkExecution } from "./sql/fork-execution.js";
 import { offerEvent } from "./sql/offer-event.js";
+import { offerEventInTransaction } from "./sql/offer-event-in-transaction.js";
+import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
@@ -63,7 +71,9 @@ import { restartExecution } from "./sql/restart-execution.js";
 import { retryChild } from "./sql/retry-child.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
+import * as scheduleSql from "./sql/schedules.js";
 import { settleChild } from "./sql/settle-child.js";
+import { offerWithStart } from "./sql/signal-with-start.js";
 import { suspend } from "./sql/suspend.js";
 import { runTransactionalStep, type TransactionDatabase } from "./sql/transactional-step.js";
 import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";
@@ -186,11 +196,35 @@ export class PostgresScheduler implements Scheduler {
     return createExecutionInTransaction(transaction, this.#db.names, input, now, notify);
   }
 
-  /** Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. */
+  /**
+   * Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. With
+   * `startIfMissing`, creation and offer share one transaction (see `signal-with-start.ts`).
+   */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const outcome = await offerEvent(this.#db, input, now, this.#notice("event", input.executionId));
-    if (outcome === "delivered") this.#emit("event", input.executionId);
-    return outcome;
+    const id = input.executionId;
+    const start = input.startIfMissing;
+    if (start === undefined) {
+      const outcome = await offerEvent(this.#db, input, now, this.#notice("event", id));
+      if (outcome === "delivered") this.#emit("event", id);
+      return outcome;
+    }
+    const notices = { created: this.#notice("created", id), event: this.#notice("event", id) };
+    const offered = await this.#db.transaction((client) =>
+      offerWithStart(client, this.#db.names, { ...input, startIfMissing: start }, now, notices),
+    );
+    if (offered.started) this.#emit("created", id);
+    if (offered.outcome === "delivered") this.#emit("event", id);
+    return offered.outcome;
+  }
+
+  /** `offerEvent` through the caller's client inside `BEGIN`; pushed (by NOTIFY) only at its commit. */
+  offerEventInTransaction(transaction: unknown, input: OfferEventInput, now: Date): Promise<OfferOutcome> {
+    const id = input.executionId;
+    const notices = {
+      created: [this.#db.names.channel, encodeWakeUp("created", id, "")] as [string, string],
+      event: [this.#db.names.channel, encodeWakeUp("event", id, "")] as [string, string],
+    };
+    return offerEventInTransaction(transaction, this.#db.names, input, now, notices);
   }
 
   /** Cancels a live execution and its unsettled children; false when already terminal. */
@@ -200,6 +234,25 @@ export class PostgresScheduler implements Scheduler {
     for (const id of tree.cancelled) this.#emit("cancelled", id);
     if (tree.woken !== undefined) this.#emit("child", tree.woken);
     return true;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    const record = await forkExecution(this.#db, input, now, this.#notice("created", input.executionId));
+    this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    return pauseExecution(this.#db, executionId);
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = await resumeExecution(this.#db, executionId, now, this.#notice("resumed", executionId));
+    this.#emit("resumed", executionId);
+    return record;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */
@@ -392,6 +445,35 @@ export class PostgresScheduler implements Scheduler {
     const unsubscribe = this.#hub.subscribe(listener);
     this.#listener.start();
     return unsubscribe;
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    await scheduleSql.createSchedule(this.#db, schedule);
+  }
+
+  /** Compare-and-set on `version` with the fires' executions, in one statement (see `sql/schedules.ts`). */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    const notify = { channel: this.#db.names.channel, sender: this.#instanceId };
+    const created = await scheduleSql.writeSchedule(this.#db, write, now, notify);
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    return scheduleSql.deleteSchedule(this.#db, scheduleId);
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return scheduleSql.getSchedule(this.#db, scheduleId);
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return scheduleSql.listSchedules(this.#db, filter);
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return scheduleSql.dueSchedules(this.#db, request);
   }
 
   #notice(reason: WakeReason, executionId: string): [string, string] {

@@ -32,7 +32,7 @@ async function migrationsOf(schema: string): Promise<{ id: number; tag: string; 
   return rows;
 }
 
-const TABLES = ["events", "executions", "steps", "zart_migrations"];
+const TABLES = ["events", "executions", "schedules", "steps", "zart_migrations"];
 /** The shipped migrations, in order (see `drizzle/meta/_journal.json`). */
 const SHIPPED = [
   "0000_init",
@@ -41,6 +41,9 @@ const SHIPPED = [
   "0003_step_kind_marker",
   "0004_child_executions",
   "0005_step_kind_transaction",
+  "0006_concurrency_key",
+  "0007_rerun_paused",
+  "0008_schedules",
 ];
 
 describe("migrate()", () => {

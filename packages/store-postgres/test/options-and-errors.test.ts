@@ -123,6 +123,9 @@ describe("upgrades", () => {
         "0003_step_kind_marker",
         "0004_child_executions",
         "0005_step_kind_transaction",
+        "0006_concurrency_key",
+        "0007_rerun_paused",
+        "0008_schedules",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type Clock, consoleLogger, type Logger, type Scheduler, systemClock } from "@zart/core";
+import {
+  type Clock,
+  consoleLogger,
+  ExecutionAlreadyExistsError,
+  type Logger,
+  type Scheduler,
+  systemClock,
+} from "@zart/core";
 import {
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
@@ -12,12 +19,14 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   joinWaitEvents,
   type Lease,
   type ListFilter,
@@ -27,9 +36,12 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
+  type StoredSchedule,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
@@ -50,6 +62,7 @@ import { ScriptExecutor } from "./executor.js";
 import { KeyLayout } from "./keys.js";
 import { DEFAULT_PREFIX, type RedisSchedulerOptions } from "./options.js";
 import { listIndex, parseClaimed, purgeStatuses } from "./replies.js";
+import { ScheduleVerbs } from "./schedule-verbs.js";
 import { WakeUpChannel } from "./wake-up-channel.js";
 
 /** Executions deleted per purge script call (each call is atomic and short). */
@@ -81,6 +94,7 @@ export class RedisScheduler implements Scheduler {
   readonly keys: KeyLayout;
   readonly #executor: ScriptExecutor;
   readonly #wakeUps: WakeUpChannel;
+  readonly #schedules: ScheduleVerbs;
   /** Identifies this scheduler's own wake-ups on the channel. */
   readonly #origin = randomUUID();
 
@@ -91,6 +105,7 @@ export class RedisScheduler implements Scheduler {
     this.keys = new KeyLayout(options.prefix ?? DEFAULT_PREFIX);
     const connection = connect(options, logger);
     this.#executor = new ScriptExecutor(connection, this.keys, logger);
+    this.#schedules = new ScheduleVerbs(this.#executor, this.#origin);
     this.#wakeUps = new WakeUpChannel({
       source: connection.client,
       channel: this.keys.channel,
@@ -120,6 +135,34 @@ export class RedisScheduler implements Scheduler {
     await this.#executor.close();
   }
 
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    return this.#schedules.create(schedule);
+  }
+
+  /** Compare-and-set on `version` with the fires' executions, in one script. */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    const created = await this.#schedules.write(write, now);
+    for (const id of created ?? []) this.#wakeUps.emitLocal("created", id);
+    return created !== undefined;
+  }
+
+  deleteSchedule(scheduleId: string): Promise<boolean> {
+    return this.#schedules.delete(scheduleId);
+  }
+
+  getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return this.#schedules.get(scheduleId);
+  }
+
+  listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return this.#schedules.list(filter);
+  }
+
+  dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return this.#schedules.due(request);
+  }
+
   /** Creates a pending execution (replacing a terminal one); publishes `created`. */
   async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
     const row = await this.#executor.run("createExecution", input.executionId, [
@@ -131,6 +174,7 @@ export class RedisScheduler implements Scheduler {
       this.#origin,
       randomUUID(),
       input.priority === undefined ? "" : String(input.priority),
+      input.concurrencyKey ?? "",
     ]);
     this.#wakeUps.emitLocal("created", input.executionId);
     return parseRow(row as string[])!;
@@ -138,7 +182,7 @@ export class RedisScheduler implements Scheduler {
 
   /** Appends the event and wakes an execution waiting on its name, atomically. */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const { executionId, eventName, payload, idempotencyKey } = input;
+    const { executionId, eventName, payload, idempotencyKey, startIfMissing: start } = input;
     const outcome = await this.#executor.run("offerEvent", executionId, [
       executionId,
       eventName,
@@ -147,9 +191,16 @@ export class RedisScheduler implements Scheduler {
       millis(now),
       this.#origin,
       randomUUID(),
+      optional(start?.taskName),
+      start?.payload ?? "",
+      start ? millis(start.runAt) : "",
+      optional(start?.priority === undefined ? undefined : String(start.priority)),
+      optional(start?.concurrencyKey),
     ]);
-    if (outcome === "delivered") this.#wakeUps.emitLocal("event", executionId);
-    return outcome as OfferOutcome;
+    if (outcome === "started") this.#wakeUps.emitLocal("created", executionId);
+    if (outcome === "duplicate") return "duplicate";
+    this.#wakeUps.emitLocal("event", executionId);
+    return "delivered";
   }
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
@@ -165,6 +216,40 @@ export class RedisScheduler implements Scheduler {
     for (const id of [executionId, ...descendants]) this.#wakeUps.emitLocal("cancelled", id);
     if (woken !== "") this.#wakeUps.emitLocal("child", woken);
     return true;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    const args = [input.sourceId, input.executionId, input.fromStep, optional(input.payload), millis(now)];
+    const reply = await this.#executor
+      .run("forkExecution", input.sourceId, [...args, this.#origin, randomUUID()], {
+        executionId: input.sourceId,
+        step: input.fromStep,
+      })
+      .catch((error: unknown) => {
+        throw error instanceof ExecutionAlreadyExistsError
+          ? new ExecutionAlreadyExistsError(input.executionId)
+          : error;
+      });
+    this.#wakeUps.emitLocal("created", input.executionId);
+    return parseRow(reply as string[]) as ExecutionRecord;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    const reply = await this.#executor.run("pauseExecution", executionId, [executionId]);
+    return parseRow(reply as string[]) as ExecutionRecord;
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const reply = await this.#executor.run("resumeExecution", executionId, [
+      executionId,
+      millis(now),
+      this.#origin,
+    ]);
+    this.#wakeUps.emitLocal("resumed", executionId);
+    return parseRow(reply as string[]) as ExecutionRecord;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */
@@ -246,6 +331,7 @@ export class RedisScheduler implements Scheduler {
       Math.max(1, Math.ceil(request.leaseMs)),
       request.workerId,
       randomUUID(),
+      request.concurrencyLimits ? JSON.stringify(request.concurrencyLimits) : "",
       ...request.taskNames,
     ]);
     return parseClaimed(reply);

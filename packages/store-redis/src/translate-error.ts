@@ -1,10 +1,13 @@
 import {
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  ExecutionNotPausableError,
+  ExecutionNotPausedError,
   ExecutionNotRetryableError,
   ExecutionTerminalError,
   LeaseLostError,
   messageOf,
+  StepNotFoundError,
   StoreUnavailableError,
   ZartError,
 } from "@zart/core";
@@ -14,6 +17,8 @@ import { type Lease, leaseLost } from "@zart/core/store";
 export interface ErrorContext {
   executionId?: string;
   lease?: Lease;
+  /** The step a call names (a rerun's `fromStep`). */
+  step?: string;
 }
 
 const SCRIPT_ERROR = /ZART_([A-Z_]+)\|([^|]*)\|/;
@@ -40,6 +45,15 @@ export function translateError(error: unknown, context: ErrorContext = {}): Erro
       const [executionId = id, status = "unknown"] = (match[2] ?? "").split(/:(?=[^:]*$)/);
       return new ExecutionNotRetryableError(executionId, status);
     }
+    case "NOT_PAUSABLE":
+    case "NOT_PAUSED": {
+      const [executionId = id, status = "unknown"] = (match[2] ?? "").split(/:(?=[^:]*$)/);
+      return match[1] === "NOT_PAUSED"
+        ? new ExecutionNotPausedError(executionId, status)
+        : new ExecutionNotPausableError(executionId, status);
+    }
+    case "STEP_NOT_FOUND":
+      return new StepNotFoundError(id, context.step ?? "");
     case "TERMINAL":
       return new ExecutionTerminalError(id, match[2] ?? "terminal");
     default:

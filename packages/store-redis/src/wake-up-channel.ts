@@ -1,15 +1,8 @@
 import type { Logger } from "@zart/core";
-import { type Unsubscribe, type WakeReason, type WakeUp, WakeUpHub } from "@zart/core/store";
+import { type Unsubscribe, WAKE_REASONS, type WakeReason, type WakeUp, WakeUpHub } from "@zart/core/store";
 import type { RedisClient } from "./commands.js";
 
-const REASONS: ReadonlySet<string> = new Set<WakeReason>([
-  "created",
-  "event",
-  "child",
-  "released",
-  "cancelled",
-  "retry",
-]);
+const REASONS: ReadonlySet<string> = new Set<WakeReason>(WAKE_REASONS);
 
 /**
  * Wake-ups over Redis pub/sub. The scripts publish `<reason>:<origin>:<executionId>` on the

@@ -41,6 +41,9 @@ export const executions = sqliteTable(
     parentId: text("parent_id"),
     /** Child executions only: true when a cancel of the parent does not reach it. */
     detached: integer("detached", { mode: "boolean" }),
+    /** A rerun (`forkExecution`): the execution it was forked from, and the step it starts at. */
+    rerunOf: text("rerun_of"),
+    rerunFromStep: text("rerun_from_step"),
     scheduledAt: time("scheduled_at").notNull(),
     createdAt: time("created_at").notNull(),
     startedAt: time("started_at"),
@@ -51,6 +54,8 @@ export const executions = sqliteTable(
     leaseExpiresAt: time("lease_expires_at"),
     /** Claim order, higher first; null = 0, so unprioritized work keeps the plain claim indexes. */
     priority: integer("priority"),
+    /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); null = none. */
+    concurrencyKey: text("concurrency_key"),
   },
   (t) => [
     // The claim, in claim order: pending/waiting executions by `run_at`, running ones by lease expiry.
@@ -62,6 +67,10 @@ export const executions = sqliteTable(
     index("zart_executions_priority_lease_idx")
       .on(t.status, t.priority, t.leaseExpiresAt, t.createdAt, t.executionId)
       .where(sql`${t.priority} IS NOT NULL`),
+    // Leases held per concurrency group (the limited claim counts them).
+    index("zart_executions_concurrency_idx")
+      .on(t.concurrencyKey, t.status, t.leaseExpiresAt)
+      .where(sql`${t.concurrencyKey} IS NOT NULL`),
     index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt, t.createdAt, t.executionId),
     // Listing, newest first.
     index("zart_executions_created_idx").on(t.createdAt, t.executionId),
@@ -130,3 +139,21 @@ export type ExecutionInsert = typeof executions.$inferInsert;
 export type StepRow = typeof steps.$inferSelect;
 export type StepInsert = typeof steps.$inferInsert;
 export type EventRow = typeof events.$inferSelect;
+
+/**
+ * Schedules (`durable.schedules`): the engine's JSON `body` (definition and fire state) plus the
+ * columns queried: the task name and `due_at` (null = paused or ended). `version` guards every write.
+ */
+export const schedules = sqliteTable(
+  "zart_schedules",
+  {
+    scheduleId: text("schedule_id").primaryKey(),
+    taskName: text("task_name").notNull(),
+    dueAt: time("due_at"),
+    version: integer("version").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [index("zart_schedules_due_idx").on(t.dueAt).where(sql`${t.dueAt} IS NOT NULL`)],
+);
+
+export type ScheduleRow = typeof schedules.$inferSelect;

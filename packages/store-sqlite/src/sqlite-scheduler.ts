@@ -1,10 +1,4 @@
-import {
-  type Clock,
-  InvalidTransactionError,
-  type Scheduler,
-  StoreUnavailableError,
-  systemClock,
-} from "@zart/core";
+import { type Clock, type Scheduler, StoreUnavailableError, systemClock } from "@zart/core";
 import {
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
@@ -18,12 +12,14 @@ import {
   type CompleteExecutionInput,
   type DispatchChildrenInput,
   type DispatchOutcome,
+  type DueSchedulesRequest,
   defineCapabilities,
   type EventWaitOutcome,
   type ExecutionDetails,
   type ExecutionPatch,
   type ExecutionRecord,
   type FailExecutionInput,
+  type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
@@ -32,10 +28,13 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type ScheduleListFilter,
+  type ScheduleWrite,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
   type StoreCapabilities,
+  type StoredSchedule,
   type SuspendInput,
   type TransactionalStepInput,
   type Unsubscribe,
@@ -43,7 +42,7 @@ import {
 } from "@zart/core/store";
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
-import { afterTransaction } from "./after-transaction.js";
+import { afterTransaction, checkCallerTransaction } from "./after-transaction.js";
 import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
@@ -59,11 +58,14 @@ import { claimDue } from "./sql/claim.js";
 import { createExecution } from "./sql/create-execution.js";
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { cancelExecution, completeExecution, failExecution, retryExecution } from "./sql/finish.js";
+import { forkExecution } from "./sql/fork-execution.js";
 import { releaseLease, renewLease } from "./sql/lease.js";
 import { offerEvent } from "./sql/offer-event.js";
+import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
 import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
+import * as scheduleSql from "./sql/schedules.js";
 import { retryChild, settleChild } from "./sql/settle-child.js";
 import { runTransactionalStep } from "./sql/transactional-step.js";
 import { transactionDatabaseOf } from "./transaction-database.js";
@@ -163,33 +165,68 @@ export class SqliteScheduler implements Scheduler {
     input: NewExecution,
     now: Date,
   ): Promise<ExecutionRecord> {
-    if (transaction !== this.database) {
-      throw new InvalidTransactionError(
-        "expected this store's own better-sqlite3 handle (scheduler.database)",
-      );
-    }
-    if (!this.database.inTransaction) {
-      throw new InvalidTransactionError("the handle is not inside a transaction (run BEGIN first)");
-    }
+    checkCallerTransaction(this.database, transaction);
     const record = this.#writeNow(() => createExecution(this.#orm, input, now));
-    afterTransaction(this.database, () => {
-      this.getExecution(input.executionId).then(
-        (details) => {
-          if (details?.execution.createdAt.getTime() === record.createdAt.getTime()) {
-            this.#emit("created", input.executionId);
-          }
-        },
-        () => undefined, // closed meanwhile: the workers' polling is the fallback
-      );
-    });
+    this.#afterCommit(
+      input.executionId,
+      (details) => details.execution.createdAt.getTime() === record.createdAt.getTime(),
+      ["created"],
+    );
     return record;
   }
 
   /** Appends an event to the mailbox, waking the execution if it waits on that name. */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const outcome = await this.#write(() => offerEvent(this.#orm, input, now));
-    if (outcome === "delivered") this.#emit("event", input.executionId);
-    return outcome;
+    const offered = await this.#write(() => offerEvent(this.#orm, input, now));
+    if (offered.started) this.#emit("created", input.executionId);
+    if (offered.outcome === "delivered") this.#emit("event", input.executionId);
+    return offered.outcome;
+  }
+
+  /**
+   * `offerEvent` inside the caller's open transaction on this store's own handle (a savepoint in
+   * it). Its wake-ups are pushed only once that transaction is over, and only if the event it
+   * appended is there (committed).
+   */
+  async offerEventInTransaction(
+    transaction: unknown,
+    input: OfferEventInput,
+    now: Date,
+  ): Promise<OfferOutcome> {
+    checkCallerTransaction(this.database, transaction);
+    const offered = this.#writeNow(() => offerEvent(this.#orm, input, now));
+    if (offered.outcome === "delivered") {
+      this.#afterCommit(
+        input.executionId,
+        (details) =>
+          details.events.some(
+            (event) => event.sequence === offered.sequence && event.offeredAt.getTime() === now.getTime(),
+          ),
+        offered.started ? ["created", "event"] : ["event"],
+      );
+    }
+    return offered.outcome;
+  }
+
+  /**
+   * Once the caller's transaction is over, emits the wake-ups of `reasons` for the execution if
+   * `committed` holds for it (the write is there: committed, not rolled back).
+   */
+  #afterCommit(
+    executionId: string,
+    committed: (details: ExecutionDetails) => boolean,
+    reasons: WakeUp["reason"][],
+  ): void {
+    afterTransaction(this.database, () => {
+      this.getExecution(executionId).then(
+        (details) => {
+          if (details !== undefined && committed(details)) {
+            for (const reason of reasons) this.#emit(reason, executionId);
+          }
+        },
+        () => undefined, // closed meanwhile: the workers' polling is the fallback
+      );
+    });
   }
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
@@ -203,6 +240,25 @@ export class SqliteScheduler implements Scheduler {
     for (const id of cancelled.ids) this.#emit("cancelled", id);
     if (cancelled.parent !== undefined) this.#emit("child", cancelled.parent);
     return true;
+  }
+
+  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
+  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+    const record = this.#write(() => forkExecution(this.#orm, input, now));
+    this.#emit("created", input.executionId);
+    return record;
+  }
+
+  /** Pauses a live execution: not claimed until resumed. */
+  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
+    return this.#write(() => pauseExecution(this.#orm, executionId));
+  }
+
+  /** Makes a paused execution due now. */
+  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+    const record = this.#write(() => resumeExecution(this.#orm, executionId, now));
+    this.#emit("resumed", executionId);
+    return record;
   }
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */
@@ -410,6 +466,34 @@ export class SqliteScheduler implements Scheduler {
     } catch (error) {
       throw this.#translate(error);
     }
+  }
+
+  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
+  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
+    await this.#write(() => scheduleSql.createSchedule(this.#orm, schedule));
+  }
+
+  /** Compare-and-set on `version` with the fires' executions, in one `BEGIN IMMEDIATE` transaction. */
+  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+    const created = await this.#write(() => scheduleSql.writeSchedule(this.#orm, write, now));
+    for (const id of created ?? []) this.#emit("created", id);
+    return created !== undefined;
+  }
+
+  async deleteSchedule(scheduleId: string): Promise<boolean> {
+    return this.#write(() => scheduleSql.deleteSchedule(this.#orm, scheduleId));
+  }
+
+  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+    return this.#read(() => scheduleSql.getSchedule(this.#orm, scheduleId));
+  }
+
+  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+    return this.#read(() => scheduleSql.listSchedules(this.#orm, filter));
+  }
+
+  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+    return this.#read(() => scheduleSql.dueSchedules(this.#orm, request));
   }
 
   #emit(reason: WakeUp["reason"], executionId: string): void {

@@ -3,7 +3,11 @@ import { describe, expect } from "vitest";
 import { defineSuite } from "../define-suite.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
-export const TRANSACTIONS_TESTS = ["refusedTypedErrorNaming", "transactionRefusedWithoutCapability"] as const;
+export const TRANSACTIONS_TESTS = [
+  "refusedTypedErrorNaming",
+  "transactionRefusedWithoutCapability",
+  "offerRefusedTypedError",
+] as const;
 
 /**
  * `start(..., { transaction })` seen from any store: refused with a typed error by a store without
@@ -66,6 +70,35 @@ export const transactionsSuite = defineSuite("transactions", TRANSACTIONS_TESTS,
         });
         expect(bodies).toBe(0);
         expect((await env.scheduler.getExecution("t1"))?.steps).toEqual([]);
+      },
+    );
+  });
+
+  describe("offerEvent(..., { transaction })", () => {
+    test(
+      "offerRefusedTypedError",
+      "is refused with a typed error naming the problem, persisting nothing",
+      async () => {
+        const env = await h.env(task);
+        await env.durable.start("e1", "ship", null);
+        const offers = [
+          env.durable.offerEvent("e1", "go", 1, { transaction: { not: "a transaction" } }),
+          env.durable.offerEvent("e2", "go", 2, {
+            transaction: { not: "a transaction" },
+            startIfMissing: { task, data: null },
+          }),
+        ];
+        for (const offer of offers) {
+          const error = await offer.catch((e: unknown) => e);
+          if (env.scheduler.capabilities.transactionalStart) {
+            expect(error).toBeInstanceOf(InvalidTransactionError);
+          } else {
+            expect(error).toBeInstanceOf(TransactionsNotSupportedError);
+            expect((error as Error).message).toMatch(/cannot offer an event inside your transaction/);
+          }
+        }
+        expect((await env.durable.status("e1")).events).toEqual([]);
+        expect(await env.scheduler.getExecution("e2")).toBeUndefined();
       },
     );
   });

@@ -17,7 +17,8 @@ export interface StoreCapabilities {
   answersOnOffer: boolean;
   /**
    * `createExecutionInTransaction` writes through the caller's own open transaction, so the
-   * execution exists iff the caller commits (`start(..., { transaction })`).
+   * execution exists iff the caller commits (`start(..., { transaction })`), and
+   * `offerEventInTransaction` likewise for an offered event (`offerEvent(..., { transaction })`).
    */
   transactionalStart: boolean;
   /**

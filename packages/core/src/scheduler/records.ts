@@ -39,8 +39,14 @@ export interface ExecutionRecord {
   waitEvent?: string;
   /** Claim order among due work, higher first; absent = 0 (its parallel children rank as 0). */
   priority?: number;
+  /** Its concurrency group (`task:<name>` or `queue:<name>`, then `\n<key>` when keyed); absent = none. */
+  concurrencyKey?: string;
   /** The execution that started this one with `ctx.startChild`; absent for a top-level execution. */
   parentId?: string;
+  /** The execution this one is a rerun of (`rerun(id, { fromStep })`); absent otherwise. */
+  rerunOf?: string;
+  /** The step of `rerunOf` this rerun started from (its history holds the steps before it). */
+  rerunFromStep?: string;
   /** A child started with `detached: true`: a cancel of its parent does not reach it. */
   detached?: boolean;
   /** When it was asked to start (the requested `runAt` of the start call). */

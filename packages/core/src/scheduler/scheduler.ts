@@ -51,6 +51,7 @@ import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
+import type { ScheduleStore } from "./schedules.js";
 import type { TransactionalStepInput } from "./transactional-step.js";
 import type { ExecutionStatus, WakeReason } from "./vocabularies.js";
 
@@ -74,6 +75,8 @@ export interface NewExecution {
   runAt: Date;
   /** Claim order among due executions: higher first; absent = 0 (parallel children rank as 0). */
   priority?: number;
+  /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
+  concurrencyKey?: string;
 }
 
 export interface ClaimRequest {
@@ -88,6 +91,14 @@ export interface ClaimRequest {
   limit: number;
   leaseMs: number;
   now: Date;
+  /**
+   * Fleet-wide concurrency limits by task name (absent: none, and the claim costs what it did). An
+   * execution of a listed task that has a `concurrencyKey` is claimed only while fewer than the
+   * limit of executions with that key hold an unexpired lease (`running`, `leaseExpiresAt > now`),
+   * counting those this call claims. Every claimer that may take such executions must send the
+   * limit: the store persists keys, not limits, so a changed limit applies from the next claim.
+   */
+  concurrencyLimits?: Readonly<Record<string, number>>;
 }
 
 export interface ClaimedExecution {
@@ -118,6 +129,12 @@ export interface OfferEventInput {
   payload: string;
   /** An offer repeating an accepted key for the same execution is a `"duplicate"`. */
   idempotencyKey?: string;
+  /**
+   * Signal-with-start: when the execution is unknown or terminal (and the key is not a duplicate),
+   * create it from this (its `executionId` is the offer's) in the same transaction, by the rules of
+   * `createExecution`, then append the event to the new run's mailbox.
+   */
+  startIfMissing?: NewExecution;
 }
 
 export type OfferOutcome = "delivered" | "duplicate";
@@ -186,6 +203,18 @@ export interface FailExecutionInput {
   error: SerializedError;
 }
 
+/** A rerun of an execution from one of its steps (see `Scheduler.forkExecution`). */
+export interface ForkExecutionInput {
+  /** The execution to fork; it is left untouched. */
+  sourceId: string;
+  /** The new execution's id; it must not exist yet (and differs from `sourceId`). */
+  executionId: string;
+  /** Name (with its occurrence suffix) of the source's first step NOT copied. */
+  fromStep: string;
+  /** JSON text of the new execution's input; absent = the source's input. */
+  payload?: string;
+}
+
 export interface ListFilter {
   status?: ExecutionStatus;
   taskName?: string;
@@ -210,7 +239,8 @@ export interface WakeUp {
 
 export type Unsubscribe = () => void;
 
-export interface Scheduler {
+/** Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`). */
+export interface Scheduler extends ScheduleStore {
   readonly capabilities: StoreCapabilities;
   /** The clock the engine reads `now` from for every call to this store. */
   readonly clock: Clock;
@@ -267,8 +297,22 @@ export interface Scheduler {
    * claim then finds the wait completed in the history and calls no store verb for it. Otherwise
    * (deadline passed) the event stays unconsumed and the worker's replayed `awaitEvent` decides.
    * Either way the wait has exactly one outcome.
+   *
+   * With `startIfMissing` (signal-with-start), after the duplicate check: an unknown or terminal
+   * execution is created (a terminal one replaced, its steps and events deleted) as by
+   * `createExecution`, and the event appended to its mailbox, all in one transaction; concurrent
+   * offers and starts of one id create it once and every offer lands in that run's mailbox. Emits
+   * `created` (when it created the execution) and `event` wake-ups.
    */
   offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome>;
+
+  /**
+   * Only with the `transactionalStart` capability: `offerEvent` (with or without `startIfMissing`)
+   * through `transaction`, the caller's own open transaction, like `createExecutionInTransaction`:
+   * the event, any execution it starts and their wake-ups exist iff the caller commits. A handle
+   * the store cannot use → `InvalidTransactionError`, nothing written.
+   */
+  offerEventInTransaction?(transaction: unknown, input: OfferEventInput, now: Date): Promise<OfferOutcome>;
 
   /**
    * Atomically cancels: a non-terminal execution becomes `cancelled`, its lease is cleared (so the
@@ -288,6 +332,38 @@ export interface Scheduler {
    * changes. Among racing calls exactly one succeeds. Emits a `retry` wake-up.
    */
   restartExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Atomically forks an execution (the operator's `rerun`): creates `executionId` (status `pending`,
+   * due now, `attempt = 0`, `scheduledAt = createdAt = now`) of the source's task and priority, with
+   * `payload` (or the source's input), `rerunOf = sourceId`, `rerunFromStep = fromStep`, no parent,
+   * no `data`, an empty mailbox, and a history that is exactly the source's settled steps (status
+   * `completed` or `failed`) before the position of the step named `fromStep` (the lowest position
+   * with that name), copied field for field at the same positions; unsettled ones there are not
+   * copied (they run again). The source is not changed. Unknown source → `ExecutionNotFoundError`;
+   * no step named `fromStep` → `StepNotFoundError`; `executionId` exists (whatever its status) →
+   * `ExecutionAlreadyExistsError`; in each case nothing is written. Among racing forks to one
+   * `executionId` exactly one succeeds. Emits a `created` wake-up.
+   */
+  forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Atomically pauses (the operator's `pause`): a pending, waiting or running execution becomes
+   * `paused` with `runAt`, `waitReason`, `waitEvent` and the lease cleared, so no claim returns it and
+   * the holder of a running one gets `LeaseLostError` at its next write (its work since the last
+   * checkpoint runs again after `resume`). Steps, mailbox and data are kept; offers are still
+   * accepted (they wake nothing). Its parallel children already dispatched are not stopped. Already
+   * paused → returned unchanged. Unknown → `ExecutionNotFoundError`; terminal →
+   * `ExecutionNotPausableError`, nothing changes.
+   */
+  pauseExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Atomically resumes a `paused` execution: it becomes `pending`, due now (its replay re-parks a
+   * sleep or wait that is not over). Any other status → `ExecutionNotPausedError`; unknown →
+   * `ExecutionNotFoundError`; nothing changes. Among racing calls exactly one succeeds. Emits `resumed`.
+   */
+  resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord>;
 
   /** One consistent read of the execution, its steps and its mailbox; `undefined` if unknown. */
   getExecution(executionId: string): Promise<ExecutionDetails | undefined>;

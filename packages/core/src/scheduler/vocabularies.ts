@@ -7,6 +7,7 @@ export const EXECUTION_STATUSES = [
   "pending",
   "running",
   "waiting",
+  "paused",
   "completed",
   "failed",
   "cancelled",
@@ -18,6 +19,9 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ["completed", "fail
 
 /** The statuses an operator's `retry` accepts: runs that ended without a result. */
 export const RETRYABLE_STATUSES: readonly ExecutionStatus[] = ["failed", "cancelled"];
+
+/** The statuses an operator's `pause` accepts (a `paused` one is left as it is). */
+export const PAUSABLE_STATUSES: readonly ExecutionStatus[] = ["pending", "running", "waiting"];
 
 export function isTerminal(status: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
@@ -43,6 +47,9 @@ export type StepKind = (typeof STEP_KINDS)[number];
 export const STEP_STATUSES = EXECUTION_STATUSES;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
+/** The step statuses a `rerun` copies into the new execution's history: steps that ended. */
+export const SETTLED_STEP_STATUSES: readonly StepStatus[] = ["completed", "failed"];
+
 /** What the execution is parked on while `status` is `"waiting"` (or `"pending"` after a task retry). */
 /** `children`: parallel steps (`ctx.waitAll`); `child-executions`: `ctx.waitForChild(ren)`. */
 export const WAIT_REASONS = ["sleep", "event", "children", "child-executions", "retry"] as const;
@@ -61,6 +68,7 @@ export const WAKE_REASONS = [
   "cancelled",
   "retry",
   "reconnected",
+  "resumed",
 ] as const;
 export type WakeReason = (typeof WAKE_REASONS)[number];
 
@@ -72,3 +80,19 @@ export type TransactionIsolation = (typeof TRANSACTION_ISOLATIONS)[number];
 export function sqlList(words: readonly string[]): string {
   return words.map((word) => `'${word}'`).join(", ");
 }
+
+/**
+ * What a schedule does when a fire comes while its previous execution is not terminal: `skip` it
+ * (default), `allow` both, `buffer-one` (start it once the previous ends; one buffered at most) or
+ * `cancel-previous` (cancel the previous, start the new one).
+ */
+export const OVERLAP_POLICIES = ["skip", "allow", "buffer-one", "cancel-previous"] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+/**
+ * Which fires missed while no worker ticked (downtime) still start: `none` (default: only a fire
+ * at most a minute late), `latest` (the most recent one in the catch-up window) or `all` (every
+ * one in the window, oldest first).
+ */
+export const CATCHUP_POLICIES = ["none", "latest", "all"] as const;
+export type CatchupPolicy = (typeof CATCHUP_POLICIES)[number];

@@ -17,8 +17,8 @@ export type ZartOpenAPIHono = OpenAPIHono;
 const DESCRIPTIONS: Record<number, string> = {
   400: "Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`).",
   401: "Missing or wrong bearer token (`UNAUTHORIZED`).",
-  404: "No such execution (`EXECUTION_NOT_FOUND`).",
-  409: "The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`).",
+  404: "No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`).",
+  409: "The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`).",
   413: "The body is over the size limit (`PAYLOAD_TOO_LARGE`).",
   415: "The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`).",
   503: "The store is unreachable (`STORE_UNAVAILABLE`).",

@@ -10,6 +10,7 @@ export interface SchemaNames {
   executions: string;
   steps: string;
   events: string;
+  schedules: string;
   migrations: string;
   /** The LISTEN/NOTIFY channel of this schema, e.g. `zart_wake`. */
   channel: string;
@@ -29,6 +30,7 @@ export function schemaNames(schema: string): SchemaNames {
     executions: `${quoted}."executions"`,
     steps: `${quoted}."steps"`,
     events: `${quoted}."events"`,
+    schedules: `${quoted}."schedules"`,
     migrations: `${quoted}."zart_migrations"`,
     channel: `${schema}_wake`,
   };

@@ -22,6 +22,8 @@ export interface ExecutionRow {
   wait_event: string | null;
   parent_id: string | null;
   detached: boolean | null;
+  rerun_of: string | null;
+  rerun_from_step: string | null;
   scheduled_at: Date | string;
   created_at: Date | string;
   started_at: Timestamp;
@@ -30,6 +32,7 @@ export interface ExecutionRow {
   lease_token: string | null;
   lease_expires_at: Timestamp;
   priority: number | null;
+  concurrency_key: string | null;
 }
 
 export interface StepRow {
@@ -89,11 +92,14 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   put(record, "waitEvent", row.wait_event);
   put(record, "parentId", row.parent_id);
   put(record, "detached", row.detached);
+  put(record, "rerunOf", row.rerun_of);
+  put(record, "rerunFromStep", row.rerun_from_step);
   putDate(record, "startedAt", row.started_at);
   putDate(record, "completedAt", row.completed_at);
   put(record, "leaseOwner", row.lease_owner);
   putDate(record, "leaseExpiresAt", row.lease_expires_at);
   put(record, "priority", row.priority);
+  put(record, "concurrencyKey", row.concurrency_key);
   return record;
 }
 

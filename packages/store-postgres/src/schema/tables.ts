@@ -54,6 +54,9 @@ export function createTables(schemaName: string) {
       parentId: text("parent_id"),
       /** Child executions only: true when a cancel of the parent does not reach it. */
       detached: boolean("detached"),
+      /** A rerun (`forkExecution`): the execution it was forked from, and the step it starts at. */
+      rerunOf: text("rerun_of"),
+      rerunFromStep: text("rerun_from_step"),
       scheduledAt: at("scheduled_at").notNull(),
       createdAt: at("created_at").notNull(),
       startedAt: at("started_at"),
@@ -69,6 +72,8 @@ export function createTables(schemaName: string) {
       unsettledChildren: integer("unsettled_children").notNull().default(0),
       /** Claim order, higher first; NULL = 0, so unprioritized work keeps `executions_due_idx`. */
       priority: integer("priority"),
+      /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); NULL = none. */
+      concurrencyKey: text("concurrency_key"),
       dueAt: at("due_at").generatedAlwaysAs(
         sql`CASE WHEN status IN ('pending', 'waiting') THEN run_at WHEN status = 'running' THEN lease_expires_at END`,
       ),
@@ -79,6 +84,10 @@ export function createTables(schemaName: string) {
       index("executions_priority_due_idx")
         .on(t.priority.desc(), t.dueAt, t.executionId)
         .where(sql`priority IS NOT NULL AND due_at IS NOT NULL`),
+      // Leases held per concurrency group (the limited claim counts them).
+      index("executions_concurrency_running_idx")
+        .on(t.concurrencyKey, t.leaseExpiresAt)
+        .where(sql`concurrency_key IS NOT NULL AND status = 'running'`),
       index("executions_created_idx").on(t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_status_created_idx").on(t.status, t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_task_created_idx").on(t.taskName, t.createdAt.desc().nullsFirst(), t.executionId),
@@ -149,7 +158,23 @@ export function createTables(schemaName: string) {
     ],
   );
 
-  return { schema, executions, steps, events };
+  /**
+   * `schedules`: the engine's JSON `body` (definition and fire state) plus the queried columns:
+   * task name and `due_at` (NULL = paused or ended); `version` guards every write.
+   */
+  const schedules = schema.table(
+    "schedules",
+    {
+      scheduleId: text("schedule_id").primaryKey(),
+      taskName: text("task_name").notNull(),
+      dueAt: at("due_at"),
+      version: integer("version").notNull(),
+      body: text("body").notNull(),
+    },
+    (t) => [index("schedules_due_idx").on(t.dueAt, t.scheduleId).where(sql`due_at IS NOT NULL`)],
+  );
+
+  return { schema, executions, steps, events, schedules };
 }
 
 /** The tables of one schema, as `createTables` builds them. */

@@ -36,6 +36,8 @@ const EXECUTION_COLUMNS = {
   waitEvent: true,
   parentId: true,
   detached: true,
+  rerunOf: true,
+  rerunFromStep: true,
   scheduledAt: true,
   createdAt: true,
   startedAt: true,
@@ -43,6 +45,7 @@ const EXECUTION_COLUMNS = {
   leaseOwner: true,
   leaseExpiresAt: true,
   priority: true,
+  concurrencyKey: true,
 } as const;
 
 const STEP_COLUMNS = {

@@ -55,6 +55,9 @@ export async function truncate(admin: pg.Pool, schema: string): Promise<void> {
        IF to_regclass('"${schema}".executions') IS NOT NULL THEN
          TRUNCATE "${schema}".executions, "${schema}".steps, "${schema}".events;
        END IF;
+       IF to_regclass('"${schema}".schedules') IS NOT NULL THEN
+         TRUNCATE "${schema}".schedules;
+       END IF;
      END $$`,
   );
 }

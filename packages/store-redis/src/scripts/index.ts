@@ -7,7 +7,9 @@ import { completeExecutionScript } from "./complete-execution.js";
 import { createExecutionScript } from "./create-execution.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
 import { failExecutionScript } from "./fail-execution.js";
+import { forkExecutionScript } from "./fork-execution.js";
 import { offerEventScript } from "./offer-event.js";
+import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
 import type { ScriptDefinition } from "./prelude.js";
 import { purgeScript } from "./purge.js";
 import { getExecutionScript, listExecutionsScript } from "./read-executions.js";
@@ -17,6 +19,12 @@ import { restartExecutionScript } from "./restart-execution.js";
 import { retryChildScript } from "./retry-child.js";
 import { retryExecutionScript } from "./retry-execution.js";
 import { saveStepScript } from "./save-step.js";
+import {
+  createScheduleScript,
+  deleteScheduleScript,
+  readSchedulesScript,
+  writeScheduleScript,
+} from "./schedules.js";
 import { settleChildScript } from "./settle-child.js";
 import { suspendScript } from "./suspend.js";
 
@@ -26,6 +34,9 @@ export const SCRIPTS = {
   offerEvent: offerEventScript,
   cancelExecution: cancelExecutionScript,
   restartExecution: restartExecutionScript,
+  forkExecution: forkExecutionScript,
+  pauseExecution: pauseExecutionScript,
+  resumeExecution: resumeExecutionScript,
   getExecution: getExecutionScript,
   listExecutions: listExecutionsScript,
   purge: purgeScript,
@@ -44,6 +55,10 @@ export const SCRIPTS = {
   completeExecution: completeExecutionScript,
   failExecution: failExecutionScript,
   releaseLease: releaseLeaseScript,
+  createSchedule: createScheduleScript,
+  writeSchedule: writeScheduleScript,
+  deleteSchedule: deleteScheduleScript,
+  readSchedules: readSchedulesScript,
 } satisfies Record<string, ScriptDefinition>;
 
 /** The role of a script. */

@@ -13,6 +13,7 @@ export const EXECUTION_STATES: readonly ExecutionState[] = [
   "pending",
   "running",
   "waiting",
+  "paused",
   "completed",
   "failed",
   "cancelled",

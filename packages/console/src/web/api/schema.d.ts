@@ -47,7 +47,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver an event to an execution's mailbox
-         * @description The body (any JSON value) is the event's payload. It wakes the execution if it waits for that event name, and is kept for a later `waitForEvent` otherwise. With an `Idempotency-Key`, a re-sent delivery is a no-op answered `duplicate`.
+         * @description The body (any JSON value) is the event's payload. It wakes the execution if it waits for that event name, and is kept for a later `waitForEvent` otherwise. With an `Idempotency-Key`, a re-sent delivery is a no-op answered `duplicate`. With `start_if_missing`, an unknown (or terminal) execution is started from that task and `start_data` and receives the event in the same transaction (signal-with-start), so a delivery that arrives first never gets 404.
          */
         post: operations["deliverEvent"];
         delete?: never;
@@ -134,6 +134,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/executions/{execution_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause an execution: it is not claimed until resumed
+         * @description A pending or waiting execution is held at once; a running one stops at its next checkpoint (that write is refused and the work since the last checkpoint runs again after resume). Pausing a paused one changes nothing. A finished one is a 409 `EXECUTION_NOT_PAUSABLE`. Any request body is ignored.
+         */
+        post: operations["pauseExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/executions/{execution_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused execution: it is due now
+         * @description An execution that is not paused is a 409 `EXECUTION_NOT_PAUSED`, and nothing changes. Any request body is ignored.
+         */
+        post: operations["resumeExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/executions/{execution_id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a new execution that reruns this one from a step
+         * @description The new execution's history is the original's settled steps before `from_step`: they are replayed, `from_step` and the steps after it run again, with `data` as the new input when given. The original is untouched; the new one names it in `rerun_of`. An unknown `from_step` is a 404 `STEP_NOT_FOUND`, a taken `new_id` a 409 `EXECUTION_ALREADY_EXISTS`; either way nothing is written.
+         */
+        post: operations["rerunExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/executions/{execution_id}/wait": {
         parameters: {
             query?: never;
@@ -168,6 +228,100 @@ export interface paths {
          * @description Retention over HTTP, as `zart purge --older-than`: deletes terminal executions (with their steps and events) that finished at least `older_than` ago. Running and waiting ones are never touched.
          */
         post: operations["purgeExecutions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List schedules, by id */
+        get: operations["listSchedules"];
+        put?: never;
+        /**
+         * Create a cron schedule
+         * @description Fired by the workers that run its task. A `schedule_id` in use is a 409 `SCHEDULE_ALREADY_EXISTS` (no upsert; PATCH it instead). A bad cron, unknown zone, end before start, unknown task or data failing the task's schema is a 400; nothing is stored.
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule with its next fire time and last execution */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule (its executions stay) */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a schedule's fields
+         * @description A new cron, timezone, start_at or end_at recomputes the next fire time from now.
+         */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop firing (fires while paused are never started) */
+        post: operations["pauseSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fire again from the next fire time after now */
+        post: operations["resumeSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/schedules/{schedule_id}/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start one execution now, whatever the overlap policy */
+        post: operations["triggerSchedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -237,11 +391,16 @@ export interface components {
             wake_at?: string;
             /** @description The execution that started this one as a child execution. */
             parent_id?: string;
+            /** @description The execution this one reruns, and the step it started from. */
+            rerun_of?: {
+                execution_id: string;
+                from_step: string;
+            };
             steps: components["schemas"]["Step"][];
             events: components["schemas"]["MailboxEvent"][];
         };
         /** @enum {string} */
-        ExecutionState: "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+        ExecutionState: "pending" | "running" | "waiting" | "paused" | "completed" | "failed" | "cancelled";
         /** @description An error as persisted; never a stack trace. */
         ErrorInfo: {
             name: string;
@@ -322,6 +481,17 @@ export interface components {
             /** @description false when it was already terminal. */
             cancelled: boolean;
         };
+        Rerun: {
+            /**
+             * @description The step to run again, as named in the execution's steps (with its #n suffix).
+             * @example charge
+             */
+            from_step: string;
+            /** @description The new execution's id; a random UUID when absent. */
+            new_id?: string;
+            /** @description A new input (default: the original's). */
+            data?: unknown;
+        };
         PurgeResult: {
             /** @description Executions deleted, with their steps and events. */
             purged: number;
@@ -334,6 +504,122 @@ export interface components {
             older_than: string | number;
             /** @description Only these terminal statuses (default: all three). */
             statuses?: ("completed" | "failed" | "cancelled")[];
+        };
+        Schedule: {
+            schedule_id: string;
+            task_name: string;
+            cron: string;
+            timezone: string;
+            data?: unknown;
+            /** @enum {string} */
+            overlap: "skip" | "allow" | "buffer-one" | "cancel-previous";
+            /** @enum {string} */
+            catchup: "none" | "latest" | "all";
+            catchup_window_ms: number;
+            start_at?: string;
+            end_at?: string;
+            paused: boolean;
+            /** @description In the past while no worker running the task has fired it (the fire is pending). */
+            next_fire_at?: string;
+            buffered_fire_at?: string;
+            last_fire_at?: string;
+            /** @description Newest first, up to 10. */
+            recent_execution_ids: string[];
+            last_execution?: {
+                execution_id: string;
+                /** @enum {string} */
+                status?: "pending" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+            };
+            created_at: string;
+            updated_at: string;
+        };
+        CreateSchedule: {
+            /** @example nightly-report */
+            schedule_id: string;
+            /** @example nightly-report */
+            task_name: string;
+            /**
+             * @description Cron expression: 5 fields, or 6 with seconds first (croner syntax).
+             * @example 0 2 * * *
+             */
+            cron: string;
+            /**
+             * @description IANA time zone (default UTC).
+             * @example Europe/Paris
+             */
+            timezone?: string;
+            /** @description Every fire's input (default null). */
+            data?: unknown;
+            /**
+             * @description Default skip.
+             * @enum {string}
+             */
+            overlap?: "skip" | "allow" | "buffer-one" | "cancel-previous";
+            /**
+             * @description Default none.
+             * @enum {string}
+             */
+            catchup?: "none" | "latest" | "all";
+            /** @description How far back latest/all reach: "1d" (default), "6h" or milliseconds. */
+            catchup_window?: string | number;
+            /**
+             * Format: date-time
+             * @description No fire before it.
+             */
+            start_at?: string;
+            /**
+             * Format: date-time
+             * @description No fire at or after it.
+             */
+            end_at?: string;
+        };
+        ScheduleList: {
+            schedules: components["schemas"]["Schedule"][];
+        };
+        UpdateSchedule: {
+            /** @example nightly-report */
+            task_name?: string;
+            /**
+             * @description Cron expression: 5 fields, or 6 with seconds first (croner syntax).
+             * @example 0 2 * * *
+             */
+            cron?: string;
+            /**
+             * @description IANA time zone (default UTC).
+             * @example Europe/Paris
+             */
+            timezone?: string;
+            /** @description Every fire's input (default null). */
+            data?: unknown;
+            /**
+             * @description Default skip.
+             * @enum {string}
+             */
+            overlap?: "skip" | "allow" | "buffer-one" | "cancel-previous";
+            /**
+             * @description Default none.
+             * @enum {string}
+             */
+            catchup?: "none" | "latest" | "all";
+            /** @description How far back latest/all reach: "1d" (default), "6h" or milliseconds. */
+            catchup_window?: string | number;
+            /**
+             * Format: date-time
+             * @description No fire before it.
+             */
+            start_at?: string;
+            /**
+             * Format: date-time
+             * @description No fire at or after it.
+             */
+            end_at?: string;
+        };
+        ScheduleDeleted: {
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        ScheduleTrigger: {
+            execution_id: string;
         };
     };
     responses: never;
@@ -395,7 +681,12 @@ export interface operations {
     };
     deliverEvent: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Signal-with-start: the task to start under `execution_id` when no execution has that id (or it is terminal: a new run, as a start would), in the same transaction as the delivery. */
+                start_if_missing?: string;
+                /** @description With `start_if_missing`: the started task's input, as JSON text (default: null). */
+                start_data?: string;
+            };
             header?: {
                 /** @description A re-sent delivery with the same key is a no-op answered `duplicate`. */
                 "idempotency-key"?: string;
@@ -439,7 +730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -448,7 +739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -562,7 +853,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -629,7 +920,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -678,7 +969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -727,6 +1018,64 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused; the execution's status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such execution (`EXECUTION_NOT_FOUND`). */
             404: {
                 headers: {
@@ -738,6 +1087,144 @@ export interface operations {
             };
             /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed; the execution's status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rerunExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Rerun"];
+            };
+        };
+        responses: {
+            /** @description Created; the new execution's status */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Execution"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution already exists (`EXECUTION_ALREADY_EXISTS`) or is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -788,7 +1275,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -859,6 +1346,432 @@ export interface operations {
             };
             /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSchedule"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleDeleted"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSchedule"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    triggerSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The execution started */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleTrigger"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,14 +1,15 @@
 import { useState } from "preact/hooks";
-import { type ApiClient, ApiFailure, unwrap } from "../api/client.js";
+import { type ApiClient, ApiFailure, type Step, unwrap } from "../api/client.js";
 import { ErrorView } from "../components/error-view.js";
 import { JsonView } from "../components/json-view.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { formatDuration, Time } from "../components/time.js";
-import { executionsHref } from "../router.js";
+import { executionHref, executionsHref } from "../router.js";
 import { usePolling } from "../use-polling.js";
 import type { ExecutionAction } from "./action.js";
 import { EXECUTION_ACTIONS } from "./actions.js";
 import { Mailbox } from "./mailbox.js";
+import { RerunDialog } from "./rerun-dialog.js";
 import { StepTimeline } from "./step-timeline.js";
 import { isTerminal } from "./terminal.js";
 
@@ -18,6 +19,7 @@ const POLL_MS = 1_000;
 /** One execution: its facts, actions, input and outcome, step timeline and mailbox. */
 export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; executionId: string }) {
   const [open, setOpen] = useState<ExecutionAction>();
+  const [rerunFrom, setRerunFrom] = useState<Step>();
   const [notice, setNotice] = useState<string>();
   const [finished, setFinished] = useState(false);
   const polled = usePolling(
@@ -105,6 +107,17 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
         </dd>
         <dt>duration</dt>
         <dd>{formatDuration(execution.started_at, execution.completed_at)}</dd>
+        {execution.rerun_of ? (
+          <>
+            <dt>rerun of</dt>
+            <dd>
+              <a href={executionHref(execution.rerun_of.execution_id)}>
+                <code>{execution.rerun_of.execution_id}</code>
+              </a>{" "}
+              from step <code>{execution.rerun_of.from_step}</code>
+            </dd>
+          </>
+        ) : null}
         {execution.wake_at ? (
           <>
             <dt>wakes at</dt>
@@ -119,9 +132,21 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
       {execution.result !== undefined ? <JsonView label="result" value={execution.result} /> : null}
       {execution.data !== undefined ? <JsonView label="data (ctx.data)" value={execution.data} /> : null}
       <h2>Steps</h2>
-      <StepTimeline steps={execution.steps} />
+      <StepTimeline steps={execution.steps} onRerun={setRerunFrom} />
       <h2>Mailbox</h2>
       <Mailbox events={execution.events} />
+      {rerunFrom ? (
+        <RerunDialog
+          execution={execution}
+          step={rerunFrom}
+          api={api}
+          onClose={() => setRerunFrom(undefined)}
+          onCreated={(newId) => {
+            setRerunFrom(undefined);
+            window.location.hash = executionHref(newId);
+          }}
+        />
+      ) : null}
       {open ? (
         <open.Dialog
           execution={execution}

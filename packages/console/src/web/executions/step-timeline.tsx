@@ -5,7 +5,7 @@ import { StatusBadge } from "../components/status-badge.js";
 import { formatDuration, Time } from "../components/time.js";
 
 /** The execution's steps in the order the task reached them, each with its timing and outcome. */
-export function StepTimeline({ steps }: { steps: Step[] }) {
+export function StepTimeline({ steps, onRerun }: { steps: Step[]; onRerun?: (step: Step) => void }) {
   if (steps.length === 0) return <p class="muted">No step has run yet.</p>;
   return (
     <ol class="timeline">
@@ -21,6 +21,11 @@ export function StepTimeline({ steps }: { steps: Step[] }) {
               {step.attempts} {step.attempts === 1 ? "attempt" : "attempts"}
             </span>
             <span title="duration">{formatDuration(step.started_at, step.completed_at)}</span>
+            {onRerun ? (
+              <button type="button" class="step-action" onClick={() => onRerun(step)}>
+                Rerun from this step…
+              </button>
+            ) : null}
           </div>
           <dl class="facts">
             <dt>started</dt>
