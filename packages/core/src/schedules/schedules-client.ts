@@ -37,7 +37,11 @@ export class Schedules {
     if (options.scheduleId.length > MAX_SCHEDULE_ID)
       throw new ValidationError(`scheduleId is longer than ${MAX_SCHEDULE_ID} characters.`);
     const now = this.#scheduler.clock.now();
-    const state = await this.#build(options as CreateScheduleOptions, { createdAt: now, updatedAt: now }, now);
+    const state = await this.#build(
+      options as CreateScheduleOptions,
+      { createdAt: now, updatedAt: now },
+      now,
+    );
     await this.#scheduler.createSchedule(toStored(state, 1), now);
     return this.#info(state);
   }
