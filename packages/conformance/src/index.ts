@@ -18,6 +18,7 @@ import { patchingSuite } from "./suites/patching.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
+import { runHistorySuite } from "./suites/run-history.js";
 import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
@@ -68,6 +69,7 @@ export const SUITES = {
   "bad-input": badInputSuite,
   "payload-depth": payloadDepthSuite,
   "operator-retry": operatorRetrySuite,
+  "run-history": runHistorySuite,
   patching: patchingSuite,
   transactions: transactionsSuite,
   ...SEMANTICS_SUITES,

@@ -53,7 +53,7 @@ export {
   type StepStatus,
   TERMINAL_STATUSES,
 } from "./scheduler/vocabularies.js";
-export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
+export type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
 export {
   defineTask,

@@ -34,6 +34,7 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type RunSummary,
   type StartChildInput,
   type StepRecord,
   type StepWrite,
@@ -57,6 +58,7 @@ import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
+import { archiveRun, getRun, listRuns } from "./runs.js";
 
 /** Options of {@link MemoryScheduler}. */
 export interface MemorySchedulerOptions {
@@ -86,6 +88,7 @@ export class MemoryScheduler implements Scheduler {
     push: true,
     persistent: true,
     answersOnOffer: true,
+    runHistory: true,
   });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
@@ -123,8 +126,10 @@ export class MemoryScheduler implements Scheduler {
     if (existing !== undefined && !isTerminal(existing.record.status)) {
       throw new ExecutionAlreadyExistsError(input.executionId);
     }
+    const run = existing === undefined ? 1 : archiveRun(this.storage, input.executionId);
     const record: ExecutionRecord = {
       executionId: input.executionId,
+      ...(run > 1 ? { run } : {}),
       taskName: input.taskName,
       payload: input.payload,
       status: "pending",
@@ -174,6 +179,18 @@ export class MemoryScheduler implements Scheduler {
     this.#ensureOpen();
     const row = this.storage.execution(executionId);
     return row === undefined ? undefined : detailsOf(this.storage, row);
+  }
+
+  /** Run `run` of the id, archived or current; `undefined` when unknown. */
+  async getRun(executionId: string, run: number): Promise<ExecutionDetails | undefined> {
+    this.#ensureOpen();
+    return getRun(this.storage, executionId, run);
+  }
+
+  /** Every run of the id, the current one included, newest first. */
+  async listRuns(executionId: string): Promise<RunSummary[]> {
+    this.#ensureOpen();
+    return listRuns(this.storage, executionId);
   }
 
   /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */

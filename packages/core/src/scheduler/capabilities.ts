@@ -20,6 +20,11 @@ export interface StoreCapabilities {
    * execution exists iff the caller commits (`start(..., { transaction })`).
    */
   transactionalStart: boolean;
+  /**
+   * A start that replaces a terminal execution keeps the old run (`getRun`, `listRuns`) instead of
+   * deleting its history; `purge` removes old runs.
+   */
+  runHistory: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
@@ -28,6 +33,7 @@ export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
   persistent: true,
   answersOnOffer: false,
   transactionalStart: false,
+  runHistory: false,
 });
 
 export function defineCapabilities(overrides: Partial<StoreCapabilities>): StoreCapabilities {
