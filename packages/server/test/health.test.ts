@@ -90,6 +90,7 @@ describe("GET /api/v1/openapi.json", () => {
         "/api/v1/executions/{execution_id}",
         "/api/v1/executions/{execution_id}/cancel",
         "/api/v1/executions/{execution_id}/retry",
+        "/api/v1/executions/{execution_id}/runs",
         "/api/v1/executions/{execution_id}/wait",
         "/api/v1/purge",
         "/healthz",
