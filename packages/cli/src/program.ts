@@ -6,6 +6,7 @@ import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { purgeCommand } from "./commands/purge.js";
 import { retryCommand } from "./commands/retry.js";
+import { runsCommand } from "./commands/runs.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
@@ -28,6 +29,7 @@ export function createProgram(): Command {
     startCommand(),
     eventCommand(),
     statusCommand(),
+    runsCommand(),
     listCommand(),
     cancelCommand(),
     retryCommand(),
