@@ -26,6 +26,9 @@ export interface Settings {
   gapMs: number;
   /** W4: parallel steps of the one execution. */
   w4Width: number;
+  /** W7: parent executions, each invoking `w7Children` child executions of three steps. */
+  w7Parents: number;
+  w7Children: number;
   /** W5: sleeping executions and their sleep. */
   w5Executions: number;
   w5SleepMs: number;
@@ -60,6 +63,8 @@ export const FULL: Settings = {
   w3Overrides: { "pg-boss": 20 },
   gapMs: 5,
   w4Width: 500,
+  w7Parents: 100,
+  w7Children: 10,
   w5Executions: 2000,
   w5SleepMs: 1000,
   w5Rate: 200,
@@ -86,6 +91,8 @@ export const QUICK: Settings = {
   w3Overrides: { "pg-boss": 2 },
   gapMs: 2,
   w4Width: 20,
+  w7Parents: 5,
+  w7Children: 10,
   w5Executions: 20,
   w5SleepMs: 300,
   w5Rate: 200,

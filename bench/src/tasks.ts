@@ -9,15 +9,19 @@
  * | `wait-event`  | step `a`, wait for event `go`, step `b`                               | `a`, `b`       |
  * | `fan-out`     | `width` parallel no-op steps, wait for all, step `after`              | `d` in `after` |
  * | `sleep`       | step `t0` returns now, durable sleep `sleepMs`, step `after`          | `lag` (value = ms late) |
+ * | `children`    | invoke `width` child executions of three no-op steps, then step `after` | `d` in `after` |
  */
-export type TaskKind = "three-steps" | "one-step" | "wait-event" | "fan-out" | "sleep";
+export type TaskKind = "three-steps" | "one-step" | "wait-event" | "fan-out" | "sleep" | "children";
 
+/** The kinds of W1–W6, which every durable-execution system implements. */
 export const ALL_KINDS: readonly TaskKind[] = ["three-steps", "one-step", "wait-event", "fan-out", "sleep"];
+/** With `children` (child executions, W7): systems that can compose workflows. */
+export const COMPOSING_KINDS: readonly TaskKind[] = [...ALL_KINDS, "children"];
 export const QUEUE_KINDS: readonly TaskKind[] = ["one-step"];
 
 export interface TaskInput {
   id: string;
-  /** `fan-out`: number of parallel steps. */
+  /** `fan-out`: number of parallel steps; `children`: number of child executions. */
   width?: number;
   /** `sleep`: sleep length in ms. */
   sleepMs?: number;

@@ -8,7 +8,7 @@ import { forEachLimit } from "../harness/limit.js";
 import { quietly } from "../harness/quiet.js";
 import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
-import { ALL_KINDS, EVENT_NAME, lagSince, now, type TaskInput, type TaskKind } from "../tasks.js";
+import { COMPOSING_KINDS, EVENT_NAME, lagSince, now, type TaskInput, type TaskKind } from "../tasks.js";
 import {
   type PreparedWorker,
   type Reporter,
@@ -68,6 +68,25 @@ function register(report: Reporter): void {
     },
     { name: "fan-out" },
   );
+  const threeSteps = DBOS.registerWorkflow(
+    async (_i: number) => {
+      await DBOS.runStep(async () => 1, { name: "one" });
+      await DBOS.runStep(async () => 2, { name: "two" });
+      await DBOS.runStep(async () => 3, { name: "three" });
+    },
+    { name: "child-three-steps" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      const handles = [];
+      for (let i = 0; i < (input.width ?? 1); i++) {
+        handles.push(await DBOS.startWorkflow(threeSteps, { queueName: QUEUE })(i));
+      }
+      for (const handle of handles) await handle.getResult();
+      await DBOS.runStep(async () => report("d", input.id), { name: "after" });
+    },
+    { name: "children" },
+  );
   DBOS.registerWorkflow(
     async (input: TaskInput) => {
       const sleepMs = input.sleepMs ?? 1000;
@@ -84,11 +103,11 @@ export const adapter: SystemAdapter = {
   family: "durable",
   inProcess: false,
   multiProcess: true,
-  kinds: ALL_KINDS,
+  kinds: COMPOSING_KINDS,
   settings:
     `DBOSClient.enqueue → queue "${QUEUE}" (workerConcurrency ${WORKER_CONCURRENCY}, minPollingIntervalMs ` +
     `${POLL_MS}; DBOS default 1000), sleep workflows on a queue with workerConcurrency 4096 ` +
-    "(a sleeping DBOS workflow holds its slot), fan-out = child workflows on the queue, " +
+    "(a sleeping DBOS workflow holds its slot), fan-out and W7 = child workflows on the queue, " +
     "events = DBOS.send/recv; logLevel error",
   version: async () => `@dbos-inc/dbos-sdk ${await packageVersion("@dbos-inc/dbos-sdk")}`,
   async prepare(tag, slot) {

@@ -5,7 +5,7 @@
  */
 import { DurableScheduler, type Logger, type Scheduler, Worker } from "@zart/core";
 import { packageVersion } from "../harness/versions.js";
-import { ALL_KINDS, type TaskInput, type TaskKind } from "../tasks.js";
+import { COMPOSING_KINDS, type TaskInput, type TaskKind } from "../tasks.js";
 import type { Prepared, PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
 import { ENQUEUE_METHOD, enqueue } from "./zart-enqueue.js";
 import { zartRegistry } from "./zart-tasks.js";
@@ -59,7 +59,7 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
     family: "zart",
     inProcess: spec.inProcess,
     multiProcess: spec.multiProcess,
-    kinds: ALL_KINDS,
+    kinds: COMPOSING_KINDS,
     settings: `${spec.settings}; ${ZART_WORKER_SETTINGS}; ${ENQUEUE_METHOD}`,
     async version() {
       const core = await packageVersion("@zart/core");

@@ -1,5 +1,5 @@
 /** The benchmark's task kinds written with Zart's public API. */
-import { defineTask, type StepHandle, TaskRegistry } from "@zart/core";
+import { type ChildHandle, defineTask, type StepHandle, TaskRegistry } from "@zart/core";
 import { EVENT_NAME, lagSince, now, type TaskInput } from "../tasks.js";
 import type { Reporter } from "./types.js";
 
@@ -40,6 +40,31 @@ export function zartRegistry(report: Reporter): TaskRegistry {
           const handles: StepHandle<number>[] = [];
           for (let i = 0; i < (data.width ?? 1); i++) handles.push(ctx.scheduleStep(`p${i}`, async () => i));
           await ctx.waitAll(handles);
+          await ctx.step("after", async () => report("d", data.id));
+        },
+      }),
+    )
+    .register(
+      defineTask<TaskInput, void>({
+        name: "child-three-steps",
+        async run(ctx) {
+          await ctx.step("one", async () => 1);
+          await ctx.step("two", async () => 2);
+          await ctx.step("three", async () => 3);
+        },
+      }),
+    )
+    .register(
+      defineTask<TaskInput, void>({
+        name: "children",
+        async run(ctx, data) {
+          const handles: ChildHandle<void>[] = [];
+          for (let i = 0; i < (data.width ?? 1); i++) {
+            handles.push(
+              await ctx.startChild<TaskInput, void>("child-three-steps", { id: `${data.id}-${i}` }),
+            );
+          }
+          await ctx.waitForChildren(handles);
           await ctx.step("after", async () => report("d", data.id));
         },
       }),

@@ -7,5 +7,6 @@ import { w3 } from "./w3-start-latency.js";
 import { w4 } from "./w4-fan-out.js";
 import { w5 } from "./w5-timers.js";
 import { w6 } from "./w6-scale.js";
+import { w7 } from "./w7-children.js";
 
-export const WORKLOADS: readonly Workload[] = [w1, w1b, w1c, w2, w3, w4, w5, w6];
+export const WORKLOADS: readonly Workload[] = [w1, w1b, w1c, w2, w3, w4, w5, w6, w7];

@@ -50,6 +50,7 @@ import {
   waitsOnEvent,
 } from "@zart/core/store";
 import { awaitChildren, cancelChildren, startChild, wakeParent } from "./child-executions.js";
+import { type DueUnit, withinLimits } from "./concurrency-limits.js";
 import { applyPatch, clearLease, details, finish, park, sortedSteps, writeStep } from "./rows.js";
 import { type Entry, TutorialStorage } from "./tutorial-storage.js";
 
@@ -93,6 +94,11 @@ export class TutorialScheduler implements Scheduler {
     const existing = this.#entries().get(input.executionId);
     if (existing && !isTerminal(existing.record.status))
       throw new ExecutionAlreadyExistsError(input.executionId);
+    return structuredClone(this.#insert(input, now));
+  }
+
+  /** Writes a new pending run of `input`, replacing any row of that id (with its steps and events). */
+  #insert(input: NewExecution, now: Date): ExecutionRecord {
     const record: ExecutionRecord = {
       executionId: input.executionId,
       taskName: input.taskName,
@@ -103,15 +109,21 @@ export class TutorialScheduler implements Scheduler {
       scheduledAt: new Date(input.runAt),
       createdAt: new Date(now),
       ...(input.priority ? { priority: input.priority } : {}),
+      ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
     };
     this.#entries().set(input.executionId, { record, steps: new Map(), children: new Map(), events: [] });
-    return structuredClone(record);
+    return record;
   }
 
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const entry = this.#entry(input.executionId);
     const key = input.idempotencyKey;
-    if (key !== undefined && entry.events.some((event) => event.idempotencyKey === key)) return "duplicate";
+    const found = this.#entries().get(input.executionId);
+    if (key !== undefined && found?.events.some((event) => event.idempotencyKey === key)) return "duplicate";
+    // Signal-with-start: an unknown or terminal execution is (re)created first, in the same pass.
+    if (input.startIfMissing && (!found || isTerminal(found.record.status))) {
+      this.#insert(input.startIfMissing, now);
+    }
+    const entry = this.#entry(input.executionId);
     if (isTerminal(entry.record.status))
       throw new ExecutionTerminalError(input.executionId, entry.record.status);
     entry.events.push({
@@ -198,7 +210,7 @@ export class TutorialScheduler implements Scheduler {
 
   async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
     const now = request.now.getTime();
-    const due: { entry: Entry; child?: StepRecord; at: number }[] = [];
+    const due: DueUnit[] = [];
     for (const entry of this.#entries().values()) {
       const { record } = entry;
       if (!request.taskNames.includes(record.taskName) || isTerminal(record.status)) continue;
@@ -225,7 +237,7 @@ export class TutorialScheduler implements Scheduler {
         (a.child?.position ?? -1) - (b.child?.position ?? -1),
     );
     const expiresAt = new Date(now + request.leaseMs);
-    return due.slice(0, Math.max(0, request.limit)).map(({ entry, child }): ClaimedWork => {
+    return withinLimits(this.#entries().values(), due, request).map(({ entry, child }): ClaimedWork => {
       const token = crypto.randomUUID();
       const record = entry.record;
       if (child) {

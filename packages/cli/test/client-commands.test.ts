@@ -82,6 +82,43 @@ describe("client commands over a SQLite file", () => {
     expect(dup.stdout).toMatch(/Duplicate/);
   });
 
+  it("event --start-if-missing starts an unknown execution with the event in its mailbox", async () => {
+    const tasks = ["--tasks", `${import.meta.dirname}/fixtures/tasks.ts`];
+    const res = await run(
+      "event",
+      "sws-1",
+      "go",
+      "--data",
+      "1",
+      "--start-if-missing",
+      "shout",
+      "--start-data",
+      '{"text":"hi"}',
+      ...tasks,
+    );
+    expect(res.code).toBe(0);
+    const body = json<{ name: string; payload: unknown; events: { event_name: string }[] }>(
+      (await run("status", "sws-1", "--json")).stdout,
+    );
+    expect(body).toMatchObject({ name: "shout", payload: { text: "hi" } });
+    expect(body.events).toEqual([expect.objectContaining({ event_name: "go" })]);
+    const invalid = await run(
+      "event",
+      "sws-2",
+      "go",
+      "--start-if-missing",
+      "shout",
+      "--start-data",
+      '{"text":5}',
+      ...tasks,
+    );
+    expect(invalid.code).toBe(1);
+    expect(oneLine(invalid.stderr)).toMatch(/\[VALIDATION\]/);
+    const usage = await run("event", "sws-2", "go", "--start-data", "1");
+    expect(usage.code).toBe(2);
+    expect((await run("status", "sws-2")).code).toBe(1);
+  });
+
   it("status shows a table (no colour off a TTY), or JSON with the mailbox", async () => {
     const human = await run("status", "c-1");
     expect(human.code).toBe(0);

@@ -20,6 +20,7 @@ import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
 import { runHistorySuite } from "./suites/run-history.js";
 import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
+import { signalWithStartSuite } from "./suites/signal-with-start.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
@@ -42,6 +43,7 @@ export {
   prefetchSuite,
   retriesSuite,
   SEMANTICS_SUITES,
+  signalWithStartSuite,
   stepsSuite,
   storeVerbsSuite,
   taskRoutingSuite,
@@ -58,6 +60,7 @@ export const SUITES = {
   time: timeSuite,
   events: eventsSuite,
   "answers-on-offer": answersOnOfferSuite,
+  "signal-with-start": signalWithStartSuite,
   parallel: parallelSuite,
   "child-executions": childExecutionsSuite,
   leases: leasesSuite,

@@ -7,7 +7,10 @@ import {
   ValidationError,
   WaitTimeoutError,
 } from "./errors.js";
+import { type OfferEventOptions, offerEvent } from "./event-offer.js";
+import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { checkPriority } from "./flow/priority.js";
+import { taskConcurrency } from "./flow/task-concurrency.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
 import { listRuns, readRun } from "./run-history.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
@@ -100,7 +103,7 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options);
+    return this.#create(executionId, taskName, input, options, task?.concurrency);
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -112,7 +115,7 @@ export class DurableScheduler {
   ): Promise<ScheduleResult> {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
-    return this.#create(executionId, task.name, input, options);
+    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task));
   }
 
   async #create(
@@ -120,7 +123,9 @@ export class DurableScheduler {
     taskName: string,
     input: unknown,
     options: StartOptions,
+    concurrency: ConcurrencyGroup | undefined,
   ): Promise<ScheduleResult> {
+    const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
     const payload = toJsonText(input, "The input", this.#maxPayloadBytes) ?? "null";
     const now = this.#scheduler.clock.now();
     const runAt =
@@ -130,7 +135,14 @@ export class DurableScheduler {
     const priority = checkPriority(options.priority);
     const record = await createExecution(
       this.#scheduler,
-      { executionId, taskName, payload, runAt, ...(priority === undefined ? {} : { priority }) },
+      {
+        executionId,
+        taskName,
+        payload,
+        runAt,
+        ...(priority === undefined ? {} : { priority }),
+        ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+      },
       now,
       options,
     );
@@ -233,52 +245,23 @@ export class DurableScheduler {
 
   /**
    * Puts an event in the execution's mailbox and wakes it if it waits for that name. A repeated
-   * `idempotencyKey` is a no-op answered `"duplicate"`.
+   * `idempotencyKey` is a no-op answered `"duplicate"`. `startIfMissing` creates the execution in
+   * the same store transaction when it does not exist or is terminal (signal-with-start);
+   * `transaction` writes through your open transaction (see {@link OfferEventOptions}).
    */
-  async offerEvent(
+  offerEvent(
     executionId: string,
     eventName: string,
     payload: unknown,
-    options: { idempotencyKey?: string } = {},
+    options: OfferEventOptions = {},
   ): Promise<{ status: "delivered" | "duplicate" }> {
-    assertId(executionId, "executionId");
-    assertId(eventName, "event name");
-    if (options.idempotencyKey !== undefined) assertId(options.idempotencyKey, "idempotencyKey");
-    const value = await this.#validateEvent(executionId, eventName, payload);
-    const text = toJsonText(value, `The "${eventName}" event's payload`, this.#maxPayloadBytes) ?? "null";
-    const status = await this.#scheduler.offerEvent(
-      {
-        executionId,
-        eventName,
-        payload: text,
-        ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
-      },
-      this.#scheduler.clock.now(),
-    );
-    return { status };
-  }
-
-  /**
-   * With a registry holding tasks that declare `events`: validates the payload against the
-   * execution's task's declaration (one read of the execution), rejecting undeclared names.
-   * Without one, or for an unknown execution, the payload goes through as given.
-   */
-  async #validateEvent(executionId: string, eventName: string, payload: unknown): Promise<unknown> {
-    if (!this.#registry?.declaresEvents()) return payload;
-    const details = await this.#scheduler.getExecution(executionId);
-    const events = details && this.#registry.find(details.execution.taskName)?.events;
-    if (!events) return payload;
-    const schema = events[eventName];
-    if (!schema) {
-      throw new ValidationError(
-        `Task "${details.execution.taskName}" declares no "${eventName}" event; it accepts ${Object.keys(
-          events,
-        )
-          .map((name) => `"${name}"`)
-          .join(", ")}.`,
-      );
-    }
-    return validateWith(schema, payload, `The "${eventName}" event's payload`);
+    return offerEvent(
+      this.#scheduler,
+      this.#registry,
+      this.#maxPayloadBytes,
+      { executionId, eventName, payload },
+      options,
+    ).then((status) => ({ status }));
   }
 
   /** Newest first. */

@@ -261,6 +261,8 @@ const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set([
   "SERIALIZATION",
   "NESTED_STEP",
   "CONCURRENT_OPERATION",
+  "TRANSACTIONS_NOT_SUPPORTED",
+  "INVALID_TRANSACTION",
 ]);
 
 /** True when an error (or one in its cause chain) asks to fail without retries. */
@@ -285,15 +287,22 @@ export function messageOf(error: unknown): string {
 }
 
 /**
- * `start(..., { transaction })` on a store that cannot write inside the caller's transaction
- * (capability `transactionalStart` off: memory, Redis). Nothing is persisted.
+ * A caller's transaction the store cannot write in (capability `transactionalStart` off: memory,
+ * Redis) for `start(..., { transaction })` or `offerEvent(..., { transaction })`, or
+ * `ctx.transaction` on a store without `transactionalSteps`. Nothing is persisted. `feature` names
+ * what was refused.
  */
 export class TransactionsNotSupportedError extends ZartError {
-  constructor(readonly store: string) {
+  constructor(
+    readonly store: string,
+    feature: "start" | "offer" | "step" = "start",
+  ) {
     super(
       "TRANSACTIONS_NOT_SUPPORTED",
-      `The ${store} store cannot start an execution inside your transaction; use the Postgres or SQLite store, or start without { transaction }.`,
-      { details: { store } },
+      feature === "step"
+        ? `The ${store} store cannot run ctx.transaction steps (it has no database transaction to commit the step with your writes); use the Postgres or SQLite store, or ctx.step.`
+        : `The ${store} store cannot ${feature === "offer" ? "offer an event" : "start an execution"} inside your transaction; use the Postgres or SQLite store, or ${feature} without { transaction }.`,
+      { details: { store, feature } },
     );
   }
 }

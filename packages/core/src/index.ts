@@ -22,11 +22,15 @@ export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./en
 export {
   type StepOptions,
   TaskContext,
+  type TransactionOptions,
   type WaitForAnyEventOptions,
   type WaitForEventOptions,
 } from "./engine/task-context.js";
 export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
+export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
+export type { ConcurrencyOptions } from "./flow/concurrency.js";
+export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
 export { tracingHooks } from "./hooks/otel-traces.js";
@@ -52,6 +56,8 @@ export {
   type StepKind,
   type StepStatus,
   TERMINAL_STATUSES,
+  TRANSACTION_ISOLATIONS,
+  type TransactionIsolation,
 } from "./scheduler/vocabularies.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";

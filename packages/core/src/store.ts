@@ -46,5 +46,6 @@ export {
   type StoreOpenOptions,
   takeUrlParam,
 } from "./scheduler/store-loader.js";
+export type * from "./scheduler/transactional-step.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";

@@ -7,7 +7,9 @@ import { combineHooks } from "./hooks/combine-hooks.js";
 import { loggingHooks } from "./hooks/logging-hooks.js";
 import type { AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
+import { LeaseDeadline } from "./lease-deadline.js";
 import { PrefetchBuffer } from "./prefetch-buffer.js";
+import { leaseLost } from "./scheduler/lease.js";
 import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 
@@ -66,6 +68,8 @@ export class Worker {
   readonly #hooks: WorkerHooks;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
+  /** When each claimed unit's lease certainly expires unless renewed (see `LeaseDeadline`). */
+  readonly #deadlines = new WeakMap<ClaimedWork, LeaseDeadline>();
   /** Units of `#inFlight` still holding a slot (see `RunState.doneWithSlot`). */
   #busy = 0;
   #started = false;
@@ -99,7 +103,11 @@ export class Worker {
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#buffer = new PrefetchBuffer({
-      renew: async (work) => (await this.#renewLease(work.lease)) === undefined,
+      renew: async (work) => {
+        const deadline = this.#deadlineOf(work);
+        if (deadline.expired && deadline.cutOff) return false;
+        return (await this.#renewLease(work.lease, deadline)) === undefined;
+      },
       renewEveryMs: this.#renewEveryMs,
       holdLimitMs: this.#stallMs,
       isStalled: () => performance.now() - this.#slotFreedAt >= this.#stallMs,
@@ -230,7 +238,9 @@ export class Worker {
     // Read per claim: a task registered after `start` is claimed from the next poll on.
     const taskNames = this.#registry.names();
     if (free <= 0 || this.#stopping || taskNames.length === 0) return 0;
+    const concurrencyLimits = this.#registry.concurrencyLimits();
     let work: ClaimedWork[];
+    const sentAt = performance.now();
     try {
       work = await this.#scheduler.claim({
         workerId: this.workerId,
@@ -238,12 +248,14 @@ export class Worker {
         limit: free,
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),
+        ...(concurrencyLimits ? { concurrencyLimits } : {}),
       });
     } catch (error) {
       this.#logger.error({ error: String(error) }, "claiming work failed; retrying at the next poll");
       return 0;
     }
     for (const unit of work) {
+      this.#deadlines.set(unit, new LeaseDeadline(this.#leaseMs, sentAt));
       if (this.#busy < this.#concurrency) this.#launch(unit);
       else this.#buffer.add(unit);
     }
@@ -252,6 +264,17 @@ export class Worker {
   }
 
   #launch(work: ClaimedWork): void {
+    const deadline = this.#deadlineOf(work);
+    // A claim answered late (a slow or partitioned network) may hand out leases already expired:
+    // the unit is given back (fenced: a no-op if another worker has it by now), not run.
+    if (deadline.expired) {
+      this.#logger.warn(
+        { executionId: work.lease.executionId },
+        "lease expired before the unit could start; giving it back",
+      );
+      void this.#scheduler.releaseLease(work.lease, this.#scheduler.clock.now()).catch(() => undefined);
+      return;
+    }
     const run = new ExecutionRun({
       work,
       scheduler: this.#scheduler,
@@ -265,7 +288,7 @@ export class Worker {
     this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
     const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
-    const heartbeat = setInterval(() => void this.#renew(run), this.#renewEveryMs);
+    const heartbeat = setInterval(() => void this.#renew(run, deadline), this.#renewEveryMs);
     this.#busy++;
     let holdsSlot = true;
     const freeSlot = () => {
@@ -306,9 +329,11 @@ export class Worker {
     this.#inFlight.set(key, { run, done });
   }
 
-  async #renew(run: ExecutionRun): Promise<void> {
-    if (run.isParked) return;
-    const lost = await this.#renewLease(run.lease);
+  async #renew(run: ExecutionRun, deadline: LeaseDeadline): Promise<void> {
+    if (run.isParked || this.#abandonIfExpired(run, deadline)) return;
+    // A renewal that hangs (a partition) must not delay the abort past the deadline.
+    setTimeout(() => this.#abandonIfExpired(run, deadline), deadline.remainingMs + 1).unref();
+    const lost = await this.#renewLease(run.lease, deadline);
     if (!lost) return;
     // A cancel not pushed to this process (e.g. a SQLite file shared by processes) shows up here.
     if (await this.#isCancelled(run.executionId)) {
@@ -316,6 +341,30 @@ export class Worker {
       return;
     }
     void run.abandon(lost);
+  }
+
+  /**
+   * Aborts `run` once its lease went unrenewed for 90% of its duration because the store does not
+   * answer (see `LeaseDeadline`): before another worker can take the unit over. A late write is
+   * fenced off.
+   */
+  #abandonIfExpired(run: ExecutionRun, deadline: LeaseDeadline): boolean {
+    if (run.isParked || !deadline.expired || !deadline.cutOff) return run.isParked;
+    this.#logger.warn(
+      { executionId: run.executionId, leaseMs: this.#leaseMs },
+      "lease not renewed for 90% of its duration (store unreachable); abandoning the unit",
+    );
+    void run.abandon(leaseLost(run.lease));
+    return true;
+  }
+
+  #deadlineOf(work: ClaimedWork): LeaseDeadline {
+    let deadline = this.#deadlines.get(work);
+    if (!deadline) {
+      deadline = new LeaseDeadline(this.#leaseMs, performance.now());
+      this.#deadlines.set(work, deadline);
+    }
+    return deadline;
   }
 
   /** A prefetched unit waited too long: give it back to the store and stop claiming ahead. */
@@ -336,9 +385,11 @@ export class Worker {
   }
 
   /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */
-  async #renewLease(lease: Lease): Promise<LeaseLostError | undefined> {
+  async #renewLease(lease: Lease, deadline: LeaseDeadline): Promise<LeaseLostError | undefined> {
     try {
-      await this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now());
+      await deadline.renew(() =>
+        this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now()),
+      );
     } catch (error) {
       if (error instanceof LeaseLostError) return error;
       this.#logger.warn(

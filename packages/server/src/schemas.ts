@@ -203,6 +203,19 @@ export const EventHeadersSchema = z.object({
   }),
 });
 
+export const EventQuerySchema = z.object({
+  start_if_missing: IdSchema.optional().openapi({
+    description:
+      "Signal-with-start: the task to start under `execution_id` when no execution has that id (or it " +
+      "is terminal: a new run, as a start would), in the same transaction as the delivery.",
+    example: "order",
+  }),
+  start_data: z.string().optional().openapi({
+    description: "With `start_if_missing`: the started task's input, as JSON text (default: null).",
+    example: '{"orderId":"o-1"}',
+  }),
+});
+
 export const HealthSchema = z.object({ status: z.string() }).openapi("Health");
 
 export type WireExecution = z.infer<typeof ExecutionSchema>;

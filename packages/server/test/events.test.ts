@@ -10,8 +10,11 @@ afterAll(() => h.close());
 
 const start = (id: string) =>
   h.call("/api/v1/executions", { method: "POST", json: { task_name: "waiter", execution_id: id, data: 1 } });
-const deliver = (id: string, name: string, init: RequestInit & { json?: unknown } = {}) =>
-  h.call(`/api/v1/events/${encodeURIComponent(id)}/${encodeURIComponent(name)}`, { method: "POST", ...init });
+const deliver = (id: string, name: string, init: RequestInit & { json?: unknown } = {}, query = "") =>
+  h.call(`/api/v1/events/${encodeURIComponent(id)}/${encodeURIComponent(name)}${query}`, {
+    method: "POST",
+    ...init,
+  });
 
 describe("POST /api/v1/events/{execution_id}/{event_name}", () => {
   it("200 with exactly {status, execution_id, event_name}; the execution resumes with the payload", async () => {
@@ -117,6 +120,40 @@ describe("POST /api/v1/events/{execution_id}/{event_name}", () => {
       expect(res.status).toBe(415);
       expect(await errorCode(res)).toBe("UNSUPPORTED_MEDIA_TYPE");
     }
+  });
+
+  it("start_if_missing starts an unknown execution with the event in its mailbox (signal-with-start)", async () => {
+    const res = await deliver(
+      "ev-start",
+      "go",
+      { json: { early: true } },
+      "?start_if_missing=waiter&start_data=%7B%22n%22%3A7%7D",
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "delivered", execution_id: "ev-start", event_name: "go" });
+    const done = ExecutionSchema.parse(
+      await (await h.call("/api/v1/executions/ev-start/wait?timeout=30s")).json(),
+    );
+    expect(done).toMatchObject({ status: "completed", result: { data: { n: 7 }, event: { early: true } } });
+    await start("ev-live");
+    const again = await deliver("ev-live", "go", { json: 2 }, "?start_if_missing=waiter");
+    expect(again.status).toBe(200);
+    const live = ExecutionSchema.parse(
+      await (await h.call("/api/v1/executions/ev-live/wait?timeout=30s")).json(),
+    );
+    expect(live.result).toEqual({ data: 1, event: 2 });
+  });
+
+  it("400 for start_data that is not JSON or without start_if_missing, and for an unknown task; nothing started", async () => {
+    for (const query of ["start_if_missing=waiter&start_data=%7B", "start_data=1"]) {
+      const res = await deliver("ev-bad-start", "go", { json: 1 }, `?${query}`);
+      expect(res.status).toBe(400);
+      expect(await errorCode(res)).toBe("VALIDATION");
+    }
+    const unknown = await deliver("ev-bad-start", "go", { json: 1 }, "?start_if_missing=no-such-task");
+    expect(unknown.status).toBe(400);
+    expect(await errorCode(unknown)).toBe("TASK_NOT_REGISTERED");
+    expect((await h.call("/api/v1/executions/ev-bad-start")).status).toBe(404);
   });
 
   it("accepts application/json with a charset and +json media types", async () => {

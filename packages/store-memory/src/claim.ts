@@ -19,7 +19,10 @@ interface DueUnit {
 export function claimDue(storage: MemoryStorage, request: ClaimRequest): ClaimedWork[] {
   if (request.limit < 1 || request.taskNames.length === 0) return [];
   const now = request.now.getTime();
-  const due = collectDue(storage, now, new Set(request.taskNames)).sort(compareUnits).slice(0, request.limit);
+  const sorted = collectDue(storage, now, new Set(request.taskNames)).sort(compareUnits);
+  const due = request.concurrencyLimits
+    ? withinLimits(storage, sorted, request.concurrencyLimits, now, request.limit)
+    : sorted.slice(0, request.limit);
   const expiresAt = new Date(now + request.leaseMs);
   return due.map((unit) => {
     const token = crypto.randomUUID();
@@ -27,6 +30,40 @@ export function claimDue(storage: MemoryStorage, request: ClaimRequest): Claimed
       ? claimExecution(storage, unit.row, { token, expiresAt, request })
       : claimChild(storage, unit.row, unit.child, { token, expiresAt, request });
   });
+}
+
+/**
+ * The first `limit` of `sorted` that fit the concurrency limits: an execution of a limited task
+ * with a `concurrencyKey` only while fewer than its limit hold an unexpired lease with that key,
+ * counting the ones taken here.
+ */
+function withinLimits(
+  storage: MemoryStorage,
+  sorted: DueUnit[],
+  limits: Readonly<Record<string, number>>,
+  now: number,
+  limit: number,
+): DueUnit[] {
+  const held = new Map<string, number>();
+  for (const { record } of storage.unfinishedExecutions()) {
+    const key = record.concurrencyKey;
+    if (key !== undefined && record.status === "running" && (record.leaseExpiresAt?.getTime() ?? 0) > now) {
+      held.set(key, (held.get(key) ?? 0) + 1);
+    }
+  }
+  const taken: DueUnit[] = [];
+  for (const unit of sorted) {
+    if (taken.length >= limit) break;
+    const { concurrencyKey: key, taskName } = unit.row.record;
+    const max = limits[taskName];
+    if (unit.child === undefined && key !== undefined && max !== undefined) {
+      const count = held.get(key) ?? 0;
+      if (count >= max) continue;
+      held.set(key, count + 1);
+    }
+    taken.push(unit);
+  }
+  return taken;
 }
 
 /** Due units of executions (and their children) whose task is in `taskNames`. */

@@ -7,6 +7,7 @@ import {
   type EventRecord,
   type EventWaitOutcome,
   joinWaitEvents,
+  type NewExecution,
   type OfferEventInput,
   type OfferOutcome,
   type StepRecord,
@@ -14,6 +15,21 @@ import {
 } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { compact, copy, makeDue, park, putStep } from "./rows.js";
+
+/**
+ * The execution a signal-with-start must create before its offer: `startIfMissing`, when the id is
+ * unknown, or terminal and the offer's key is not already in its mailbox (a duplicate changes nothing).
+ */
+export function startsOnOffer(storage: MemoryStorage, offer: OfferEventInput): NewExecution | undefined {
+  if (offer.startIfMissing === undefined) return undefined;
+  const row = storage.execution(offer.executionId);
+  if (row === undefined) return offer.startIfMissing;
+  if (!isTerminal(row.record.status)) return undefined;
+  const key = offer.idempotencyKey;
+  const duplicate =
+    key !== undefined && storage.events(offer.executionId).some((e) => e.idempotencyKey === key);
+  return duplicate ? undefined : offer.startIfMissing;
+}
 
 /**
  * Appends an offer to the mailbox and makes the execution due now if it is parked on that event

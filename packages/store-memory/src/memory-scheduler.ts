@@ -51,14 +51,14 @@ import {
 } from "./child-executions.js";
 import { cancelUnsettledChildren, dispatchChildren, retryChild, settleChild } from "./children.js";
 import { claimDue } from "./claim.js";
-import { awaitAnyEvent, awaitEvent, offerEvent } from "./events.js";
+import { awaitAnyEvent, awaitEvent, offerEvent, startsOnOffer } from "./events.js";
 import { fenceChild, fenceExecution } from "./fencing.js";
 import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
 import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
-import { applyPatch, copy, detailsOf, park, putStep, toStepRecord } from "./rows.js";
-import { archiveRun, getRun, listRuns } from "./runs.js";
+import { applyPatch, copy, detailsOf, newExecutionRecord, park, putStep, toStepRecord } from "./rows.js";
+import { getRun, insertRun, listRuns } from "./runs.js";
 
 /** Options of {@link MemoryScheduler}. */
 export interface MemorySchedulerOptions {
@@ -126,28 +126,21 @@ export class MemoryScheduler implements Scheduler {
     if (existing !== undefined && !isTerminal(existing.record.status)) {
       throw new ExecutionAlreadyExistsError(input.executionId);
     }
-    const run = existing === undefined ? 1 : archiveRun(this.storage, input.executionId);
-    const record: ExecutionRecord = {
-      executionId: input.executionId,
-      ...(run > 1 ? { run } : {}),
-      taskName: input.taskName,
-      payload: input.payload,
-      status: "pending",
-      attempt: 0,
-      runAt: new Date(input.runAt),
-      ...(input.priority ? { priority: input.priority } : {}),
-      scheduledAt: new Date(input.runAt),
-      createdAt: new Date(now),
-    };
-    this.storage.insertExecution({ record });
+    const record = insertRun(this.storage, newExecutionRecord(input, now));
     this.#emit("created", input.executionId);
     return copy(record);
   }
 
-  /** Appends an event to the mailbox, waking the execution if it waits on that name. */
+  /**
+   * Appends an event to the mailbox, waking the execution if it waits on that name; with
+   * `startIfMissing`, first creates an unknown or terminal execution (one synchronous pass).
+   */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
     this.#ensureOpen();
+    const start = startsOnOffer(this.storage, input);
+    if (start !== undefined) insertRun(this.storage, newExecutionRecord(start, now));
     const outcome = offerEvent(this.storage, input, now);
+    if (start !== undefined) this.#emit("created", input.executionId);
     if (outcome === "delivered") this.#emit("event", input.executionId);
     return outcome;
   }

@@ -2,6 +2,7 @@ import type {
   ExecutionDetails,
   ExecutionPatch,
   ExecutionRecord,
+  NewExecution,
   StepRecord,
   StepWrite,
 } from "@zart/core/store";
@@ -15,6 +16,22 @@ export function compact<T extends object>(value: T): T {
 /** A deep copy of `value`: nothing handed in or out aliases the stored state. */
 export function copy<T>(value: T): T {
   return structuredClone(value);
+}
+
+/** The row of a new run: `pending`, due at `runAt`. */
+export function newExecutionRecord(input: NewExecution, now: Date): ExecutionRecord {
+  return {
+    executionId: input.executionId,
+    taskName: input.taskName,
+    payload: input.payload,
+    status: "pending",
+    attempt: 0,
+    runAt: new Date(input.runAt),
+    ...(input.priority ? { priority: input.priority } : {}),
+    ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
+    scheduledAt: new Date(input.runAt),
+    createdAt: new Date(now),
+  };
 }
 
 /** The stored form of a step write (a copy, with only the fields of a `StepRecord`). */

@@ -1,5 +1,5 @@
 import { isTerminal } from "@zart/core";
-import type { ExecutionDetails, PurgeFilter, RunSummary } from "@zart/core/store";
+import type { ExecutionDetails, ExecutionRecord, PurgeFilter, RunSummary } from "@zart/core/store";
 import type { MemoryStorage } from "./memory-storage.js";
 import { copy, detailsOf } from "./rows.js";
 
@@ -11,6 +11,15 @@ export function archiveRun(storage: MemoryStorage, executionId: string): number 
   const run = details.execution.run ?? 1;
   storage.archiveRun({ ...details, execution: { ...details.execution, run } });
   return run + 1;
+}
+
+/** Inserts the record as the id's next run, archiving the terminal execution it replaces. */
+export function insertRun(storage: MemoryStorage, record: ExecutionRecord): ExecutionRecord {
+  const run =
+    storage.execution(record.executionId) === undefined ? 1 : archiveRun(storage, record.executionId);
+  const inserted = run > 1 ? { ...record, run } : record;
+  storage.insertExecution({ record: inserted });
+  return inserted;
 }
 
 /** Run `run` of the id, archived or current; `undefined` when unknown. */

@@ -1,6 +1,7 @@
 import { type Clock, type Duration, type Logger, toMillis, ValidationError } from "@zart/core";
 import type pg from "pg";
 import { isValidSchemaName } from "./db/names.js";
+import type { TransactionDatabase } from "./sql/transactional-step.js";
 
 interface CommonOptions {
   /**
@@ -17,6 +18,12 @@ interface CommonOptions {
    * before it fails with `StoreUnavailableError`. Default `"5s"`; `0` disables retrying.
    */
   retryWindow?: Duration;
+  /**
+   * Where `ctx.transaction` bodies run; it must be on the store's own database. A `pg.Pool` (the
+   * body's `tx` is a client of it inside `BEGIN`) or a drizzle instance (`tx` is a drizzle
+   * transaction). Default: the store's own pool, `tx` a `pg.PoolClient`.
+   */
+  transactionDatabase?: TransactionDatabase;
 }
 
 /** Options of {@link PostgresScheduler}: a connection string (we own the pool) or an existing pool. */
@@ -51,6 +58,13 @@ export function resolveOptions(options: PostgresSchedulerOptions): ResolvedOptio
   if (hasUrl === hasPool) {
     throw new ValidationError("PostgresScheduler needs exactly one of `connectionString` or `pool`.");
   }
+  if (hasUrl && isMultiHost(options.connectionString!)) {
+    throw new ValidationError(
+      "connectionString lists several hosts, which node-postgres does not support (it cannot parse them, " +
+        "nor apply target_session_attrs): point it at one name that follows the primary (a proxy such " +
+        "as HAProxy or PgBouncer, a cloud writer endpoint, a DNS name your failover updates).",
+    );
+  }
   const schema = options.schema ?? "zart";
   if (!isValidSchemaName(schema)) {
     throw new ValidationError(
@@ -62,5 +76,19 @@ export function resolveOptions(options: PostgresSchedulerOptions): ResolvedOptio
     throw new ValidationError(`poolSize must be an integer of at least 2, got ${options.poolSize}.`);
   }
   const retryWindowMs = toMillis(options.retryWindow ?? "5s", "retryWindow");
+  const target = options.transactionDatabase as unknown;
+  if (
+    target !== undefined &&
+    !(typeof target === "object" && target !== null && "transaction" in target) &&
+    !(typeof target === "object" && target !== null && "totalCount" in target)
+  ) {
+    throw new ValidationError("transactionDatabase must be a pg.Pool or a drizzle instance (drizzle(pool)).");
+  }
   return { schema, retryWindowMs, poolSize };
+}
+
+/** `postgres://user@h1:5432,h2:5432/db`: a libpq multi-host string (a comma in the authority). */
+function isMultiHost(connectionString: string): boolean {
+  const authority = /^[a-z]+:\/\/([^/?#]*)/i.exec(connectionString)?.[1] ?? "";
+  return authority.slice(authority.lastIndexOf("@") + 1).includes(",");
 }

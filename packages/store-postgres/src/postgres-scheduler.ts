@@ -31,6 +31,7 @@ import {
   type StepRecord,
   type StepWrite,
   type SuspendInput,
+  type TransactionalStepInput,
   type Unsubscribe,
   type WakeReason,
   type WakeUp,
@@ -55,6 +56,7 @@ import { createExecutionInTransaction } from "./sql/create-execution-in-transact
 import { dispatchChildren } from "./sql/dispatch-children.js";
 import { failExecution } from "./sql/fail-execution.js";
 import { offerEvent } from "./sql/offer-event.js";
+import { offerEventInTransaction } from "./sql/offer-event-in-transaction.js";
 import { getExecution, listExecutions, purge } from "./sql/read-executions.js";
 import { releaseLease } from "./sql/release-lease.js";
 import { renewLease } from "./sql/renew-lease.js";
@@ -63,7 +65,9 @@ import { retryChild } from "./sql/retry-child.js";
 import { retryExecution } from "./sql/retry-execution.js";
 import { saveStep } from "./sql/save-step.js";
 import { settleChild } from "./sql/settle-child.js";
+import { offerWithStart } from "./sql/signal-with-start.js";
 import { suspend } from "./sql/suspend.js";
+import { runTransactionalStep, type TransactionDatabase } from "./sql/transactional-step.js";
 import { decodeWakeUp, encodeWakeUp } from "./wake-ups/notification.js";
 import { NotificationListener } from "./wake-ups/notification-listener.js";
 
@@ -85,6 +89,7 @@ export class PostgresScheduler implements Scheduler {
     persistent: true,
     answersOnOffer: true,
     transactionalStart: true,
+    transactionalSteps: true,
   });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
@@ -93,6 +98,7 @@ export class PostgresScheduler implements Scheduler {
   readonly #db: Database;
   readonly #orm: NodePgDatabase<OrmSchema>;
   readonly #ownsPool: boolean;
+  readonly #transactionDatabase: TransactionDatabase;
   readonly #hub = new WakeUpHub();
   readonly #listener: NotificationListener;
   /** Identifies this instance in NOTIFY payloads, so it ignores its own (delivered locally already). */
@@ -111,20 +117,28 @@ export class PostgresScheduler implements Scheduler {
         connectionString: options.connectionString,
         max: resolved.poolSize,
         connectionTimeoutMillis: 10_000,
+        // TCP keepalive: an idle connection to a host that vanished (failover, partition) is noticed.
+        keepAlive: true,
       });
     if (this.#ownsPool) {
       // An idle connection dropped by a server restart must not crash the process.
       pool.on("error", (error) => logger.warn({ error: String(error) }, "idle PostgreSQL connection failed"));
     }
+    this.#transactionDatabase = options.transactionDatabase ?? pool;
     const names = schemaNames(resolved.schema);
     this.#db = new Database({ pool, names, logger, retryWindowMs: resolved.retryWindowMs });
     this.#orm = drizzle(pool, { schema: createOrmSchema(createTables(resolved.schema)) });
+    let listened = false;
     this.#listener = new NotificationListener({
       pool,
       channel: names.channel,
       logger,
       onNotification: (payload) => this.#onNotification(payload),
-      onReconnect: () => {},
+      onReconnect: () => {
+        // After an outage, NOTIFYs sent meanwhile were missed: workers sweep (poll) once.
+        if (listened) this.#hub.emit({ reason: "reconnected", executionId: "" });
+        listened = true;
+      },
     });
   }
 
@@ -174,11 +188,35 @@ export class PostgresScheduler implements Scheduler {
     return createExecutionInTransaction(transaction, this.#db.names, input, now, notify);
   }
 
-  /** Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. */
+  /**
+   * Appends to the mailbox (waking a waiter of that name), or `"duplicate"` for a known key. With
+   * `startIfMissing`, creation and offer share one transaction (see `signal-with-start.ts`).
+   */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const outcome = await offerEvent(this.#db, input, now, this.#notice("event", input.executionId));
-    if (outcome === "delivered") this.#emit("event", input.executionId);
-    return outcome;
+    const id = input.executionId;
+    const start = input.startIfMissing;
+    if (start === undefined) {
+      const outcome = await offerEvent(this.#db, input, now, this.#notice("event", id));
+      if (outcome === "delivered") this.#emit("event", id);
+      return outcome;
+    }
+    const notices = { created: this.#notice("created", id), event: this.#notice("event", id) };
+    const offered = await this.#db.transaction((client) =>
+      offerWithStart(client, this.#db.names, { ...input, startIfMissing: start }, now, notices),
+    );
+    if (offered.started) this.#emit("created", id);
+    if (offered.outcome === "delivered") this.#emit("event", id);
+    return offered.outcome;
+  }
+
+  /** `offerEvent` through the caller's client inside `BEGIN`; pushed (by NOTIFY) only at its commit. */
+  offerEventInTransaction(transaction: unknown, input: OfferEventInput, now: Date): Promise<OfferOutcome> {
+    const id = input.executionId;
+    const notices = {
+      created: [this.#db.names.channel, encodeWakeUp("created", id, "")] as [string, string],
+      event: [this.#db.names.channel, encodeWakeUp("event", id, "")] as [string, string],
+    };
+    return offerEventInTransaction(transaction, this.#db.names, input, now, notices);
   }
 
   /** Cancels a live execution and its unsettled children; false when already terminal. */
@@ -227,6 +265,20 @@ export class PostgresScheduler implements Scheduler {
   /** Fenced, one statement: inserts or replaces the step at `step.position`, applies the patch. */
   saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
     return saveStep(this.#db, lease, step, patch);
+  }
+
+  /**
+   * A `ctx.transaction` step: `BEGIN` on a connection of `transactionDatabase` (default: the
+   * store's pool), the body, then the fenced step write and `COMMIT`; serialization failures and
+   * deadlocks rerun the whole transaction (a few times).
+   */
+  runTransactionalStep(
+    lease: Lease,
+    input: TransactionalStepInput,
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<StepWrite> {
+    return runTransactionalStep(this.#db, this.#transactionDatabase, lease, input, patch);
   }
 
   /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */

@@ -40,6 +40,8 @@ const SHIPPED = [
   "0002_priority",
   "0003_step_kind_marker",
   "0004_child_executions",
+  "0005_step_kind_transaction",
+  "0006_concurrency_key",
 ];
 
 describe("migrate()", () => {

@@ -25,6 +25,16 @@ describe("options", () => {
     );
   });
 
+  it("rejects a multi-host connection string, which node-postgres cannot use", () => {
+    const url = "postgres://u@db-a:5432,db-b:5432/app?target_session_attrs=read-write";
+    expect(() => new PostgresScheduler({ connectionString: url })).toThrow(/several hosts/);
+    expect(() => new PostgresScheduler({ connectionString: url })).toThrow(ValidationError);
+    // A comma in the password is not a host list.
+    expect(() =>
+      new PostgresScheduler({ connectionString: "postgres://u:a,b@db:5432/app" }).close(),
+    ).not.toThrow();
+  });
+
   it("accepts only plain lowercase identifiers as schema names", () => {
     for (const schema of ["", "Zart", "1zart", 'za"rt', "zart; drop", "a".repeat(41)]) {
       expect(() => new PostgresScheduler({ connectionString: db.url, schema })).toThrow(ValidationError);
@@ -32,7 +42,7 @@ describe("options", () => {
     expect(new PostgresScheduler({ connectionString: db.url, schema: "my_app_2" }).schema).toBe("my_app_2");
   });
 
-  it("declares multiProcess, push, persistent, answersOnOffer and transactionalStart", () => {
+  it("declares multiProcess, push, persistent, answersOnOffer, transactionalStart and transactionalSteps", () => {
     const scheduler = new PostgresScheduler({ connectionString: db.url });
     expect(scheduler.capabilities).toEqual({
       multiProcess: true,
@@ -40,6 +50,7 @@ describe("options", () => {
       persistent: true,
       answersOnOffer: true,
       transactionalStart: true,
+      transactionalSteps: true,
     });
   });
 });
@@ -111,6 +122,8 @@ describe("upgrades", () => {
         "0002_priority",
         "0003_step_kind_marker",
         "0004_child_executions",
+        "0005_step_kind_transaction",
+        "0006_concurrency_key",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

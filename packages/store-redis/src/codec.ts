@@ -119,7 +119,15 @@ const DATE_FIELDS = [
   "completedAt",
   "leaseExpiresAt",
 ] as const;
-const TEXT_FIELDS = ["result", "data", "waitReason", "waitEvent", "leaseOwner", "parentId"] as const;
+const TEXT_FIELDS = [
+  "result",
+  "data",
+  "waitReason",
+  "waitEvent",
+  "leaseOwner",
+  "parentId",
+  "concurrencyKey",
+] as const;
 
 /** Parses an execution row from `HGETALL`'s flat `[field, value, …]` reply; `undefined` when empty. */
 export function parseRow(flat: string[]): ExecutionRecord | undefined {

@@ -131,6 +131,7 @@ export class RedisScheduler implements Scheduler {
       this.#origin,
       randomUUID(),
       input.priority === undefined ? "" : String(input.priority),
+      input.concurrencyKey ?? "",
     ]);
     this.#wakeUps.emitLocal("created", input.executionId);
     return parseRow(row as string[])!;
@@ -138,7 +139,7 @@ export class RedisScheduler implements Scheduler {
 
   /** Appends the event and wakes an execution waiting on its name, atomically. */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const { executionId, eventName, payload, idempotencyKey } = input;
+    const { executionId, eventName, payload, idempotencyKey, startIfMissing: start } = input;
     const outcome = await this.#executor.run("offerEvent", executionId, [
       executionId,
       eventName,
@@ -147,9 +148,16 @@ export class RedisScheduler implements Scheduler {
       millis(now),
       this.#origin,
       randomUUID(),
+      optional(start?.taskName),
+      start?.payload ?? "",
+      start ? millis(start.runAt) : "",
+      optional(start?.priority === undefined ? undefined : String(start.priority)),
+      optional(start?.concurrencyKey),
     ]);
-    if (outcome === "delivered") this.#wakeUps.emitLocal("event", executionId);
-    return outcome as OfferOutcome;
+    if (outcome === "started") this.#wakeUps.emitLocal("created", executionId);
+    if (outcome === "duplicate") return "duplicate";
+    this.#wakeUps.emitLocal("event", executionId);
+    return "delivered";
   }
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
@@ -246,6 +254,7 @@ export class RedisScheduler implements Scheduler {
       Math.max(1, Math.ceil(request.leaseMs)),
       request.workerId,
       randomUUID(),
+      request.concurrencyLimits ? JSON.stringify(request.concurrencyLimits) : "",
       ...request.taskNames,
     ]);
     return parseClaimed(reply);

@@ -19,8 +19,9 @@ const REASONS: ReadonlySet<string> = new Set<WakeReason>([
  *   round trip through Redis, and never run inside a store call);
  * - everybody else's (other schedulers, other processes) from a dedicated subscriber connection,
  *   a `duplicate()` of the command client opened on the first `subscribe()`. ioredis reconnects it
- *   and re-subscribes on its own; a wake-up published while it is disconnected is missed, which
- *   only costs latency: workers also poll (`pollInterval`).
+ *   and re-subscribes on its own; a wake-up published while it is disconnected is missed, so a
+ *   `reconnected` wake-up follows every reconnection (workers poll at once), and workers also poll
+ *   every `pollInterval`.
  */
 export class WakeUpChannel {
   readonly #hub = new WakeUpHub();
@@ -74,8 +75,13 @@ export class WakeUpChannel {
         "the Redis wake-up subscriber lost its connection; reconnecting (workers keep polling)",
       );
     });
+    let connected = false;
     subscriber.on("ready", () => {
       this.#reportedError = false;
+      // ioredis re-subscribes by itself; messages published while it was away were missed, so
+      // workers sweep (poll) once.
+      if (connected) this.#hub.emit({ reason: "reconnected", executionId: "" });
+      connected = true;
     });
     subscriber.on("message", (channel: string, message: string) => {
       if (channel !== this.#channel) return;

@@ -114,7 +114,13 @@ describe.skipIf(!redisAvailable)("connections", () => {
         { executionId: "after-kill", taskName: "t", payload: "1", runAt: now },
         now,
       );
-      await vi.waitFor(() => expect(seen).toEqual([{ reason: "created", executionId: "after-kill" }]));
+      // The reconnection is announced first (workers sweep for what was missed), then push works again.
+      await vi.waitFor(() =>
+        expect(seen).toEqual([
+          { reason: "reconnected", executionId: "" },
+          { reason: "created", executionId: "after-kill" },
+        ]),
+      );
     } finally {
       await listener.close();
       await sender.close();

@@ -1,3 +1,4 @@
+import { InvalidTransactionError } from "@zart/core";
 import type Database from "better-sqlite3";
 
 /** How often to look whether the caller's transaction is over. */
@@ -17,4 +18,14 @@ export function afterTransaction(database: Database.Database, then: () => void):
     then();
   };
   setImmediate(check);
+}
+
+/** A caller's `{ transaction }` must be the store's own handle (`database`), inside a transaction. */
+export function checkCallerTransaction(database: Database.Database, transaction: unknown): void {
+  if (transaction !== database) {
+    throw new InvalidTransactionError("expected this store's own better-sqlite3 handle (scheduler.database)");
+  }
+  if (!database.inTransaction) {
+    throw new InvalidTransactionError("the handle is not inside a transaction (run BEGIN first)");
+  }
 }

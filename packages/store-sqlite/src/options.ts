@@ -1,5 +1,6 @@
 import type { Clock } from "@zart/core";
 import type { Database } from "better-sqlite3";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
 /** Where the data lives: a file path (opened and closed by the scheduler) or an existing handle. */
 export type SqliteSource =
@@ -34,6 +35,13 @@ export type SqliteSchedulerOptions = SqliteSource & {
    * `StoreUnavailableError` (`PRAGMA busy_timeout`). Default 5000 ms.
    */
   busyTimeoutMs?: number;
+  /**
+   * A drizzle instance over this store's own handle (`drizzle(database)`): `ctx.transaction`
+   * bodies then get it as `tx`, inside the step's transaction. Default: `tx` is the
+   * better-sqlite3 handle itself.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any drizzle schema
+  transactionDatabase?: BetterSQLite3Database<any>;
 };
 
 /** Default of {@link SqliteSchedulerOptions.busyTimeoutMs}. */

@@ -51,6 +51,8 @@ export const executions = sqliteTable(
     leaseExpiresAt: time("lease_expires_at"),
     /** Claim order, higher first; null = 0, so unprioritized work keeps the plain claim indexes. */
     priority: integer("priority"),
+    /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); null = none. */
+    concurrencyKey: text("concurrency_key"),
   },
   (t) => [
     // The claim, in claim order: pending/waiting executions by `run_at`, running ones by lease expiry.
@@ -62,6 +64,10 @@ export const executions = sqliteTable(
     index("zart_executions_priority_lease_idx")
       .on(t.status, t.priority, t.leaseExpiresAt, t.createdAt, t.executionId)
       .where(sql`${t.priority} IS NOT NULL`),
+    // Leases held per concurrency group (the limited claim counts them).
+    index("zart_executions_concurrency_idx")
+      .on(t.concurrencyKey, t.status, t.leaseExpiresAt)
+      .where(sql`${t.concurrencyKey} IS NOT NULL`),
     index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt, t.createdAt, t.executionId),
     // Listing, newest first.
     index("zart_executions_created_idx").on(t.createdAt, t.executionId),

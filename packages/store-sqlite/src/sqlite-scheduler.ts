@@ -1,10 +1,4 @@
-import {
-  type Clock,
-  InvalidTransactionError,
-  type Scheduler,
-  StoreUnavailableError,
-  systemClock,
-} from "@zart/core";
+import { type Clock, type Scheduler, StoreUnavailableError, systemClock } from "@zart/core";
 import {
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
@@ -37,12 +31,13 @@ import {
   type StepWrite,
   type StoreCapabilities,
   type SuspendInput,
+  type TransactionalStepInput,
   type Unsubscribe,
   type WakeUp,
 } from "@zart/core/store";
 import type Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
-import { afterTransaction } from "./after-transaction.js";
+import { afterTransaction, checkCallerTransaction } from "./after-transaction.js";
 import { type Connection, openConnection } from "./connection.js";
 import { applyMigrations } from "./migrate.js";
 import type { SqliteSchedulerOptions } from "./options.js";
@@ -64,6 +59,9 @@ import { getExecution, listExecutions, purge } from "./sql/queries.js";
 import { restartExecution } from "./sql/restart-execution.js";
 import { saveStep, suspend } from "./sql/save-step.js";
 import { retryChild, settleChild } from "./sql/settle-child.js";
+import { runTransactionalStep } from "./sql/transactional-step.js";
+import { transactionDatabaseOf } from "./transaction-database.js";
+import { TransactionGate } from "./transaction-gate.js";
 import { translateError } from "./translate-error.js";
 import { WakeUps } from "./wake-ups.js";
 
@@ -94,6 +92,8 @@ export class SqliteScheduler implements Scheduler {
   readonly #orm: Orm;
   readonly #wakeUps: WakeUps;
   readonly #transaction: ReturnType<Database.Database["transaction"]>;
+  readonly #gate = new TransactionGate();
+  readonly #transactionDatabase: unknown;
   #closed = false;
 
   /** Opens (or adopts) the database; throws `StoreUnavailableError` when it cannot be used. */
@@ -109,8 +109,10 @@ export class SqliteScheduler implements Scheduler {
       persistent: !memory || !owned,
       answersOnOffer: true,
       transactionalStart: true,
+      transactionalSteps: true,
     });
     this.#orm = drizzle(this.database);
+    this.#transactionDatabase = transactionDatabaseOf(options, this.database);
     this.#transaction = this.database.transaction((body: () => unknown) => body());
     this.#wakeUps = new WakeUps(this.#connection.storageKey);
   }
@@ -127,7 +129,7 @@ export class SqliteScheduler implements Scheduler {
 
   /** One trivial query; throws `StoreUnavailableError` when the database cannot be read. */
   async ping(): Promise<void> {
-    this.#read(() => this.database.prepare("SELECT 1").get());
+    await this.#read(() => this.database.prepare("SELECT 1").get());
   }
 
   /** Closes the database if this scheduler opened it (never a passed-in handle). Idempotent. */
@@ -140,7 +142,7 @@ export class SqliteScheduler implements Scheduler {
 
   /** Creates a pending execution, replacing a terminal one of the same id with its steps and events. */
   async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
-    const record = this.#write(() => createExecution(this.#orm, input, now));
+    const record = await this.#write(() => createExecution(this.#orm, input, now));
     this.#emit("created", input.executionId);
     return record;
   }
@@ -155,38 +157,73 @@ export class SqliteScheduler implements Scheduler {
     input: NewExecution,
     now: Date,
   ): Promise<ExecutionRecord> {
-    if (transaction !== this.database) {
-      throw new InvalidTransactionError(
-        "expected this store's own better-sqlite3 handle (scheduler.database)",
-      );
-    }
-    if (!this.database.inTransaction) {
-      throw new InvalidTransactionError("the handle is not inside a transaction (run BEGIN first)");
-    }
-    const record = this.#write(() => createExecution(this.#orm, input, now));
-    afterTransaction(this.database, () => {
-      this.getExecution(input.executionId).then(
-        (details) => {
-          if (details?.execution.createdAt.getTime() === record.createdAt.getTime()) {
-            this.#emit("created", input.executionId);
-          }
-        },
-        () => undefined, // closed meanwhile: the workers' polling is the fallback
-      );
-    });
+    checkCallerTransaction(this.database, transaction);
+    const record = this.#writeNow(() => createExecution(this.#orm, input, now));
+    this.#afterCommit(
+      input.executionId,
+      (details) => details.execution.createdAt.getTime() === record.createdAt.getTime(),
+      ["created"],
+    );
     return record;
   }
 
   /** Appends an event to the mailbox, waking the execution if it waits on that name. */
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const outcome = this.#write(() => offerEvent(this.#orm, input, now));
-    if (outcome === "delivered") this.#emit("event", input.executionId);
-    return outcome;
+    const offered = await this.#write(() => offerEvent(this.#orm, input, now));
+    if (offered.started) this.#emit("created", input.executionId);
+    if (offered.outcome === "delivered") this.#emit("event", input.executionId);
+    return offered.outcome;
+  }
+
+  /**
+   * `offerEvent` inside the caller's open transaction on this store's own handle (a savepoint in
+   * it). Its wake-ups are pushed only once that transaction is over, and only if the event it
+   * appended is there (committed).
+   */
+  async offerEventInTransaction(
+    transaction: unknown,
+    input: OfferEventInput,
+    now: Date,
+  ): Promise<OfferOutcome> {
+    checkCallerTransaction(this.database, transaction);
+    const offered = this.#writeNow(() => offerEvent(this.#orm, input, now));
+    if (offered.outcome === "delivered") {
+      this.#afterCommit(
+        input.executionId,
+        (details) =>
+          details.events.some(
+            (event) => event.sequence === offered.sequence && event.offeredAt.getTime() === now.getTime(),
+          ),
+        offered.started ? ["created", "event"] : ["event"],
+      );
+    }
+    return offered.outcome;
+  }
+
+  /**
+   * Once the caller's transaction is over, emits the wake-ups of `reasons` for the execution if
+   * `committed` holds for it (the write is there: committed, not rolled back).
+   */
+  #afterCommit(
+    executionId: string,
+    committed: (details: ExecutionDetails) => boolean,
+    reasons: WakeUp["reason"][],
+  ): void {
+    afterTransaction(this.database, () => {
+      this.getExecution(executionId).then(
+        (details) => {
+          if (details !== undefined && committed(details)) {
+            for (const reason of reasons) this.#emit(reason, executionId);
+          }
+        },
+        () => undefined, // closed meanwhile: the workers' polling is the fallback
+      );
+    });
   }
 
   /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
   async cancelExecution(executionId: string, now: Date): Promise<boolean> {
-    const cancelled = this.#write(() => {
+    const cancelled = await this.#write(() => {
       if (!cancelExecution(this.#orm, executionId, now)) return undefined;
       const descendants = cancelChildExecutions(this.#orm, executionId, now);
       return { ids: [executionId, ...descendants], parent: wakeParent(this.#orm, executionId, now) };
@@ -199,44 +236,63 @@ export class SqliteScheduler implements Scheduler {
 
   /** Restarts a failed or cancelled execution from its first unfinished step. */
   async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
-    const record = this.#write(() => restartExecution(this.#orm, executionId, now));
+    const record = await this.#write(() => restartExecution(this.#orm, executionId, now));
     this.#emit("retry", executionId);
     return record;
   }
 
   /** The execution with its steps and mailbox, from one snapshot; `undefined` if unknown. */
   async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
-    return this.#read(() => getExecution(this.#orm, executionId));
+    return await this.#read(() => getExecution(this.#orm, executionId));
   }
 
   /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
   async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
-    return this.#read(() => listExecutions(this.#orm, filter));
+    return await this.#read(() => listExecutions(this.#orm, filter));
   }
 
   /** Deletes terminal executions (of `statuses`, default all) completed before `olderThan`. */
   async purge(filter: PurgeFilter): Promise<number> {
-    return this.#write(() => purge(this.#orm, filter));
+    return await this.#write(() => purge(this.#orm, filter));
   }
 
   /** Claims up to `limit` due executions and children, oldest due time first, each exactly once. */
   async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
-    return this.#write(() => claimDue(this.#orm, request));
+    return await this.#write(() => claimDue(this.#orm, request));
   }
 
   /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
   async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
-    this.#write(() => renewLease(this.#orm, lease, leaseMs, now));
+    await this.#write(() => renewLease(this.#orm, lease, leaseMs, now));
   }
 
   /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
   async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
-    this.#write(() => saveStep(this.#orm, lease, step, patch));
+    await this.#write(() => saveStep(this.#orm, lease, step, patch));
+  }
+
+  /**
+   * A `ctx.transaction` step: `BEGIN IMMEDIATE` on this store's handle, the body with
+   * `transactionDatabase` (default: the handle itself), the fenced step write, `COMMIT`. The
+   * store's other verbs wait meanwhile, so keep bodies short.
+   */
+  async runTransactionalStep(
+    lease: Lease,
+    input: TransactionalStepInput,
+    patch: ExecutionPatch,
+    _now: Date,
+  ): Promise<StepWrite> {
+    return this.#gate.run(() => {
+      this.#ensureOpen();
+      const target = this.#transactionDatabase ?? this.database;
+      const translate = (error: unknown) => this.#translate(error);
+      return runTransactionalStep(this.database, this.#orm, target, lease, input, patch, translate);
+    });
   }
 
   /** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
   async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
-    this.#write(() => suspend(this.#orm, lease, input, patch));
+    await this.#write(() => suspend(this.#orm, lease, input, patch));
   }
 
   /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
@@ -246,7 +302,7 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<EventWaitOutcome> {
-    return this.#write(() => awaitEvent(this.#orm, lease, input, patch, now));
+    return await this.#write(() => awaitEvent(this.#orm, lease, input, patch, now));
   }
 
   /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
@@ -256,7 +312,7 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<AnyEventWaitOutcome> {
-    return this.#write(() => awaitAnyEvent(this.#orm, lease, input, patch, now));
+    return await this.#write(() => awaitAnyEvent(this.#orm, lease, input, patch, now));
   }
 
   /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
@@ -266,18 +322,18 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<DispatchOutcome> {
-    return this.#write(() => dispatchChildren(this.#orm, lease, input, patch, now));
+    return await this.#write(() => dispatchChildren(this.#orm, lease, input, patch, now));
   }
 
   /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
   async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
-    if (this.#write(() => settleChild(this.#orm, lease, outcome, now)))
+    if (await this.#write(() => settleChild(this.#orm, lease, outcome, now)))
       this.#emit("child", lease.executionId);
   }
 
   /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
   async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
-    this.#write(() => retryChild(this.#orm, lease, input));
+    await this.#write(() => retryChild(this.#orm, lease, input));
   }
 
   /** Fenced: starts a child execution and records the parent's `child` step, once per position. */
@@ -287,7 +343,9 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<StepRecord> {
-    const { step, created } = this.#write(() => startChildExecution(this.#orm, lease, input, patch, now));
+    const { step, created } = await this.#write(() =>
+      startChildExecution(this.#orm, lease, input, patch, now),
+    );
     if (created) this.#emit("created", input.childId);
     return step;
   }
@@ -299,7 +357,7 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<ChildWaitOutcome> {
-    return this.#write(() => awaitChildExecutions(this.#orm, lease, input, patch, now));
+    return await this.#write(() => awaitChildExecutions(this.#orm, lease, input, patch, now));
   }
 
   /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
@@ -309,7 +367,7 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     _now: Date,
   ): Promise<void> {
-    this.#write(() => retryExecution(this.#orm, lease, input, patch));
+    await this.#write(() => retryExecution(this.#orm, lease, input, patch));
     this.#emit("retry", lease.executionId);
   }
 
@@ -320,7 +378,7 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
-    const parent = this.#write(() => {
+    const parent = await this.#write(() => {
       completeExecution(this.#orm, lease, input, patch, now);
       return wakeParent(this.#orm, lease.executionId, now);
     });
@@ -334,7 +392,7 @@ export class SqliteScheduler implements Scheduler {
     patch: ExecutionPatch,
     now: Date,
   ): Promise<void> {
-    const parent = this.#write(() => {
+    const parent = await this.#write(() => {
       failExecution(this.#orm, lease, input, patch, now);
       return wakeParent(this.#orm, lease.executionId, now);
     });
@@ -343,7 +401,7 @@ export class SqliteScheduler implements Scheduler {
 
   /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */
   async releaseLease(lease: Lease, now: Date): Promise<void> {
-    this.#write(() => releaseLease(this.#orm, lease, now));
+    await this.#write(() => releaseLease(this.#orm, lease, now));
     this.#emit("released", lease.executionId);
   }
 
@@ -353,8 +411,17 @@ export class SqliteScheduler implements Scheduler {
     return this.#wakeUps.subscribe(listener);
   }
 
-  /** Runs `body` in one `BEGIN IMMEDIATE` transaction; driver errors are translated. */
-  #write<T>(body: () => T): T {
+  /**
+   * Runs `body` in one `BEGIN IMMEDIATE` transaction; driver errors are translated. While a
+   * `ctx.transaction` body holds the connection, waits for its end (see `TransactionGate`).
+   */
+  #write<T>(body: () => T): T | Promise<T> {
+    if (this.#gate.busy) return this.#gate.idle().then(() => this.#write(body));
+    return this.#writeNow(body);
+  }
+
+  /** `#write` without waiting for a transactional step (inside the caller's own open transaction). */
+  #writeNow<T>(body: () => T): T {
     this.#ensureOpen();
     try {
       return this.#transaction.immediate(body) as T;
@@ -364,7 +431,8 @@ export class SqliteScheduler implements Scheduler {
   }
 
   /** Runs `body` in one deferred (read) transaction: one snapshot; driver errors are translated. */
-  #read<T>(body: () => T): T {
+  #read<T>(body: () => T): T | Promise<T> {
+    if (this.#gate.busy) return this.#gate.idle().then(() => this.#read(body));
     this.#ensureOpen();
     try {
       return this.#transaction.deferred(body) as T;

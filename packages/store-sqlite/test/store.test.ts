@@ -30,6 +30,7 @@ describe("SqliteScheduler", () => {
       persistent: true,
       answersOnOffer: true,
       transactionalStart: true,
+      transactionalSteps: true,
     });
     expect(memory.capabilities).toEqual({
       multiProcess: false,
@@ -37,6 +38,7 @@ describe("SqliteScheduler", () => {
       persistent: false,
       answersOnOffer: true,
       transactionalStart: true,
+      transactionalSteps: true,
     });
     expect(shared.capabilities).toEqual({
       multiProcess: false,
@@ -44,6 +46,7 @@ describe("SqliteScheduler", () => {
       persistent: true,
       answersOnOffer: true,
       transactionalStart: true,
+      transactionalSteps: true,
     });
     for (const scheduler of [file, memory, shared]) await scheduler.close();
     handle.close();

@@ -3,6 +3,7 @@ import {
   NonDeterminismError,
   StoreUnavailableError,
   TaskTimeoutError,
+  TransactionsNotSupportedError,
   ValidationError,
 } from "../errors.js";
 import type { RunObserver } from "../hooks/run-observer.js";
@@ -22,6 +23,7 @@ import type {
   StepWrite,
   SuspendInput,
 } from "../scheduler/scheduler.js";
+import type { TransactionalStepInput } from "../scheduler/transactional-step.js";
 import type { StepKind } from "../scheduler/vocabularies.js";
 import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
@@ -265,6 +267,32 @@ export class RunState {
 
   saveStep(step: StepWrite): Promise<void> {
     return this.#write((patch, now) => this.#scheduler.saveStep(this.#lease, step, patch, now));
+  }
+
+  /** `TransactionsNotSupportedError` unless the store can run `ctx.transaction` steps. */
+  assertTransactionalSteps(): void {
+    const scheduler = this.#scheduler;
+    if (!scheduler.capabilities.transactionalSteps || !scheduler.runTransactionalStep) {
+      throw new TransactionsNotSupportedError(scheduler.constructor.name, "step");
+    }
+  }
+
+  /**
+   * Runs a `ctx.transaction` body and writes its step in one store transaction. When the body (or
+   * the transaction) fails, the execution fields it would have carried are sent with the next write.
+   */
+  runTransactionalStep(input: TransactionalStepInput): Promise<StepWrite> {
+    const run = this.#scheduler.runTransactionalStep?.bind(this.#scheduler);
+    if (!run) throw new Error("runTransactionalStep needs the transactionalSteps capability.");
+    return this.#write(async (patch, now) => {
+      try {
+        return await run(this.#lease, input, patch, now);
+      } catch (error) {
+        if (patch.data !== undefined && !this.#dataDirty) this.#dataDirty = true;
+        if (patch.timeoutAt !== undefined) this.#timeoutDirty = true;
+        throw error;
+      }
+    });
   }
 
   /** Writes `step` (if any) and parks the execution until `wakeAt`; never returns. */

@@ -4,7 +4,7 @@ import { retryAfterTime } from "../flow/retry-after-error.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
 import type { StepWrite } from "../scheduler/scheduler.js";
-import type { StepKind } from "../scheduler/vocabularies.js";
+import type { StepKind, TransactionIsolation } from "../scheduler/vocabularies.js";
 import { runInScope } from "./ambient.js";
 import type { RunState } from "./run-state.js";
 import type { TaskContext } from "./task-context.js";
@@ -12,32 +12,44 @@ import type { TaskContext } from "./task-context.js";
 /**
  * Runs (or replays) one step. Completed → the stored result, `fn` not called. Failed for good →
  * the stored failure is thrown again. Otherwise `fn` runs; its result is serialized, persisted with
- * one fenced write, and the JSON round-trip is returned. A failed attempt with retries left is
+ * one fenced write (for a `ctx.transaction` step, in the body's own transaction), and the JSON
+ * round-trip is returned. A failed attempt with retries left is
  * persisted with its retry time and the execution parks until then (durable backoff).
  */
 export async function runStep<T>(
   state: RunState,
   ctx: TaskContext,
   name: string,
-  fn: () => Promise<T> | T,
+  fn: (transaction: unknown) => Promise<T> | T,
   retry: RetryConfig = RetryConfig.none(),
   kind: StepKind = "step",
+  transactional?: Transactional,
 ): Promise<T> {
   const slot = state.claimSlot(name, kind);
   try {
-    return await runSlot(state, ctx, slot, fn, retry, kind);
+    return await runSlot(state, ctx, slot, fn, retry, kind, transactional);
   } finally {
     state.operations.leave();
   }
+}
+
+/**
+ * Set for a `ctx.transaction` step: each attempt runs `fn` inside a store transaction that also
+ * writes the completed step (see `Scheduler.runTransactionalStep`). Failures are recorded as for
+ * any step, outside that (rolled back) transaction.
+ */
+export interface Transactional {
+  isolation?: TransactionIsolation;
 }
 
 async function runSlot<T>(
   state: RunState,
   ctx: TaskContext,
   { position, stepName, recorded }: ReturnType<RunState["claimSlot"]>,
-  fn: () => Promise<T> | T,
+  fn: (transaction: unknown) => Promise<T> | T,
   retry: RetryConfig,
   kind: StepKind,
+  transactional: Transactional | undefined,
 ): Promise<T> {
   await state.enterOperation();
   if (recorded?.status === "completed") return fromJsonText<T>(recorded.result);
@@ -51,11 +63,38 @@ async function runSlot<T>(
 
   const startedAt = state.now();
   const ended = state.observer.stepStarted(stepName, kind, attemptsSoFar + 1);
-  let text: string | undefined;
-  try {
-    const value = await runInScope({ state, ctx, step: stepName, stepAttempt: attemptsSoFar }, () => fn());
+  const completed = (text: string | undefined): StepWrite => ({
+    position,
+    name: stepName,
+    kind,
+    status: "completed",
+    ...(text === undefined ? {} : { result: text }),
+    attempts: attemptsSoFar + 1,
+    startedAt,
+    completedAt: state.now(),
+  });
+  const attempt = async (transaction?: unknown): Promise<T> => {
+    const scope = { state, ctx, step: stepName, stepAttempt: attemptsSoFar };
+    const value = await runInScope(scope, () => fn(transaction));
     if (state.fatal) throw state.fatal;
-    text = toJsonText(value, `The result of step "${stepName}"`, state.maxPayloadBytes);
+    return value;
+  };
+  const textOf = (value: unknown) =>
+    toJsonText(value, `The result of step "${stepName}"`, state.maxPayloadBytes);
+  let text: string | undefined;
+  let saved = false;
+  try {
+    if (transactional) {
+      const step = await state.runTransactionalStep({
+        body: attempt,
+        complete: (value) => completed(textOf(value)),
+        ...(transactional.isolation ? { isolation: transactional.isolation } : {}),
+      });
+      text = step.result;
+      saved = true;
+    } else {
+      text = textOf(await attempt());
+    }
   } catch (error) {
     if (state.isParked || state.fatal) ended("failed", state.fatal ?? error);
     if (state.isParked) return state.park({ kind: "released" });
@@ -91,16 +130,7 @@ async function runSlot<T>(
     throw failure;
   }
   ended("completed");
-  await state.saveStep({
-    position,
-    name: stepName,
-    kind,
-    status: "completed",
-    ...(text === undefined ? {} : { result: text }),
-    attempts: attemptsSoFar + 1,
-    startedAt,
-    completedAt: state.now(),
-  });
+  if (!saved) await state.saveStep(completed(text));
   return fromJsonText<T>(text);
 }
 

@@ -23,6 +23,7 @@ import {
 import { deprecatePatch, patched } from "./patch-operations.js";
 import type { RunState } from "./run-state.js";
 import { runStep } from "./step-operation.js";
+import { runTransaction, type TransactionOptions } from "./transaction-operation.js";
 import { sleepUntil, waitForEvent } from "./wait-operations.js";
 
 export interface WaitForAnyEventOptions {
@@ -36,6 +37,8 @@ export interface StepOptions {
   /** Retry policy for the step (default: none; a failure is final for this task attempt). */
   retry?: RetryConfig;
 }
+
+export type { TransactionOptions };
 
 export interface WaitForEventOptions<T> {
   /** Give up after this long (a persisted deadline); absent = wait forever. */
@@ -90,6 +93,22 @@ export class TaskContext<Events extends EventSchemas = {}> {
   /** `step` with a retry policy: failed attempts are persisted and the backoff is durable. */
   stepWithRetry<T>(name: string, retry: RetryConfig, fn: () => Promise<T> | T): Promise<T> {
     return runStep(this.#state, this, name, fn, retry);
+  }
+
+  /**
+   * A step whose body runs inside a transaction on the store's database (Postgres, SQLite) and whose
+   * result row commits in that same transaction: the body's writes through `tx` happen exactly
+   * once, whatever crashes. `tx` is the store's handle on the open transaction (a `pg` client inside
+   * `BEGIN`, a drizzle transaction, the better-sqlite3 handle; see the store's docs); writes that
+   * escape it (another connection, an HTTP call) are outside the guarantee. On replay returns the
+   * stored result without running `fn`. Other stores: `TransactionsNotSupportedError`.
+   */
+  transaction<T, Tx = unknown>(
+    name: string,
+    fn: (tx: Tx) => Promise<T> | T,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    return runTransaction(this.#state, this, name, fn, options);
   }
 
   /** Durable sleep: the execution is released and resumes after `duration`. */

@@ -17,9 +17,15 @@ export interface StoreCapabilities {
   answersOnOffer: boolean;
   /**
    * `createExecutionInTransaction` writes through the caller's own open transaction, so the
-   * execution exists iff the caller commits (`start(..., { transaction })`).
+   * execution exists iff the caller commits (`start(..., { transaction })`), and
+   * `offerEventInTransaction` likewise for an offered event (`offerEvent(..., { transaction })`).
    */
   transactionalStart: boolean;
+  /**
+   * `runTransactionalStep` runs a `ctx.transaction` body in a transaction on the store's own
+   * database and commits the step's row in that same transaction.
+   */
+  transactionalSteps: boolean;
   /**
    * A start that replaces a terminal execution keeps the old run (`getRun`, `listRuns`) instead of
    * deleting its history; `purge` removes old runs.
@@ -33,6 +39,7 @@ export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
   persistent: true,
   answersOnOffer: false,
   transactionalStart: false,
+  transactionalSteps: false,
   runHistory: false,
 });
 

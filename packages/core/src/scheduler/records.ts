@@ -41,6 +41,8 @@ export interface ExecutionRecord {
   waitEvent?: string;
   /** Claim order among due work, higher first; absent = 0 (its parallel children rank as 0). */
   priority?: number;
+  /** Its concurrency group (`task:<name>` or `queue:<name>`, then `\n<key>` when keyed); absent = none. */
+  concurrencyKey?: string;
   /** The execution that started this one with `ctx.startChild`; absent for a top-level execution. */
   parentId?: string;
   /** A child started with `detached: true`: a cancel of its parent does not reach it. */

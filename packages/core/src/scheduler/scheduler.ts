@@ -57,6 +57,7 @@ import type {
   SerializedError,
   StepRecord,
 } from "./records.js";
+import type { TransactionalStepInput } from "./transactional-step.js";
 import type { ExecutionStatus, StepKind, StepStatus, WakeReason } from "./vocabularies.js";
 
 /** Execution fields a worker writes along with any fenced write ("checkpoint"). */
@@ -90,6 +91,8 @@ export interface NewExecution {
   runAt: Date;
   /** Claim order among due executions: higher first; absent = 0 (parallel children rank as 0). */
   priority?: number;
+  /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
+  concurrencyKey?: string;
 }
 
 export interface ClaimRequest {
@@ -104,6 +107,14 @@ export interface ClaimRequest {
   limit: number;
   leaseMs: number;
   now: Date;
+  /**
+   * Fleet-wide concurrency limits by task name (absent: none, and the claim costs what it did). An
+   * execution of a listed task that has a `concurrencyKey` is claimed only while fewer than the
+   * limit of executions with that key hold an unexpired lease (`running`, `leaseExpiresAt > now`),
+   * counting those this call claims. Every claimer that may take such executions must send the
+   * limit: the store persists keys, not limits, so a changed limit applies from the next claim.
+   */
+  concurrencyLimits?: Readonly<Record<string, number>>;
 }
 
 export interface ClaimedExecution {
@@ -134,6 +145,12 @@ export interface OfferEventInput {
   payload: string;
   /** An offer repeating an accepted key for the same execution is a `"duplicate"`. */
   idempotencyKey?: string;
+  /**
+   * Signal-with-start: when the execution is unknown or terminal (and the key is not a duplicate),
+   * create it from this (its `executionId` is the offer's) in the same transaction, by the rules of
+   * `createExecution`, then append the event to the new run's mailbox.
+   */
+  startIfMissing?: NewExecution;
 }
 
 export type OfferOutcome = "delivered" | "duplicate";
@@ -283,8 +300,22 @@ export interface Scheduler {
    * claim then finds the wait completed in the history and calls no store verb for it. Otherwise
    * (deadline passed) the event stays unconsumed and the worker's replayed `awaitEvent` decides.
    * Either way the wait has exactly one outcome.
+   *
+   * With `startIfMissing` (signal-with-start), after the duplicate check: an unknown or terminal
+   * execution is created (a terminal one replaced, its steps and events deleted) as by
+   * `createExecution`, and the event appended to its mailbox, all in one transaction; concurrent
+   * offers and starts of one id create it once and every offer lands in that run's mailbox. Emits
+   * `created` (when it created the execution) and `event` wake-ups.
    */
   offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome>;
+
+  /**
+   * Only with the `transactionalStart` capability: `offerEvent` (with or without `startIfMissing`)
+   * through `transaction`, the caller's own open transaction, like `createExecutionInTransaction`:
+   * the event, any execution it starts and their wake-ups exist iff the caller commits. A handle
+   * the store cannot use → `InvalidTransactionError`, nothing written.
+   */
+  offerEventInTransaction?(transaction: unknown, input: OfferEventInput, now: Date): Promise<OfferOutcome>;
 
   /**
    * Atomically cancels: a non-terminal execution becomes `cancelled`, its lease is cleared (so the
@@ -349,6 +380,26 @@ export interface Scheduler {
 
   /** Fenced: inserts or replaces the step row at `step.position`, and applies the patch. */
   saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, now: Date): Promise<void>;
+
+  /**
+   * Only with the `transactionalSteps` capability: opens a transaction on the store's database,
+   * runs `input.body` in it, then, in the same transaction, applies the patch and writes the step
+   * row `input.complete` returns, fenced (the fence is checked inside the transaction, after the
+   * body), and commits. So the body's writes and the step row commit together or not at all:
+   * - the body throws → rollback, its error rethrown, nothing written;
+   * - the fence fails → rollback, `LeaseLostError` (the body's writes are undone);
+   * - a serialization failure or a deadlock → the whole transaction, body included, is retried a
+   *   bounded number of times, then its error is rethrown;
+   * - the commit's outcome is unknown (connection lost) → `StoreUnavailableError`: the step row
+   *   says after the next claim whether it committed.
+   * Returns the step row written.
+   */
+  runTransactionalStep?(
+    lease: Lease,
+    input: TransactionalStepInput,
+    patch: ExecutionPatch,
+    now: Date,
+  ): Promise<StepWrite>;
 
   /**
    * Fenced: writes `step` (if given), parks the execution (`waiting`, `waitReason`, `runAt = wakeAt`),

@@ -25,9 +25,19 @@ export function isTerminal(status: ExecutionStatus): boolean {
 
 /**
  * `parallel`: a `ctx.scheduleStep` unit; `child`: a `ctx.startChild` call or a wait on child executions;
- * `marker`: a `ctx.patched` decision recorded in the history (see `engine/patch-operations.ts`).
+ * `marker`: a `ctx.patched` decision recorded in the history (see `engine/patch-operations.ts`);
+ * `transaction`: a `ctx.transaction` step, whose row commits with the body's own writes.
  */
-export const STEP_KINDS = ["step", "sleep", "event", "capture", "parallel", "child", "marker"] as const;
+export const STEP_KINDS = [
+  "step",
+  "sleep",
+  "event",
+  "capture",
+  "parallel",
+  "child",
+  "marker",
+  "transaction",
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const STEP_STATUSES = EXECUTION_STATUSES;
@@ -38,9 +48,25 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 export const WAIT_REASONS = ["sleep", "event", "children", "child-executions", "retry"] as const;
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
-/** Why a wake-up was sent (see `WakeUp`). */
-export const WAKE_REASONS = ["created", "event", "child", "released", "cancelled", "retry"] as const;
+/**
+ * Why a wake-up was sent (see `WakeUp`). `reconnected`: the store's push channel (LISTEN, pub/sub)
+ * came back after an outage, so wake-ups may have been missed meanwhile: poll now (`executionId`
+ * is empty).
+ */
+export const WAKE_REASONS = [
+  "created",
+  "event",
+  "child",
+  "released",
+  "cancelled",
+  "retry",
+  "reconnected",
+] as const;
 export type WakeReason = (typeof WAKE_REASONS)[number];
+
+/** Isolation levels a `ctx.transaction` body may ask for (SQLite transactions are always serializable). */
+export const TRANSACTION_ISOLATIONS = ["read committed", "repeatable read", "serializable"] as const;
+export type TransactionIsolation = (typeof TRANSACTION_ISOLATIONS)[number];
 
 /** A word list as SQL literals (`'pending', 'running', …`), for CHECK constraints. */
 export function sqlList(words: readonly string[]): string {

@@ -1,5 +1,8 @@
 import type { Duration } from "../duration.js";
 import type { TaskContext } from "../engine/task-context.js";
+import type { ConcurrencyOptions } from "../flow/concurrency.js";
+import type { QueueDefinition } from "../flow/define-queue.js";
+import { taskConcurrency } from "../flow/task-concurrency.js";
 import type { RetryConfig } from "../retry.js";
 import type { StandardSchema } from "../validation.js";
 
@@ -34,6 +37,13 @@ export interface TaskOptions<Data, Output, Events extends EventSchemas = {}>
    * anything, and rejects names not declared here.
    */
   events?: Events;
+  /**
+   * Fleet-wide: at most `limit` executions of this task (per `key(data)`, when given) hold a running
+   * lease at once, across every worker. The key is computed at start and persisted.
+   */
+  concurrency?: ConcurrencyOptions<Data>;
+  /** A queue from `defineQueue`: the task's executions count against the queue's limit. */
+  queue?: QueueDefinition;
 }
 
 const TASK_BRAND = Symbol.for("zart.task");
@@ -50,6 +60,7 @@ export interface TaskDefinition<Data = unknown, Output = unknown, Events extends
 export function defineTask<Data = unknown, Output = unknown, Events extends EventSchemas = {}>(
   options: TaskOptions<Data, Output, Events>,
 ): TaskDefinition<Data, Output, Events> {
+  taskConcurrency(options.name, options);
   return Object.freeze({ ...options, [TASK_BRAND]: true as const });
 }
 

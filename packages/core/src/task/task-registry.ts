@@ -1,6 +1,8 @@
 import { toMillis } from "../duration.js";
 import type { TaskContext } from "../engine/task-context.js";
 import { TaskNotRegisteredError, ValidationError } from "../errors.js";
+import type { ConcurrencyGroup } from "../flow/concurrency.js";
+import { taskConcurrency } from "../flow/task-concurrency.js";
 import { RetryConfig } from "../retry.js";
 import { assertId, type StandardSchema } from "../validation.js";
 import type { EventSchemas, TaskDefinition, TaskHandler } from "./define-task.js";
@@ -16,6 +18,8 @@ export interface RegisteredTask {
   output?: StandardSchema;
   /** Declared events (see `TaskOptions.events`). */
   events?: EventSchemas;
+  /** The fleet-wide concurrency limit its executions count against (its own or its queue's). */
+  concurrency?: ConcurrencyGroup;
 }
 
 const DEFAULT_TASK_RETRY = RetryConfig.exponential(Number.MAX_SAFE_INTEGER, 1_000, { maxDelay: 3_600_000 });
@@ -43,6 +47,7 @@ export class TaskRegistry {
       throw new ValidationError(`Task "${name}": maxRetries must be a non-negative integer.`);
     }
     const definition = source as Partial<TaskDefinition>;
+    const concurrency = taskConcurrency(name, definition);
     this.#tasks.set(name, {
       name,
       run: (ctx, data) => source.run(ctx, data),
@@ -54,6 +59,7 @@ export class TaskRegistry {
       ...(definition.input ? { input: definition.input } : {}),
       ...(definition.output ? { output: definition.output } : {}),
       ...(definition.events ? { events: checkEvents(name, definition.events) } : {}),
+      ...(concurrency ? { concurrency } : {}),
     });
     return this;
   }
@@ -77,6 +83,13 @@ export class TaskRegistry {
   /** True when some registered task declares `events` (clients then validate offers). */
   declaresEvents(): boolean {
     return [...this.#tasks.values()].some((task) => task.events !== undefined);
+  }
+
+  /** The concurrency limit of each registered task that has one, by name (`ClaimRequest.concurrencyLimits`). */
+  concurrencyLimits(): Record<string, number> | undefined {
+    const limited = [...this.#tasks.values()].filter((task) => task.concurrency !== undefined);
+    if (limited.length === 0) return undefined;
+    return Object.fromEntries(limited.map((task) => [task.name, task.concurrency?.limit as number]));
   }
 
   /** Registered names, in registration order. */

@@ -207,9 +207,13 @@ export class Database {
       await client.query("COMMIT");
       return result;
     } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-        broken = rollbackError;
-      });
+      // A connection that failed or reached a read-only server (a demoted primary) is discarded,
+      // so the pool's next connection goes wherever the host name now points.
+      if (isConnectionError(error)) broken = error;
+      else
+        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+          broken = rollbackError;
+        });
       throw translateError(error, this.names.schema);
     } finally {
       client.release(broken instanceof Error ? broken : undefined);

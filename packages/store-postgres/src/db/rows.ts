@@ -30,6 +30,7 @@ export interface ExecutionRow {
   lease_token: string | null;
   lease_expires_at: Timestamp;
   priority: number | null;
+  concurrency_key: string | null;
 }
 
 export interface StepRow {
@@ -94,6 +95,7 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   put(record, "leaseOwner", row.lease_owner);
   putDate(record, "leaseExpiresAt", row.lease_expires_at);
   put(record, "priority", row.priority);
+  put(record, "concurrencyKey", row.concurrency_key);
   return record;
 }
 

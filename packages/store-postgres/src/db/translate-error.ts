@@ -15,9 +15,10 @@ const NETWORK_CODES = new Set([
 
 /**
  * SQLSTATEs meaning "the server cannot serve this connection now": class 08 (connection exception),
- * 57P01-03 (admin/crash shutdown, cannot connect now), 53300 (too many connections).
+ * 57P01-03 (admin/crash shutdown, cannot connect now), 53300 (too many connections), 25006 (a
+ * read-only server: a demoted primary or a standby after a failover), 53100 (disk full).
  */
-const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300", "25006", "53100"]);
 
 /** SQLSTATEs meaning the schema is missing: `migrate()` has not been run. */
 const NOT_MIGRATED_STATES = new Set(["42P01", "3F000"]);

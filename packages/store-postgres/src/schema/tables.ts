@@ -69,6 +69,8 @@ export function createTables(schemaName: string) {
       unsettledChildren: integer("unsettled_children").notNull().default(0),
       /** Claim order, higher first; NULL = 0, so unprioritized work keeps `executions_due_idx`. */
       priority: integer("priority"),
+      /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); NULL = none. */
+      concurrencyKey: text("concurrency_key"),
       dueAt: at("due_at").generatedAlwaysAs(
         sql`CASE WHEN status IN ('pending', 'waiting') THEN run_at WHEN status = 'running' THEN lease_expires_at END`,
       ),
@@ -79,6 +81,10 @@ export function createTables(schemaName: string) {
       index("executions_priority_due_idx")
         .on(t.priority.desc(), t.dueAt, t.executionId)
         .where(sql`priority IS NOT NULL AND due_at IS NOT NULL`),
+      // Leases held per concurrency group (the limited claim counts them).
+      index("executions_concurrency_running_idx")
+        .on(t.concurrencyKey, t.leaseExpiresAt)
+        .where(sql`concurrency_key IS NOT NULL AND status = 'running'`),
       index("executions_created_idx").on(t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_status_created_idx").on(t.status, t.createdAt.desc().nullsFirst(), t.executionId),
       index("executions_task_created_idx").on(t.taskName, t.createdAt.desc().nullsFirst(), t.executionId),

@@ -7,7 +7,8 @@ import {
   toStepRecord,
   toStepRecords,
 } from "../db/rows.js";
-import { TERMINAL } from "./fragments.js";
+import { claimLimited } from "./claim-limited.js";
+import { claimStatement } from "./claim-statement.js";
 
 /**
  * Claims up to `$limit` due units — executions and parallel children together — and returns each
@@ -46,11 +47,14 @@ import { TERMINAL } from "./fragments.js";
  *   that could write), so every execution taken over from a running holder (the newest version
  *   is still `running`) counts as stale. Takeovers follow crashes and are rare.
  * That second read is complete: we hold the lease by then, so the old holder can no longer write.
+ *
+ * `claimStatement` (claim-statement.ts) builds it around `executionCtes`: CTEs named `execution_due` and `prioritized_due`
+ * that select and lock the due executions (`execution_id, due_at, priority, locked_xmin,
+ * taken_over`, at most `$2` each); see `claimSql` for the plain ones and `claim-limited.ts`.
  */
-export const claimSql = statement(
+export const claimSql = claimStatement(
   "claim",
-  (n) => `
-  WITH execution_due AS (
+  (n) => `execution_due AS (
     SELECT execution_id, due_at, 0 AS priority, xmin::text AS locked_xmin, status = 'running' AS taken_over
     FROM ${n.executions}
     WHERE due_at <= $1 AND priority IS NULL AND task_name = ANY($5::text[])
@@ -63,53 +67,7 @@ export const claimSql = statement(
     WHERE priority IS NOT NULL AND due_at <= $1 AND task_name = ANY($5::text[])
     ORDER BY priority DESC, due_at, execution_id
     LIMIT $2
-    FOR UPDATE SKIP LOCKED
-  ), child_due AS (
-    SELECT s.execution_id, s.position, s.due_at FROM ${n.steps} s
-    WHERE s.due_at <= $1
-      AND EXISTS (
-        SELECT 1 FROM ${n.executions} p
-        WHERE p.execution_id = s.execution_id AND p.status NOT IN ${TERMINAL}
-          AND p.task_name = ANY($5::text[])
-      )
-    ORDER BY s.due_at, s.execution_id, s.position
-    LIMIT $2
-    FOR UPDATE OF s SKIP LOCKED
-  ), chosen AS (
-    SELECT execution_id, -1 AS position, due_at, priority, locked_xmin, taken_over FROM execution_due
-    UNION ALL
-    SELECT execution_id, -1, due_at, priority, locked_xmin, taken_over FROM prioritized_due
-    UNION ALL
-    SELECT execution_id, position, due_at, 0, NULL, false FROM child_due
-    ORDER BY priority DESC, due_at, execution_id, position
-    LIMIT $2
-  ), claimed_execution AS (
-    UPDATE ${n.executions} e SET status = 'running', lease_owner = $3, lease_token = gen_random_uuid()::text,
-      lease_expires_at = $4, started_at = COALESCE(e.started_at, $1), wait_reason = NULL, wait_event = NULL
-    FROM chosen c
-    WHERE c.position = -1 AND e.execution_id = c.execution_id
-    RETURNING e.*
-  ), claimed_child AS (
-    UPDATE ${n.steps} s SET status = 'running', lease_owner = $3, lease_token = gen_random_uuid()::text,
-      lease_expires_at = $4, started_at = COALESCE(s.started_at, $1)
-    FROM chosen c
-    WHERE c.position >= 0 AND s.execution_id = c.execution_id AND s.position = c.position
-    RETURNING s.*
-  )
-  SELECT
-    COALESCE(
-      (SELECT row_to_json(ce) FROM claimed_execution ce WHERE ce.execution_id = c.execution_id),
-      (SELECT row_to_json(e) FROM ${n.executions} e WHERE e.execution_id = c.execution_id)
-    ) AS execution,
-    (SELECT row_to_json(cc) FROM claimed_child cc
-      WHERE c.position >= 0 AND cc.execution_id = c.execution_id AND cc.position = c.position) AS child,
-    (SELECT json_agg(s ORDER BY s.position) FROM ${n.steps} s
-      WHERE s.execution_id = c.execution_id AND (c.position < 0 OR s.position < c.position)) AS steps,
-    c.taken_over OR c.locked_xmin IS DISTINCT FROM
-      (SELECT x.xmin::text FROM ${n.executions} x WHERE c.position = -1 AND x.execution_id = c.execution_id)
-      AS stale
-  FROM chosen c
-  ORDER BY c.priority DESC, c.due_at, c.execution_id, c.position`,
+    FOR UPDATE SKIP LOCKED`,
 );
 
 interface ClaimRow {
@@ -133,13 +91,10 @@ const historySql = statement(
 export async function claim(db: Database, request: ClaimRequest): Promise<ClaimedWork[]> {
   if (request.limit < 1 || request.taskNames.length === 0) return [];
   const expiresAt = new Date(request.now.getTime() + request.leaseMs);
-  const { rows } = await db.run<ClaimRow>(claimSql, [
-    request.now,
-    Math.floor(request.limit),
-    request.workerId,
-    expiresAt,
-    request.taskNames,
-  ]);
+  const params = [request.now, Math.floor(request.limit), request.workerId, expiresAt, request.taskNames];
+  const { rows } = request.concurrencyLimits
+    ? await claimLimited<ClaimRow>(db, params, request.concurrencyLimits)
+    : await db.run<ClaimRow>(claimSql, params);
   const stale = rows.filter((row) => row.stale).map((row) => row.execution.execution_id);
   if (stale.length > 0) {
     const fresh = await db.run<{ execution_id: string; steps: StepRow[] }>(historySql, [stale]);

@@ -14,10 +14,6 @@ const FAILED_TRANSACTION = "25P02";
  * `createExecution` through the caller's `pg` client inside `BEGIN`: the same statement, so its
  * `pg_notify` is delivered only if the caller commits. `notify` must be a payload every listener
  * delivers, this store's own included (the usual in-process push cannot know about the commit).
- *
- * The statement runs under a savepoint: it doubles as the check that a transaction is open
- * (SAVEPOINT fails outside one), and a failure of ours is rolled back to it, leaving the caller's
- * transaction usable.
  */
 export async function createExecutionInTransaction(
   transaction: unknown,
@@ -26,9 +22,28 @@ export async function createExecutionInTransaction(
   now: Date,
   notify: [string, string],
 ): Promise<ExecutionRecord> {
+  const rows = await inCallerTransaction(transaction, names, async (client) => {
+    const result = await client.query<ExecutionRow>(createSql.text(names), createParams(input, now, notify));
+    return result.rows;
+  });
+  const row = rows[0];
+  if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);
+  return toExecutionRecord(row);
+}
+
+/**
+ * Runs `body` on the caller's client under a savepoint: it doubles as the check that a
+ * transaction is open (SAVEPOINT fails outside one), and a failure of ours is rolled back to it,
+ * leaving the caller's transaction usable. Driver errors are translated.
+ */
+export async function inCallerTransaction<T>(
+  transaction: unknown,
+  names: SchemaNames,
+  body: (client: pg.ClientBase) => Promise<T>,
+): Promise<T> {
   const client = asClient(transaction);
   try {
-    await client.query("SAVEPOINT zart_start");
+    await client.query("SAVEPOINT zart_write");
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === NO_TRANSACTION) throw new InvalidTransactionError("the client is not inside BEGIN");
@@ -37,17 +52,15 @@ export async function createExecutionInTransaction(
     }
     throw translateError(error, names.schema);
   }
-  let rows: ExecutionRow[];
+  let result: T;
   try {
-    ({ rows } = await client.query<ExecutionRow>(createSql.text(names), createParams(input, now, notify)));
+    result = await body(client);
   } catch (error) {
-    await client.query("ROLLBACK TO SAVEPOINT zart_start");
+    await client.query("ROLLBACK TO SAVEPOINT zart_write");
     throw translateError(error, names.schema);
   }
-  await client.query("RELEASE SAVEPOINT zart_start");
-  const row = rows[0];
-  if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);
-  return toExecutionRecord(row);
+  await client.query("RELEASE SAVEPOINT zart_write");
+  return result;
 }
 
 /** A connected client; a pool is refused (each of its queries may run on another connection). */

@@ -18,10 +18,11 @@ export const createSql = statement(
   (n) => `
   WITH upsert AS (
     INSERT INTO ${n.executions} AS e
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority)
-    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5, $8)
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key)
+    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5, $8, $9)
     ON CONFLICT (execution_id) DO UPDATE SET
-      task_name = excluded.task_name, priority = excluded.priority, payload = excluded.payload, status = 'pending', result = NULL,
+      task_name = excluded.task_name, priority = excluded.priority,
+      concurrency_key = excluded.concurrency_key, payload = excluded.payload, status = 'pending', result = NULL,
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
       created_at = excluded.created_at, started_at = NULL, completed_at = NULL, event_count = 0,
@@ -47,6 +48,7 @@ export function createParams(input: NewExecution, now: Date, notify: [string, st
     now,
     ...notify,
     input.priority ?? null,
+    input.concurrencyKey ?? null,
   ];
 }
 

@@ -30,7 +30,7 @@ import { TERMINAL } from "./fragments.js";
  * A claim whose snapshot predates this offer notices the execution row changed (its `xmin`) and
  * reads the history again (see `claim.ts`).
  */
-const offerSql = statement(
+export const offerSql = statement(
   "offer-event",
   (n) => `
   WITH p AS (
@@ -78,10 +78,15 @@ const offerSql = statement(
   FROM (SELECT 1) AS one LEFT JOIN p ON true`,
 );
 
-interface OfferRow {
+export interface OfferRow {
   status: string | null;
   delivered: boolean;
   known_key: boolean;
+}
+
+/** The parameters of `offerSql`, in its order (shared with signal-with-start). */
+export function offerParams(input: OfferEventInput, now: Date, notify: [string, string]): unknown[] {
+  return [input.executionId, input.eventName, input.payload, input.idempotencyKey ?? null, now, ...notify];
 }
 
 /**
@@ -94,15 +99,12 @@ export async function offerEvent(
   now: Date,
   notify: [string, string],
 ): Promise<OfferOutcome> {
-  const { rows } = await db.run<OfferRow>(offerSql, [
-    input.executionId,
-    input.eventName,
-    input.payload,
-    input.idempotencyKey ?? null,
-    now,
-    ...notify,
-  ]);
-  const row = rows[0]!;
+  const { rows } = await db.run<OfferRow>(offerSql, offerParams(input, now, notify));
+  return outcomeOf(rows[0]!, input);
+}
+
+/** What one row of `offerSql` means for `input`. */
+export function outcomeOf(row: OfferRow, input: OfferEventInput): OfferOutcome {
   if (row.status === null) throw new ExecutionNotFoundError(input.executionId);
   if (row.delivered) return "delivered";
   const terminal = ["completed", "failed", "cancelled"].includes(row.status);

@@ -43,6 +43,7 @@ const EXECUTION_COLUMNS = {
   leaseOwner: true,
   leaseExpiresAt: true,
   priority: true,
+  concurrencyKey: true,
 } as const;
 
 const STEP_COLUMNS = {

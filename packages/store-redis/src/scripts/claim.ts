@@ -30,7 +30,14 @@ import { defineScript } from "./prelude.js";
  * Fencing tokens are `<random claim id>.<n>`: unique per unit, unguessable, and one random id per
  * call (Lua's PRNG is deterministic, so the randomness comes from the caller).
  *
- * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId, taskName…
+ * Concurrency limits (ARGV[7], JSON `{ taskName: limit }`, "" = none): an execution of a limited
+ * task with a `concurrencyKey` is claimed only while fewer than its limit hold an unexpired lease in
+ * its group, and is otherwise skipped like another task's unit. The group's set `conc:<key>` lists
+ * the executions that may hold one; each member is checked against its row once per call (running,
+ * lease unexpired, same key) and dropped when it no longer holds one. The script runs alone, so
+ * counting and claiming are one atomic step. Without limits none of this runs.
+ *
+ * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId, limits, taskName…
  */
 export const claimScript = defineScript(
   "zartClaim",
@@ -42,7 +49,35 @@ local claimed = {}
 
 -- The claim's task names; an execution's (and its children's) task name read once per call.
 local wanted, taskOf = {}, {}
-for i = 7, #ARGV do wanted[ARGV[i]] = true end
+for i = 8, #ARGV do wanted[ARGV[i]] = true end
+local limits = present(ARGV[7]) and cjson.decode(ARGV[7]) or nil
+
+-- Leases held per concurrency group, counted once per call from its set (stale members removed).
+local held = {}
+local function heldIn(group)
+  if held[group] == nil then
+    local set, count = concurrencySet(group), 0
+    for _, member in ipairs(redis.call("ZRANGE", set, 0, -1)) do
+      local f = redis.call("HMGET", key("row", member), "status", "leaseExpiresAt", "concurrencyKey")
+      if f[1] == "running" and f[2] and tonumber(f[2]) > tonumber(now) and f[3] == group then
+        count = count + 1
+      else
+        redis.call("ZREM", set, member)
+      end
+    end
+    held[group] = count
+  end
+  return held[group]
+end
+
+-- The group and limit of a limited execution (nil for any other unit).
+local function limitOf(id)
+  if limits == nil then return nil end
+  local f = redis.call("HMGET", key("row", id), "taskName", "concurrencyKey")
+  local max = f[1] and limits[f[1]]
+  if f[2] and max then return f[2], max end
+  return nil
+end
 local function ofClaimedTask(id)
   local name = taskOf[id]
   if name == nil then
@@ -123,13 +158,19 @@ while #claimed < limit and (#claimed == 0 or skipped < SKIP_BUDGET) do
     if batch[i + 1] ~= from then from, tied = batch[i + 1], 0 end
     local sep = string.find(member, "\\n", 1, true)
     local id = sep == nil and member or string.sub(member, 1, sep - 1)
-    if not ofClaimedTask(id) then
+    local group, max = nil, nil
+    if sep == nil then group, max = limitOf(id) end
+    if not ofClaimedTask(id) or (group ~= nil and heldIn(group) >= max) then
       skipped, tied = skipped + 1, tied + 1
     else
       local token = ARGV[6] .. "." .. (#claimed + 1)
       local unit
       if sep == nil then
         unit = claimExecution(set, id, token)
+        if unit ~= nil and group ~= nil then
+          redis.call("ZADD", concurrencySet(group), 0, id)
+          held[group] = held[group] + 1
+        end
       else
         unit = claimChild(member, id, tonumber(string.sub(member, sep + 1)), token)
       end

@@ -8,33 +8,21 @@ import { defineScript } from "./prelude.js";
  * failing with `ZART_EXISTS`.
  *
  * KEYS[1] = row key (routing). ARGV = base, id, taskName, payload, runAt, now, origin, request,
- * priority ("" = none).
+ * priority ("" = none), concurrencyKey ("" = none).
  */
 export const createExecutionScript = defineScript(
   "zartCreateExecution",
   `
 local id, taskName, payload, runAt, now, origin, request = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local priority = present(ARGV[9]) and ARGV[9] or nil
+local concurrencyKey = present(ARGV[10]) and ARGV[10] or nil
 local old = readRow(id)
 if old ~= nil then
   if old.createRequest == request then return redis.call("HGETALL", key("row", id)) end
   if not TERMINAL[old.status] then fail("EXISTS", id) end
   deleteExecution(id, old)
 end
-local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
-  runAt = runAt, scheduledAt = runAt, createdAt = now }
-redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
-  "status", "pending", "attempt", "0", "runAt", runAt, "scheduledAt", runAt, "createdAt", now,
-  "createRequest", request)
-if priority ~= nil then
-  row.priority = priority
-  redis.call("HSET", key("row", id), "priority", priority)
-end
-index(id, row)
-redis.call("ZADD", base .. "created", -tonumber(now), id)
-redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
-syncDue(id, row)
-publish("created", id, origin)
+insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey)
 return redis.call("HGETALL", key("row", id))
 `,
 );

@@ -12,17 +12,28 @@ import { defineScript } from "./prelude.js";
  * delivery of the same call (same request id, kept in `offers:<id>`) answers "delivered" again
  * without appending a second copy.
  *
- * KEYS[1] = row key. ARGV = base, id, eventName, payload, idempotencyKey (opt), now, origin, request.
+ * Signal-with-start (start task given): after the duplicate checks, an unknown or terminal
+ * execution is first (re)created as `createExecution` does, publishing `created`; the answer is
+ * then "started" (a delivered offer that created the execution).
+ *
+ * KEYS[1] = row key. ARGV = base, id, eventName, payload, idempotencyKey (opt), now, origin, request,
+ * start task (opt), start payload, start runAt, start priority (opt), start concurrency key (opt).
  */
 export const offerEventScript = defineScript(
   "zartOfferEvent",
   `
 local id, name, payload, ikey, now, origin = ARGV[2], ARGV[3], ARGV[4], opt(ARGV[5]), ARGV[6], ARGV[7]
-local request = ARGV[8]
+local request, startTask = ARGV[8], opt(ARGV[9])
 local row = readRow(id)
+local started = false
+if row ~= nil and redis.call("HEXISTS", key("offers", id), request) == 1 then return "delivered" end
+if row ~= nil and ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) == 1 then return "duplicate" end
+if startTask ~= nil and (row == nil or TERMINAL[row.status]) then
+  if row ~= nil then deleteExecution(id, row) end
+  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, origin, request, opt(ARGV[12]), opt(ARGV[13]))
+  started = true
+end
 if row == nil then fail("NOT_FOUND", id) end
-if redis.call("HEXISTS", key("offers", id), request) == 1 then return "delivered" end
-if ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) == 1 then return "duplicate" end
 if TERMINAL[row.status] then fail("TERMINAL", row.status) end
 -- Parked on this name, alone or among others (an any-event wait: names joined by newlines).
 local listed = row.waitEvent == name
@@ -65,6 +76,7 @@ else
 end
 if parked then makeDue(id, row, now) end
 publish("event", id, origin)
+if started then return "started" end
 return "delivered"
 `,
 );

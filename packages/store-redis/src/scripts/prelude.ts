@@ -175,6 +175,13 @@ local function writeStep(id, step)
   putStep(id, step.position, cjson.encode(step), step.kind, step.status)
 end
 
+-- The set of executions that may hold a lease of a concurrency group (the claim validates each
+-- member against its row; see the claim script). A row leaves it when it parks or finishes.
+local function concurrencySet(concurrencyKey) return base .. "conc:" .. concurrencyKey end
+local function leaveConcurrency(id, row)
+  if row.concurrencyKey ~= nil then redis.call("ZREM", concurrencySet(row.concurrencyKey), id) end
+end
+
 -- Parks the execution: waiting on \`reason\` until \`runAt\` ("" = only a push wakes it), lease cleared.
 local function park(id, row, reason, runAt, waitEvent)
   setStatus(id, row, "waiting")
@@ -182,6 +189,7 @@ local function park(id, row, reason, runAt, waitEvent)
   if present(waitEvent) then hset(id, row, "waitEvent", waitEvent) else hdel(id, row, "waitEvent") end
   if present(runAt) then hset(id, row, "runAt", runAt) else hdel(id, row, "runAt") end
   clearLease(id, row)
+  leaveConcurrency(id, row)
   syncDue(id, row)
 end
 
@@ -219,6 +227,7 @@ local function finish(id, row, status, now)
   hdel(id, row, "waitReason")
   hdel(id, row, "waitEvent")
   clearLease(id, row)
+  leaveConcurrency(id, row)
   syncDue(id, row)
 end
 
@@ -262,8 +271,33 @@ local function deleteExecution(id, row)
   redis.call("ZREM", base .. "created", id)
   redis.call("ZREM", base .. "task:" .. row.taskName, id)
   removeDue(id, row)
+  leaveConcurrency(id, row)
   redis.call("DEL", key("row", id), key("steps", id), key("unsettled", id), key("events", id),
     key("mailbox", id), key("ikeys", id), key("offers", id))
+end
+
+-- Writes a new pending run (the id must be free: unknown, or its terminal run deleted), indexed
+-- and due at runAt; publishes "created". priority: nil = none.
+local function insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey)
+  local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
+    runAt = runAt, scheduledAt = runAt, createdAt = now }
+  redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
+    "status", "pending", "attempt", "0", "runAt", runAt, "scheduledAt", runAt, "createdAt", now,
+    "createRequest", request)
+  if priority ~= nil then
+    row.priority = priority
+    redis.call("HSET", key("row", id), "priority", priority)
+  end
+  if concurrencyKey ~= nil then
+    row.concurrencyKey = concurrencyKey
+    redis.call("HSET", key("row", id), "concurrencyKey", concurrencyKey)
+  end
+  index(id, row)
+  redis.call("ZADD", base .. "created", -tonumber(now), id)
+  redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
+  syncDue(id, row)
+  publish("created", id, origin)
+  return row
 end
 
 -- One consistent read of an execution: { row (flat), step JSONs, event JSONs }.

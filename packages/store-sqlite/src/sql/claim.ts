@@ -15,6 +15,9 @@ import { type ExecutionRow, executions, steps } from "../schema.js";
 interface DueUnit {
   executionId: string;
   position: number;
+  /** An execution's task and concurrency group (null for a child). */
+  taskName: string | null;
+  concurrencyKey: string | null;
 }
 
 /** `task_name` is one of the claim's task names (a JSON array, so the statement stays prepared). */
@@ -28,16 +31,20 @@ const OF_CLAIMED_TASKS = sql`IN (SELECT value FROM json_each(${sql.placeholder("
 function dueExecutions(
   status: "pending" | "waiting" | "running",
   column: "run_at" | "lease_expires_at",
-  prioritized = false,
+  prioritized: boolean,
+  limited: boolean,
 ) {
+  const notFull = limited
+    ? sql` AND (concurrency_key IS NULL OR concurrency_key NOT IN (SELECT value FROM json_each(${sql.placeholder("full")})))`
+    : sql``;
   const order = prioritized ? sql`priority DESC, ` : sql``;
   return sql`
     SELECT * FROM (
       SELECT execution_id AS executionId, -1 AS position, ${sql.raw(column)} AS dueAt, created_at AS createdAt,
-             coalesce(priority, 0) AS priority
+             coalesce(priority, 0) AS priority, task_name AS taskName, concurrency_key AS concurrencyKey
         FROM ${executions}
        WHERE status = ${sql.raw(`'${status}'`)} AND ${sql.raw(column)} <= ${sql.placeholder("now")}
-         AND priority ${prioritized ? sql`IS NOT NULL` : sql`IS NULL`} AND task_name ${OF_CLAIMED_TASKS}
+         AND priority ${prioritized ? sql`IS NOT NULL` : sql`IS NULL`} AND task_name ${OF_CLAIMED_TASKS}${notFull}
        ORDER BY ${order}${sql.raw(column)}, created_at, execution_id
        LIMIT ${sql.placeholder("limit")})`;
 }
@@ -47,7 +54,8 @@ function dueChildren(status: "pending" | "running", column: "due_at" | "lease_ex
   const due = sql` AND s.${sql.raw(column)} <= ${sql.placeholder("now")}`;
   return sql`
     SELECT * FROM (
-      SELECT s.execution_id, s.position, coalesce(s.${sql.raw(column)}, ${sql.placeholder("now")}), e.created_at, 0
+      SELECT s.execution_id, s.position, coalesce(s.${sql.raw(column)}, ${sql.placeholder("now")}), e.created_at, 0,
+             NULL, NULL
         FROM ${steps} AS s JOIN ${executions} AS e ON e.execution_id = s.execution_id
        WHERE s.kind = 'parallel' AND s.status = ${sql.raw(`'${status}'`)}${due}
          AND e.status NOT IN ('completed', 'failed', 'cancelled') AND e.task_name ${OF_CLAIMED_TASKS}
@@ -67,21 +75,32 @@ function dueChildren(status: "pending" | "running", column: "due_at" | "lease_ex
  * and `kind = 'parallel'`) and cut at the limit, so a claim merges at most 8 × limit rows however
  * large the due backlog; the merge sorts only those. Due rows of other tasks are skipped on the
  * index scan: a backlog of them ahead of ours lengthens the scan, never empties the result.
+ * `limited` (the claim with concurrency limits) also skips executions of the groups in `full`.
  */
-const DUE_UNITS = sql`
-  ${dueExecutions("pending", "run_at")}
-  UNION ALL ${dueExecutions("waiting", "run_at")}
-  UNION ALL ${dueExecutions("running", "lease_expires_at")}
+function dueUnits(limited: boolean) {
+  return sql`
+  ${dueExecutions("pending", "run_at", false, limited)}
+  UNION ALL ${dueExecutions("waiting", "run_at", false, limited)}
+  UNION ALL ${dueExecutions("running", "lease_expires_at", false, limited)}
   UNION ALL ${dueChildren("pending", "due_at")}
   UNION ALL ${dueChildren("running", "lease_expires_at")}
-  UNION ALL ${dueExecutions("pending", "run_at", true)}
-  UNION ALL ${dueExecutions("waiting", "run_at", true)}
-  UNION ALL ${dueExecutions("running", "lease_expires_at", true)}
+  UNION ALL ${dueExecutions("pending", "run_at", true, limited)}
+  UNION ALL ${dueExecutions("waiting", "run_at", true, limited)}
+  UNION ALL ${dueExecutions("running", "lease_expires_at", true, limited)}
   ORDER BY priority DESC, dueAt, createdAt, executionId, position
   LIMIT ${sql.placeholder("limit")}`;
+}
+
+/** Unexpired leases held per concurrency group (only the limited claim reads it). */
+const HELD = sql`
+  SELECT concurrency_key AS concurrencyKey, max(task_name) AS taskName, count(*) AS held FROM ${executions}
+   WHERE concurrency_key IS NOT NULL AND status = 'running' AND lease_expires_at > ${sql.placeholder("now")}
+   GROUP BY concurrency_key`;
 
 const statements = preparedPerConnection((orm) => ({
-  dueUnits: prepareSql<DueUnit>(orm, DUE_UNITS),
+  dueUnits: prepareSql<DueUnit>(orm, dueUnits(false)),
+  dueUnitsLimited: prepareSql<DueUnit>(orm, dueUnits(true)),
+  held: prepareSql<{ concurrencyKey: string; taskName: string; held: number }>(orm, HELD),
   leaseExecution: orm
     .update(executions)
     .set({
@@ -120,6 +139,58 @@ const statements = preparedPerConnection((orm) => ({
 }));
 
 /**
+ * The first `request.limit` due units (claim order) that fit the concurrency limits: an execution
+ * of a limited task with a `concurrency_key` only while fewer than its limit hold an unexpired lease
+ * with that key, counting those taken here. The groups already full are skipped in the query
+ * (`full`); when a group fills up during the walk and passes units over, the query runs again with
+ * it skipped too, so it runs at most once more per group this claim fills. Runs in the claim's
+ * `BEGIN IMMEDIATE` transaction: no other claimer leases anything between the count and the claim.
+ */
+function dueWithinLimits(
+  prepared: ReturnType<typeof statements>,
+  request: ClaimRequest,
+  limits: Readonly<Record<string, number>>,
+): DueUnit[] {
+  const now = request.now.getTime();
+  const taskNames = JSON.stringify(request.taskNames);
+  const counts = new Map<string, number>();
+  const full = new Set<string>();
+  for (const row of prepared.held.all({ now })) {
+    counts.set(row.concurrencyKey, row.held);
+    const max = limits[row.taskName];
+    if (max !== undefined && row.held >= max) full.add(row.concurrencyKey);
+  }
+  const taken = new Map<string, DueUnit>();
+  for (;;) {
+    const window = request.limit + taken.size;
+    const units = prepared.dueUnitsLimited.all({
+      now,
+      limit: window,
+      taskNames,
+      full: JSON.stringify([...full]),
+    });
+    let passedOver = false;
+    for (const unit of units) {
+      const id = `${unit.position}:${unit.executionId}`;
+      if (taken.size >= request.limit) break;
+      if (taken.has(id)) continue;
+      const max = unit.taskName === null ? undefined : limits[unit.taskName];
+      if (unit.concurrencyKey !== null && max !== undefined) {
+        const count = counts.get(unit.concurrencyKey) ?? 0;
+        if (count >= max) {
+          passedOver = true;
+          full.add(unit.concurrencyKey);
+          continue;
+        }
+        counts.set(unit.concurrencyKey, count + 1);
+      }
+      taken.set(id, unit);
+    }
+    if (taken.size >= request.limit || units.length < window || !passedOver) return [...taken.values()];
+  }
+}
+
+/**
  * Claims up to `request.limit` due units, each exactly once among all connections and processes.
  *
  * Locking: the caller runs this inside one `BEGIN IMMEDIATE` transaction. SQLite has one writer at
@@ -135,7 +206,9 @@ export function claimDue(orm: Orm, request: ClaimRequest): ClaimedWork[] {
   const now = request.now.getTime();
   const expiresAt = now + request.leaseMs;
   const taskNames = JSON.stringify(request.taskNames);
-  const due = prepared.dueUnits.all({ now, limit: request.limit, taskNames });
+  const due = request.concurrencyLimits
+    ? dueWithinLimits(prepared, request, request.concurrencyLimits)
+    : prepared.dueUnits.all({ now, limit: request.limit, taskNames });
   const tokens = due.map(({ executionId, position }) => {
     const token = randomUUID();
     if (position < 0) {

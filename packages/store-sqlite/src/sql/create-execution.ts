@@ -25,6 +25,7 @@ const statements = preparedPerConnection((orm) => ({
       scheduledAt: raw("runAt"),
       createdAt: raw("now"),
       priority: raw("priority"),
+      concurrencyKey: raw("concurrencyKey"),
     })
     .returning()
     .prepare(),
@@ -55,6 +56,7 @@ export function createExecution(orm: Orm, input: NewExecution, now: Date): Execu
     runAt: input.runAt.getTime(),
     now: now.getTime(),
     priority: input.priority ?? null,
+    concurrencyKey: input.concurrencyKey ?? null,
   }) as ExecutionRow;
   return toExecutionRecord(row);
 }

@@ -4,8 +4,16 @@ import { and, desc, eq, max, sql } from "drizzle-orm";
 import { preparedPerConnection, raw } from "../prepared.js";
 import type { Orm } from "../rows.js";
 import { events, executions, steps } from "../schema.js";
+import { createExecution } from "./create-execution.js";
 
 const byId = sql.placeholder("id");
+
+/** An offer's outcome, whether it started the execution, and the event's sequence when delivered. */
+export interface Offered {
+  outcome: OfferOutcome;
+  started: boolean;
+  sequence?: number;
+}
 
 const statements = preparedPerConnection((orm) => ({
   duplicate: orm
@@ -74,12 +82,23 @@ const statements = preparedPerConnection((orm) => ({
  * `awaitEvent` by SQLite's single write lock (see `await-event.ts`): the wait either sees this
  * event in the mailbox, or has already parked and is woken (and answered) here. The sequence is
  * `max + 1` under the same lock, so offers of one execution are numbered without gaps or races.
+ *
+ * With `startIfMissing`, an unknown or terminal execution is first created by `createExecution`
+ * in the same transaction (after the duplicate check, so a re-sent key never starts a new run).
  */
-export function offerEvent(orm: Orm, offer: OfferEventInput, now: Date): OfferOutcome {
+export function offerEvent(orm: Orm, offer: OfferEventInput, now: Date): Offered {
   const prepared = statements(orm);
   const { executionId: id, idempotencyKey: key } = offer;
-  if (key !== undefined && prepared.duplicate.get({ id, key }) !== undefined) return "duplicate";
-  const execution = prepared.execution.get({ id });
+  if (key !== undefined && prepared.duplicate.get({ id, key }) !== undefined) {
+    return { outcome: "duplicate", started: false };
+  }
+  let execution = prepared.execution.get({ id });
+  const started =
+    offer.startIfMissing !== undefined && (execution === undefined || isTerminal(execution.status));
+  if (started && offer.startIfMissing) {
+    createExecution(orm, offer.startIfMissing, now);
+    execution = prepared.execution.get({ id });
+  }
   if (execution === undefined) throw new ExecutionNotFoundError(id);
   if (isTerminal(execution.status)) throw new ExecutionTerminalError(id, execution.status);
 
@@ -93,10 +112,10 @@ export function offerEvent(orm: Orm, offer: OfferEventInput, now: Date): OfferOu
   const wait = single ? prepared.waitingStep.get({ id }) : undefined;
   const receiving = wait !== undefined && open(wait.wakeAt) && open(execution.runAt);
 
-  const last = prepared.lastSequence.get({ id });
+  const sequence = (prepared.lastSequence.get({ id })?.sequence ?? 0) + 1;
   prepared.append.run({
     id,
-    sequence: (last?.sequence ?? 0) + 1,
+    sequence,
     name: offer.eventName,
     payload: offer.payload,
     key: key ?? null,
@@ -107,5 +126,5 @@ export function offerEvent(orm: Orm, offer: OfferEventInput, now: Date): OfferOu
     prepared.receive.run({ id, position: wait.position, payload: offer.payload, now: now.getTime() });
   }
   if (parked) prepared.wake.run({ id, now: now.getTime() });
-  return "delivered";
+  return { outcome: "delivered", started, sequence };
 }

@@ -1,4 +1,5 @@
 import type { Harness } from "../../harness.js";
+import { concurrencyLimitsSuite } from "./concurrency-limits.js";
 import { prioritiesSuite } from "./priorities.js";
 import { retryAfterSuite } from "./retry-after.js";
 
@@ -6,4 +7,5 @@ import { retryAfterSuite } from "./retry-after.js";
 export function flowControlSuite(h: Harness): void {
   retryAfterSuite(h);
   prioritiesSuite(h);
+  concurrencyLimitsSuite(h);
 }

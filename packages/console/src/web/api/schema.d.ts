@@ -47,7 +47,7 @@ export interface paths {
         put?: never;
         /**
          * Deliver an event to an execution's mailbox
-         * @description The body (any JSON value) is the event's payload. It wakes the execution if it waits for that event name, and is kept for a later `waitForEvent` otherwise. With an `Idempotency-Key`, a re-sent delivery is a no-op answered `duplicate`.
+         * @description The body (any JSON value) is the event's payload. It wakes the execution if it waits for that event name, and is kept for a later `waitForEvent` otherwise. With an `Idempotency-Key`, a re-sent delivery is a no-op answered `duplicate`. With `start_if_missing`, an unknown (or terminal) execution is started from that task and `start_data` and receives the event in the same transaction (signal-with-start), so a delivery that arrives first never gets 404.
          */
         post: operations["deliverEvent"];
         delete?: never;
@@ -284,7 +284,7 @@ export interface components {
              * @description `child`: a child execution started (result = its id) or awaited.
              * @enum {string}
              */
-            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "child" | "marker";
+            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "child" | "marker" | "transaction";
             status: components["schemas"]["ExecutionState"];
             result?: unknown;
             error?: components["schemas"]["ErrorInfo"];
@@ -439,7 +439,12 @@ export interface operations {
     };
     deliverEvent: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Signal-with-start: the task to start under `execution_id` when no execution has that id (or it is terminal: a new run, as a start would), in the same transaction as the delivery. */
+                start_if_missing?: string;
+                /** @description With `start_if_missing`: the started task's input, as JSON text (default: null). */
+                start_data?: string;
+            };
             header?: {
                 /** @description A re-sent delivery with the same key is a no-op answered `duplicate`. */
                 "idempotency-key"?: string;

@@ -1,0 +1,2 @@
+ALTER TABLE "zart"."steps" DROP CONSTRAINT "steps_kind_check";--> statement-breakpoint
+ALTER TABLE "zart"."steps" ADD CONSTRAINT "steps_kind_check" CHECK (kind IN ('step', 'sleep', 'event', 'capture', 'parallel', 'child', 'marker', 'transaction'));

@@ -1,0 +1,2 @@
+ALTER TABLE "zart"."executions" ADD COLUMN "concurrency_key" text;--> statement-breakpoint
+CREATE INDEX "executions_concurrency_running_idx" ON "zart"."executions" USING btree ("concurrency_key","lease_expires_at") WHERE concurrency_key IS NOT NULL AND status = 'running';

@@ -1,0 +1,2 @@
+ALTER TABLE `zart_executions` ADD `concurrency_key` text;--> statement-breakpoint
+CREATE INDEX `zart_executions_concurrency_idx` ON `zart_executions` (`concurrency_key`,`status`,`lease_expires_at`) WHERE "zart_executions"."concurrency_key" IS NOT NULL;
