@@ -46,6 +46,16 @@ export function runHistorySuite(h: Harness): void {
       expect(runs[1]!.completedAt).toEqual(first.completedAt);
     });
 
+    it("signal-with-start on a finished id archives it and begins the next run", async (t) => {
+      const env = await h.env(echo);
+      t.skip(!env.scheduler.capabilities.runHistory, NOT_DECLARED);
+      await env.durable.start("e1", "echo-run", "one");
+      await env.run();
+      await env.durable.offerEvent("e1", "note", "hi", { startIfMissing: { task: "echo-run", data: "two" } });
+      expect(await env.durable.status("e1")).toMatchObject({ run: 2, status: "pending", payload: "two" });
+      expect(await env.durable.status("e1", { run: 1 })).toMatchObject({ run: 1, result: "said one" });
+    });
+
     it("answers an unknown run with RunNotFoundError and an unknown id with ExecutionNotFoundError", async (t) => {
       const env = await h.env(echo);
       t.skip(!env.scheduler.capabilities.runHistory, NOT_DECLARED);
