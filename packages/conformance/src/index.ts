@@ -20,6 +20,7 @@ import { patchingSuite } from "./suites/patching.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
+import { runHistorySuite } from "./suites/run-history.js";
 import { scheduleFiresSuite } from "./suites/schedule-fires.js";
 import { scheduleVerbsSuite } from "./suites/schedule-verbs.js";
 import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
@@ -77,6 +78,7 @@ export const SUITES = {
   "operator-retry": operatorRetrySuite,
   "operator-rerun": operatorRerunSuite,
   "operator-pause": operatorPauseSuite,
+  "run-history": runHistorySuite,
   patching: patchingSuite,
   transactions: transactionsSuite,
   ...SEMANTICS_SUITES,
