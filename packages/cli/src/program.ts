@@ -8,6 +8,7 @@ import { pauseCommand, resumeCommand } from "./commands/pause.js";
 import { purgeCommand } from "./commands/purge.js";
 import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
+import { runsCommand } from "./commands/runs.js";
 import { scheduleCommand } from "./commands/schedule.js";
 import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
@@ -31,6 +32,7 @@ export function createProgram(): Command {
     startCommand(),
     eventCommand(),
     statusCommand(),
+    runsCommand(),
     listCommand(),
     cancelCommand(),
     retryCommand(),

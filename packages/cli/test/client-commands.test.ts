@@ -136,6 +136,20 @@ describe("client commands over a SQLite file", () => {
     ]);
   });
 
+  it("runs lists the runs of an id; status --run reads one, an unknown run exits 1", async () => {
+    const res = await run("runs", "c-1", "--json");
+    expect(res.code).toBe(0);
+    expect(json<{ runs: { run: number; task: string }[] }>(res.stdout).runs).toEqual([
+      expect.objectContaining({ run: 1, task: "approval-task" }),
+    ]);
+    expect((await run("runs", "c-1")).stdout).toMatch(/run 1\s+\w+\s+approval-task/);
+    const first = await run("status", "c-1", "--run", "1", "--json");
+    expect(json<{ run: number }>(first.stdout).run).toBe(1);
+    const missing = await run("status", "c-1", "--run", "2");
+    expect(missing.code).toBe(1);
+    expect(oneLine(missing.stderr)).toMatch(/\[RUN_NOT_FOUND\]/);
+  });
+
   it("status of an unknown id exits 1 with one line", async () => {
     const res = await run("status", "nobody");
     expect(res.code).toBe(1);

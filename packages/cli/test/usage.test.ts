@@ -17,6 +17,7 @@ describe.concurrent("the zart binary: usage", () => {
       "start",
       "event",
       "status",
+      "runs",
       "list",
       "cancel",
       "retry",

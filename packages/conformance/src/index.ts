@@ -21,6 +21,7 @@ import { patchingSuite } from "./suites/patching.js";
 import { payloadDepthSuite } from "./suites/payload-depth.js";
 import { prefetchSuite } from "./suites/prefetch.js";
 import { retriesSuite } from "./suites/retries.js";
+import { runHistorySuite } from "./suites/run-history.js";
 import { scheduleFiresSuite } from "./suites/schedule-fires.js";
 import { scheduleVerbsSuite } from "./suites/schedule-verbs.js";
 import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
@@ -85,6 +86,7 @@ export const SUITES = [
   operatorRetrySuite,
   operatorRerunSuite,
   operatorPauseSuite,
+  runHistorySuite,
   patchingSuite,
   transactionsSuite,
   ...SEMANTICS_SUITES,

@@ -4,7 +4,6 @@ import { deserializeError } from "./error-serialization.js";
 import {
   ExecutionCancelledError,
   ExecutionFailedError,
-  ExecutionNotFoundError,
   ValidationError,
   WaitTimeoutError,
 } from "./errors.js";
@@ -14,6 +13,7 @@ import { checkPriority } from "./flow/priority.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
+import { listRuns, readRun } from "./run-history.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import {
   EXECUTION_STATUSES,
@@ -22,7 +22,7 @@ import {
   TERMINAL_STATUSES,
 } from "./scheduler/vocabularies.js";
 import { Schedules } from "./schedules/schedules-client.js";
-import { type DurableExecutionStatus, toStatus } from "./status.js";
+import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { createExecution } from "./transactional-start.js";
@@ -165,12 +165,19 @@ export class DurableScheduler {
     };
   }
 
-  /** The execution's current status with its steps and mailbox; never blocks. */
-  async status(executionId: string): Promise<DurableExecutionStatus> {
+  /**
+   * The execution's status with its steps and mailbox; never blocks. `run` picks an earlier run of
+   * the id (kept when a start replaced a terminal execution); unknown run → `RunNotFoundError`.
+   */
+  async status(executionId: string, options: { run?: number } = {}): Promise<DurableExecutionStatus> {
     assertId(executionId, "executionId");
-    const details = await this.#scheduler.getExecution(executionId);
-    if (!details) throw new ExecutionNotFoundError(executionId);
-    return toStatus(details);
+    return toStatus(await readRun(this.#scheduler, executionId, options.run));
+  }
+
+  /** The runs of the id, newest first (the current one included); unknown id → `ExecutionNotFoundError`. */
+  async listRuns(executionId: string): Promise<RunInfo[]> {
+    assertId(executionId, "executionId");
+    return listRuns(this.#scheduler, executionId);
   }
 
   /** Resolves with the status once terminal; `WaitTimeoutError` after `timeout`. */

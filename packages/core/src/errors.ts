@@ -45,6 +45,17 @@ export class ExecutionNotFoundError extends ZartError {
   }
 }
 
+export class RunNotFoundError extends ZartError {
+  constructor(
+    readonly executionId: string,
+    readonly run: number,
+  ) {
+    super("RUN_NOT_FOUND", `Execution "${executionId}" has no run ${run}; list its runs with listRuns(id).`, {
+      details: { executionId, run },
+    });
+  }
+}
+
 export class ExecutionTerminalError extends ZartError {
   constructor(
     readonly executionId: string,

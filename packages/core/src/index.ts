@@ -73,7 +73,7 @@ export type {
   UpdateScheduleOptions,
 } from "./schedules/schedule-options.js";
 export type { Schedules } from "./schedules/schedules-client.js";
-export type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "./status.js";
+export type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
 export {
   defineTask,

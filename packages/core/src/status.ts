@@ -37,6 +37,8 @@ export interface DurableExecutionStatus {
   /** Registered task name. */
   name: string;
   executionId: string;
+  /** Run number of the id, 1-based: each start that replaces a terminal execution begins the next run. */
+  run: number;
   /** The input. */
   payload: unknown;
   status: ExecutionStatus;
@@ -60,6 +62,16 @@ export interface DurableExecutionStatus {
   events: EventInfo[];
 }
 
+/** One run of an execution id, as listed by `DurableScheduler.listRuns`. */
+export interface RunInfo {
+  run: number;
+  status: ExecutionStatus;
+  /** Registered task name. */
+  task: string;
+  createdAt: Date;
+  completedAt?: Date;
+}
+
 export function toErrorInfo(error: SerializedError): ErrorInfo {
   return {
     name: error.name,
@@ -75,6 +87,7 @@ export function toStatus({ execution, steps, events }: ExecutionDetails): Durabl
   const status: DurableExecutionStatus = {
     name: execution.taskName,
     executionId: execution.executionId,
+    run: execution.run ?? 1,
     payload: fromJsonText(execution.payload),
     status: execution.status,
     attempt: execution.attempt,

@@ -59,6 +59,10 @@ export const EventSchema = z
 export const ExecutionSchema = z
   .object({
     execution_id: z.string(),
+    run: z.number().int().openapi({
+      description:
+        "Run number of the id, 1-based: each start that replaces a finished execution begins the next run.",
+    }),
     name: z.string().openapi({ description: "The task name." }),
     status: ExecutionStatusEnum,
     payload: z.unknown().openapi({ description: "The input." }),
@@ -178,6 +182,28 @@ export const WaitQuerySchema = z.object({
     .openapi({ description: "How long to hold the request: 30s by default, 5m at most.", example: "30s" }),
 });
 
+export const RunQuerySchema = z.object({
+  run: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .openapi({ description: "An earlier run of the id (default: the current run)." }),
+});
+
+export const RunSummarySchema = z
+  .object({
+    run: z.number().int(),
+    status: ExecutionStatusEnum,
+    task: z.string().openapi({ description: "The task name." }),
+    created_at: DateTime,
+    completed_at: DateTime.optional(),
+  })
+  .openapi("RunSummary");
+
+export const RunListSchema = z.object({ runs: z.array(RunSummarySchema) }).openapi("RunList");
+
 export const ExecutionParamsSchema = z.object({
   execution_id: IdSchema.openapi({ param: { name: "execution_id", in: "path" } }),
 });
@@ -211,6 +237,7 @@ export const HealthSchema = z.object({ status: z.string() }).openapi("Health");
 
 export type WireExecution = z.infer<typeof ExecutionSchema>;
 export type WireStep = z.infer<typeof StepSchema>;
+export type WireRunSummary = z.infer<typeof RunSummarySchema>;
 export type WireEvent = z.infer<typeof EventSchema>;
 export type WireErrorInfo = z.infer<typeof ErrorInfoSchema>;
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;

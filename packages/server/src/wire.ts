@@ -1,5 +1,5 @@
-import type { DurableExecutionStatus, ErrorInfo, EventInfo, StepStatusInfo } from "@zart/core";
-import type { WireErrorInfo, WireEvent, WireExecution, WireStep } from "./schemas.js";
+import type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "@zart/core";
+import type { WireErrorInfo, WireEvent, WireExecution, WireRunSummary, WireStep } from "./schemas.js";
 
 /**
  * The snake_case JSON shape of a {@link DurableExecutionStatus}, as the HTTP API and `zart --json`
@@ -9,6 +9,7 @@ import type { WireErrorInfo, WireEvent, WireExecution, WireStep } from "./schema
 export function toWireExecution(status: DurableExecutionStatus): WireExecution {
   const wire: WireExecution = {
     execution_id: status.executionId,
+    run: status.run,
     name: status.name,
     status: status.status,
     payload: status.payload,
@@ -32,6 +33,18 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
 }
 
 /** One step in snake_case. */
+/** The snake_case JSON shape of a {@link RunInfo}. */
+export function toWireRun(run: RunInfo): WireRunSummary {
+  const wire: WireRunSummary = {
+    run: run.run,
+    status: run.status,
+    task: run.task,
+    created_at: run.createdAt.toISOString(),
+  };
+  if (run.completedAt) wire.completed_at = run.completedAt.toISOString();
+  return wire;
+}
+
 export function toWireStep(step: StepStatusInfo): WireStep {
   const wire: WireStep = { name: step.name, kind: step.kind, status: step.status, attempts: step.attempts };
   if (step.result !== undefined) wire.result = step.result;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CancelResultSchema, ExecutionListSchema, ExecutionSchema } from "../src/index.js";
+import { CancelResultSchema, ExecutionListSchema, ExecutionSchema, RunListSchema } from "../src/index.js";
 import { errorCode, type Harness, startHarness } from "./helpers.js";
 
 let h: Harness;
@@ -64,6 +64,22 @@ describe("POST /api/v1/executions", () => {
     expect(await errorCode(again)).toBe("EXECUTION_ALREADY_EXISTS");
     await h.call("/api/v1/executions/dup-1/cancel", { method: "POST" });
     expect((await start()).status).toBe(201);
+
+    const runs = await h.call("/api/v1/executions/dup-1/runs");
+    expect(runs.status).toBe(200);
+    const listed = RunListSchema.parse(await runs.json()).runs;
+    expect(listed.map((r) => [r.run, r.task])).toEqual([
+      [2, "waiter"],
+      [1, "waiter"],
+    ]);
+    expect(listed[1]).toMatchObject({ status: "cancelled", completed_at: expect.any(String) });
+    const first = await h.call("/api/v1/executions/dup-1?run=1");
+    expect(ExecutionSchema.parse(await first.json())).toMatchObject({ run: 1, status: "cancelled" });
+    const missing = await h.call("/api/v1/executions/dup-1?run=3");
+    expect(missing.status).toBe(404);
+    expect(await errorCode(missing)).toBe("RUN_NOT_FOUND");
+    expect((await h.call("/api/v1/executions/nope/runs")).status).toBe(404);
+    expect((await h.call("/api/v1/executions/dup-1?run=0")).status).toBe(400);
   });
 
   it("400 TASK_NOT_REGISTERED for an unknown task", async () => {

@@ -93,6 +93,7 @@ describe("GET /api/v1/openapi.json", () => {
         "/api/v1/executions/{execution_id}/rerun",
         "/api/v1/executions/{execution_id}/resume",
         "/api/v1/executions/{execution_id}/retry",
+        "/api/v1/executions/{execution_id}/runs",
         "/api/v1/executions/{execution_id}/wait",
         "/api/v1/purge",
         "/api/v1/schedules",

@@ -11,6 +11,7 @@ import { cancelUnsettledChildren } from "./children.js";
 import { finish } from "./lifecycle.js";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { copy, makeDue, park, putStep } from "./rows.js";
+import { archiveRun } from "./runs.js";
 
 /**
  * Creates the child execution and records the parent's `child` step (see the contract); a step
@@ -29,9 +30,11 @@ export function startChildExecution(
   if (existing !== undefined && !isTerminal(existing.record.status)) {
     throw new ExecutionAlreadyExistsError(input.childId);
   }
+  const run = existing === undefined ? 1 : archiveRun(storage, input.childId);
   storage.insertExecution({
     record: {
       executionId: input.childId,
+      ...(run > 1 ? { run } : {}),
       taskName: input.taskName,
       payload: input.payload,
       status: "pending",

@@ -36,6 +36,7 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type RunSummary,
   ScheduleAlreadyExistsError,
   type ScheduleListFilter,
   type ScheduleWrite,
@@ -65,6 +66,7 @@ import { pauseExecution, resumeExecution } from "./pause.js";
 import { listExecutions, purge } from "./queries.js";
 import { restartExecution } from "./restart.js";
 import { applyPatch, copy, detailsOf, newExecutionRecord, park, putStep, toStepRecord } from "./rows.js";
+import { getRun, insertRun, listRuns } from "./runs.js";
 import { copySchedule, dueSchedules, listSchedules, writeSchedule } from "./schedules.js";
 
 /** Options of {@link MemoryScheduler}. */
@@ -95,6 +97,7 @@ export class MemoryScheduler implements Scheduler {
     push: true,
     persistent: true,
     answersOnOffer: true,
+    runHistory: true,
   });
   /** The clock the engine reads `now` from. */
   readonly clock: Clock;
@@ -132,8 +135,7 @@ export class MemoryScheduler implements Scheduler {
     if (existing !== undefined && !isTerminal(existing.record.status)) {
       throw new ExecutionAlreadyExistsError(input.executionId);
     }
-    const record = newExecutionRecord(input, now);
-    this.storage.insertExecution({ record });
+    const record = insertRun(this.storage, newExecutionRecord(input, now));
     this.#emit("created", input.executionId);
     return copy(record);
   }
@@ -145,7 +147,7 @@ export class MemoryScheduler implements Scheduler {
   async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
     this.#ensureOpen();
     const start = startsOnOffer(this.storage, input);
-    if (start !== undefined) this.storage.insertExecution({ record: newExecutionRecord(start, now) });
+    if (start !== undefined) insertRun(this.storage, newExecutionRecord(start, now));
     const outcome = offerEvent(this.storage, input, now);
     if (start !== undefined) this.#emit("created", input.executionId);
     if (outcome === "delivered") this.#emit("event", input.executionId);
@@ -201,6 +203,18 @@ export class MemoryScheduler implements Scheduler {
     this.#ensureOpen();
     const row = this.storage.execution(executionId);
     return row === undefined ? undefined : detailsOf(this.storage, row);
+  }
+
+  /** Run `run` of the id, archived or current; `undefined` when unknown. */
+  async getRun(executionId: string, run: number): Promise<ExecutionDetails | undefined> {
+    this.#ensureOpen();
+    return getRun(this.storage, executionId, run);
+  }
+
+  /** Every run of the id, the current one included, newest first. */
+  async listRuns(executionId: string): Promise<RunSummary[]> {
+    this.#ensureOpen();
+    return listRuns(this.storage, executionId);
   }
 
   /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */

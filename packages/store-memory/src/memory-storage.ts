@@ -1,5 +1,11 @@
 import { isTerminal } from "@zart/core";
-import type { EventRecord, ExecutionRecord, StepRecord, StoredSchedule } from "@zart/core/store";
+import type {
+  EventRecord,
+  ExecutionDetails,
+  ExecutionRecord,
+  StepRecord,
+  StoredSchedule,
+} from "@zart/core/store";
 
 /** An execution as stored: its public record plus the fencing token of the current lease. */
 export interface ExecutionRow {
@@ -40,6 +46,8 @@ export class MemoryStorage {
   readonly #unfinished = new Set<string>();
   /** Schedules by id (live rows). */
   readonly schedules = new Map<string, StoredSchedule>();
+  /** Earlier runs of each id, oldest first, as frozen copies (see `Scheduler.getRun`). */
+  readonly #runs = new Map<string, ExecutionDetails[]>();
 
   /** The row of `executionId`, or `undefined`. */
   execution(executionId: string): ExecutionRow | undefined {
@@ -77,8 +85,31 @@ export class MemoryStorage {
     this.#unfinished.add(executionId);
   }
 
-  /** Deletes an execution with its steps and events. */
+  /** The archived runs of an id, oldest first (live); empty for an id without earlier runs. */
+  runs(executionId: string): ExecutionDetails[] {
+    return this.#runs.get(executionId) ?? [];
+  }
+
+  /** Ids with archived runs. */
+  runIds(): IterableIterator<string> {
+    return this.#runs.keys();
+  }
+
+  /** Keeps a finished run of an id (`details.execution.run` set). */
+  archiveRun(details: ExecutionDetails): void {
+    const id = details.execution.executionId;
+    this.#runs.set(id, [...this.runs(id), details]);
+  }
+
+  /** Replaces the archived runs of an id (none left → forgotten). */
+  keepRuns(executionId: string, runs: ExecutionDetails[]): void {
+    if (runs.length === 0) this.#runs.delete(executionId);
+    else this.#runs.set(executionId, runs);
+  }
+
+  /** Deletes an execution with its steps, events and archived runs. */
   deleteExecution(executionId: string): void {
+    this.#runs.delete(executionId);
     this.#executions.delete(executionId);
     this.#steps.delete(executionId);
     this.#events.delete(executionId);

@@ -2,6 +2,7 @@ import { isTerminal } from "@zart/core";
 import type { ExecutionDetails, ListFilter, PurgeFilter } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
 import { detailsOf } from "./rows.js";
+import { purgeRuns } from "./runs.js";
 
 /** Newest first: `createdAt` desc, then `executionId` asc. */
 function newestFirst(a: ExecutionRow, b: ExecutionRow): number {
@@ -35,6 +36,10 @@ export function purge(storage: MemoryStorage, filter: PurgeFilter): number {
       record.completedAt !== undefined &&
       record.completedAt.getTime() < olderThan,
   );
-  for (const { record } of doomed) storage.deleteExecution(record.executionId);
-  return doomed.length;
+  let purged = purgeRuns(storage, filter);
+  for (const { record } of doomed) {
+    purged += 1 + storage.runs(record.executionId).length;
+    storage.deleteExecution(record.executionId);
+  }
+  return purged;
 }

@@ -26,6 +26,11 @@ export interface StoreCapabilities {
    * database and commits the step's row in that same transaction.
    */
   transactionalSteps: boolean;
+  /**
+   * A start that replaces a terminal execution keeps the old run (`getRun`, `listRuns`) instead of
+   * deleting its history; `purge` removes old runs.
+   */
+  runHistory: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
@@ -35,6 +40,7 @@ export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
   answersOnOffer: false,
   transactionalStart: false,
   transactionalSteps: false,
+  runHistory: false,
 });
 
 export function defineCapabilities(overrides: Partial<StoreCapabilities>): StoreCapabilities {

@@ -19,6 +19,8 @@ export interface SerializedError {
 
 export interface ExecutionRecord {
   executionId: string;
+  /** Run number of this id, 1-based: a start that replaces a terminal execution begins the next run. Absent = 1. */
+  run?: number;
   taskName: string;
   /** JSON text of the input. */
   payload: string;
@@ -87,6 +89,15 @@ export interface EventRecord {
   idempotencyKey?: string;
   offeredAt: Date;
   consumedAt?: Date;
+}
+
+/** One run of an execution id, as listed by `Scheduler.listRuns`. */
+export interface RunSummary {
+  run: number;
+  status: ExecutionStatus;
+  taskName: string;
+  createdAt: Date;
+  completedAt?: Date;
 }
 
 export interface ExecutionDetails {

@@ -50,7 +50,13 @@ import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "./any-event.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
-import type { ExecutionDetails, ExecutionRecord, SerializedError, StepRecord } from "./records.js";
+import type {
+  ExecutionDetails,
+  ExecutionRecord,
+  RunSummary,
+  SerializedError,
+  StepRecord,
+} from "./records.js";
 import type { ScheduleStore } from "./schedules.js";
 import type { TransactionalStepInput } from "./transactional-step.js";
 import type { ExecutionStatus, WakeReason } from "./vocabularies.js";
@@ -368,10 +374,24 @@ export interface Scheduler extends ScheduleStore {
   /** One consistent read of the execution, its steps and its mailbox; `undefined` if unknown. */
   getExecution(executionId: string): Promise<ExecutionDetails | undefined>;
 
+  /**
+   * Run history (store capability `runHistory`). A `createExecution` that replaces a terminal
+   * execution first archives it, with its steps and mailbox, as run `n` in the same transaction,
+   * and the new execution is run `n + 1`; among racing starts exactly one archives. `getRun` reads
+   * one run (the current one included); `undefined` when the id or the run is unknown.
+   */
+  getRun?(executionId: string, run: number): Promise<ExecutionDetails | undefined>;
+
+  /** Every run of the id, the current one included, newest first; empty for an unknown id. */
+  listRuns?(executionId: string): Promise<RunSummary[]>;
+
   /** Newest first (`createdAt` desc, then id), filtered and paginated, with steps and events. */
   listExecutions(filter: ListFilter): Promise<ExecutionDetails[]>;
 
-  /** Deletes matching terminal executions with their steps and events; returns how many. */
+  /**
+   * Deletes matching terminal executions with their steps and events, and archived runs (store
+   * capability `runHistory`) that match by status and completion time; returns how many runs went.
+   */
   purge(filter: PurgeFilter): Promise<number>;
 
   // ── worker verbs ──────────────────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import type { NewExecution } from "../scheduler/scheduler.js";
 import type { StoredSchedule } from "../scheduler/schedules.js";
 import type { CatchupPolicy, OverlapPolicy } from "../scheduler/vocabularies.js";
 
@@ -10,6 +11,8 @@ export interface ScheduleState {
   timezone: string;
   /** JSON text of the input every fire starts its execution with. */
   payload: string;
+  /** The fleet-wide concurrency group its executions count in (the task's, from `data`). */
+  concurrencyKey?: string;
   overlap: OverlapPolicy;
   catchup: CatchupPolicy;
   /** How far back `latest` / `all` reach, in milliseconds. */
@@ -41,6 +44,17 @@ const DATE_FIELDS = [
   "createdAt",
   "updatedAt",
 ];
+
+/** The execution a fire (or a trigger) of `state` starts. */
+export function fireExecution(state: ScheduleState, executionId: string, runAt: Date): NewExecution {
+  return {
+    executionId,
+    taskName: state.taskName,
+    payload: state.payload,
+    runAt,
+    ...(state.concurrencyKey === undefined ? {} : { concurrencyKey: state.concurrencyKey }),
+  };
+}
 
 /** The row to store for `state` at `version`. */
 export function toStored(state: ScheduleState, version: number): StoredSchedule {

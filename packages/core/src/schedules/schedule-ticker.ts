@@ -4,7 +4,7 @@ import type { StoredSchedule } from "../scheduler/schedules.js";
 import { isTerminal } from "../scheduler/vocabularies.js";
 import { compileCron } from "./cron.js";
 import { type FirePlan, planFires } from "./plan-fires.js";
-import { fromStored, type ScheduleState, toStored } from "./schedule-state.js";
+import { fireExecution, fromStored, type ScheduleState, toStored } from "./schedule-state.js";
 
 /** Due schedules read per tick. */
 const TICK_BATCH = 100;
@@ -60,12 +60,7 @@ export class ScheduleTicker {
       {
         schedule: toStored(plan.state, row.version + 1),
         expectedVersion: row.version,
-        start: plan.start.map(({ executionId, fireAt }) => ({
-          executionId,
-          taskName: state.taskName,
-          payload: state.payload,
-          runAt: fireAt,
-        })),
+        start: plan.start.map(({ executionId, fireAt }) => fireExecution(state, executionId, fireAt)),
       },
       now,
     );

@@ -1,5 +1,7 @@
 import { toMillis } from "../duration.js";
 import { TaskNotRegisteredError, ValidationError } from "../errors.js";
+import { type ConcurrencyGroup, concurrencyKeyOf } from "../flow/concurrency.js";
+import { taskConcurrency } from "../flow/task-concurrency.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { CATCHUP_POLICIES, OVERLAP_POLICIES } from "../scheduler/vocabularies.js";
@@ -9,7 +11,13 @@ import { assertId, validateWith } from "../validation.js";
 import { compileCron, nextFire } from "./cron.js";
 import { ScheduleNotFoundError } from "./schedule-errors.js";
 import type { CreateScheduleOptions, ScheduleInfo, UpdateScheduleOptions } from "./schedule-options.js";
-import { fromStored, RECENT_EXECUTIONS, type ScheduleState, toStored } from "./schedule-state.js";
+import {
+  fireExecution,
+  fromStored,
+  RECENT_EXECUTIONS,
+  type ScheduleState,
+  toStored,
+} from "./schedule-state.js";
 
 const MAX_SCHEDULE_ID = 200;
 const DEFAULT_CATCHUP_WINDOW = "1d";
@@ -37,6 +45,7 @@ export class Schedules {
     if (options.scheduleId.length > MAX_SCHEDULE_ID)
       throw new ValidationError(`scheduleId is longer than ${MAX_SCHEDULE_ID} characters.`);
     const now = this.#scheduler.clock.now();
+    // `D` only types `data` for the caller; a task's `concurrency.key(data)` makes it invariant.
     const state = await this.#build(
       options as CreateScheduleOptions,
       { createdAt: now, updatedAt: now },
@@ -84,7 +93,7 @@ export class Schedules {
       const recentExecutionIds = [executionId, ...state.recentExecutionIds].slice(0, RECENT_EXECUTIONS);
       return {
         state: { ...state, recentExecutionIds },
-        start: [{ executionId, taskName: state.taskName, payload: state.payload, runAt: now }],
+        start: [fireExecution(state, executionId, now)],
       };
     });
     return { executionId };
@@ -154,7 +163,7 @@ export class Schedules {
     now: Date,
     keepNext?: Date,
   ): Promise<ScheduleState> {
-    const { taskName, task } = this.#task(options.task);
+    const { taskName, task, concurrency } = this.#task(options.task);
     if (typeof options.cron !== "string" || options.cron.trim() === "")
       throw new ValidationError("cron must be a non-empty cron expression.");
     const timezone = options.timezone ?? "UTC";
@@ -173,6 +182,7 @@ export class Schedules {
       ? await validateWith(task.input, options.data, `Input of task "${taskName}"`)
       : options.data;
     const payload = toJsonText(input, "The schedule's data", this.#maxPayloadBytes) ?? "null";
+    const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
     const nextFireAt = keepNext ?? nextFire(cron, now);
     return {
       scheduleId: options.scheduleId,
@@ -180,6 +190,7 @@ export class Schedules {
       cron: options.cron,
       timezone,
       payload,
+      ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
       overlap,
       catchup,
       catchupWindowMs,
@@ -196,12 +207,17 @@ export class Schedules {
   #task(task: TaskDefinition<never, unknown> | TaskDefinition | string): {
     taskName: string;
     task?: Pick<TaskDefinition, "input">;
+    concurrency?: ConcurrencyGroup | undefined;
   } {
-    if (isTaskDefinition(task)) return { taskName: task.name, task };
+    if (isTaskDefinition(task)) {
+      return { taskName: task.name, task, concurrency: taskConcurrency(task.name, task) };
+    }
     assertId(task, "task");
     const registered = this.#registry?.find(task);
     if (this.#registry && !registered) throw new TaskNotRegisteredError(task);
-    return registered ? { taskName: task, task: registered } : { taskName: task };
+    return registered
+      ? { taskName: task, task: registered, concurrency: registered.concurrency }
+      : { taskName: task };
   }
 
   #options(state: ScheduleState): CreateScheduleOptions {

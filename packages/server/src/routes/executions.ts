@@ -7,9 +7,11 @@ import {
   ExecutionParamsSchema,
   ExecutionSchema,
   ListQuerySchema,
+  RunListSchema,
+  RunQuerySchema,
   StartBodySchema,
 } from "../schemas.js";
-import { toWireExecution } from "../wire.js";
+import { toWireExecution, toWireRun } from "../wire.js";
 import { errorResponses, type RouteDeps, SECURITY, type ZartOpenAPIHono } from "./shared.js";
 
 const json = <S>(schema: S) => ({ "application/json": { schema } });
@@ -50,10 +52,26 @@ const getExecution = createRoute({
   path: "/api/v1/executions/{execution_id}",
   operationId: "getExecution",
   summary: "An execution's status with its steps and mailbox",
+  description: "`run` reads an earlier run of the id; an unknown run is a 404 `RUN_NOT_FOUND`.",
+  security: SECURITY,
+  request: { params: ExecutionParamsSchema, query: RunQuerySchema },
+  responses: {
+    200: { description: "The status", content: json(ExecutionSchema) },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+const listRuns = createRoute({
+  method: "get",
+  path: "/api/v1/executions/{execution_id}/runs",
+  operationId: "listRuns",
+  summary: "The runs of an execution id, newest first",
+  description:
+    "Starting a finished id begins a new run; earlier runs stay readable with `?run=N` until purged.",
   security: SECURITY,
   request: { params: ExecutionParamsSchema },
   responses: {
-    200: { description: "The status", content: json(ExecutionSchema) },
+    200: { description: "The runs", content: json(RunListSchema) },
     ...errorResponses(400, 401, 404),
   },
 });
@@ -104,8 +122,14 @@ export function registerExecutionRoutes(app: ZartOpenAPIHono, { durable }: Route
   });
 
   app.openapi(getExecution, async (c) => {
-    const status = await durable.status(c.req.valid("param").execution_id);
+    const { run } = c.req.valid("query");
+    const status = await durable.status(c.req.valid("param").execution_id, run === undefined ? {} : { run });
     return c.json(toWireExecution(status), 200);
+  });
+
+  app.openapi(listRuns, async (c) => {
+    const runs = await durable.listRuns(c.req.valid("param").execution_id);
+    return c.json({ runs: runs.map(toWireRun) }, 200);
   });
 
   app.openapi(cancelExecution, async (c) => {

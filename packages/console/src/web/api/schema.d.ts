@@ -84,8 +84,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An execution's status with its steps and mailbox */
+        /**
+         * An execution's status with its steps and mailbox
+         * @description `run` reads an earlier run of the id; an unknown run is a 404 `RUN_NOT_FOUND`.
+         */
         get: operations["getExecution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/executions/{execution_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The runs of an execution id, newest first
+         * @description Starting a finished id begins a new run; earlier runs stay readable with `?run=N` until purged.
+         */
+        get: operations["listRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -353,6 +376,8 @@ export interface components {
         };
         Execution: {
             execution_id: string;
+            /** @description Run number of the id, 1-based: each start that replaces a finished execution begins the next run. */
+            run: number;
             /** @description The task name. */
             name: string;
             status: components["schemas"]["ExecutionState"];
@@ -476,6 +501,25 @@ export interface components {
             executions: components["schemas"]["Execution"][];
             limit: number;
             offset: number;
+        };
+        RunList: {
+            runs: components["schemas"]["RunSummary"][];
+        };
+        RunSummary: {
+            run: number;
+            status: components["schemas"]["ExecutionState"];
+            /** @description The task name. */
+            task: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            completed_at?: string;
         };
         CancelResult: {
             /** @description false when it was already terminal. */
@@ -884,7 +928,10 @@ export interface operations {
     };
     getExecution: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description An earlier run of the id (default: the current run). */
+                run?: number;
+            };
             header?: never;
             path: {
                 execution_id: string;
@@ -921,6 +968,55 @@ export interface operations {
                 };
             };
             /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution (`EXECUTION_NOT_FOUND`). */
             404: {
                 headers: {
                     [name: string]: unknown;
