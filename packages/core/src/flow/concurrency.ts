@@ -8,8 +8,12 @@ import { assertId } from "../validation.js";
 export interface ConcurrencyOptions<Data = unknown> {
   /** A positive integer. */
   limit: number;
-  /** The group an execution counts in (e.g. a tenant id): a non-empty string, computed at start. */
-  key?: (data: Data) => string;
+  /**
+   * The group an execution counts in (e.g. a tenant id): a non-empty string, computed at start.
+   * (A method, not a function property: methods are bivariant in their parameters, so a
+   * `TaskDefinition<{ tenant: string }>` still passes where a `TaskDefinition` is expected.)
+   */
+  key?(data: Data): string;
 }
 
 /** A checked limit and the scope it counts in (`task:<name>` or `queue:<name>`). */
