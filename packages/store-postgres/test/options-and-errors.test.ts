@@ -51,6 +51,7 @@ describe("options", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
+      runHistory: false,
     });
   });
 });

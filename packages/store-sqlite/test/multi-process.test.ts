@@ -41,7 +41,12 @@ describe("several processes on one database file", () => {
         .all();
       database.close();
       expect(applied.n).toBe(SHIPPED_MIGRATIONS);
-      expect(tables).toEqual([{ name: "zart_events" }, { name: "zart_executions" }, { name: "zart_steps" }]);
+      expect(tables).toEqual([
+        { name: "zart_events" },
+        { name: "zart_executions" },
+        { name: "zart_schedules" },
+        { name: "zart_steps" },
+      ]);
     }
   });
 });

@@ -31,6 +31,7 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
+      runHistory: false,
     });
     expect(memory.capabilities).toEqual({
       multiProcess: false,
@@ -39,6 +40,7 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
+      runHistory: false,
     });
     expect(shared.capabilities).toEqual({
       multiProcess: false,
@@ -47,6 +49,7 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
+      runHistory: false,
     });
     for (const scheduler of [file, memory, shared]) await scheduler.close();
     handle.close();
