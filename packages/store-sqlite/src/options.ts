@@ -1,6 +1,5 @@
 import type { Clock } from "@zart/core";
 import type { Database } from "better-sqlite3";
-import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
 /** Where the data lives: a file path (opened and closed by the scheduler) or an existing handle. */
 export type SqliteSource =
@@ -40,9 +39,16 @@ export type SqliteSchedulerOptions = SqliteSource & {
    * bodies then get it as `tx`, inside the step's transaction. Default: `tx` is the
    * better-sqlite3 handle itself.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: any drizzle schema
-  transactionDatabase?: BetterSQLite3Database<any>;
+  transactionDatabase?: DrizzleOverHandle;
 };
+
+/**
+ * A drizzle instance over a better-sqlite3 handle (`drizzle(database)`), described by the field the
+ * store checks, so drizzle's types stay out of this package's public types.
+ */
+export interface DrizzleOverHandle {
+  readonly $client: Database;
+}
 
 /** Default of {@link SqliteSchedulerOptions.busyTimeoutMs}. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;

@@ -185,7 +185,7 @@ describe("ctx.transaction on SQLite", () => {
 
   it("gives the drizzle instance as tx when the store is given one over its handle", async () => {
     const handle = new Database(join(directory, "drizzle.db"));
-    const orm: BetterSQLite3Database = drizzle(handle);
+    const orm = drizzle(handle);
     const store = new SqliteScheduler({ database: handle, transactionDatabase: orm });
     await store.migrate();
     handle.exec("CREATE TABLE orders (id TEXT PRIMARY KEY)");

@@ -19,8 +19,16 @@ import { patchSet, stepParams, stepPlaceholders, upsertStep } from "./fragments.
  * Where `ctx.transaction` bodies run: a pool on the store's database (`tx` = a `pg` client inside
  * `BEGIN`), or a drizzle instance on it (`tx` = a drizzle transaction).
  */
-// biome-ignore lint/suspicious/noExplicitAny: any drizzle schema
-export type TransactionDatabase = pg.Pool | NodePgDatabase<any>;
+export type TransactionDatabase = pg.Pool | DrizzlePgDatabase;
+
+/**
+ * A drizzle instance over node-postgres (`drizzle(pool)`), described by the one method the store
+ * calls, so drizzle's types stay out of this package's public types.
+ */
+export interface DrizzlePgDatabase {
+  // biome-ignore lint/suspicious/noExplicitAny: drizzle's transaction type, whatever the schema
+  transaction(body: (tx: any) => Promise<unknown>, config?: any): Promise<unknown>;
+}
 
 /** SQLSTATEs after which the whole transaction may simply run again: serialization failure, deadlock. */
 const RETRYABLE_STATES = new Set(["40001", "40P01"]);
@@ -68,7 +76,8 @@ export async function runTransactionalStep(
     try {
       return target instanceof pg.Pool
         ? await onPool(db, target, lease, input, patch)
-        : await onDrizzle(db, target, lease, input, patch);
+        : // biome-ignore lint/suspicious/noExplicitAny: any drizzle schema
+          await onDrizzle(db, target as unknown as NodePgDatabase<any>, lease, input, patch);
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !RETRYABLE_STATES.has(sqlStateOf(error) ?? "")) throw error;
       await sleep(Math.random() * 10 * 2 ** attempt);
