@@ -1,4 +1,4 @@
-import type { ExecutionRecord, SerializedError } from "@zart/core/store";
+import type { ExecutionRecord, SerializedError, StepRecord } from "@zart/core/store";
 import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
 import { clearLease } from "./rows.js";
 
@@ -48,4 +48,27 @@ export function releaseChild(child: StepRow, now: Date): void {
   delete child.lease;
   child.record.status = "pending";
   child.dueAt = new Date(now);
+}
+
+const SETTLED: ReadonlySet<StepRecord["status"]> = new Set(["completed", "failed", "cancelled"]);
+
+function isUnsettledChild(step: StepRecord): boolean {
+  return step.kind === "parallel" && !SETTLED.has(step.status);
+}
+
+/** Whether any parallel child of the execution is still unsettled. */
+export function hasUnsettledChild(storage: MemoryStorage, executionId: string): boolean {
+  for (const { record } of storage.steps(executionId).values()) if (isUnsettledChild(record)) return true;
+  return false;
+}
+
+/** Cancels every unsettled child of the execution and clears their leases. */
+export function cancelUnsettledChildren(storage: MemoryStorage, executionId: string, now: Date): void {
+  for (const child of storage.steps(executionId).values()) {
+    if (!isUnsettledChild(child.record)) continue;
+    child.record.status = "cancelled";
+    child.record.completedAt = new Date(now);
+    delete child.lease;
+    delete child.dueAt;
+  }
 }

@@ -1,13 +1,14 @@
 import { ExecutionNotFoundError, ExecutionNotRetryableError, RETRYABLE_STATUSES } from "@zart/core";
 import type { ExecutionRecord } from "@zart/core/store";
-import type { MemoryStorage } from "./memory-storage.js";
-import { clearLease, copy } from "./rows.js";
+import type { MemoryContext } from "../storage/context.js";
+import { clearLease, copy } from "../storage/rows.js";
 
 /**
  * The operator's retry of a failed or cancelled execution: its unfinished steps are forgotten and it
  * is due now as a fresh attempt; completed steps stay to be replayed.
  */
-export function restartExecution(storage: MemoryStorage, executionId: string, now: Date): ExecutionRecord {
+export function restartExecution(ctx: MemoryContext, executionId: string, now: Date): ExecutionRecord {
+  const { storage } = ctx;
   const row = storage.execution(executionId);
   if (row === undefined) throw new ExecutionNotFoundError(executionId);
   const record = row.record;
@@ -24,5 +25,6 @@ export function restartExecution(storage: MemoryStorage, executionId: string, no
   }
   clearLease(row);
   storage.reopenExecution(executionId);
+  ctx.emit("retry", executionId);
   return copy(record);
 }

@@ -3,15 +3,49 @@ import {
   type ChildWaitOutcome,
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  type ExecutionPatch,
   isTerminal,
+  type Lease,
   type StartChildInput,
   type StepRecord,
 } from "@zart/core/store";
-import { finish, park, writeStep } from "./rows.js";
-import type { Entry } from "./tutorial-storage.js";
+import { fenced } from "../storage/fencing.js";
+import { applyPatch, park, writeStep } from "../storage/rows.js";
+import type { Entry, TutorialStorage } from "../storage/tutorial-storage.js";
+
+export function startChildExecution(
+  storage: TutorialStorage,
+  lease: Lease,
+  input: StartChildInput,
+  patch: ExecutionPatch,
+  now: Date,
+): StepRecord {
+  const parent = fenced(storage, lease);
+  const step = startChild(storage.entries, parent, input, now);
+  applyPatch(parent.record, patch);
+  return step;
+}
+
+export function awaitChildExecutions(
+  storage: TutorialStorage,
+  lease: Lease,
+  input: AwaitChildrenInput,
+  patch: ExecutionPatch,
+  now: Date,
+): ChildWaitOutcome {
+  const parent = fenced(storage, lease);
+  const outcome = awaitChildren(storage.entries, parent, input, now);
+  applyPatch(parent.record, patch);
+  return outcome;
+}
 
 /** Creates the child execution and records the parent's `child` step; a recorded step is returned as is. */
-export function startChild(entries: Map<string, Entry>, parent: Entry, input: StartChildInput, now: Date) {
+function startChild(
+  entries: Map<string, Entry>,
+  parent: Entry,
+  input: StartChildInput,
+  now: Date,
+): StepRecord {
   const recorded = parent.steps.get(input.position);
   if (recorded) return structuredClone(recorded);
   const existing = entries.get(input.childId);
@@ -48,7 +82,7 @@ export function startChild(entries: Map<string, Entry>, parent: Entry, input: St
 }
 
 /** `settled` when every awaited child is terminal; otherwise the parent parks on them. */
-export function awaitChildren(
+function awaitChildren(
   entries: Map<string, Entry>,
   parent: Entry,
   input: AwaitChildrenInput,
@@ -68,7 +102,7 @@ export function awaitChildren(
   return { outcome: "suspended" };
 }
 
-/** `entry` just became terminal: a parent parked on child executions becomes due now. */
+/** Settling a child execution: `entry` just became terminal, so a parent parked on it is due now. */
 export function wakeParent(entries: Map<string, Entry>, entry: Entry, now: Date): void {
   const parentId = entry.record.parentId;
   const parent = parentId === undefined ? undefined : entries.get(parentId);
@@ -76,14 +110,4 @@ export function wakeParent(entries: Map<string, Entry>, entry: Entry, now: Date)
   parent.record.status = "pending";
   parent.record.runAt = new Date(now);
   delete parent.record.waitReason;
-}
-
-/** Cancels the unfinished, non-detached child executions of `executionId`, recursively. */
-export function cancelChildren(entries: Map<string, Entry>, executionId: string, now: Date): void {
-  for (const child of entries.values()) {
-    const { record } = child;
-    if (record.parentId !== executionId || record.detached || isTerminal(record.status)) continue;
-    finish(child, "cancelled", now);
-    cancelChildren(entries, record.executionId, now);
-  }
 }

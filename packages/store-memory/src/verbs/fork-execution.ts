@@ -5,14 +5,15 @@ import {
   StepNotFoundError,
 } from "@zart/core";
 import type { ExecutionRecord, ForkExecutionInput } from "@zart/core/store";
-import type { MemoryStorage } from "./memory-storage.js";
-import { copy, sortedSteps } from "./rows.js";
+import type { MemoryContext } from "../storage/context.js";
+import { copy, sortedSteps } from "../storage/rows.js";
 
 /**
  * The operator's rerun: a new execution of the source's task whose history is a copy of the
  * source's settled steps before `fromStep`. Every check runs before the first write.
  */
-export function forkExecution(storage: MemoryStorage, input: ForkExecutionInput, now: Date): ExecutionRecord {
+export function forkExecution(ctx: MemoryContext, input: ForkExecutionInput, now: Date): ExecutionRecord {
+  const { storage } = ctx;
   const source = storage.execution(input.sourceId);
   if (source === undefined) throw new ExecutionNotFoundError(input.sourceId);
   const history = sortedSteps(storage, input.sourceId);
@@ -41,5 +42,6 @@ export function forkExecution(storage: MemoryStorage, input: ForkExecutionInput,
       steps.set(row.record.position, { record: copy(row.record) });
     }
   }
+  ctx.emit("created", input.executionId);
   return copy(record);
 }

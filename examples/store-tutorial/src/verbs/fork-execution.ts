@@ -6,17 +6,18 @@ import {
   SETTLED_STEP_STATUSES,
   StepNotFoundError,
 } from "@zart/core/store";
-import type { Entry } from "./tutorial-storage.js";
+import type { Entry, TutorialStorage } from "../storage/tutorial-storage.js";
 
 /**
  * `forkExecution` (the operator's rerun): checks first, then creates the new entry with copies of
  * the source's settled steps before the first step named `fromStep`. No `await`: atomic in-process.
  */
 export function forkExecution(
-  entries: Map<string, Entry>,
+  storage: TutorialStorage,
   input: ForkExecutionInput,
   now: Date,
 ): ExecutionRecord {
+  const { entries } = storage;
   const source = entries.get(input.sourceId);
   if (!source) throw new ExecutionNotFoundError(input.sourceId);
   const positions = [...source.steps.values()]

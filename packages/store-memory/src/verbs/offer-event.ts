@@ -1,26 +1,34 @@
 import { ExecutionNotFoundError, ExecutionTerminalError, isTerminal } from "@zart/core";
 import {
-  type AnyEventWaitOutcome,
-  type AwaitAnyEventInput,
-  type AwaitEventInput,
-  anyEventResult,
-  type EventRecord,
-  type EventWaitOutcome,
-  joinWaitEvents,
   type NewExecution,
   type OfferEventInput,
   type OfferOutcome,
   type StepRecord,
   waitsOnEvent,
 } from "@zart/core/store";
-import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
-import { compact, copy, makeDue, park, putStep } from "./rows.js";
+import type { MemoryContext } from "../storage/context.js";
+import type { ExecutionRow, MemoryStorage } from "../storage/memory-storage.js";
+import { compact, copy, makeDue, newExecutionRecord, putStep } from "../storage/rows.js";
+import { insertRun } from "../storage/runs.js";
+
+/**
+ * Appends an event to the mailbox, waking the execution if it waits on that name; with
+ * `startIfMissing`, first creates an unknown or terminal execution (one synchronous pass).
+ */
+export function offerEvent(ctx: MemoryContext, input: OfferEventInput, now: Date): OfferOutcome {
+  const start = startsOnOffer(ctx.storage, input);
+  if (start !== undefined) insertRun(ctx.storage, newExecutionRecord(start, now));
+  const outcome = deliver(ctx.storage, input, now);
+  if (start !== undefined) ctx.emit("created", input.executionId);
+  if (outcome === "delivered") ctx.emit("event", input.executionId);
+  return outcome;
+}
 
 /**
  * The execution a signal-with-start must create before its offer: `startIfMissing`, when the id is
  * unknown, or terminal and the offer's key is not already in its mailbox (a duplicate changes nothing).
  */
-export function startsOnOffer(storage: MemoryStorage, offer: OfferEventInput): NewExecution | undefined {
+function startsOnOffer(storage: MemoryStorage, offer: OfferEventInput): NewExecution | undefined {
   if (offer.startIfMissing === undefined) return undefined;
   const row = storage.execution(offer.executionId);
   if (row === undefined) return offer.startIfMissing;
@@ -41,7 +49,7 @@ export function startsOnOffer(storage: MemoryStorage, offer: OfferEventInput): N
  * Once that time has come, the offer only appends and wakes, as before: the worker's replayed
  * `awaitEvent` decides the wait. All of it runs in one synchronous pass, so no wait interleaves.
  */
-export function offerEvent(storage: MemoryStorage, offer: OfferEventInput, now: Date): OfferOutcome {
+function deliver(storage: MemoryStorage, offer: OfferEventInput, now: Date): OfferOutcome {
   const row = storage.execution(offer.executionId);
   if (row === undefined) throw new ExecutionNotFoundError(offer.executionId);
   const mailbox = storage.events(offer.executionId);
@@ -90,83 +98,4 @@ function receivingWait(storage: MemoryStorage, row: ExecutionRow, now: Date): St
   }
   const open = (time: Date | undefined) => time === undefined || now.getTime() < time.getTime();
   return wait !== undefined && open(wait.wakeAt) && open(row.record.runAt) ? wait : undefined;
-}
-
-/**
- * The three outcomes of an event wait, decided in one synchronous pass so no offer can slip
- * between the mailbox check and the suspension: consume the oldest unconsumed event of that name
- * (once the deadline has passed, only if it was offered at or before it), else time out at the
- * deadline (leaving the mailbox untouched), else park the execution.
- */
-export function awaitEvent(
-  storage: MemoryStorage,
-  row: ExecutionRow,
-  wait: AwaitEventInput,
-  now: Date,
-): EventWaitOutcome {
-  const { eventName, ...rest } = wait;
-  const outcome = decideWait(storage, row, { ...rest, eventNames: [eventName] }, now, (e) => e.payload);
-  return outcome.outcome === "received" ? { outcome: "received", payload: outcome.payload } : outcome;
-}
-
-/**
- * `awaitEvent` over several names: the first offered unconsumed event among them (lowest sequence)
- * is consumed; the step records `anyEventResult(name, payload)`.
- */
-export function awaitAnyEvent(
-  storage: MemoryStorage,
-  row: ExecutionRow,
-  wait: AwaitAnyEventInput,
-  now: Date,
-): AnyEventWaitOutcome {
-  return decideWait(storage, row, wait, now, (e) => anyEventResult(e.eventName, e.payload));
-}
-
-function decideWait(
-  storage: MemoryStorage,
-  row: ExecutionRow,
-  wait: AwaitAnyEventInput,
-  now: Date,
-  resultOf: (event: EventRecord) => string,
-): AnyEventWaitOutcome {
-  const executionId = row.record.executionId;
-  const previous = storage.steps(executionId).get(wait.position)?.record;
-  const saveStep = (fields: Pick<StepRecord, "status"> & Partial<StepRecord>): void =>
-    putStep(
-      storage,
-      executionId,
-      compact({
-        position: wait.position,
-        name: wait.stepName,
-        kind: "event",
-        attempts: 1,
-        wakeAt: wait.deadline && new Date(wait.deadline),
-        startedAt: new Date(previous?.startedAt ?? now),
-        ...fields,
-      }),
-    );
-
-  const deadline = wait.deadline?.getTime();
-  const expired = deadline !== undefined && deadline <= now.getTime();
-  // Past the deadline, an event offered after it loses to the timeout and stays for a later wait.
-  const event = storage
-    .events(executionId)
-    .find(
-      (e) =>
-        wait.eventNames.includes(e.eventName) &&
-        !e.consumedAt &&
-        !(expired && e.offeredAt.getTime() > deadline),
-    );
-  if (event !== undefined) {
-    event.consumedAt = new Date(now);
-    saveStep({ status: "completed", result: resultOf(event), completedAt: new Date(now) });
-    return { outcome: "received", eventName: event.eventName, payload: event.payload };
-  }
-  if (expired) {
-    saveStep({ status: "failed", error: copy(wait.timeoutError), completedAt: new Date(now) });
-    return { outcome: "timeout" };
-  }
-  saveStep({ status: "waiting" });
-  park(row, "event", wait.wakeAt, joinWaitEvents(wait.eventNames));
-  return { outcome: "suspended" };
 }

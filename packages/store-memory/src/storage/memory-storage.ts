@@ -36,7 +36,7 @@ export interface StepRow {
  * same database would. It lives in this process only.
  *
  * This class is plain data access with no rules; every rule (fencing, claims, wake-ups) lives in
- * `MemoryScheduler`. Rows are handed out by reference: only the scheduler should touch them.
+ * the scheduler's verbs (`verbs/`). Rows are handed out by reference: only those should touch them.
  */
 export class MemoryStorage {
   readonly #executions = new Map<string, ExecutionRow>();

@@ -1,6 +1,7 @@
 import { type ClaimedWork, type ClaimRequest, childLease, executionLease } from "@zart/core/store";
-import type { ExecutionRow, MemoryStorage, StepRow } from "./memory-storage.js";
-import { copy, stepRecords, stepRecordsBefore } from "./rows.js";
+import type { MemoryContext } from "../storage/context.js";
+import type { ExecutionRow, MemoryStorage, StepRow } from "../storage/memory-storage.js";
+import { copy, stepRecords, stepRecordsBefore } from "../storage/rows.js";
 
 /** A unit of work that is due: an execution, or one of its parallel children. */
 interface DueUnit {
@@ -16,7 +17,8 @@ interface DueUnit {
  * then the execution before its children by position), of the tasks in `request.taskNames` only
  * (a child by its parent's task). Synchronous, hence exactly once per unit.
  */
-export function claimDue(storage: MemoryStorage, request: ClaimRequest): ClaimedWork[] {
+export function claim(ctx: MemoryContext, request: ClaimRequest): ClaimedWork[] {
+  const { storage } = ctx;
   if (request.limit < 1 || request.taskNames.length === 0) return [];
   const now = request.now.getTime();
   const sorted = collectDue(storage, now, new Set(request.taskNames)).sort(compareUnits);

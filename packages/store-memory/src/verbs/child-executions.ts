@@ -3,29 +3,37 @@ import {
   type ChildWaitOutcome,
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
+  type ExecutionPatch,
   isTerminal,
+  type Lease,
   type StartChildInput,
   type StepRecord,
 } from "@zart/core/store";
-import { cancelUnsettledChildren } from "./children.js";
-import { finish } from "./lifecycle.js";
-import type { ExecutionRow, MemoryStorage } from "./memory-storage.js";
-import { copy, makeDue, park, putStep } from "./rows.js";
-import { archiveRun } from "./runs.js";
+import type { MemoryContext } from "../storage/context.js";
+import { fenceExecution } from "../storage/fencing.js";
+import type { ExecutionRow } from "../storage/memory-storage.js";
+import { applyPatch, copy, makeDue, park, putStep } from "../storage/rows.js";
+import { archiveRun } from "../storage/runs.js";
 
 /**
  * Creates the child execution and records the parent's `child` step (see the contract); a step
  * already at the position is returned as is. Throws before changing anything.
  */
 export function startChildExecution(
-  storage: MemoryStorage,
-  parent: ExecutionRow,
+  ctx: MemoryContext,
+  lease: Lease,
   input: StartChildInput,
+  patch: ExecutionPatch,
   now: Date,
 ): StepRecord {
+  const { storage } = ctx;
+  const parent = fenceExecution(storage, lease);
   const parentId = parent.record.executionId;
   const recorded = storage.steps(parentId).get(input.position);
-  if (recorded) return copy(recorded.record);
+  if (recorded) {
+    applyPatch(parent.record, patch);
+    return copy(recorded.record);
+  }
   const existing = storage.execution(input.childId);
   if (existing !== undefined && !isTerminal(existing.record.status)) {
     throw new ExecutionAlreadyExistsError(input.childId);
@@ -57,25 +65,40 @@ export function startChildExecution(
     completedAt: new Date(now),
   };
   putStep(storage, parentId, step);
+  applyPatch(parent.record, patch);
+  ctx.emit("created", input.childId);
   return copy(step);
 }
 
 /** `settled` with the children's rows when all are terminal; otherwise parks the parent. */
 export function awaitChildExecutions(
-  storage: MemoryStorage,
+  ctx: MemoryContext,
+  lease: Lease,
+  input: AwaitChildrenInput,
+  patch: ExecutionPatch,
+  now: Date,
+): ChildWaitOutcome {
+  const parent = fenceExecution(ctx.storage, lease);
+  const outcome = awaitChildren(ctx, parent, input, now);
+  applyPatch(parent.record, patch);
+  return outcome;
+}
+
+function awaitChildren(
+  ctx: MemoryContext,
   parent: ExecutionRow,
   input: AwaitChildrenInput,
   now: Date,
 ): ChildWaitOutcome {
   const children = input.childIds.map((id) => {
-    const row = storage.execution(id);
+    const row = ctx.storage.execution(id);
     if (row === undefined) throw new ExecutionNotFoundError(id);
     return row;
   });
   if (children.every((row) => isTerminal(row.record.status))) {
     return { outcome: "settled", children: children.map((row) => copy(row.record)) };
   }
-  putStep(storage, parent.record.executionId, {
+  putStep(ctx.storage, parent.record.executionId, {
     position: input.position,
     name: input.stepName,
     kind: "child",
@@ -87,34 +110,12 @@ export function awaitChildExecutions(
   return { outcome: "suspended" };
 }
 
-/**
- * Called when `child` just became terminal: a parent parked on child executions becomes due now.
- * Returns the parent's id when it was woken.
- */
-export function wakeParent(storage: MemoryStorage, child: ExecutionRow, now: Date): string | undefined {
+/** Settling a child execution: `child` just became terminal, so a parent parked on child executions is due now. */
+export function wakeParent(ctx: MemoryContext, child: ExecutionRow, now: Date): void {
   const parentId = child.record.parentId;
-  const parent = parentId === undefined ? undefined : storage.execution(parentId);
-  if (parent === undefined || parent.record.status !== "waiting") return undefined;
-  if (parent.record.waitReason !== "child-executions") return undefined;
+  const parent = parentId === undefined ? undefined : ctx.storage.execution(parentId);
+  if (parent === undefined || parent.record.status !== "waiting") return;
+  if (parent.record.waitReason !== "child-executions") return;
   makeDue(parent.record, now);
-  return parentId;
-}
-
-/**
- * Cancels the non-terminal, non-detached child executions of `executionId`, and theirs, with their
- * parallel children. Returns the ids cancelled.
- */
-export function cancelChildExecutions(storage: MemoryStorage, executionId: string, now: Date): string[] {
-  const cancelled: string[] = [];
-  const queue = [executionId];
-  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-    for (const row of storage.unfinishedExecutions()) {
-      if (row.record.parentId !== id || row.record.detached) continue;
-      finish(row, "cancelled", now);
-      cancelUnsettledChildren(storage, row.record.executionId, now);
-      cancelled.push(row.record.executionId);
-      queue.push(row.record.executionId);
-    }
-  }
-  return cancelled;
+  ctx.emit("child", parent.record.executionId);
 }
