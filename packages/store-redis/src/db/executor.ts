@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type Logger, StoreUnavailableError } from "@zart/core";
 import type { Lease } from "@zart/core/store";
+import type { ScriptName } from "../scripts/index.js";
+import { type ErrorContext, translateError } from "../translate-error.js";
 import { type ScriptArg, Scripts } from "./commands.js";
 import { type Connection, disconnect } from "./connection.js";
 import type { KeyLayout } from "./keys.js";
 import { checkServerSafety } from "./safety-checks.js";
-import type { ScriptName } from "./scripts/index.js";
-import { type ErrorContext, translateError } from "./translate-error.js";
 
 /** The key layout version this code reads and writes (kept in `<base>meta`). */
 const SCHEMA_VERSION = 1;

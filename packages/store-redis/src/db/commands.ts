@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from "ioredis";
-import { SCRIPTS, type ScriptName } from "./scripts/index.js";
+import { SCRIPTS, type ScriptName } from "../scripts/index.js";
 
 /** An ioredis client: a single node (`Redis`) or a `Cluster`. */
 export type RedisClient = Redis | Cluster;

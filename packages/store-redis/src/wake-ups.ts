@@ -1,6 +1,6 @@
 import type { Logger } from "@zart/core";
 import { type Unsubscribe, WAKE_REASONS, type WakeReason, type WakeUp, WakeUpHub } from "@zart/core/store";
-import type { RedisClient } from "./commands.js";
+import type { RedisClient } from "./db/commands.js";
 
 const REASONS: ReadonlySet<string> = new Set<WakeReason>(WAKE_REASONS);
 

@@ -1,7 +1,7 @@
 import type { Logger } from "@zart/core";
 import { Redis } from "ioredis";
+import type { RedisSchedulerOptions } from "../options.js";
 import type { RedisClient } from "./commands.js";
-import type { RedisSchedulerOptions } from "./options.js";
 
 /** The command client of a store, and whether the store opened it (and so must close it). */
 export interface Connection {
