@@ -8,7 +8,15 @@ import { forEachLimit } from "../harness/limit.js";
 import { quietly } from "../harness/quiet.js";
 import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
-import { COMPOSING_KINDS, EVENT_NAME, lagSince, now, type TaskInput, type TaskKind } from "../tasks.js";
+import {
+  COMPOSING_KINDS,
+  EVENT_NAME,
+  KEY_LIMIT,
+  lagSince,
+  now,
+  type TaskInput,
+  type TaskKind,
+} from "../tasks.js";
 import {
   type PreparedWorker,
   type Reporter,
@@ -24,11 +32,13 @@ const APP_VERSION = "bench-1";
 const QUEUE = "bench";
 /** A sleeping DBOS workflow keeps its queue slot, so 2,000 sleepers need a wide queue. */
 const WIDE_QUEUE = "bench-wide";
+/** W8: a partitioned queue, at most `KEY_LIMIT` running workflows per partition key (DBOS's per-key limit). */
+const KEYED_QUEUE = "bench-keyed";
 const WORKER_CONCURRENCY = 32;
 const POLL_MS = 50;
 
 function queueFor(kind: TaskKind): string {
-  return kind === "sleep" ? WIDE_QUEUE : QUEUE;
+  return kind === "sleep" ? WIDE_QUEUE : kind === "keyed-three-steps" ? KEYED_QUEUE : QUEUE;
 }
 
 function register(report: Reporter): void {
@@ -42,6 +52,14 @@ function register(report: Reporter): void {
       await DBOS.runStep(async () => report("d", input.id), { name: "three" });
     },
     { name: "three-steps" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await DBOS.runStep(async () => 1, { name: "one" });
+      await DBOS.runStep(async () => 2, { name: "two" });
+      await DBOS.runStep(async () => report("d", input.id), { name: "three" });
+    },
+    { name: "keyed-three-steps" },
   );
   DBOS.registerWorkflow(
     async (input: TaskInput) => {
@@ -103,11 +121,13 @@ export const adapter: SystemAdapter = {
   family: "durable",
   inProcess: false,
   multiProcess: true,
-  kinds: COMPOSING_KINDS,
+  kinds: [...COMPOSING_KINDS, "keyed-three-steps"],
   settings:
     `DBOSClient.enqueue → queue "${QUEUE}" (workerConcurrency ${WORKER_CONCURRENCY}, minPollingIntervalMs ` +
     `${POLL_MS}; DBOS default 1000), sleep workflows on a queue with workerConcurrency 4096 ` +
     "(a sleeping DBOS workflow holds its slot), fan-out and W7 = child workflows on the queue, " +
+    `W8 on a partitioned queue (partitionConcurrency ${KEY_LIMIT}, workerConcurrency ${WORKER_CONCURRENCY}, ` +
+    "queuePartitionKey = the key), " +
     "events = DBOS.send/recv; logLevel error",
   version: async () => `@dbos-inc/dbos-sdk ${await packageVersion("@dbos-inc/dbos-sdk")}`,
   async prepare(tag, slot) {
@@ -116,12 +136,14 @@ export const adapter: SystemAdapter = {
       await DBOS.migrate(pgUrl);
       const created = await DBOSClient.create({ systemDatabaseUrl: pgUrl, applicationName: APP });
       try {
-        for (const [name, workerConcurrency] of [
-          [QUEUE, WORKER_CONCURRENCY],
-          [WIDE_QUEUE, 4096],
+        for (const [name, workerConcurrency, partitionConcurrency] of [
+          [QUEUE, WORKER_CONCURRENCY, undefined],
+          [WIDE_QUEUE, 4096, undefined],
+          [KEYED_QUEUE, WORKER_CONCURRENCY, KEY_LIMIT],
         ] as const) {
           await created.registerQueue(name, {
             workerConcurrency,
+            ...(partitionConcurrency ? { partitionConcurrency } : {}),
             minPollingIntervalMs: POLL_MS,
             applicationName: APP,
           });
@@ -134,7 +156,13 @@ export const adapter: SystemAdapter = {
     });
     const start = async (kind: TaskKind, input: TaskInput) => {
       await client.enqueue(
-        { queueName: queueFor(kind), workflowName: kind, workflowID: input.id, appVersion: APP_VERSION },
+        {
+          queueName: queueFor(kind),
+          workflowName: kind,
+          workflowID: input.id,
+          appVersion: APP_VERSION,
+          ...(input.key === undefined ? {} : { queuePartitionKey: input.key }),
+        },
         input,
       );
     };

@@ -59,7 +59,7 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
     family: "zart",
     inProcess: spec.inProcess,
     multiProcess: spec.multiProcess,
-    kinds: COMPOSING_KINDS,
+    kinds: [...COMPOSING_KINDS, "keyed-three-steps"],
     settings: `${spec.settings}; ${ZART_WORKER_SETTINGS}; ${ENQUEUE_METHOD}`,
     async version() {
       const core = await packageVersion("@zart/core");

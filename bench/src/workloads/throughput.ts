@@ -1,7 +1,7 @@
 import type { Cost } from "../harness/cost-meter.js";
 import { ratePerSecond } from "../stats.js";
 import type { Prepared } from "../systems/types.js";
-import type { TaskKind } from "../tasks.js";
+import type { TaskInput, TaskKind } from "../tasks.js";
 import { startMeter } from "./cost.js";
 import type { RunContext } from "./types.js";
 
@@ -10,6 +10,8 @@ export interface ThroughputOptions {
   count: number;
   workers: number;
   prefix: string;
+  /** The input of the `index`-th execution (default `{ id }`). */
+  input?: (id: string, index: number) => TaskInput;
   /**
    * Also measure the cost of the drain (from `go` to the last execution). The workers and the
    * client are then released before it returns, so Postgres has counted their commits.
@@ -35,7 +37,8 @@ export async function measureThroughput(
   prepared: Prepared,
   options: ThroughputOptions,
 ): Promise<Throughput> {
-  const inputs = ctx.ids(options.prefix, options.count).map((id) => ({ id }));
+  const { input = (id: string) => ({ id }) } = options;
+  const inputs = ctx.ids(options.prefix, options.count).map(input);
   const workers = await ctx.launch(prepared, options.workers);
   try {
     await prepared.client.startMany(options.kind, inputs);
