@@ -35,6 +35,9 @@ export interface TaskInput {
   key?: string;
 }
 
+/** The mark a traced worker (W10) reports when it stops: value = spans its tracer exported. */
+export const SPANS_MARK = "spans";
+
 /** The event `wait-event` waits for. */
 export const EVENT_NAME = "go";
 

@@ -5,7 +5,7 @@
  */
 import { DurableScheduler, type Logger, type Scheduler, Worker } from "@zart/core";
 import { packageVersion } from "../harness/versions.js";
-import { COMPOSING_KINDS, type TaskInput, type TaskKind } from "../tasks.js";
+import { COMPOSING_KINDS, SPANS_MARK, type TaskInput, type TaskKind } from "../tasks.js";
 import type { Prepared, PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
 import { ENQUEUE_METHOD, enqueue } from "./zart-enqueue.js";
 import { zartRegistry } from "./zart-tasks.js";
@@ -91,16 +91,20 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
     async startWorker(env: SystemEnv, options: WorkerOptions): Promise<PreparedWorker> {
       const own = shared.get(env.tag) === undefined;
       const scheduler = shared.get(env.tag) ?? (await open(env));
+      // Imported only when asked for, so untraced workers run without the SDK loaded.
+      const tracing = env.tracing ? (await import("./zart-tracing.js")).startTracing() : undefined;
       const worker = new Worker({
         scheduler,
         registry: zartRegistry(options.report),
         concurrency: options.concurrency,
         logger: quietLogger,
+        ...(tracing ? { hooks: tracing.hooks } : {}),
       });
       return {
         go: () => worker.start(),
         stop: async () => {
           await worker.stop();
+          if (tracing) options.report(SPANS_MARK, `${env.tag}-${options.index}`, await tracing.stop());
           if (own) await scheduler.close();
         },
       };
