@@ -11,8 +11,13 @@
  * | `sleep`       | step `t0` returns now, durable sleep `sleepMs`, step `after`          | `lag` (value = ms late) |
  * | `children`    | invoke `width` child executions of three no-op steps, then step `after` | `d` in `after` |
  * | `keyed-three-steps` | `three-steps`, at most `KEY_LIMIT` running per `key` fleet-wide   | `d` in step 3  |
+ * | `tx-write`    | one transactional step inserting row `id` into the app table (same database) | `d` after it |
+ * | `step-write`  | one step inserting row `id` through the app's own connection          | `d` after it   |
  */
-export type TaskKind = BasicKind | "children" | "keyed-three-steps";
+export type TaskKind = BasicKind | "children" | "keyed-three-steps" | AppWriteKind;
+/** W9: the kinds writing one row into the application's table (see systems/app-table.ts). */
+export type AppWriteKind = "tx-write" | "step-write";
+export const APP_WRITE_KINDS: readonly AppWriteKind[] = ["tx-write", "step-write"];
 /** The kinds of W1–W6. */
 export type BasicKind = "three-steps" | "one-step" | "wait-event" | "fan-out" | "sleep";
 

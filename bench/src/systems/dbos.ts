@@ -9,6 +9,7 @@ import { quietly } from "../harness/quiet.js";
 import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
 import {
+  APP_WRITE_KINDS,
   COMPOSING_KINDS,
   EVENT_NAME,
   KEY_LIMIT,
@@ -17,6 +18,8 @@ import {
   type TaskInput,
   type TaskKind,
 } from "../tasks.js";
+import { type AppTable, createAppTable, openAppTable } from "./app-table.js";
+import { migrateDataSource, PgDataSource } from "./dbos-datasource.js";
 import {
   type PreparedWorker,
   type Reporter,
@@ -39,6 +42,24 @@ const POLL_MS = 50;
 
 function queueFor(kind: TaskKind): string {
   return kind === "sleep" ? WIDE_QUEUE : kind === "keyed-three-steps" ? KEYED_QUEUE : QUEUE;
+}
+
+/** W9: the app row written in a DBOS transaction (on the data source), or by a plain step. */
+function registerAppWrites(report: Reporter, app: AppTable, dataSource: PgDataSource): void {
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await dataSource.runTransaction(() => app.insertIn(dataSource.client, input.id), "write");
+      report("d", input.id);
+    },
+    { name: "tx-write" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await DBOS.runStep(() => app.insert(input.id), { name: "write" });
+      report("d", input.id);
+    },
+    { name: "step-write" },
+  );
 }
 
 function register(report: Reporter): void {
@@ -121,19 +142,22 @@ export const adapter: SystemAdapter = {
   family: "durable",
   inProcess: false,
   multiProcess: true,
-  kinds: [...COMPOSING_KINDS, "keyed-three-steps"],
+  kinds: [...COMPOSING_KINDS, "keyed-three-steps", ...APP_WRITE_KINDS],
   settings:
     `DBOSClient.enqueue → queue "${QUEUE}" (workerConcurrency ${WORKER_CONCURRENCY}, minPollingIntervalMs ` +
     `${POLL_MS}; DBOS default 1000), sleep workflows on a queue with workerConcurrency 4096 ` +
     "(a sleeping DBOS workflow holds its slot), fan-out and W7 = child workflows on the queue, " +
     `W8 on a partitioned queue (partitionConcurrency ${KEY_LIMIT}, workerConcurrency ${WORKER_CONCURRENCY}, ` +
-    "queuePartitionKey = the key), " +
+    "queuePartitionKey = the key), W9 transactions on a pg data source in the system database " +
+    "(the bench's own, see src/systems/dbos-datasource.ts), " +
     "events = DBOS.send/recv; logLevel error",
   version: async () => `@dbos-inc/dbos-sdk ${await packageVersion("@dbos-inc/dbos-sdk")}`,
   async prepare(tag, slot) {
     const pgUrl = await resetDatabase(slotted("bench_dbos", slot));
     const client = await quietly(async () => {
       await DBOS.migrate(pgUrl);
+      await migrateDataSource(pgUrl);
+      await createAppTable({ system: "dbos", tag, pgUrl });
       const created = await DBOSClient.create({ systemDatabaseUrl: pgUrl, applicationName: APP });
       try {
         for (const [name, workerConcurrency, partitionConcurrency] of [
@@ -186,9 +210,14 @@ export const adapter: SystemAdapter = {
       executorID: `bench-${options.index}`,
     });
     register(options.report);
+    const app = openAppTable(env);
+    registerAppWrites(options.report, app, new PgDataSource("app", env.pgUrl ?? ""));
     return {
       go: () => DBOS.launch(),
-      stop: () => DBOS.shutdown({ workflowCompletionTimeoutMS: 5000 }),
+      stop: async () => {
+        await DBOS.shutdown({ workflowCompletionTimeoutMS: 5000 });
+        await app.close();
+      },
     };
   },
 };
