@@ -15,20 +15,20 @@
  * | `step-write`  | one step inserting row `id` through the app's own connection          | `d` after it   |
  */
 export type TaskKind = BasicKind | "children" | "keyed-three-steps" | AppWriteKind;
-/** W9: the kinds writing one row into the application's table (see systems/app-table.ts). */
-export type AppWriteKind = "tx-write" | "step-write";
-export const APP_WRITE_KINDS: readonly AppWriteKind[] = ["tx-write", "step-write"];
 /** The kinds of W1–W6. */
 export type BasicKind = "three-steps" | "one-step" | "wait-event" | "fan-out" | "sleep";
+/** W9: the kinds writing one row into the application's table (see systems/app-table.ts). */
+export type AppWriteKind = "tx-write" | "step-write";
 
 /** The kinds of W1–W6, which every durable-execution system implements. */
 export const ALL_KINDS: readonly BasicKind[] = ["three-steps", "one-step", "wait-event", "fan-out", "sleep"];
 /** With `children` (child executions, W7): systems that can compose workflows. */
 export const COMPOSING_KINDS: readonly TaskKind[] = [...ALL_KINDS, "children"];
+export const QUEUE_KINDS: readonly TaskKind[] = ["one-step"];
+export const APP_WRITE_KINDS: readonly AppWriteKind[] = ["tx-write", "step-write"];
+
 /** W8: how many executions of one key may run at once (a task's or a queue's per-key limit). */
 export const KEY_LIMIT = 2;
-
-export const QUEUE_KINDS: readonly TaskKind[] = ["one-step"];
 
 export interface TaskInput {
   id: string;
