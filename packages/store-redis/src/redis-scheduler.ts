@@ -28,6 +28,7 @@ import {
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
+  type RunSummary,
   type ScheduleListFilter,
   type ScheduleWrite,
   type StartChildInput,
@@ -55,7 +56,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
-import { getExecution, listExecutions, purge } from "./verbs/read-executions.js";
+import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
 import {
@@ -83,6 +84,7 @@ export class RedisScheduler implements Scheduler {
     push: true,
     persistent: true,
     answersOnOffer: true,
+    runHistory: true,
   });
   readonly clock: Clock;
   /** The key layout (prefix, hash tag, key names). */
@@ -167,6 +169,12 @@ export class RedisScheduler implements Scheduler {
   }
   getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
     return getExecution(this.#ctx, executionId);
+  }
+  getRun(executionId: string, run: number): Promise<ExecutionDetails | undefined> {
+    return getRun(this.#ctx, executionId, run);
+  }
+  listRuns(executionId: string): Promise<RunSummary[]> {
+    return listRuns(this.#ctx, executionId);
   }
   listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
     return listExecutions(this.#ctx, filter);
