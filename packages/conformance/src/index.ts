@@ -159,7 +159,7 @@ export function runConformance(options: ConformanceOptions): void {
  *
  * ```ts
  * describe("my store", () => {
- *   const harness = conformanceHarness({ create, reset, skip: { "events.wakesStartedWorkerPush": "no push yet" } });
+ *   const harness = conformanceHarness({ create, reset, skip: { "events.wakesWorkerByPush": "no push yet" } });
  *   storeVerbsSuite(harness);
  *   executionsSuite(harness);
  * });

@@ -39,16 +39,16 @@ async function expectLateEventTakenAfterThePause(env: TestEnv): Promise<void> {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const EVENT_TIMEOUTS_TESTS = [
-  "throwsCatchableEventtimeouterrorLate",
-  "failsExecutionEventTimeout",
-  "letsDeadlineWinOver",
-  "givesWaitOfferMade",
+  "throwsCatchableTimeout",
+  "failsUncaughtTimeout",
+  "deadlineWinsOverLateOffer",
+  "offerAtDeadlineCounts",
 ] as const;
 
 /** SPEC §4.3: an event wait's timeout, and offers racing its deadline. */
 export const eventTimeoutsSuite = defineSuite("event-timeouts", EVENT_TIMEOUTS_TESTS, (h, test) => {
   test(
-    "throwsCatchableEventtimeouterrorLate",
+    "throwsCatchableTimeout",
     "throws a catchable EventTimeoutError; a late offer stays in the mailbox for a later wait",
     async () => {
       const caught: unknown[] = [];
@@ -84,7 +84,7 @@ export const eventTimeoutsSuite = defineSuite("event-timeouts", EVENT_TIMEOUTS_T
   );
 
   test(
-    "failsExecutionEventTimeout",
+    "failsUncaughtTimeout",
     "fails the execution with EVENT_TIMEOUT when the task does not catch it",
     async () => {
       const task = defineTask({
@@ -105,7 +105,7 @@ export const eventTimeoutsSuite = defineSuite("event-timeouts", EVENT_TIMEOUTS_T
   );
 
   test(
-    "letsDeadlineWinOver",
+    "deadlineWinsOverLateOffer",
     "lets the deadline win over an offer made after it, even before a worker recorded the timeout",
     async () => {
       const caught: unknown[] = [];
@@ -130,7 +130,7 @@ export const eventTimeoutsSuite = defineSuite("event-timeouts", EVENT_TIMEOUTS_T
   );
 
   test(
-    "givesWaitOfferMade",
+    "offerAtDeadlineCounts",
     "gives the wait an offer made at its deadline, even when a worker only runs after it",
     async () => {
       const task = defineTask({

@@ -20,16 +20,16 @@ async function afterTicks<T>(ticks: number, fn: () => Promise<T>): Promise<T> {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const EVENTS_TESTS = [
-  "keepsEventOfferedBefore",
-  "wakesExecutionWaitingEvent",
-  "queuesOffersNameFifo",
-  "doesNotWakeWait",
-  "answersReSentIdempotencykey",
-  "rejectsOffersUnknownTerminal",
-  "validatesPayloadWaitS",
-  "wakesEveryExecutionOffer",
-  "wakesEveryExecutionClients",
-  "wakesStartedWorkerPush",
+  "keepsEarlyOffer",
+  "wakesWaitingExecution",
+  "queuesOffersFifo",
+  "ignoresOtherNames",
+  "answersDuplicateKey",
+  "rejectsOffersToUnknownOrTerminal",
+  "validatesPayloadSchema",
+  "noLostWakeUpFromStep",
+  "noLostWakeUpFromClients",
+  "wakesWorkerByPush",
 ] as const;
 
 /** SPEC §4.3: the mailbox, FIFO, idempotency, and no lost wake-ups (timeouts: `event-timeouts`). */
@@ -43,7 +43,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
 
   describe("mailbox", () => {
     test(
-      "keepsEventOfferedBefore",
+      "keepsEarlyOffer",
       "keeps an event offered before any worker claimed the execution and consumes it at the wait",
       async () => {
         const env = await h.env(waitsForGo);
@@ -68,7 +68,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
       },
     );
 
-    test("wakesExecutionWaitingEvent", "wakes an execution waiting for the event", async () => {
+    test("wakesWaitingExecution", "wakes an execution waiting for the event", async () => {
       const env = await h.env(waitsForGo);
       await env.durable.start("e1", "waits-for-go", null);
       await env.run();
@@ -82,7 +82,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
     });
 
     test(
-      "queuesOffersNameFifo",
+      "queuesOffersFifo",
       "queues offers of one name FIFO: each wait consumes the oldest unconsumed one",
       async () => {
         const task = defineTask({
@@ -107,7 +107,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
     );
 
     test(
-      "doesNotWakeWait",
+      "ignoresOtherNames",
       "does not wake a wait on another name, and keeps that event for a later wait",
       async () => {
         const task = defineTask({
@@ -132,7 +132,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
     );
 
     test(
-      "answersReSentIdempotencykey",
+      "answersDuplicateKey",
       "answers a re-sent idempotencyKey with duplicate and keeps one event",
       async () => {
         const env = await h.env(waitsForGo);
@@ -153,7 +153,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
     );
 
     test(
-      "rejectsOffersUnknownTerminal",
+      "rejectsOffersToUnknownOrTerminal",
       "rejects offers to unknown and terminal executions, but still answers duplicates",
       async () => {
         const env = await h.env(waitsForGo);
@@ -180,7 +180,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
     );
 
     test(
-      "validatesPayloadWaitS",
+      "validatesPayloadSchema",
       "validates the payload with the wait's schema: ValidationError is catchable in the task",
       async () => {
         const caught: unknown[] = [];
@@ -216,7 +216,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
     const ITERATIONS = 500;
 
     test(
-      "wakesEveryExecutionOffer",
+      "noLostWakeUpFromStep",
       `wakes every execution when the offer races the run reaching the wait (${ITERATIONS}x, offer from the step)`,
       async () => {
         const offers: Promise<unknown>[] = [];
@@ -248,7 +248,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
     );
 
     test(
-      "wakesEveryExecutionClients",
+      "noLostWakeUpFromClients",
       `wakes every execution when clients offer while workers run (${ITERATIONS}x)`,
       async () => {
         const task = defineTask({
@@ -273,7 +273,7 @@ export const eventsSuite = defineSuite("events", EVENTS_TESTS, (h, test) => {
     );
 
     test(
-      "wakesStartedWorkerPush",
+      "wakesWorkerByPush",
       "wakes a started worker by push when an event is offered (stores with push)",
       async (t) => {
         const env = await h.env(waitsForGo);
