@@ -2,18 +2,17 @@ import { randomUUID } from "node:crypto";
 import { toMillis } from "./duration.js";
 import { ExecutionRun, type RunOutcome } from "./engine/execution-run.js";
 import { consoleLogger, type Logger } from "./engine/logger.js";
-import { ExecutionCancelledError, LeaseLostError, ValidationError } from "./errors.js";
+import { ExecutionCancelledError, ValidationError } from "./errors.js";
 import { combineHooks } from "./hooks/combine-hooks.js";
 import { loggingHooks } from "./hooks/logging-hooks.js";
 import type { AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
-import { LeaseDeadline } from "./lease-deadline.js";
 import type { ClaimedWork } from "./scheduler/claims.js";
 import type { Unsubscribe, WakeUp } from "./scheduler/client-verbs.js";
-import { type Lease, leaseLost } from "./scheduler/lease.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { ScheduleTicker } from "./schedules/schedule-ticker.js";
 import type { TaskRegistry } from "./task/task-registry.js";
+import { WorkerLeases } from "./worker-leases.js";
 import type { WorkerOptions } from "./worker-options.js";
 import { WorkerSlots } from "./worker-slots.js";
 
@@ -39,8 +38,7 @@ export class Worker {
   readonly #hooks: WorkerHooks;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
-  /** When each claimed unit's lease certainly expires unless renewed (see `LeaseDeadline`). */
-  readonly #deadlines = new WeakMap<ClaimedWork, LeaseDeadline>();
+  readonly #leases: WorkerLeases;
   #started = false;
   #stopping: Promise<void> | undefined;
   #unsubscribe: Unsubscribe | undefined;
@@ -69,6 +67,7 @@ export class Worker {
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#ticker = new ScheduleTicker(this.#scheduler, this.#pollMs, this.#logger);
+    this.#leases = new WorkerLeases(this.#scheduler, this.#logger, this.#leaseMs);
     this.#slots = new WorkerSlots({
       scheduler: this.#scheduler,
       logger: this.#logger,
@@ -77,11 +76,7 @@ export class Worker {
       // No slot freed for this long: prefetched units are given back (see `prefetch`).
       stallMs: Math.max(1000, this.#pollMs),
       renewEveryMs: this.#renewEveryMs,
-      renew: async (work) => {
-        const deadline = this.#deadlineOf(work);
-        if (deadline.expired && deadline.cutOff) return false;
-        return (await this.#renewLease(work.lease, deadline)) === undefined;
-      },
+      renew: (work) => this.#leases.renewHeld(work),
     });
   }
 
@@ -228,7 +223,7 @@ export class Worker {
       return 0;
     }
     for (const unit of work) {
-      this.#deadlines.set(unit, new LeaseDeadline(this.#leaseMs, sentAt));
+      this.#leases.claimed(unit, sentAt);
       if (this.#slots.hasFree) this.#launch(unit);
       else this.#slots.hold(unit);
     }
@@ -237,7 +232,7 @@ export class Worker {
   }
 
   #launch(work: ClaimedWork): void {
-    const deadline = this.#deadlineOf(work);
+    const deadline = this.#leases.deadlineOf(work);
     // A claim answered late (a slow or partitioned network) may hand out leases already expired:
     // the unit is given back (fenced: a no-op if another worker has it by now), not run.
     if (deadline.expired) {
@@ -261,7 +256,7 @@ export class Worker {
     this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
     const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
-    const heartbeat = setInterval(() => void this.#renew(run, deadline), this.#renewEveryMs);
+    const heartbeat = setInterval(() => void this.#leases.heartbeat(run, deadline), this.#renewEveryMs);
     const releaseSlot = this.#slots.occupy();
     const freeSlot = () => {
       if (!releaseSlot()) return;
@@ -295,68 +290,6 @@ export class Worker {
         freeSlot();
       });
     this.#inFlight.set(key, { run, done });
-  }
-
-  async #renew(run: ExecutionRun, deadline: LeaseDeadline): Promise<void> {
-    if (run.isParked || this.#abandonIfExpired(run, deadline)) return;
-    // A renewal that hangs (a partition) must not delay the abort past the deadline.
-    setTimeout(() => this.#abandonIfExpired(run, deadline), deadline.remainingMs + 1).unref();
-    const lost = await this.#renewLease(run.lease, deadline);
-    if (!lost) return;
-    // A cancel not pushed to this process (e.g. a SQLite file shared by processes) shows up here.
-    if (await this.#isCancelled(run.executionId)) {
-      void run.abandon(new ExecutionCancelledError(run.executionId));
-      return;
-    }
-    void run.abandon(lost);
-  }
-
-  /**
-   * Aborts `run` once its lease went unrenewed for 90% of its duration because the store does not
-   * answer (see `LeaseDeadline`): before another worker can take the unit over. A late write is
-   * fenced off.
-   */
-  #abandonIfExpired(run: ExecutionRun, deadline: LeaseDeadline): boolean {
-    if (run.isParked || !deadline.expired || !deadline.cutOff) return run.isParked;
-    this.#logger.warn(
-      { executionId: run.executionId, leaseMs: this.#leaseMs },
-      "lease not renewed for 90% of its duration (store unreachable); abandoning the unit",
-    );
-    void run.abandon(leaseLost(run.lease));
-    return true;
-  }
-
-  #deadlineOf(work: ClaimedWork): LeaseDeadline {
-    let deadline = this.#deadlines.get(work);
-    if (!deadline) {
-      deadline = new LeaseDeadline(this.#leaseMs, performance.now());
-      this.#deadlines.set(work, deadline);
-    }
-    return deadline;
-  }
-
-  async #isCancelled(executionId: string): Promise<boolean> {
-    const details = await this.#scheduler.getExecution(executionId).catch(() => undefined);
-    return details?.execution.status === "cancelled";
-  }
-
-  /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */
-  async #renewLease(lease: Lease, deadline: LeaseDeadline): Promise<LeaseLostError | undefined> {
-    try {
-      await deadline.renew(() =>
-        this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now()),
-      );
-    } catch (error) {
-      if (error instanceof LeaseLostError) return error;
-      this.#logger.warn(
-        {
-          executionId: lease.executionId,
-          error: String(error),
-        },
-        "lease renewal failed; will retry",
-      );
-    }
-    return undefined;
   }
 
   #attemptInfo(work: ClaimedWork): AttemptInfo {
