@@ -49,7 +49,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent, offerEventInTransaction } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
-import { getExecution, listExecutions, purge } from "./verbs/read-executions.js";
+import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
 import {
@@ -102,6 +102,7 @@ export class SqliteScheduler implements Scheduler {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
+      runHistory: true,
     });
     this.#ctx = new SqliteContext(this.#connection, transactionDatabaseOf(options, this.database));
   }
@@ -165,6 +166,12 @@ export class SqliteScheduler implements Scheduler {
 
   getExecution(executionId: string) {
     return getExecution(this.#ctx, executionId);
+  }
+  getRun(executionId: string, run: number) {
+    return getRun(this.#ctx, executionId, run);
+  }
+  listRuns(executionId: string) {
+    return listRuns(this.#ctx, executionId);
   }
   listExecutions(filter: ListFilter) {
     return listExecutions(this.#ctx, filter);
