@@ -9,6 +9,7 @@ import { childExecutionsSuite } from "./suites/child-executions.js";
 import { concurrencySuite } from "./suites/concurrency.js";
 import { contextSuite } from "./suites/context.js";
 import { durabilitySuite } from "./suites/durability.js";
+import { eventTimeoutsSuite } from "./suites/event-timeouts.js";
 import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { flowControlSuite } from "./suites/flow/index.js";
@@ -45,6 +46,7 @@ export {
   contextSuite,
   durabilitySuite,
   eventsSuite,
+  eventTimeoutsSuite,
   executionsSuite,
   flowControlSuite,
   leasesSuite,
@@ -71,6 +73,7 @@ export const SUITES = [
   contextSuite,
   timeSuite,
   eventsSuite,
+  eventTimeoutsSuite,
   answersOnOfferSuite,
   signalWithStartSuite,
   parallelSuite,
@@ -156,7 +159,7 @@ export function runConformance(options: ConformanceOptions): void {
  *
  * ```ts
  * describe("my store", () => {
- *   const harness = conformanceHarness({ create, reset, skip: { "events.wakesStartedWorkerPush": "no push yet" } });
+ *   const harness = conformanceHarness({ create, reset, skip: { "events.wakesWorkerByPush": "no push yet" } });
  *   storeVerbsSuite(harness);
  *   executionsSuite(harness);
  * });
