@@ -47,6 +47,7 @@
  */
 import type { Clock } from "../clock.js";
 import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "./any-event.js";
+import type { DueCount } from "./backlog.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
@@ -83,6 +84,8 @@ export interface NewExecution {
   priority?: number;
   /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
   concurrencyKey?: string;
+  /** Its starter's trace context, stored as `ExecutionRecord.traceContext`. */
+  traceContext?: string;
 }
 
 export interface ClaimRequest {
@@ -135,6 +138,8 @@ export interface OfferEventInput {
   payload: string;
   /** An offer repeating an accepted key for the same execution is a `"duplicate"`. */
   idempotencyKey?: string;
+  /** The offerer's trace context, stored as the event's `traceContext`. */
+  traceContext?: string;
   /**
    * Signal-with-start: when the execution is unknown or terminal (and the key is not a duplicate),
    * create it from this (its `executionId` is the offer's) in the same transaction, by the rules of
@@ -299,7 +304,7 @@ export interface Scheduler extends ScheduleStore {
    * wake time (`runAt`: the deadline or the task timeout, whichever is first) is absent or after
    * `now` — the offer also answers the wait in the same transaction, as `awaitEvent` would have: the
    * event is appended already consumed (`consumedAt = now`) and the step becomes `completed` with
-   * `result` = the payload, `completedAt = now` (`attempts` unchanged). The replay after the next
+   * `result` = the payload, `completedAt = now`, `traceContext` = the offer's (`attempts` unchanged). The replay after the next
    * claim then finds the wait completed in the history and calls no store verb for it. Otherwise
    * (deadline passed) the event stays unconsumed and the worker's replayed `awaitEvent` decides.
    * Either way the wait has exactly one outcome.
@@ -389,6 +394,13 @@ export interface Scheduler extends ScheduleStore {
   listExecutions(filter: ListFilter): Promise<ExecutionDetails[]>;
 
   /**
+   * The backlog, one consistent read served by an index: per task, the executions `pending` or
+   * `waiting` with `runAt <= now` (due, not claimed) and the oldest such `runAt`. Tasks with none
+   * are left out; order unspecified. Parallel steps and expired leases are not counted.
+   */
+  countDue(now: Date): Promise<DueCount[]>;
+
+  /**
    * Deletes matching terminal executions with their steps and events, and archived runs (store
    * capability `runHistory`) that match by status and completion time; returns how many runs went.
    */
@@ -445,7 +457,7 @@ export interface Scheduler extends ScheduleStore {
   /**
    * Fenced and atomic with `offerEvent` on the same execution. For the wait at `position`:
    * 1. the oldest unconsumed event named `eventName` exists and counts → it is consumed, the step
-   *    is saved `completed` with its payload → `received`. Once `deadline <= now` the deadline
+   *    is saved `completed` with its payload and the event's `traceContext` → `received`. Once `deadline <= now` the deadline
    *    wins: only an event offered at or before the deadline counts (`offeredAt <= deadline`);
    * 2. else `deadline <= now` → the step is saved `failed` with `timeoutError` → `timeout` (the
    *    mailbox is untouched: a late offer stays for a later wait of that name);
@@ -464,7 +476,7 @@ export interface Scheduler extends ScheduleStore {
    * For the wait at `position`, among the unconsumed events named in `eventNames` (once
    * `deadline <= now`, only those offered at or before the deadline), the one offered first (lowest
    * sequence, across names) is consumed and the step saved `completed` with result
-   * `anyEventResult(name, payload)` → `received` with its name and payload; the others stay in the
+   * `anyEventResult(name, payload)` and the event's `traceContext` → `received` with its name and payload; the others stay in the
    * mailbox. Else as `awaitEvent`: `timeout` at the deadline, or the step saved `waiting` and the
    * execution parked with `waitEvent = joinWaitEvents(eventNames)` → `suspended`; an offer of any
    * of the names wakes it (`offerEvent` answers only single-name waits itself).
