@@ -1,0 +1,69 @@
+import type { ExecutionDetails, ListFilter, PurgeFilter } from "@zart/core/store";
+import { millis } from "../db/args.js";
+import { type DetailsReply, parseDetails } from "../db/codec.js";
+import type { RedisContext } from "../db/context.js";
+import { listIndex, purgeStatuses } from "../db/replies.js";
+
+/** Executions deleted per purge script call (each call is atomic and short). */
+const PURGE_BATCH = 500;
+
+/** One consistent read of the execution, its steps and its mailbox. */
+export async function getExecution(
+  ctx: RedisContext,
+  executionId: string,
+): Promise<ExecutionDetails | undefined> {
+  const reply = await ctx.executor.run("getExecution", executionId, [executionId]);
+  return parseDetails(reply as DetailsReply);
+}
+
+/** Newest first (`createdAt` desc, then id), from the matching sorted-set index. */
+export async function listExecutions(ctx: RedisContext, filter: ListFilter): Promise<ExecutionDetails[]> {
+  if (filter.limit <= 0) {
+    ctx.executor.ensureOpen();
+    return [];
+  }
+  if (filter.parentId !== undefined) return listChildren(ctx, filter, filter.parentId);
+  const page = await ctx.executor.runGlobal("listExecutions", [
+    listIndex(filter),
+    Math.max(0, Math.floor(filter.offset)),
+    Math.floor(filter.limit),
+  ]);
+  return (page as DetailsReply[]).flatMap((reply) => parseDetails(reply) ?? []);
+}
+
+/**
+ * The child executions of `parentId` (one read of its `children:` index, newest first), with the
+ * other filters applied here: a parent's children are few, so no per-filter index is kept.
+ */
+async function listChildren(
+  ctx: RedisContext,
+  filter: ListFilter,
+  parentId: string,
+): Promise<ExecutionDetails[]> {
+  const page = await ctx.executor.runGlobal("listExecutions", [`children:${parentId}`, 0, 100_000]);
+  const start = Math.max(0, Math.floor(filter.offset));
+  return (page as DetailsReply[])
+    .flatMap((reply) => parseDetails(reply) ?? [])
+    .filter(
+      ({ execution }) =>
+        (filter.status === undefined || execution.status === filter.status) &&
+        (filter.taskName === undefined || execution.taskName === filter.taskName),
+    )
+    .slice(start, start + Math.floor(filter.limit));
+}
+
+/** Deletes matching terminal executions in atomic batches; returns how many. */
+export async function purge(ctx: RedisContext, filter: PurgeFilter): Promise<number> {
+  const statuses = purgeStatuses(filter);
+  if (statuses.length === 0) return 0;
+  let total = 0;
+  for (;;) {
+    const [deleted, more] = (await ctx.executor.runGlobal("purge", [
+      millis(filter.olderThan),
+      PURGE_BATCH,
+      ...statuses,
+    ])) as [number, number];
+    total += deleted;
+    if (more === 0) return total;
+  }
+}
