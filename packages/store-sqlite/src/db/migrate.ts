@@ -7,10 +7,10 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 
 /**
  * The migrations drizzle-kit generated from `schema.ts`, shipped in the package's `drizzle/`
- * folder. This file sits directly in `src/` (and `dist/`), so `../drizzle` is that folder both when
+ * folder. This file sits in `src/db/` (and `dist/db/`), so `../../drizzle` is that folder both when
  * running from source and from the build.
  */
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
 /** Our own bookkeeping table, so a handle shared with an application's drizzle setup never mixes. */
 const MIGRATIONS_TABLE = "__zart_migrations";

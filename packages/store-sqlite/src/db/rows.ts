@@ -44,6 +44,11 @@ export function patchValues(patch: ExecutionPatch): Partial<ExecutionInsert> {
 /** The columns that clear an execution's lease: its holder's next fenced write fails. */
 export const NO_LEASE = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null } as const;
 
+/** The columns of a terminal execution: it waits on nothing and nobody holds it. */
+export function terminal(status: "completed" | "failed" | "cancelled", now: Date) {
+  return { status, completedAt: now, waitReason: null, waitEvent: null, ...NO_LEASE };
+}
+
 /**
  * Splits `items` into runs of at most `size`: a statement binding one variable (or a few) per item
  * stays far below SQLite's limit on bound variables (32766) however many items there are.

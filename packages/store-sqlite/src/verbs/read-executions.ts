@@ -1,12 +1,13 @@
 import { type ExecutionStatus, TERMINAL_STATUSES } from "@zart/core";
 import type { ExecutionDetails, ListFilter, PurgeFilter } from "@zart/core/store";
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import { preparedPerConnection } from "../prepared.js";
-import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../rows.js";
-import { type EventRow, type ExecutionRow, events, executions, type StepRow, steps } from "../schema.js";
+import type { SqliteContext } from "../db/context.js";
+import { preparedPerConnection } from "../db/prepared.js";
+import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../db/rows.js";
+import { type EventRow, type ExecutionRow, events, executions, type StepRow, steps } from "../db/schema.js";
 
 /**
- * The read verbs. Each runs in one deferred (read) transaction of the caller's: in WAL mode it reads
+ * The read verbs. Each runs in one deferred (read) transaction: in WAL mode it reads
  * one snapshot, so an execution, its steps and its mailbox are always consistent with each other.
  */
 
@@ -68,49 +69,61 @@ const statements = preparedPerConnection((orm) => ({
 }));
 
 /** The execution with its steps and mailbox; `undefined` if unknown. */
-export function getExecution(orm: Orm, executionId: string): ExecutionDetails | undefined {
-  const prepared = statements(orm);
-  const row = prepared.execution.get({ id: executionId });
-  if (row === undefined) return undefined;
-  return {
-    execution: toExecutionRecord(row),
-    steps: prepared.steps.all({ id: executionId }).map(toStepRecord),
-    events: prepared.events.all({ id: executionId }).map(toEventRecord),
-  };
+export async function getExecution(
+  ctx: SqliteContext,
+  executionId: string,
+): Promise<ExecutionDetails | undefined> {
+  const { orm } = ctx;
+  return ctx.read(() => {
+    const prepared = statements(orm);
+    const row = prepared.execution.get({ id: executionId });
+    if (row === undefined) return undefined;
+    return {
+      execution: toExecutionRecord(row),
+      steps: prepared.steps.all({ id: executionId }).map(toStepRecord),
+      events: prepared.events.all({ id: executionId }).map(toEventRecord),
+    };
+  });
 }
 
 /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
-export function listExecutions(orm: Orm, filter: ListFilter): ExecutionDetails[] {
-  const rows = orm
-    .select()
-    .from(executions)
-    .where(
-      and(
-        filter.status === undefined ? undefined : eq(executions.status, filter.status),
-        filter.taskName === undefined ? undefined : eq(executions.taskName, filter.taskName),
-        filter.parentId === undefined ? undefined : eq(executions.parentId, filter.parentId),
-      ),
-    )
-    .orderBy(desc(executions.createdAt), asc(executions.executionId))
-    .limit(Math.max(0, filter.limit))
-    .offset(Math.max(0, filter.offset))
-    .all();
-  return withDetails(orm, rows);
+export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Promise<ExecutionDetails[]> {
+  const { orm } = ctx;
+  return ctx.read(() => {
+    const rows = orm
+      .select()
+      .from(executions)
+      .where(
+        and(
+          filter.status === undefined ? undefined : eq(executions.status, filter.status),
+          filter.taskName === undefined ? undefined : eq(executions.taskName, filter.taskName),
+          filter.parentId === undefined ? undefined : eq(executions.parentId, filter.parentId),
+        ),
+      )
+      .orderBy(desc(executions.createdAt), asc(executions.executionId))
+      .limit(Math.max(0, filter.limit))
+      .offset(Math.max(0, filter.offset))
+      .all();
+    return withDetails(orm, rows);
+  });
 }
 
 /**
  * Deletes terminal executions (of `statuses`, default all three) completed before `olderThan`,
- * with their steps and events; returns how many executions. Runs in the caller's `BEGIN IMMEDIATE`
+ * with their steps and events; returns how many executions. Runs in one `BEGIN IMMEDIATE`
  * transaction, so the three deletes agree on which executions match.
  */
-export function purge(orm: Orm, filter: PurgeFilter): number {
-  const statuses = (filter.statuses ?? TERMINAL_STATUSES).filter((status: ExecutionStatus) =>
-    TERMINAL_STATUSES.includes(status),
-  );
-  if (statuses.length === 0) return 0;
-  const doomed = and(inArray(executions.status, statuses), lt(executions.completedAt, filter.olderThan));
-  const ids = orm.select({ id: executions.executionId }).from(executions).where(doomed);
-  orm.delete(steps).where(inArray(steps.executionId, ids)).run();
-  orm.delete(events).where(inArray(events.executionId, ids)).run();
-  return orm.delete(executions).where(doomed).run().changes;
+export async function purge(ctx: SqliteContext, filter: PurgeFilter): Promise<number> {
+  const { orm } = ctx;
+  return ctx.write(() => {
+    const statuses = (filter.statuses ?? TERMINAL_STATUSES).filter((status: ExecutionStatus) =>
+      TERMINAL_STATUSES.includes(status),
+    );
+    if (statuses.length === 0) return 0;
+    const doomed = and(inArray(executions.status, statuses), lt(executions.completedAt, filter.olderThan));
+    const ids = orm.select({ id: executions.executionId }).from(executions).where(doomed);
+    orm.delete(steps).where(inArray(steps.executionId, ids)).run();
+    orm.delete(events).where(inArray(events.executionId, ids)).run();
+    return orm.delete(executions).where(doomed).run().changes;
+  });
 }

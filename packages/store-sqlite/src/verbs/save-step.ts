@@ -1,9 +1,10 @@
-import type { ExecutionPatch, Lease, StepWrite, SuspendInput } from "@zart/core/store";
+import type { ExecutionPatch, Lease, StepWrite } from "@zart/core/store";
 import { type Column, sql } from "drizzle-orm";
-import { fence, updateFenced } from "../fencing.js";
-import { json, ms, preparedPerConnection, raw } from "../prepared.js";
-import { NO_LEASE, type Orm } from "../rows.js";
-import { steps } from "../schema.js";
+import type { SqliteContext } from "../db/context.js";
+import { fence } from "../db/fencing.js";
+import { json, ms, preparedPerConnection, raw } from "../db/prepared.js";
+import type { Orm } from "../db/rows.js";
+import { steps } from "../db/schema.js";
 
 /** The value the conflicting insert proposed for `column`. */
 const excluded = (column: Column) => sql.raw(`excluded."${column.name}"`);
@@ -62,24 +63,22 @@ export function upsertStep(orm: Orm, executionId: string, step: StepWrite): void
   });
 }
 
-/**
- * Fenced: inserts or replaces the step and applies the patch. The hot path's write: one fenced
- * `UPDATE` of the execution and one upsert, both prepared, in the caller's `BEGIN IMMEDIATE`
- * transaction (the fence first, so a rejected write changes nothing).
- */
-export function saveStep(orm: Orm, lease: Lease, step: StepWrite, patch: ExecutionPatch): void {
-  fence(orm, lease, patch);
-  upsertStep(orm, lease.executionId, step);
+/** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
+export async function saveStep(
+  ctx: SqliteContext,
+  lease: Lease,
+  step: StepWrite,
+  patch: ExecutionPatch,
+  _now: Date,
+): Promise<void> {
+  await ctx.write(() => writeStep(ctx.orm, lease, step, patch));
 }
 
-/** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
-export function suspend(orm: Orm, lease: Lease, input: SuspendInput, patch: ExecutionPatch): void {
-  updateFenced(orm, lease, patch, {
-    status: "waiting",
-    waitReason: input.reason,
-    waitEvent: null,
-    runAt: input.wakeAt,
-    ...NO_LEASE,
-  });
-  if (input.step !== undefined) upsertStep(orm, lease.executionId, input.step);
+/**
+ * The hot path's write: one fenced `UPDATE` of the execution and one upsert, both prepared, in the
+ * caller's `BEGIN IMMEDIATE` transaction (the fence first, so a rejected write changes nothing).
+ */
+export function writeStep(orm: Orm, lease: Lease, step: StepWrite, patch: ExecutionPatch): void {
+  fence(orm, lease, patch);
+  upsertStep(orm, lease.executionId, step);
 }

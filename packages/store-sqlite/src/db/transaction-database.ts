@@ -1,6 +1,6 @@
 import { ValidationError } from "@zart/core";
 import type Database from "better-sqlite3";
-import type { SqliteSchedulerOptions } from "./options.js";
+import type { SqliteSchedulerOptions } from "../options.js";
 
 /**
  * The handle `ctx.transaction` bodies get as `tx`: the drizzle instance of `transactionDatabase`,

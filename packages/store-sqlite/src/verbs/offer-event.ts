@@ -1,15 +1,17 @@
 import { ExecutionNotFoundError, ExecutionTerminalError, isTerminal } from "@zart/core";
 import { type OfferEventInput, type OfferOutcome, waitsOnEvent } from "@zart/core/store";
 import { and, desc, eq, max, sql } from "drizzle-orm";
-import { preparedPerConnection, raw } from "../prepared.js";
-import type { Orm } from "../rows.js";
-import { events, executions, steps } from "../schema.js";
-import { createExecution } from "./create-execution.js";
+import { checkCallerTransaction } from "../db/after-transaction.js";
+import type { SqliteContext } from "../db/context.js";
+import { preparedPerConnection, raw } from "../db/prepared.js";
+import type { Orm } from "../db/rows.js";
+import { events, executions, steps } from "../db/schema.js";
+import { afterCommit, insertExecution } from "./create-execution.js";
 
 const byId = sql.placeholder("id");
 
 /** An offer's outcome, whether it started the execution, and the event's sequence when delivered. */
-export interface Offered {
+interface Offered {
   outcome: OfferOutcome;
   started: boolean;
   sequence?: number;
@@ -68,6 +70,45 @@ const statements = preparedPerConnection((orm) => ({
     .prepare(),
 }));
 
+/** Appends an event to the mailbox, waking the execution if it waits on that name. */
+export async function offerEvent(
+  ctx: SqliteContext,
+  input: OfferEventInput,
+  now: Date,
+): Promise<OfferOutcome> {
+  const offered = await ctx.write(() => appendOffer(ctx.orm, input, now));
+  if (offered.started) ctx.emit("created", input.executionId);
+  if (offered.outcome === "delivered") ctx.emit("event", input.executionId);
+  return offered.outcome;
+}
+
+/**
+ * `offerEvent` inside the caller's open transaction on this store's own handle (a savepoint in
+ * it). Its wake-ups are pushed only once that transaction is over, and only if the event it
+ * appended is there (committed).
+ */
+export async function offerEventInTransaction(
+  ctx: SqliteContext,
+  transaction: unknown,
+  input: OfferEventInput,
+  now: Date,
+): Promise<OfferOutcome> {
+  checkCallerTransaction(ctx.database, transaction);
+  const offered = ctx.writeNow(() => appendOffer(ctx.orm, input, now));
+  if (offered.outcome === "delivered") {
+    afterCommit(
+      ctx,
+      input.executionId,
+      (details) =>
+        details.events.some(
+          (event) => event.sequence === offered.sequence && event.offeredAt.getTime() === now.getTime(),
+        ),
+      offered.started ? ["created", "event"] : ["event"],
+    );
+  }
+  return offered.outcome;
+}
+
 /**
  * Appends an offer to the mailbox and makes the execution due now if it is parked on that event
  * name. A key already accepted for the execution → `"duplicate"` (even when terminal), no change.
@@ -78,15 +119,15 @@ const statements = preparedPerConnection((orm) => ({
  * Once that time has come, the offer only appends and wakes, as before: the worker's replayed
  * `awaitEvent` decides the wait.
  *
- * Locking: the caller runs this inside one `BEGIN IMMEDIATE` transaction, serialized with
+ * Locking: this runs inside one `BEGIN IMMEDIATE` transaction, serialized with
  * `awaitEvent` by SQLite's single write lock (see `await-event.ts`): the wait either sees this
  * event in the mailbox, or has already parked and is woken (and answered) here. The sequence is
  * `max + 1` under the same lock, so offers of one execution are numbered without gaps or races.
  *
- * With `startIfMissing`, an unknown or terminal execution is first created by `createExecution`
+ * With `startIfMissing`, an unknown or terminal execution is first created by `insertExecution`
  * in the same transaction (after the duplicate check, so a re-sent key never starts a new run).
  */
-export function offerEvent(orm: Orm, offer: OfferEventInput, now: Date): Offered {
+function appendOffer(orm: Orm, offer: OfferEventInput, now: Date): Offered {
   const prepared = statements(orm);
   const { executionId: id, idempotencyKey: key } = offer;
   if (key !== undefined && prepared.duplicate.get({ id, key }) !== undefined) {
@@ -96,7 +137,7 @@ export function offerEvent(orm: Orm, offer: OfferEventInput, now: Date): Offered
   const started =
     offer.startIfMissing !== undefined && (execution === undefined || isTerminal(execution.status));
   if (started && offer.startIfMissing) {
-    createExecution(orm, offer.startIfMissing, now);
+    insertExecution(orm, offer.startIfMissing, now);
     execution = prepared.execution.get({ id });
   }
   if (execution === undefined) throw new ExecutionNotFoundError(id);

@@ -7,9 +7,10 @@ import {
   type StepRecord,
 } from "@zart/core/store";
 import { and, asc, eq, lte, sql } from "drizzle-orm";
-import { preparedPerConnection, prepareSql, raw } from "../prepared.js";
-import { type Orm, toExecutionRecord, toStepRecord } from "../rows.js";
-import { type ExecutionRow, executions, steps } from "../schema.js";
+import type { SqliteContext } from "../db/context.js";
+import { preparedPerConnection, prepareSql, raw } from "../db/prepared.js";
+import { toExecutionRecord, toStepRecord } from "../db/rows.js";
+import { type ExecutionRow, executions, steps } from "../db/schema.js";
 
 /** One due unit: an execution (`position` -1) or one of its parallel children. */
 interface DueUnit {
@@ -193,67 +194,70 @@ function dueWithinLimits(
 /**
  * Claims up to `request.limit` due units, each exactly once among all connections and processes.
  *
- * Locking: the caller runs this inside one `BEGIN IMMEDIATE` transaction. SQLite has one writer at
+ * Locking: this runs inside one `BEGIN IMMEDIATE` transaction. SQLite has one writer at
  * a time, and IMMEDIATE takes the write lock before the SELECT, so no other claimer can read the
  * same due rows until this transaction has committed their new leases; it then sees them leased and
  * not due. (In a deferred transaction two claimers could read the same rows, and one would fail
  * with SQLITE_BUSY when upgrading to write.) Each unit gets a fresh fencing token, so whoever held
  * an expired lease before is fenced out from this commit on.
  */
-export function claimDue(orm: Orm, request: ClaimRequest): ClaimedWork[] {
-  if (request.limit < 1 || request.taskNames.length === 0) return [];
-  const prepared = statements(orm);
-  const now = request.now.getTime();
-  const expiresAt = now + request.leaseMs;
-  const taskNames = JSON.stringify(request.taskNames);
-  const due = request.concurrencyLimits
-    ? dueWithinLimits(prepared, request, request.concurrencyLimits)
-    : prepared.dueUnits.all({ now, limit: request.limit, taskNames });
-  const tokens = due.map(({ executionId, position }) => {
-    const token = randomUUID();
-    if (position < 0) {
-      prepared.leaseExecution.run({ id: executionId, workerId: request.workerId, token, expiresAt, now });
-    } else {
-      prepared.leaseChild.run({ id: executionId, position, token, expiresAt, now });
-    }
-    return token;
-  });
-
-  // Read after every lease is written, so each unit sees the state this claim committed. One read
-  // per execution, up to the last position its units need: a child needs the steps before it and
-  // its own row, an execution its whole history.
-  const last = new Map<string, number>();
-  for (const { executionId: id, position } of due) {
-    last.set(id, Math.max(last.get(id) ?? -1, position < 0 ? Number.MAX_SAFE_INTEGER : position));
-  }
-  const rows = new Map<string, { execution: ExecutionRow; history: StepRecord[] }>();
-  for (const [id, upTo] of last) {
-    rows.set(id, {
-      execution: prepared.execution.get({ id }) as ExecutionRow,
-      history: prepared.history.all({ id, last: upTo }).map(toStepRecord),
+export async function claim(ctx: SqliteContext, request: ClaimRequest): Promise<ClaimedWork[]> {
+  const { orm } = ctx;
+  return ctx.write(() => {
+    if (request.limit < 1 || request.taskNames.length === 0) return [];
+    const prepared = statements(orm);
+    const now = request.now.getTime();
+    const expiresAt = now + request.leaseMs;
+    const taskNames = JSON.stringify(request.taskNames);
+    const due = request.concurrencyLimits
+      ? dueWithinLimits(prepared, request, request.concurrencyLimits)
+      : prepared.dueUnits.all({ now, limit: request.limit, taskNames });
+    const tokens = due.map(({ executionId, position }) => {
+      const token = randomUUID();
+      if (position < 0) {
+        prepared.leaseExecution.run({ id: executionId, workerId: request.workerId, token, expiresAt, now });
+      } else {
+        prepared.leaseChild.run({ id: executionId, position, token, expiresAt, now });
+      }
+      return token;
     });
-  }
-  return due.map(({ executionId, position }, i): ClaimedWork => {
-    const token = tokens[i] as string;
-    const { execution, history } = rows.get(executionId) as {
-      execution: ExecutionRow;
-      history: StepRecord[];
-    };
-    const record = toExecutionRecord(execution);
-    if (position < 0) {
-      return {
-        kind: "execution",
-        lease: executionLease(executionId, token),
-        execution: record,
-        steps: history,
-      };
+
+    // Read after every lease is written, so each unit sees the state this claim committed. One read
+    // per execution, up to the last position its units need: a child needs the steps before it and
+    // its own row, an execution its whole history.
+    const last = new Map<string, number>();
+    for (const { executionId: id, position } of due) {
+      last.set(id, Math.max(last.get(id) ?? -1, position < 0 ? Number.MAX_SAFE_INTEGER : position));
     }
-    return {
-      kind: "child",
-      lease: childLease(executionId, token, position),
-      execution: record,
-      steps: history.filter((step) => step.position < position),
-      child: history.find((step) => step.position === position) as StepRecord,
-    };
+    const rows = new Map<string, { execution: ExecutionRow; history: StepRecord[] }>();
+    for (const [id, upTo] of last) {
+      rows.set(id, {
+        execution: prepared.execution.get({ id }) as ExecutionRow,
+        history: prepared.history.all({ id, last: upTo }).map(toStepRecord),
+      });
+    }
+    return due.map(({ executionId, position }, i): ClaimedWork => {
+      const token = tokens[i] as string;
+      const { execution, history } = rows.get(executionId) as {
+        execution: ExecutionRow;
+        history: StepRecord[];
+      };
+      const record = toExecutionRecord(execution);
+      if (position < 0) {
+        return {
+          kind: "execution",
+          lease: executionLease(executionId, token),
+          execution: record,
+          steps: history,
+        };
+      }
+      return {
+        kind: "child",
+        lease: childLease(executionId, token, position),
+        execution: record,
+        steps: history.filter((step) => step.position < position),
+        child: history.find((step) => step.position === position) as StepRecord,
+      };
+    });
   });
 }

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { StoreUnavailableError, ValidationError } from "@zart/core";
 import Database from "better-sqlite3";
-import { DEFAULT_BUSY_TIMEOUT_MS, type SqliteSchedulerOptions } from "./options.js";
-import { translateError } from "./translate-error.js";
+import { DEFAULT_BUSY_TIMEOUT_MS, type SqliteSchedulerOptions } from "../options.js";
+import { translateError } from "../translate-error.js";
 
 /** An open, configured connection and what the scheduler needs to know about it. */
 export interface Connection {

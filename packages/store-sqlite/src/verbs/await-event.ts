@@ -9,11 +9,12 @@ import {
   type Lease,
   type StepWrite,
 } from "@zart/core/store";
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { fence } from "../fencing.js";
-import { ms, preparedPerConnection, raw } from "../prepared.js";
-import { NO_LEASE, type Orm } from "../rows.js";
-import { events, executions, steps } from "../schema.js";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { SqliteContext } from "../db/context.js";
+import { fence } from "../db/fencing.js";
+import { ms, preparedPerConnection, raw } from "../db/prepared.js";
+import { NO_LEASE, type Orm } from "../db/rows.js";
+import { events, executions, steps } from "../db/schema.js";
 import { upsertStep } from "./save-step.js";
 
 const byId = sql.placeholder("id");
@@ -38,25 +39,6 @@ const statements = preparedPerConnection((orm) => ({
     .orderBy(asc(events.sequence))
     .limit(1)
     .prepare(),
-  // The first offered unconsumed event among several names (a JSON array), across names.
-  oldestOfNames: orm
-    .select({
-      sequence: events.sequence,
-      eventName: events.eventName,
-      payload: events.payload,
-      offeredAt: events.offeredAt,
-    })
-    .from(events)
-    .where(
-      and(
-        eq(events.executionId, byId),
-        inArray(events.eventName, sql`(SELECT value FROM json_each(${sql.placeholder("names")}))`),
-        isNull(events.consumedAt),
-      ),
-    )
-    .orderBy(asc(events.sequence))
-    .limit(1)
-    .prepare(),
   consume: orm
     .update(events)
     .set({ consumedAt: raw("now") })
@@ -74,50 +56,41 @@ const statements = preparedPerConnection((orm) => ({
  * deadline has passed, only if it was offered at or before it), else time out at the deadline
  * (leaving the mailbox untouched), else park the execution on the event.
  *
- * Locking: the caller runs this inside one `BEGIN IMMEDIATE` transaction, and `offerEvent` runs in
- * one too. Both take SQLite's single write lock before reading, so they are serialized: an offer
+ * Locking: this runs inside one `BEGIN IMMEDIATE` transaction, and `offerEvent` runs in one
+ * too. Both take SQLite's single write lock before reading, so they are serialized: an offer
  * that commits first is seen by the mailbox read here; an offer that commits after sees the
  * execution `waiting` on this name and makes it due (answering the wait's step itself, see
  * `offer-event.ts`). No offer can land between the mailbox check
  * and the park, which is the no-lost-wake-up guarantee.
  */
-export function awaitEvent(
-  orm: Orm,
+export async function awaitEvent(
+  ctx: SqliteContext,
   lease: Lease,
   wait: AwaitEventInput,
   patch: ExecutionPatch,
   now: Date,
-): EventWaitOutcome {
-  const { eventName, ...rest } = wait;
-  const find = (id: string): FoundEvent | undefined => {
-    const event = statements(orm).oldestEvent.get({ id, name: eventName });
-    return event && { ...event, eventName };
-  };
-  const outcome = decideWait(orm, lease, { ...rest, eventNames: [eventName] }, patch, now, find, false);
-  return outcome.outcome === "received" ? { outcome: "received", payload: outcome.payload } : outcome;
+): Promise<EventWaitOutcome> {
+  const { orm } = ctx;
+  return ctx.write(() => {
+    const { eventName, ...rest } = wait;
+    const find = (id: string): FoundEvent | undefined => {
+      const event = statements(orm).oldestEvent.get({ id, name: eventName });
+      return event && { ...event, eventName };
+    };
+    const outcome = decideWait(orm, lease, { ...rest, eventNames: [eventName] }, patch, now, find, false);
+    return outcome.outcome === "received" ? { outcome: "received", payload: outcome.payload } : outcome;
+  });
 }
 
-/** `awaitEvent` over several names: the first offered among them; the step records `anyEventResult`. */
-export function awaitAnyEvent(
-  orm: Orm,
-  lease: Lease,
-  wait: AwaitAnyEventInput,
-  patch: ExecutionPatch,
-  now: Date,
-): AnyEventWaitOutcome {
-  const names = JSON.stringify(wait.eventNames);
-  const find = (id: string) => statements(orm).oldestOfNames.get({ id, names });
-  return decideWait(orm, lease, wait, patch, now, find, true);
-}
-
-interface FoundEvent {
+export interface FoundEvent {
   sequence: number;
   eventName: string;
   payload: string;
   offeredAt: Date;
 }
 
-function decideWait(
+/** The wait shared by both verbs; `any` records the step's result as `anyEventResult`. */
+export function decideWait(
   orm: Orm,
   lease: Lease,
   wait: AwaitAnyEventInput,
