@@ -33,6 +33,7 @@ export interface ExecutionRow {
   lease_expires_at: Timestamp;
   priority: number | null;
   concurrency_key: string | null;
+  trace_context: string | null;
 }
 
 export interface StepRow {
@@ -48,6 +49,7 @@ export interface StepRow {
   started_at: Timestamp;
   completed_at: Timestamp;
   lease_token?: string | null;
+  trace_context?: string | null;
 }
 
 export interface EventRow {
@@ -57,6 +59,7 @@ export interface EventRow {
   idempotency_key: string | null;
   offered_at: Date | string;
   consumed_at: Timestamp;
+  trace_context?: string | null;
 }
 
 function date(value: Date | string): Date {
@@ -100,6 +103,7 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   putDate(record, "leaseExpiresAt", row.lease_expires_at);
   put(record, "priority", row.priority);
   put(record, "concurrencyKey", row.concurrency_key);
+  put(record, "traceContext", row.trace_context);
   return record;
 }
 
@@ -117,6 +121,7 @@ export function toStepRecord(row: StepRow): StepRecord {
   putDate(record, "wakeAt", row.wake_at);
   putDate(record, "startedAt", row.started_at);
   putDate(record, "completedAt", row.completed_at);
+  put(record, "traceContext", row.trace_context);
   return record;
 }
 
@@ -130,6 +135,7 @@ export function toEventRecord(row: EventRow): EventRecord {
   };
   put(record, "idempotencyKey", row.idempotency_key);
   putDate(record, "consumedAt", row.consumed_at);
+  put(record, "traceContext", row.trace_context);
   return record;
 }
 

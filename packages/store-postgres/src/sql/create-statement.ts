@@ -16,10 +16,11 @@ export const createSql = statement(
   (n) => `
   WITH upsert AS (
     INSERT INTO ${n.executions} AS e
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key)
-    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5, $8, $9)
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key,
+        trace_context)
+    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5, $8, $9, $10)
     ON CONFLICT (execution_id) DO UPDATE SET
-      task_name = excluded.task_name, priority = excluded.priority,
+      task_name = excluded.task_name, priority = excluded.priority, trace_context = excluded.trace_context,
       concurrency_key = excluded.concurrency_key, payload = excluded.payload, status = 'pending', result = NULL,
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
@@ -46,5 +47,6 @@ export function createParams(input: NewExecution, now: Date, notify: [string, st
     ...notify,
     input.priority ?? null,
     input.concurrencyKey ?? null,
+    input.traceContext ?? null,
   ];
 }

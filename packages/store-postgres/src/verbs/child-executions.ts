@@ -52,15 +52,16 @@ const createChildSql = statement(
   (n) => `
   WITH upsert AS (
     INSERT INTO ${n.executions} AS e
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, parent_id, detached)
-    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4, $5, $6)
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, parent_id, detached,
+        trace_context)
+    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4, $5, $6, $7)
     ON CONFLICT (execution_id) DO UPDATE SET
       task_name = excluded.task_name, payload = excluded.payload, status = 'pending', result = NULL,
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
       created_at = excluded.created_at, started_at = NULL, completed_at = NULL, event_count = 0,
       unsettled_children = 0, released_by = NULL, parent_id = excluded.parent_id,
-      detached = excluded.detached, ${CLEAR_LEASE}
+      detached = excluded.detached, trace_context = excluded.trace_context, ${CLEAR_LEASE}
     WHERE e.status IN ${TERMINAL}
     RETURNING e.execution_id
   ), old_steps AS (
@@ -126,6 +127,7 @@ export async function startChildExecution(
       now,
       lease.executionId,
       detached,
+      input.traceContext ?? null,
     ]);
     if (created.length === 0) throw new ExecutionAlreadyExistsError(childId);
     const step: StepRecord = {
