@@ -48,6 +48,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "Schedules (cron)", link: "/guide/schedules" },
       { text: "Testing", link: "/guide/testing" },
       { text: "Deploying", link: "/guide/deploying" },
+      { text: "Observability", link: "/guide/observability" },
     ],
   },
   {

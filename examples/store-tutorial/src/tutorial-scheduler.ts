@@ -38,6 +38,7 @@ import { awaitEvent } from "./verbs/await-event.js";
 import { cancelExecution } from "./verbs/cancel-execution.js";
 import { awaitChildExecutions, startChildExecution } from "./verbs/child-executions.js";
 import { claim } from "./verbs/claim.js";
+import { countDue } from "./verbs/count-due.js";
 import { createExecution } from "./verbs/create-execution.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
@@ -138,6 +139,9 @@ export class TutorialScheduler implements Scheduler {
   }
   async purge(filter: PurgeFilter) {
     return purge(this.#open(), filter);
+  }
+  async countDue(now: Date) {
+    return countDue(this.#open(), now);
   }
 
   async claim(request: ClaimRequest) {

@@ -14,6 +14,7 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
+import { observabilitySuite } from "./suites/observability.js";
 import { operatorPauseSuite } from "./suites/operator-pause.js";
 import { operatorRerunSuite } from "./suites/operator-rerun.js";
 import { operatorRetrySuite } from "./suites/operator-retry.js";
@@ -50,6 +51,7 @@ export {
   executionsSuite,
   flowControlSuite,
   leasesSuite,
+  observabilitySuite,
   operatorRetrySuite,
   parallelSuite,
   patchingSuite,
@@ -90,6 +92,7 @@ export const SUITES = [
   operatorRerunSuite,
   operatorPauseSuite,
   runHistorySuite,
+  observabilitySuite,
   patchingSuite,
   transactionsSuite,
   ...SEMANTICS_SUITES,

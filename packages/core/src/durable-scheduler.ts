@@ -11,6 +11,7 @@ import { type OfferEventOptions, offerEvent } from "./event-offer.js";
 import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { checkPriority } from "./flow/priority.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
+import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import { listRuns, readRun } from "./run-history.js";
@@ -143,6 +144,7 @@ export class DurableScheduler {
       new Date(now.getTime() + (options.delay === undefined ? 0 : toMillis(options.delay, "delay")));
     if (Number.isNaN(runAt.getTime())) throw new ValidationError("runAt is not a valid date.");
     const priority = checkPriority(options.priority);
+    const traceContext = captureTraceContext();
     const record = await createExecution(
       this.#scheduler,
       {
@@ -152,6 +154,7 @@ export class DurableScheduler {
         runAt,
         ...(priority === undefined ? {} : { priority }),
         ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+        ...(traceContext === undefined ? {} : { traceContext }),
       },
       now,
       options,

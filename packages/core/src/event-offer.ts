@@ -1,6 +1,7 @@
 import { TransactionsNotSupportedError, ValidationError } from "./errors.js";
 import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
+import { captureTraceContext } from "./hooks/trace-context.js";
 import { toJsonText } from "./json.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { OfferEventInput } from "./scheduler/events.js";
@@ -61,6 +62,8 @@ export async function offerEvent(
     throw new TransactionsNotSupportedError(scheduler.constructor.name, "offer");
   }
   const now = scheduler.clock.now();
+  // Read before any await: the caller's active context is the offer's (and a started run's) parent.
+  const traceContext = captureTraceContext();
   const start = options.startIfMissing && (await startTask(registry, options.startIfMissing));
   const value = await validateEvent(scheduler, registry, offer, start?.task);
   const input: OfferEventInput = {
@@ -68,6 +71,7 @@ export async function offerEvent(
     eventName,
     payload: toJsonText(value, `The "${eventName}" event's payload`, maxPayloadBytes) ?? "null",
     ...(options.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {}),
+    ...(traceContext === undefined ? {} : { traceContext }),
   };
   if (start !== undefined) {
     const payload = toJsonText(start.data, "The input", maxPayloadBytes) ?? "null";
@@ -78,6 +82,7 @@ export async function offerEvent(
       payload,
       runAt: now,
       ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+      ...(traceContext === undefined ? {} : { traceContext }),
     };
     input.startIfMissing = execution;
   }

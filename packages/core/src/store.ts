@@ -27,6 +27,7 @@ export {
   WAIT_EVENT_SEPARATOR,
   waitsOnEvent,
 } from "./scheduler/any-event.js";
+export type * from "./scheduler/backlog.js";
 export {
   DEFAULT_CAPABILITIES,
   defineCapabilities,

@@ -304,6 +304,8 @@ export class Worker {
       ...(work.kind === "child" ? { step: work.child.name } : {}),
       ...(execution.runAt ? { dueAt: execution.runAt } : {}),
       claimedAt: this.#scheduler.clock.now(),
+      ...(execution.traceContext ? { traceContext: execution.traceContext } : {}),
+      ...resumedBy(work),
     };
   }
 
@@ -316,6 +318,18 @@ export class Worker {
         setTimeout(() => this.#started && void this.#poll(), Math.max(0, ms) + 5).unref();
     }
   }
+}
+
+/**
+ * An execution woken by an offer resumes from the wait that offer answered, the last step of its
+ * history: its `traceContext` is the offerer's, linked from the run's span.
+ */
+function resumedBy(work: ClaimedWork): { resumedBy?: string } {
+  if (work.kind !== "execution") return {};
+  const last = work.steps.at(-1);
+  return last?.kind === "event" && last.status === "completed" && last.traceContext
+    ? { resumedBy: last.traceContext }
+    : {};
 }
 
 /** The outcome, error and wake time of a run, as the hooks report them. */

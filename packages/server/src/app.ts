@@ -25,6 +25,7 @@ import { registerScheduleRoutes } from "./routes/schedules.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerWaitRoute } from "./routes/wait.js";
 import { resolveToken } from "./token.js";
+import { requestTraceContext } from "./trace-context.js";
 import { validationHook } from "./validation-hook.js";
 
 /** Options of {@link createZartApp}. */
@@ -102,7 +103,14 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
       "/api/v1/*",
       cors({
         origin: options.corsOrigin,
-        allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+        allowHeaders: [
+          "Authorization",
+          "Content-Type",
+          "Idempotency-Key",
+          "X-Request-Id",
+          "traceparent",
+          "tracestate",
+        ],
         exposeHeaders: ["X-Request-Id"],
         maxAge: 600,
       }),
@@ -112,6 +120,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
     c.header("Cache-Control", "no-store");
     await next();
   });
+  app.use("/api/v1/*", requestTraceContext);
   if (token) {
     const auth = bearerAuth(token);
     app.use("/api/v1/*", (c, next) => (c.req.path === OPENAPI_PATH ? next() : auth(c, next)));

@@ -1,6 +1,6 @@
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import { metricsHooks, type WorkerHooks } from "@zart/core";
+import { metricsHooks, observeBacklog, type Scheduler, type WorkerHooks } from "@zart/core";
 
 /** The Prometheus text a `GET /metrics` answers with. */
 export interface MetricsSource {
@@ -13,16 +13,26 @@ export interface PrometheusMetrics extends MetricsSource {
   readonly hooks: WorkerHooks;
 }
 
+export interface PrometheusMetricsOptions {
+  /**
+   * The store whose backlog each scrape reads (`zart_backlog`, `zart_backlog_oldest_age_seconds`
+   * by task, one `countDue` per scrape). Absent: no backlog gauges.
+   */
+  scheduler?: Scheduler;
+}
+
 /**
  * An OpenTelemetry meter provider of its own (the global one stays the application's) whose only
  * reader is the Prometheus exporter, pulled on each scrape rather than served on a second port.
  */
-export function createPrometheusMetrics(): PrometheusMetrics {
+export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}): PrometheusMetrics {
   const exporter = new PrometheusExporter({ preventServerStart: true });
   const provider = new MeterProvider({ readers: [exporter] });
   const serializer = new PrometheusSerializer();
+  const meter = provider.getMeter("@zart/core");
+  if (options.scheduler) observeBacklog(options.scheduler, meter);
   return {
-    hooks: metricsHooks(provider.getMeter("@zart/core")),
+    hooks: metricsHooks(meter),
     async render() {
       const { resourceMetrics } = await exporter.collect();
       return serializer.serialize(resourceMetrics);

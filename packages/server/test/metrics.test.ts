@@ -18,7 +18,7 @@ function setUp() {
       done();
     },
   });
-  const metrics = createPrometheusMetrics();
+  const metrics = createPrometheusMetrics({ scheduler });
   const worker = new Worker({
     scheduler,
     registry,
@@ -28,7 +28,7 @@ function setUp() {
   });
   const app = createZartApp({ scheduler, registry, token: false, metrics });
   const client = new DurableScheduler(scheduler, { registry });
-  return { client, worker, app, lines };
+  return { clock, client, worker, app, lines };
 }
 
 /** `name{labels}` → value, from a scrape parsed by a Prometheus text-format parser. */
@@ -83,6 +83,34 @@ describe("GET /metrics", () => {
         error: "NonRetryableError: nope",
       }),
     ]);
+  });
+
+  it("shows the backlog per task and its oldest due age moving with the store's due work", async () => {
+    const { clock, client, worker, app } = setUp();
+    expect([...(await scrape(app)).keys()].some((name) => name.startsWith("zart_backlog"))).toBe(false);
+
+    await client.startFor(quickTask, "q-1", { n: 1 });
+    clock.advance("10s");
+    await client.startFor(quickTask, "q-2", { n: 2 });
+    await client.startFor(failingTask, "f-1", undefined, { delay: "1m" }); // not due yet
+    clock.advance("5s");
+    let samples = await scrape(app);
+    expect(samples.get("zart_backlog{task=quick}")).toBe(2);
+    expect(samples.get("zart_backlog_oldest_age{task=quick}")).toBe(15);
+    expect(samples.has("zart_backlog{task=failing}")).toBe(false);
+
+    clock.advance("1m");
+    samples = await scrape(app);
+    expect(samples.get("zart_backlog{task=quick}")).toBe(2);
+    expect(samples.get("zart_backlog_oldest_age{task=quick}")).toBe(75);
+    expect(samples.get("zart_backlog{task=failing}")).toBe(1);
+
+    // Claimed and run: the backlog drains to 0 (reported once).
+    await worker.runUntilIdle();
+    samples = await scrape(app);
+    expect(samples.get("zart_backlog{task=quick}")).toBe(0);
+    expect(samples.get("zart_backlog{task=failing}")).toBe(0);
+    expect(samples.get("zart_backlog_oldest_age{task=quick}")).toBe(0);
   });
 
   it("is absent when the app has no metrics", async () => {

@@ -44,6 +44,7 @@ import { awaitEvent } from "./verbs/await-event.js";
 import { cancelExecution } from "./verbs/cancel-execution.js";
 import { awaitChildExecutions, startChildExecution } from "./verbs/child-executions.js";
 import { claim } from "./verbs/claim.js";
+import { countDue } from "./verbs/count-due.js";
 import { createExecution, createExecutionInTransaction } from "./verbs/create-execution.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
@@ -164,6 +165,9 @@ export class PostgresScheduler implements Scheduler {
   }
   listRuns(executionId: string) {
     return listRuns(this.#db, executionId);
+  }
+  countDue(now: Date) {
+    return countDue(this.#db, now);
   }
 
   // ── worker verbs ──────────────────────────────────────────────────────────────────────────

@@ -45,6 +45,7 @@ const SHIPPED = [
   "0007_rerun_paused",
   "0008_schedules",
   "0009_run_history",
+  "0010_trace_context",
 ];
 
 describe("migrate()", () => {

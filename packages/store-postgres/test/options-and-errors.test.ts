@@ -127,6 +127,7 @@ describe("upgrades", () => {
         "0007_rerun_paused",
         "0008_schedules",
         "0009_run_history",
+        "0010_trace_context",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

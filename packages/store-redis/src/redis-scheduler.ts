@@ -39,6 +39,7 @@ import { awaitEvent } from "./verbs/await-event.js";
 import { cancelExecution } from "./verbs/cancel-execution.js";
 import { awaitChildExecutions, startChildExecution } from "./verbs/child-executions.js";
 import { claim } from "./verbs/claim.js";
+import { countDue } from "./verbs/count-due.js";
 import { createExecution } from "./verbs/create-execution.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
@@ -173,6 +174,9 @@ export class RedisScheduler implements Scheduler {
   }
   purge(filter: PurgeFilter) {
     return purge(this.#ctx, filter);
+  }
+  countDue(now: Date) {
+    return countDue(this.#ctx, now);
   }
 
   // ── worker verbs ───────────────────────────────────────────────────────────────────────────────

@@ -42,6 +42,7 @@ import { awaitEvent } from "./verbs/await-event.js";
 import { cancelExecution } from "./verbs/cancel-execution.js";
 import { awaitChildExecutions, startChildExecution } from "./verbs/child-executions.js";
 import { claim } from "./verbs/claim.js";
+import { countDue } from "./verbs/count-due.js";
 import { createExecution, createExecutionInTransaction } from "./verbs/create-execution.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
@@ -172,6 +173,9 @@ export class SqliteScheduler implements Scheduler {
   }
   purge(filter: PurgeFilter) {
     return purge(this.#ctx, filter);
+  }
+  countDue(now: Date) {
+    return countDue(this.#ctx, now);
   }
 
   claim(request: ClaimRequest) {

@@ -32,5 +32,6 @@ export function insertPending(storage: TutorialStorage, input: NewExecution, now
     createdAt: new Date(now),
     ...(input.priority ? { priority: input.priority } : {}),
     ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
+    ...(input.traceContext === undefined ? {} : { traceContext: input.traceContext }),
   });
 }

@@ -42,7 +42,13 @@ export function decideWait(
   applyPatch(entry.record, patch);
   if (event) {
     event.consumedAt = new Date(now);
-    writeStep(entry, { ...step, status: "completed", result: resultOf(event), completedAt: now });
+    writeStep(entry, {
+      ...step,
+      status: "completed",
+      result: resultOf(event),
+      completedAt: now,
+      ...(event.traceContext !== undefined ? { traceContext: event.traceContext } : {}),
+    });
     return { outcome: "received", eventName: event.eventName, payload: event.payload };
   }
   if (passed) {

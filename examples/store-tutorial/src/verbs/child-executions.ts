@@ -57,6 +57,7 @@ function startChild(storage: TutorialStorage, parent: Entry, input: StartChildIn
     createdAt: new Date(now),
     parentId: parent.record.executionId,
     detached: input.detached,
+    ...(input.traceContext !== undefined ? { traceContext: input.traceContext } : {}),
   });
   const step: StepRecord = {
     position: input.position,

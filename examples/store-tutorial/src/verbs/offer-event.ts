@@ -26,6 +26,7 @@ export function offerEvent(storage: TutorialStorage, input: OfferEventInput, now
     payload: input.payload,
     ...(key !== undefined ? { idempotencyKey: key } : {}),
     offeredAt: new Date(now),
+    ...(input.traceContext !== undefined ? { traceContext: input.traceContext } : {}),
   });
   const record = entry.record;
   if (

@@ -89,7 +89,7 @@ export function serveCommand(): Command {
     const registry = registryOf(tasks);
     const url = databaseUrl(flags.db);
     const { scheduler, label } = await openStore(url, { migrate: true });
-    const metrics = createPrometheusMetrics();
+    const metrics = createPrometheusMetrics({ scheduler });
     const worker = new Worker({
       scheduler,
       registry,

@@ -64,6 +64,7 @@ export async function startChild<D, O>(
       taskName,
       payload,
       detached,
+      ...(state.traceContext ? { traceContext: state.traceContext } : {}),
     });
     return { executionId: fromJsonText<string>(step.result), taskName };
   } finally {

@@ -80,6 +80,7 @@ export class ExecutionRun {
       }),
       registry,
       ...(work.kind === "child" ? { childPosition: work.child.position } : {}),
+      ...(execution.traceContext ? { traceContext: execution.traceContext } : {}),
     });
   }
 

@@ -46,6 +46,8 @@ export interface RunStateOptions {
   childPosition?: number;
   /** Reports step attempts and suspensions to the worker's hooks. */
   observer: RunObserver;
+  /** The execution's persisted trace context, passed on to the child executions it starts. */
+  traceContext?: string;
 }
 
 /**
@@ -77,6 +79,7 @@ export class RunState {
   /** Resolved when a child run reaches its own `scheduleStep` call, with the body to execute. */
   readonly childBody: Promise<ScheduledBody>;
   readonly observer: RunObserver;
+  readonly traceContext: string | undefined;
 
   readonly #scheduler: Scheduler;
   readonly #lease: Lease;
@@ -101,6 +104,7 @@ export class RunState {
     this.maxPayloadBytes = options.maxPayloadBytes;
     this.childPosition = options.childPosition;
     this.observer = options.observer;
+    this.traceContext = options.traceContext;
     this.registry = options.registry;
     this.#cursor = new HistoryCursor(options.steps);
     this.#patch = new PendingPatch(options.dataText, options.timeoutAt, options.timeoutIsNew);

@@ -1,4 +1,5 @@
 import { context, type Span, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
+import { restoreTraceContext } from "./trace-context.js";
 import type { WorkerHooks } from "./worker-hooks.js";
 
 /**
@@ -6,9 +7,10 @@ import type { WorkerHooks } from "./worker-hooks.js";
  * `@zart/core` tracer, a no-op until an SDK is registered): one span per run of a claimed unit
  * (`zart.execution <task>` or `zart.parallel <task>/<step>`), a child span per step attempt
  * (`zart.step <step>`), an event per suspension (sleep, event wait, retry backoff), errors
- * recorded with an error status. Every span carries `zart.execution_id`, so the runs of one
- * execution on several workers can be found together; they are separate traces (the caller's
- * trace context is not persisted with the execution yet).
+ * recorded with an error status. Every span carries `zart.execution_id`. A run's span is a child of
+ * the trace context persisted with the execution (its starter's, inherited by child executions),
+ * so every run of one execution, on any worker, is in its starter's trace; a run resuming from an
+ * event wait links to the offerer's context. Without a persisted context a run is a root span.
  */
 export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): WorkerHooks {
   /** Open run spans, by execution id and the parallel step a child run executes. */
@@ -26,21 +28,31 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
         info.unit === "child"
           ? `zart.parallel ${info.taskName}/${info.step}`
           : `zart.execution ${info.taskName}`;
-      const span = tracer.startSpan(name, {
-        root: true,
-        attributes: {
-          "zart.execution_id": info.executionId,
-          "zart.task": info.taskName,
-          "zart.attempt": info.attempt,
-          "zart.unit": info.unit,
-          "zart.replay": info.replay,
-          "zart.worker_id": info.workerId,
-          ...(info.step ? { "zart.step": info.step } : {}),
-          ...(info.dueAt
-            ? { "zart.wakeup_lag_ms": Math.max(0, info.claimedAt.getTime() - info.dueAt.getTime()) }
+      const parent = restoreTraceContext(info.traceContext);
+      const offer = restoreTraceContext(info.resumedBy);
+      const offerSpan = offer && trace.getSpanContext(offer);
+      const span = tracer.startSpan(
+        name,
+        {
+          root: parent === undefined,
+          ...(offerSpan
+            ? { links: [{ context: offerSpan, attributes: { "zart.link": "event-offer" } }] }
             : {}),
+          attributes: {
+            "zart.execution_id": info.executionId,
+            "zart.task": info.taskName,
+            "zart.attempt": info.attempt,
+            "zart.unit": info.unit,
+            "zart.replay": info.replay,
+            "zart.worker_id": info.workerId,
+            ...(info.step ? { "zart.step": info.step } : {}),
+            ...(info.dueAt
+              ? { "zart.wakeup_lag_ms": Math.max(0, info.claimedAt.getTime() - info.dueAt.getTime()) }
+              : {}),
+          },
         },
-      });
+        parent,
+      );
       runs.set(runKey(info.executionId, info.step), span);
     },
     attemptEnded(info) {

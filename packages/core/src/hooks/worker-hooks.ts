@@ -17,6 +17,10 @@ export interface AttemptInfo {
   dueAt?: Date;
   /** When this worker claimed it (store clock). */
   claimedAt: Date;
+  /** The execution's persisted trace context (see `ExecutionRecord.traceContext`). */
+  traceContext?: string;
+  /** The trace context of the offer whose event answered the wait this run resumes from. */
+  resumedBy?: string;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface StartChildInput {
   payload: string;
   /** A detached child is not cancelled with its parent. */
   detached: boolean;
+  /** The child's `traceContext`: its parent's, so both trace under the same starter. */
+  traceContext?: string;
 }
 
 /** What `awaitChildExecutions` waits for: all of `childIds`, recorded at `position`. */

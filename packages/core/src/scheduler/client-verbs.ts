@@ -15,6 +15,8 @@ export interface NewExecution {
   priority?: number;
   /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
   concurrencyKey?: string;
+  /** Its starter's trace context, stored as `ExecutionRecord.traceContext`. */
+  traceContext?: string;
 }
 
 /** A rerun of an execution from one of its steps (see `Scheduler.forkExecution`). */

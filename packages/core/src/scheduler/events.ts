@@ -12,6 +12,8 @@ export interface OfferEventInput {
   payload: string;
   /** An offer repeating an accepted key for the same execution is a `"duplicate"`. */
   idempotencyKey?: string;
+  /** The offerer's trace context, stored as the event's `traceContext`. */
+  traceContext?: string;
   /**
    * Signal-with-start: when the execution is unknown or terminal (and the key is not a duplicate),
    * create it from this (its `executionId` is the offer's) in the same transaction, by the rules of

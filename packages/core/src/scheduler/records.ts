@@ -51,6 +51,11 @@ export interface ExecutionRecord {
   rerunFromStep?: string;
   /** A child started with `detached: true`: a cancel of its parent does not reach it. */
   detached?: boolean;
+  /**
+   * The W3C trace context of its starter (JSON text of a `traceparent`/`tracestate` carrier, see
+   * `TraceContext`), the parent of its spans on every worker; absent = none was active.
+   */
+  traceContext?: string;
   /** When it was asked to start (the requested `runAt` of the start call). */
   scheduledAt: Date;
   createdAt: Date;
@@ -78,6 +83,8 @@ export interface StepRecord {
   wakeAt?: Date;
   startedAt?: Date;
   completedAt?: Date;
+  /** An event wait answered by an offer: the offerer's trace context (the event's `traceContext`). */
+  traceContext?: string;
 }
 
 export interface EventRecord {
@@ -89,6 +96,8 @@ export interface EventRecord {
   idempotencyKey?: string;
   offeredAt: Date;
   consumedAt?: Date;
+  /** The offerer's trace context (see `ExecutionRecord.traceContext`); absent = none was active. */
+  traceContext?: string;
 }
 
 /** One run of an execution id, as listed by `Scheduler.listRuns`. */

@@ -47,6 +47,7 @@
  */
 import type { Clock } from "../clock.js";
 import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "./any-event.js";
+import type { DueCount } from "./backlog.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ClaimedWork, ClaimRequest } from "./claims.js";
@@ -135,7 +136,7 @@ export interface Scheduler extends ScheduleStore {
    * wake time (`runAt`: the deadline or the task timeout, whichever is first) is absent or after
    * `now` — the offer also answers the wait in the same transaction, as `awaitEvent` would have: the
    * event is appended already consumed (`consumedAt = now`) and the step becomes `completed` with
-   * `result` = the payload, `completedAt = now` (`attempts` unchanged). The replay after the next
+   * `result` = the payload, `completedAt = now`, `traceContext` = the offer's (`attempts` unchanged). The replay after the next
    * claim then finds the wait completed in the history and calls no store verb for it. Otherwise
    * (deadline passed) the event stays unconsumed and the worker's replayed `awaitEvent` decides.
    * Either way the wait has exactly one outcome.
@@ -225,6 +226,13 @@ export interface Scheduler extends ScheduleStore {
   listExecutions(filter: ListFilter): Promise<ExecutionDetails[]>;
 
   /**
+   * The backlog, one consistent read served by an index: per task, the executions `pending` or
+   * `waiting` with `runAt <= now` (due, not claimed) and the oldest such `runAt`. Tasks with none
+   * are left out; order unspecified. Parallel steps and expired leases are not counted.
+   */
+  countDue(now: Date): Promise<DueCount[]>;
+
+  /**
    * Deletes matching terminal executions with their steps and events, and archived runs that match by status and completion time; returns how many runs went.
    */
   purge(filter: PurgeFilter): Promise<number>;
@@ -280,7 +288,7 @@ export interface Scheduler extends ScheduleStore {
   /**
    * Fenced and atomic with `offerEvent` on the same execution. For the wait at `position`:
    * 1. the oldest unconsumed event named `eventName` exists and counts → it is consumed, the step
-   *    is saved `completed` with its payload → `received`. Once `deadline <= now` the deadline
+   *    is saved `completed` with its payload and the event's `traceContext` → `received`. Once `deadline <= now` the deadline
    *    wins: only an event offered at or before the deadline counts (`offeredAt <= deadline`);
    * 2. else `deadline <= now` → the step is saved `failed` with `timeoutError` → `timeout` (the
    *    mailbox is untouched: a late offer stays for a later wait of that name);
@@ -299,7 +307,7 @@ export interface Scheduler extends ScheduleStore {
    * For the wait at `position`, among the unconsumed events named in `eventNames` (once
    * `deadline <= now`, only those offered at or before the deadline), the one offered first (lowest
    * sequence, across names) is consumed and the step saved `completed` with result
-   * `anyEventResult(name, payload)` → `received` with its name and payload; the others stay in the
+   * `anyEventResult(name, payload)` and the event's `traceContext` → `received` with its name and payload; the others stay in the
    * mailbox. Else as `awaitEvent`: `timeout` at the deadline, or the step saved `waiting` and the
    * execution parked with `waitEvent = joinWaitEvents(eventNames)` → `suspended`; an offer of any
    * of the names wakes it (`offerEvent` answers only single-name waits itself).

@@ -72,7 +72,12 @@ export function decideWait(
     );
   if (event !== undefined) {
     event.consumedAt = new Date(now);
-    saveStep({ status: "completed", result: resultOf(event), completedAt: new Date(now) });
+    saveStep({
+      status: "completed",
+      result: resultOf(event),
+      completedAt: new Date(now),
+      traceContext: event.traceContext,
+    });
     return { outcome: "received", eventName: event.eventName, payload: event.payload };
   }
   if (expired) {

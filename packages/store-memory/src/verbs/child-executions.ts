@@ -52,6 +52,7 @@ export function startChildExecution(
       createdAt: new Date(now),
       parentId,
       detached: input.detached,
+      ...(input.traceContext === undefined ? {} : { traceContext: input.traceContext }),
     },
   });
   const step: StepRecord = {

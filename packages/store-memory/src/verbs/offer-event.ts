@@ -71,6 +71,7 @@ function deliver(storage: MemoryStorage, offer: OfferEventInput, now: Date): Off
       idempotencyKey: key,
       offeredAt: new Date(now),
       consumedAt: wait && new Date(now),
+      traceContext: offer.traceContext,
     }),
   );
   if (wait !== undefined) {
@@ -79,6 +80,7 @@ function deliver(storage: MemoryStorage, offer: OfferEventInput, now: Date): Off
       status: "completed",
       result: offer.payload,
       completedAt: new Date(now),
+      ...(offer.traceContext === undefined ? {} : { traceContext: offer.traceContext }),
     });
   }
   if (parked) makeDue(record, now);

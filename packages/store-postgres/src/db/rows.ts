@@ -34,6 +34,7 @@ export interface ExecutionRow {
   lease_expires_at: Timestamp;
   priority: number | null;
   concurrency_key: string | null;
+  trace_context: string | null;
 }
 
 export interface StepRow {
@@ -49,6 +50,7 @@ export interface StepRow {
   started_at: Timestamp;
   completed_at: Timestamp;
   lease_token?: string | null;
+  trace_context?: string | null;
 }
 
 export interface EventRow {
@@ -58,6 +60,7 @@ export interface EventRow {
   idempotency_key: string | null;
   offered_at: Date | string;
   consumed_at: Timestamp;
+  trace_context?: string | null;
 }
 
 function date(value: Date | string): Date {
@@ -103,6 +106,7 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   put(record, "concurrencyKey", row.concurrency_key);
   // Run 1 stays implicit (absent = 1), as in the records of stores without run history.
   if (row.run > 1) record.run = row.run;
+  put(record, "traceContext", row.trace_context);
   return record;
 }
 
@@ -120,6 +124,7 @@ export function toStepRecord(row: StepRow): StepRecord {
   putDate(record, "wakeAt", row.wake_at);
   putDate(record, "startedAt", row.started_at);
   putDate(record, "completedAt", row.completed_at);
+  put(record, "traceContext", row.trace_context);
   return record;
 }
 
@@ -133,6 +138,7 @@ export function toEventRecord(row: EventRow): EventRecord {
   };
   put(record, "idempotencyKey", row.idempotency_key);
   putDate(record, "consumedAt", row.consumed_at);
+  put(record, "traceContext", row.trace_context);
   return record;
 }
 

@@ -77,6 +77,8 @@ export function createTables(schemaName: string) {
       priority: integer("priority"),
       /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); NULL = none. */
       concurrencyKey: text("concurrency_key"),
+      /** Its starter's W3C trace context (JSON text); NULL = none. */
+      traceContext: text("trace_context"),
       dueAt: at("due_at").generatedAlwaysAs(
         sql`CASE WHEN status IN ('pending', 'waiting') THEN run_at WHEN status = 'running' THEN lease_expires_at END`,
       ),
@@ -125,6 +127,8 @@ export function createTables(schemaName: string) {
       leaseExpiresAt: at("lease_expires_at"),
       /** Parallel children: the token whose holder settled or released the child. */
       releasedBy: text("released_by"),
+      /** An event wait answered by an offer: the offerer's trace context. */
+      traceContext: text("trace_context"),
       dueAt: at("due_at").generatedAlwaysAs(
         sql`CASE WHEN kind <> 'parallel' THEN NULL WHEN status = 'pending' THEN ready_at WHEN status = 'running' THEN lease_expires_at END`,
       ),
@@ -149,6 +153,8 @@ export function createTables(schemaName: string) {
       idempotencyKey: text("idempotency_key"),
       offeredAt: at("offered_at").notNull(),
       consumedAt: at("consumed_at"),
+      /** The offerer's trace context; NULL = none. */
+      traceContext: text("trace_context"),
     },
     (t) => [
       primaryKey({ columns: [t.executionId, t.sequence] }),

@@ -45,7 +45,7 @@ function awaitSql(any: boolean) {
   ), previous AS (
     SELECT status, result, started_at FROM ${n.steps} WHERE execution_id = $1 AND position = $5
   ), next_event AS (
-    SELECT sequence, event_name, payload, offered_at FROM ${n.events}
+    SELECT sequence, event_name, payload, offered_at, trace_context FROM ${n.events}
     WHERE execution_id = $1 AND ${names} AND consumed_at IS NULL
     ORDER BY sequence LIMIT 1
   ), decision AS (
@@ -88,8 +88,10 @@ function awaitSql(any: boolean) {
         CASE WHEN v.outcome = 'received' THEN (SELECT ${result} FROM next_event x) END,
         CASE WHEN v.outcome = 'timeout' THEN $11::jsonb END,
         1, $8::timestamptz, COALESCE((SELECT started_at FROM previous), $10::timestamptz),
-        CASE WHEN v.outcome IN ('received', 'timeout') THEN $10::timestamptz END
+        CASE WHEN v.outcome IN ('received', 'timeout') THEN $10::timestamptz END,
+        CASE WHEN v.outcome = 'received' THEN (SELECT trace_context FROM next_event) END
       FROM verdict v WHERE v.outcome IN ('received', 'timeout', 'suspended')`,
+      { traceContext: true },
     )}
   )
   SELECT v.outcome,

@@ -84,13 +84,16 @@ export const STEP_FIELDS =
  * result, error (jsonb), attempts, wake_at, started_at, completed_at (`stepPlaceholders` gives all
  * but the first). A replaced row loses any child lease (it is no longer a leased parallel child).
  */
-export function upsertStep(n: SchemaNames, rows: string): string {
+export function upsertStep(n: SchemaNames, rows: string, { traceContext = false } = {}): string {
+  // An event wait's rows end with the consumed event's trace context; every other write clears it.
   return `INSERT INTO ${n.steps} AS s
-      (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at)
+      (execution_id, position, name, kind, status, result, error, attempts, wake_at, started_at, completed_at
+        ${traceContext ? ", trace_context" : ""})
     ${rows}
     ON CONFLICT (execution_id, position) DO UPDATE SET
       name = excluded.name, kind = excluded.kind, status = excluded.status, result = excluded.result,
       error = excluded.error, attempts = excluded.attempts, wake_at = excluded.wake_at,
       started_at = excluded.started_at, completed_at = excluded.completed_at,
+      trace_context = ${traceContext ? "excluded.trace_context" : "NULL"},
       ready_at = NULL, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL`;
 }

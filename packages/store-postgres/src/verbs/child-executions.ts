@@ -52,9 +52,10 @@ const createChildSql = statement(
   (n) => `
   WITH ${replaceRunCtes(n)}, upsert AS (
     INSERT INTO ${n.executions} AS e
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, parent_id, detached, run)
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, parent_id, detached, run,
+        trace_context)
     SELECT $1, $2::text, $3::text, 'pending', 0, $4::timestamptz, $4::timestamptz, $4::timestamptz, $5::text,
-      $6::boolean, v.run
+      $6::boolean, v.run, $7::text
     FROM verdict v WHERE v.verdict IN ('insert', 'replace')
     ON CONFLICT (execution_id) DO UPDATE SET
       task_name = excluded.task_name, payload = excluded.payload, status = 'pending', result = NULL,
@@ -62,7 +63,7 @@ const createChildSql = statement(
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
       created_at = excluded.created_at, started_at = NULL, completed_at = NULL, event_count = 0,
       unsettled_children = 0, released_by = NULL, parent_id = excluded.parent_id,
-      detached = excluded.detached, run = excluded.run, ${CLEAR_LEASE}
+      detached = excluded.detached, run = excluded.run, trace_context = excluded.trace_context, ${CLEAR_LEASE}
     WHERE ${REPLACES_ARCHIVED}
     RETURNING e.execution_id
   ), old_steps AS (
@@ -121,7 +122,7 @@ export async function startChildExecution(
     const [recorded] = await query<StepRow>(stepAtSql, [lease.executionId, input.position]);
     if (recorded !== undefined) return { step: toStepRecord(recorded), created: false };
     const { childId, taskName, payload, detached } = input;
-    const values = [childId, taskName, payload, now, lease.executionId, detached];
+    const values = [childId, taskName, payload, now, lease.executionId, detached, input.traceContext ?? null];
     const created = await startRun(childId, async () => (await query<StartRow>(createChildSql, values))[0]);
     if (created === undefined) throw new ExecutionAlreadyExistsError(childId);
     const step: StepRecord = {

@@ -52,16 +52,16 @@ export const offerSql = statement(
         OR NOT EXISTS (SELECT 1 FROM ${n.events} k WHERE k.execution_id = $1 AND k.idempotency_key = $4))
     ORDER BY s.position DESC LIMIT 1
   ), received AS (
-    UPDATE ${n.steps} s SET status = 'completed', result = $3, completed_at = $5
+    UPDATE ${n.steps} s SET status = 'completed', result = $3, completed_at = $5, trace_context = $8
     FROM wait w
     WHERE s.execution_id = $1 AND s.position = w.position AND s.kind = 'event' AND s.status = 'waiting'
       AND (s.wake_at IS NULL OR s.wake_at > $5)
     RETURNING s.position
   ), inserted AS (
     INSERT INTO ${n.events}
-      (execution_id, sequence, event_name, payload, idempotency_key, offered_at, consumed_at)
+      (execution_id, sequence, event_name, payload, idempotency_key, offered_at, consumed_at, trace_context)
     SELECT p.execution_id, p.event_count + 1, $2, $3, $4, $5,
-      CASE WHEN EXISTS (SELECT 1 FROM received) THEN $5 END
+      CASE WHEN EXISTS (SELECT 1 FROM received) THEN $5 END, $8
     FROM p WHERE p.status NOT IN ${TERMINAL}
     ON CONFLICT (execution_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING sequence
@@ -92,7 +92,15 @@ interface OfferRow {
 
 /** The parameters of `offerSql`, in its order (shared with `offerWithStart`). */
 function offerParams(input: OfferEventInput, now: Date, notify: [string, string]): unknown[] {
-  return [input.executionId, input.eventName, input.payload, input.idempotencyKey ?? null, now, ...notify];
+  return [
+    input.executionId,
+    input.eventName,
+    input.payload,
+    input.idempotencyKey ?? null,
+    now,
+    ...notify,
+    input.traceContext ?? null,
+  ];
 }
 
 /**

@@ -58,6 +58,7 @@ const EXECUTION_COLUMNS = {
   leaseExpiresAt: true,
   priority: true,
   concurrencyKey: true,
+  traceContext: true,
 } as const;
 
 const STEP_COLUMNS = {
@@ -71,6 +72,7 @@ const STEP_COLUMNS = {
   wakeAt: true,
   startedAt: true,
   completedAt: true,
+  traceContext: true,
 } as const;
 
 const EVENT_COLUMNS = {
@@ -80,6 +82,7 @@ const EVENT_COLUMNS = {
   idempotencyKey: true,
   offeredAt: true,
   consumedAt: true,
+  traceContext: true,
 } as const;
 
 function withDetails(orm: Orm) {

@@ -28,6 +28,7 @@ interface StoredStep {
   startedAt?: number;
   completedAt?: number;
   leaseToken?: string;
+  traceContext?: string;
 }
 
 interface StoredEvent {
@@ -37,6 +38,7 @@ interface StoredEvent {
   idempotencyKey?: string;
   offeredAt: number;
   consumedAt?: number;
+  traceContext?: string;
 }
 
 /** Unpaired UTF-16 surrogates: JSON.stringify escapes them as `\udXXX`, which Lua's cjson rejects. */
@@ -65,6 +67,7 @@ export function encodeStep(step: StepWrite): string {
   if (step.wakeAt !== undefined) stored.wakeAt = step.wakeAt.getTime();
   if (step.startedAt !== undefined) stored.startedAt = step.startedAt.getTime();
   if (step.completedAt !== undefined) stored.completedAt = step.completedAt.getTime();
+  if (step.traceContext !== undefined) stored.traceContext = step.traceContext;
   return JSON.stringify(stored);
 }
 
@@ -88,6 +91,7 @@ export function parseStep(json: string): StepRecord {
   if (stored.wakeAt !== undefined) record.wakeAt = new Date(stored.wakeAt);
   if (stored.startedAt !== undefined) record.startedAt = new Date(stored.startedAt);
   if (stored.completedAt !== undefined) record.completedAt = new Date(stored.completedAt);
+  if (stored.traceContext !== undefined) record.traceContext = stored.traceContext;
   return record;
 }
 
@@ -107,6 +111,7 @@ export function parseEvent(json: string): EventRecord {
   };
   if (stored.idempotencyKey !== undefined) record.idempotencyKey = stored.idempotencyKey;
   if (stored.consumedAt !== undefined) record.consumedAt = new Date(stored.consumedAt);
+  if (stored.traceContext !== undefined) record.traceContext = stored.traceContext;
   return record;
 }
 
@@ -129,6 +134,7 @@ const TEXT_FIELDS = [
   "concurrencyKey",
   "rerunOf",
   "rerunFromStep",
+  "traceContext",
 ] as const;
 
 /** Parses an execution row from `HGETALL`'s flat `[field, value, …]` reply; `undefined` when empty. */

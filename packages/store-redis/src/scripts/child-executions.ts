@@ -10,7 +10,7 @@ import { defineScript } from "./prelude.js";
  *
  * KEYS[1] = parent row key. ARGV = base, id, token, request, position, stepName, childId, taskName,
  * payload, detached (0/1), data (opt), timeoutAt (opt), now, origin, step result (the JSON text of
- * childId: cjson would escape "/").
+ * childId: cjson would escape "/"), traceContext (opt).
  */
 export const startChildExecutionScript = defineScript(
   "zartStartChildExecution",
@@ -32,6 +32,7 @@ local child = { executionId = childId, taskName = taskName, payload = payload, s
 redis.call("HSET", key("row", childId), "executionId", childId, "taskName", taskName, "payload", payload,
   "status", "pending", "attempt", "0", "runAt", now, "scheduledAt", now, "createdAt", now,
   "parentId", id, "detached", detached)
+if opt(ARGV[16]) ~= nil then redis.call("HSET", key("row", childId), "traceContext", opt(ARGV[16])) end
 numberRun(childId, child, run)
 index(childId, child)
 redis.call("ZADD", base .. "created", -tonumber(now), childId)

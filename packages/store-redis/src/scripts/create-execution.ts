@@ -9,7 +9,7 @@ import { defineScript } from "./prelude.js";
  * failing with `ZART_EXISTS`.
  *
  * KEYS[1] = row key (routing). ARGV = base, id, taskName, payload, runAt, now, origin, request,
- * priority ("" = none), concurrencyKey ("" = none).
+ * priority ("" = none), concurrencyKey ("" = none), traceContext ("" = none).
  */
 export const createExecutionScript = defineScript(
   "zartCreateExecution",
@@ -17,6 +17,7 @@ export const createExecutionScript = defineScript(
 local id, taskName, payload, runAt, now, origin, request = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local priority = present(ARGV[9]) and ARGV[9] or nil
 local concurrencyKey = present(ARGV[10]) and ARGV[10] or nil
+local traceContext = present(ARGV[11]) and ARGV[11] or nil
 local old = readRow(id)
 local run = 1
 if old ~= nil then
@@ -24,7 +25,8 @@ if old ~= nil then
   if not TERMINAL[old.status] then fail("EXISTS", id) end
   run = replaceRun(id, old)
 end
-local row = insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey)
+local row = insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey,
+  traceContext)
 numberRun(id, row, run)
 return redis.call("HGETALL", key("row", id))
 `,

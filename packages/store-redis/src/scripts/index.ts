@@ -3,6 +3,7 @@ import { awaitEventScript } from "./await-event.js";
 import { cancelExecutionScript } from "./cancel-execution.js";
 import { awaitChildExecutionsScript, startChildExecutionScript } from "./child-executions.js";
 import { claimScript } from "./claim.js";
+import { countDueScript } from "./count-due.js";
 import { createExecutionScript } from "./create-execution.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
 import { completeExecutionScript, failExecutionScript, retryExecutionScript } from "./finish-execution.js";
@@ -43,6 +44,7 @@ export const SCRIPTS = {
   listRuns: listRunsScript,
   listExecutions: listExecutionsScript,
   purge: purgeScript,
+  countDue: countDueScript,
   claim: claimScript,
   renewLease: renewLeaseScript,
   saveStep: saveStepScript,

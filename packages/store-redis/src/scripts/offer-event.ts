@@ -18,13 +18,14 @@ import { defineScript } from "./prelude.js";
  * then "started" (a delivered offer that created the execution).
  *
  * KEYS[1] = row key. ARGV = base, id, eventName, payload, idempotencyKey (opt), now, origin, request,
- * start task (opt), start payload, start runAt, start priority (opt), start concurrency key (opt).
+ * start task (opt), start payload, start runAt, start priority (opt), start concurrency key (opt),
+ * the offer's trace context (opt), the start's trace context (opt).
  */
 export const offerEventScript = defineScript(
   "zartOfferEvent",
   `
 local id, name, payload, ikey, now, origin = ARGV[2], ARGV[3], ARGV[4], opt(ARGV[5]), ARGV[6], ARGV[7]
-local request, startTask = ARGV[8], opt(ARGV[9])
+local request, startTask, traceContext = ARGV[8], opt(ARGV[9]), opt(ARGV[14])
 local row = readRow(id)
 local started = false
 if row ~= nil and redis.call("HEXISTS", key("offers", id), request) == 1 then return "delivered" end
@@ -32,7 +33,8 @@ if row ~= nil and ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) 
 if startTask ~= nil and (row == nil or TERMINAL[row.status]) then
   local run = 1
   if row ~= nil then run = replaceRun(id, row) end
-  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, origin, request, opt(ARGV[12]), opt(ARGV[13]))
+  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, origin, request, opt(ARGV[12]), opt(ARGV[13]),
+    opt(ARGV[15]))
   numberRun(id, row, run)
   started = true
 end
@@ -60,6 +62,7 @@ end
 local sequence = redis.call("LLEN", key("events", id)) + 1
 local event = { eventName = name, sequence = sequence, payload = payload, offeredAt = tonumber(now) }
 if wait ~= nil then event.consumedAt = tonumber(now) end
+event.traceContext = traceContext
 if ikey ~= nil then
   event.idempotencyKey = ikey
   redis.call("HSET", key("ikeys", id), ikey, sequence)
@@ -70,6 +73,7 @@ if wait ~= nil then
   wait.status = "completed"
   wait.result = payload
   wait.completedAt = tonumber(now)
+  wait.traceContext = traceContext
   writeStep(id, wait)
 else
   local queue = redis.call("HGET", key("mailbox", id), name)

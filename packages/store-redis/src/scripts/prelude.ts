@@ -277,8 +277,9 @@ local function deleteExecution(id, row)
 end
 
 -- Writes a new pending run (the id must be free: unknown, or its terminal run deleted), indexed
--- and due at runAt; publishes "created". priority: nil = none.
-local function insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey)
+-- and due at runAt; publishes "created". priority, concurrencyKey, traceContext: nil = none.
+local function insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey,
+    traceContext)
   local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
     runAt = runAt, scheduledAt = runAt, createdAt = now }
   redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
@@ -292,6 +293,7 @@ local function insertExecution(id, taskName, payload, runAt, now, origin, reques
     row.concurrencyKey = concurrencyKey
     redis.call("HSET", key("row", id), "concurrencyKey", concurrencyKey)
   end
+  if traceContext ~= nil then redis.call("HSET", key("row", id), "traceContext", traceContext) end
   index(id, row)
   redis.call("ZADD", base .. "created", -tonumber(now), id)
   redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
@@ -337,6 +339,7 @@ local function consumeEvent(id, name, slot, rest, event, step, result, now)
   step.status = "completed"
   step.result = result
   step.completedAt = tonumber(now)
+  step.traceContext = event.traceContext
   writeStep(id, step)
 end
 

@@ -6,7 +6,7 @@ import type {
   StartChildInput,
   StepRecord,
 } from "@zart/core/store";
-import { millis, patchArgs } from "../db/args.js";
+import { millis, optional, patchArgs } from "../db/args.js";
 import { parseRow, parseStep } from "../db/codec.js";
 import type { RedisContext } from "../db/context.js";
 
@@ -29,6 +29,7 @@ export async function startChildExecution(
     millis(now),
     ctx.origin,
     JSON.stringify(input.childId),
+    optional(input.traceContext),
   ])) as [string, number];
   if (created === 1) ctx.emit("created", input.childId);
   return parseStep(step);

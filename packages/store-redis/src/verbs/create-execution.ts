@@ -20,6 +20,7 @@ export async function createExecution(
     randomUUID(),
     input.priority === undefined ? "" : String(input.priority),
     input.concurrencyKey ?? "",
+    input.traceContext ?? "",
   ]);
   ctx.emit("created", input.executionId);
   return parseRow(row as string[])!;

@@ -23,6 +23,8 @@ export async function offerEvent(
     start ? millis(start.runAt) : "",
     optional(start?.priority === undefined ? undefined : String(start.priority)),
     optional(start?.concurrencyKey),
+    optional(input.traceContext),
+    optional(start?.traceContext),
   ]);
   if (outcome === "started") ctx.emit("created", executionId);
   if (outcome === "duplicate") return "duplicate";

@@ -58,6 +58,8 @@ export const executions = sqliteTable(
     priority: integer("priority"),
     /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); null = none. */
     concurrencyKey: text("concurrency_key"),
+    /** Its starter's W3C trace context (JSON text); null = none. */
+    traceContext: text("trace_context"),
   },
   (t) => [
     // The claim, in claim order: pending/waiting executions by `run_at`, running ones by lease expiry.
@@ -103,6 +105,8 @@ export const steps = sqliteTable(
     leaseExpiresAt: time("lease_expires_at"),
     /** Parallel children only: when it last became claimable (dispatch or release); orders claims. */
     dueAt: time("due_at"),
+    /** An event wait answered by an offer: the offerer's trace context. */
+    traceContext: text("trace_context"),
   },
   (t) => [
     primaryKey({ columns: [t.executionId, t.position] }),
@@ -128,6 +132,8 @@ export const events = sqliteTable(
     idempotencyKey: text("idempotency_key"),
     offeredAt: time("offered_at").notNull(),
     consumedAt: time("consumed_at"),
+    /** The offerer's trace context; null = none. */
+    traceContext: text("trace_context"),
   },
   (t) => [
     primaryKey({ columns: [t.executionId, t.sequence] }),

@@ -13,6 +13,7 @@ const statements = preparedPerConnection((orm) => ({
       eventName: events.eventName,
       payload: events.payload,
       offeredAt: events.offeredAt,
+      traceContext: events.traceContext,
     })
     .from(events)
     .where(

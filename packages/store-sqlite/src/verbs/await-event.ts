@@ -27,7 +27,12 @@ const statements = preparedPerConnection((orm) => ({
     .prepare(),
   // The mailbox read: the oldest unconsumed event of the name (index `zart_events_mailbox_idx`).
   oldestEvent: orm
-    .select({ sequence: events.sequence, payload: events.payload, offeredAt: events.offeredAt })
+    .select({
+      sequence: events.sequence,
+      payload: events.payload,
+      offeredAt: events.offeredAt,
+      traceContext: events.traceContext,
+    })
     .from(events)
     .where(
       and(
@@ -87,6 +92,7 @@ export interface FoundEvent {
   eventName: string;
   payload: string;
   offeredAt: Date;
+  traceContext: string | null;
 }
 
 /** The wait shared by both verbs; `any` records the step's result as `anyEventResult`. */
@@ -122,7 +128,12 @@ export function decideWait(
   if (event !== undefined && !(expired && event.offeredAt.getTime() > deadline)) {
     prepared.consume.run({ id, sequence: event.sequence, now: now.getTime() });
     const result = any ? anyEventResult(event.eventName, event.payload) : event.payload;
-    save({ status: "completed", result, completedAt: now });
+    save({
+      status: "completed",
+      result,
+      completedAt: now,
+      ...(event.traceContext === null ? {} : { traceContext: event.traceContext }),
+    });
     return { outcome: "received", eventName: event.eventName, payload: event.payload };
   }
   if (expired) {

@@ -61,8 +61,12 @@ export async function startChildExecution(
       .where(and(eq(steps.executionId, lease.executionId), eq(steps.position, input.position)))
       .get();
     if (recorded !== undefined) return { step: toStepRecord(recorded), created: false };
-    const { childId: executionId, taskName, payload } = input;
-    insertExecution(orm, { executionId, taskName, payload, runAt: now }, now);
+    const { childId: executionId, taskName, payload, traceContext } = input;
+    insertExecution(
+      orm,
+      { executionId, taskName, payload, runAt: now, ...(traceContext ? { traceContext } : {}) },
+      now,
+    );
     orm
       .update(executions)
       .set({ parentId: lease.executionId, detached: input.detached })

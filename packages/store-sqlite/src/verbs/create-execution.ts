@@ -30,6 +30,7 @@ const statements = preparedPerConnection((orm) => ({
       createdAt: raw("now"),
       priority: raw("priority"),
       concurrencyKey: raw("concurrencyKey"),
+      traceContext: raw("traceContext"),
       run: raw("run"),
     })
     .returning()
@@ -122,6 +123,7 @@ export function insertExecution(orm: Orm, input: NewExecution, now: Date): Execu
     now: now.getTime(),
     priority: input.priority ?? null,
     concurrencyKey: input.concurrencyKey ?? null,
+    traceContext: input.traceContext ?? null,
     run: existing === undefined ? null : (existing.run ?? 1) + 1,
   }) as ExecutionRow;
   return toExecutionRecord(row);

@@ -48,6 +48,7 @@ const statements = preparedPerConnection((orm) => ({
       idempotencyKey: raw("key"),
       offeredAt: raw("now"),
       consumedAt: raw("consumedAt"),
+      traceContext: raw("traceContext"),
     })
     .prepare(),
   // The parked event wait's step: the latest `event` step still `waiting` (primary key, backwards).
@@ -60,7 +61,12 @@ const statements = preparedPerConnection((orm) => ({
     .prepare(),
   receive: orm
     .update(steps)
-    .set({ status: "completed", result: raw("payload"), completedAt: raw("now") })
+    .set({
+      status: "completed",
+      result: raw("payload"),
+      completedAt: raw("now"),
+      traceContext: raw("traceContext"),
+    })
     .where(and(eq(steps.executionId, byId), eq(steps.position, sql.placeholder("position"))))
     .prepare(),
   wake: orm
@@ -162,9 +168,16 @@ function appendOffer(orm: Orm, offer: OfferEventInput, now: Date): Offered {
     key: key ?? null,
     now: now.getTime(),
     consumedAt: receiving ? now.getTime() : null,
+    traceContext: offer.traceContext ?? null,
   });
   if (receiving) {
-    prepared.receive.run({ id, position: wait.position, payload: offer.payload, now: now.getTime() });
+    prepared.receive.run({
+      id,
+      position: wait.position,
+      payload: offer.payload,
+      now: now.getTime(),
+      traceContext: offer.traceContext ?? null,
+    });
   }
   if (parked) prepared.wake.run({ id, now: now.getTime() });
   return { outcome: "delivered", started, sequence };

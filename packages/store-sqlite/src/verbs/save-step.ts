@@ -25,6 +25,7 @@ const statements = preparedPerConnection((orm) => ({
       wakeAt: raw("wakeAt"),
       startedAt: raw("startedAt"),
       completedAt: raw("completedAt"),
+      traceContext: sql.placeholder("traceContext"),
     })
     .onConflictDoUpdate({
       target: [steps.executionId, steps.position],
@@ -38,6 +39,7 @@ const statements = preparedPerConnection((orm) => ({
         wakeAt: excluded(steps.wakeAt),
         startedAt: excluded(steps.startedAt),
         completedAt: excluded(steps.completedAt),
+        traceContext: excluded(steps.traceContext),
         leaseToken: null,
         leaseExpiresAt: null,
         dueAt: null,
@@ -60,6 +62,7 @@ export function upsertStep(orm: Orm, executionId: string, step: StepWrite): void
     wakeAt: ms(step.wakeAt),
     startedAt: ms(step.startedAt),
     completedAt: ms(step.completedAt),
+    traceContext: step.traceContext ?? null,
   });
 }
 
