@@ -22,6 +22,7 @@ import { registerMetricsRoute } from "./routes/metrics.js";
 import { registerOperatorActionRoutes } from "./routes/operator-actions.js";
 import { registerPurgeRoute } from "./routes/purge.js";
 import { registerScheduleRoutes } from "./routes/schedules.js";
+import { registerStartBatchRoute } from "./routes/start-batch.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerWaitRoute } from "./routes/wait.js";
 import { resolveToken } from "./token.js";
@@ -130,6 +131,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
 
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerStartBatchRoute(app, deps);
   registerExecutionRoutes(app, deps);
   registerOperatorActionRoutes(app, deps);
   registerWaitRoute(app, deps);
