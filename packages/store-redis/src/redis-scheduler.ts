@@ -1,37 +1,28 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, consoleLogger, type Scheduler, systemClock } from "@zart/core";
 import {
-  type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
-  type ChildWaitOutcome,
-  type ClaimedWork,
   type ClaimRequest,
   type CompleteExecutionInput,
   type DispatchChildrenInput,
-  type DispatchOutcome,
   type DueSchedulesRequest,
   defineCapabilities,
-  type EventWaitOutcome,
-  type ExecutionDetails,
   type ExecutionPatch,
-  type ExecutionRecord,
   type FailExecutionInput,
   type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
   type OfferEventInput,
-  type OfferOutcome,
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
   type ScheduleWrite,
   type StartChildInput,
-  type StepRecord,
   type StepWrite,
   type StoredSchedule,
   type SuspendInput,
@@ -55,7 +46,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
-import { getExecution, listExecutions, purge } from "./verbs/read-executions.js";
+import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
 import {
@@ -83,6 +74,7 @@ export class RedisScheduler implements Scheduler {
     push: true,
     persistent: true,
     answersOnOffer: true,
+    runHistory: true,
   });
   readonly clock: Clock;
   /** The key layout (prefix, hash tag, key names). */
@@ -126,127 +118,108 @@ export class RedisScheduler implements Scheduler {
     return this.#wakeUps.subscribe(listener);
   }
 
-  createSchedule(schedule: StoredSchedule, now: Date): Promise<void> {
+  // ── schedule verbs ─────────────────────────────────────────────────────────────────────────────
+  createSchedule(schedule: StoredSchedule, now: Date) {
     return createSchedule(this.#ctx, schedule, now);
   }
-  writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
+  writeSchedule(write: ScheduleWrite, now: Date) {
     return writeSchedule(this.#ctx, write, now);
   }
-  deleteSchedule(scheduleId: string): Promise<boolean> {
+  deleteSchedule(scheduleId: string) {
     return deleteSchedule(this.#ctx, scheduleId);
   }
-  getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
+  getSchedule(scheduleId: string) {
     return getSchedule(this.#ctx, scheduleId);
   }
-  listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
+  listSchedules(filter: ScheduleListFilter) {
     return listSchedules(this.#ctx, filter);
   }
-  dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
+  dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#ctx, request);
   }
-  createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
+
+  // ── client verbs ───────────────────────────────────────────────────────────────────────────────
+  createExecution(input: NewExecution, now: Date) {
     return createExecution(this.#ctx, input, now);
   }
-  offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
+  offerEvent(input: OfferEventInput, now: Date) {
     return offerEvent(this.#ctx, input, now);
   }
-  cancelExecution(executionId: string, now: Date): Promise<boolean> {
+  cancelExecution(executionId: string, now: Date) {
     return cancelExecution(this.#ctx, executionId, now);
   }
-  forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
+  forkExecution(input: ForkExecutionInput, now: Date) {
     return forkExecution(this.#ctx, input, now);
   }
-  pauseExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+  pauseExecution(executionId: string, now: Date) {
     return pauseExecution(this.#ctx, executionId, now);
   }
-  resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+  resumeExecution(executionId: string, now: Date) {
     return resumeExecution(this.#ctx, executionId, now);
   }
-  restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
+  restartExecution(executionId: string, now: Date) {
     return restartExecution(this.#ctx, executionId, now);
   }
-  getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
+  getExecution(executionId: string) {
     return getExecution(this.#ctx, executionId);
   }
-  listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
+  getRun(executionId: string, run: number) {
+    return getRun(this.#ctx, executionId, run);
+  }
+  listRuns(executionId: string) {
+    return listRuns(this.#ctx, executionId);
+  }
+  listExecutions(filter: ListFilter) {
     return listExecutions(this.#ctx, filter);
   }
-  purge(filter: PurgeFilter): Promise<number> {
+  purge(filter: PurgeFilter) {
     return purge(this.#ctx, filter);
   }
-  claim(request: ClaimRequest): Promise<ClaimedWork[]> {
+
+  // ── worker verbs ───────────────────────────────────────────────────────────────────────────────
+  claim(request: ClaimRequest) {
     return claim(this.#ctx, request);
   }
-  renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
+  renewLease(lease: Lease, leaseMs: number, now: Date) {
     return renewLease(this.#ctx, lease, leaseMs, now);
   }
-  releaseLease(lease: Lease, now: Date): Promise<void> {
+  releaseLease(lease: Lease, now: Date) {
     return releaseLease(this.#ctx, lease, now);
   }
-  saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, now: Date): Promise<void> {
+  saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, now: Date) {
     return saveStep(this.#ctx, lease, step, patch, now);
   }
-  suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, now: Date): Promise<void> {
+  suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, now: Date) {
     return suspend(this.#ctx, lease, input, patch, now);
   }
-  awaitEvent(
-    lease: Lease,
-    input: AwaitEventInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<EventWaitOutcome> {
+  awaitEvent(lease: Lease, input: AwaitEventInput, patch: ExecutionPatch, now: Date) {
     return awaitEvent(this.#ctx, lease, input, patch, now);
   }
-  awaitAnyEvent(
-    lease: Lease,
-    input: AwaitAnyEventInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<AnyEventWaitOutcome> {
+  awaitAnyEvent(lease: Lease, input: AwaitAnyEventInput, patch: ExecutionPatch, now: Date) {
     return awaitAnyEvent(this.#ctx, lease, input, patch, now);
   }
-  dispatchChildren(
-    lease: Lease,
-    input: DispatchChildrenInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<DispatchOutcome> {
+  dispatchChildren(lease: Lease, input: DispatchChildrenInput, patch: ExecutionPatch, now: Date) {
     return dispatchChildren(this.#ctx, lease, input, patch, now);
   }
-  settleChild(lease: ChildLease, outcome: Parameters<Scheduler["settleChild"]>[1], now: Date): Promise<void> {
+  settleChild(lease: ChildLease, outcome: Parameters<Scheduler["settleChild"]>[1], now: Date) {
     return settleChild(this.#ctx, lease, outcome, now);
   }
-  retryChild(lease: ChildLease, input: RetryChildInput, now: Date): Promise<void> {
+  retryChild(lease: ChildLease, input: RetryChildInput, now: Date) {
     return retryChild(this.#ctx, lease, input, now);
   }
-  startChildExecution(
-    lease: Lease,
-    input: StartChildInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<StepRecord> {
+  startChildExecution(lease: Lease, input: StartChildInput, patch: ExecutionPatch, now: Date) {
     return startChildExecution(this.#ctx, lease, input, patch, now);
   }
-  awaitChildExecutions(
-    lease: Lease,
-    input: AwaitChildrenInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<ChildWaitOutcome> {
+  awaitChildExecutions(lease: Lease, input: AwaitChildrenInput, patch: ExecutionPatch, now: Date) {
     return awaitChildExecutions(this.#ctx, lease, input, patch, now);
   }
-  retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, now: Date): Promise<void> {
+  retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, now: Date) {
     return retryExecution(this.#ctx, lease, input, patch, now);
   }
-  completeExecution(
-    lease: Lease,
-    input: CompleteExecutionInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void> {
+  completeExecution(lease: Lease, input: CompleteExecutionInput, patch: ExecutionPatch, now: Date) {
     return completeExecution(this.#ctx, lease, input, patch, now);
   }
-  failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date): Promise<void> {
+  failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date) {
     return failExecution(this.#ctx, lease, input, patch, now);
   }
 }

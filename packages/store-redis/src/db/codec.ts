@@ -159,11 +159,21 @@ export function parseRow(flat: string[]): ExecutionRecord | undefined {
   if (error !== undefined) record.error = JSON.parse(error) as SerializedError;
   const priority = fields.get("priority");
   if (priority !== undefined) record.priority = Number(priority);
+  const run = fields.get("run");
+  if (run !== undefined) record.run = Number(run);
   return record;
 }
 
 /** The reply of the Lua `details(id)` helper: `[row, steps, events]`. */
 export type DetailsReply = [string[], string[], string[]];
+
+/** Parses an archived run: the JSON of a `details(id)` reply (cjson writes an empty list as `{}`). */
+export function parseSnapshot(json: string): ExecutionDetails | undefined {
+  const [row, steps, events] = (JSON.parse(json) as unknown[]).map((part) =>
+    Array.isArray(part) ? part : [],
+  );
+  return parseDetails([row, steps, events] as DetailsReply);
+}
 
 /** Parses one consistent read of an execution; `undefined` when it does not exist. */
 export function parseDetails([row, steps, events]: DetailsReply): ExecutionDetails | undefined {

@@ -8,8 +8,22 @@ import { type Connection, disconnect } from "./connection.js";
 import type { KeyLayout } from "./keys.js";
 import { checkServerSafety } from "./safety-checks.js";
 
-/** The key layout version this code reads and writes (kept in `<base>meta`). */
-const SCHEMA_VERSION = 1;
+/**
+ * The key layout version this code reads and writes (kept in `<base>meta`). 2: run history
+ * (`runs:<id>`, `run-ended:<status>`, the row's `run`); a layout-1 keyspace is read as is.
+ */
+const SCHEMA_VERSION = 2;
+
+/**
+ * Sets `schemaVersion` to ARGV[1] unless it is already at least that: 0 when it was set, else the
+ * recorded version (one script: racing migrations and older processes see one order).
+ */
+const RAISE_VERSION = `
+local current = tonumber(redis.call("HGET", KEYS[1], "schemaVersion") or "0")
+if current >= tonumber(ARGV[1]) then return current end
+redis.call("HSET", KEYS[1], "schemaVersion", ARGV[1])
+return 0
+`;
 
 /**
  * Runs the store's scripts on its connection: runs the safety checks once before the first call,
@@ -32,21 +46,25 @@ export class ScriptExecutor {
   }
 
   /**
-   * Runs the safety checks again and records the key layout version (`HSETNX`: idempotent, safe
-   * from many processes at once). A keyspace of a newer layout → `StoreUnavailableError`.
+   * Runs the safety checks again and records the key layout version, raising an older one (so an
+   * older process refuses the keyspace); idempotent, safe from many processes at once. A keyspace
+   * of a newer layout → `StoreUnavailableError`.
    */
   async migrate(): Promise<string[]> {
     await this.ready(true);
     try {
-      const client = this.#connection.client;
-      const recorded = await client.hsetnx(this.#keys.meta, "schemaVersion", String(SCHEMA_VERSION));
-      const version = Number(await client.hget(this.#keys.meta, "schemaVersion"));
-      if (version > SCHEMA_VERSION) {
+      const raised = (await this.#connection.client.eval(
+        RAISE_VERSION,
+        1,
+        this.#keys.meta,
+        SCHEMA_VERSION,
+      )) as number;
+      if (raised > SCHEMA_VERSION) {
         throw new StoreUnavailableError(
-          `The Redis keyspace "${this.#keys.prefix}" was written by a newer @zart/store-redis (layout ${version}); upgrade this process.`,
+          `The Redis keyspace "${this.#keys.prefix}" was written by a newer @zart/store-redis (layout ${raised}); upgrade this process.`,
         );
       }
-      return recorded === 1 ? [`key layout ${SCHEMA_VERSION}`] : [];
+      return raised === 0 ? [`key layout ${SCHEMA_VERSION}`] : [];
     } catch (error) {
       throw translateError(error);
     }

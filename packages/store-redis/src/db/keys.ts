@@ -13,12 +13,14 @@ import { ValidationError } from "@zart/core";
  * zart:{zart}:mailbox:<id>      hash    event name → list indexes of its unconsumed events, FIFO
  * zart:{zart}:ikeys:<id>        hash    idempotency key → event sequence
  * zart:{zart}:offers:<id>       hash    request id of each accepted offer → event sequence
+ * zart:{zart}:runs:<id>         hash    run number → JSON snapshot of a replaced run's details
  * zart:{zart}:due               zset    due work scored by wake time (ms): "<id>" or "<id>\n<position>"
  * zart:{zart}:created           zset    every execution, scored by -createdAt (newest first, then id)
  * zart:{zart}:status:<s>        zset    executions by status, scored by -createdAt
  * zart:{zart}:task:<t>          zset    executions by task name, scored by -createdAt
  * zart:{zart}:task-status:<s>:<t> zset  executions by status and task name, scored by -createdAt
  * zart:{zart}:ended:<s>         zset    terminal executions by status, scored by completedAt (purge)
+ * zart:{zart}:run-ended:<s>     zset    archived runs ("<id>\n<run>") by status, scored by completedAt
  * zart:{zart}:meta              hash    schema version
  * zart:{zart}:wake              channel wake-ups ("<reason>:<id>")
  * ```

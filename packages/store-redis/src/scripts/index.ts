@@ -11,7 +11,13 @@ import { releaseLeaseScript, renewLeaseScript } from "./lease.js";
 import { offerEventScript } from "./offer-event.js";
 import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
 import type { ScriptDefinition } from "./prelude.js";
-import { getExecutionScript, listExecutionsScript, purgeScript } from "./read-executions.js";
+import {
+  getExecutionScript,
+  getRunScript,
+  listExecutionsScript,
+  listRunsScript,
+  purgeScript,
+} from "./read-executions.js";
 import { restartExecutionScript } from "./restart-execution.js";
 import { saveStepScript } from "./save-step.js";
 import {
@@ -33,6 +39,8 @@ export const SCRIPTS = {
   pauseExecution: pauseExecutionScript,
   resumeExecution: resumeExecutionScript,
   getExecution: getExecutionScript,
+  getRun: getRunScript,
+  listRuns: listRunsScript,
   listExecutions: listExecutionsScript,
   purge: purgeScript,
   claim: claimScript,

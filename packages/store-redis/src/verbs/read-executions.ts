@@ -1,6 +1,6 @@
-import type { ExecutionDetails, ListFilter, PurgeFilter } from "@zart/core/store";
+import type { ExecutionDetails, ListFilter, PurgeFilter, RunSummary } from "@zart/core/store";
 import { millis } from "../db/args.js";
-import { type DetailsReply, parseDetails } from "../db/codec.js";
+import { type DetailsReply, parseDetails, parseRow, parseSnapshot } from "../db/codec.js";
 import type { RedisContext } from "../db/context.js";
 import { listIndex, purgeStatuses } from "../db/replies.js";
 
@@ -14,6 +14,39 @@ export async function getExecution(
 ): Promise<ExecutionDetails | undefined> {
   const reply = await ctx.executor.run("getExecution", executionId, [executionId]);
   return parseDetails(reply as DetailsReply);
+}
+
+/** Run `run` of the id, archived (a snapshot taken when it was replaced) or current. */
+export async function getRun(
+  ctx: RedisContext,
+  executionId: string,
+  run: number,
+): Promise<ExecutionDetails | undefined> {
+  if (!Number.isSafeInteger(run) || run < 1) {
+    ctx.executor.ensureOpen();
+    return undefined;
+  }
+  const reply = (await ctx.executor.run("getRun", executionId, [executionId, run])) as
+    | ["current", DetailsReply]
+    | ["archived", string]
+    | null;
+  if (reply === null) return undefined;
+  return reply[0] === "current" ? parseDetails(reply[1]) : parseSnapshot(reply[1]);
+}
+
+/** Every run of the id, the current one included, newest first. */
+export async function listRuns(ctx: RedisContext, executionId: string): Promise<RunSummary[]> {
+  const rows = (await ctx.executor.run("listRuns", executionId, [executionId])) as string[][];
+  return rows
+    .flatMap((row) => parseRow(row) ?? [])
+    .map((record) => ({
+      run: record.run ?? 1,
+      status: record.status,
+      taskName: record.taskName,
+      createdAt: record.createdAt,
+      ...(record.completedAt ? { completedAt: record.completedAt } : {}),
+    }))
+    .sort((a, b) => b.run - a.run);
 }
 
 /** Newest first (`createdAt` desc, then id), from the matching sorted-set index. */

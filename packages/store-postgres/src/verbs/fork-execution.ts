@@ -7,6 +7,7 @@ import {
 } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
+import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /**
  * The operator's rerun, in one statement. `origin` finds the position of `fromStep`; the INSERT
@@ -52,14 +53,18 @@ const whySql = statement(
 /** Forks an execution from a step; typed errors for an unknown source or step, or a taken id. */
 export async function forkExecution(
   db: Database,
+  wakeUps: WakeUps,
   input: ForkExecutionInput,
   now: Date,
-  notify: [string, string],
 ): Promise<ExecutionRecord> {
+  const notify = wakeUps.notice("created", input.executionId);
   const params = [input.sourceId, input.executionId, input.fromStep, input.payload ?? null, now, ...notify];
   const { rows } = await db.run<ExecutionRow>(forkSql, params);
   const row = rows[0];
-  if (row !== undefined) return toExecutionRecord(row);
+  if (row !== undefined) {
+    wakeUps.emit("created", input.executionId);
+    return toExecutionRecord(row);
+  }
   const why = await db.run<{ source: boolean; step: boolean }>(whySql, [input.sourceId, input.fromStep]);
   const found = why.rows[0];
   if (!found?.source) throw new ExecutionNotFoundError(input.sourceId);

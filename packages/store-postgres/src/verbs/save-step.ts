@@ -1,6 +1,6 @@
 import type { ExecutionPatch, Lease, StepWrite } from "@zart/core/store";
 import type { Database } from "../db/database.js";
-import { coalescedWrite } from "./coalesced-writes.js";
+import { coalescedWrite } from "../sql/coalesced-writes.js";
 
 /**
  * The hot path: one fenced write per step. Concurrent step writes (and completions) of one

@@ -1,35 +1,11 @@
-import { ExecutionAlreadyExistsError, InvalidTransactionError } from "@zart/core";
-import type { ExecutionRecord, NewExecution } from "@zart/core/store";
+import { InvalidTransactionError } from "@zart/core";
 import pg from "pg";
-import type { SchemaNames } from "../db/names.js";
-import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
-import { translateError } from "../db/translate-error.js";
-import { createParams, createSql } from "./create-execution.js";
+import { translateError } from "../translate-error.js";
+import type { SchemaNames } from "./names.js";
 
 /** SQLSTATEs of a SAVEPOINT outside a transaction block / inside a failed one. */
 const NO_TRANSACTION = "25P01";
 const FAILED_TRANSACTION = "25P02";
-
-/**
- * `createExecution` through the caller's `pg` client inside `BEGIN`: the same statement, so its
- * `pg_notify` is delivered only if the caller commits. `notify` must be a payload every listener
- * delivers, this store's own included (the usual in-process push cannot know about the commit).
- */
-export async function createExecutionInTransaction(
-  transaction: unknown,
-  names: SchemaNames,
-  input: NewExecution,
-  now: Date,
-  notify: [string, string],
-): Promise<ExecutionRecord> {
-  const rows = await inCallerTransaction(transaction, names, async (client) => {
-    const result = await client.query<ExecutionRow>(createSql.text(names), createParams(input, now, notify));
-    return result.rows;
-  });
-  const row = rows[0];
-  if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);
-  return toExecutionRecord(row);
-}
 
 /**
  * Runs `body` on the caller's client under a savepoint: it doubles as the check that a

@@ -1,7 +1,5 @@
-import { ExecutionAlreadyExistsError } from "@zart/core";
-import type { ExecutionRecord, NewExecution } from "@zart/core/store";
-import { type Database, statement } from "../db/database.js";
-import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
+import type { NewExecution } from "@zart/core/store";
+import { statement } from "../db/database.js";
 import { CLEAR_LEASE, TERMINAL } from "./fragments.js";
 
 /**
@@ -37,8 +35,7 @@ export const createSql = statement(
   SELECT u.*, pg_notify($6, $7)::text AS notified FROM upsert u`,
 );
 
-/** Creates (or replaces a terminal) execution; `ExecutionAlreadyExistsError` while one is live. */
-/** The parameters of `createSql`, in its order (shared with the caller's-transaction path). */
+/** The parameters of `createSql`, in its order (shared by both create paths and signal-with-start). */
 export function createParams(input: NewExecution, now: Date, notify: [string, string]): unknown[] {
   return [
     input.executionId,
@@ -50,16 +47,4 @@ export function createParams(input: NewExecution, now: Date, notify: [string, st
     input.priority ?? null,
     input.concurrencyKey ?? null,
   ];
-}
-
-export async function createExecution(
-  db: Database,
-  input: NewExecution,
-  now: Date,
-  notify: [string, string],
-): Promise<ExecutionRecord> {
-  const { rows } = await db.run<ExecutionRow>(createSql, createParams(input, now, notify));
-  const row = rows[0];
-  if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);
-  return toExecutionRecord(row);
 }

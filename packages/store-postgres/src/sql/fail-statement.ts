@@ -1,6 +1,6 @@
 import type { ExecutionPatch, FailExecutionInput, Lease } from "@zart/core/store";
-import { type Database, statement } from "../db/database.js";
-import { CLEAR_LEASE, fencedBy, GIVE_UP_LEASE, patchSet, TERMINAL } from "./fragments.js";
+import { statement } from "../db/database.js";
+import { CLEAR_LEASE, GIVE_UP_LEASE, patchSet, TERMINAL } from "./fragments.js";
 
 /**
  * Fails the execution for good and cancels its unsettled children.
@@ -40,15 +40,4 @@ export function failParams(
     JSON.stringify(input.error),
     now,
   ];
-}
-
-/** Fenced: status `failed`, `error`, `completedAt = now`, lease cleared, unsettled children cancelled. */
-export async function failExecution(
-  db: Database,
-  lease: Lease,
-  input: FailExecutionInput,
-  patch: ExecutionPatch,
-  now: Date,
-): Promise<void> {
-  await db.fenced<{ fenced: number }>(failSql, failParams(lease, input, patch, now), fencedBy(lease));
 }

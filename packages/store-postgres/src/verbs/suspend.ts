@@ -1,6 +1,13 @@
 import type { ExecutionPatch, Lease, SuspendInput } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
-import { fencedBy, GIVE_UP_LEASE, patchSet, stepParams, stepPlaceholders, upsertStep } from "./fragments.js";
+import {
+  fencedBy,
+  GIVE_UP_LEASE,
+  patchSet,
+  stepParams,
+  stepPlaceholders,
+  upsertStep,
+} from "../sql/fragments.js";
 
 /**
  * Parks an execution for a sleep or a step-retry backoff, writing the step with it.

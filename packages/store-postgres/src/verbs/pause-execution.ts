@@ -2,7 +2,8 @@ import { ExecutionNotFoundError, ExecutionNotPausableError, ExecutionNotPausedEr
 import { type ExecutionRecord, PAUSABLE_STATUSES, sqlList } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
-import { CLEAR_LEASE } from "./fragments.js";
+import { CLEAR_LEASE } from "../sql/fragments.js";
+import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /**
  * The operator's pause, in one UPDATE whose WHERE on the status is re-checked on the newest row
@@ -49,12 +50,16 @@ export async function pauseExecution(db: Database, executionId: string): Promise
 
 export async function resumeExecution(
   db: Database,
+  wakeUps: WakeUps,
   executionId: string,
   now: Date,
-  notify: [string, string],
 ): Promise<ExecutionRecord> {
+  const notify = wakeUps.notice("resumed", executionId);
   const resumed = (await db.run<ExecutionRow>(resumeSql, [executionId, now, ...notify])).rows[0];
-  if (resumed !== undefined) return toExecutionRecord(resumed);
+  if (resumed !== undefined) {
+    wakeUps.emit("resumed", executionId);
+    return toExecutionRecord(resumed);
+  }
   const row = await current(db, executionId);
   throw new ExecutionNotPausedError(executionId, row.status);
 }

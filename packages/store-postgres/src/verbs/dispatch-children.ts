@@ -2,7 +2,8 @@ import { StoreUnavailableError } from "@zart/core";
 import type { DispatchChildrenInput, DispatchOutcome, ExecutionPatch, Lease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { type StepRow, toStepRecords } from "../db/rows.js";
-import { fencedBy, patchSet, TERMINAL } from "./fragments.js";
+import { fencedBy, patchSet, TERMINAL } from "../sql/fragments.js";
+import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /**
  * Inserts the parallel children that do not exist yet and parks the parent while any is unsettled.
@@ -59,11 +60,11 @@ const MAX_RERUNS = 20;
 /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
 export async function dispatchChildren(
   db: Database,
+  wakeUps: WakeUps,
   lease: Lease,
   input: DispatchChildrenInput,
   patch: ExecutionPatch,
   now: Date,
-  notify: [string, string],
 ): Promise<DispatchOutcome> {
   const values = [
     lease.executionId,
@@ -74,12 +75,15 @@ export async function dispatchChildren(
     input.children.map((child) => child.name),
     input.wakeAt ?? null,
     now,
-    ...notify,
+    ...wakeUps.notice("created", lease.executionId),
   ];
   for (let attempt = 0; attempt < MAX_RERUNS; attempt++) {
     const { result, replayed } = await db.fenced<DispatchRow>(dispatchSql, values, fencedBy(lease));
     const row = result.rows[0]!;
-    if (replayed || (row.unsettled ?? 0) > 0) return { suspended: true };
+    if (replayed || (row.unsettled ?? 0) > 0) {
+      wakeUps.emit("created", lease.executionId);
+      return { suspended: true };
+    }
     const children = toStepRecords(row.children);
     if (children.every((child) => isSettled(child.status))) return { suspended: false, children };
   }

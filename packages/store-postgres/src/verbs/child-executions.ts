@@ -11,12 +11,11 @@ import {
   leaseLost,
   type StartChildInput,
   type StepRecord,
-  type WakeReason,
 } from "@zart/core/store";
-import type pg from "pg";
 import { type Database, statement } from "../db/database.js";
 import { type ExecutionRow, type StepRow, toExecutionRecord, toStepRecord } from "../db/rows.js";
-import { failParams, failSql } from "./fail-execution.js";
+import { lockSql, type Notice, notifySql, type Query, queryOn, wakeParent } from "../sql/child-tree.js";
+import { failParams, failSql } from "../sql/fail-statement.js";
 import {
   CLEAR_LEASE,
   GIVE_UP_LEASE,
@@ -25,7 +24,8 @@ import {
   stepPlaceholders,
   TERMINAL,
   upsertStep,
-} from "./fragments.js";
+} from "../sql/fragments.js";
+import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /*
  * Child executions on PostgreSQL. Lock order, as everywhere in this store: parent before child.
@@ -35,11 +35,6 @@ import {
  * read (the parent sees the child terminal) or waits for the parent's lock and then finds it
  * parked (and wakes it): no lost wake-up, and no lock cycle.
  */
-
-/** Builds the NOTIFY arguments of a wake-up. */
-export type Notice = (reason: WakeReason, executionId: string) => [string, string];
-
-const notifySql = statement("notify", () => "SELECT pg_notify($1, $2)");
 
 const fenceSql = statement(
   "child-fence",
@@ -92,49 +87,12 @@ const parkSql = statement(
   WHERE execution_id = $1`,
 );
 
-const lockSql = statement(
-  "child-lock-parent",
-  (n) => `SELECT 1 FROM ${n.executions} WHERE execution_id = $1 FOR UPDATE`,
-);
-
 const completeSql = statement(
   "complete-child-execution",
   (n) => `UPDATE ${n.executions} SET ${patchSet(3, 4)}, status = 'completed', result = $5, error = NULL,
     completed_at = $6, wait_reason = NULL, wait_event = NULL, ${GIVE_UP_LEASE}
   WHERE execution_id = $1 AND lease_token = $2 RETURNING execution_id`,
 );
-
-const wakeSql = statement(
-  "wake-parent",
-  (n) => `UPDATE ${n.executions} SET status = 'pending', run_at = $2, wait_reason = NULL, wait_event = NULL
-  WHERE execution_id = $1 AND status = 'waiting' AND wait_reason = 'child-executions'
-  RETURNING execution_id`,
-);
-
-const cancelLevelSql = statement(
-  "cancel-child-executions",
-  (n) => `
-  WITH cancelled AS (
-    UPDATE ${n.executions} SET status = 'cancelled', completed_at = $2, wait_reason = NULL,
-      wait_event = NULL, unsettled_children = 0, ${CLEAR_LEASE}
-    WHERE parent_id = ANY($1::text[]) AND detached IS NOT TRUE AND status NOT IN ${TERMINAL}
-    RETURNING execution_id
-  ), children AS (
-    UPDATE ${n.steps} s SET status = 'cancelled', completed_at = $2, ready_at = NULL, ${CLEAR_LEASE}
-    FROM cancelled c
-    WHERE s.execution_id = c.execution_id AND s.kind = 'parallel' AND s.status NOT IN ${TERMINAL}
-  )
-  SELECT execution_id FROM cancelled`,
-);
-
-type Query = <R extends pg.QueryResultRow>(
-  stmt: ReturnType<typeof statement>,
-  values: unknown[],
-) => Promise<R[]>;
-
-function queryOn(db: Database, client: pg.PoolClient): Query {
-  return async (stmt, values) => (await client.query(db.config(stmt, values))).rows;
-}
 
 async function fence(query: Query, lease: Lease, patch: ExecutionPatch): Promise<void> {
   const rows = await query(fenceSql, [
@@ -147,15 +105,15 @@ async function fence(query: Query, lease: Lease, patch: ExecutionPatch): Promise
 }
 
 /** Fenced, one transaction: creates the child and records the parent's `child` step, once per position. */
-export function startChildExecution(
+export async function startChildExecution(
   db: Database,
+  wakeUps: WakeUps,
   lease: Lease,
   input: StartChildInput,
   patch: ExecutionPatch,
   now: Date,
-  notice: Notice,
-): Promise<{ step: StepRecord; created: boolean }> {
-  return db.transaction(async (client) => {
+): Promise<StepRecord> {
+  const { step, created } = await db.transaction(async (client) => {
     const query = queryOn(db, client);
     await fence(query, lease, patch);
     const [recorded] = await query<StepRow>(stepAtSql, [lease.executionId, input.position]);
@@ -181,9 +139,11 @@ export function startChildExecution(
       completedAt: now,
     };
     await query(insertStepSql, [lease.executionId, ...stepParams(step)]);
-    await query(notifySql, notice("created", childId));
+    await query(notifySql, wakeUps.notice("created", childId));
     return { step, created: true };
   });
+  if (created) wakeUps.emit("created", input.childId);
+  return step;
 }
 
 /** Fenced, one transaction: the children's rows when all are terminal; otherwise parks the parent. */
@@ -219,19 +179,6 @@ export function awaitChildExecutions(
   });
 }
 
-/** Makes `parentId` due now if it is parked on child executions (and notifies); its id when woken. */
-async function wakeParent(
-  query: Query,
-  parentId: string,
-  now: Date,
-  notice: Notice,
-): Promise<string | undefined> {
-  const [woken] = await query<{ execution_id: string }>(wakeSql, [parentId, now]);
-  if (woken === undefined) return undefined;
-  await query(notifySql, notice("child", parentId));
-  return parentId;
-}
-
 /**
  * Fenced, one transaction: completes or fails a child execution (`lease.parentId` set), its
  * parent's row locked first, and wakes the parent. Returns the parent's id when woken.
@@ -264,46 +211,3 @@ export function settleChildExecution(
     return wakeParent(query, lease.parentId, now, notice);
   });
 }
-
-/**
- * Inside a cancel's transaction (the cancelled execution locked): cancels its non-detached
- * descendants level by level (parents before children) and wakes its own parent. Returns the ids
- * cancelled and the parent woken.
- */
-export async function cancelDescendants(
-  db: Database,
-  client: pg.PoolClient,
-  executionId: string,
-  parentId: string | undefined,
-  now: Date,
-  notice: Notice,
-): Promise<{ cancelled: string[]; woken?: string }> {
-  const query = queryOn(db, client);
-  const cancelled: string[] = [];
-  for (let level = [executionId]; level.length > 0; ) {
-    level = (await query<{ execution_id: string }>(cancelLevelSql, [level, now])).map(
-      (row) => row.execution_id,
-    );
-    for (const id of level) await query(notifySql, notice("cancelled", id));
-    cancelled.push(...level);
-  }
-  const woken = parentId === undefined ? undefined : await wakeParent(query, parentId, now, notice);
-  return woken === undefined ? { cancelled } : { cancelled, woken };
-}
-
-/** Locks the parent of `executionId` (if any) before the execution itself: the store's lock order. */
-export async function lockParentOf(
-  db: Database,
-  client: pg.PoolClient,
-  executionId: string,
-): Promise<string | undefined> {
-  const { rows } = await client.query<{ parent_id: string | null }>(db.config(parentOfSql, [executionId]));
-  const parentId = rows[0]?.parent_id ?? undefined;
-  if (parentId !== undefined) await client.query(db.config(lockSql, [parentId]));
-  return parentId;
-}
-
-const parentOfSql = statement(
-  "parent-of",
-  (n) => `SELECT parent_id FROM ${n.executions} WHERE execution_id = $1`,
-);

@@ -2,7 +2,8 @@ import { ExecutionNotFoundError, ExecutionNotRetryableError } from "@zart/core";
 import { type ExecutionRecord, RETRYABLE_STATUSES, sqlList } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
-import { CLEAR_LEASE } from "./fragments.js";
+import { CLEAR_LEASE } from "../sql/fragments.js";
+import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /**
  * The operator's retry of a failed or cancelled execution, in one statement: the UPDATE's WHERE
@@ -34,13 +35,17 @@ const statusSql = statement(
 /** Restarts a failed or cancelled execution; typed errors for an unknown or live/completed one. */
 export async function restartExecution(
   db: Database,
+  wakeUps: WakeUps,
   executionId: string,
   now: Date,
-  notify: [string, string],
 ): Promise<ExecutionRecord> {
+  const notify = wakeUps.notice("retry", executionId);
   const { rows } = await db.run<ExecutionRow>(restartSql, [executionId, now, ...notify]);
   const row = rows[0];
-  if (row !== undefined) return toExecutionRecord(row);
+  if (row !== undefined) {
+    wakeUps.emit("retry", executionId);
+    return toExecutionRecord(row);
+  }
   const found = await db.run<{ status: string }>(statusSql, [executionId]);
   const status = found.rows[0]?.status;
   if (status === undefined) throw new ExecutionNotFoundError(executionId);

@@ -1,13 +1,5 @@
 import { StoreUnavailableError } from "@zart/core";
-import {
-  type AnyEventWaitOutcome,
-  type AwaitAnyEventInput,
-  type AwaitEventInput,
-  type EventWaitOutcome,
-  type ExecutionPatch,
-  joinWaitEvents,
-  type Lease,
-} from "@zart/core/store";
+import { type AwaitAnyEventInput, type ExecutionPatch, joinWaitEvents, type Lease } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 import { GIVE_UP_LEASE, patchSet, upsertStep } from "./fragments.js";
 
@@ -113,8 +105,8 @@ function awaitSql(any: boolean) {
   );
 }
 
-const awaitEventSql = awaitSql(false);
-const awaitAnyEventSql = awaitSql(true);
+export const awaitEventSql = awaitSql(false);
+export const awaitAnyEventSql = awaitSql(true);
 
 interface AwaitRow {
   outcome: "received" | "timeout" | "suspended" | "conflict" | "replayed-received" | "replayed-timeout";
@@ -125,48 +117,14 @@ interface AwaitRow {
 /** Re-runs allowed when an offer races the wait (each needs a new offer committing meanwhile). */
 const MAX_CONFLICTS = 50;
 
-/** Fenced and atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
-export async function awaitEvent(
-  db: Database,
-  lease: Lease,
-  input: AwaitEventInput,
-  patch: ExecutionPatch,
-  now: Date,
-): Promise<EventWaitOutcome> {
-  const { eventName, ...rest } = input;
-  const outcome = await decideWait(
-    db,
-    awaitEventSql,
-    lease,
-    { ...rest, eventNames: [eventName] },
-    patch,
-    now,
-  );
-  if (outcome.outcome !== "received") return outcome;
-  return outcome.payload === null
-    ? { outcome: "received" }
-    : { outcome: "received", payload: outcome.payload };
-}
-
-/** `awaitEvent` over several names: the first offered among them (see the contract). */
-export async function awaitAnyEvent(
-  db: Database,
-  lease: Lease,
-  input: AwaitAnyEventInput,
-  patch: ExecutionPatch,
-  now: Date,
-): Promise<AnyEventWaitOutcome> {
-  const outcome = await decideWait(db, awaitAnyEventSql, lease, input, patch, now);
-  if (outcome.outcome !== "received") return outcome;
-  return { outcome: "received", eventName: outcome.eventName, payload: outcome.payload ?? "null" };
-}
-
+/** The outcome of one event wait, as `awaitEvent` and `awaitAnyEvent` both return it. */
 type Decision =
   | { outcome: "received"; eventName: string; payload: string | null }
   | { outcome: "timeout" }
   | { outcome: "suspended" };
 
-async function decideWait(
+/** Runs the wait statement `stmt`, re-running it while an offer races it (`conflict`). */
+export async function decideWait(
   db: Database,
   stmt: typeof awaitEventSql,
   lease: Lease,

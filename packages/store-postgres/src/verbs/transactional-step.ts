@@ -12,8 +12,8 @@ import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Database } from "../db/database.js";
 import type { SchemaNames } from "../db/names.js";
-import { translateError } from "../db/translate-error.js";
-import { patchSet, stepParams, stepPlaceholders, upsertStep } from "./fragments.js";
+import { patchSet, stepParams, stepPlaceholders, upsertStep } from "../sql/fragments.js";
+import { translateError } from "../translate-error.js";
 
 /**
  * Where `ctx.transaction` bodies run: a pool on the store's database (`tx` = a `pg` client inside

@@ -1,7 +1,8 @@
 import { ExecutionNotFoundError } from "@zart/core";
 import { type Database, statement } from "../db/database.js";
-import { cancelDescendants, lockParentOf, type Notice } from "./child-executions.js";
-import { CLEAR_LEASE, TERMINAL } from "./fragments.js";
+import { cancelDescendants, lockParentOf } from "../sql/child-tree.js";
+import { CLEAR_LEASE, TERMINAL } from "../sql/fragments.js";
+import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /**
  * Cancels an execution and its unsettled children. A client verb, so it favours exactness over
@@ -36,16 +37,17 @@ const cancelSql = statement(
 
 /**
  * Cancels a live execution and its non-detached child executions (recursively), waking its parent
- * if it is a child execution: `undefined` when already terminal; `ExecutionNotFoundError` when
- * unknown. The parent's row is locked before the execution's (see `child-executions`).
+ * if it is a child execution: `false` when already terminal; `ExecutionNotFoundError` when
+ * unknown. The parent's row is locked before the execution's (see `sql/child-tree.ts`).
  */
 export async function cancelExecution(
   db: Database,
+  wakeUps: WakeUps,
   executionId: string,
   now: Date,
-  notice: Notice,
-): Promise<{ cancelled: string[]; woken?: string } | undefined> {
-  return db.transaction(async (client) => {
+): Promise<boolean> {
+  const notice = wakeUps.notice;
+  const tree = await db.transaction(async (client) => {
     const parentId = await lockParentOf(db, client, executionId);
     const locked = await client.query<{ status: string }>(db.config(lockSql, [executionId]));
     const status = locked.rows[0]?.status;
@@ -55,4 +57,8 @@ export async function cancelExecution(
     const tree = await cancelDescendants(db, client, executionId, parentId, now, notice);
     return { ...tree, cancelled: [executionId, ...tree.cancelled] };
   });
+  if (tree === undefined) return false;
+  for (const id of tree.cancelled) wakeUps.emit("cancelled", id);
+  if (tree.woken !== undefined) wakeUps.emit("child", tree.woken);
+  return true;
 }

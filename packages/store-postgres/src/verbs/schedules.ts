@@ -6,6 +6,7 @@ import type {
 } from "@zart/core/store";
 import { ScheduleAlreadyExistsError } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
+import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 interface ScheduleRow {
   schedule_id: string;
@@ -92,13 +93,14 @@ export async function createSchedule(db: Database, schedule: StoredSchedule): Pr
   if (rows.length === 0) throw new ScheduleAlreadyExistsError(schedule.scheduleId);
 }
 
-/** Returns the ids of the executions created, or `undefined` when the version did not match. */
+/** Compare-and-set on `version` with the fires' executions, in one statement; false on a mismatch. */
 export async function writeSchedule(
   db: Database,
+  wakeUps: WakeUps,
   write: ScheduleWrite,
   now: Date,
-  notify: { channel: string; sender: string },
-): Promise<string[] | undefined> {
+): Promise<boolean> {
+  const notify = wakeUps.sender;
   const { schedule, start } = write;
   const { rows } = await db.run<{ written: number; created: string[] }>(writeSql, [
     schedule.scheduleId,
@@ -116,8 +118,9 @@ export async function writeSchedule(
     notify.sender,
   ]);
   const row = rows[0];
-  if (!row || row.written === 0) return undefined;
-  return row.created;
+  if (!row || row.written === 0) return false;
+  for (const id of row.created) wakeUps.emit("created", id);
+  return true;
 }
 
 export async function deleteSchedule(db: Database, scheduleId: string): Promise<boolean> {

@@ -1,7 +1,12 @@
 import { ExecutionNotFoundError, ExecutionTerminalError } from "@zart/core";
-import type { OfferEventInput, OfferOutcome } from "@zart/core/store";
+import type { NewExecution, OfferEventInput, OfferOutcome } from "@zart/core/store";
+import type pg from "pg";
+import { inCallerTransaction } from "../db/caller-transaction.js";
 import { type Database, statement } from "../db/database.js";
-import { TERMINAL } from "./fragments.js";
+import type { SchemaNames } from "../db/names.js";
+import { createParams, createSql } from "../sql/create-statement.js";
+import { TERMINAL } from "../sql/fragments.js";
+import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /**
  * Appends an event to the mailbox and wakes the execution if it waits on that name (alone, or
@@ -78,22 +83,43 @@ export const offerSql = statement(
   FROM (SELECT 1) AS one LEFT JOIN p ON true`,
 );
 
-export interface OfferRow {
+interface OfferRow {
   status: string | null;
   delivered: boolean;
   known_key: boolean;
 }
 
-/** The parameters of `offerSql`, in its order (shared with signal-with-start). */
-export function offerParams(input: OfferEventInput, now: Date, notify: [string, string]): unknown[] {
+/** The parameters of `offerSql`, in its order (shared with `offerWithStart`). */
+function offerParams(input: OfferEventInput, now: Date, notify: [string, string]): unknown[] {
   return [input.executionId, input.eventName, input.payload, input.idempotencyKey ?? null, now, ...notify];
 }
 
 /**
  * `"delivered"`, or `"duplicate"` for a key already accepted (even once terminal);
- * `ExecutionNotFoundError` / `ExecutionTerminalError` otherwise.
+ * `ExecutionNotFoundError` / `ExecutionTerminalError` otherwise. With `startIfMissing`, creation
+ * and offer share one transaction (see `offerWithStart`).
  */
 export async function offerEvent(
+  db: Database,
+  wakeUps: WakeUps,
+  input: OfferEventInput,
+  now: Date,
+): Promise<OfferOutcome> {
+  const id = input.executionId;
+  const notices = { created: wakeUps.notice("created", id), event: wakeUps.notice("event", id) };
+  const start = input.startIfMissing;
+  const offered =
+    start === undefined
+      ? { outcome: await offerAlone(db, input, now, notices.event), started: false }
+      : await db.transaction((client) =>
+          offerWithStart(client, db.names, { ...input, startIfMissing: start }, now, notices),
+        );
+  if (offered.started) wakeUps.emit("created", id);
+  if (offered.outcome === "delivered") wakeUps.emit("event", id);
+  return offered.outcome;
+}
+
+async function offerAlone(
   db: Database,
   input: OfferEventInput,
   now: Date,
@@ -103,11 +129,89 @@ export async function offerEvent(
   return outcomeOf(rows[0]!, input);
 }
 
+/**
+ * `offerEvent` (with or without `startIfMissing`) through the caller's `pg` client inside `BEGIN`,
+ * under a savepoint: the event, any execution it starts and their NOTIFYs exist iff the caller
+ * commits; their NOTIFYs name no sender, so this instance's listener delivers them too.
+ */
+export function offerEventInTransaction(
+  db: Database,
+  wakeUps: WakeUps,
+  transaction: unknown,
+  input: OfferEventInput,
+  now: Date,
+): Promise<OfferOutcome> {
+  const id = input.executionId;
+  const notices = { created: wakeUps.committed("created", id), event: wakeUps.committed("event", id) };
+  return inCallerTransaction(transaction, db.names, async (client) => {
+    const start = input.startIfMissing;
+    if (start !== undefined) {
+      return (await offerWithStart(client, db.names, { ...input, startIfMissing: start }, now, notices))
+        .outcome;
+    }
+    const { rows } = await client.query<OfferRow>(
+      offerSql.text(db.names),
+      offerParams(input, now, notices.event),
+    );
+    return outcomeOf(rows[0]!, input);
+  });
+}
+
 /** What one row of `offerSql` means for `input`. */
-export function outcomeOf(row: OfferRow, input: OfferEventInput): OfferOutcome {
+function outcomeOf(row: OfferRow, input: OfferEventInput): OfferOutcome {
   if (row.status === null) throw new ExecutionNotFoundError(input.executionId);
   if (row.delivered) return "delivered";
   const terminal = ["completed", "failed", "cancelled"].includes(row.status);
   if (input.idempotencyKey !== undefined && (row.known_key || !terminal)) return "duplicate";
   throw new ExecutionTerminalError(input.executionId, row.status);
+}
+
+/** The NOTIFY payloads of one offer: `created` (if it starts the execution) and `event`. */
+interface OfferNotices {
+  created: [string, string];
+  event: [string, string];
+}
+
+/** The outcome of an offer and whether it created (or replaced) the execution. */
+interface Offered {
+  outcome: OfferOutcome;
+  started: boolean;
+}
+
+/**
+ * Signal-with-start inside the transaction open on `client` (the store's own, or the caller's):
+ * creates the execution when it is unknown, or terminal and the offer's key is not in its mailbox,
+ * then offers the event, both committing (with their NOTIFYs) or neither.
+ *
+ * Locking: the execution row is read `FOR UPDATE` first. A terminal row is then replaced under
+ * that lock. An unknown id is inserted by `createSql`; a concurrent start or signal-with-start of
+ * the same id serializes on the primary key, and the loser's upsert, seeing the winner's live row,
+ * changes nothing (`started: false`). The offer statement then locks the (now existing) row, so
+ * every concurrent offer lands in the one run's mailbox, in commit order.
+ */
+async function offerWithStart(
+  client: pg.ClientBase,
+  names: SchemaNames,
+  input: OfferEventInput & { startIfMissing: NewExecution },
+  now: Date,
+  notices: OfferNotices,
+): Promise<Offered> {
+  const { rows: current } = await client.query<{ terminal: boolean; known_key: boolean }>(
+    `SELECT e.status IN ${TERMINAL} AS terminal,
+       EXISTS (SELECT 1 FROM ${names.events} v
+         WHERE v.execution_id = $1 AND v.idempotency_key = $2) AS known_key
+     FROM ${names.executions} e WHERE e.execution_id = $1 FOR UPDATE`,
+    [input.executionId, input.idempotencyKey ?? null],
+  );
+  const row = current[0];
+  let started = false;
+  if (row === undefined || (row.terminal && !row.known_key)) {
+    const created = await client.query(
+      createSql.text(names),
+      createParams(input.startIfMissing, now, notices.created),
+    );
+    started = created.rowCount === 1;
+  }
+  const { rows } = await client.query<OfferRow>(offerSql.text(names), offerParams(input, now, notices.event));
+  return { outcome: outcomeOf(rows[0]!, input), started };
 }
