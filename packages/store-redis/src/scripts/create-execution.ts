@@ -24,8 +24,9 @@ if old ~= nil then
   if not TERMINAL[old.status] then fail("EXISTS", id) end
   run = replaceRun(id, old)
 end
-local row = insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey)
+local row = insertExecution(id, taskName, payload, runAt, now, request, priority, concurrencyKey)
 numberRun(id, row, run)
+publish("created", id, origin)
 return redis.call("HGETALL", key("row", id))
 `,
 );

@@ -4,6 +4,7 @@ import { cancelExecutionScript } from "./cancel-execution.js";
 import { awaitChildExecutionsScript, startChildExecutionScript } from "./child-executions.js";
 import { claimScript } from "./claim.js";
 import { createExecutionScript } from "./create-execution.js";
+import { createExecutionsScript } from "./create-executions.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
 import { completeExecutionScript, failExecutionScript, retryExecutionScript } from "./finish-execution.js";
 import { forkExecutionScript } from "./fork-execution.js";
@@ -32,6 +33,7 @@ import { suspendScript } from "./suspend.js";
 /** Every script the store runs, by role. Each is defined on the client with `defineCommand`. */
 export const SCRIPTS = {
   createExecution: createExecutionScript,
+  createExecutions: createExecutionsScript,
   offerEvent: offerEventScript,
   cancelExecution: cancelExecutionScript,
   restartExecution: restartExecutionScript,
