@@ -31,8 +31,9 @@ for i = 5, #ARGV, ${ARGS_PER_ITEM} do
     end
   end
   if flag == 1 then
-    local row = insertExecution(id, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], now, request, opt(ARGV[i + 4]),
-      opt(ARGV[i + 5]))
+    local priority = present(ARGV[i + 4]) and ARGV[i + 4] or nil
+    local concurrencyKey = present(ARGV[i + 5]) and ARGV[i + 5] or nil
+    local row = insertExecution(id, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], now, request, priority, concurrencyKey)
     numberRun(id, row, run)
     first = first or id
   end
