@@ -3,7 +3,7 @@ import { ValidationError } from "./errors.js";
 import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { checkPriority } from "./flow/priority.js";
 import { toJsonText } from "./json.js";
-import type { NewExecution } from "./scheduler/scheduler.js";
+import type { NewExecution } from "./scheduler/client-verbs.js";
 
 /** The timing and ordering options of a start (`StartOptions` without the transaction). */
 export interface StartTiming {

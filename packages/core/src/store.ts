@@ -33,6 +33,9 @@ export {
   type StoreCapabilities,
 } from "./scheduler/capabilities.js";
 export type * from "./scheduler/child-executions.js";
+export type * from "./scheduler/claims.js";
+export type * from "./scheduler/client-verbs.js";
+export type * from "./scheduler/events.js";
 export {
   type ChildLease,
   childLease,
@@ -41,6 +44,7 @@ export {
   type Lease,
   leaseLost,
 } from "./scheduler/lease.js";
+export type * from "./scheduler/parallel-children.js";
 export type * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";
 export type * from "./scheduler/schedules.js";
@@ -53,4 +57,5 @@ export {
 export type * from "./scheduler/transactional-step.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";
+export type * from "./scheduler/worker-writes.js";
 export { ScheduleAlreadyExistsError } from "./schedules/schedule-errors.js";

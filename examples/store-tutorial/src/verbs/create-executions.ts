@@ -1,5 +1,5 @@
 import { type CreateOutcome, isTerminal, type NewExecution } from "@zart/core/store";
-import { insertPending } from "../storage/rows.js";
+import { insertPending } from "../storage/runs.js";
 import type { TutorialStorage } from "../storage/tutorial-storage.js";
 
 /** Each item as `createExecution`, in one synchronous pass; a held id is answered `exists`. */
@@ -11,7 +11,7 @@ export function createExecutions(
   return inputs.map((input) => {
     const existing = storage.entries.get(input.executionId);
     if (existing && !isTerminal(existing.record.status)) return "exists";
-    insertPending(storage.entries, input, now);
+    insertPending(storage, input, now);
     return "created";
   });
 }
