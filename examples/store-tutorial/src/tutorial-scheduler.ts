@@ -68,7 +68,7 @@ import { suspend } from "./verbs/suspend.js";
  * that it is open and hands each verb the storage.
  */
 export class TutorialScheduler implements Scheduler {
-  readonly capabilities = defineCapabilities({ runHistory: true });
+  readonly capabilities = defineCapabilities({});
   readonly clock: Clock;
   readonly storage: TutorialStorage;
   #closed = false;
