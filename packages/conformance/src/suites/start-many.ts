@@ -104,7 +104,8 @@ export const startManySuite = defineSuite("start-many", START_MANY_TESTS, (h, te
           ["fresh", "created"],
         ]);
         expect((await env.durable.status("held")).payload).toEqual({ name: "old" });
-        expect(await env.durable.status("done")).toMatchObject({ status: "pending", steps: [] });
+        expect(await env.durable.status("done")).toMatchObject({ status: "pending", run: 2, steps: [] });
+        expect(await env.durable.status("done", { run: 1 })).toMatchObject({ result: "hello first" });
         await env.run();
         expect(await env.durable.status("done")).toMatchObject({ result: "hello second" });
       },
