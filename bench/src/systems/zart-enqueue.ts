@@ -23,7 +23,8 @@ const CONCURRENT_STARTS = 16;
 /** Items per `startMany` call. */
 const BATCH = 1000;
 
-function hasStartMany(durable: object): durable is BatchStarter {
+/** Not a type guard: with a @zart/core that has `startMany`, the other branch would narrow to `never`. */
+function hasStartMany(durable: object): boolean {
   return typeof (durable as Partial<BatchStarter>).startMany === "function";
 }
 
@@ -35,8 +36,9 @@ export const ENQUEUE_METHOD = hasStartMany(DurableScheduler.prototype)
 /** Starts one `kind` execution per input, under the input's id. */
 export async function enqueue(durable: DurableScheduler, kind: TaskKind, inputs: TaskInput[]): Promise<void> {
   if (hasStartMany(durable)) {
+    const starter = durable as unknown as BatchStarter;
     for (const part of chunks(inputs, BATCH)) {
-      await durable.startMany(part.map((data) => ({ executionId: data.id, taskName: kind, data })));
+      await starter.startMany(part.map((data) => ({ executionId: data.id, taskName: kind, data })));
     }
     return;
   }

@@ -40,6 +40,7 @@ import { awaitChildExecutions, startChildExecution } from "./verbs/child-executi
 import { claim } from "./verbs/claim.js";
 import { countDue } from "./verbs/count-due.js";
 import { createExecution } from "./verbs/create-execution.js";
+import { createExecutions } from "./verbs/create-executions.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
 import { forkExecution } from "./verbs/fork-execution.js";
@@ -100,6 +101,10 @@ export class TutorialScheduler implements Scheduler {
 
   async createExecution(input: NewExecution, now: Date) {
     return createExecution(this.#open(), input, now);
+  }
+
+  async createExecutions(inputs: readonly NewExecution[], now: Date) {
+    return createExecutions(this.#open(), inputs, now);
   }
 
   async offerEvent(input: OfferEventInput, now: Date) {

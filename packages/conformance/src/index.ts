@@ -28,6 +28,7 @@ import { scheduleFiresSuite } from "./suites/schedule-fires.js";
 import { scheduleVerbsSuite } from "./suites/schedule-verbs.js";
 import { SEMANTICS_SUITES } from "./suites/semantics/index.js";
 import { signalWithStartSuite } from "./suites/signal-with-start.js";
+import { startManySuite } from "./suites/start-many.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
@@ -59,6 +60,7 @@ export {
   prefetchSuite,
   retriesSuite,
   signalWithStartSuite,
+  startManySuite,
   stepsSuite,
   storeVerbsSuite,
   taskRoutingSuite,
@@ -70,6 +72,7 @@ export {
 export const SUITES = [
   storeVerbsSuite,
   executionsSuite,
+  startManySuite,
   stepsSuite,
   retriesSuite,
   contextSuite,

@@ -8,11 +8,11 @@ import {
   WaitTimeoutError,
 } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
-import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
-import { checkPriority } from "./flow/priority.js";
+import type { ConcurrencyGroup } from "./flow/concurrency.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
-import { DEFAULT_MAX_PAYLOAD_BYTES, toJsonText } from "./json.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
+import { toNewExecution } from "./new-execution.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import { listRuns, readRun } from "./run-history.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
@@ -23,6 +23,7 @@ import {
   TERMINAL_STATUSES,
 } from "./scheduler/vocabularies.js";
 import { Schedules } from "./schedules/schedules-client.js";
+import { type StartManyItem, type StartManyResult, startMany } from "./start-many.js";
 import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
 import type { TaskDefinition } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
@@ -129,6 +130,17 @@ export class DurableScheduler {
     return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task));
   }
 
+  /**
+   * Starts many executions in one store write. Every item is validated first (id, task, input,
+   * payload, a repeated id); an invalid one is answered `"invalid"` with its error and persists
+   * nothing, without stopping the others. Each valid item keeps `start`'s idempotency: `"created"`
+   * (a new execution, or a new run replacing a terminal one) or `"exists"` (a non-terminal
+   * execution holds the id; nothing changed, no error). Results are in input order.
+   */
+  startMany(items: readonly StartManyItem[]): Promise<StartManyResult[]> {
+    return startMany(this.#scheduler, this.#registry, this.#maxPayloadBytes, items);
+  }
+
   async #create(
     executionId: string,
     taskName: string,
@@ -136,24 +148,12 @@ export class DurableScheduler {
     options: StartOptions,
     concurrency: ConcurrencyGroup | undefined,
   ): Promise<ScheduleResult> {
-    const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
-    const payload = toJsonText(input, "The input", this.#maxPayloadBytes) ?? "null";
     const now = this.#scheduler.clock.now();
-    const runAt =
-      options.runAt ??
-      new Date(now.getTime() + (options.delay === undefined ? 0 : toMillis(options.delay, "delay")));
-    if (Number.isNaN(runAt.getTime())) throw new ValidationError("runAt is not a valid date.");
-    const priority = checkPriority(options.priority);
     const traceContext = captureTraceContext();
     const record = await createExecution(
       this.#scheduler,
       {
-        executionId,
-        taskName,
-        payload,
-        runAt,
-        ...(priority === undefined ? {} : { priority }),
-        ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+        ...toNewExecution(executionId, taskName, input, options, concurrency, now, this.#maxPayloadBytes),
         ...(traceContext === undefined ? {} : { traceContext }),
       },
       now,

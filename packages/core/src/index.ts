@@ -52,6 +52,8 @@ export type { Scheduler } from "./scheduler/scheduler.js";
 export {
   CATCHUP_POLICIES,
   type CatchupPolicy,
+  CREATE_OUTCOMES,
+  type CreateOutcome,
   EXECUTION_STATUSES,
   type ExecutionStatus,
   isTerminal,
@@ -74,6 +76,12 @@ export type {
   UpdateScheduleOptions,
 } from "./schedules/schedule-options.js";
 export type { Schedules } from "./schedules/schedules-client.js";
+export {
+  MAX_START_MANY_ITEMS,
+  type StartManyItem,
+  type StartManyOutcome,
+  type StartManyResult,
+} from "./start-many.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
 export {

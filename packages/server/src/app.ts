@@ -23,6 +23,7 @@ import { registerOperatorActionRoutes } from "./routes/operator-actions.js";
 import { registerPurgeRoute } from "./routes/purge.js";
 import { registerScheduleRoutes } from "./routes/schedules.js";
 import type { RouteDeps } from "./routes/shared.js";
+import { registerStartBatchRoute } from "./routes/start-batch.js";
 import { registerWaitRoute } from "./routes/wait.js";
 import { resolveToken } from "./token.js";
 import { requestTraceContext } from "./trace-context.js";
@@ -139,6 +140,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
 
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerStartBatchRoute(app, deps);
   registerExecutionRoutes(app, deps);
   registerOperatorActionRoutes(app, deps);
   registerWaitRoute(app, deps);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { EXECUTION_STATUSES, STEP_KINDS } from "@zart/core";
+import { CREATE_OUTCOMES, EXECUTION_STATUSES, STEP_KINDS } from "@zart/core";
 
 /**
  * The zod schemas of every request and response body. The routes validate with them and the
@@ -120,6 +120,34 @@ export const StartBodySchema = z
       .openapi({ description: "Start later, at this time." }),
   })
   .openapi("StartExecution");
+
+/** Items one `POST /api/v1/executions:batch` takes at most (the body size limit applies too). */
+export const MAX_BATCH_ITEMS = 1000;
+
+export const StartBatchBodySchema = z
+  .strictObject({
+    items: z
+      .array(StartBodySchema)
+      .min(1, "must not be empty")
+      .max(MAX_BATCH_ITEMS, `must have at most ${MAX_BATCH_ITEMS} items`),
+  })
+  .openapi("StartExecutionBatch");
+
+export const StartBatchResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        execution_id: z.string(),
+        outcome: z.enum([...CREATE_OUTCOMES, "invalid"]).openapi({
+          description:
+            "`created`: started (a finished id starts a new run); `exists`: an unfinished execution " +
+            "holds the id, nothing changed; `invalid`: refused (see `error`), nothing written.",
+        }),
+        error: ErrorEnvelopeSchema.shape.error.optional(),
+      }),
+    ),
+  })
+  .openapi("StartExecutionBatchResult");
 
 export const RerunBodySchema = z
   .strictObject({

@@ -46,6 +46,7 @@ import { awaitChildExecutions, startChildExecution } from "./verbs/child-executi
 import { claim } from "./verbs/claim.js";
 import { countDue } from "./verbs/count-due.js";
 import { createExecution, createExecutionInTransaction } from "./verbs/create-execution.js";
+import { createExecutions } from "./verbs/create-executions.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
 import { forkExecution } from "./verbs/fork-execution.js";
@@ -126,6 +127,9 @@ export class PostgresScheduler implements Scheduler {
   // ── client verbs ──────────────────────────────────────────────────────────────────────────
   createExecution(input: NewExecution, now: Date) {
     return createExecution(this.#db, this.#wakeUps, input, now);
+  }
+  createExecutions(inputs: readonly NewExecution[], now: Date) {
+    return createExecutions(this.#db, this.#wakeUps, inputs, now);
   }
   createExecutionInTransaction(tx: unknown, input: NewExecution, now: Date) {
     return createExecutionInTransaction(this.#db, this.#wakeUps, tx, input, now);

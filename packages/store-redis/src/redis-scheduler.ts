@@ -41,6 +41,7 @@ import { awaitChildExecutions, startChildExecution } from "./verbs/child-executi
 import { claim } from "./verbs/claim.js";
 import { countDue } from "./verbs/count-due.js";
 import { createExecution } from "./verbs/create-execution.js";
+import { createExecutions } from "./verbs/create-executions.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
 import { forkExecution } from "./verbs/fork-execution.js";
@@ -141,6 +142,9 @@ export class RedisScheduler implements Scheduler {
   // ── client verbs ───────────────────────────────────────────────────────────────────────────────
   createExecution(input: NewExecution, now: Date) {
     return createExecution(this.#ctx, input, now);
+  }
+  createExecutions(inputs: readonly NewExecution[], now: Date) {
+    return createExecutions(this.#ctx, inputs, now);
   }
   offerEvent(input: OfferEventInput, now: Date) {
     return offerEvent(this.#ctx, input, now);

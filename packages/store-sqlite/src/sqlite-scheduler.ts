@@ -44,6 +44,7 @@ import { awaitChildExecutions, startChildExecution } from "./verbs/child-executi
 import { claim } from "./verbs/claim.js";
 import { countDue } from "./verbs/count-due.js";
 import { createExecution, createExecutionInTransaction } from "./verbs/create-execution.js";
+import { createExecutions } from "./verbs/create-executions.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
 import { forkExecution } from "./verbs/fork-execution.js";
@@ -131,6 +132,9 @@ export class SqliteScheduler implements Scheduler {
 
   createExecution(input: NewExecution, now: Date) {
     return createExecution(this.#ctx, input, now);
+  }
+  createExecutions(inputs: readonly NewExecution[], now: Date) {
+    return createExecutions(this.#ctx, inputs, now);
   }
   createExecutionInTransaction(tx: unknown, input: NewExecution, now: Date) {
     return createExecutionInTransaction(this.#ctx, tx, input, now);

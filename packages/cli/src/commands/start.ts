@@ -2,9 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { StartOptions } from "@zart/core";
 import { toWireExecution } from "@zart/server/wire";
 import { Command } from "commander";
+import { UsageError } from "../cli-error.js";
 import { err, out, printJson, stdoutColors } from "../output.js";
 import { parseDateArg, parseDurationArg, parseJsonArg } from "../parse-args.js";
 import { type DbOptions, dbOption, jsonOption, withClient } from "./shared.js";
+import { startFromFile } from "./start-from-file.js";
 
 interface StartFlags extends DbOptions {
   data?: unknown;
@@ -15,13 +17,14 @@ interface StartFlags extends DbOptions {
   /** `--no-check`: false silences the warning that nothing is checked without `--tasks`. */
   check: boolean;
   json?: boolean;
+  fromFile?: string;
 }
 
-/** `zart start <task> --data '{…}' [--id] [--run-at|--delay] [--tasks]`. */
+/** `zart start <task> --data '{…}' [--id] [--run-at|--delay] [--tasks]`, or `[task] --from-file <file>`. */
 export function startCommand(): Command {
   const command = new Command("start")
     .description("start an execution of a task")
-    .argument("<task>", "task name")
+    .argument("[task]", "task name (with --from-file: for the items that name none)")
     .option("--data <json>", "the task's input, as JSON (default: null)", parseJsonArg)
     .option("--id <execution_id>", "execution id, the idempotency key (default: <task>-<random>)")
     .option("--run-at <date>", "start at this ISO-8601 time instead of now", parseDateArg)
@@ -30,16 +33,33 @@ export function startCommand(): Command {
       "--tasks <file...>",
       "task modules: reject unknown task names and validate --data before starting",
     )
-    .option("--no-check", "without --tasks: start unchecked without the warning");
+    .option("--no-check", "without --tasks: start unchecked without the warning")
+    .option(
+      "--from-file <file>",
+      "start many: a .json array of items, or JSON Lines; each {task_name?, execution_id?, data?, run_at?}",
+    );
   dbOption(command);
   jsonOption(command);
-  return command.action(async (task: string, flags: StartFlags) => {
+  return command.action(async (task: string | undefined, flags: StartFlags) => {
     if (!flags.tasks?.length && flags.check) {
+      const unchecked =
+        flags.fromFile === undefined
+          ? `neither the task name "${task}" nor --data is`
+          : "neither the task names nor the inputs are";
       err(
-        `warning: without --tasks, neither the task name "${task}" nor --data is checked; ` +
+        `warning: without --tasks, ${unchecked} checked; ` +
           "an unknown task waits, pending, for a worker that registers it (--no-check silences this)",
       );
     }
+    if (flags.fromFile !== undefined) {
+      if (flags.data !== undefined || flags.id || flags.runAt || flags.delay !== undefined) {
+        throw new UsageError(
+          "--from-file takes no --data, --id, --run-at or --delay: each item carries its own.",
+        );
+      }
+      return startFromFile(flags.fromFile, task, flags);
+    }
+    if (task === undefined) throw new UsageError("Name the task to start, or give --from-file.");
     const executionId = flags.id ?? `${task}-${randomUUID().slice(0, 8)}`;
     const options: StartOptions = flags.runAt
       ? { runAt: flags.runAt }

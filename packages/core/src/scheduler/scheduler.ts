@@ -70,6 +70,7 @@ import type {
 import type { ExecutionDetails, ExecutionRecord, RunSummary, StepRecord } from "./records.js";
 import type { ScheduleStore } from "./schedules.js";
 import type { TransactionalStepInput } from "./transactional-step.js";
+import type { CreateOutcome } from "./vocabularies.js";
 import type {
   CompleteExecutionInput,
   ExecutionPatch,
@@ -107,6 +108,16 @@ export interface Scheduler extends ScheduleStore {
    * Emits a `created` wake-up.
    */
   createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord>;
+
+  /**
+   * Many `createExecution`s at once, with each item's idempotency: an absent id is created, a
+   * terminal one replaced by a new run (archived as `createExecution` does), a non-terminal one
+   * left as it is (`"exists"`, no error). Returns one outcome per input, in input order. The ids are
+   * distinct (the caller checks). The new rows are written in one statement / script / transaction
+   * (a replacement may take its own), each id created at most once under racing callers; one
+   * `created` wake-up is emitted for the batch when anything was created.
+   */
+  createExecutions(inputs: readonly NewExecution[], now: Date): Promise<CreateOutcome[]>;
 
   /**
    * Only with the `transactionalStart` capability: `createExecution` through `transaction`, the

@@ -73,6 +73,13 @@ export const WAKE_REASONS = [
 ] as const;
 export type WakeReason = (typeof WAKE_REASONS)[number];
 
+/**
+ * What `createExecutions` did with one item: `created` (a new execution, or a new run replacing a
+ * terminal one) or `exists` (a non-terminal execution holds the id; nothing changed).
+ */
+export const CREATE_OUTCOMES = ["created", "exists"] as const;
+export type CreateOutcome = (typeof CREATE_OUTCOMES)[number];
+
 /** Isolation levels a `ctx.transaction` body may ask for (SQLite transactions are always serializable). */
 export const TRANSACTION_ISOLATIONS = ["read committed", "repeatable read", "serializable"] as const;
 export type TransactionIsolation = (typeof TRANSACTION_ISOLATIONS)[number];

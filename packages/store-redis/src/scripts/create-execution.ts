@@ -25,9 +25,9 @@ if old ~= nil then
   if not TERMINAL[old.status] then fail("EXISTS", id) end
   run = replaceRun(id, old)
 end
-local row = insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey,
-  traceContext)
+local row = insertExecution(id, taskName, payload, runAt, now, request, priority, concurrencyKey, traceContext)
 numberRun(id, row, run)
+publish("created", id, origin)
 return redis.call("HGETALL", key("row", id))
 `,
 );

@@ -5,6 +5,7 @@ import { awaitChildExecutionsScript, startChildExecutionScript } from "./child-e
 import { claimScript } from "./claim.js";
 import { countDueScript } from "./count-due.js";
 import { createExecutionScript } from "./create-execution.js";
+import { createExecutionsScript } from "./create-executions.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
 import { completeExecutionScript, failExecutionScript, retryExecutionScript } from "./finish-execution.js";
 import { forkExecutionScript } from "./fork-execution.js";
@@ -33,6 +34,7 @@ import { suspendScript } from "./suspend.js";
 /** Every script the store runs, by role. Each is defined on the client with `defineCommand`. */
 export const SCRIPTS = {
   createExecution: createExecutionScript,
+  createExecutions: createExecutionsScript,
   offerEvent: offerEventScript,
   cancelExecution: cancelExecutionScript,
   restartExecution: restartExecutionScript,

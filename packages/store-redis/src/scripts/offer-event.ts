@@ -33,9 +33,9 @@ if row ~= nil and ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) 
 if startTask ~= nil and (row == nil or TERMINAL[row.status]) then
   local run = 1
   if row ~= nil then run = replaceRun(id, row) end
-  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, origin, request, opt(ARGV[12]), opt(ARGV[13]),
-    opt(ARGV[15]))
+  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, request, opt(ARGV[12]), opt(ARGV[13]), opt(ARGV[15]))
   numberRun(id, row, run)
+  publish("created", id, origin)
   started = true
 end
 if row == nil then fail("NOT_FOUND", id) end

@@ -277,9 +277,8 @@ local function deleteExecution(id, row)
 end
 
 -- Writes a new pending run (the id must be free: unknown, or its terminal run deleted), indexed
--- and due at runAt; publishes "created". priority, concurrencyKey, traceContext: nil = none.
-local function insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey,
-    traceContext)
+-- and due at runAt (the caller publishes "created"). priority, concurrencyKey, traceContext: nil = none.
+local function insertExecution(id, taskName, payload, runAt, now, request, priority, concurrencyKey, traceContext)
   local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
     runAt = runAt, scheduledAt = runAt, createdAt = now }
   redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
@@ -298,7 +297,6 @@ local function insertExecution(id, taskName, payload, runAt, now, origin, reques
   redis.call("ZADD", base .. "created", -tonumber(now), id)
   redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
   syncDue(id, row)
-  publish("created", id, origin)
   return row
 end
 

@@ -56,6 +56,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/executions:batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start many executions in one store write
+         * @description A malformed body is a 400 whose `details.issues` name each bad item (`items.3.task_name`), and nothing is started. Otherwise every item gets an outcome, in order: an item refused by the task registry or the task's input schema is `invalid` with its error and writes nothing, without stopping the others; `execution_id` keeps the idempotency of a single start, per item.
+         */
+        post: operations["startExecutionBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/executions": {
         parameters: {
             query?: never;
@@ -374,6 +394,43 @@ export interface components {
             execution_id: string;
             event_name: string;
         };
+        StartExecutionBatchResult: {
+            results: {
+                execution_id: string;
+                /**
+                 * @description `created`: started (a finished id starts a new run); `exists`: an unfinished execution holds the id, nothing changed; `invalid`: refused (see `error`), nothing written.
+                 * @enum {string}
+                 */
+                outcome: "created" | "exists" | "invalid";
+                error?: {
+                    /** @example EXECUTION_NOT_FOUND */
+                    code: string;
+                    message: string;
+                    details?: {
+                        [key: string]: unknown;
+                    };
+                };
+            }[];
+        };
+        StartExecutionBatch: {
+            items: components["schemas"]["StartExecution"][];
+        };
+        StartExecution: {
+            /** @example approval-task */
+            task_name: string;
+            /**
+             * @description The idempotency key; a random UUID when absent.
+             * @example approval-demo-1
+             */
+            execution_id?: string;
+            /** @description The task's input (default null). */
+            data?: unknown;
+            /**
+             * Format: date-time
+             * @description Start later, at this time.
+             */
+            run_at?: string;
+        };
         Execution: {
             execution_id: string;
             /** @description Run number of the id, 1-based: each start that replaces a finished execution begins the next run. */
@@ -480,22 +537,6 @@ export interface components {
              * @example 2025-01-31T12:00:00.000Z
              */
             consumed_at?: string;
-        };
-        StartExecution: {
-            /** @example approval-task */
-            task_name: string;
-            /**
-             * @description The idempotency key; a random UUID when absent.
-             * @example approval-demo-1
-             */
-            execution_id?: string;
-            /** @description The task's input (default null). */
-            data?: unknown;
-            /**
-             * Format: date-time
-             * @description Start later, at this time.
-             */
-            run_at?: string;
         };
         ExecutionList: {
             executions: components["schemas"]["Execution"][];
@@ -785,6 +826,66 @@ export interface operations {
             };
             /** @description The execution or schedule already exists (`EXECUTION_ALREADY_EXISTS`, `SCHEDULE_ALREADY_EXISTS`) or the execution is finished (`EXECUTION_TERMINAL`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startExecutionBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartExecutionBatch"];
+            };
+        };
+        responses: {
+            /** @description One outcome per item, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartExecutionBatchResult"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

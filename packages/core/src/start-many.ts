@@ -1,0 +1,104 @@
+import { ValidationError } from "./errors.js";
+import type { ConcurrencyGroup } from "./flow/concurrency.js";
+import { taskConcurrency } from "./flow/task-concurrency.js";
+import { type StartTiming, toNewExecution } from "./new-execution.js";
+import type { NewExecution } from "./scheduler/client-verbs.js";
+import type { Scheduler } from "./scheduler/scheduler.js";
+import type { CreateOutcome } from "./scheduler/vocabularies.js";
+import type { TaskDefinition } from "./task/define-task.js";
+import type { TaskRegistry } from "./task/task-registry.js";
+import { assertId, type StandardSchema, validateWith } from "./validation.js";
+
+/** Items one `startMany` call takes at most. */
+export const MAX_START_MANY_ITEMS = 10_000;
+
+export interface StartManyItem {
+  executionId: string;
+  /** The task's name, or its definition (its input schema and concurrency apply, as in `startFor`). */
+  // biome-ignore lint/suspicious/noExplicitAny: definitions of any data type are accepted
+  taskName: string | TaskDefinition<any, any, any>;
+  data: unknown;
+  /** As `start`'s options; a batch has no `transaction`. */
+  options?: StartTiming;
+}
+
+/** `invalid`: the item failed validation and nothing was written for it (see `error`). */
+export type StartManyOutcome = CreateOutcome | "invalid";
+
+export interface StartManyResult {
+  executionId: string;
+  outcome: StartManyOutcome;
+  /** Why an `invalid` item was refused (`ValidationError`, `TaskNotRegisteredError`, …). */
+  error?: Error;
+}
+
+/**
+ * Validates every item, then creates the valid ones in one store call (`createExecutions`): an
+ * invalid item never stops the others and persists nothing. A repeated id in the batch makes the
+ * later items invalid.
+ */
+export async function startMany(
+  scheduler: Scheduler,
+  registry: TaskRegistry | undefined,
+  maxPayloadBytes: number,
+  items: readonly StartManyItem[],
+): Promise<StartManyResult[]> {
+  if (!Array.isArray(items)) throw new ValidationError("startMany takes an array of items.");
+  if (items.length > MAX_START_MANY_ITEMS) {
+    throw new ValidationError(
+      `startMany takes at most ${MAX_START_MANY_ITEMS} items; got ${items.length}. Split the batch.`,
+    );
+  }
+  const now = scheduler.clock.now();
+  const firstIndex = new Map<unknown, number>();
+  const results: StartManyResult[] = [];
+  const valid: NewExecution[] = [];
+  const validIndex: number[] = [];
+  for (const [index, item] of items.entries()) {
+    const executionId = item?.executionId;
+    try {
+      const first = firstIndex.get(executionId);
+      if (first !== undefined) {
+        throw new ValidationError(`executionId "${executionId}" repeats item ${first} of the batch.`);
+      }
+      firstIndex.set(executionId, index);
+      valid.push(await toValidInput(item, registry, now, maxPayloadBytes));
+      validIndex.push(index);
+      results.push({ executionId, outcome: "created" });
+    } catch (error) {
+      results.push({ executionId, outcome: "invalid", error: error as Error });
+    }
+  }
+  if (valid.length === 0) return results;
+  const outcomes = await scheduler.createExecutions(valid, now);
+  for (const [position, outcome] of outcomes.entries()) {
+    (results[validIndex[position] as number] as StartManyResult).outcome = outcome;
+  }
+  return results;
+}
+
+async function toValidInput(
+  item: StartManyItem,
+  registry: TaskRegistry | undefined,
+  now: Date,
+  maxPayloadBytes: number,
+): Promise<NewExecution> {
+  if (typeof item !== "object" || item === null) throw new ValidationError("An item must be an object.");
+  assertId(item.executionId, "executionId");
+  const { name, input, concurrency } = resolveTask(item.taskName, registry);
+  const data = input ? await validateWith(input, item.data, `Input of task "${name}"`) : item.data;
+  return toNewExecution(item.executionId, name, data, item.options ?? {}, concurrency, now, maxPayloadBytes);
+}
+
+function resolveTask(
+  task: StartManyItem["taskName"],
+  registry: TaskRegistry | undefined,
+): { name: string; input: StandardSchema | undefined; concurrency: ConcurrencyGroup | undefined } {
+  if (typeof task === "object" && task !== null) {
+    assertId(task.name, "task name");
+    return { name: task.name, input: task.input, concurrency: taskConcurrency(task.name, task) };
+  }
+  assertId(task, "task name");
+  const registered = registry?.get(task);
+  return { name: task, input: registered?.input, concurrency: registered?.concurrency };
+}
