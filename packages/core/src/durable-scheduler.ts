@@ -23,7 +23,7 @@ import {
 } from "./scheduler/vocabularies.js";
 import { Schedules } from "./schedules/schedules-client.js";
 import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
-import type { TaskDefinition } from "./task/define-task.js";
+import { type TaskDefinition, versionOf } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { createExecution } from "./transactional-start.js";
 import { assertId, validateWith } from "./validation.js";
@@ -48,6 +48,8 @@ export interface StartOptions {
 export interface ScheduleResult {
   executionId: string;
   taskName: string;
+  /** The task version it starts on; absent = unversioned. */
+  version?: string;
   status: ExecutionStatus;
   scheduledAt: Date;
   createdAt: Date;
@@ -67,6 +69,8 @@ export interface ListOptions {
   taskName?: string;
   /** Only the child executions started by this execution (detached ones included). */
   parentId?: string;
+  /** Only executions started on this task version (`defineTask({ version })`). */
+  version?: string;
   /** 1–1000, default 100. */
   limit?: number;
   /** Default 0. */
@@ -101,7 +105,9 @@ export class DurableScheduler {
 
   /**
    * Starts `taskName` under `executionId` (the idempotency key): `ExecutionAlreadyExistsError` while
-   * an execution with that id is not terminal; a terminal one is replaced by a new run.
+   * an execution with that id is not terminal; a terminal one is replaced by a new run. It starts on
+   * the version of the task last registered in the registry (unversioned without a registry);
+   * `startFor(task)` starts on `task.version`.
    */
   async start(
     executionId: string,
@@ -113,7 +119,7 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options, task?.concurrency);
+    return this.#create(executionId, taskName, input, options, task?.concurrency, task?.version);
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -125,7 +131,8 @@ export class DurableScheduler {
   ): Promise<ScheduleResult> {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
-    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task));
+    const version = versionOf(task);
+    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task), version);
   }
 
   async #create(
@@ -134,6 +141,7 @@ export class DurableScheduler {
     input: unknown,
     options: StartOptions,
     concurrency: ConcurrencyGroup | undefined,
+    version: string | undefined,
   ): Promise<ScheduleResult> {
     const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
     const payload = toJsonText(input, "The input", this.#maxPayloadBytes) ?? "null";
@@ -152,6 +160,7 @@ export class DurableScheduler {
         runAt,
         ...(priority === undefined ? {} : { priority }),
         ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+        ...(version === undefined ? {} : { version }),
       },
       now,
       options,
@@ -159,6 +168,7 @@ export class DurableScheduler {
     return {
       executionId: record.executionId,
       taskName: record.taskName,
+      ...(record.version === undefined ? {} : { version: record.version }),
       status: record.status,
       scheduledAt: record.scheduledAt,
       createdAt: record.createdAt,
@@ -311,12 +321,14 @@ export class DurableScheduler {
       throw new ValidationError("offset must be a non-negative integer.");
     if (options.taskName !== undefined) assertId(options.taskName, "task name");
     if (options.parentId !== undefined) assertId(options.parentId, "parentId");
+    if (options.version !== undefined) assertId(options.version, "version");
     const rows = await this.#scheduler.listExecutions({
       limit,
       offset,
       ...(options.status ? { status: checkStatus(options.status) } : {}),
       ...(options.taskName ? { taskName: options.taskName } : {}),
       ...(options.parentId ? { parentId: options.parentId } : {}),
+      ...(options.version ? { version: options.version } : {}),
     });
     return rows.map(toStatus);
   }

@@ -4,7 +4,7 @@ import { taskConcurrency } from "./flow/task-concurrency.js";
 import { toJsonText } from "./json.js";
 import type { NewExecution, OfferEventInput, Scheduler } from "./scheduler/scheduler.js";
 import { isTerminal } from "./scheduler/vocabularies.js";
-import type { EventSchemas, TaskDefinition } from "./task/define-task.js";
+import { type EventSchemas, type TaskDefinition, versionOf } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { assertId, type StandardSchema, validateWith } from "./validation.js";
 
@@ -36,6 +36,7 @@ export interface StartIfMissing {
 /** What a task declares that an offer is checked against. */
 interface TaskSchemas {
   name: string;
+  version?: string;
   input?: StandardSchema;
   events?: EventSchemas;
 }
@@ -70,12 +71,14 @@ export async function offerEvent(
   if (start !== undefined) {
     const payload = toJsonText(start.data, "The input", maxPayloadBytes) ?? "null";
     const concurrencyKey = start.concurrency ? concurrencyKeyOf(start.concurrency, start.data) : undefined;
+    const version = versionOf(start.task);
     const execution: NewExecution = {
       executionId,
       taskName: start.task.name,
       payload,
       runAt: now,
       ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+      ...(version === undefined ? {} : { version }),
     };
     input.startIfMissing = execution;
   }
@@ -118,7 +121,7 @@ async function validateEvent(
   const details = await scheduler.getExecution(executionId);
   const live = details !== undefined && !isTerminal(details.execution.status);
   const task =
-    details && (live || starting === undefined) ? registry?.find(details.execution.taskName) : starting;
+    details && (live || starting === undefined) ? registeredTaskOf(registry, details.execution) : starting;
   const events = task?.events;
   if (!task || !events) return payload;
   const schema = events[eventName];
@@ -130,4 +133,12 @@ async function validateEvent(
     );
   }
   return validateWith(schema, payload, `The "${eventName}" event's payload`);
+}
+
+/** The registered code of an execution's version, or else the task's last registered version. */
+function registeredTaskOf(
+  registry: TaskRegistry | undefined,
+  execution: { taskName: string; version?: string },
+): TaskSchemas | undefined {
+  return registry?.findVersion(execution.taskName, execution.version) ?? registry?.find(execution.taskName);
 }

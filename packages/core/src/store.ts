@@ -33,6 +33,7 @@ export {
   type StoreCapabilities,
 } from "./scheduler/capabilities.js";
 export type * from "./scheduler/child-executions.js";
+export { claimKey, claimKeys } from "./scheduler/claim-keys.js";
 export {
   type ChildLease,
   childLease,

@@ -11,7 +11,7 @@ import type { WorkerHooks } from "../hooks/worker-hooks.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
 import type { ClaimedChild, ClaimedWork, Lease, Scheduler } from "../scheduler/scheduler.js";
-import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
+import { describeTask, type RegisteredTask, type TaskRegistry } from "../task/task-registry.js";
 import { validateWith } from "../validation.js";
 import { runInScope } from "./ambient.js";
 import { type ChildOutcome, runChildBody } from "./child-body.js";
@@ -51,8 +51,8 @@ export class ExecutionRun {
   constructor({ work, scheduler, registry, maxPayloadBytes, workerId, hooks }: ExecutionRunOptions) {
     this.#work = work;
     const { execution } = work;
-    this.#task = registry.find(execution.taskName);
-    const task = this.#task ?? unregistered(execution.taskName);
+    this.#task = registry.findVersion(execution.taskName, execution.version);
+    const task = this.#task ?? unregistered(execution.taskName, execution.version);
     const startedAt = execution.startedAt ?? execution.createdAt;
     const timeoutAt =
       execution.timeoutAt ??
@@ -169,7 +169,7 @@ export class ExecutionRun {
           attempts: 1,
           error: serializeError(
             new NonDeterminismError(
-              `Replaying the task did not reach parallel step "${work.child.name}" at position ${work.child.position}; the task's code changed while the execution was in flight.`,
+              `Replaying ${describeTask(this.#task!)} did not reach parallel step "${work.child.name}" at position ${work.child.position}; the task's code changed while the execution was in flight.`,
             ),
           ),
         };
@@ -219,8 +219,9 @@ export class ExecutionRun {
   }
 }
 
-function unregistered(name: string): RegisteredTask {
-  return { name, run: async () => undefined, maxRetries: 0, retry: RetryConfig.none() };
+function unregistered(name: string, version: string | undefined): RegisteredTask {
+  const task = { name, run: async () => undefined, maxRetries: 0, retry: RetryConfig.none() };
+  return version === undefined ? task : { ...task, version };
 }
 
 function settle(promise: Promise<unknown>): Promise<Settled> {

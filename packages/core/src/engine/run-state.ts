@@ -25,7 +25,7 @@ import type {
 } from "../scheduler/scheduler.js";
 import type { TransactionalStepInput } from "../scheduler/transactional-step.js";
 import type { StepKind } from "../scheduler/vocabularies.js";
-import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
+import { describeTask, type RegisteredTask, type TaskRegistry } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
 import { OperationGuard } from "./operation-guard.js";
 import type { ScheduledBody } from "./parallel-operations.js";
@@ -231,8 +231,10 @@ export class RunState {
     if (recorded && (recorded.name !== stepName || recorded.kind !== kind)) {
       throw this.failFatally(
         new NonDeterminismError(
-          `Replay diverged at position ${position}: the history has ${recorded.kind} "${recorded.name}" but the code now calls ${kind} "${stepName}". Keep step order stable for running executions.`,
-          { details: { position, recorded: recorded.name, called: stepName } },
+          `Replay of ${describeTask(this.task)} diverged at position ${position}: the history has ${recorded.kind} "${recorded.name}" but the code now calls ${kind} "${stepName}". Keep step order stable for running executions (or put the change behind ctx.patched, or deploy it as a new task version).`,
+          {
+            details: { position, recorded: recorded.name, called: stepName, version: this.task.version ?? null },
+          },
         ),
       );
     }

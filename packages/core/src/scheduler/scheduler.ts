@@ -83,16 +83,31 @@ export interface NewExecution {
   priority?: number;
   /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
   concurrencyKey?: string;
+  /** The task version it starts on (see `ClaimRequest.taskVersions`); absent = unversioned. */
+  version?: string;
+}
+
+/** One version of a task a claimer runs (`defineTask({ version })`). */
+export interface TaskVersion {
+  taskName: string;
+  version: string;
 }
 
 export interface ClaimRequest {
   workerId: string;
   /**
-   * Claim only units of these tasks: executions whose `taskName` is listed, and children whose
-   * parent's is. Required, so no caller claims (and then fails) another application's work by
-   * omission; an empty list claims nothing.
+   * Claim only units of these tasks: unversioned executions (no `version`) whose `taskName` is
+   * listed, and children whose parent is one. Required, so no caller claims (and then fails)
+   * another application's work by omission; an empty list (and no `taskVersions`) claims nothing.
    */
   taskNames: readonly string[];
+  /**
+   * Also claim executions (and their children) with exactly one of these (`taskName`, `version`)
+   * pairs; absent = none. An execution's version must match exactly: a versioned one is never taken
+   * by `taskNames`, so executions in flight drain on the code they started with. `claimKeys`
+   * (`@zart/core/store`) turns the two lists into the one key list to test `claimKey(row)` against.
+   */
+  taskVersions?: readonly TaskVersion[];
   /** Claim at most this many units (executions and children together). */
   limit: number;
   leaseMs: number;
@@ -226,6 +241,8 @@ export interface ListFilter {
   taskName?: string;
   /** Only the child executions of this execution. */
   parentId?: string;
+  /** Only executions started on this task version. */
+  version?: string;
   limit: number;
   offset: number;
 }
@@ -341,7 +358,7 @@ export interface Scheduler extends ScheduleStore {
 
   /**
    * Atomically forks an execution (the operator's `rerun`): creates `executionId` (status `pending`,
-   * due now, `attempt = 0`, `scheduledAt = createdAt = now`) of the source's task and priority, with
+   * due now, `attempt = 0`, `scheduledAt = createdAt = now`) of the source's task, version and priority, with
    * `payload` (or the source's input), `rerunOf = sourceId`, `rerunFromStep = fromStep`, no parent,
    * no `data`, an empty mailbox, and a history that is exactly the source's settled steps (status
    * `completed` or `failed`) before the position of the step named `fromStep` (the lowest position

@@ -3,7 +3,7 @@ import { TaskNotRegisteredError, ValidationError } from "../errors.js";
 import { type ConcurrencyGroup, concurrencyKeyOf } from "../flow/concurrency.js";
 import { taskConcurrency } from "../flow/task-concurrency.js";
 import { fromJsonText, toJsonText } from "../json.js";
-import type { Scheduler } from "../scheduler/scheduler.js";
+import type { NewExecution, Scheduler } from "../scheduler/scheduler.js";
 import { CATCHUP_POLICIES, OVERLAP_POLICIES } from "../scheduler/vocabularies.js";
 import { isTaskDefinition, type TaskDefinition } from "../task/define-task.js";
 import type { TaskRegistry } from "../task/task-registry.js";
@@ -93,7 +93,7 @@ export class Schedules {
       const recentExecutionIds = [executionId, ...state.recentExecutionIds].slice(0, RECENT_EXECUTIONS);
       return {
         state: { ...state, recentExecutionIds },
-        start: [fireExecution(state, executionId, now)],
+        start: [fireExecution(state, executionId, now, this.#registry?.find(state.taskName)?.version)],
       };
     });
     return { executionId };
@@ -133,7 +133,7 @@ export class Schedules {
       now: Date,
     ) => Promise<{
       state: ScheduleState;
-      start?: { executionId: string; taskName: string; payload: string; runAt: Date }[];
+      start?: NewExecution[];
     }>,
   ): Promise<ScheduleInfo> {
     assertId(scheduleId, "scheduleId");
