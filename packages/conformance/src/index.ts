@@ -29,6 +29,7 @@ import { signalWithStartSuite } from "./suites/signal-with-start.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
+import { taskVersionsSuite } from "./suites/task-versions.js";
 import { timeSuite } from "./suites/time.js";
 import { transactionsSuite } from "./suites/transactions.js";
 
@@ -58,6 +59,7 @@ export {
   stepsSuite,
   storeVerbsSuite,
   taskRoutingSuite,
+  taskVersionsSuite,
   timeSuite,
   transactionsSuite,
 };
@@ -80,6 +82,7 @@ export const SUITES = [
   concurrencySuite,
   prefetchSuite,
   taskRoutingSuite,
+  taskVersionsSuite,
   durabilitySuite,
   badInputSuite,
   payloadDepthSuite,

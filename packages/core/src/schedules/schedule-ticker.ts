@@ -1,8 +1,8 @@
 import type { Logger } from "../engine/logger.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import type { StoredSchedule } from "../scheduler/schedules.js";
-import type { TaskRegistry } from "../task/task-registry.js";
 import { isTerminal } from "../scheduler/vocabularies.js";
+import type { TaskRegistry } from "../task/task-registry.js";
 import { compileCron } from "./cron.js";
 import { type FirePlan, planFires } from "./plan-fires.js";
 import { fireExecution, fromStored, type ScheduleState, toStored } from "./schedule-state.js";

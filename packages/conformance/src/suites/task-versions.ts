@@ -1,0 +1,340 @@
+import { defineTask, type TaskDefinition, TaskRegistry, ValidationError } from "@zart/core";
+import type { ClaimRequest } from "@zart/core/store";
+import { describe, expect } from "vitest";
+import { defineSuite } from "../define-suite.js";
+import type { AnyTask, TestEnv } from "../harness.js";
+
+const LEASE_MS = 30_000;
+
+/** `order` at `version` (absent: unversioned): step `a`, a one-minute nap, then its own step. */
+function order(version: string | undefined, last: string) {
+  return defineTask({
+    name: "order",
+    ...(version === undefined ? {} : { version }),
+    async run(ctx) {
+      await ctx.step("a", () => "a");
+      await ctx.sleep("nap", "1m");
+      await ctx.step(last, () => last);
+      return version ?? "unversioned";
+    },
+  });
+}
+
+const V1 = "2026-01-01";
+const V2 = "2026-12-01";
+
+/** A worker on the env's store with only `tasks` registered. */
+const workerWith = (env: TestEnv, ...tasks: AnyTask[]) => {
+  const registry = new TaskRegistry();
+  for (const task of tasks) registry.register(task);
+  return env.newWorker({ registry });
+};
+
+/** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
+export const TASK_VERSIONS_TESTS = [
+  "twoVersionsSideBySide",
+  "unversionedVersionedApart",
+  "startByNameUsesLast",
+  "claimFiltersOnVersion",
+  "racingClaimersOwnVersion",
+  "childrenFollowTheirTask",
+  "rerunKeepsVersion",
+  "listFiltersVersion",
+  "nonDeterminismNamesVersion",
+  "rejectsEmptyVersion",
+] as const;
+
+/**
+ * Task versions (`defineTask({ version })`): an execution records the version it started on and
+ * only a worker that registered exactly that (task, version) claims it, so executions in flight
+ * drain on the code they started with while new ones run on the new code.
+ */
+export const taskVersionsSuite = defineSuite("task-versions", TASK_VERSIONS_TESTS, (h, test) => {
+  describe("task versions", () => {
+    test(
+      "twoVersionsSideBySide",
+      "runs two versions of one task side by side on two workers, each claiming only its own",
+      async () => {
+        const v1 = order(V1, "b");
+        const v2 = order(V2, "c");
+        const env = await h.env(v1);
+        await env.durable.start("old", "order", null);
+        await env.run();
+        const deployed = workerWith(env, v2);
+        const client = env.newClient({ registry: new TaskRegistry().register(v2) });
+        expect(await client.start("new", "order", null)).toMatchObject({ version: V2 });
+        env.clock.advance("1m");
+        await deployed.runUntilIdle();
+        expect(await env.durable.status("new")).toMatchObject({ status: "waiting", version: V2 });
+        expect(await env.durable.status("old")).toMatchObject({ status: "waiting", version: V1 });
+        expect(env.claimCount("old")).toBe(1);
+        env.clock.advance("1m");
+        await deployed.runUntilIdle();
+        await env.run();
+        expect(await env.durable.status("old")).toMatchObject({ status: "completed", result: V1 });
+        expect(await env.durable.status("new")).toMatchObject({ status: "completed", result: V2 });
+        for (const unit of env.claims) {
+          const expected = unit.execution.version === V1 ? env.worker.workerId : deployed.workerId;
+          expect(unit.execution.leaseOwner).toBe(expected);
+        }
+        expect(env.claims.map((unit) => unit.execution.executionId).sort()).toEqual(
+          ["new", "new", "old", "old"].sort(),
+        );
+      },
+    );
+
+    test(
+      "unversionedVersionedApart",
+      "claims an unversioned execution only with the task registered without a version, and the reverse",
+      async () => {
+        const plain = order(undefined, "b");
+        const v1 = order(V1, "b");
+        const env = await h.env();
+        await env.newClient({}).start("plain", "order", null);
+        await env.durable.startFor(v1, "versioned", null);
+        const onlyPlain = workerWith(env, plain);
+        await onlyPlain.runUntilIdle();
+        expect(env.claimCount("plain")).toBe(1);
+        expect(env.claimCount("versioned")).toBe(0);
+        const onlyV1 = workerWith(env, v1);
+        await onlyV1.runUntilIdle();
+        expect(env.claimCount("versioned")).toBe(1);
+        env.clock.advance("1m");
+        await onlyV1.runUntilIdle();
+        expect(env.claimCount("plain")).toBe(1);
+        expect(await env.durable.status("versioned")).toMatchObject({ status: "completed", result: V1 });
+        // One worker with both registrations runs each on its own code.
+        await env.newClient({}).start("plain2", "order", null);
+        await env.durable.startFor(v1, "versioned2", null);
+        const both = workerWith(env, plain, v1);
+        await both.runUntilIdle();
+        env.clock.advance("1m");
+        await both.runUntilIdle();
+        for (const id of ["plain", "plain2"]) {
+          const status = await env.durable.status(id);
+          expect(status).toMatchObject({ status: "completed", result: "unversioned" });
+          expect(status.version).toBeUndefined();
+        }
+        expect(await env.durable.status("versioned2")).toMatchObject({ status: "completed", result: V1 });
+        for (const unit of env.claims) {
+          const owner = unit.execution.version === undefined ? [onlyPlain, both] : [onlyV1, both];
+          expect(owner.map((w) => w.workerId)).toContain(unit.execution.leaseOwner);
+        }
+      },
+    );
+
+    test(
+      "startByNameUsesLast",
+      "starts by name on the version registered last; a definition starts on its own version",
+      async () => {
+        const v1 = order(V1, "b");
+        const v2 = order(V2, "c");
+        const env = await h.env(v1, v2);
+        expect(await env.durable.start("by-name", "order", null)).toMatchObject({ version: V2 });
+        expect(await env.durable.startFor(v1, "by-definition", null)).toMatchObject({ version: V1 });
+        await env.run();
+        env.clock.advance("1m");
+        await env.run();
+        expect(await env.durable.status("by-name")).toMatchObject({ result: V2, version: V2 });
+        expect(await env.durable.status("by-definition")).toMatchObject({ result: V1, version: V1 });
+        expect((await env.durable.status("by-name")).steps.map((s) => s.name)).toEqual(["a", "nap", "c"]);
+      },
+    );
+
+    test("claimFiltersOnVersion", "claims an execution only for its exact (task, version)", async () => {
+      const env = await h.env();
+      const { scheduler, clock } = env;
+      const now = clock.now();
+      await scheduler.createExecution(
+        { executionId: "v", taskName: "t", payload: "null", runAt: now, version: V1 },
+        now,
+      );
+      await scheduler.createExecution({ executionId: "u", taskName: "t", payload: "null", runAt: now }, now);
+      const claim = (filter: Pick<ClaimRequest, "taskNames" | "taskVersions">) =>
+        scheduler.claim({ workerId: "w", ...filter, limit: 5, leaseMs: LEASE_MS, now: clock.now() });
+      expect(await claim({ taskNames: [], taskVersions: [{ taskName: "t", version: V2 }] })).toEqual([]);
+      expect(await claim({ taskNames: [], taskVersions: [{ taskName: "other", version: V1 }] })).toEqual([]);
+      const [versioned, ...more] = await claim({
+        taskNames: [],
+        taskVersions: [{ taskName: "t", version: V1 }],
+      });
+      expect(more).toEqual([]);
+      expect(versioned?.execution).toMatchObject({ executionId: "v", version: V1, status: "running" });
+      const [plain, ...rest] = await claim({
+        taskNames: ["t"],
+        taskVersions: [{ taskName: "t", version: V1 }],
+      });
+      expect(rest).toEqual([]);
+      expect(plain?.execution.executionId).toBe("u");
+      expect(plain?.execution.version).toBeUndefined();
+      expect((await scheduler.getExecution("v"))?.execution.version).toBe(V1);
+    });
+
+    test(
+      "racingClaimersOwnVersion",
+      "hands each execution once, under racing claimers, and only to claimers of its version",
+      async () => {
+        const env = await h.env();
+        const { scheduler, clock } = env;
+        const now = clock.now();
+        const versions = [undefined, V1, V2];
+        for (let i = 0; i < 30; i++) {
+          const version = versions[i % 3];
+          await scheduler.createExecution(
+            {
+              executionId: `e${i}`,
+              taskName: "t",
+              payload: "null",
+              runAt: now,
+              ...(version ? { version } : {}),
+            },
+            now,
+          );
+        }
+        const claimers = Array.from({ length: 9 }, (_, i) => {
+          const version = versions[i % 3];
+          const filter = version
+            ? { taskNames: [], taskVersions: [{ taskName: "t", version }] }
+            : { taskNames: ["t"] };
+          return scheduler.claim({ workerId: `w${i}`, ...filter, limit: 4, leaseMs: LEASE_MS, now });
+        });
+        const raced = (await Promise.all(claimers)).map((work, i) => ({ work, version: versions[i % 3] }));
+        // Then drain what the race left, one claimer per version.
+        for (const version of versions) {
+          const filter = version
+            ? { taskNames: [], taskVersions: [{ taskName: "t", version }] }
+            : { taskNames: ["t"] };
+          const work = await scheduler.claim({
+            workerId: "drain",
+            ...filter,
+            limit: 30,
+            leaseMs: LEASE_MS,
+            now,
+          });
+          raced.push({ work, version });
+        }
+        const claimed = raced.flatMap(({ work, version }) => work.map((unit) => ({ unit, version })));
+        const ids = claimed.map(({ unit }) => unit.execution.executionId);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids.length).toBe(30);
+        for (const { unit, version } of claimed) expect(unit.execution.version).toBe(version);
+      },
+    );
+
+    test(
+      "childrenFollowTheirTask",
+      "hands parallel children only to workers of their execution's version; child executions record their task's",
+      async () => {
+        const child = defineTask({ name: "child", version: V2, run: async () => "child" });
+        const parent = defineTask({
+          name: "parent",
+          version: V1,
+          async run(ctx) {
+            const parts = await ctx.waitAll([
+              ctx.scheduleStep("p0", () => 0),
+              ctx.scheduleStep("p1", () => 1),
+            ]);
+            const handle = await ctx.startChild("child", null);
+            return [...parts, await ctx.waitForChild(handle)];
+          },
+        });
+        const env = await h.env(parent, child);
+        const { scheduler, clock } = env;
+        await env.durable.start("p", "parent", null);
+        const claim = (filter: Pick<ClaimRequest, "taskNames" | "taskVersions">) =>
+          scheduler.claim({ workerId: "w", ...filter, limit: 5, leaseMs: LEASE_MS, now: clock.now() });
+        const mine = { taskNames: [], taskVersions: [{ taskName: "parent", version: V1 }] };
+        const [unit] = await claim(mine);
+        const children = [
+          { position: 0, name: "p0" },
+          { position: 1, name: "p1" },
+        ];
+        await scheduler.dispatchChildren(unit!.lease, { children }, {}, clock.now());
+        expect(
+          await claim({ taskNames: ["parent"], taskVersions: [{ taskName: "parent", version: V2 }] }),
+        ).toEqual([]);
+        expect((await claim(mine)).map((work) => [work.kind, work.execution.version])).toEqual([
+          ["child", V1],
+          ["child", V1],
+        ]);
+        clock.advance(LEASE_MS + 1);
+        await env.run();
+        expect(await env.durable.status("p")).toMatchObject({ status: "completed", result: [0, 1, "child"] });
+        const [started] = await env.durable.listExecutions({ parentId: "p" });
+        expect(started).toMatchObject({ name: "child", version: V2, status: "completed" });
+      },
+    );
+
+    test("rerunKeepsVersion", "reruns an execution on the version it started on", async () => {
+      const env = await h.env(order(V1, "b"), order(V2, "c"));
+      await env.durable.startFor(order(V1, "b"), "e1", null);
+      await env.run();
+      env.clock.advance("1m");
+      await env.run();
+      const { executionId } = await env.durable.rerun("e1", { fromStep: "nap", newId: "e1-again" });
+      expect(await env.durable.status(executionId)).toMatchObject({ version: V1 });
+      await env.run();
+      env.clock.advance("1m");
+      await env.run();
+      expect(await env.durable.status("e1-again")).toMatchObject({ status: "completed", result: V1 });
+    });
+
+    test("listFiltersVersion", "lists the executions of one version", async () => {
+      const env = await h.env(order(V1, "b"), order(V2, "c"));
+      await env.newClient({}).start("u1", "order", null);
+      await env.durable.startFor(order(V1, "b"), "a1", null);
+      await env.durable.startFor(order(V1, "b"), "a2", null);
+      await env.durable.start("b1", "order", null);
+      const ids = async (version: string) =>
+        (await env.durable.listExecutions({ version })).map((s) => s.executionId).sort();
+      expect(await ids(V1)).toEqual(["a1", "a2"]);
+      expect(await ids(V2)).toEqual(["b1"]);
+      expect(await ids("never")).toEqual([]);
+      expect(
+        await env.durable.listExecutions({ version: V1, taskName: "order", status: "pending" }),
+      ).toHaveLength(2);
+    });
+
+    test(
+      "nonDeterminismNamesVersion",
+      "names the version in the non-determinism error of two codes registered under one version",
+      async () => {
+        const env = await h.env(order(V1, "b"));
+        await env.durable.start("e1", "order", null);
+        await env.run();
+        env.clock.advance("1m");
+        const changed = defineTask({
+          name: "order",
+          version: V1,
+          async run(ctx) {
+            await ctx.step("x", () => "x");
+            return "changed";
+          },
+        });
+        await workerWith(env, changed).runUntilIdle();
+        const status = await env.durable.status("e1");
+        expect(status.status).toBe("failed");
+        expect(status.error?.code).toBe("NON_DETERMINISM");
+        expect(status.error?.message).toContain(`version "${V1}"`);
+      },
+    );
+
+    test(
+      "rejectsEmptyVersion",
+      "rejects an empty version with a typed error and persists nothing",
+      async () => {
+        const env = await h.env();
+        expect(() => defineTask({ name: "t", version: "", run: async () => 1 })).toThrow(ValidationError);
+        const forged = { ...order(V1, "b"), version: "" } as TaskDefinition<null, string>;
+        expect(() => new TaskRegistry().register(forged)).toThrow(ValidationError);
+        await expect(env.durable.startFor(forged, "e1", null)).rejects.toBeInstanceOf(ValidationError);
+        await expect(
+          env.durable.offerEvent("e1", "go", null, { startIfMissing: { task: forged, data: null } }),
+        ).rejects.toBeInstanceOf(ValidationError);
+        await expect(env.durable.listExecutions({ version: "" })).rejects.toBeInstanceOf(ValidationError);
+        expect(await env.scheduler.getExecution("e1")).toBeUndefined();
+        expect(await env.durable.listExecutions()).toEqual([]);
+      },
+    );
+  });
+});
