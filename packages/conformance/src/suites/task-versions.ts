@@ -34,6 +34,7 @@ export const TASK_VERSIONS_TESTS = [
   "racingClaimersOwnVersion",
   "childrenFollowTheirTask",
   "rerunKeepsVersion",
+  "scheduleFiresOnLast",
   "listFiltersVersion",
   "nonDeterminismNamesVersion",
   "rejectsEmptyVersion",
@@ -151,6 +152,29 @@ export const taskVersionsSuite = defineSuite("task-versions", TASK_VERSIONS_TEST
       await env.run();
       expect(await env.durable.status("e1-again")).toMatchObject({ status: "completed", result: V1 });
     });
+
+    test(
+      "scheduleFiresOnLast",
+      "starts schedule fires and triggers on the version last registered where they fire",
+      async () => {
+        const env = await h.env(order(V1, "b"), order(V2, "c"));
+        const cron = "0 * * * *";
+        await env.durable.schedules.create({
+          scheduleId: "s",
+          task: "order",
+          cron,
+          data: null,
+          overlap: "allow",
+        });
+        const { executionId } = await env.durable.schedules.trigger("s");
+        expect(await env.durable.status(executionId)).toMatchObject({ version: V2 });
+        env.clock.advance("1h");
+        await env.run();
+        const fires = await env.durable.listExecutions({ version: V2 });
+        expect(fires.map((s) => s.executionId)).toContain("s@2030-01-01T01:00:00.000Z");
+        expect(await env.durable.listExecutions({ version: V1 })).toEqual([]);
+      },
+    );
 
     test("listFiltersVersion", "lists the executions of one version", async () => {
       const env = await h.env(order(V1, "b"), order(V2, "c"));
