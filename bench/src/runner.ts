@@ -46,7 +46,11 @@ export async function runAll(
   for (const workload of workloads) {
     let applicable = systems.filter((system) => {
       const missing = workload.kinds.filter((k) => !system.kinds.includes(k));
-      const skipped = system.notMeasured?.[workload.id];
+      const skipped =
+        system.notMeasured?.[workload.id] ??
+        (workload.systems && !workload.systems.includes(system.name)
+          ? `measured on ${workload.systems.join(", ")} only`
+          : undefined);
       if (missing.length === 0 && skipped === undefined) return true;
       const reason =
         skipped ??

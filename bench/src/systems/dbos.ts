@@ -8,7 +8,18 @@ import { forEachLimit } from "../harness/limit.js";
 import { quietly } from "../harness/quiet.js";
 import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
-import { COMPOSING_KINDS, EVENT_NAME, lagSince, now, type TaskInput, type TaskKind } from "../tasks.js";
+import {
+  APP_WRITE_KINDS,
+  COMPOSING_KINDS,
+  EVENT_NAME,
+  KEY_LIMIT,
+  lagSince,
+  now,
+  type TaskInput,
+  type TaskKind,
+} from "../tasks.js";
+import { type AppTable, createAppTable, openAppTable } from "./app-table.js";
+import { migrateDataSource, PgDataSource } from "./dbos-datasource.js";
 import {
   type PreparedWorker,
   type Reporter,
@@ -24,11 +35,31 @@ const APP_VERSION = "bench-1";
 const QUEUE = "bench";
 /** A sleeping DBOS workflow keeps its queue slot, so 2,000 sleepers need a wide queue. */
 const WIDE_QUEUE = "bench-wide";
+/** W8: a partitioned queue, at most `KEY_LIMIT` running workflows per partition key (DBOS's per-key limit). */
+const KEYED_QUEUE = "bench-keyed";
 const WORKER_CONCURRENCY = 32;
 const POLL_MS = 50;
 
 function queueFor(kind: TaskKind): string {
-  return kind === "sleep" ? WIDE_QUEUE : QUEUE;
+  return kind === "sleep" ? WIDE_QUEUE : kind === "keyed-three-steps" ? KEYED_QUEUE : QUEUE;
+}
+
+/** W9: the app row written in a DBOS transaction (on the data source), or by a plain step. */
+function registerAppWrites(report: Reporter, app: AppTable, dataSource: PgDataSource): void {
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await dataSource.runTransaction(() => app.insertIn(dataSource.client, input.id), "write");
+      report("d", input.id);
+    },
+    { name: "tx-write" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await DBOS.runStep(() => app.insert(input.id), { name: "write" });
+      report("d", input.id);
+    },
+    { name: "step-write" },
+  );
 }
 
 function register(report: Reporter): void {
@@ -42,6 +73,14 @@ function register(report: Reporter): void {
       await DBOS.runStep(async () => report("d", input.id), { name: "three" });
     },
     { name: "three-steps" },
+  );
+  DBOS.registerWorkflow(
+    async (input: TaskInput) => {
+      await DBOS.runStep(async () => 1, { name: "one" });
+      await DBOS.runStep(async () => 2, { name: "two" });
+      await DBOS.runStep(async () => report("d", input.id), { name: "three" });
+    },
+    { name: "keyed-three-steps" },
   );
   DBOS.registerWorkflow(
     async (input: TaskInput) => {
@@ -103,25 +142,32 @@ export const adapter: SystemAdapter = {
   family: "durable",
   inProcess: false,
   multiProcess: true,
-  kinds: COMPOSING_KINDS,
+  kinds: [...COMPOSING_KINDS, "keyed-three-steps", ...APP_WRITE_KINDS],
   settings:
     `DBOSClient.enqueue → queue "${QUEUE}" (workerConcurrency ${WORKER_CONCURRENCY}, minPollingIntervalMs ` +
     `${POLL_MS}; DBOS default 1000), sleep workflows on a queue with workerConcurrency 4096 ` +
     "(a sleeping DBOS workflow holds its slot), fan-out and W7 = child workflows on the queue, " +
+    `W8 on a partitioned queue (partitionConcurrency ${KEY_LIMIT}, workerConcurrency ${WORKER_CONCURRENCY}, ` +
+    "queuePartitionKey = the key), W9 transactions on a pg data source in the system database " +
+    "(the bench's own, see src/systems/dbos-datasource.ts), " +
     "events = DBOS.send/recv; logLevel error",
   version: async () => `@dbos-inc/dbos-sdk ${await packageVersion("@dbos-inc/dbos-sdk")}`,
   async prepare(tag, slot) {
     const pgUrl = await resetDatabase(slotted("bench_dbos", slot));
     const client = await quietly(async () => {
       await DBOS.migrate(pgUrl);
+      await migrateDataSource(pgUrl);
+      await createAppTable({ system: "dbos", tag, pgUrl });
       const created = await DBOSClient.create({ systemDatabaseUrl: pgUrl, applicationName: APP });
       try {
-        for (const [name, workerConcurrency] of [
-          [QUEUE, WORKER_CONCURRENCY],
-          [WIDE_QUEUE, 4096],
+        for (const [name, workerConcurrency, partitionConcurrency] of [
+          [QUEUE, WORKER_CONCURRENCY, undefined],
+          [WIDE_QUEUE, 4096, undefined],
+          [KEYED_QUEUE, WORKER_CONCURRENCY, KEY_LIMIT],
         ] as const) {
           await created.registerQueue(name, {
             workerConcurrency,
+            ...(partitionConcurrency ? { partitionConcurrency } : {}),
             minPollingIntervalMs: POLL_MS,
             applicationName: APP,
           });
@@ -134,7 +180,13 @@ export const adapter: SystemAdapter = {
     });
     const start = async (kind: TaskKind, input: TaskInput) => {
       await client.enqueue(
-        { queueName: queueFor(kind), workflowName: kind, workflowID: input.id, appVersion: APP_VERSION },
+        {
+          queueName: queueFor(kind),
+          workflowName: kind,
+          workflowID: input.id,
+          appVersion: APP_VERSION,
+          ...(input.key === undefined ? {} : { queuePartitionKey: input.key }),
+        },
         input,
       );
     };
@@ -158,9 +210,14 @@ export const adapter: SystemAdapter = {
       executorID: `bench-${options.index}`,
     });
     register(options.report);
+    const app = openAppTable(env);
+    registerAppWrites(options.report, app, new PgDataSource("app", env.pgUrl ?? ""));
     return {
       go: () => DBOS.launch(),
-      stop: () => DBOS.shutdown({ workflowCompletionTimeoutMS: 5000 }),
+      stop: async () => {
+        await DBOS.shutdown({ workflowCompletionTimeoutMS: 5000 });
+        await app.close();
+      },
     };
   },
 };

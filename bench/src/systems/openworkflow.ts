@@ -8,7 +8,15 @@ import { BackendPostgres } from "openworkflow/postgres";
 import { forEachLimit } from "../harness/limit.js";
 import { resetDatabase } from "../harness/services.js";
 import { packageVersion } from "../harness/versions.js";
-import { ALL_KINDS, EVENT_NAME, lagSince, now, type TaskInput, type TaskKind } from "../tasks.js";
+import {
+  ALL_KINDS,
+  type BasicKind,
+  EVENT_NAME,
+  lagSince,
+  now,
+  type TaskInput,
+  type TaskKind,
+} from "../tasks.js";
 import {
   type PreparedWorker,
   type Reporter,
@@ -24,7 +32,7 @@ const specs = {
   "wait-event": defineWorkflowSpec<TaskInput, void>({ name: "wait-event" }),
   "fan-out": defineWorkflowSpec<TaskInput, void>({ name: "fan-out" }),
   sleep: defineWorkflowSpec<TaskInput, void>({ name: "sleep" }),
-} satisfies Record<Exclude<TaskKind, "children">, unknown>;
+} satisfies Record<BasicKind, unknown>;
 const childSpec = defineWorkflowSpec<{ i: number }, number>({ name: "fan-out-child" });
 
 function signalName(id: string): string {

@@ -27,6 +27,8 @@ export interface SystemEnv {
   /** A server the adapter started (Restate): where to send invocations and register deployments. */
   ingressUrl?: string;
   adminUrl?: string;
+  /** Zart: the worker runs with the OpenTelemetry tracing hooks (W10). */
+  tracing?: boolean;
 }
 
 export interface WorkerOptions {

@@ -5,8 +5,10 @@
  */
 import { DurableScheduler, type Logger, type Scheduler, Worker } from "@zart/core";
 import { packageVersion } from "../harness/versions.js";
-import { COMPOSING_KINDS, type TaskInput, type TaskKind } from "../tasks.js";
+import { APP_WRITE_KINDS, COMPOSING_KINDS, SPANS_MARK, type TaskInput, type TaskKind } from "../tasks.js";
+import { createAppTable, openAppTable } from "./app-table.js";
 import type { Prepared, PreparedWorker, SystemAdapter, SystemEnv, WorkerOptions } from "./types.js";
+import { registerAppTasks } from "./zart-app-tasks.js";
 import { ENQUEUE_METHOD, enqueue } from "./zart-enqueue.js";
 import { zartRegistry } from "./zart-tasks.js";
 
@@ -30,6 +32,8 @@ export interface ZartStoreSpec {
   settings: string;
   /** Wipes the store's storage for a new run; returns the env workers open it with. */
   reset(tag: string, slot?: string): Promise<SystemEnv>;
+  /** `ctx.transaction` on the store's database: W9's app-table kinds run here. */
+  transactions?: boolean;
   /** Builds a scheduler from the store module (imported lazily). */
   create(module: Record<string, unknown>, env: SystemEnv): Scheduler;
 }
@@ -59,7 +63,7 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
     family: "zart",
     inProcess: spec.inProcess,
     multiProcess: spec.multiProcess,
-    kinds: COMPOSING_KINDS,
+    kinds: [...COMPOSING_KINDS, "keyed-three-steps", ...(spec.transactions ? APP_WRITE_KINDS : [])],
     settings: `${spec.settings}; ${ZART_WORKER_SETTINGS}; ${ENQUEUE_METHOD}`,
     async version() {
       const core = await packageVersion("@zart/core");
@@ -69,6 +73,7 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
       const env = await spec.reset(tag, slot);
       const scheduler = await open(env);
       await scheduler.migrate();
+      if (spec.transactions) await createAppTable(env);
       if (spec.inProcess) shared.set(env.tag, scheduler);
       const durable = new DurableScheduler(scheduler);
       return {
@@ -91,16 +96,23 @@ export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
     async startWorker(env: SystemEnv, options: WorkerOptions): Promise<PreparedWorker> {
       const own = shared.get(env.tag) === undefined;
       const scheduler = shared.get(env.tag) ?? (await open(env));
+      // Imported only when asked for, so untraced workers run without the SDK loaded.
+      const tracing = env.tracing ? (await import("./zart-tracing.js")).startTracing() : undefined;
+      const app = spec.transactions ? openAppTable(env) : undefined;
+      const registry = zartRegistry(options.report);
       const worker = new Worker({
         scheduler,
-        registry: zartRegistry(options.report),
+        registry: app ? registerAppTasks(registry, options.report, app) : registry,
         concurrency: options.concurrency,
         logger: quietLogger,
+        ...(tracing ? { hooks: tracing.hooks } : {}),
       });
       return {
         go: () => worker.start(),
         stop: async () => {
           await worker.stop();
+          if (tracing) options.report(SPANS_MARK, `${env.tag}-${options.index}`, await tracing.stop());
+          await app?.close();
           if (own) await scheduler.close();
         },
       };

@@ -11,6 +11,7 @@ export const adapter = zartAdapter({
   packageName: "@zart/store-postgres",
   inProcess: false,
   multiProcess: true,
+  transactions: true,
   settings: "PostgresScheduler, database bench_zart, store defaults (pool 10, LISTEN/NOTIFY)",
   reset: async (tag, slot) => ({
     system: "zart-postgres",

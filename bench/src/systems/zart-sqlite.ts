@@ -19,6 +19,7 @@ export const adapter = zartAdapter({
   packageName: "@zart/store-sqlite",
   inProcess: true,
   multiProcess: true,
+  transactions: true,
   settings:
     `SqliteScheduler on a file in ${DIR} (store defaults: WAL, synchronous NORMAL); one-worker workloads ` +
     "in the bench process; two-worker workloads in two processes on the same file (push is in-process " +

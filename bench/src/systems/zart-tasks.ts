@@ -1,6 +1,6 @@
 /** The benchmark's task kinds written with Zart's public API. */
 import { type ChildHandle, defineTask, type StepHandle, TaskRegistry } from "@zart/core";
-import { EVENT_NAME, lagSince, now, type TaskInput } from "../tasks.js";
+import { EVENT_NAME, KEY_LIMIT, lagSince, now, type TaskInput } from "../tasks.js";
 import type { Reporter } from "./types.js";
 
 export function zartRegistry(report: Reporter): TaskRegistry {
@@ -8,6 +8,17 @@ export function zartRegistry(report: Reporter): TaskRegistry {
     .register(
       defineTask<TaskInput, void>({
         name: "three-steps",
+        async run(ctx, data) {
+          await ctx.step("one", async () => 1);
+          await ctx.step("two", async () => 2);
+          await ctx.step("three", async () => report("d", data.id));
+        },
+      }),
+    )
+    .register(
+      defineTask<TaskInput, void>({
+        name: "keyed-three-steps",
+        concurrency: { limit: KEY_LIMIT, key: (data) => data.key ?? "none" },
         async run(ctx, data) {
           await ctx.step("one", async () => 1);
           await ctx.step("two", async () => 2);

@@ -1,7 +1,7 @@
 import type { Cost } from "../harness/cost-meter.js";
 import { ratePerSecond } from "../stats.js";
 import type { Prepared } from "../systems/types.js";
-import type { TaskKind } from "../tasks.js";
+import { SPANS_MARK, type TaskInput, type TaskKind } from "../tasks.js";
 import { startMeter } from "./cost.js";
 import type { RunContext } from "./types.js";
 
@@ -10,6 +10,10 @@ export interface ThroughputOptions {
   count: number;
   workers: number;
   prefix: string;
+  /** The input of the `index`-th execution (default `{ id }`). */
+  input?: (id: string, index: number) => TaskInput;
+  /** Workers run with Zart's OpenTelemetry tracing hooks (W10). */
+  tracing?: boolean;
   /**
    * Also measure the cost of the drain (from `go` to the last execution). The workers and the
    * client are then released before it returns, so Postgres has counted their commits.
@@ -22,6 +26,8 @@ export interface Throughput {
   rate: number;
   /** With `meter`: the drain's cost (including the workers' start on `go`). */
   cost?: Cost;
+  /** With `tracing`: spans the workers' tracers exported. */
+  spans?: number;
 }
 
 /**
@@ -35,8 +41,11 @@ export async function measureThroughput(
   prepared: Prepared,
   options: ThroughputOptions,
 ): Promise<Throughput> {
-  const inputs = ctx.ids(options.prefix, options.count).map((id) => ({ id }));
-  const workers = await ctx.launch(prepared, options.workers);
+  const { input = (id: string) => ({ id }) } = options;
+  const inputs = ctx.ids(options.prefix, options.count).map(input);
+  const launched = options.tracing ? { ...prepared, env: { ...prepared.env, tracing: true } } : prepared;
+  const workers = await ctx.launch(launched, options.workers);
+  let result: Throughput;
   try {
     await prepared.client.startMany(options.kind, inputs);
     const meter = options.meter ? await startMeter(prepared, workers, false) : undefined;
@@ -45,15 +54,19 @@ export async function measureThroughput(
       await workers.collector.waitCount("d", options.count, ctx.settings.timeoutMs);
       await meter?.stopCpu();
       const rate = ratePerSecond(workers.collector.all("d").map((m) => m.t));
-      if (!meter) return { rate };
-      await ctx.release(prepared, workers);
-      return { rate, cost: await meter.finish() };
+      if (meter) {
+        await ctx.release(prepared, workers);
+        result = { rate, cost: await meter.finish() };
+      } else result = { rate };
     } finally {
       await meter?.close();
     }
   } finally {
     await workers.group.stop();
   }
+  // A traced worker reports its span count as it stops.
+  if (!options.tracing) return result;
+  return { ...result, spans: workers.collector.all(SPANS_MARK).reduce((sum, m) => sum + (m.v ?? 0), 0) };
 }
 
 /** "; fewer for slow systems: a 600, b 20" for per-system count overrides, or "". */

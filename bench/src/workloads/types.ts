@@ -47,6 +47,8 @@ export interface Workload {
   title: string;
   /** Task kinds it starts; systems lacking one are "not applicable". */
   kinds: readonly TaskKind[];
+  /** Only these systems (the others: "not applicable"); default: every system with the kinds. */
+  systems?: readonly string[];
   /** Metrics it produces (for the table's row order). */
   metrics: readonly { metric: string; label: string; unit: Unit; stat: Stat; higherIsBetter: boolean }[];
   /** One line for the report: counts and how it is measured. */

@@ -1,12 +1,4 @@
-import type { StoreLoader } from "@zart/core/store";
-import { TutorialScheduler } from "./tutorial-scheduler.js";
-
-export { TutorialScheduler, type TutorialSchedulerOptions } from "./tutorial-scheduler.js";
-export { TutorialStorage } from "./tutorial-storage.js";
-
-/** Opens `tutorial:` URLs (each one a new, empty store in this process), for `ZART_STORE_MODULES`. */
-export const storeLoader: StoreLoader = {
-  schemes: ["tutorial"],
-  embedded: true,
-  open: (_url, options = {}) => new TutorialScheduler(options.clock ? { clock: options.clock } : {}),
-};
+export { storeLoader } from "./loader.js";
+export type { TutorialSchedulerOptions } from "./options.js";
+export { TutorialStorage } from "./storage/tutorial-storage.js";
+export { TutorialScheduler } from "./tutorial-scheduler.js";

@@ -9,6 +9,7 @@ import { childExecutionsSuite } from "./suites/child-executions.js";
 import { concurrencySuite } from "./suites/concurrency.js";
 import { contextSuite } from "./suites/context.js";
 import { durabilitySuite } from "./suites/durability.js";
+import { eventTimeoutsSuite } from "./suites/event-timeouts.js";
 import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { flowControlSuite } from "./suites/flow/index.js";
@@ -46,6 +47,7 @@ export {
   contextSuite,
   durabilitySuite,
   eventsSuite,
+  eventTimeoutsSuite,
   executionsSuite,
   flowControlSuite,
   leasesSuite,
@@ -73,6 +75,7 @@ export const SUITES = [
   contextSuite,
   timeSuite,
   eventsSuite,
+  eventTimeoutsSuite,
   answersOnOfferSuite,
   signalWithStartSuite,
   parallelSuite,
@@ -159,7 +162,7 @@ export function runConformance(options: ConformanceOptions): void {
  *
  * ```ts
  * describe("my store", () => {
- *   const harness = conformanceHarness({ create, reset, skip: { "events.wakesStartedWorkerPush": "no push yet" } });
+ *   const harness = conformanceHarness({ create, reset, skip: { "events.wakesWorkerByPush": "no push yet" } });
  *   storeVerbsSuite(harness);
  *   executionsSuite(harness);
  * });

@@ -91,4 +91,5 @@ export {
   type StandardSchema,
   validateWith,
 } from "./validation.js";
-export { Worker, type WorkerOptions } from "./worker.js";
+export { Worker } from "./worker.js";
+export type { WorkerOptions } from "./worker-options.js";

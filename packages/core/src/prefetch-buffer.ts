@@ -1,4 +1,4 @@
-import type { ClaimedWork } from "./scheduler/scheduler.js";
+import type { ClaimedWork } from "./scheduler/claims.js";
 
 interface Held {
   work: ClaimedWork;

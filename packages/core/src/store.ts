@@ -34,6 +34,9 @@ export {
 } from "./scheduler/capabilities.js";
 export type * from "./scheduler/child-executions.js";
 export { claimKey, claimKeys } from "./scheduler/claim-keys.js";
+export type * from "./scheduler/claims.js";
+export type * from "./scheduler/client-verbs.js";
+export type * from "./scheduler/events.js";
 export {
   type ChildLease,
   childLease,
@@ -42,6 +45,7 @@ export {
   type Lease,
   leaseLost,
 } from "./scheduler/lease.js";
+export type * from "./scheduler/parallel-children.js";
 export type * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";
 export type * from "./scheduler/schedules.js";
@@ -54,4 +58,5 @@ export {
 export type * from "./scheduler/transactional-step.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";
+export type * from "./scheduler/worker-writes.js";
 export { ScheduleAlreadyExistsError } from "./schedules/schedule-errors.js";

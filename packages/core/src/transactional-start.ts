@@ -1,6 +1,7 @@
 import { TransactionsNotSupportedError } from "./errors.js";
+import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { ExecutionRecord } from "./scheduler/records.js";
-import type { NewExecution, Scheduler } from "./scheduler/scheduler.js";
+import type { Scheduler } from "./scheduler/scheduler.js";
 
 /**
  * The write behind `start`: plain, or through the caller's transaction when one is given. A store

@@ -1,49 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { type Duration, toMillis } from "./duration.js";
+import { toMillis } from "./duration.js";
 import { ExecutionRun, type RunOutcome } from "./engine/execution-run.js";
 import { consoleLogger, type Logger } from "./engine/logger.js";
-import { ExecutionCancelledError, LeaseLostError, ValidationError } from "./errors.js";
+import { ExecutionCancelledError, ValidationError } from "./errors.js";
 import { combineHooks } from "./hooks/combine-hooks.js";
 import { loggingHooks } from "./hooks/logging-hooks.js";
 import type { AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
-import { LeaseDeadline } from "./lease-deadline.js";
-import { PrefetchBuffer } from "./prefetch-buffer.js";
-import { leaseLost } from "./scheduler/lease.js";
-import type { ClaimedWork, Lease, Scheduler, Unsubscribe, WakeUp } from "./scheduler/scheduler.js";
+import type { ClaimedWork } from "./scheduler/claims.js";
+import type { Unsubscribe, WakeUp } from "./scheduler/client-verbs.js";
+import type { Scheduler } from "./scheduler/scheduler.js";
 import { ScheduleTicker } from "./schedules/schedule-ticker.js";
 import type { TaskRegistry } from "./task/task-registry.js";
-
-export interface WorkerOptions {
-  scheduler: Scheduler;
-  registry: TaskRegistry;
-  /**
-   * Units (executions or parallel steps) run at once. Default 10. A unit whose code is over frees
-   * its slot while its final write (complete, fail, retry) commits.
-   */
-  concurrency?: number;
-  /**
-   * Units claimed ahead of a free slot, to start the moment one frees (their leases are renewed
-   * while they wait). Default 2 × `concurrency`: short units run without a claim round trip
-   * between them. Fairness is kept by a bound: when no slot has freed for `pollInterval` (at least
-   * 1 s; every slot busy with long units), the units waiting here are given back for an idle worker
-   * to take, and this worker claims nothing ahead again until one of its slots frees. 0 turns
-   * prefetching off.
-   */
-  prefetch?: number;
-  /** Poll for due work this often when no push arrives. Default `"1s"`. */
-  pollInterval?: Duration;
-  /** Lease length; renewed every third of it while a unit runs. Default `"30s"`. */
-  leaseDuration?: Duration;
-  /** Identifies this worker in leases (default: a random id). */
-  workerId?: string;
-  /** Where failures, retries and lease losses are logged (pino's shape; default: console). */
-  logger?: Logger;
-  /** Callbacks around execution and step attempts (see `WorkerHooks`); called in order. */
-  hooks?: WorkerHooks | readonly WorkerHooks[];
-  /** Size limit for step results, outputs and `ctx.data` (default 1 MiB). */
-  maxPayloadBytes?: number;
-}
+import { WorkerLeases } from "./worker-leases.js";
+import type { WorkerOptions } from "./worker-options.js";
+import { WorkerSlots } from "./worker-slots.js";
 
 interface InFlight {
   run: ExecutionRun;
@@ -60,19 +31,14 @@ export class Worker {
   readonly workerId: string;
   readonly #scheduler: Scheduler;
   readonly #registry: TaskRegistry;
-  readonly #concurrency: number;
-  readonly #prefetch: number;
-  readonly #buffer: PrefetchBuffer;
+  readonly #slots: WorkerSlots;
   readonly #pollMs: number;
   readonly #leaseMs: number;
   readonly #logger: Logger;
   readonly #hooks: WorkerHooks;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
-  /** When each claimed unit's lease certainly expires unless renewed (see `LeaseDeadline`). */
-  readonly #deadlines = new WeakMap<ClaimedWork, LeaseDeadline>();
-  /** Units of `#inFlight` still holding a slot (see `RunState.doneWithSlot`). */
-  #busy = 0;
+  readonly #leases: WorkerLeases;
   #started = false;
   #stopping: Promise<void> | undefined;
   #unsubscribe: Unsubscribe | undefined;
@@ -80,20 +46,16 @@ export class Worker {
   #polling: Promise<number> | undefined;
   #pollAgain = false;
   readonly #ticker: ScheduleTicker;
-  /** Set when a prefetched unit had to be given back: claim only for free slots until one frees. */
-  #prefetchPaused = false;
-  /** When a slot last freed (`performance.now()`): prefetched units are given back if it was long ago. */
-  #slotFreedAt = performance.now();
 
   constructor(options: WorkerOptions) {
     this.#scheduler = options.scheduler;
     this.#registry = options.registry;
-    this.#concurrency = options.concurrency ?? 10;
-    if (!Number.isInteger(this.#concurrency) || this.#concurrency < 1) {
+    const concurrency = options.concurrency ?? 10;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new ValidationError(`concurrency must be a positive integer, got ${options.concurrency}.`);
     }
-    this.#prefetch = options.prefetch ?? 2 * this.#concurrency;
-    if (!Number.isInteger(this.#prefetch) || this.#prefetch < 0) {
+    const prefetch = options.prefetch ?? 2 * concurrency;
+    if (!Number.isInteger(prefetch) || prefetch < 0) {
       throw new ValidationError(`prefetch must be a non-negative integer, got ${options.prefetch}.`);
     }
     this.#pollMs = toMillis(options.pollInterval ?? "1s", "pollInterval");
@@ -105,22 +67,17 @@ export class Worker {
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#ticker = new ScheduleTicker(this.#scheduler, this.#registry, this.#pollMs, this.#logger);
-    this.#buffer = new PrefetchBuffer({
-      renew: async (work) => {
-        const deadline = this.#deadlineOf(work);
-        if (deadline.expired && deadline.cutOff) return false;
-        return (await this.#renewLease(work.lease, deadline)) === undefined;
-      },
+    this.#leases = new WorkerLeases(this.#scheduler, this.#logger, this.#leaseMs);
+    this.#slots = new WorkerSlots({
+      scheduler: this.#scheduler,
+      logger: this.#logger,
+      concurrency,
+      prefetch,
+      // No slot freed for this long: prefetched units are given back (see `prefetch`).
+      stallMs: Math.max(1000, this.#pollMs),
       renewEveryMs: this.#renewEveryMs,
-      holdLimitMs: this.#stallMs,
-      isStalled: () => performance.now() - this.#slotFreedAt >= this.#stallMs,
-      onHeldTooLong: (work) => this.#giveBack(work),
+      renew: (work) => this.#leases.renewHeld(work),
     });
-  }
-
-  /** No slot freed for this long: prefetched units are given back (see `prefetch`). */
-  get #stallMs(): number {
-    return Math.max(1000, this.#pollMs);
   }
 
   get #renewEveryMs(): number {
@@ -162,7 +119,7 @@ export class Worker {
     this.#unsubscribe = undefined;
     await this.#polling;
     await Promise.all(
-      this.#buffer
+      this.#slots
         .drain()
         .map((work) =>
           this.#scheduler.releaseLease(work.lease, this.#scheduler.clock.now()).catch(() => undefined),
@@ -201,7 +158,7 @@ export class Worker {
   #onWake(wake: WakeUp): void {
     if (wake.reason === "cancelled") {
       // Every unit of the execution stops: the parent and each of its parallel children.
-      this.#buffer.dropExecution(wake.executionId);
+      this.#slots.dropExecution(wake.executionId);
       for (const { run } of this.#inFlight.values()) {
         if (run.executionId === wake.executionId)
           void run.abandon(new ExecutionCancelledError(wake.executionId));
@@ -242,8 +199,7 @@ export class Worker {
   }
 
   async #claimAndLaunch(): Promise<number> {
-    const ahead = this.#prefetchPaused ? 0 : this.#prefetch;
-    const free = this.#concurrency + ahead - this.#busy - this.#buffer.size;
+    const free = this.#slots.claimable;
     // Read per claim: a task registered after `start` is claimed from the next poll on.
     const taskNames = this.#registry.names();
     if (this.#stopping || taskNames.length === 0) return 0;
@@ -268,16 +224,16 @@ export class Worker {
       return 0;
     }
     for (const unit of work) {
-      this.#deadlines.set(unit, new LeaseDeadline(this.#leaseMs, sentAt));
-      if (this.#busy < this.#concurrency) this.#launch(unit);
-      else this.#buffer.add(unit);
+      this.#leases.claimed(unit, sentAt);
+      if (this.#slots.hasFree) this.#launch(unit);
+      else this.#slots.hold(unit);
     }
     if (work.length === free) this.#pollAgain = true;
     return work.length;
   }
 
   #launch(work: ClaimedWork): void {
-    const deadline = this.#deadlineOf(work);
+    const deadline = this.#leases.deadlineOf(work);
     // A claim answered late (a slow or partitioned network) may hand out leases already expired:
     // the unit is given back (fenced: a no-op if another worker has it by now), not run.
     if (deadline.expired) {
@@ -301,16 +257,11 @@ export class Worker {
     this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
     const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
-    const heartbeat = setInterval(() => void this.#renew(run, deadline), this.#renewEveryMs);
-    this.#busy++;
-    let holdsSlot = true;
+    const heartbeat = setInterval(() => void this.#leases.heartbeat(run, deadline), this.#renewEveryMs);
+    const releaseSlot = this.#slots.occupy();
     const freeSlot = () => {
-      if (!holdsSlot) return;
-      holdsSlot = false;
-      this.#busy--;
-      this.#prefetchPaused = false;
-      this.#slotFreedAt = performance.now();
-      const next = this.#stopping ? undefined : this.#buffer.take();
+      if (!releaseSlot()) return;
+      const next = this.#stopping ? undefined : this.#slots.takeHeld();
       if (next) this.#launch(next);
       if (this.#started) void this.#poll();
     };
@@ -340,80 +291,6 @@ export class Worker {
         freeSlot();
       });
     this.#inFlight.set(key, { run, done });
-  }
-
-  async #renew(run: ExecutionRun, deadline: LeaseDeadline): Promise<void> {
-    if (run.isParked || this.#abandonIfExpired(run, deadline)) return;
-    // A renewal that hangs (a partition) must not delay the abort past the deadline.
-    setTimeout(() => this.#abandonIfExpired(run, deadline), deadline.remainingMs + 1).unref();
-    const lost = await this.#renewLease(run.lease, deadline);
-    if (!lost) return;
-    // A cancel not pushed to this process (e.g. a SQLite file shared by processes) shows up here.
-    if (await this.#isCancelled(run.executionId)) {
-      void run.abandon(new ExecutionCancelledError(run.executionId));
-      return;
-    }
-    void run.abandon(lost);
-  }
-
-  /**
-   * Aborts `run` once its lease went unrenewed for 90% of its duration because the store does not
-   * answer (see `LeaseDeadline`): before another worker can take the unit over. A late write is
-   * fenced off.
-   */
-  #abandonIfExpired(run: ExecutionRun, deadline: LeaseDeadline): boolean {
-    if (run.isParked || !deadline.expired || !deadline.cutOff) return run.isParked;
-    this.#logger.warn(
-      { executionId: run.executionId, leaseMs: this.#leaseMs },
-      "lease not renewed for 90% of its duration (store unreachable); abandoning the unit",
-    );
-    void run.abandon(leaseLost(run.lease));
-    return true;
-  }
-
-  #deadlineOf(work: ClaimedWork): LeaseDeadline {
-    let deadline = this.#deadlines.get(work);
-    if (!deadline) {
-      deadline = new LeaseDeadline(this.#leaseMs, performance.now());
-      this.#deadlines.set(work, deadline);
-    }
-    return deadline;
-  }
-
-  /** A prefetched unit waited too long: give it back to the store and stop claiming ahead. */
-  #giveBack(work: ClaimedWork): void {
-    this.#prefetchPaused = true;
-    this.#scheduler.releaseLease(work.lease, this.#scheduler.clock.now()).catch((error: unknown) => {
-      // Its lease then expires on its own and the unit is claimed again.
-      this.#logger.warn(
-        { executionId: work.lease.executionId, error: String(error) },
-        "giving back a prefetched unit failed",
-      );
-    });
-  }
-
-  async #isCancelled(executionId: string): Promise<boolean> {
-    const details = await this.#scheduler.getExecution(executionId).catch(() => undefined);
-    return details?.execution.status === "cancelled";
-  }
-
-  /** Renews `lease`; returns the error when it is lost (any other failure is logged, retried next beat). */
-  async #renewLease(lease: Lease, deadline: LeaseDeadline): Promise<LeaseLostError | undefined> {
-    try {
-      await deadline.renew(() =>
-        this.#scheduler.renewLease(lease, this.#leaseMs, this.#scheduler.clock.now()),
-      );
-    } catch (error) {
-      if (error instanceof LeaseLostError) return error;
-      this.#logger.warn(
-        {
-          executionId: lease.executionId,
-          error: String(error),
-        },
-        "lease renewal failed; will retry",
-      );
-    }
-    return undefined;
   }
 
   #attemptInfo(work: ClaimedWork): AttemptInfo {

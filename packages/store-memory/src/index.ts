@@ -1,4 +1,5 @@
 export { ManualClock } from "@zart/core";
 export { storeLoader } from "./loader.js";
-export { MemoryScheduler, type MemorySchedulerOptions } from "./memory-scheduler.js";
-export { MemoryStorage } from "./memory-storage.js";
+export { MemoryScheduler } from "./memory-scheduler.js";
+export type { MemorySchedulerOptions } from "./options.js";
+export { MemoryStorage } from "./storage/memory-storage.js";

@@ -1,47 +1,28 @@
+import { type Clock, type Scheduler, StoreUnavailableError } from "@zart/core";
 import {
-  type Clock,
-  ExecutionAlreadyExistsError,
-  ExecutionNotFoundError,
-  isTerminal,
-  type Scheduler,
-  StoreUnavailableError,
-  systemClock,
-} from "@zart/core";
-import {
-  type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildOutcome,
-  type ChildWaitOutcome,
-  type ClaimedWork,
   type ClaimRequest,
   type CompleteExecutionInput,
   type DispatchChildrenInput,
-  type DispatchOutcome,
   type DueSchedulesRequest,
   defineCapabilities,
-  type EventWaitOutcome,
-  type ExecutionDetails,
   type ExecutionPatch,
-  type ExecutionRecord,
   type FailExecutionInput,
   type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
   type OfferEventInput,
-  type OfferOutcome,
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
-  type RunSummary,
-  ScheduleAlreadyExistsError,
   type ScheduleListFilter,
   type ScheduleWrite,
   type StartChildInput,
-  type StepRecord,
   type StepWrite,
   type StoredSchedule,
   type SuspendInput,
@@ -49,36 +30,34 @@ import {
   type WakeUp,
   WakeUpHub,
 } from "@zart/core/store";
+import { type MemorySchedulerOptions, resolveOptions } from "./options.js";
+import type { MemoryContext } from "./storage/context.js";
+import type { MemoryStorage } from "./storage/memory-storage.js";
+import { awaitAnyEvent } from "./verbs/await-any-event.js";
+import { awaitEvent } from "./verbs/await-event.js";
+import { cancelExecution } from "./verbs/cancel-execution.js";
+import { awaitChildExecutions, startChildExecution } from "./verbs/child-executions.js";
+import { claim } from "./verbs/claim.js";
+import { createExecution } from "./verbs/create-execution.js";
+import { dispatchChildren } from "./verbs/dispatch-children.js";
+import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
+import { forkExecution } from "./verbs/fork-execution.js";
+import { releaseLease, renewLease } from "./verbs/lease.js";
+import { offerEvent } from "./verbs/offer-event.js";
+import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
+import { restartExecution } from "./verbs/restart-execution.js";
+import { saveStep } from "./verbs/save-step.js";
 import {
-  awaitChildExecutions,
-  cancelChildExecutions,
-  startChildExecution,
-  wakeParent,
-} from "./child-executions.js";
-import { cancelUnsettledChildren, dispatchChildren, retryChild, settleChild } from "./children.js";
-import { claimDue } from "./claim.js";
-import { awaitAnyEvent, awaitEvent, offerEvent, startsOnOffer } from "./events.js";
-import { fenceChild, fenceExecution } from "./fencing.js";
-import { forkExecution } from "./fork.js";
-import { finish, releaseChild, releaseExecution, retryAttempt } from "./lifecycle.js";
-import { type ExecutionRow, MemoryStorage } from "./memory-storage.js";
-import { pauseExecution, resumeExecution } from "./pause.js";
-import { listExecutions, purge } from "./queries.js";
-import { restartExecution } from "./restart.js";
-import { applyPatch, copy, detailsOf, newExecutionRecord, park, putStep, toStepRecord } from "./rows.js";
-import { getRun, insertRun, listRuns } from "./runs.js";
-import { copySchedule, dueSchedules, listSchedules, writeSchedule } from "./schedules.js";
-
-/** Options of {@link MemoryScheduler}. */
-export interface MemorySchedulerOptions {
-  /** The clock the engine reads `now` from. Default: the system clock. */
-  clock?: Clock;
-  /**
-   * The state to work on. Pass another scheduler's `storage` to reopen its data after `close()`.
-   * Default: a fresh, empty `MemoryStorage`.
-   */
-  storage?: MemoryStorage;
-}
+  createSchedule,
+  deleteSchedule,
+  dueSchedules,
+  getSchedule,
+  listSchedules,
+  writeSchedule,
+} from "./verbs/schedules.js";
+import { retryChild, settleChild } from "./verbs/settle-child.js";
+import { suspend } from "./verbs/suspend.js";
 
 /**
  * The `Scheduler` contract held in process memory: a real implementation with the semantics of the
@@ -99,368 +78,169 @@ export class MemoryScheduler implements Scheduler {
     answersOnOffer: true,
     runHistory: true,
   });
-  /** The clock the engine reads `now` from. */
   readonly clock: Clock;
   /** The state this scheduler works on; hand it to a new `MemoryScheduler` to reopen the data. */
   readonly storage: MemoryStorage;
   readonly #wakeUps = new WakeUpHub();
+  readonly #context: MemoryContext;
   #closed = false;
 
   constructor(options: MemorySchedulerOptions = {}) {
-    this.clock = options.clock ?? systemClock;
-    this.storage = options.storage ?? new MemoryStorage();
+    const { clock, storage } = resolveOptions(options);
+    this.clock = clock;
+    this.storage = storage;
+    this.#context = {
+      storage,
+      emit: (reason, executionId) => this.#wakeUps.emit({ reason, executionId }),
+    };
   }
 
   /** No schema to create: a no-op. */
   async migrate(): Promise<string[]> {
-    this.#ensureOpen();
+    this.#open();
     return [];
   }
 
-  /** Resolves while open; throws `StoreUnavailableError` once closed. */
   async ping(): Promise<void> {
-    this.#ensureOpen();
+    this.#open();
   }
 
-  /** Stops this scheduler: later calls throw `StoreUnavailableError`; the storage keeps its data. Idempotent. */
+  /** Later calls throw `StoreUnavailableError`; the storage keeps its data. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#wakeUps.clear();
   }
 
-  /** Creates a pending execution, replacing a terminal one of the same id with its steps and events. */
-  async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
-    this.#ensureOpen();
-    const existing = this.storage.execution(input.executionId);
-    if (existing !== undefined && !isTerminal(existing.record.status)) {
-      throw new ExecutionAlreadyExistsError(input.executionId);
-    }
-    const record = insertRun(this.storage, newExecutionRecord(input, now));
-    this.#emit("created", input.executionId);
-    return copy(record);
-  }
-
-  /**
-   * Appends an event to the mailbox, waking the execution if it waits on that name; with
-   * `startIfMissing`, first creates an unknown or terminal execution (one synchronous pass).
-   */
-  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    this.#ensureOpen();
-    const start = startsOnOffer(this.storage, input);
-    if (start !== undefined) insertRun(this.storage, newExecutionRecord(start, now));
-    const outcome = offerEvent(this.storage, input, now);
-    if (start !== undefined) this.#emit("created", input.executionId);
-    if (outcome === "delivered") this.#emit("event", input.executionId);
-    return outcome;
-  }
-
-  /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
-  async cancelExecution(executionId: string, now: Date): Promise<boolean> {
-    this.#ensureOpen();
-    const row = this.storage.execution(executionId);
-    if (row === undefined) throw new ExecutionNotFoundError(executionId);
-    if (isTerminal(row.record.status)) return false;
-    finish(row, "cancelled", now);
-    cancelUnsettledChildren(this.storage, executionId, now);
-    const descendants = cancelChildExecutions(this.storage, executionId, now);
-    this.#wakeParentOf(row, now);
-    for (const id of [executionId, ...descendants]) this.#emit("cancelled", id);
-    return true;
-  }
-
-  /** Restarts a failed or cancelled execution from its first unfinished step. */
-  async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
-    this.#ensureOpen();
-    const record = restartExecution(this.storage, executionId, now);
-    this.#emit("retry", executionId);
-    return record;
-  }
-
-  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
-  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
-    this.#ensureOpen();
-    const record = forkExecution(this.storage, input, now);
-    this.#emit("created", input.executionId);
-    return record;
-  }
-
-  /** Pauses a live execution: not claimed until resumed. */
-  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
-    this.#ensureOpen();
-    return pauseExecution(this.storage, executionId);
-  }
-
-  /** Makes a paused execution due now. */
-  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
-    this.#ensureOpen();
-    const record = resumeExecution(this.storage, executionId, now);
-    this.#emit("resumed", executionId);
-    return record;
-  }
-
-  /** A copy of the execution with its steps and mailbox; `undefined` if unknown. */
-  async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
-    this.#ensureOpen();
-    const row = this.storage.execution(executionId);
-    return row === undefined ? undefined : detailsOf(this.storage, row);
-  }
-
-  /** Run `run` of the id, archived or current; `undefined` when unknown. */
-  async getRun(executionId: string, run: number): Promise<ExecutionDetails | undefined> {
-    this.#ensureOpen();
-    return getRun(this.storage, executionId, run);
-  }
-
-  /** Every run of the id, the current one included, newest first. */
-  async listRuns(executionId: string): Promise<RunSummary[]> {
-    this.#ensureOpen();
-    return listRuns(this.storage, executionId);
-  }
-
-  /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
-  async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
-    this.#ensureOpen();
-    return listExecutions(this.storage, filter);
-  }
-
-  /** Deletes terminal executions (of `statuses`, default all) completed before `olderThan`. */
-  async purge(filter: PurgeFilter): Promise<number> {
-    this.#ensureOpen();
-    return purge(this.storage, filter);
-  }
-
-  /** Claims up to `limit` due executions and children, oldest due time first, each exactly once. */
-  async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
-    this.#ensureOpen();
-    return claimDue(this.storage, request);
-  }
-
-  /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
-  async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
-    this.#ensureOpen();
-    const expiresAt = new Date(now.getTime() + leaseMs);
-    if (lease.kind === "child") {
-      fenceChild(this.storage, lease).child.lease = { token: lease.token, expiresAt };
-    } else {
-      fenceExecution(this.storage, lease).record.leaseExpiresAt = expiresAt;
-    }
-  }
-
-  /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
-  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
-    this.#ensureOpen();
-    const record = toStepRecord(step);
-    const row = fenceExecution(this.storage, lease);
-    putStep(this.storage, lease.executionId, record);
-    applyPatch(row.record, patch);
-  }
-
-  /** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
-  async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
-    this.#ensureOpen();
-    const record = input.step && toStepRecord(input.step);
-    const row = fenceExecution(this.storage, lease);
-    if (record !== undefined) putStep(this.storage, lease.executionId, record);
-    applyPatch(row.record, patch);
-    park(row, input.reason, input.wakeAt);
-  }
-
-  /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
-  async awaitEvent(
-    lease: Lease,
-    input: AwaitEventInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<EventWaitOutcome> {
-    this.#ensureOpen();
-    const row = fenceExecution(this.storage, lease);
-    applyPatch(row.record, patch);
-    return awaitEvent(this.storage, row, input, now);
-  }
-
-  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
-  async awaitAnyEvent(
-    lease: Lease,
-    input: AwaitAnyEventInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<AnyEventWaitOutcome> {
-    this.#ensureOpen();
-    const row = fenceExecution(this.storage, lease);
-    applyPatch(row.record, patch);
-    return awaitAnyEvent(this.storage, row, input, now);
-  }
-
-  /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
-  async dispatchChildren(
-    lease: Lease,
-    input: DispatchChildrenInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<DispatchOutcome> {
-    this.#ensureOpen();
-    const row = fenceExecution(this.storage, lease);
-    applyPatch(row.record, patch);
-    return dispatchChildren(this.storage, row, input, now);
-  }
-
-  /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
-  async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
-    this.#ensureOpen();
-    const { parent, child } = fenceChild(this.storage, lease);
-    if (settleChild(this.storage, parent, child, outcome, now)) this.#emit("child", lease.executionId);
-  }
-
-  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
-  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
-    this.#ensureOpen();
-    retryChild(fenceChild(this.storage, lease).child, input);
-  }
-
-  /** Fenced: starts a child execution and records the parent's `child` step, once per position. */
-  async startChildExecution(
-    lease: Lease,
-    input: StartChildInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<StepRecord> {
-    this.#ensureOpen();
-    const row = fenceExecution(this.storage, lease);
-    const known = this.storage.steps(lease.executionId).has(input.position);
-    const step = startChildExecution(this.storage, row, input, now);
-    applyPatch(row.record, patch);
-    if (!known) this.#emit("created", input.childId);
-    return step;
-  }
-
-  /** Fenced: the children's rows when all are terminal; otherwise parks the parent until one settles. */
-  async awaitChildExecutions(
-    lease: Lease,
-    input: AwaitChildrenInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<ChildWaitOutcome> {
-    this.#ensureOpen();
-    const row = fenceExecution(this.storage, lease);
-    const outcome = awaitChildExecutions(this.storage, row, input, now);
-    applyPatch(row.record, patch);
-    return outcome;
-  }
-
-  /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
-  async retryExecution(
-    lease: Lease,
-    input: RetryExecutionInput,
-    patch: ExecutionPatch,
-    _now: Date,
-  ): Promise<void> {
-    this.#ensureOpen();
-    const error = copy(input.error);
-    const row = fenceExecution(this.storage, lease);
-    applyPatch(row.record, patch);
-    retryAttempt(this.storage, row, error, input.runAt);
-    this.#emit("retry", lease.executionId);
-  }
-
-  /** Fenced: the execution completes with `result` at `now`. */
-  async completeExecution(
-    lease: Lease,
-    input: CompleteExecutionInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void> {
-    this.#ensureOpen();
-    const row = fenceExecution(this.storage, lease);
-    applyPatch(row.record, patch);
-    finish(row, "completed", now);
-    delete row.record.error;
-    if (input.result === undefined) delete row.record.result;
-    else row.record.result = input.result;
-    this.#wakeParentOf(row, now);
-  }
-
-  /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
-  async failExecution(
-    lease: Lease,
-    input: FailExecutionInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void> {
-    this.#ensureOpen();
-    const error = copy(input.error);
-    const row = fenceExecution(this.storage, lease);
-    applyPatch(row.record, patch);
-    finish(row, "failed", now);
-    row.record.error = error;
-    cancelUnsettledChildren(this.storage, lease.executionId, now);
-    this.#wakeParentOf(row, now);
-  }
-
-  /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */
-  async releaseLease(lease: Lease, now: Date): Promise<void> {
-    this.#ensureOpen();
-    if (lease.kind === "child") releaseChild(fenceChild(this.storage, lease).child, now);
-    else releaseExecution(fenceExecution(this.storage, lease), now);
-    this.#emit("released", lease.executionId);
-  }
-
-  /** Registers an in-process wake-up listener (called in a microtask); returns its unsubscribe. */
+  /** In-process: listeners are called in a microtask after the verb that emitted. */
   subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
-    this.#ensureOpen();
+    this.#open();
     return this.#wakeUps.subscribe(listener);
   }
 
-  #wakeParentOf(row: ExecutionRow, now: Date): void {
-    const parentId = wakeParent(this.storage, row, now);
-    if (parentId !== undefined) this.#emit("child", parentId);
+  async createExecution(input: NewExecution, now: Date) {
+    return createExecution(this.#open(), input, now);
   }
 
-  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
-  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
-    this.#ensureOpen();
-    if (this.storage.schedules.has(schedule.scheduleId))
-      throw new ScheduleAlreadyExistsError(schedule.scheduleId);
-    this.storage.schedules.set(schedule.scheduleId, copySchedule(schedule));
+  async offerEvent(input: OfferEventInput, now: Date) {
+    return offerEvent(this.#open(), input, now);
   }
 
-  /** Compare-and-set on `version`, creating the fires' executions that do not exist yet. */
-  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
-    this.#ensureOpen();
-    const created = writeSchedule(this.storage, write, now);
-    for (const id of created ?? []) this.#emit("created", id);
-    return created !== undefined;
+  async cancelExecution(executionId: string, now: Date) {
+    return cancelExecution(this.#open(), executionId, now);
   }
 
-  async deleteSchedule(scheduleId: string): Promise<boolean> {
-    this.#ensureOpen();
-    return this.storage.schedules.delete(scheduleId);
+  async restartExecution(executionId: string, now: Date) {
+    return restartExecution(this.#open(), executionId, now);
   }
 
-  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
-    this.#ensureOpen();
-    const row = this.storage.schedules.get(scheduleId);
-    return row && copySchedule(row);
+  async forkExecution(input: ForkExecutionInput, now: Date) {
+    return forkExecution(this.#open(), input, now);
   }
 
-  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
-    this.#ensureOpen();
-    return listSchedules(this.storage, filter);
+  async pauseExecution(executionId: string, _now: Date) {
+    return pauseExecution(this.#open(), executionId);
+  }
+  async resumeExecution(executionId: string, now: Date) {
+    return resumeExecution(this.#open(), executionId, now);
   }
 
-  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
-    this.#ensureOpen();
-    return dueSchedules(this.storage, request);
+  async getExecution(executionId: string) {
+    return getExecution(this.#open(), executionId);
+  }
+  async getRun(executionId: string, run: number) {
+    return getRun(this.#open(), executionId, run);
+  }
+  async listRuns(executionId: string) {
+    return listRuns(this.#open(), executionId);
+  }
+  async listExecutions(filter: ListFilter) {
+    return listExecutions(this.#open(), filter);
+  }
+  async purge(filter: PurgeFilter) {
+    return purge(this.#open(), filter);
   }
 
-  #emit(reason: WakeUp["reason"], executionId: string): void {
-    this.#wakeUps.emit({ reason, executionId });
+  async claim(request: ClaimRequest) {
+    return claim(this.#open(), request);
   }
 
-  #ensureOpen(): void {
+  async renewLease(lease: Lease, leaseMs: number, now: Date) {
+    renewLease(this.#open(), lease, leaseMs, now);
+  }
+  async releaseLease(lease: Lease, now: Date) {
+    releaseLease(this.#open(), lease, now);
+  }
+
+  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date) {
+    saveStep(this.#open(), lease, step, patch);
+  }
+
+  async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date) {
+    suspend(this.#open(), lease, input, patch);
+  }
+
+  async awaitEvent(lease: Lease, input: AwaitEventInput, patch: ExecutionPatch, now: Date) {
+    return awaitEvent(this.#open(), lease, input, patch, now);
+  }
+
+  async awaitAnyEvent(lease: Lease, input: AwaitAnyEventInput, patch: ExecutionPatch, now: Date) {
+    return awaitAnyEvent(this.#open(), lease, input, patch, now);
+  }
+
+  async dispatchChildren(lease: Lease, input: DispatchChildrenInput, patch: ExecutionPatch, now: Date) {
+    return dispatchChildren(this.#open(), lease, input, patch, now);
+  }
+
+  async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date) {
+    settleChild(this.#open(), lease, outcome, now);
+  }
+  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date) {
+    retryChild(this.#open(), lease, input);
+  }
+
+  async startChildExecution(lease: Lease, input: StartChildInput, patch: ExecutionPatch, now: Date) {
+    return startChildExecution(this.#open(), lease, input, patch, now);
+  }
+  async awaitChildExecutions(lease: Lease, input: AwaitChildrenInput, patch: ExecutionPatch, now: Date) {
+    return awaitChildExecutions(this.#open(), lease, input, patch, now);
+  }
+
+  async retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, _now: Date) {
+    retryExecution(this.#open(), lease, input, patch);
+  }
+  async completeExecution(lease: Lease, input: CompleteExecutionInput, patch: ExecutionPatch, now: Date) {
+    completeExecution(this.#open(), lease, input, patch, now);
+  }
+  async failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date) {
+    failExecution(this.#open(), lease, input, patch, now);
+  }
+
+  async createSchedule(schedule: StoredSchedule, _now: Date) {
+    createSchedule(this.#open(), schedule);
+  }
+  async writeSchedule(write: ScheduleWrite, now: Date) {
+    return writeSchedule(this.#open(), write, now);
+  }
+  async deleteSchedule(scheduleId: string) {
+    return deleteSchedule(this.#open(), scheduleId);
+  }
+  async getSchedule(scheduleId: string) {
+    return getSchedule(this.#open(), scheduleId);
+  }
+  async listSchedules(filter: ScheduleListFilter) {
+    return listSchedules(this.#open(), filter);
+  }
+  async dueSchedules(request: DueSchedulesRequest) {
+    return dueSchedules(this.#open(), request);
+  }
+
+  /** The verbs' context; every verb starts here, so a closed scheduler refuses them all. */
+  #open(): MemoryContext {
     if (this.#closed) {
       throw new StoreUnavailableError(
         "The scheduler is closed; create a new MemoryScheduler (over the same MemoryStorage to keep the data).",
       );
     }
+    return this.#context;
   }
 }

@@ -7,7 +7,7 @@
 import pg from "pg";
 import { schemaNames } from "../src/db/names.js";
 import { PostgresScheduler } from "../src/index.js";
-import { claimSql } from "../src/sql/claim.js";
+import { claimSql } from "../src/verbs/claim.js";
 
 const url =
   process.argv[2] ?? process.env.ZART_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";

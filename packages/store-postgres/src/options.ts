@@ -1,7 +1,7 @@
 import { type Clock, type Duration, type Logger, toMillis, ValidationError } from "@zart/core";
 import type pg from "pg";
 import { isValidSchemaName } from "./db/names.js";
-import type { TransactionDatabase } from "./sql/transactional-step.js";
+import type { TransactionDatabase } from "./verbs/transactional-step.js";
 
 interface CommonOptions {
   /**

@@ -44,6 +44,7 @@ const SHIPPED = [
   "0006_concurrency_key",
   "0007_rerun_paused",
   "0008_schedules",
+  "0009_task_version",
 ];
 
 describe("migrate()", () => {

@@ -1,5 +1,6 @@
-export type { RedisClient } from "./commands.js";
-export { KeyLayout } from "./keys.js";
+export type { RedisClient } from "./db/commands.js";
+export { KeyLayout } from "./db/keys.js";
+export { SAFE_EVICTION_POLICY } from "./db/safety-checks.js";
 export { storeLoader } from "./loader.js";
 export {
   DEFAULT_PREFIX,
@@ -8,4 +9,3 @@ export {
   type RedisUrlOptions,
 } from "./options.js";
 export { RedisScheduler } from "./redis-scheduler.js";
-export { SAFE_EVICTION_POLICY } from "./safety-checks.js";

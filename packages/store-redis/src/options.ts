@@ -1,6 +1,6 @@
 import type { Clock, Logger } from "@zart/core";
 import type { RedisOptions } from "ioredis";
-import type { RedisClient } from "./commands.js";
+import type { RedisClient } from "./db/commands.js";
 
 /** Options shared by both ways of connecting. */
 interface CommonOptions {

@@ -1,567 +1,225 @@
 import { randomUUID } from "node:crypto";
+import { type Clock, consoleLogger, type Scheduler, systemClock } from "@zart/core";
 import {
-  type Clock,
-  consoleLogger,
-  ExecutionAlreadyExistsError,
-  type Logger,
-  type Scheduler,
-  systemClock,
-} from "@zart/core";
-import {
-  type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
-  type ChildWaitOutcome,
-  type ClaimedWork,
   type ClaimRequest,
   type CompleteExecutionInput,
   type DispatchChildrenInput,
-  type DispatchOutcome,
   type DueSchedulesRequest,
   defineCapabilities,
-  type EventWaitOutcome,
-  type ExecutionDetails,
   type ExecutionPatch,
-  type ExecutionRecord,
   type FailExecutionInput,
   type ForkExecutionInput,
-  joinWaitEvents,
   type Lease,
   type ListFilter,
   type NewExecution,
   type OfferEventInput,
-  type OfferOutcome,
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
   type ScheduleWrite,
   type StartChildInput,
-  type StepRecord,
   type StepWrite,
   type StoredSchedule,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
 } from "@zart/core/store";
-import { millis, optional, patchArgs } from "./args.js";
-import {
-  type DetailsReply,
-  encodeError,
-  encodeStep,
-  parseDetails,
-  parseRow,
-  parseStep,
-  parseSteps,
-} from "./codec.js";
-import type { ScriptArg } from "./commands.js";
-import { connect } from "./connection.js";
-import { ScriptExecutor } from "./executor.js";
-import { KeyLayout } from "./keys.js";
+import { connect } from "./db/connection.js";
+import type { RedisContext } from "./db/context.js";
+import { ScriptExecutor } from "./db/executor.js";
+import { KeyLayout } from "./db/keys.js";
 import { DEFAULT_PREFIX, type RedisSchedulerOptions } from "./options.js";
-import { listIndex, parseClaimed, purgeStatuses } from "./replies.js";
-import { ScheduleVerbs } from "./schedule-verbs.js";
-import { WakeUpChannel } from "./wake-up-channel.js";
-
-/** Executions deleted per purge script call (each call is atomic and short). */
-const PURGE_BATCH = 500;
+import { awaitAnyEvent } from "./verbs/await-any-event.js";
+import { awaitEvent } from "./verbs/await-event.js";
+import { cancelExecution } from "./verbs/cancel-execution.js";
+import { awaitChildExecutions, startChildExecution } from "./verbs/child-executions.js";
+import { claim } from "./verbs/claim.js";
+import { createExecution } from "./verbs/create-execution.js";
+import { dispatchChildren } from "./verbs/dispatch-children.js";
+import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
+import { forkExecution } from "./verbs/fork-execution.js";
+import { releaseLease, renewLease } from "./verbs/lease.js";
+import { offerEvent } from "./verbs/offer-event.js";
+import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
+import { restartExecution } from "./verbs/restart-execution.js";
+import { saveStep } from "./verbs/save-step.js";
+import {
+  createSchedule,
+  deleteSchedule,
+  dueSchedules,
+  getSchedule,
+  listSchedules,
+  writeSchedule,
+} from "./verbs/schedules.js";
+import { retryChild, settleChild } from "./verbs/settle-child.js";
+import { suspend } from "./verbs/suspend.js";
+import { WakeUpChannel } from "./wake-ups.js";
 
 /**
- * The `Scheduler` contract on Redis (ioredis). Every state change is one Lua script, so it is
- * atomic with respect to every other client: claims are exactly-once, fenced writes check the
- * lease token before writing anything, an offer and an event wait never interleave, and the last
- * child settle wakes its parent exactly once. Due work sits in a sorted set scored by wake time;
- * lists and purges read sorted-set indexes (no `KEYS`/`SCAN`). Wake-ups are pushed over pub/sub.
- *
- * All keys of a prefix share one hash tag, hence one Cluster slot (see the README for why).
- * Before first use (or in `migrate()`) it refuses a server whose `maxmemory-policy` can evict keys
- * and warns when the server persists nothing. Durability is that of the Redis server: use AOF
- * (`appendonly yes`) in production.
+ * The `Scheduler` contract on Redis (ioredis): every state change is one Lua script (`scripts/`),
+ * atomic with respect to every other client; wake-ups are pushed over pub/sub. All keys of a prefix
+ * share one hash tag, hence one Cluster slot (see the README). Before first use it refuses a server
+ * whose `maxmemory-policy` can evict keys. Durability is the server's: use AOF in production.
  */
 export class RedisScheduler implements Scheduler {
-  /** Many processes share one Redis; wake-ups are pushed; data lives in Redis, not in the process. */
+  /** Many processes share one Redis; wake-ups are pushed; data lives in Redis. */
   readonly capabilities = defineCapabilities({
     multiProcess: true,
     push: true,
     persistent: true,
     answersOnOffer: true,
+    runHistory: true,
   });
-  /** The clock the engine reads `now` from. */
   readonly clock: Clock;
   /** The key layout (prefix, hash tag, key names). */
   readonly keys: KeyLayout;
-  readonly #executor: ScriptExecutor;
   readonly #wakeUps: WakeUpChannel;
-  readonly #schedules: ScheduleVerbs;
-  /** Identifies this scheduler's own wake-ups on the channel. */
-  readonly #origin = randomUUID();
+  readonly #ctx: RedisContext;
 
   /** Connects from `{ url }` (connections owned by the store) or uses `{ client }` (never closed). */
   constructor(options: RedisSchedulerOptions) {
     this.clock = options.clock ?? systemClock;
-    const logger: Logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? consoleLogger;
     this.keys = new KeyLayout(options.prefix ?? DEFAULT_PREFIX);
     const connection = connect(options, logger);
-    this.#executor = new ScriptExecutor(connection, this.keys, logger);
-    this.#schedules = new ScheduleVerbs(this.#executor, this.#origin);
-    this.#wakeUps = new WakeUpChannel({
-      source: connection.client,
-      channel: this.keys.channel,
-      origin: this.#origin,
-      logger,
-    });
+    const origin = randomUUID();
+    const executor = new ScriptExecutor(connection, this.keys, logger);
+    const { client: source } = connection;
+    this.#wakeUps = new WakeUpChannel({ source, channel: this.keys.channel, origin, logger });
+    this.#ctx = { executor, origin, emit: this.#wakeUps.emitLocal.bind(this.#wakeUps) };
   }
 
-  /**
-   * Runs the safety checks (eviction policy, persistence) and records the key layout version.
-   * Idempotent and safe from many processes at once. Throws `StoreUnavailableError` when the server
-   * would evict keys or holds data of a newer layout.
-   */
+  /** The safety checks again, then records the key layout version (idempotent, safe in parallel). */
   async migrate(): Promise<string[]> {
-    return await this.#executor.migrate();
+    return await this.#ctx.executor.migrate();
   }
 
   /** One PING; throws `StoreUnavailableError` when Redis is unreachable or the store is closed. */
   async ping(): Promise<void> {
-    await this.#executor.ping();
+    await this.#ctx.executor.ping();
   }
 
   /** Closes the pub/sub connection and, for `{ url }`, the command connection. Idempotent. */
   async close(): Promise<void> {
-    if (this.#executor.closed) return;
+    if (this.#ctx.executor.closed) return;
     await this.#wakeUps.close();
-    await this.#executor.close();
-  }
-
-  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
-  createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
-    return this.#schedules.create(schedule);
-  }
-
-  /** Compare-and-set on `version` with the fires' executions, in one script. */
-  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
-    const created = await this.#schedules.write(write, now);
-    for (const id of created ?? []) this.#wakeUps.emitLocal("created", id);
-    return created !== undefined;
-  }
-
-  deleteSchedule(scheduleId: string): Promise<boolean> {
-    return this.#schedules.delete(scheduleId);
-  }
-
-  getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
-    return this.#schedules.get(scheduleId);
-  }
-
-  listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
-    return this.#schedules.list(filter);
-  }
-
-  dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
-    return this.#schedules.due(request);
-  }
-
-  /** Creates a pending execution (replacing a terminal one); publishes `created`. */
-  async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
-    const row = await this.#executor.run("createExecution", input.executionId, [
-      input.executionId,
-      input.taskName,
-      input.payload,
-      millis(input.runAt),
-      millis(now),
-      this.#origin,
-      randomUUID(),
-      input.priority === undefined ? "" : String(input.priority),
-      input.concurrencyKey ?? "",
-    ]);
-    this.#wakeUps.emitLocal("created", input.executionId);
-    return parseRow(row as string[])!;
-  }
-
-  /** Appends the event and wakes an execution waiting on its name, atomically. */
-  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const { executionId, eventName, payload, idempotencyKey, startIfMissing: start } = input;
-    const outcome = await this.#executor.run("offerEvent", executionId, [
-      executionId,
-      eventName,
-      payload,
-      optional(idempotencyKey),
-      millis(now),
-      this.#origin,
-      randomUUID(),
-      optional(start?.taskName),
-      start?.payload ?? "",
-      start ? millis(start.runAt) : "",
-      optional(start?.priority === undefined ? undefined : String(start.priority)),
-      optional(start?.concurrencyKey),
-    ]);
-    if (outcome === "started") this.#wakeUps.emitLocal("created", executionId);
-    if (outcome === "duplicate") return "duplicate";
-    this.#wakeUps.emitLocal("event", executionId);
-    return "delivered";
-  }
-
-  /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
-  async cancelExecution(executionId: string, now: Date): Promise<boolean> {
-    const reply = (await this.#executor.run("cancelExecution", executionId, [
-      executionId,
-      millis(now),
-      this.#origin,
-      randomUUID(),
-    ])) as number | [number, string, ...string[]];
-    if (reply === 0) return false;
-    const [, woken = "", ...descendants] = Array.isArray(reply) ? reply : [1];
-    for (const id of [executionId, ...descendants]) this.#wakeUps.emitLocal("cancelled", id);
-    if (woken !== "") this.#wakeUps.emitLocal("child", woken);
-    return true;
-  }
-
-  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
-  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
-    const args = [input.sourceId, input.executionId, input.fromStep, optional(input.payload), millis(now)];
-    const reply = await this.#executor
-      .run("forkExecution", input.sourceId, [...args, this.#origin, randomUUID()], {
-        executionId: input.sourceId,
-        step: input.fromStep,
-      })
-      .catch((error: unknown) => {
-        throw error instanceof ExecutionAlreadyExistsError
-          ? new ExecutionAlreadyExistsError(input.executionId)
-          : error;
-      });
-    this.#wakeUps.emitLocal("created", input.executionId);
-    return parseRow(reply as string[]) as ExecutionRecord;
-  }
-
-  /** Pauses a live execution: not claimed until resumed. */
-  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
-    const reply = await this.#executor.run("pauseExecution", executionId, [executionId]);
-    return parseRow(reply as string[]) as ExecutionRecord;
-  }
-
-  /** Makes a paused execution due now. */
-  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
-    const reply = await this.#executor.run("resumeExecution", executionId, [
-      executionId,
-      millis(now),
-      this.#origin,
-    ]);
-    this.#wakeUps.emitLocal("resumed", executionId);
-    return parseRow(reply as string[]) as ExecutionRecord;
-  }
-
-  /** Restarts a failed or cancelled execution from its first unfinished step. */
-  async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
-    const reply = await this.#executor.run("restartExecution", executionId, [
-      executionId,
-      millis(now),
-      this.#origin,
-      randomUUID(),
-    ]);
-    this.#wakeUps.emitLocal("retry", executionId);
-    return parseRow(reply as string[]) as ExecutionRecord;
-  }
-
-  /** One consistent read of the execution, its steps and its mailbox. */
-  async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
-    const reply = await this.#executor.run("getExecution", executionId, [executionId]);
-    return parseDetails(reply as DetailsReply);
-  }
-
-  /** Newest first (`createdAt` desc, then id), from the matching sorted-set index. */
-  async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
-    if (filter.limit <= 0) {
-      this.#executor.ensureOpen();
-      return [];
-    }
-    if (filter.parentId !== undefined) return this.#listChildren(filter, filter.parentId);
-    const page = await this.#executor.runGlobal("listExecutions", [
-      listIndex(filter),
-      Math.max(0, Math.floor(filter.offset)),
-      Math.floor(filter.limit),
-    ]);
-    return (page as DetailsReply[]).flatMap((reply) => parseDetails(reply) ?? []);
-  }
-
-  /**
-   * The child executions of `parentId` (one read of its `children:` index, newest first), with the
-   * other filters applied here: a parent's children are few, so no per-filter index is kept.
-   */
-  async #listChildren(filter: ListFilter, parentId: string): Promise<ExecutionDetails[]> {
-    const page = await this.#executor.runGlobal("listExecutions", [`children:${parentId}`, 0, 100_000]);
-    const start = Math.max(0, Math.floor(filter.offset));
-    return (page as DetailsReply[])
-      .flatMap((reply) => parseDetails(reply) ?? [])
-      .filter(
-        ({ execution }) =>
-          (filter.status === undefined || execution.status === filter.status) &&
-          (filter.taskName === undefined || execution.taskName === filter.taskName),
-      )
-      .slice(start, start + Math.floor(filter.limit));
-  }
-
-  /** Deletes matching terminal executions in atomic batches; returns how many. */
-  async purge(filter: PurgeFilter): Promise<number> {
-    const statuses = purgeStatuses(filter);
-    if (statuses.length === 0) return 0;
-    let total = 0;
-    for (;;) {
-      const [deleted, more] = (await this.#executor.runGlobal("purge", [
-        millis(filter.olderThan),
-        PURGE_BATCH,
-        ...statuses,
-      ])) as [number, number];
-      total += deleted;
-      if (more === 0) return total;
-    }
-  }
-
-  /** Claims up to `limit` due units in one script: exactly once among concurrent claimers. */
-  async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
-    const limit = Math.min(Math.floor(request.limit), 1_000);
-    if (limit < 1 || request.taskNames.length === 0) {
-      this.#executor.ensureOpen();
-      return [];
-    }
-    const reply = await this.#executor.runGlobal("claim", [
-      millis(request.now),
-      limit,
-      Math.max(1, Math.ceil(request.leaseMs)),
-      request.workerId,
-      randomUUID(),
-      request.concurrencyLimits ? JSON.stringify(request.concurrencyLimits) : "",
-      ...request.taskNames,
-    ]);
-    return parseClaimed(reply);
-  }
-
-  /** Fenced: extends the lease (of the execution, or of the child for a child lease). */
-  async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
-    await this.#executor.fenced("renewLease", lease, [position(lease), Math.ceil(leaseMs), millis(now)]);
-  }
-
-  /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
-  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
-    await this.#executor.fenced("saveStep", lease, [
-      step.position,
-      step.kind,
-      step.status,
-      encodeStep(step),
-      ...patchArgs(patch),
-    ]);
-  }
-
-  /** Fenced: writes `step` if given and parks the execution until `wakeAt`. */
-  async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
-    const { step } = input;
-    await this.#executor.fenced("suspend", lease, [
-      millis(input.wakeAt),
-      input.reason,
-      step === undefined ? "" : step.position,
-      step?.kind ?? "",
-      step?.status ?? "",
-      step === undefined ? "" : encodeStep(step),
-      ...patchArgs(patch),
-    ]);
-  }
-
-  /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended`. */
-  async awaitEvent(
-    lease: Lease,
-    input: AwaitEventInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<EventWaitOutcome> {
-    const [outcome, payload] = (await this.#executor.fenced("awaitEvent", lease, [
-      input.position,
-      input.stepName,
-      input.eventName,
-      millis(input.deadline),
-      millis(input.wakeAt),
-      encodeError(input.timeoutError),
-      ...patchArgs(patch),
-      millis(now),
-    ])) as [EventWaitOutcome["outcome"], string?];
-    if (outcome === "received") return payload === undefined ? { outcome } : { outcome, payload };
-    return { outcome };
-  }
-
-  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
-  async awaitAnyEvent(
-    lease: Lease,
-    input: AwaitAnyEventInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<AnyEventWaitOutcome> {
-    const [outcome, eventName, payload] = (await this.#executor.fenced("awaitAnyEvent", lease, [
-      input.position,
-      input.stepName,
-      joinWaitEvents(input.eventNames),
-      millis(input.deadline),
-      millis(input.wakeAt),
-      encodeError(input.timeoutError),
-      ...patchArgs(patch),
-      millis(now),
-    ])) as [AnyEventWaitOutcome["outcome"], string, string];
-    return outcome === "received" ? { outcome, eventName, payload } : { outcome };
-  }
-
-  /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
-  async dispatchChildren(
-    lease: Lease,
-    input: DispatchChildrenInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<DispatchOutcome> {
-    const pairs = input.children.flatMap(({ position, name }) => [position, name]);
-    const [outcome, detail] = (await this.#executor.fenced("dispatchChildren", lease, [
-      millis(input.wakeAt),
-      millis(now),
-      ...patchArgs(patch),
-      this.#origin,
-      ...pairs,
-    ])) as ["suspended", number] | ["ready", string[]];
-    if (outcome === "suspended") {
-      if (detail === 1) this.#wakeUps.emitLocal("created", lease.executionId);
-      return { suspended: true };
-    }
-    return { suspended: false, children: parseSteps(detail).filter((step) => step.kind === "parallel") };
-  }
-
-  /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
-  async settleChild(
-    lease: ChildLease,
-    outcome: Parameters<Scheduler["settleChild"]>[1],
-    now: Date,
-  ): Promise<void> {
-    const woke = await this.#executor.fenced("settleChild", lease, [
-      lease.childPosition,
-      outcome.status,
-      optional(outcome.result),
-      optional(outcome.error && encodeError(outcome.error)),
-      outcome.attempts,
-      millis(now),
-      this.#origin,
-    ]);
-    if (woke === 1) this.#wakeUps.emitLocal("child", lease.executionId);
-  }
-
-  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
-  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
-    await this.#executor.fenced("retryChild", lease, [
-      lease.childPosition,
-      encodeError(input.error),
-      input.attempts,
-      millis(input.wakeAt),
-    ]);
-  }
-
-  /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
-  async retryExecution(
-    lease: Lease,
-    input: RetryExecutionInput,
-    patch: ExecutionPatch,
-    _now: Date,
-  ): Promise<void> {
-    await this.#executor.fenced("retryExecution", lease, [
-      encodeError(input.error),
-      millis(input.runAt),
-      ...patchArgs(patch),
-      this.#origin,
-    ]);
-    this.#wakeUps.emitLocal("retry", lease.executionId);
-  }
-
-  /** Fenced: the execution completes with `result` at `now`. */
-  async completeExecution(
-    lease: Lease,
-    input: CompleteExecutionInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void> {
-    const reply = await this.#executor.fenced("completeExecution", lease, [
-      optional(input.result),
-      ...patchArgs(patch),
-      millis(now),
-      this.#origin,
-    ]);
-    if (typeof reply === "string") this.#wakeUps.emitLocal("child", reply);
-  }
-
-  /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
-  async failExecution(
-    lease: Lease,
-    input: FailExecutionInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void> {
-    const reply = await this.#executor.fenced("failExecution", lease, [
-      encodeError(input.error),
-      ...patchArgs(patch),
-      millis(now),
-      this.#origin,
-    ]);
-    if (typeof reply === "string") this.#wakeUps.emitLocal("child", reply);
-  }
-
-  /** Fenced: starts a child execution and records the parent's `child` step, once per position. */
-  async startChildExecution(
-    lease: Lease,
-    input: StartChildInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<StepRecord> {
-    const [step, created] = (await this.#executor.fenced("startChildExecution", lease, [
-      input.position,
-      input.stepName,
-      input.childId,
-      input.taskName,
-      input.payload,
-      input.detached ? "1" : "0",
-      ...patchArgs(patch),
-      millis(now),
-      this.#origin,
-      JSON.stringify(input.childId),
-    ])) as [string, number];
-    if (created === 1) this.#wakeUps.emitLocal("created", input.childId);
-    return parseStep(step);
-  }
-
-  /** Fenced: the children's rows when all are terminal; otherwise parks the parent until one settles. */
-  async awaitChildExecutions(
-    lease: Lease,
-    input: AwaitChildrenInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<ChildWaitOutcome> {
-    const [outcome, rows] = (await this.#executor.fenced("awaitChildExecutions", lease, [
-      input.position,
-      input.stepName,
-      millis(input.wakeAt),
-      ...patchArgs(patch),
-      millis(now),
-      ...input.childIds,
-    ])) as ["settled" | "suspended", string[][]?];
-    if (outcome === "suspended") return { outcome };
-    return { outcome, children: (rows ?? []).map((row) => parseRow(row)!) };
-  }
-
-  /** Fenced: gives the unit back without progress; publishes `released`. */
-  async releaseLease(lease: Lease, now: Date): Promise<void> {
-    await this.#executor.fenced("releaseLease", lease, [position(lease), millis(now), this.#origin]);
-    this.#wakeUps.emitLocal("released", lease.executionId);
+    await this.#ctx.executor.close();
   }
 
   /** Registers a wake-up listener: this scheduler's own wake-ups at once, everybody's over pub/sub. */
   subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
-    this.#executor.ensureOpen();
+    this.#ctx.executor.ensureOpen();
     return this.#wakeUps.subscribe(listener);
   }
-}
 
-/** The child position argument of a lease (`""` for the execution itself). */
-function position(lease: Lease): ScriptArg {
-  return lease.kind === "child" ? lease.childPosition : "";
+  // ── schedule verbs ─────────────────────────────────────────────────────────────────────────────
+  createSchedule(schedule: StoredSchedule, now: Date) {
+    return createSchedule(this.#ctx, schedule, now);
+  }
+  writeSchedule(write: ScheduleWrite, now: Date) {
+    return writeSchedule(this.#ctx, write, now);
+  }
+  deleteSchedule(scheduleId: string) {
+    return deleteSchedule(this.#ctx, scheduleId);
+  }
+  getSchedule(scheduleId: string) {
+    return getSchedule(this.#ctx, scheduleId);
+  }
+  listSchedules(filter: ScheduleListFilter) {
+    return listSchedules(this.#ctx, filter);
+  }
+  dueSchedules(request: DueSchedulesRequest) {
+    return dueSchedules(this.#ctx, request);
+  }
+
+  // ── client verbs ───────────────────────────────────────────────────────────────────────────────
+  createExecution(input: NewExecution, now: Date) {
+    return createExecution(this.#ctx, input, now);
+  }
+  offerEvent(input: OfferEventInput, now: Date) {
+    return offerEvent(this.#ctx, input, now);
+  }
+  cancelExecution(executionId: string, now: Date) {
+    return cancelExecution(this.#ctx, executionId, now);
+  }
+  forkExecution(input: ForkExecutionInput, now: Date) {
+    return forkExecution(this.#ctx, input, now);
+  }
+  pauseExecution(executionId: string, now: Date) {
+    return pauseExecution(this.#ctx, executionId, now);
+  }
+  resumeExecution(executionId: string, now: Date) {
+    return resumeExecution(this.#ctx, executionId, now);
+  }
+  restartExecution(executionId: string, now: Date) {
+    return restartExecution(this.#ctx, executionId, now);
+  }
+  getExecution(executionId: string) {
+    return getExecution(this.#ctx, executionId);
+  }
+  getRun(executionId: string, run: number) {
+    return getRun(this.#ctx, executionId, run);
+  }
+  listRuns(executionId: string) {
+    return listRuns(this.#ctx, executionId);
+  }
+  listExecutions(filter: ListFilter) {
+    return listExecutions(this.#ctx, filter);
+  }
+  purge(filter: PurgeFilter) {
+    return purge(this.#ctx, filter);
+  }
+
+  // ── worker verbs ───────────────────────────────────────────────────────────────────────────────
+  claim(request: ClaimRequest) {
+    return claim(this.#ctx, request);
+  }
+  renewLease(lease: Lease, leaseMs: number, now: Date) {
+    return renewLease(this.#ctx, lease, leaseMs, now);
+  }
+  releaseLease(lease: Lease, now: Date) {
+    return releaseLease(this.#ctx, lease, now);
+  }
+  saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, now: Date) {
+    return saveStep(this.#ctx, lease, step, patch, now);
+  }
+  suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, now: Date) {
+    return suspend(this.#ctx, lease, input, patch, now);
+  }
+  awaitEvent(lease: Lease, input: AwaitEventInput, patch: ExecutionPatch, now: Date) {
+    return awaitEvent(this.#ctx, lease, input, patch, now);
+  }
+  awaitAnyEvent(lease: Lease, input: AwaitAnyEventInput, patch: ExecutionPatch, now: Date) {
+    return awaitAnyEvent(this.#ctx, lease, input, patch, now);
+  }
+  dispatchChildren(lease: Lease, input: DispatchChildrenInput, patch: ExecutionPatch, now: Date) {
+    return dispatchChildren(this.#ctx, lease, input, patch, now);
+  }
+  settleChild(lease: ChildLease, outcome: Parameters<Scheduler["settleChild"]>[1], now: Date) {
+    return settleChild(this.#ctx, lease, outcome, now);
+  }
+  retryChild(lease: ChildLease, input: RetryChildInput, now: Date) {
+    return retryChild(this.#ctx, lease, input, now);
+  }
+  startChildExecution(lease: Lease, input: StartChildInput, patch: ExecutionPatch, now: Date) {
+    return startChildExecution(this.#ctx, lease, input, patch, now);
+  }
+  awaitChildExecutions(lease: Lease, input: AwaitChildrenInput, patch: ExecutionPatch, now: Date) {
+    return awaitChildExecutions(this.#ctx, lease, input, patch, now);
+  }
+  retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, now: Date) {
+    return retryExecution(this.#ctx, lease, input, patch, now);
+  }
+  completeExecution(lease: Lease, input: CompleteExecutionInput, patch: ExecutionPatch, now: Date) {
+    return completeExecution(this.#ctx, lease, input, patch, now);
+  }
+  failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date) {
+    return failExecution(this.#ctx, lease, input, patch, now);
+  }
 }

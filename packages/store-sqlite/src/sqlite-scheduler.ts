@@ -1,37 +1,28 @@
-import { type Clock, type Scheduler, StoreUnavailableError, systemClock } from "@zart/core";
+import { type Clock, type Scheduler, systemClock } from "@zart/core";
 import {
-  type AnyEventWaitOutcome,
   type AwaitAnyEventInput,
   type AwaitChildrenInput,
   type AwaitEventInput,
   type ChildLease,
   type ChildOutcome,
-  type ChildWaitOutcome,
-  type ClaimedWork,
   type ClaimRequest,
   type CompleteExecutionInput,
   type DispatchChildrenInput,
-  type DispatchOutcome,
   type DueSchedulesRequest,
   defineCapabilities,
-  type EventWaitOutcome,
-  type ExecutionDetails,
   type ExecutionPatch,
-  type ExecutionRecord,
   type FailExecutionInput,
   type ForkExecutionInput,
   type Lease,
   type ListFilter,
   type NewExecution,
   type OfferEventInput,
-  type OfferOutcome,
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
   type ScheduleWrite,
   type StartChildInput,
-  type StepRecord,
   type StepWrite,
   type StoreCapabilities,
   type StoredSchedule,
@@ -41,45 +32,43 @@ import {
   type WakeUp,
 } from "@zart/core/store";
 import type Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { afterTransaction, checkCallerTransaction } from "./after-transaction.js";
-import { type Connection, openConnection } from "./connection.js";
-import { applyMigrations } from "./migrate.js";
+import { type Connection, openConnection } from "./db/connection.js";
+import { SqliteContext } from "./db/context.js";
+import { applyMigrations } from "./db/migrate.js";
+import { transactionDatabaseOf } from "./db/transaction-database.js";
 import type { SqliteSchedulerOptions } from "./options.js";
-import type { Orm } from "./rows.js";
-import { awaitAnyEvent, awaitEvent } from "./sql/await-event.js";
+import { awaitAnyEvent } from "./verbs/await-any-event.js";
+import { awaitEvent } from "./verbs/await-event.js";
+import { cancelExecution } from "./verbs/cancel-execution.js";
+import { awaitChildExecutions, startChildExecution } from "./verbs/child-executions.js";
+import { claim } from "./verbs/claim.js";
+import { createExecution, createExecutionInTransaction } from "./verbs/create-execution.js";
+import { dispatchChildren } from "./verbs/dispatch-children.js";
+import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
+import { forkExecution } from "./verbs/fork-execution.js";
+import { releaseLease, renewLease } from "./verbs/lease.js";
+import { offerEvent, offerEventInTransaction } from "./verbs/offer-event.js";
+import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import { getExecution, listExecutions, purge } from "./verbs/read-executions.js";
+import { restartExecution } from "./verbs/restart-execution.js";
+import { saveStep } from "./verbs/save-step.js";
 import {
-  awaitChildExecutions,
-  cancelChildExecutions,
-  startChildExecution,
-  wakeParent,
-} from "./sql/child-executions.js";
-import { claimDue } from "./sql/claim.js";
-import { createExecution } from "./sql/create-execution.js";
-import { dispatchChildren } from "./sql/dispatch-children.js";
-import { cancelExecution, completeExecution, failExecution, retryExecution } from "./sql/finish.js";
-import { forkExecution } from "./sql/fork-execution.js";
-import { releaseLease, renewLease } from "./sql/lease.js";
-import { offerEvent } from "./sql/offer-event.js";
-import { pauseExecution, resumeExecution } from "./sql/pause-execution.js";
-import { getExecution, listExecutions, purge } from "./sql/queries.js";
-import { restartExecution } from "./sql/restart-execution.js";
-import { saveStep, suspend } from "./sql/save-step.js";
-import * as scheduleSql from "./sql/schedules.js";
-import { retryChild, settleChild } from "./sql/settle-child.js";
-import { runTransactionalStep } from "./sql/transactional-step.js";
-import { transactionDatabaseOf } from "./transaction-database.js";
-import { TransactionGate } from "./transaction-gate.js";
-import { translateError } from "./translate-error.js";
-import { WakeUps } from "./wake-ups.js";
+  createSchedule,
+  deleteSchedule,
+  dueSchedules,
+  getSchedule,
+  listSchedules,
+  writeSchedule,
+} from "./verbs/schedules.js";
+import { retryChild, settleChild } from "./verbs/settle-child.js";
+import { suspend } from "./verbs/suspend.js";
+import { runTransactionalStep } from "./verbs/transactional-step.js";
 
 /**
  * The `Scheduler` contract on SQLite (better-sqlite3 + drizzle-orm): the embedded default.
  *
- * - **Transactions**: every verb is one synchronous transaction. Writes use `BEGIN IMMEDIATE`,
- *   which takes SQLite's single write lock before reading, so each verb's reads and writes are
- *   atomic against every other connection and process; claims hand each unit to exactly one lease.
- *   Reads use a deferred transaction: one consistent WAL snapshot, never blocked by the writer.
+ * - **Transactions**: every verb is one synchronous `BEGIN IMMEDIATE` (write) or deferred (read)
+ *   transaction (see `SqliteContext`), atomic against every other connection and process.
  * - **Several processes** may share one file (WAL mode): a lock held by another process is waited
  *   for up to `busyTimeoutMs`; only past it does a verb fail, with `StoreUnavailableError`.
  * - **Wake-ups** are pushed in-process at once (to every scheduler on the same file in this
@@ -97,12 +86,7 @@ export class SqliteScheduler implements Scheduler {
   /** The better-sqlite3 handle in use (the one passed in, or the one opened from `path`). */
   readonly database: Database.Database;
   readonly #connection: Connection;
-  readonly #orm: Orm;
-  readonly #wakeUps: WakeUps;
-  readonly #transaction: ReturnType<Database.Database["transaction"]>;
-  readonly #gate = new TransactionGate();
-  readonly #transactionDatabase: unknown;
-  #closed = false;
+  readonly #ctx: SqliteContext;
 
   /** Opens (or adopts) the database; throws `StoreUnavailableError` when it cannot be used. */
   constructor(options: SqliteSchedulerOptions) {
@@ -119,394 +103,146 @@ export class SqliteScheduler implements Scheduler {
       transactionalStart: true,
       transactionalSteps: true,
     });
-    this.#orm = drizzle(this.database);
-    this.#transactionDatabase = transactionDatabaseOf(options, this.database);
-    this.#transaction = this.database.transaction((body: () => unknown) => body());
-    this.#wakeUps = new WakeUps(this.#connection.storageKey);
+    this.#ctx = new SqliteContext(this.#connection, transactionDatabaseOf(options, this.database));
   }
 
   /** Applies the shipped migrations. Idempotent; safe when several processes call it at once. */
   async migrate(): Promise<string[]> {
-    this.#ensureOpen();
+    this.#ctx.ensureOpen();
     try {
       return applyMigrations(this.database);
     } catch (error) {
-      throw this.#translate(error);
+      throw this.#ctx.translate(error);
     }
   }
 
   /** One trivial query; throws `StoreUnavailableError` when the database cannot be read. */
   async ping(): Promise<void> {
-    await this.#read(() => this.database.prepare("SELECT 1").get());
+    await this.#ctx.read(() => this.database.prepare("SELECT 1").get());
   }
 
   /** Closes the database if this scheduler opened it (never a passed-in handle). Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#wakeUps.close();
+    if (!this.#ctx.close()) return;
     if (this.#connection.owned) this.database.close();
-  }
-
-  /** Creates a pending execution, replacing a terminal one of the same id with its steps and events. */
-  async createExecution(input: NewExecution, now: Date): Promise<ExecutionRecord> {
-    const record = await this.#write(() => createExecution(this.#orm, input, now));
-    this.#emit("created", input.executionId);
-    return record;
-  }
-
-  /**
-   * Creates the execution inside the caller's open transaction on this store's own handle (a
-   * savepoint in it). The `created` wake-up is pushed only once that transaction is over, and only
-   * if the execution it created is there (committed).
-   */
-  async createExecutionInTransaction(
-    transaction: unknown,
-    input: NewExecution,
-    now: Date,
-  ): Promise<ExecutionRecord> {
-    checkCallerTransaction(this.database, transaction);
-    const record = this.#writeNow(() => createExecution(this.#orm, input, now));
-    this.#afterCommit(
-      input.executionId,
-      (details) => details.execution.createdAt.getTime() === record.createdAt.getTime(),
-      ["created"],
-    );
-    return record;
-  }
-
-  /** Appends an event to the mailbox, waking the execution if it waits on that name. */
-  async offerEvent(input: OfferEventInput, now: Date): Promise<OfferOutcome> {
-    const offered = await this.#write(() => offerEvent(this.#orm, input, now));
-    if (offered.started) this.#emit("created", input.executionId);
-    if (offered.outcome === "delivered") this.#emit("event", input.executionId);
-    return offered.outcome;
-  }
-
-  /**
-   * `offerEvent` inside the caller's open transaction on this store's own handle (a savepoint in
-   * it). Its wake-ups are pushed only once that transaction is over, and only if the event it
-   * appended is there (committed).
-   */
-  async offerEventInTransaction(
-    transaction: unknown,
-    input: OfferEventInput,
-    now: Date,
-  ): Promise<OfferOutcome> {
-    checkCallerTransaction(this.database, transaction);
-    const offered = this.#writeNow(() => offerEvent(this.#orm, input, now));
-    if (offered.outcome === "delivered") {
-      this.#afterCommit(
-        input.executionId,
-        (details) =>
-          details.events.some(
-            (event) => event.sequence === offered.sequence && event.offeredAt.getTime() === now.getTime(),
-          ),
-        offered.started ? ["created", "event"] : ["event"],
-      );
-    }
-    return offered.outcome;
-  }
-
-  /**
-   * Once the caller's transaction is over, emits the wake-ups of `reasons` for the execution if
-   * `committed` holds for it (the write is there: committed, not rolled back).
-   */
-  #afterCommit(
-    executionId: string,
-    committed: (details: ExecutionDetails) => boolean,
-    reasons: WakeUp["reason"][],
-  ): void {
-    afterTransaction(this.database, () => {
-      this.getExecution(executionId).then(
-        (details) => {
-          if (details !== undefined && committed(details)) {
-            for (const reason of reasons) this.#emit(reason, executionId);
-          }
-        },
-        () => undefined, // closed meanwhile: the workers' polling is the fallback
-      );
-    });
-  }
-
-  /** Cancels a non-terminal execution and its unsettled children; false when already terminal. */
-  async cancelExecution(executionId: string, now: Date): Promise<boolean> {
-    const cancelled = await this.#write(() => {
-      if (!cancelExecution(this.#orm, executionId, now)) return undefined;
-      const descendants = cancelChildExecutions(this.#orm, executionId, now);
-      return { ids: [executionId, ...descendants], parent: wakeParent(this.#orm, executionId, now) };
-    });
-    if (cancelled === undefined) return false;
-    for (const id of cancelled.ids) this.#emit("cancelled", id);
-    if (cancelled.parent !== undefined) this.#emit("child", cancelled.parent);
-    return true;
-  }
-
-  /** Creates a rerun of an execution whose history is its settled steps before `fromStep`. */
-  async forkExecution(input: ForkExecutionInput, now: Date): Promise<ExecutionRecord> {
-    const record = this.#write(() => forkExecution(this.#orm, input, now));
-    this.#emit("created", input.executionId);
-    return record;
-  }
-
-  /** Pauses a live execution: not claimed until resumed. */
-  async pauseExecution(executionId: string, _now: Date): Promise<ExecutionRecord> {
-    return this.#write(() => pauseExecution(this.#orm, executionId));
-  }
-
-  /** Makes a paused execution due now. */
-  async resumeExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
-    const record = this.#write(() => resumeExecution(this.#orm, executionId, now));
-    this.#emit("resumed", executionId);
-    return record;
-  }
-
-  /** Restarts a failed or cancelled execution from its first unfinished step. */
-  async restartExecution(executionId: string, now: Date): Promise<ExecutionRecord> {
-    const record = await this.#write(() => restartExecution(this.#orm, executionId, now));
-    this.#emit("retry", executionId);
-    return record;
-  }
-
-  /** The execution with its steps and mailbox, from one snapshot; `undefined` if unknown. */
-  async getExecution(executionId: string): Promise<ExecutionDetails | undefined> {
-    return await this.#read(() => getExecution(this.#orm, executionId));
-  }
-
-  /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
-  async listExecutions(filter: ListFilter): Promise<ExecutionDetails[]> {
-    return await this.#read(() => listExecutions(this.#orm, filter));
-  }
-
-  /** Deletes terminal executions (of `statuses`, default all) completed before `olderThan`. */
-  async purge(filter: PurgeFilter): Promise<number> {
-    return await this.#write(() => purge(this.#orm, filter));
-  }
-
-  /** Claims up to `limit` due executions and children, oldest due time first, each exactly once. */
-  async claim(request: ClaimRequest): Promise<ClaimedWork[]> {
-    return await this.#write(() => claimDue(this.#orm, request));
-  }
-
-  /** Fenced: extends the lease (of the execution, or of the child when `childPosition` is set). */
-  async renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void> {
-    await this.#write(() => renewLease(this.#orm, lease, leaseMs, now));
-  }
-
-  /** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
-  async saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, _now: Date): Promise<void> {
-    await this.#write(() => saveStep(this.#orm, lease, step, patch));
-  }
-
-  /**
-   * A `ctx.transaction` step: `BEGIN IMMEDIATE` on this store's handle, the body with
-   * `transactionDatabase` (default: the handle itself), the fenced step write, `COMMIT`. The
-   * store's other verbs wait meanwhile, so keep bodies short.
-   */
-  async runTransactionalStep(
-    lease: Lease,
-    input: TransactionalStepInput,
-    patch: ExecutionPatch,
-    _now: Date,
-  ): Promise<StepWrite> {
-    return this.#gate.run(() => {
-      this.#ensureOpen();
-      const target = this.#transactionDatabase ?? this.database;
-      const translate = (error: unknown) => this.#translate(error);
-      return runTransactionalStep(this.database, this.#orm, target, lease, input, patch, translate);
-    });
-  }
-
-  /** Fenced: writes `step` if given and parks the execution until `wakeAt` (sleep or retry backoff). */
-  async suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, _now: Date): Promise<void> {
-    await this.#write(() => suspend(this.#orm, lease, input, patch));
-  }
-
-  /** Fenced, atomic with `offerEvent`: `received`, `timeout` or `suspended` (see the contract). */
-  async awaitEvent(
-    lease: Lease,
-    input: AwaitEventInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<EventWaitOutcome> {
-    return await this.#write(() => awaitEvent(this.#orm, lease, input, patch, now));
-  }
-
-  /** Fenced, atomic with `offerEvent`: the first offered event among several names (see the contract). */
-  async awaitAnyEvent(
-    lease: Lease,
-    input: AwaitAnyEventInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<AnyEventWaitOutcome> {
-    return await this.#write(() => awaitAnyEvent(this.#orm, lease, input, patch, now));
-  }
-
-  /** Fenced: inserts the missing children; parks the execution while any child is unsettled. */
-  async dispatchChildren(
-    lease: Lease,
-    input: DispatchChildrenInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<DispatchOutcome> {
-    return await this.#write(() => dispatchChildren(this.#orm, lease, input, patch, now));
-  }
-
-  /** Fenced by the child's lease: records its outcome; the last settle wakes a parent waiting on children. */
-  async settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date): Promise<void> {
-    if (await this.#write(() => settleChild(this.#orm, lease, outcome, now)))
-      this.#emit("child", lease.executionId);
-  }
-
-  /** Fenced by the child's lease: parks a failed attempt of the child until `input.wakeAt`. */
-  async retryChild(lease: ChildLease, input: RetryChildInput, _now: Date): Promise<void> {
-    await this.#write(() => retryChild(this.#orm, lease, input));
-  }
-
-  /** Fenced: starts a child execution and records the parent's `child` step, once per position. */
-  async startChildExecution(
-    lease: Lease,
-    input: StartChildInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<StepRecord> {
-    const { step, created } = await this.#write(() =>
-      startChildExecution(this.#orm, lease, input, patch, now),
-    );
-    if (created) this.#emit("created", input.childId);
-    return step;
-  }
-
-  /** Fenced: the children's rows when all are terminal; otherwise parks the parent until one settles. */
-  async awaitChildExecutions(
-    lease: Lease,
-    input: AwaitChildrenInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<ChildWaitOutcome> {
-    return await this.#write(() => awaitChildExecutions(this.#orm, lease, input, patch, now));
-  }
-
-  /** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
-  async retryExecution(
-    lease: Lease,
-    input: RetryExecutionInput,
-    patch: ExecutionPatch,
-    _now: Date,
-  ): Promise<void> {
-    await this.#write(() => retryExecution(this.#orm, lease, input, patch));
-    this.#emit("retry", lease.executionId);
-  }
-
-  /** Fenced: the execution completes with `result` at `now`. */
-  async completeExecution(
-    lease: Lease,
-    input: CompleteExecutionInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void> {
-    const parent = await this.#write(() => {
-      completeExecution(this.#orm, lease, input, patch, now);
-      return wakeParent(this.#orm, lease.executionId, now);
-    });
-    if (parent !== undefined) this.#emit("child", parent);
-  }
-
-  /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
-  async failExecution(
-    lease: Lease,
-    input: FailExecutionInput,
-    patch: ExecutionPatch,
-    now: Date,
-  ): Promise<void> {
-    const parent = await this.#write(() => {
-      failExecution(this.#orm, lease, input, patch, now);
-      return wakeParent(this.#orm, lease.executionId, now);
-    });
-    if (parent !== undefined) this.#emit("child", parent);
-  }
-
-  /** Fenced: gives the unit back without progress; an execution becomes due now, a child pending. */
-  async releaseLease(lease: Lease, now: Date): Promise<void> {
-    await this.#write(() => releaseLease(this.#orm, lease, now));
-    this.#emit("released", lease.executionId);
   }
 
   /** Registers an in-process wake-up listener (called in a microtask); returns its unsubscribe. */
   subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
-    this.#ensureOpen();
-    return this.#wakeUps.subscribe(listener);
+    this.#ctx.ensureOpen();
+    return this.#ctx.wakeUps.subscribe(listener);
   }
 
-  /**
-   * Runs `body` in one `BEGIN IMMEDIATE` transaction; driver errors are translated. While a
-   * `ctx.transaction` body holds the connection, waits for its end (see `TransactionGate`).
-   */
-  #write<T>(body: () => T): T | Promise<T> {
-    if (this.#gate.busy) return this.#gate.idle().then(() => this.#write(body));
-    return this.#writeNow(body);
+  createExecution(input: NewExecution, now: Date) {
+    return createExecution(this.#ctx, input, now);
+  }
+  createExecutionInTransaction(tx: unknown, input: NewExecution, now: Date) {
+    return createExecutionInTransaction(this.#ctx, tx, input, now);
   }
 
-  /** `#write` without waiting for a transactional step (inside the caller's own open transaction). */
-  #writeNow<T>(body: () => T): T {
-    this.#ensureOpen();
-    try {
-      return this.#transaction.immediate(body) as T;
-    } catch (error) {
-      throw this.#translate(error);
-    }
+  offerEvent(input: OfferEventInput, now: Date) {
+    return offerEvent(this.#ctx, input, now);
+  }
+  offerEventInTransaction(tx: unknown, input: OfferEventInput, now: Date) {
+    return offerEventInTransaction(this.#ctx, tx, input, now);
   }
 
-  /** Runs `body` in one deferred (read) transaction: one snapshot; driver errors are translated. */
-  #read<T>(body: () => T): T | Promise<T> {
-    if (this.#gate.busy) return this.#gate.idle().then(() => this.#read(body));
-    this.#ensureOpen();
-    try {
-      return this.#transaction.deferred(body) as T;
-    } catch (error) {
-      throw this.#translate(error);
-    }
+  cancelExecution(executionId: string, now: Date) {
+    return cancelExecution(this.#ctx, executionId, now);
+  }
+  restartExecution(executionId: string, now: Date) {
+    return restartExecution(this.#ctx, executionId, now);
+  }
+  forkExecution(input: ForkExecutionInput, now: Date) {
+    return forkExecution(this.#ctx, input, now);
+  }
+  pauseExecution(executionId: string, now: Date) {
+    return pauseExecution(this.#ctx, executionId, now);
+  }
+  resumeExecution(executionId: string, now: Date) {
+    return resumeExecution(this.#ctx, executionId, now);
   }
 
-  /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
-  async createSchedule(schedule: StoredSchedule, _now: Date): Promise<void> {
-    await this.#write(() => scheduleSql.createSchedule(this.#orm, schedule));
+  getExecution(executionId: string) {
+    return getExecution(this.#ctx, executionId);
+  }
+  listExecutions(filter: ListFilter) {
+    return listExecutions(this.#ctx, filter);
+  }
+  purge(filter: PurgeFilter) {
+    return purge(this.#ctx, filter);
   }
 
-  /** Compare-and-set on `version` with the fires' executions, in one `BEGIN IMMEDIATE` transaction. */
-  async writeSchedule(write: ScheduleWrite, now: Date): Promise<boolean> {
-    const created = await this.#write(() => scheduleSql.writeSchedule(this.#orm, write, now));
-    for (const id of created ?? []) this.#emit("created", id);
-    return created !== undefined;
+  claim(request: ClaimRequest) {
+    return claim(this.#ctx, request);
+  }
+  renewLease(lease: Lease, leaseMs: number, now: Date) {
+    return renewLease(this.#ctx, lease, leaseMs, now);
+  }
+  releaseLease(lease: Lease, now: Date) {
+    return releaseLease(this.#ctx, lease, now);
   }
 
-  async deleteSchedule(scheduleId: string): Promise<boolean> {
-    return this.#write(() => scheduleSql.deleteSchedule(this.#orm, scheduleId));
+  saveStep(lease: Lease, step: StepWrite, patch: ExecutionPatch, now: Date) {
+    return saveStep(this.#ctx, lease, step, patch, now);
+  }
+  runTransactionalStep(lease: Lease, input: TransactionalStepInput, patch: ExecutionPatch, now: Date) {
+    return runTransactionalStep(this.#ctx, lease, input, patch, now);
+  }
+  suspend(lease: Lease, input: SuspendInput, patch: ExecutionPatch, now: Date) {
+    return suspend(this.#ctx, lease, input, patch, now);
   }
 
-  async getSchedule(scheduleId: string): Promise<StoredSchedule | undefined> {
-    return this.#read(() => scheduleSql.getSchedule(this.#orm, scheduleId));
+  awaitEvent(lease: Lease, input: AwaitEventInput, patch: ExecutionPatch, now: Date) {
+    return awaitEvent(this.#ctx, lease, input, patch, now);
+  }
+  awaitAnyEvent(lease: Lease, input: AwaitAnyEventInput, patch: ExecutionPatch, now: Date) {
+    return awaitAnyEvent(this.#ctx, lease, input, patch, now);
   }
 
-  async listSchedules(filter: ScheduleListFilter): Promise<StoredSchedule[]> {
-    return this.#read(() => scheduleSql.listSchedules(this.#orm, filter));
+  dispatchChildren(lease: Lease, input: DispatchChildrenInput, patch: ExecutionPatch, now: Date) {
+    return dispatchChildren(this.#ctx, lease, input, patch, now);
+  }
+  settleChild(lease: ChildLease, outcome: ChildOutcome, now: Date) {
+    return settleChild(this.#ctx, lease, outcome, now);
+  }
+  retryChild(lease: ChildLease, input: RetryChildInput, now: Date) {
+    return retryChild(this.#ctx, lease, input, now);
   }
 
-  async dueSchedules(request: DueSchedulesRequest): Promise<StoredSchedule[]> {
-    return this.#read(() => scheduleSql.dueSchedules(this.#orm, request));
+  startChildExecution(lease: Lease, input: StartChildInput, patch: ExecutionPatch, now: Date) {
+    return startChildExecution(this.#ctx, lease, input, patch, now);
+  }
+  awaitChildExecutions(lease: Lease, input: AwaitChildrenInput, patch: ExecutionPatch, now: Date) {
+    return awaitChildExecutions(this.#ctx, lease, input, patch, now);
   }
 
-  #emit(reason: WakeUp["reason"], executionId: string): void {
-    this.#wakeUps.emit({ reason, executionId });
+  retryExecution(lease: Lease, input: RetryExecutionInput, patch: ExecutionPatch, now: Date) {
+    return retryExecution(this.#ctx, lease, input, patch, now);
+  }
+  completeExecution(lease: Lease, input: CompleteExecutionInput, patch: ExecutionPatch, now: Date) {
+    return completeExecution(this.#ctx, lease, input, patch, now);
+  }
+  failExecution(lease: Lease, input: FailExecutionInput, patch: ExecutionPatch, now: Date) {
+    return failExecution(this.#ctx, lease, input, patch, now);
   }
 
-  #translate(error: unknown): unknown {
-    return translateError(error, this.#connection.label, this.#connection.busyTimeoutMs);
+  createSchedule(schedule: StoredSchedule, now: Date) {
+    return createSchedule(this.#ctx, schedule, now);
   }
-
-  #ensureOpen(): void {
-    if (this.#closed || !this.database.open) {
-      throw new StoreUnavailableError(`${this.#connection.label} is closed; create a new SqliteScheduler.`);
-    }
+  writeSchedule(write: ScheduleWrite, now: Date) {
+    return writeSchedule(this.#ctx, write, now);
+  }
+  deleteSchedule(scheduleId: string) {
+    return deleteSchedule(this.#ctx, scheduleId);
+  }
+  getSchedule(scheduleId: string) {
+    return getSchedule(this.#ctx, scheduleId);
+  }
+  listSchedules(filter: ScheduleListFilter) {
+    return listSchedules(this.#ctx, filter);
+  }
+  dueSchedules(request: DueSchedulesRequest) {
+    return dueSchedules(this.#ctx, request);
   }
 }

@@ -5,8 +5,8 @@ import { DurableScheduler, defineTask, silentLogger, TaskRegistry, Worker } from
 import type { WakeUp } from "@zart/core/store";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { MIGRATIONS_FOLDER } from "../src/db/migrate.js";
 import { SqliteScheduler } from "../src/index.js";
-import { MIGRATIONS_FOLDER } from "../src/migrate.js";
 import { SHIPPED_MIGRATIONS } from "./support/shipped-migrations.js";
 
 const directory = mkdtempSync(join(tmpdir(), "zart-sqlite-store-"));

@@ -7,9 +7,9 @@ const NOT_DECLARED = "the store does not declare answersOnOffer: the replayed aw
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const ANSWERS_ON_OFFER_TESTS = [
-  "suspendsOfferAnswersWait",
+  "answersSuspendedWait",
   "answersWaitWithoutDeadline",
-  "answersParkedWaitOffer",
+  "wokenRunReadsAnswer",
 ] as const;
 
 /**
@@ -27,7 +27,7 @@ export const answersOnOfferSuite = defineSuite("answers-on-offer", ANSWERS_ON_OF
   });
 
   test(
-    "suspendsOfferAnswersWait",
+    "answersSuspendedWait",
     "suspends, then an offer answers the wait at once: step completed, event consumed, due now",
     async (t) => {
       const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -126,7 +126,7 @@ export const answersOnOfferSuite = defineSuite("answers-on-offer", ANSWERS_ON_OF
   );
 
   test(
-    "answersParkedWaitOffer",
+    "wokenRunReadsAnswer",
     "answers the parked wait with the offer: the woken run reads the event from its history",
     async (t) => {
       const env = await h.env(waitsForGo);

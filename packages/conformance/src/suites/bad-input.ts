@@ -37,16 +37,16 @@ const LONG_ID = "x".repeat(MAX_ID_LENGTH + 1);
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const BAD_INPUT_TESTS = [
-  "rejectsSValidationerror",
+  "rejectsBadId",
   "rejectsNonJsonInput",
-  "acceptsIdExactlyCharacters",
+  "acceptsIdAtMaxLength",
   "rejectsUnknownTaskName",
-  "rejectsInputFailingTask",
-  "rejectsInputOverSize",
-  "rejectsMalformedDelayRunat",
+  "rejectsInputFailingSchema",
+  "rejectsOversizedInput",
+  "rejectsMalformedDelay",
   "rejectsBadEventNames",
-  "rejectsBadListPurge",
-  "failsStepWhoseResult",
+  "rejectsBadListOrPurge",
+  "failsOversizedStepResult",
 ] as const;
 
 /** SPEC §4.6: every public entry point validates its input, throws a typed error and persists nothing. */
@@ -60,7 +60,7 @@ export const badInputSuite = defineSuite("bad-input", BAD_INPUT_TESTS, (h, test)
   });
 
   describe("start", () => {
-    test.each("rejectsSValidationerror")([
+    test.each("rejectsBadId")([
       ["an empty id", ""],
       [`an id over ${MAX_ID_LENGTH} characters`, LONG_ID],
     ])("rejects %s with ValidationError", async (_what, id) => {
@@ -73,7 +73,7 @@ export const badInputSuite = defineSuite("bad-input", BAD_INPUT_TESTS, (h, test)
       expect(await env.durable.listExecutions()).toEqual([]);
     });
 
-    test("acceptsIdExactlyCharacters", `accepts an id of exactly ${MAX_ID_LENGTH} characters`, async () => {
+    test("acceptsIdAtMaxLength", `accepts an id of exactly ${MAX_ID_LENGTH} characters`, async () => {
       const env = await h.env(person);
       const id = "y".repeat(MAX_ID_LENGTH);
       await env.durable.start(id, "person", { name: "Ann" });
@@ -92,7 +92,7 @@ export const badInputSuite = defineSuite("bad-input", BAD_INPUT_TESTS, (h, test)
     );
 
     test(
-      "rejectsInputFailingTask",
+      "rejectsInputFailingSchema",
       "rejects input failing the task's schema with ValidationError carrying the issues",
       async () => {
         const env = await h.env(person);
@@ -108,7 +108,7 @@ export const badInputSuite = defineSuite("bad-input", BAD_INPUT_TESTS, (h, test)
     );
 
     test(
-      "rejectsInputOverSize",
+      "rejectsOversizedInput",
       "rejects input over the size limit with PayloadTooLargeError (default 1 MiB, configurable)",
       async () => {
         const env = await h.env(person);
@@ -138,24 +138,20 @@ export const badInputSuite = defineSuite("bad-input", BAD_INPUT_TESTS, (h, test)
       await expectNothingPersisted(env, "e1");
     });
 
-    test(
-      "rejectsMalformedDelayRunat",
-      "rejects a malformed delay or runAt with ValidationError",
-      async () => {
-        const env = await h.env(person);
-        await rejection(
-          env.durable.start("e1", "person", { name: "a" }, { delay: "soon" as never }),
-          ValidationError,
-          "VALIDATION",
-        );
-        await rejection(
-          env.durable.start("e1", "person", { name: "a" }, { runAt: new Date("not a date") }),
-          ValidationError,
-          "VALIDATION",
-        );
-        await expectNothingPersisted(env, "e1");
-      },
-    );
+    test("rejectsMalformedDelay", "rejects a malformed delay or runAt with ValidationError", async () => {
+      const env = await h.env(person);
+      await rejection(
+        env.durable.start("e1", "person", { name: "a" }, { delay: "soon" as never }),
+        ValidationError,
+        "VALIDATION",
+      );
+      await rejection(
+        env.durable.start("e1", "person", { name: "a" }, { runAt: new Date("not a date") }),
+        ValidationError,
+        "VALIDATION",
+      );
+      await expectNothingPersisted(env, "e1");
+    });
   });
 
   describe("events", () => {
@@ -188,7 +184,7 @@ export const badInputSuite = defineSuite("bad-input", BAD_INPUT_TESTS, (h, test)
   });
 
   describe("queries", () => {
-    test("rejectsBadListPurge", "rejects bad list and purge options with ValidationError", async () => {
+    test("rejectsBadListOrPurge", "rejects bad list and purge options with ValidationError", async () => {
       const env = await h.env();
       for (const options of [{ limit: 0 }, { limit: 1001 }, { offset: -1 }, { status: "bogus" as never }]) {
         await rejection(env.durable.listExecutions(options), ValidationError, "VALIDATION");
@@ -203,7 +199,7 @@ export const badInputSuite = defineSuite("bad-input", BAD_INPUT_TESTS, (h, test)
 
   describe("worker limits", () => {
     test(
-      "failsStepWhoseResult",
+      "failsOversizedStepResult",
       "fails a step whose result is over the worker's size limit with StepFailedError",
       async () => {
         let caught: unknown;

@@ -5,72 +5,64 @@ import { finishes, gate, until } from "../harness.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const CANCELLATION_TESTS = [
-  "cancelsWaitingExecutionNever",
-  "cancelsPendingExecutionBefore",
-  "abortsCtxSignalRunning",
-  "abortsCtxSignalWhile",
-  "cancelsParallelChildrenCancelled",
-  "returnsFalseTerminalExecution",
+  "cancelsWaitingExecution",
+  "cancelsPendingExecution",
+  "abortsRunningExecution",
+  "abortsWhileStepRuns",
+  "cancelsParallelChildren",
+  "cancelOfTerminalOrUnknown",
 ] as const;
 
 /** SPEC §4.5: cancel is immediate, fences the running worker, and reaches the children. */
 export const cancellationSuite = defineSuite("cancellation", CANCELLATION_TESTS, (h, test) => {
   describe("cancel", () => {
-    test(
-      "cancelsWaitingExecutionNever",
-      "cancels a waiting execution at once; it never runs again",
-      async () => {
-        let runs = 0;
-        const task = defineTask({
-          name: "cancel-waiting",
-          async run(ctx) {
-            runs++;
-            await ctx.sleep("nap", "1h");
-            return "woke";
-          },
-        });
-        const env = await h.env(task);
-        await env.durable.start("e1", "cancel-waiting", null);
-        await env.run();
-        expect(runs).toBe(1);
-        expect(await env.durable.cancel("e1")).toBe(true);
-        const status = await env.durable.status("e1");
-        expect(status).toMatchObject({ status: "cancelled", completedAt: env.clock.now() });
-        expect(status.wakeAt).toBeUndefined();
+    test("cancelsWaitingExecution", "cancels a waiting execution at once; it never runs again", async () => {
+      let runs = 0;
+      const task = defineTask({
+        name: "cancel-waiting",
+        async run(ctx) {
+          runs++;
+          await ctx.sleep("nap", "1h");
+          return "woke";
+        },
+      });
+      const env = await h.env(task);
+      await env.durable.start("e1", "cancel-waiting", null);
+      await env.run();
+      expect(runs).toBe(1);
+      expect(await env.durable.cancel("e1")).toBe(true);
+      const status = await env.durable.status("e1");
+      expect(status).toMatchObject({ status: "cancelled", completedAt: env.clock.now() });
+      expect(status.wakeAt).toBeUndefined();
 
-        env.clock.advance("2h");
-        await env.run();
-        expect(runs).toBe(1);
-        expect((await env.durable.status("e1")).status).toBe("cancelled");
-        expect(env.claimCount("e1")).toBe(1);
-        const offer = await env.durable.offerEvent("e1", "go", 1).catch((e: unknown) => e);
-        expect(offer).toBeInstanceOf(ExecutionTerminalError);
-      },
-    );
+      env.clock.advance("2h");
+      await env.run();
+      expect(runs).toBe(1);
+      expect((await env.durable.status("e1")).status).toBe("cancelled");
+      expect(env.claimCount("e1")).toBe(1);
+      const offer = await env.durable.offerEvent("e1", "go", 1).catch((e: unknown) => e);
+      expect(offer).toBeInstanceOf(ExecutionTerminalError);
+    });
 
-    test(
-      "cancelsPendingExecutionBefore",
-      "cancels a pending execution before any worker claimed it",
-      async () => {
-        let runs = 0;
-        const task = defineTask({
-          name: "cancel-pending",
-          async run() {
-            runs++;
-          },
-        });
-        const env = await h.env(task);
-        await env.durable.start("e1", "cancel-pending", null, { delay: "1m" });
-        expect(await env.durable.cancel("e1")).toBe(true);
-        env.clock.advance("1h");
-        await env.run();
-        expect(runs).toBe(0);
-        expect((await env.durable.status("e1")).status).toBe("cancelled");
-      },
-    );
+    test("cancelsPendingExecution", "cancels a pending execution before any worker claimed it", async () => {
+      let runs = 0;
+      const task = defineTask({
+        name: "cancel-pending",
+        async run() {
+          runs++;
+        },
+      });
+      const env = await h.env(task);
+      await env.durable.start("e1", "cancel-pending", null, { delay: "1m" });
+      expect(await env.durable.cancel("e1")).toBe(true);
+      env.clock.advance("1h");
+      await env.run();
+      expect(runs).toBe(0);
+      expect((await env.durable.status("e1")).status).toBe("cancelled");
+    });
 
     test(
-      "abortsCtxSignalRunning",
+      "abortsRunningExecution",
       "aborts ctx.signal of a running execution and rejects its next write",
       async () => {
         const started = gate();
@@ -108,7 +100,7 @@ export const cancellationSuite = defineSuite("cancellation", CANCELLATION_TESTS,
     );
 
     test(
-      "abortsCtxSignalWhile",
+      "abortsWhileStepRuns",
       "aborts ctx.signal while the step still runs (stores with push)",
       async (t) => {
         const started = gate();
@@ -135,62 +127,58 @@ export const cancellationSuite = defineSuite("cancellation", CANCELLATION_TESTS,
       },
     );
 
-    test(
-      "cancelsParallelChildrenCancelled",
-      "cancels the parallel children of a cancelled parent",
-      async () => {
-        const childrenStarted = { count: 0 };
-        const bothStarted = gate();
-        const proceed = gate();
-        let afterWaitAll = 0;
-        const task = defineTask({
-          name: "cancel-parent",
-          async run(ctx) {
-            const handles = ["a", "b"].map((name) =>
-              ctx.scheduleStep(name, async () => {
-                if (++childrenStarted.count === 2) bothStarted.open();
-                await proceed.promise;
-                return name;
-              }),
-            );
-            await ctx.waitAll(handles);
-            afterWaitAll++;
-          },
-        });
-        const env = await h.env(task);
-        await env.durable.start("e1", "cancel-parent", null);
-        const running = env.run();
-        await bothStarted.promise;
-        expect(await env.durable.cancel("e1")).toBe(true);
-        const cancelled = await env.durable.status("e1");
-        expect(cancelled.status).toBe("cancelled");
-        expect(cancelled.steps.map((s) => [s.name, s.kind, s.status])).toEqual([
-          ["a", "parallel", "cancelled"],
-          ["b", "parallel", "cancelled"],
-        ]);
-        proceed.open();
-        await finishes(running, "the cancelled children's runs to end");
-        env.clock.advance("1h");
-        await env.run();
-        const after = await env.durable.status("e1");
-        expect(after.status).toBe("cancelled");
-        expect(after.steps.map((s) => s.status)).toEqual(["cancelled", "cancelled"]);
-        expect(childrenStarted.count).toBe(2);
-        expect(afterWaitAll).toBe(0);
-        expect(
-          await env.scheduler.claim({
-            workerId: "w",
-            taskNames: env.registry.names(),
-            limit: 10,
-            leaseMs: 1000,
-            now: env.clock.now(),
-          }),
-        ).toEqual([]);
-      },
-    );
+    test("cancelsParallelChildren", "cancels the parallel children of a cancelled parent", async () => {
+      const childrenStarted = { count: 0 };
+      const bothStarted = gate();
+      const proceed = gate();
+      let afterWaitAll = 0;
+      const task = defineTask({
+        name: "cancel-parent",
+        async run(ctx) {
+          const handles = ["a", "b"].map((name) =>
+            ctx.scheduleStep(name, async () => {
+              if (++childrenStarted.count === 2) bothStarted.open();
+              await proceed.promise;
+              return name;
+            }),
+          );
+          await ctx.waitAll(handles);
+          afterWaitAll++;
+        },
+      });
+      const env = await h.env(task);
+      await env.durable.start("e1", "cancel-parent", null);
+      const running = env.run();
+      await bothStarted.promise;
+      expect(await env.durable.cancel("e1")).toBe(true);
+      const cancelled = await env.durable.status("e1");
+      expect(cancelled.status).toBe("cancelled");
+      expect(cancelled.steps.map((s) => [s.name, s.kind, s.status])).toEqual([
+        ["a", "parallel", "cancelled"],
+        ["b", "parallel", "cancelled"],
+      ]);
+      proceed.open();
+      await finishes(running, "the cancelled children's runs to end");
+      env.clock.advance("1h");
+      await env.run();
+      const after = await env.durable.status("e1");
+      expect(after.status).toBe("cancelled");
+      expect(after.steps.map((s) => s.status)).toEqual(["cancelled", "cancelled"]);
+      expect(childrenStarted.count).toBe(2);
+      expect(afterWaitAll).toBe(0);
+      expect(
+        await env.scheduler.claim({
+          workerId: "w",
+          taskNames: env.registry.names(),
+          limit: 10,
+          leaseMs: 1000,
+          now: env.clock.now(),
+        }),
+      ).toEqual([]);
+    });
 
     test(
-      "returnsFalseTerminalExecution",
+      "cancelOfTerminalOrUnknown",
       "returns false for a terminal execution and throws ExecutionNotFoundError for an unknown one",
       async () => {
         const task = defineTask({

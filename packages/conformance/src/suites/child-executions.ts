@@ -12,13 +12,13 @@ import { codesOf, personSchema } from "../harness.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const CHILD_EXECUTIONS_TESTS = [
-  "invokesChildResultComes",
-  "invokeTaskNameExplicit",
-  "childFailureChildexecutionfailederrorChild",
-  "uncaughtChildFailureFails",
-  "dataFailingChildS",
-  "taskRetryAfterStartchild",
-  "cancellingParentCancelsNon",
+  "returnsChildResult",
+  "invokesByTaskName",
+  "childFailureIsTyped",
+  "uncaughtChildFailureFailsParent",
+  "validatesChildInput",
+  "taskRetryStartsChildOnce",
+  "cancelsNonDetachedChildren",
 ] as const;
 
 /** Issue #13 item 1: child executions started and awaited by a parent task. */
@@ -33,7 +33,7 @@ export const childExecutionsSuite = defineSuite("child-executions", CHILD_EXECUT
 
   describe("start and wait", () => {
     test(
-      "invokesChildResultComes",
+      "returnsChildResult",
       "invokes a child: its result comes back, the parent is woken exactly once",
       async () => {
         const parent = defineTask({
@@ -64,7 +64,7 @@ export const childExecutionsSuite = defineSuite("child-executions", CHILD_EXECUT
     );
 
     test(
-      "invokeTaskNameExplicit",
+      "invokesByTaskName",
       "invoke by task name with an explicit id; waitForChildren returns results in handle order",
       async () => {
         const parent = defineTask({
@@ -95,7 +95,7 @@ export const childExecutionsSuite = defineSuite("child-executions", CHILD_EXECUT
     );
 
     test(
-      "childFailureChildexecutionfailederrorChild",
+      "childFailureIsTyped",
       "a child failure is ChildExecutionFailedError with the child's error as cause; a cancel is ChildExecutionCancelledError",
       async () => {
         const failing = defineTask({
@@ -145,7 +145,7 @@ export const childExecutionsSuite = defineSuite("child-executions", CHILD_EXECUT
     );
 
     test(
-      "uncaughtChildFailureFails",
+      "uncaughtChildFailureFailsParent",
       "an uncaught child failure fails the parent with ChildExecutionFailedError",
       async () => {
         const failing = defineTask({
@@ -171,7 +171,7 @@ export const childExecutionsSuite = defineSuite("child-executions", CHILD_EXECUT
     );
 
     test(
-      "dataFailingChildS",
+      "validatesChildInput",
       "data failing the child's schema throws ValidationError at the call; nothing is started",
       async () => {
         const parent = defineTask({
@@ -198,7 +198,7 @@ export const childExecutionsSuite = defineSuite("child-executions", CHILD_EXECUT
 
   describe("exactly once across crashes", () => {
     test(
-      "taskRetryAfterStartchild",
+      "taskRetryStartsChildOnce",
       "a task retry after startChild replays the handle: one child, started once",
       async () => {
         let attempts = 0;
@@ -225,7 +225,7 @@ export const childExecutionsSuite = defineSuite("child-executions", CHILD_EXECUT
 
   describe("cancel propagation", () => {
     test(
-      "cancellingParentCancelsNon",
+      "cancelsNonDetachedChildren",
       "cancelling a parent cancels its non-detached children recursively; a detached child lives on",
       async () => {
         const leaf = defineTask({

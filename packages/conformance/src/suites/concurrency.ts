@@ -12,8 +12,8 @@ function counter(runs: Map<string, number>) {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const CONCURRENCY_TESTS = [
-  "finishes200Executions4",
-  "handsEachDueExecution",
+  "runsEachStepOnce",
+  "claimsEachExecutionOnce",
   "sharesWorkBetweenWorkers",
 ] as const;
 
@@ -21,7 +21,7 @@ export const CONCURRENCY_TESTS = [
 export const concurrencySuite = defineSuite("concurrency", CONCURRENCY_TESTS, (h, test) => {
   describe("concurrent workers", () => {
     test(
-      "finishes200Executions4",
+      "runsEachStepOnce",
       "finishes 200 executions on 4 workers without running any step twice",
       async () => {
         const runs = new Map<string, number>();
@@ -52,7 +52,7 @@ export const concurrencySuite = defineSuite("concurrency", CONCURRENCY_TESTS, (h
     );
 
     test(
-      "handsEachDueExecution",
+      "claimsEachExecutionOnce",
       "hands each due execution to exactly one of many concurrent claimers",
       async () => {
         const env = await h.env();

@@ -5,9 +5,9 @@ import { defineSuite } from "../define-suite.js";
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const CONTEXT_TESTS = [
   "persistsBlobEveryCheckpoint",
-  "returnsFirstRunS",
-  "contextDescribesExecutionInside",
-  "definestepRunsStepName",
+  "replaysFirstRunValues",
+  "ambientContext",
+  "defineStepRunsAsStep",
 ] as const;
 
 /** SPEC §3.2: `ctx.data`, durable `now`/`capture`, the ambient `context()` and `defineStep`. */
@@ -51,7 +51,7 @@ export const contextSuite = defineSuite("context", CONTEXT_TESTS, (h, test) => {
   });
 
   describe("ctx.now() and ctx.capture()", () => {
-    test("returnsFirstRunS", "returns the first run's values on every replay", async () => {
+    test("replaysFirstRunValues", "returns the first run's values on every replay", async () => {
       const seen: { at: Date; random: number }[] = [];
       const task = defineTask({
         name: "capture",
@@ -85,7 +85,7 @@ export const contextSuite = defineSuite("context", CONTEXT_TESTS, (h, test) => {
 
   describe("ambient API", () => {
     test(
-      "contextDescribesExecutionInside",
+      "ambientContext",
       "context() describes the execution inside steps and the task, and throws outside",
       async () => {
         const infos: ExecutionInfo[] = [];
@@ -119,7 +119,7 @@ export const contextSuite = defineSuite("context", CONTEXT_TESTS, (h, test) => {
     );
 
     test(
-      "definestepRunsStepName",
+      "defineStepRunsAsStep",
       "defineStep runs as a step, with name templates, .named() and occurrence suffixes",
       async () => {
         const calls: string[] = [];

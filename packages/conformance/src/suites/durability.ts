@@ -5,17 +5,17 @@ import { finishes, gate } from "../harness.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const DURABILITY_TESTS = [
-  "finishesExecutionNewScheduler",
-  "runsMigrateConcurrentlySeveral",
-  "gracefulStopLetsRunning",
-  "stopWithoutGraceReleases",
+  "finishesOnNewScheduler",
+  "runsMigrateConcurrently",
+  "gracefulStopAtCheckpoint",
+  "immediateStopReleasesLease",
 ] as const;
 
 /** Executions outlive a scheduler's close and a worker's stop; migrations are safe to run at once. */
 export const durabilitySuite = defineSuite("durability", DURABILITY_TESTS, (h, test) => {
   describe("close and reopen", () => {
     test(
-      "finishesExecutionNewScheduler",
+      "finishesOnNewScheduler",
       "finishes an execution on a new scheduler after the old one was closed (persistent stores)",
       async (t) => {
         let prepared = 0;
@@ -58,21 +58,17 @@ export const durabilitySuite = defineSuite("durability", DURABILITY_TESTS, (h, t
       },
     );
 
-    test(
-      "runsMigrateConcurrentlySeveral",
-      "runs migrate() concurrently from several schedulers",
-      async () => {
-        const env = await h.env();
-        const schedulers = await Promise.all(Array.from({ length: 5 }, () => env.newScheduler()));
-        await Promise.all([...schedulers, env.scheduler].map((scheduler) => scheduler.migrate()));
-        await Promise.all(schedulers.map((scheduler) => scheduler.ping()));
-      },
-    );
+    test("runsMigrateConcurrently", "runs migrate() concurrently from several schedulers", async () => {
+      const env = await h.env();
+      const schedulers = await Promise.all(Array.from({ length: 5 }, () => env.newScheduler()));
+      await Promise.all([...schedulers, env.scheduler].map((scheduler) => scheduler.migrate()));
+      await Promise.all(schedulers.map((scheduler) => scheduler.ping()));
+    });
   });
 
   describe("worker stop", () => {
     test(
-      "gracefulStopLetsRunning",
+      "gracefulStopAtCheckpoint",
       "a graceful stop lets the running step finish and gives the execution back at the next checkpoint",
       async () => {
         const started = gate();
@@ -110,7 +106,7 @@ export const durabilitySuite = defineSuite("durability", DURABILITY_TESTS, (h, t
     );
 
     test(
-      "stopWithoutGraceReleases",
+      "immediateStopReleasesLease",
       "a stop without grace releases the lease at once; the interrupted step runs again elsewhere",
       async () => {
         const started = gate();

@@ -14,19 +14,19 @@ import { defineSuite } from "../define-suite.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const EXECUTIONS_TESTS = [
-  "runsExecutionCompletionReports",
-  "reportsFailedExecutionS",
+  "runsToCompletion",
+  "reportsFailedExecution",
   "acceptsClassFormTask",
-  "leavesExecutionWhoseTask",
-  "throwsExecutionnotfounderrorUnknownId",
-  "delaysStartUntilRunat",
-  "rejectsStartingIdPending",
-  "startsNewRunId",
-  "waitcompletionReturnsResultThrows",
-  "waitThrowsWaittimeouterrorWhile",
-  "startandwaitforReturnsOutputStarted",
-  "listsNewestFirstStatus",
-  "deletesOnlyTerminalExecutions",
+  "leavesUnregisteredTaskPending",
+  "throwsForUnknownId",
+  "delaysStart",
+  "rejectsStartOfUnfinishedId",
+  "startsNewRunOfTerminalId",
+  "waitCompletionReturnsOrThrows",
+  "waitTimesOut",
+  "startAndWaitForReturnsOutput",
+  "listsNewestFirst",
+  "purgesOnlyTerminalExecutions",
 ] as const;
 
 /** Starting, idempotency, status, waiting, listing and purging executions. */
@@ -53,7 +53,7 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
 
   describe("start and status", () => {
     test(
-      "runsExecutionCompletionReports",
+      "runsToCompletion",
       "runs an execution to completion and reports the full status shape",
       async () => {
         const shape = defineTask({
@@ -109,7 +109,7 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
       },
     );
 
-    test("reportsFailedExecutionS", "reports a failed execution's error with its code", async () => {
+    test("reportsFailedExecution", "reports a failed execution's error with its code", async () => {
       const env = await h.env(fails);
       await env.durable.start("e1", "fails", null);
       await env.run();
@@ -134,7 +134,7 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
     });
 
     test(
-      "leavesExecutionWhoseTask",
+      "leavesUnregisteredTaskPending",
       "leaves an execution whose task no worker has registered pending, unclaimed",
       async () => {
         const env = await h.env(echo);
@@ -145,18 +145,14 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
       },
     );
 
-    test(
-      "throwsExecutionnotfounderrorUnknownId",
-      "throws ExecutionNotFoundError for an unknown id",
-      async () => {
-        const env = await h.env();
-        const error = await env.durable.status("missing").catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(ExecutionNotFoundError);
-        expect((error as ZartError).code).toBe("EXECUTION_NOT_FOUND");
-      },
-    );
+    test("throwsForUnknownId", "throws ExecutionNotFoundError for an unknown id", async () => {
+      const env = await h.env();
+      const error = await env.durable.status("missing").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExecutionNotFoundError);
+      expect((error as ZartError).code).toBe("EXECUTION_NOT_FOUND");
+    });
 
-    test("delaysStartUntilRunat", "delays the start until runAt / delay has passed", async () => {
+    test("delaysStart", "delays the start until runAt / delay has passed", async () => {
       const env = await h.env(echo);
       const t0 = env.clock.now();
       const runAt = new Date(t0.getTime() + 3_600_000);
@@ -178,7 +174,7 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
 
   describe("executionId is the idempotency key", () => {
     test(
-      "rejectsStartingIdPending",
+      "rejectsStartOfUnfinishedId",
       "rejects starting an id that is pending or waiting with ExecutionAlreadyExistsError",
       async () => {
         const env = await h.env(waitsForGo);
@@ -198,7 +194,7 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
     );
 
     test(
-      "startsNewRunId",
+      "startsNewRunOfTerminalId",
       "starts a new run when the id's execution is terminal: old steps and events are gone",
       async () => {
         let calls = 0;
@@ -240,7 +236,7 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
 
   describe("waiting for results", () => {
     test(
-      "waitcompletionReturnsResultThrows",
+      "waitCompletionReturnsOrThrows",
       "waitCompletion returns the result, or throws ExecutionFailedError / ExecutionCancelledError",
       async () => {
         const env = await h.env(echo, fails, waitsForGo);
@@ -264,20 +260,16 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
       },
     );
 
-    test(
-      "waitThrowsWaittimeouterrorWhile",
-      "wait throws WaitTimeoutError while the execution is not terminal",
-      async () => {
-        const env = await h.env(waitsForGo);
-        await env.durable.start("e1", "waits-for-go", null);
-        const error = await env.durable.wait("e1", { timeout: 1, pollInterval: 1 }).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(WaitTimeoutError);
-        expect((error as ZartError).code).toBe("WAIT_TIMEOUT");
-      },
-    );
+    test("waitTimesOut", "wait throws WaitTimeoutError while the execution is not terminal", async () => {
+      const env = await h.env(waitsForGo);
+      await env.durable.start("e1", "waits-for-go", null);
+      const error = await env.durable.wait("e1", { timeout: 1, pollInterval: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WaitTimeoutError);
+      expect((error as ZartError).code).toBe("WAIT_TIMEOUT");
+    });
 
     test(
-      "startandwaitforReturnsOutputStarted",
+      "startAndWaitForReturnsOutput",
       "startAndWaitFor returns the output once a started worker has run it",
       async () => {
         const env = await h.env(echo);
@@ -294,43 +286,39 @@ export const executionsSuite = defineSuite("executions", EXECUTIONS_TESTS, (h, t
   });
 
   describe("listExecutions", () => {
-    test(
-      "listsNewestFirstStatus",
-      "lists newest first with status and task filters and pagination",
-      async () => {
-        const env = await h.env(echo, waitsForGo);
-        for (const [id, task] of [
-          ["a", "echo"],
-          ["b", "waits-for-go"],
-          ["c", "echo"],
-          ["d", "waits-for-go"],
-          ["e", "echo"],
-        ] as const) {
-          await env.durable.start(id, task, { n: 1 });
-          env.clock.advance("1s");
-        }
-        await env.run();
-        const ids = async (options: ListOptions) =>
-          (await env.durable.listExecutions(options)).map((s) => s.executionId);
-        expect(await ids({})).toEqual(["e", "d", "c", "b", "a"]);
-        expect(await ids({ limit: 2 })).toEqual(["e", "d"]);
-        expect(await ids({ limit: 2, offset: 2 })).toEqual(["c", "b"]);
-        expect(await ids({ offset: 4 })).toEqual(["a"]);
-        expect(await ids({ offset: 5 })).toEqual([]);
-        expect(await ids({ taskName: "echo" })).toEqual(["e", "c", "a"]);
-        expect(await ids({ status: "waiting" })).toEqual(["d", "b"]);
-        expect(await ids({ status: "completed", taskName: "echo", limit: 1, offset: 1 })).toEqual(["c"]);
-        expect(await ids({ status: "failed" })).toEqual([]);
-        const [first] = await env.durable.listExecutions({ limit: 1 });
-        expect(first).toMatchObject({ name: "echo", status: "completed", result: { doubled: 2 } });
-        expect(first?.steps.map((s) => s.name)).toEqual(["double"]);
-      },
-    );
+    test("listsNewestFirst", "lists newest first with status and task filters and pagination", async () => {
+      const env = await h.env(echo, waitsForGo);
+      for (const [id, task] of [
+        ["a", "echo"],
+        ["b", "waits-for-go"],
+        ["c", "echo"],
+        ["d", "waits-for-go"],
+        ["e", "echo"],
+      ] as const) {
+        await env.durable.start(id, task, { n: 1 });
+        env.clock.advance("1s");
+      }
+      await env.run();
+      const ids = async (options: ListOptions) =>
+        (await env.durable.listExecutions(options)).map((s) => s.executionId);
+      expect(await ids({})).toEqual(["e", "d", "c", "b", "a"]);
+      expect(await ids({ limit: 2 })).toEqual(["e", "d"]);
+      expect(await ids({ limit: 2, offset: 2 })).toEqual(["c", "b"]);
+      expect(await ids({ offset: 4 })).toEqual(["a"]);
+      expect(await ids({ offset: 5 })).toEqual([]);
+      expect(await ids({ taskName: "echo" })).toEqual(["e", "c", "a"]);
+      expect(await ids({ status: "waiting" })).toEqual(["d", "b"]);
+      expect(await ids({ status: "completed", taskName: "echo", limit: 1, offset: 1 })).toEqual(["c"]);
+      expect(await ids({ status: "failed" })).toEqual([]);
+      const [first] = await env.durable.listExecutions({ limit: 1 });
+      expect(first).toMatchObject({ name: "echo", status: "completed", result: { doubled: 2 } });
+      expect(first?.steps.map((s) => s.name)).toEqual(["double"]);
+    });
   });
 
   describe("purge", () => {
     test(
-      "deletesOnlyTerminalExecutions",
+      "purgesOnlyTerminalExecutions",
       "deletes only terminal executions older than the cut-off, with their steps and events",
       async () => {
         const env = await h.env(echo, fails, waitsForGo);

@@ -37,21 +37,21 @@ function step(position: number, result: string): StepWrite {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const LEASES_TESTS = [
-  "neverHandsOutUnit",
-  "renewleaseExtendsLeaseNow",
-  "releaseleaseGivesExecutionBack",
-  "rejectsEveryWriteLease",
-  "fencesParallelChildrenTheir",
-  "letsSecondWorkerTake",
-  "dropsRunWhoseLease",
-  "renewsLeaseHeartbeatWhile",
+  "neverHandsOutLiveLease",
+  "renewLeaseExtendsFromNow",
+  "releaseLeaseGivesBack",
+  "rejectsTakenOverWrites",
+  "fencesChildrenByOwnLease",
+  "secondWorkerTakesOver",
+  "dropsTakenOverRun",
+  "renewsByHeartbeat",
 ] as const;
 
 /** SPEC §4.5: leases, expiry and takeover, fencing tokens on every write. */
 export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
   describe("claims and expiry", () => {
     test(
-      "neverHandsOutUnit",
+      "neverHandsOutLiveLease",
       "never hands out a unit under a live lease; after expiry another claimer takes it with a new token",
       async () => {
         const env = await h.env();
@@ -73,7 +73,7 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
       },
     );
 
-    test("renewleaseExtendsLeaseNow", "renewLease extends the lease from now", async () => {
+    test("renewLeaseExtendsFromNow", "renewLease extends the lease from now", async () => {
       const env = await h.env();
       const { create, claim } = storeOps(env);
       await create("e1");
@@ -87,7 +87,7 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
     });
 
     test(
-      "releaseleaseGivesExecutionBack",
+      "releaseLeaseGivesBack",
       "releaseLease gives the execution back at once and fences off its old holder",
       async () => {
         const env = await h.env();
@@ -109,7 +109,7 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
 
   describe("fencing", () => {
     test(
-      "rejectsEveryWriteLease",
+      "rejectsTakenOverWrites",
       "rejects every write of a lease that was taken over with LeaseLostError, changing nothing",
       async () => {
         const env = await h.env();
@@ -164,7 +164,7 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
       },
     );
 
-    test("fencesParallelChildrenTheir", "fences parallel children by their own lease", async () => {
+    test("fencesChildrenByOwnLease", "fences parallel children by their own lease", async () => {
       const env = await h.env();
       const { create, claim, details } = storeOps(env);
       const { scheduler, clock } = env;
@@ -210,7 +210,7 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
 
   describe("workers", () => {
     test(
-      "letsSecondWorkerTake",
+      "secondWorkerTakesOver",
       "lets a second worker take over an expired lease; the first worker's late step write is rejected",
       async () => {
         let calls = 0;
@@ -254,7 +254,7 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
     );
 
     test(
-      "dropsRunWhoseLease",
+      "dropsTakenOverRun",
       "drops a run whose lease was taken over before it returned; its completion is rejected",
       async () => {
         let runs = 0;
@@ -288,7 +288,7 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
       },
     );
 
-    test("renewsLeaseHeartbeatWhile", "renews the lease by heartbeat while a step runs", async () => {
+    test("renewsByHeartbeat", "renews the lease by heartbeat while a step runs", async () => {
       const stuck = gate();
       const started = gate();
       const task = defineTask({

@@ -11,9 +11,9 @@ import { flush, ifPush, LEASE_MS, recordWakeUps, verbEnv } from "./verbs/support
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const OPERATOR_PAUSE_TESTS = [
-  "holdsPausedExecutionAgainst",
-  "pausesRunningExecutionHolder",
-  "refusesResumeWhatNot",
+  "holdsPausedAgainstClaimers",
+  "pausesRunningExecution",
+  "refusesBadPauseOrResume",
   "keepsSleepingExecutionAsleep",
 ] as const;
 
@@ -21,7 +21,7 @@ export const OPERATOR_PAUSE_TESTS = [
 export const operatorPauseSuite = defineSuite("operator-pause", OPERATOR_PAUSE_TESTS, (h, test) => {
   describe("operator pause and resume", () => {
     test(
-      "holdsPausedExecutionAgainst",
+      "holdsPausedAgainstClaimers",
       "holds a paused execution against N racing claimers until it is resumed",
       async () => {
         const { env, start, now, details } = await verbEnv(h);
@@ -65,7 +65,7 @@ export const operatorPauseSuite = defineSuite("operator-pause", OPERATOR_PAUSE_T
     );
 
     test(
-      "pausesRunningExecutionHolder",
+      "pausesRunningExecution",
       "pauses a running execution: the holder's next write fails, the history is kept",
       async () => {
         const { scheduler, start, claimOne, step, now, details } = await verbEnv(h);
@@ -85,7 +85,7 @@ export const operatorPauseSuite = defineSuite("operator-pause", OPERATOR_PAUSE_T
     );
 
     test(
-      "refusesResumeWhatNot",
+      "refusesBadPauseOrResume",
       "refuses to resume what is not paused and to pause what is finished, changing nothing",
       async () => {
         const { scheduler, start, claimOne, now, details } = await verbEnv(h);

@@ -11,17 +11,17 @@ import { BOOM, flush, ifPush, recordWakeUps, verbEnv } from "./verbs/support.js"
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const OPERATOR_RERUN_TESTS = [
-  "runsNewExecutionStep",
-  "copiesExactlySettledSteps",
-  "refusesUnknownExecutionUnknown",
-  "letsExactlyNRacing",
+  "rerunsFromStep",
+  "copiesSettledSteps",
+  "refusesBadFork",
+  "oneOfRacingForksWins",
 ] as const;
 
 /** The operator's `rerun`: a new execution whose history is the original's settled prefix before a step. */
 export const operatorRerunSuite = defineSuite("operator-rerun", OPERATOR_RERUN_TESTS, (h, test) => {
   describe("operator rerun", () => {
     test(
-      "runsNewExecutionStep",
+      "rerunsFromStep",
       "runs a new execution from a step with new input, replaying the steps before it",
       async () => {
         const runs = { fetch: 0, charge: 0, ship: 0 };
@@ -78,7 +78,7 @@ export const operatorRerunSuite = defineSuite("operator-rerun", OPERATOR_RERUN_T
     );
 
     test(
-      "copiesExactlySettledSteps",
+      "copiesSettledSteps",
       "copies exactly the settled steps before fromStep and leaves the original untouched (store verb)",
       async () => {
         const { scheduler, claimOne, step, now, details, clock } = await verbEnv(h);
@@ -146,7 +146,7 @@ export const operatorRerunSuite = defineSuite("operator-rerun", OPERATOR_RERUN_T
     );
 
     test(
-      "refusesUnknownExecutionUnknown",
+      "refusesBadFork",
       "refuses an unknown execution, an unknown step and a taken id, writing nothing",
       async () => {
         const { scheduler, start, claimOne, step, now, details } = await verbEnv(h);
@@ -170,7 +170,7 @@ export const operatorRerunSuite = defineSuite("operator-rerun", OPERATOR_RERUN_T
       },
     );
 
-    test("letsExactlyNRacing", "lets exactly one of N racing forks to one id win", async () => {
+    test("oneOfRacingForksWins", "lets exactly one of N racing forks to one id win", async () => {
       const { env, start, claimOne, step, now, details } = await verbEnv(h);
       await start("e1");
       const { lease } = await claimOne();

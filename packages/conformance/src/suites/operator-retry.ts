@@ -13,9 +13,9 @@ import { BOOM, flush, ifPush, recordWakeUps, verbEnv } from "./verbs/support.js"
 export const OPERATOR_RETRY_TESTS = [
   "runsFailedExecutionAgain",
   "runsCancelledExecutionAgain",
-  "refusesUnknownPendingRunning",
-  "keepsCompletedStepsDeletes",
-  "letsExactlyNRacing",
+  "refusesUnretryable",
+  "keepsCompletedSteps",
+  "oneOfRacingRetriesWins",
 ] as const;
 
 /** The operator's `retry`: a failed or cancelled execution runs again from its first unfinished step. */
@@ -77,7 +77,7 @@ export const operatorRetrySuite = defineSuite("operator-retry", OPERATOR_RETRY_T
     });
 
     test(
-      "refusesUnknownPendingRunning",
+      "refusesUnretryable",
       "refuses unknown, pending, running and completed executions, changing nothing",
       async () => {
         const { scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -96,7 +96,7 @@ export const operatorRetrySuite = defineSuite("operator-retry", OPERATOR_RETRY_T
     );
 
     test(
-      "keepsCompletedStepsDeletes",
+      "keepsCompletedSteps",
       "keeps completed steps, deletes the rest and resets the attempt (store verb)",
       async () => {
         const { clock, scheduler, start, claimOne, step, now, details } = await verbEnv(h);
@@ -126,7 +126,7 @@ export const operatorRetrySuite = defineSuite("operator-retry", OPERATOR_RETRY_T
       },
     );
 
-    test("letsExactlyNRacing", "lets exactly one of N racing retries win", async () => {
+    test("oneOfRacingRetriesWins", "lets exactly one of N racing retries win", async () => {
       const { env, start, claimOne, now } = await verbEnv(h);
       await start("e1");
       const { lease } = await claimOne();

@@ -19,20 +19,20 @@ function barrier(parties: number): () => Promise<void> {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const PARALLEL_TESTS = [
-  "runsThreeChildrenThree",
-  "showsChildrenStatusWhile",
-  "waitallThrowsStepfailederrorListing",
-  "waitallsettledNeverThrowsReports",
-  "replaysEachChildSteps",
-  "failsChildWhosePosition",
-  "reRunsOnlyUnfinished",
+  "runsChildrenAtOnce",
+  "showsChildrenInStatus",
+  "waitAllThrowsAfterAllSettle",
+  "waitAllSettledReportsOutcomes",
+  "replaysChildFromEarlierSteps",
+  "failsDivergedChild",
+  "reRunsOnlyUnfinishedChild",
 ] as const;
 
 /** SPEC §4.4: parallel steps are separate claimable units; the parent wakes once after all settle. */
 export const parallelSuite = defineSuite("parallel", PARALLEL_TESTS, (h, test) => {
   describe("scheduleStep / waitAll", () => {
     test(
-      "runsThreeChildrenThree",
+      "runsChildrenAtOnce",
       "runs three children at once on three workers and wakes the parent exactly once",
       async () => {
         const arrive = barrier(3);
@@ -72,7 +72,7 @@ export const parallelSuite = defineSuite("parallel", PARALLEL_TESTS, (h, test) =
     );
 
     test(
-      "showsChildrenStatusWhile",
+      "showsChildrenInStatus",
       "shows the children in status() while they run, and releases the parent meanwhile",
       async () => {
         const release = gate();
@@ -105,7 +105,7 @@ export const parallelSuite = defineSuite("parallel", PARALLEL_TESTS, (h, test) =
     );
 
     test(
-      "waitallThrowsStepfailederrorListing",
+      "waitAllThrowsAfterAllSettle",
       "waitAll throws StepFailedError listing the failed children only after all have settled",
       async () => {
         let slowFinished = false;
@@ -153,7 +153,7 @@ export const parallelSuite = defineSuite("parallel", PARALLEL_TESTS, (h, test) =
     );
 
     test(
-      "waitallsettledNeverThrowsReports",
+      "waitAllSettledReportsOutcomes",
       "waitAllSettled never throws and reports each child's outcome in order",
       async () => {
         const task = defineTask({
@@ -187,7 +187,7 @@ export const parallelSuite = defineSuite("parallel", PARALLEL_TESTS, (h, test) =
     );
 
     test(
-      "replaysEachChildSteps",
+      "replaysChildFromEarlierSteps",
       "replays each child from the steps before it, through an earlier fan-out",
       async () => {
         const task = defineTask({
@@ -224,7 +224,7 @@ export const parallelSuite = defineSuite("parallel", PARALLEL_TESTS, (h, test) =
     );
 
     test(
-      "failsChildWhosePosition",
+      "failsDivergedChild",
       "fails a child whose position the task's code now gives another step, without running it",
       async () => {
         let ran = 0;
@@ -256,7 +256,7 @@ export const parallelSuite = defineSuite("parallel", PARALLEL_TESTS, (h, test) =
     );
 
     test(
-      "reRunsOnlyUnfinished",
+      "reRunsOnlyUnfinishedChild",
       "re-runs only the unfinished child after a worker dies with two of three finished",
       async () => {
         const runs = { a: 0, b: 0, c: 0 };

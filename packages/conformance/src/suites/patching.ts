@@ -5,11 +5,11 @@ import type { AnyTask, TestEnv } from "../harness.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const PATCHING_TESTS = [
-  "falseExecutionWhoseHistory",
-  "trueExecutionReachingNew",
-  "trueExecutionStartedOld",
-  "answersRepeatedCallsId",
-  "replaysExecutionsWithoutMarker",
+  "falseWhenHistoryPastPatch",
+  "trueOnNewCode",
+  "trueBeforeReachingPatch",
+  "repeatedCallsAgree",
+  "replaysWithOrWithoutMarker",
 ] as const;
 
 /**
@@ -64,7 +64,7 @@ export const patchingSuite = defineSuite("patching", PATCHING_TESTS, (h, test) =
 
   describe("ctx.patched", () => {
     test(
-      "falseExecutionWhoseHistory",
+      "falseWhenHistoryPastPatch",
       "is false for an execution whose history went past the patch, and it replays the old branch",
       async () => {
         const env = await h.env(v1);
@@ -83,7 +83,7 @@ export const patchingSuite = defineSuite("patching", PATCHING_TESTS, (h, test) =
     );
 
     test(
-      "trueExecutionReachingNew",
+      "trueOnNewCode",
       "is true for an execution reaching it on the new code, recorded as a marker every replay agrees with",
       async () => {
         const env = await h.env(v2);
@@ -103,7 +103,7 @@ export const patchingSuite = defineSuite("patching", PATCHING_TESTS, (h, test) =
     );
 
     test(
-      "trueExecutionStartedOld",
+      "trueBeforeReachingPatch",
       "is true for an execution started on the old code that had not reached the patch yet",
       async () => {
         const early = defineTask({
@@ -130,7 +130,7 @@ export const patchingSuite = defineSuite("patching", PATCHING_TESTS, (h, test) =
     );
 
     test(
-      "answersRepeatedCallsId",
+      "repeatedCallsAgree",
       "answers repeated calls with one id alike and records one marker",
       async () => {
         const seen: boolean[] = [];
@@ -159,7 +159,7 @@ export const patchingSuite = defineSuite("patching", PATCHING_TESTS, (h, test) =
 
   describe("ctx.deprecatePatch", () => {
     test(
-      "replaysExecutionsWithoutMarker",
+      "replaysWithOrWithoutMarker",
       "replays executions with and without the marker, and new executions write none",
       async () => {
         const env = await h.env(v2);

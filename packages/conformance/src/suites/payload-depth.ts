@@ -18,10 +18,10 @@ const TOO_DEEP = [MAX_JSON_DEPTH + 1, 5_000, 10_000, 400_000];
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const PAYLOAD_DEPTH_TESTS = [
-  "rejectsInputILevels",
-  "storesReturnsInputResults",
-  "rejectsEventPayloadToo",
-  "failsStepWhoseResult",
+  "rejectsDeepInput",
+  "roundTripsAtDepthLimit",
+  "rejectsDeepEventPayload",
+  "failsDeepStepResult",
 ] as const;
 
 /**
@@ -31,7 +31,7 @@ export const PAYLOAD_DEPTH_TESTS = [
  */
 export const payloadDepthSuite = defineSuite("payload-depth", PAYLOAD_DEPTH_TESTS, (h, test) => {
   describe("nesting depth", () => {
-    test.each("rejectsInputILevels")(TOO_DEEP)(
+    test.each("rejectsDeepInput")(TOO_DEEP)(
       "rejects input %i levels deep with SerializationError, persisting nothing",
       async (depth) => {
         const env = await h.env();
@@ -47,7 +47,7 @@ export const payloadDepthSuite = defineSuite("payload-depth", PAYLOAD_DEPTH_TEST
     );
 
     test(
-      "storesReturnsInputResults",
+      "roundTripsAtDepthLimit",
       `stores and returns input and results exactly ${MAX_JSON_DEPTH} levels deep`,
       async () => {
         const echo = defineTask({
@@ -66,7 +66,7 @@ export const payloadDepthSuite = defineSuite("payload-depth", PAYLOAD_DEPTH_TEST
     );
 
     test(
-      "rejectsEventPayloadToo",
+      "rejectsDeepEventPayload",
       "rejects an event payload too deep without touching the mailbox",
       async () => {
         const env = await h.env();
@@ -82,7 +82,7 @@ export const payloadDepthSuite = defineSuite("payload-depth", PAYLOAD_DEPTH_TEST
     );
 
     test(
-      "failsStepWhoseResult",
+      "failsDeepStepResult",
       "fails a step whose result is too deep with StepFailedError caused by SerializationError",
       async () => {
         let caught: unknown;

@@ -21,9 +21,9 @@ function blockingTask(started: Gate, release: Gate) {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const PREFETCH_TESTS = [
-  "runsEveryExecutionNever",
+  "runsEachExecutionOnce",
   "givesPrefetchedUnitsBack",
-  "keepsLeasesPrefetchedUnits",
+  "renewsPrefetchedLeases",
   "givesUnitBackAfterPollInterval",
 ] as const;
 
@@ -31,7 +31,7 @@ export const PREFETCH_TESTS = [
 export const prefetchSuite = defineSuite("prefetch", PREFETCH_TESTS, (h, test) => {
   describe("prefetch", () => {
     test(
-      "runsEveryExecutionNever",
+      "runsEachExecutionOnce",
       "runs every execution once and never more than `concurrency` at a time",
       async () => {
         let active = 0;
@@ -94,50 +94,46 @@ export const prefetchSuite = defineSuite("prefetch", PREFETCH_TESTS, (h, test) =
       },
     );
 
-    test(
-      "keepsLeasesPrefetchedUnits",
-      "keeps the leases of prefetched units alive while they wait",
-      async () => {
-        const release = gate();
-        const started = gate();
-        const task = blockingTask(started, release);
-        const env = await h.env(task);
-        await env.durable.start("blocker", "blocking", { block: true });
-        // A poll interval far above the renewal period, so the unit is not given back meanwhile.
-        const holder = env.newWorker({
-          concurrency: 1,
-          prefetch: 1,
-          leaseDuration: 300,
-          pollInterval: 5_000,
-        });
-        const running = holder.start();
-        await started.promise;
-        await running;
-        await env.durable.start("queued", "blocking", { block: false });
-        await until(() => env.claimCount("queued") === 1, "the holder to prefetch the queued execution");
-        const claimedUntil = (await env.scheduler.getExecution("queued"))?.execution.leaseExpiresAt;
-        env.clock.advance(200);
-        await until(async () => {
-          const expiresAt = (await env.scheduler.getExecution("queued"))?.execution.leaseExpiresAt;
-          return expiresAt !== undefined && claimedUntil !== undefined && expiresAt > claimedUntil;
-        }, "a heartbeat to renew the prefetched unit's lease");
-        env.clock.advance(200);
-        const intruder = await env.scheduler.claim({
-          workerId: "intruder",
-          taskNames: env.registry.names(),
-          limit: 10,
-          leaseMs: 30_000,
-          now: env.clock.now(),
-        });
-        expect(intruder.map((unit) => unit.lease.executionId)).not.toContain("queued");
-        release.open();
-        await until(
-          async () => (await env.durable.status("queued")).status === "completed",
-          "the prefetched execution to run",
-        );
-        expect(env.claimCount("queued")).toBe(1);
-      },
-    );
+    test("renewsPrefetchedLeases", "keeps the leases of prefetched units alive while they wait", async () => {
+      const release = gate();
+      const started = gate();
+      const task = blockingTask(started, release);
+      const env = await h.env(task);
+      await env.durable.start("blocker", "blocking", { block: true });
+      // A poll interval far above the renewal period, so the unit is not given back meanwhile.
+      const holder = env.newWorker({
+        concurrency: 1,
+        prefetch: 1,
+        leaseDuration: 300,
+        pollInterval: 5_000,
+      });
+      const running = holder.start();
+      await started.promise;
+      await running;
+      await env.durable.start("queued", "blocking", { block: false });
+      await until(() => env.claimCount("queued") === 1, "the holder to prefetch the queued execution");
+      const claimedUntil = (await env.scheduler.getExecution("queued"))?.execution.leaseExpiresAt;
+      env.clock.advance(200);
+      await until(async () => {
+        const expiresAt = (await env.scheduler.getExecution("queued"))?.execution.leaseExpiresAt;
+        return expiresAt !== undefined && claimedUntil !== undefined && expiresAt > claimedUntil;
+      }, "a heartbeat to renew the prefetched unit's lease");
+      env.clock.advance(200);
+      const intruder = await env.scheduler.claim({
+        workerId: "intruder",
+        taskNames: env.registry.names(),
+        limit: 10,
+        leaseMs: 30_000,
+        now: env.clock.now(),
+      });
+      expect(intruder.map((unit) => unit.lease.executionId)).not.toContain("queued");
+      release.open();
+      await until(
+        async () => (await env.durable.status("queued")).status === "completed",
+        "the prefetched execution to run",
+      );
+      expect(env.claimCount("queued")).toBe(1);
+    });
 
     test(
       "givesUnitBackAfterPollInterval",

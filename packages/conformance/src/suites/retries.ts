@@ -6,20 +6,20 @@ const MINUTE = 60_000;
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const RETRIES_TESTS = [
-  "persistsFailedAttemptsWaits",
-  "failsPersistedStepfailederrorCause",
-  "doublesExponentialBackoffsPersists",
-  "reRunsTaskUp",
-  "becomesFailedLastError",
-  "waits1SBefore",
-  "failsNonretryableerrorTaskRetried",
+  "persistsStepRetries",
+  "failsAfterStepRetries",
+  "doublesBackoff",
+  "retriesTask",
+  "failsAfterTaskRetries",
+  "defaultTaskBackoff",
+  "failsOnNonRetryable",
 ] as const;
 
 /** SPEC §4.1: step retries with durable backoff, task-level retries, errors that fail at once. */
 export const retriesSuite = defineSuite("retries", RETRIES_TESTS, (h, test) => {
   describe("stepWithRetry", () => {
     test(
-      "persistsFailedAttemptsWaits",
+      "persistsStepRetries",
       "persists failed attempts and waits out the backoff durably, releasing the worker",
       async () => {
         let calls = 0;
@@ -72,7 +72,7 @@ export const retriesSuite = defineSuite("retries", RETRIES_TESTS, (h, test) => {
     );
 
     test(
-      "failsPersistedStepfailederrorCause",
+      "failsAfterStepRetries",
       "fails with a persisted StepFailedError (cause = the last error) once the retries are exhausted",
       async () => {
         let calls = 0;
@@ -102,39 +102,35 @@ export const retriesSuite = defineSuite("retries", RETRIES_TESTS, (h, test) => {
       },
     );
 
-    test(
-      "doublesExponentialBackoffsPersists",
-      "doubles exponential backoffs and persists each retry time",
-      async () => {
-        const task = defineTask({
-          name: "exponential",
-          async run(ctx) {
-            return ctx.stepWithRetry("doomed", RetryConfig.exponential(3, "1m"), () => {
-              throw new ZartError("FLAKY", "no");
-            });
-          },
-        });
-        const env = await h.env(task);
-        await env.durable.start("e1", "exponential", null);
-        for (const minutes of [1, 2, 4]) {
-          await env.run();
-          const status = await env.durable.status("e1");
-          expect(status.status).toBe("waiting");
-          expect(status.wakeAt).toEqual(new Date(env.clock.now().getTime() + minutes * MINUTE));
-          env.clock.advance(minutes * MINUTE - 1);
-          await env.run();
-          expect((await env.durable.status("e1")).steps[0]?.attempts).toBe(status.steps[0]?.attempts);
-          env.clock.advance(1);
-        }
+    test("doublesBackoff", "doubles exponential backoffs and persists each retry time", async () => {
+      const task = defineTask({
+        name: "exponential",
+        async run(ctx) {
+          return ctx.stepWithRetry("doomed", RetryConfig.exponential(3, "1m"), () => {
+            throw new ZartError("FLAKY", "no");
+          });
+        },
+      });
+      const env = await h.env(task);
+      await env.durable.start("e1", "exponential", null);
+      for (const minutes of [1, 2, 4]) {
         await env.run();
-        expect(await env.durable.status("e1")).toMatchObject({ status: "failed", steps: [{ attempts: 4 }] });
-      },
-    );
+        const status = await env.durable.status("e1");
+        expect(status.status).toBe("waiting");
+        expect(status.wakeAt).toEqual(new Date(env.clock.now().getTime() + minutes * MINUTE));
+        env.clock.advance(minutes * MINUTE - 1);
+        await env.run();
+        expect((await env.durable.status("e1")).steps[0]?.attempts).toBe(status.steps[0]?.attempts);
+        env.clock.advance(1);
+      }
+      await env.run();
+      expect(await env.durable.status("e1")).toMatchObject({ status: "failed", steps: [{ attempts: 4 }] });
+    });
   });
 
   describe("task-level retries", () => {
     test(
-      "reRunsTaskUp",
+      "retriesTask",
       "re-runs the task up to maxRetries with its backoff, skipping completed steps",
       async () => {
         const seen: { attempt: number; isRetry: boolean }[] = [];
@@ -192,7 +188,7 @@ export const retriesSuite = defineSuite("retries", RETRIES_TESTS, (h, test) => {
     );
 
     test(
-      "becomesFailedLastError",
+      "failsAfterTaskRetries",
       "becomes failed with the last error once maxRetries is exhausted",
       async () => {
         let calls = 0;
@@ -220,7 +216,7 @@ export const retriesSuite = defineSuite("retries", RETRIES_TESTS, (h, test) => {
       },
     );
 
-    test("waits1SBefore", "waits 1 s before the first task retry by default", async () => {
+    test("defaultTaskBackoff", "waits 1 s before the first task retry by default", async () => {
       let calls = 0;
       const task = defineTask({
         name: "default-backoff",
@@ -242,7 +238,7 @@ export const retriesSuite = defineSuite("retries", RETRIES_TESTS, (h, test) => {
     });
 
     test(
-      "failsNonretryableerrorTaskRetried",
+      "failsOnNonRetryable",
       "fails at once on NonRetryableError, from the task or from a retried step, despite retries",
       async () => {
         let stepCalls = 0;

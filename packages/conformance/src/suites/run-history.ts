@@ -11,11 +11,11 @@ const NOT_DECLARED = "the store does not declare runHistory: a restart deletes t
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const RUN_HISTORY_TESTS = [
-  "keepsRun1Steps",
-  "signalStartFinishedId",
-  "answersUnknownRunRunnotfounderror",
-  "archivesExactlyAmongRacing",
-  "purgesOldRunsTheir",
+  "keepsEarlierRunIntact",
+  "signalWithStartArchives",
+  "rejectsUnknownRun",
+  "archivesOnceAmongRacing",
+  "purgesOldRuns",
 ] as const;
 
 /** Run history: a start that replaces a terminal execution keeps the previous run readable. */
@@ -29,7 +29,7 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
 
   describe("run history", () => {
     test(
-      "keepsRun1Steps",
+      "keepsEarlierRunIntact",
       "keeps run 1 with its steps and mailbox intact after run 2 completes",
       async (t) => {
         const env = await h.env(echo);
@@ -60,7 +60,7 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     );
 
     test(
-      "signalStartFinishedId",
+      "signalWithStartArchives",
       "signal-with-start on a finished id archives it and begins the next run",
       async (t) => {
         const env = await h.env(echo);
@@ -76,7 +76,7 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     );
 
     test(
-      "answersUnknownRunRunnotfounderror",
+      "rejectsUnknownRun",
       "answers an unknown run with RunNotFoundError and an unknown id with ExecutionNotFoundError",
       async (t) => {
         const env = await h.env(echo);
@@ -89,7 +89,7 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     );
 
     test(
-      "archivesExactlyAmongRacing",
+      "archivesOnceAmongRacing",
       "archives exactly once among racing starts of a terminal id",
       async (t) => {
         const env = await h.env(echo);
@@ -118,7 +118,7 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     );
 
     test(
-      "purgesOldRunsTheir",
+      "purgesOldRuns",
       "purges old runs by their completion time, and every run with a purged execution",
       async (t) => {
         const env = await h.env(echo);

@@ -45,23 +45,23 @@ async function after(env: TestEnv, ms: number): Promise<void> {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const SCHEDULE_FIRES_TESTS = [
-  "startsExactly720Executions",
-  "firesTimeHourHour",
-  "skipNoFireWhile",
-  "allowFiresRunSide",
-  "bufferKeepsFireStarts",
-  "cancelPreviousFireCancels",
-  "catchUpAfterClock",
-  "pauseStopsFiresMissed",
+  "firesMonthOnceEach",
+  "firesOnTimeHourly",
+  "skipOverlap",
+  "allowOverlap",
+  "bufferOneOverlap",
+  "cancelPreviousOverlap",
+  "catchUpAfterClockJump",
+  "pauseStopsFires",
   "followsDaylightSavingTransition",
-  "keepsFiresTaskNo",
+  "keepsUnregisteredFiresPending",
 ] as const;
 
 /** Fires driven by the manual clock: exactly once per fire time, overlap and catch-up policies, DST. */
 export const scheduleFiresSuite = defineSuite("schedule-fires", SCHEDULE_FIRES_TESTS, (h, test) => {
   describe("schedule fires", () => {
     test(
-      "startsExactly720Executions",
+      "firesMonthOnceEach",
       "starts exactly 720 executions for a month of hourly fires with 4 racing workers",
       async () => {
         const env = await h.env(tick);
@@ -95,7 +95,7 @@ export const scheduleFiresSuite = defineSuite("schedule-fires", SCHEDULE_FIRES_T
       },
     );
 
-    test("firesTimeHourHour", "fires on time hour by hour with racing workers, once per fire", async () => {
+    test("firesOnTimeHourly", "fires on time hour by hour with racing workers, once per fire", async () => {
       const env = await h.env(tick);
       await env.durable.schedules.create({ scheduleId: "hourly", task: tick, cron: "0 * * * *", data: {} });
       const workers = Array.from({ length: 4 }, () => env.newWorker());
@@ -108,7 +108,7 @@ export const scheduleFiresSuite = defineSuite("schedule-fires", SCHEDULE_FIRES_T
       expect(runs.every((r) => r.status === "completed")).toBe(true);
     });
 
-    test("skipNoFireWhile", "skip: no fire while the previous execution runs", async () => {
+    test("skipOverlap", "skip: no fire while the previous execution runs", async () => {
       const env = await h.env(long);
       await hourly(env, "skip");
       await after(env, HOUR);
@@ -121,7 +121,7 @@ export const scheduleFiresSuite = defineSuite("schedule-fires", SCHEDULE_FIRES_T
       expect((await fired(env, "s"))[1]?.at).toBe("2030-01-01T03:00:00.000Z");
     });
 
-    test("allowFiresRunSide", "allow: fires run side by side", async () => {
+    test("allowOverlap", "allow: fires run side by side", async () => {
       const env = await h.env(long);
       await hourly(env, "allow");
       await after(env, HOUR);
@@ -129,32 +129,28 @@ export const scheduleFiresSuite = defineSuite("schedule-fires", SCHEDULE_FIRES_T
       expect((await fired(env, "s")).map((r) => r.status)).toEqual(["waiting", "waiting"]);
     });
 
-    test(
-      "bufferKeepsFireStarts",
-      "buffer-one: keeps one fire and starts it when the previous ends",
-      async () => {
-        const env = await h.env(long);
-        await hourly(env, "buffer-one");
-        await after(env, HOUR);
-        await after(env, HOUR);
-        await after(env, HOUR);
-        expect(await fired(env, "s")).toHaveLength(1);
-        expect((await env.durable.schedules.get("s")).bufferedFireAt?.toISOString()).toBe(
-          "2030-01-01T02:00:00.000Z",
-        );
-        await env.durable.offerEvent("s@2030-01-01T01:00:00.000Z", "done", 1);
-        await env.run();
-        const runs = await fired(env, "s");
-        expect(runs.map((r) => [r.at, r.status])).toEqual([
-          ["2030-01-01T01:00:00.000Z", "completed"],
-          ["2030-01-01T02:00:00.000Z", "waiting"],
-        ]);
-        expect((await env.durable.schedules.get("s")).bufferedFireAt).toBeUndefined();
-      },
-    );
+    test("bufferOneOverlap", "buffer-one: keeps one fire and starts it when the previous ends", async () => {
+      const env = await h.env(long);
+      await hourly(env, "buffer-one");
+      await after(env, HOUR);
+      await after(env, HOUR);
+      await after(env, HOUR);
+      expect(await fired(env, "s")).toHaveLength(1);
+      expect((await env.durable.schedules.get("s")).bufferedFireAt?.toISOString()).toBe(
+        "2030-01-01T02:00:00.000Z",
+      );
+      await env.durable.offerEvent("s@2030-01-01T01:00:00.000Z", "done", 1);
+      await env.run();
+      const runs = await fired(env, "s");
+      expect(runs.map((r) => [r.at, r.status])).toEqual([
+        ["2030-01-01T01:00:00.000Z", "completed"],
+        ["2030-01-01T02:00:00.000Z", "waiting"],
+      ]);
+      expect((await env.durable.schedules.get("s")).bufferedFireAt).toBeUndefined();
+    });
 
     test(
-      "cancelPreviousFireCancels",
+      "cancelPreviousOverlap",
       "cancel-previous: a fire cancels the running execution and starts",
       async () => {
         const env = await h.env(long);
@@ -166,7 +162,7 @@ export const scheduleFiresSuite = defineSuite("schedule-fires", SCHEDULE_FIRES_T
     );
 
     test(
-      "catchUpAfterClock",
+      "catchUpAfterClockJump",
       "catch-up after a clock jump: none, latest, all (bounded by the window)",
       async () => {
         const env = await h.env(tick);
@@ -198,7 +194,7 @@ export const scheduleFiresSuite = defineSuite("schedule-fires", SCHEDULE_FIRES_T
     );
 
     test(
-      "pauseStopsFiresMissed",
+      "pauseStopsFires",
       "pause stops fires (missed ones are not caught up); resume fires from the next time",
       async () => {
         const env = await h.env(tick);
@@ -240,7 +236,7 @@ export const scheduleFiresSuite = defineSuite("schedule-fires", SCHEDULE_FIRES_T
     );
 
     test(
-      "keepsFiresTaskNo",
+      "keepsUnregisteredFiresPending",
       "keeps the fires of a task no worker registers pending and visible",
       async () => {
         const env = await h.env(tick);

@@ -21,16 +21,16 @@ const valid = { scheduleId: "g", task: greet, cron: "*/10 * * * * *", data: { na
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const SCHEDULE_VERBS_TESTS = [
-  "createsReadsListsUpdates",
-  "rejectsBadInputTyped",
-  "appliesExactlyManyRacing",
-  "listsDueSchedulesGiven",
+  "runsEveryScheduleVerb",
+  "rejectsBadInput",
+  "appliesOneOfRacingWrites",
+  "listsDueSchedules",
 ] as const;
 
 /** `durable.schedules` verbs, their bad input, and the store's compare-and-set under racing writers. */
 export const scheduleVerbsSuite = defineSuite("schedule-verbs", SCHEDULE_VERBS_TESTS, (h, test) => {
   describe("schedule verbs", () => {
-    test("createsReadsListsUpdates", "creates, reads, lists, updates, triggers and deletes", async () => {
+    test("runsEveryScheduleVerb", "creates, reads, lists, updates, triggers and deletes", async () => {
       const env = await h.env(greet);
       const created = await env.durable.schedules.create(valid);
       expect(created).toMatchObject({ taskName: "greet", timezone: "UTC", overlap: "skip", catchup: "none" });
@@ -61,7 +61,7 @@ export const scheduleVerbsSuite = defineSuite("schedule-verbs", SCHEDULE_VERBS_T
       expect((await env.durable.status(executionId)).status).toBe("completed");
     });
 
-    test("rejectsBadInputTyped", "rejects bad input with a typed error and stores nothing", async () => {
+    test("rejectsBadInput", "rejects bad input with a typed error and stores nothing", async () => {
       const env = await h.env(greet);
       const { schedules } = env.durable;
       const cases: [object, new (...args: never[]) => Error][] = [
@@ -89,7 +89,7 @@ export const scheduleVerbsSuite = defineSuite("schedule-verbs", SCHEDULE_VERBS_T
     });
 
     test(
-      "appliesExactlyManyRacing",
+      "appliesOneOfRacingWrites",
       "applies exactly one of many racing writes over the same version",
       async () => {
         const env = await h.env(greet);
@@ -145,42 +145,38 @@ export const scheduleVerbsSuite = defineSuite("schedule-verbs", SCHEDULE_VERBS_T
       },
     );
 
-    test(
-      "listsDueSchedulesGiven",
-      "lists due schedules of the given tasks only, oldest due first",
-      async () => {
-        const env = await h.env(greet);
-        const { scheduler, clock } = env;
-        const at = (s: number) => new Date(clock.now().getTime() + s * 1000);
-        await scheduler.createSchedule(
-          { scheduleId: "b", taskName: "t", dueAt: at(2), version: 1, body: "{}" },
-          at(0),
-        );
-        await scheduler.createSchedule(
-          { scheduleId: "a", taskName: "t", dueAt: at(1), version: 1, body: "{}" },
-          at(0),
-        );
-        await scheduler.createSchedule(
-          { scheduleId: "c", taskName: "u", dueAt: at(1), version: 1, body: "{}" },
-          at(0),
-        );
-        await scheduler.createSchedule({ scheduleId: "d", taskName: "t", version: 1, body: "{}" }, at(0));
-        await expect(
-          scheduler.createSchedule({ scheduleId: "d", taskName: "t", version: 1, body: "{}" }, at(0)),
-        ).rejects.toBeInstanceOf(ScheduleAlreadyExistsError);
-        const due = await scheduler.dueSchedules({ taskNames: ["t"], now: at(5), limit: 10 });
-        expect(due.map((s) => [s.scheduleId, s.dueAt?.getTime()])).toEqual([
-          ["a", at(1).getTime()],
-          ["b", at(2).getTime()],
-        ]);
-        expect(await scheduler.dueSchedules({ taskNames: ["t"], now: at(1), limit: 10 })).toHaveLength(1);
-        expect((await scheduler.listSchedules({ limit: 10, offset: 0 })).map((s) => s.scheduleId)).toEqual([
-          "a",
-          "b",
-          "c",
-          "d",
-        ]);
-      },
-    );
+    test("listsDueSchedules", "lists due schedules of the given tasks only, oldest due first", async () => {
+      const env = await h.env(greet);
+      const { scheduler, clock } = env;
+      const at = (s: number) => new Date(clock.now().getTime() + s * 1000);
+      await scheduler.createSchedule(
+        { scheduleId: "b", taskName: "t", dueAt: at(2), version: 1, body: "{}" },
+        at(0),
+      );
+      await scheduler.createSchedule(
+        { scheduleId: "a", taskName: "t", dueAt: at(1), version: 1, body: "{}" },
+        at(0),
+      );
+      await scheduler.createSchedule(
+        { scheduleId: "c", taskName: "u", dueAt: at(1), version: 1, body: "{}" },
+        at(0),
+      );
+      await scheduler.createSchedule({ scheduleId: "d", taskName: "t", version: 1, body: "{}" }, at(0));
+      await expect(
+        scheduler.createSchedule({ scheduleId: "d", taskName: "t", version: 1, body: "{}" }, at(0)),
+      ).rejects.toBeInstanceOf(ScheduleAlreadyExistsError);
+      const due = await scheduler.dueSchedules({ taskNames: ["t"], now: at(5), limit: 10 });
+      expect(due.map((s) => [s.scheduleId, s.dueAt?.getTime()])).toEqual([
+        ["a", at(1).getTime()],
+        ["b", at(2).getTime()],
+      ]);
+      expect(await scheduler.dueSchedules({ taskNames: ["t"], now: at(1), limit: 10 })).toHaveLength(1);
+      expect((await scheduler.listSchedules({ limit: 10, offset: 0 })).map((s) => s.scheduleId)).toEqual([
+        "a",
+        "b",
+        "c",
+        "d",
+      ]);
+    });
   });
 });

@@ -12,14 +12,14 @@ import { personSchema } from "../harness.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const SIGNAL_WITH_START_TESTS = [
-  "createsUnknownExecutionEvent",
-  "acceptsTaskNameValidated",
-  "onlyOffersEventLive",
-  "startsNewRunTerminal",
-  "answersReSentIdempotency",
-  "rejectsBadInputTyped",
-  "validatesPayloadAgainstStarted",
-  "racingPlainStart10",
+  "createsUnknownExecution",
+  "acceptsTaskByName",
+  "onlyOffersToLiveExecution",
+  "startsNewRunOfTerminal",
+  "answersDuplicateKey",
+  "rejectsBadInput",
+  "validatesPayloadOfStartedTask",
+  "racesPlainStart",
 ] as const;
 
 /**
@@ -41,7 +41,7 @@ export const signalWithStartSuite = defineSuite("signal-with-start", SIGNAL_WITH
 
   describe("signal-with-start", () => {
     test(
-      "createsUnknownExecutionEvent",
+      "createsUnknownExecution",
       "creates an unknown execution with the event in its mailbox, which its wait then consumes",
       async () => {
         const env = await h.env(greet);
@@ -62,7 +62,7 @@ export const signalWithStartSuite = defineSuite("signal-with-start", SIGNAL_WITH
     );
 
     test(
-      "acceptsTaskNameValidated",
+      "acceptsTaskByName",
       "accepts the task by name (validated against the registry's task)",
       async () => {
         const env = await h.env(greet);
@@ -80,7 +80,7 @@ export const signalWithStartSuite = defineSuite("signal-with-start", SIGNAL_WITH
     );
 
     test(
-      "onlyOffersEventLive",
+      "onlyOffersToLiveExecution",
       "only offers the event to a live execution (no new run, its input kept)",
       async () => {
         const env = await h.env(greet);
@@ -98,7 +98,7 @@ export const signalWithStartSuite = defineSuite("signal-with-start", SIGNAL_WITH
     );
 
     test(
-      "startsNewRunTerminal",
+      "startsNewRunOfTerminal",
       "starts a new run of a terminal execution (the restart rule), its old mailbox gone",
       async () => {
         const env = await h.env(greet);
@@ -122,7 +122,7 @@ export const signalWithStartSuite = defineSuite("signal-with-start", SIGNAL_WITH
     );
 
     test(
-      "answersReSentIdempotency",
+      "answersDuplicateKey",
       "answers a re-sent idempotency key with duplicate, even once terminal, starting nothing",
       async () => {
         const env = await h.env(greet);
@@ -146,27 +146,21 @@ export const signalWithStartSuite = defineSuite("signal-with-start", SIGNAL_WITH
       },
     );
 
-    test(
-      "rejectsBadInputTyped",
-      "rejects bad input with a typed error before anything is persisted",
-      async () => {
-        const env = await h.env(greet);
-        await expect(
-          env.durable.offerEvent("s1", "hello", {}, { startIfMissing: { task: greet, data: { name: 42 } } }),
-        ).rejects.toBeInstanceOf(ValidationError);
-        await expect(
-          env.durable.offerEvent("s1", "hello", {}, { startIfMissing: { task: "no-such-task", data: null } }),
-        ).rejects.toBeInstanceOf(TaskNotRegisteredError);
-        await expect(env.durable.offerEvent("s1", "hello", {})).rejects.toBeInstanceOf(
-          ExecutionNotFoundError,
-        );
-        expect(await env.scheduler.getExecution("s1")).toBeUndefined();
-        expect(await env.durable.listExecutions()).toEqual([]);
-      },
-    );
+    test("rejectsBadInput", "rejects bad input with a typed error before anything is persisted", async () => {
+      const env = await h.env(greet);
+      await expect(
+        env.durable.offerEvent("s1", "hello", {}, { startIfMissing: { task: greet, data: { name: 42 } } }),
+      ).rejects.toBeInstanceOf(ValidationError);
+      await expect(
+        env.durable.offerEvent("s1", "hello", {}, { startIfMissing: { task: "no-such-task", data: null } }),
+      ).rejects.toBeInstanceOf(TaskNotRegisteredError);
+      await expect(env.durable.offerEvent("s1", "hello", {})).rejects.toBeInstanceOf(ExecutionNotFoundError);
+      expect(await env.scheduler.getExecution("s1")).toBeUndefined();
+      expect(await env.durable.listExecutions()).toEqual([]);
+    });
 
     test(
-      "validatesPayloadAgainstStarted",
+      "validatesPayloadOfStartedTask",
       "validates the payload against the started task's declared events",
       async () => {
         const typed = defineTask({
@@ -193,7 +187,7 @@ export const signalWithStartSuite = defineSuite("signal-with-start", SIGNAL_WITH
     );
 
     test(
-      "racingPlainStart10",
+      "racesPlainStart",
       "racing a plain start from 10 concurrent callers: one execution, every event in its mailbox once",
       async () => {
         const env = await h.env(greet);

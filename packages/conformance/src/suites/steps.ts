@@ -13,13 +13,13 @@ import { codesOf } from "../harness.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const STEPS_TESTS = [
-  "failsStepStepfailederrorCaused",
+  "failsNonJsonResult",
   "neverRunsCompletedStep",
   "returnsJsonRoundTrip",
-  "failsExecutionSerializationerrorWithout",
-  "persistsStepSFailure",
-  "namesRepeatedStepsNotify",
-  "failsNondeterminismerrorWithoutRetries",
+  "failsNonJsonOutput",
+  "persistsStepFailure",
+  "suffixesRepeatedNames",
+  "failsOnNonDeterminism",
 ] as const;
 
 /** SPEC §4.1: step results persisted before the next line, exactly once, JSON round-trip, replay checks. */
@@ -128,7 +128,7 @@ export const stepsSuite = defineSuite("steps", STEPS_TESTS, (h, test) => {
       },
     );
 
-    test.each("failsStepStepfailederrorCaused")([
+    test.each("failsNonJsonResult")([
       [
         "a class instance",
         () =>
@@ -181,7 +181,7 @@ export const stepsSuite = defineSuite("steps", STEPS_TESTS, (h, test) => {
     });
 
     test(
-      "failsExecutionSerializationerrorWithout",
+      "failsNonJsonOutput",
       "fails the execution with SerializationError, without retries, when the task's output is not JSON",
       async () => {
         const task = defineTask({
@@ -201,7 +201,7 @@ export const stepsSuite = defineSuite("steps", STEPS_TESTS, (h, test) => {
     );
 
     test(
-      "persistsStepSFailure",
+      "persistsStepFailure",
       "persists a step's failure: replay throws the same error without running the step",
       async () => {
         let calls = 0;
@@ -244,7 +244,7 @@ export const stepsSuite = defineSuite("steps", STEPS_TESTS, (h, test) => {
 
   describe("occurrence suffixes", () => {
     test(
-      "namesRepeatedStepsNotify",
+      "suffixesRepeatedNames",
       "names repeated steps notify, notify#1, … and gives each call its own result",
       async () => {
         const calls: number[] = [];
@@ -284,7 +284,7 @@ export const stepsSuite = defineSuite("steps", STEPS_TESTS, (h, test) => {
 
   describe("determinism", () => {
     test(
-      "failsNondeterminismerrorWithoutRetries",
+      "failsOnNonDeterminism",
       "fails with NonDeterminismError, without retries, when replay meets a different step name",
       async () => {
         const v1 = defineTask({

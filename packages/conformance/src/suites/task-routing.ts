@@ -22,10 +22,10 @@ const fanOut = defineTask({
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const TASK_ROUTING_TESTS = [
-  "letsTwoWorkersDisjoint",
-  "neverHandsParallelChild",
-  "keepsExecutionTaskNobody",
-  "claimsListedTasksUnits",
+  "disjointWorkersRunOwnTasks",
+  "routesChildrenByParentTask",
+  "keepsUnregisteredPending",
+  "claimsPastOtherTasks",
 ] as const;
 
 /**
@@ -35,7 +35,7 @@ export const TASK_ROUTING_TESTS = [
 export const taskRoutingSuite = defineSuite("task-routing", TASK_ROUTING_TESTS, (h, test) => {
   describe("task routing", () => {
     test(
-      "letsTwoWorkersDisjoint",
+      "disjointWorkersRunOwnTasks",
       "lets two workers with disjoint registries each complete only their own executions",
       async () => {
         const env = await h.env(doubling("alpha"));
@@ -63,7 +63,7 @@ export const taskRoutingSuite = defineSuite("task-routing", TASK_ROUTING_TESTS, 
     );
 
     test(
-      "neverHandsParallelChild",
+      "routesChildrenByParentTask",
       "never hands a parallel child to a worker without its parent's task",
       async () => {
         const env = await h.env(fanOut);
@@ -96,7 +96,7 @@ export const taskRoutingSuite = defineSuite("task-routing", TASK_ROUTING_TESTS, 
     );
 
     test(
-      "keepsExecutionTaskNobody",
+      "keepsUnregisteredPending",
       "keeps an execution of a task nobody registered pending until a worker with it starts",
       async () => {
         const env = await h.env(doubling("alpha"));
@@ -119,7 +119,7 @@ export const taskRoutingSuite = defineSuite("task-routing", TASK_ROUTING_TESTS, 
     );
 
     test(
-      "claimsListedTasksUnits",
+      "claimsPastOtherTasks",
       "claims the listed tasks' units behind a long run of other tasks' due units",
       async () => {
         const env = await h.env();

@@ -8,19 +8,19 @@ const HOUR = 60 * MINUTE;
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const TIME_TESTS = [
-  "keeps24HSleep",
+  "keepsLongSleep",
   "neverExtendsPersistedDeadline",
-  "sleepuntilWakesGivenDate",
-  "startedWorkerPicksUp",
-  "failsTaskWaitingEvent",
-  "failsSleepingTaskTimeout",
-  "countsTimeoutFirstStart",
+  "sleepUntilWakesAtDate",
+  "startedWorkerPicksUpDueSleep",
+  "timesOutEventWait",
+  "timesOutSleep",
+  "countsTimeoutFromFirstStart",
 ] as const;
 
 /** SPEC §4.2: sleeps and timeouts are persisted deadlines driven by the injected clock. */
 export const timeSuite = defineSuite("time", TIME_TESTS, (h, test) => {
   describe("sleeps", () => {
-    test("keeps24HSleep", "keeps a 24 h sleep waiting until the clock passes it", async () => {
+    test("keepsLongSleep", "keeps a 24 h sleep waiting until the clock passes it", async () => {
       let after = 0;
       const task = defineTask({
         name: "long-nap",
@@ -97,7 +97,7 @@ export const timeSuite = defineSuite("time", TIME_TESTS, (h, test) => {
     );
 
     test(
-      "sleepuntilWakesGivenDate",
+      "sleepUntilWakesAtDate",
       "sleepUntil wakes at the given date, and does not suspend for a date already past",
       async () => {
         let afterPast = 0;
@@ -134,7 +134,7 @@ export const timeSuite = defineSuite("time", TIME_TESTS, (h, test) => {
     );
 
     test(
-      "startedWorkerPicksUp",
+      "startedWorkerPicksUpDueSleep",
       "a started worker picks up a sleep that became due when the clock moved, without runUntilIdle",
       async () => {
         const task = defineTask({
@@ -158,7 +158,7 @@ export const timeSuite = defineSuite("time", TIME_TESTS, (h, test) => {
 
   describe("task timeout", () => {
     test(
-      "failsTaskWaitingEvent",
+      "timesOutEventWait",
       "fails a task waiting for an event with TaskTimeoutError at its deadline, without retries",
       async () => {
         let after = 0;
@@ -194,33 +194,29 @@ export const timeSuite = defineSuite("time", TIME_TESTS, (h, test) => {
       },
     );
 
-    test(
-      "failsSleepingTaskTimeout",
-      "fails a sleeping task at its timeout, not at the end of the sleep",
-      async () => {
-        const task = defineTask({
-          name: "sleeps-too-long",
-          timeout: "5m",
-          async run(ctx) {
-            await ctx.sleep("nap", "1h");
-            return "too late";
-          },
-        });
-        const env = await h.env(task);
-        const t0 = env.clock.now();
-        await env.durable.start("e1", "sleeps-too-long", null);
-        await env.run();
-        expect((await env.durable.status("e1")).wakeAt).toEqual(new Date(t0.getTime() + 5 * MINUTE));
-        env.clock.advance("5m");
-        await env.run();
-        const status = await env.durable.status("e1");
-        expect(status.status).toBe("failed");
-        expect(status.error?.code).toBe("TASK_TIMEOUT");
-      },
-    );
+    test("timesOutSleep", "fails a sleeping task at its timeout, not at the end of the sleep", async () => {
+      const task = defineTask({
+        name: "sleeps-too-long",
+        timeout: "5m",
+        async run(ctx) {
+          await ctx.sleep("nap", "1h");
+          return "too late";
+        },
+      });
+      const env = await h.env(task);
+      const t0 = env.clock.now();
+      await env.durable.start("e1", "sleeps-too-long", null);
+      await env.run();
+      expect((await env.durable.status("e1")).wakeAt).toEqual(new Date(t0.getTime() + 5 * MINUTE));
+      env.clock.advance("5m");
+      await env.run();
+      const status = await env.durable.status("e1");
+      expect(status.status).toBe("failed");
+      expect(status.error?.code).toBe("TASK_TIMEOUT");
+    });
 
     test(
-      "countsTimeoutFirstStart",
+      "countsTimeoutFromFirstStart",
       "counts the timeout from the first start, across suspensions and task retries",
       async () => {
         const task = defineTask({

@@ -4,9 +4,9 @@ import { defineSuite } from "../define-suite.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const TRANSACTIONS_TESTS = [
-  "refusedTypedErrorNaming",
-  "transactionRefusedWithoutCapability",
-  "offerRefusedTypedError",
+  "refusesStartTransaction",
+  "refusesCtxTransaction",
+  "refusesOfferTransaction",
 ] as const;
 
 /**
@@ -21,7 +21,7 @@ export const transactionsSuite = defineSuite("transactions", TRANSACTIONS_TESTS,
 
   describe("start(..., { transaction })", () => {
     test(
-      "refusedTypedErrorNaming",
+      "refusesStartTransaction",
       "is refused with a typed error naming the problem, persisting nothing",
       async () => {
         const env = await h.env(task);
@@ -44,7 +44,7 @@ export const transactionsSuite = defineSuite("transactions", TRANSACTIONS_TESTS,
 
   describe("ctx.transaction without the transactionalSteps capability", () => {
     test(
-      "transactionRefusedWithoutCapability",
+      "refusesCtxTransaction",
       "throws TransactionsNotSupportedError at the call: the body never runs, nothing is recorded",
       async () => {
         let bodies = 0;
@@ -76,7 +76,7 @@ export const transactionsSuite = defineSuite("transactions", TRANSACTIONS_TESTS,
 
   describe("offerEvent(..., { transaction })", () => {
     test(
-      "offerRefusedTypedError",
+      "refusesOfferTransaction",
       "is refused with a typed error naming the problem, persisting nothing",
       async () => {
         const env = await h.env(task);

@@ -10,12 +10,15 @@ import { RunObserver } from "../hooks/run-observer.js";
 import type { WorkerHooks } from "../hooks/worker-hooks.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import { RetryConfig } from "../retry.js";
-import type { ClaimedChild, ClaimedWork, Lease, Scheduler } from "../scheduler/scheduler.js";
+import type { ClaimedChild, ClaimedWork } from "../scheduler/claims.js";
+import type { Lease } from "../scheduler/lease.js";
+import type { Scheduler } from "../scheduler/scheduler.js";
 import { describeTask, type RegisteredTask, type TaskRegistry } from "../task/task-registry.js";
 import { validateWith } from "../validation.js";
 import { runInScope } from "./ambient.js";
 import { type ChildOutcome, runChildBody } from "./child-body.js";
-import { type ParkReason, RunState } from "./run-state.js";
+import type { ParkReason } from "./run-parking.js";
+import { RunState } from "./run-state.js";
 import { TaskContext } from "./task-context.js";
 
 /** How one run of a claimed unit ended. */

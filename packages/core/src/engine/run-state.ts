@@ -1,50 +1,31 @@
 import {
   LeaseLostError,
-  NonDeterminismError,
   StoreUnavailableError,
   TaskTimeoutError,
   TransactionsNotSupportedError,
-  ValidationError,
 } from "../errors.js";
 import type { RunObserver } from "../hooks/run-observer.js";
 import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "../scheduler/any-event.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "../scheduler/child-executions.js";
-import type { SerializedError, StepRecord } from "../scheduler/records.js";
+import type { AwaitEventInput, EventWaitOutcome } from "../scheduler/events.js";
+import type { Lease } from "../scheduler/lease.js";
 import type {
-  AwaitEventInput,
   ChildOutcome,
   DispatchChildrenInput,
   DispatchOutcome,
-  EventWaitOutcome,
-  ExecutionPatch,
-  Lease,
   RetryChildInput,
-  Scheduler,
-  StepWrite,
-  SuspendInput,
-} from "../scheduler/scheduler.js";
+} from "../scheduler/parallel-children.js";
+import type { SerializedError, StepRecord } from "../scheduler/records.js";
+import type { Scheduler } from "../scheduler/scheduler.js";
 import type { TransactionalStepInput } from "../scheduler/transactional-step.js";
 import type { StepKind } from "../scheduler/vocabularies.js";
-import { describeTask, type RegisteredTask, type TaskRegistry } from "../task/task-registry.js";
-import { assertId } from "../validation.js";
+import type { ExecutionPatch, StepWrite, SuspendInput } from "../scheduler/worker-writes.js";
+import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
+import { assertStepName, HistoryCursor, type Slot } from "./history-cursor.js";
 import { OperationGuard } from "./operation-guard.js";
 import type { ScheduledBody } from "./parallel-operations.js";
-
-/** Why a run stopped without finishing: it parked durably, lost its lease, or gave the lease back. */
-export type ParkReason =
-  | { kind: "suspended"; wakeAt?: Date }
-  /** The lease is gone (taken over, cancelled) or the store is unreachable: the run is dropped. */
-  | { kind: "lost"; error: unknown }
-  | { kind: "released" }
-  /** A child run replayed up to an operation that has no history: it may not run live work. */
-  | { kind: "replay-end" };
-
-/** A slot in the history claimed by one context operation. */
-export interface Slot {
-  position: number;
-  stepName: string;
-  recorded?: StepRecord;
-}
+import { PendingPatch } from "./pending-patch.js";
+import { type ParkReason, RunParking } from "./run-parking.js";
 
 export interface RunStateOptions {
   scheduler: Scheduler;
@@ -78,7 +59,6 @@ export interface RunStateOptions {
  * suspension; the engine races the task's promise against `parked` and drops the run.
  */
 export class RunState {
-  readonly history: Map<number, StepRecord>;
   readonly task: RegisteredTask;
   readonly executionId: string;
   readonly attempt: number;
@@ -104,18 +84,11 @@ export class RunState {
   #fatal: Error | undefined;
   #stopRequested = false;
   #resolveChildBody!: (body: ScheduledBody) => void;
-  #nextPosition = 0;
-  readonly #occurrences = new Map<string, number>();
+  readonly #cursor: HistoryCursor;
   /** Enforces one operation at a time, none nested, every parallel step awaited. */
   readonly operations = new OperationGuard((error) => this.failFatally(error));
-  #dataText: string | undefined;
-  #dataDirty = false;
-  #timeoutDirty: boolean;
-  #parkReason: ParkReason | undefined;
-  readonly #parked: Promise<ParkReason>;
-  #resolveParked!: (reason: ParkReason) => void;
-  readonly #doneWithSlot: Promise<void>;
-  #resolveDoneWithSlot!: () => void;
+  readonly #patch: PendingPatch;
+  readonly #parking = new RunParking();
 
   constructor(options: RunStateOptions) {
     this.#scheduler = options.scheduler;
@@ -129,18 +102,16 @@ export class RunState {
     this.childPosition = options.childPosition;
     this.observer = options.observer;
     this.registry = options.registry;
-    this.history = new Map(options.steps.map((step) => [step.position, step]));
-    this.#dataText = options.dataText;
-    this.#timeoutDirty = options.timeoutIsNew;
+    this.#cursor = new HistoryCursor(options.steps, options.task);
+    this.#patch = new PendingPatch(options.dataText, options.timeoutAt, options.timeoutIsNew);
     this.childBody = new Promise((resolve) => {
       this.#resolveChildBody = resolve;
     });
-    this.#parked = new Promise((resolve) => {
-      this.#resolveParked = resolve;
-    });
-    this.#doneWithSlot = new Promise((resolve) => {
-      this.#resolveDoneWithSlot = resolve;
-    });
+  }
+
+  /** The history read at claim time, by position. */
+  get history(): ReadonlyMap<number, StepRecord> {
+    return this.#cursor.history;
   }
 
   /**
@@ -149,7 +120,7 @@ export class RunState {
    * the next unit while that write commits.
    */
   get doneWithSlot(): Promise<void> {
-    return this.#doneWithSlot;
+    return this.#parking.doneWithSlot;
   }
 
   now(): Date {
@@ -166,11 +137,11 @@ export class RunState {
   }
 
   get parked(): Promise<ParkReason> {
-    return this.#parked;
+    return this.#parking.parked;
   }
 
   get isParked(): boolean {
-    return this.#parkReason !== undefined;
+    return this.#parking.reason !== undefined;
   }
 
   get replayOnly(): boolean {
@@ -178,12 +149,11 @@ export class RunState {
   }
 
   get dataText(): string | undefined {
-    return this.#dataText;
+    return this.#patch.dataText;
   }
 
   setDataText(text: string | undefined): void {
-    this.#dataText = text;
-    this.#dataDirty = true;
+    this.#patch.setDataText(text);
   }
 
   /** The error of a passed task deadline. */
@@ -216,40 +186,17 @@ export class RunState {
    * (see {@link OperationGuard}); an awaited operation ends with `operations.leave()`.
    */
   claimSlot(name: string, kind: StepKind): Slot {
-    assertId(name, "step name");
-    if (name.includes("#")) {
-      throw new ValidationError(
-        `Step name "${name}" contains "#", which is reserved for the suffixes of repeated names (notify#1); choose another name.`,
-      );
-    }
+    assertStepName(name);
     this.operations.enter(name, kind !== "parallel");
-    const occurrence = this.#occurrences.get(name) ?? 0;
-    this.#occurrences.set(name, occurrence + 1);
-    const stepName = occurrence === 0 ? name : `${name}#${occurrence}`;
-    const position = this.#nextPosition++;
-    const recorded = this.history.get(position);
-    if (recorded && (recorded.name !== stepName || recorded.kind !== kind)) {
-      throw this.failFatally(
-        new NonDeterminismError(
-          `Replay of ${describeTask(this.task)} diverged at position ${position}: the history has ${recorded.kind} "${recorded.name}" but the code now calls ${kind} "${stepName}". Keep step order stable for running executions (or put the change behind ctx.patched, or deploy it as a new task version).`,
-          {
-            details: {
-              position,
-              recorded: recorded.name,
-              called: stepName,
-              version: this.task.version ?? null,
-            },
-          },
-        ),
-      );
-    }
-    if (kind === "parallel") this.operations.scheduled(position, stepName);
-    return recorded ? { position, stepName, recorded } : { position, stepName };
+    const slot = this.#cursor.next(name, kind);
+    if (slot instanceof Error) throw this.failFatally(slot);
+    if (kind === "parallel") this.operations.scheduled(slot.position, slot.stepName);
+    return slot;
   }
 
   /** The history record at the position the next operation would claim (for `ctx.patched`). */
   nextRecorded(): StepRecord | undefined {
-    return this.history.get(this.#nextPosition);
+    return this.#cursor.nextRecorded();
   }
 
   /** Hands a child run its body when the replay reaches its own `scheduleStep`. */
@@ -262,7 +209,8 @@ export class RunState {
    * gives the lease back here (a checkpoint), and a passed task deadline fails the execution.
    */
   async enterOperation(): Promise<void> {
-    if (this.#parkReason) return this.park(this.#parkReason);
+    const parked = this.#parking.reason;
+    if (parked) return this.park(parked);
     if (this.#stopRequested) {
       await this.#write((_patch, now) => this.#scheduler.releaseLease(this.#lease, now));
       return this.park({ kind: "released" });
@@ -295,8 +243,7 @@ export class RunState {
       try {
         return await run(this.#lease, input, patch, now);
       } catch (error) {
-        if (patch.data !== undefined && !this.#dataDirty) this.#dataDirty = true;
-        if (patch.timeoutAt !== undefined) this.#timeoutDirty = true;
+        this.#patch.restore(patch);
         throw error;
       }
     });
@@ -376,24 +323,15 @@ export class RunState {
     return this.#finalWrite((_patch, now) => this.#scheduler.retryChild(lease, input, now));
   }
 
-  /** Execution fields to send with the next write; clears the dirty flags. */
-  #takePatch(): ExecutionPatch {
-    const patch: ExecutionPatch = {};
-    if (this.#dataDirty && this.#dataText !== undefined) patch.data = this.#dataText;
-    if (this.#timeoutDirty && this.timeoutAt) patch.timeoutAt = this.timeoutAt;
-    this.#dataDirty = false;
-    this.#timeoutDirty = false;
-    return patch;
-  }
-
   /** Runs a fenced store write; a lost lease or an unreachable store parks the run. */
   async #write<T>(operation: (patch: ExecutionPatch, now: Date) => Promise<T>): Promise<T> {
     // A child run parks its replay (`replay-end`) while its body still runs and must settle.
-    if (this.#parkReason && this.#parkReason.kind !== "replay-end") return this.park(this.#parkReason);
+    const parked = this.#parking.reason;
+    if (parked && parked.kind !== "replay-end") return this.park(parked);
     // Once the execution is bound to fail, user code writes nothing more (only the engine's fail).
     if (this.#fatal) throw this.#fatal;
     try {
-      return await operation(this.#takePatch(), this.now());
+      return await operation(this.#patch.take(), this.now());
     } catch (error) {
       if (error instanceof LeaseLostError || error instanceof StoreUnavailableError) {
         return this.park({ kind: "lost", error });
@@ -410,15 +348,16 @@ export class RunState {
   async #finalWrite(
     operation: (patch: ExecutionPatch, now: Date) => Promise<unknown>,
   ): Promise<ParkReason | undefined> {
-    if (this.#parkReason && this.#parkReason.kind !== "replay-end") return this.#parkReason;
-    this.#resolveDoneWithSlot();
+    const parked = this.#parking.reason;
+    if (parked && parked.kind !== "replay-end") return parked;
+    this.#parking.freeSlot();
     try {
-      await operation(this.#takePatch(), this.now());
+      await operation(this.#patch.take(), this.now());
       return undefined;
     } catch (error) {
       if (error instanceof LeaseLostError || error instanceof StoreUnavailableError) {
         void this.park({ kind: "lost", error });
-        return this.#parkReason;
+        return this.#parking.reason;
       }
       throw error;
     }
@@ -426,13 +365,8 @@ export class RunState {
 
   /** Stops the run for good: settles `parked` once and returns a promise that never settles. */
   park(reason: ParkReason): Promise<never> {
-    if (!this.#parkReason) {
-      this.#parkReason = reason;
-      if (reason.kind === "lost") {
-        this.abort(reason.error instanceof Error ? reason.error : new LeaseLostError(this.executionId));
-      }
-      this.#resolveParked(reason);
-      if (reason.kind !== "replay-end") this.#resolveDoneWithSlot();
+    if (this.#parking.park(reason) && reason.kind === "lost") {
+      this.abort(reason.error instanceof Error ? reason.error : new LeaseLostError(this.executionId));
     }
     return new Promise<never>(() => {});
   }

@@ -1,4 +1,4 @@
-import type { ClaimRequest } from "./scheduler.js";
+import type { ClaimRequest } from "./claims.js";
 
 /**
  * The claim key of an execution: its task name, then `\n` and its version when it has one (ids

@@ -49,220 +49,39 @@ import type { Clock } from "../clock.js";
 import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "./any-event.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
+import type { ClaimedWork, ClaimRequest } from "./claims.js";
+import type {
+  ForkExecutionInput,
+  ListFilter,
+  NewExecution,
+  PurgeFilter,
+  Unsubscribe,
+  WakeUp,
+} from "./client-verbs.js";
+import type { AwaitEventInput, EventWaitOutcome, OfferEventInput, OfferOutcome } from "./events.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type {
-  ExecutionDetails,
-  ExecutionRecord,
-  RunSummary,
-  SerializedError,
-  StepRecord,
-} from "./records.js";
+  ChildOutcome,
+  DispatchChildrenInput,
+  DispatchOutcome,
+  RetryChildInput,
+} from "./parallel-children.js";
+import type { ExecutionDetails, ExecutionRecord, RunSummary, StepRecord } from "./records.js";
 import type { ScheduleStore } from "./schedules.js";
 import type { TransactionalStepInput } from "./transactional-step.js";
-import type { ExecutionStatus, WakeReason } from "./vocabularies.js";
+import type {
+  CompleteExecutionInput,
+  ExecutionPatch,
+  FailExecutionInput,
+  RetryExecutionInput,
+  StepWrite,
+  SuspendInput,
+} from "./worker-writes.js";
 
-/** Execution fields a worker writes along with any fenced write ("checkpoint"). */
-export interface ExecutionPatch {
-  /** New `ctx.data()` JSON text, when it changed since the last write. */
-  data?: string;
-  /** The task timeout's deadline, sent once (at the first write after the first claim). */
-  timeoutAt?: Date;
-}
-
-/** A step row as the engine writes it (insert or replace at `position`): the row it reads back. */
-export type StepWrite = StepRecord;
-
-export interface NewExecution {
-  executionId: string;
-  taskName: string;
-  /** JSON text of the input. */
-  payload: string;
-  /** When it becomes due (now, or later for a delayed start). */
-  runAt: Date;
-  /** Claim order among due executions: higher first; absent = 0 (parallel children rank as 0). */
-  priority?: number;
-  /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
-  concurrencyKey?: string;
-  /** The task version it starts on (see `ClaimRequest.taskVersions`); absent = unversioned. */
-  version?: string;
-}
-
-/** One version of a task a claimer runs (`defineTask({ version })`). */
-export interface TaskVersion {
-  taskName: string;
-  version: string;
-}
-
-export interface ClaimRequest {
-  workerId: string;
-  /**
-   * Claim only units of these tasks: unversioned executions (no `version`) whose `taskName` is
-   * listed, and children whose parent is one. Required, so no caller claims (and then fails)
-   * another application's work by omission; an empty list (and no `taskVersions`) claims nothing.
-   */
-  taskNames: readonly string[];
-  /**
-   * Also claim executions (and their children) with exactly one of these (`taskName`, `version`)
-   * pairs; absent = none. An execution's version must match exactly: a versioned one is never taken
-   * by `taskNames`, so executions in flight drain on the code they started with. `claimKeys`
-   * (`@zart/core/store`) turns the two lists into the one key list to test `claimKey(row)` against.
-   */
-  taskVersions?: readonly TaskVersion[];
-  /** Claim at most this many units (executions and children together). */
-  limit: number;
-  leaseMs: number;
-  now: Date;
-  /**
-   * Fleet-wide concurrency limits by task name (absent: none, and the claim costs what it did). An
-   * execution of a listed task that has a `concurrencyKey` is claimed only while fewer than the
-   * limit of executions with that key hold an unexpired lease (`running`, `leaseExpiresAt > now`),
-   * counting those this call claims. Every claimer that may take such executions must send the
-   * limit: the store persists keys, not limits, so a changed limit applies from the next claim.
-   */
-  concurrencyLimits?: Readonly<Record<string, number>>;
-}
-
-export interface ClaimedExecution {
-  kind: "execution";
-  lease: ExecutionLease;
-  /** The row after the claim (status `running`, `startedAt` set). */
-  execution: ExecutionRecord;
-  /** The full history, ordered by position. */
-  steps: StepRecord[];
-}
-
-export interface ClaimedChild {
-  kind: "child";
-  lease: ChildLease;
-  execution: ExecutionRecord;
-  /** Exactly the parent's steps with `position < child.position`, ordered by position. */
-  steps: StepRecord[];
-  /** The child step to run (status `running`). */
-  child: StepRecord;
-}
-
-export type ClaimedWork = ClaimedExecution | ClaimedChild;
-
-export interface OfferEventInput {
-  executionId: string;
-  eventName: string;
-  /** JSON text of the payload. */
-  payload: string;
-  /** An offer repeating an accepted key for the same execution is a `"duplicate"`. */
-  idempotencyKey?: string;
-  /**
-   * Signal-with-start: when the execution is unknown or terminal (and the key is not a duplicate),
-   * create it from this (its `executionId` is the offer's) in the same transaction, by the rules of
-   * `createExecution`, then append the event to the new run's mailbox.
-   */
-  startIfMissing?: NewExecution;
-}
-
-export type OfferOutcome = "delivered" | "duplicate";
-
-export interface SuspendInput {
-  step?: StepWrite;
-  wakeAt: Date;
-  reason: "sleep" | "retry";
-}
-
-export interface AwaitEventInput {
-  position: number;
-  stepName: string;
-  eventName: string;
-  deadline?: Date;
-  /** The execution's wake time if it parks: `min(deadline, timeoutAt)`; absent = only the event. */
-  wakeAt?: Date;
-  timeoutError: SerializedError;
-}
-
-export type EventWaitOutcome =
-  | { outcome: "received"; payload?: string }
-  | { outcome: "timeout" }
-  | { outcome: "suspended" };
-
-/** A parallel child to create: its step position and name. */
-export interface ChildSpec {
-  position: number;
-  name: string;
-}
-
-export interface DispatchChildrenInput {
-  children: ChildSpec[];
-  wakeAt?: Date;
-}
-
-export type DispatchOutcome = { suspended: true } | { suspended: false; children: StepRecord[] };
-
-export interface ChildOutcome {
-  status: "completed" | "failed";
-  result?: string;
-  error?: SerializedError;
-  attempts: number;
-}
-
-/** A parallel child's failed attempt, to be tried again at `wakeAt` (see `Scheduler.retryChild`). */
-export interface RetryChildInput {
-  error: SerializedError;
-  /** Attempts made so far, the failed one included. */
-  attempts: number;
-  /** When the next attempt becomes claimable. */
-  wakeAt: Date;
-}
-
-export interface RetryExecutionInput {
-  error: SerializedError;
-  runAt: Date;
-}
-
-export interface CompleteExecutionInput {
-  /** JSON text of the output; absent = `undefined`. */
-  result?: string;
-}
-
-export interface FailExecutionInput {
-  error: SerializedError;
-}
-
-/** A rerun of an execution from one of its steps (see `Scheduler.forkExecution`). */
-export interface ForkExecutionInput {
-  /** The execution to fork; it is left untouched. */
-  sourceId: string;
-  /** The new execution's id; it must not exist yet (and differs from `sourceId`). */
-  executionId: string;
-  /** Name (with its occurrence suffix) of the source's first step NOT copied. */
-  fromStep: string;
-  /** JSON text of the new execution's input; absent = the source's input. */
-  payload?: string;
-}
-
-export interface ListFilter {
-  status?: ExecutionStatus;
-  taskName?: string;
-  /** Only the child executions of this execution. */
-  parentId?: string;
-  /** Only executions started on this task version. */
-  version?: string;
-  limit: number;
-  offset: number;
-}
-
-export interface PurgeFilter {
-  /** Deletes terminal executions completed before this instant. */
-  olderThan: Date;
-  /** Terminal statuses to delete (default: all three). */
-  statuses?: ExecutionStatus[];
-}
-
-/** A hint that work may be due (or, for `cancelled`, that a running execution must stop). */
-export interface WakeUp {
-  reason: WakeReason;
-  executionId: string;
-}
-
-export type Unsubscribe = () => void;
-
-/** Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`). */
+/**
+ * Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`);
+ * the verbs' input and output types are in the files beside this one, by concept.
+ */
 export interface Scheduler extends ScheduleStore {
   readonly capabilities: StoreCapabilities;
   /** The clock the engine reads `now` from for every call to this store. */

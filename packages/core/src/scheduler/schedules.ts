@@ -5,7 +5,7 @@
  * expressions nor decide fires: the engine computes every fire and the store applies the result
  * atomically, compare-and-set on `version`, together with the executions the fires start.
  */
-import type { NewExecution } from "./scheduler.js";
+import type { NewExecution } from "./client-verbs.js";
 
 /** A schedule as stored. */
 export interface StoredSchedule {

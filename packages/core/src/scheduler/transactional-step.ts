@@ -1,5 +1,5 @@
-import type { StepWrite } from "./scheduler.js";
 import type { TransactionIsolation } from "./vocabularies.js";
+import type { StepWrite } from "./worker-writes.js";
 
 /**
  * A `ctx.transaction` step as the engine hands it to `Scheduler.runTransactionalStep`: the user's

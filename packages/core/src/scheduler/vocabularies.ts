@@ -1,6 +1,7 @@
 /**
  * The closed word lists of the storage contract, defined once. Stores, schemas, the CLI and the
  * server build their checks, enums and SQL constraints from these constants instead of retyping them.
+ * Also the browser-safe entry `@zart/core/vocabularies` (the console's): keep this file free of imports.
  */
 
 export const EXECUTION_STATUSES = [

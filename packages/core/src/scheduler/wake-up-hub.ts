@@ -1,4 +1,4 @@
-import type { Unsubscribe, WakeUp } from "./scheduler.js";
+import type { Unsubscribe, WakeUp } from "./client-verbs.js";
 
 type Listener = (wake: WakeUp) => void;
 

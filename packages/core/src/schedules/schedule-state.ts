@@ -1,4 +1,4 @@
-import type { NewExecution } from "../scheduler/scheduler.js";
+import type { NewExecution } from "../scheduler/client-verbs.js";
 import type { StoredSchedule } from "../scheduler/schedules.js";
 import type { CatchupPolicy, OverlapPolicy } from "../scheduler/vocabularies.js";
 

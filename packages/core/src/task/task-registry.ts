@@ -5,7 +5,7 @@ import type { ConcurrencyGroup } from "../flow/concurrency.js";
 import { taskConcurrency } from "../flow/task-concurrency.js";
 import { RetryConfig } from "../retry.js";
 import { claimKey } from "../scheduler/claim-keys.js";
-import type { TaskVersion } from "../scheduler/scheduler.js";
+import type { TaskVersion } from "../scheduler/claims.js";
 import { assertId, type StandardSchema } from "../validation.js";
 import type { EventSchemas, TaskDefinition, TaskHandler } from "./define-task.js";
 

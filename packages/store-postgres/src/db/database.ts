@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { type LeaseLostError, type Logger, StoreUnavailableError } from "@zart/core";
 import { type Lease, leaseLost } from "@zart/core/store";
 import type pg from "pg";
+import { isConnectionError, translateError } from "../translate-error.js";
 import type { SchemaNames } from "./names.js";
-import { isConnectionError, translateError } from "./translate-error.js";
 
 /** A SQL statement of one hot operation: a stable name and its text for a given schema. */
 export interface Statement {
@@ -180,7 +180,7 @@ export class Database {
 
   /**
    * State kept per `Database` (one per scheduler instance) under `key`, created on first use:
-   * the write coalescers of the batched hot operations (see `sql/save-step.ts`).
+   * the write coalescers of the batched hot operations (see `sql/coalesced-writes.ts`).
    */
   local<T>(key: string, create: () => T): T {
     let value = this.#locals.get(key) as T | undefined;

@@ -33,6 +33,7 @@ export interface ExecutionRow {
   lease_expires_at: Timestamp;
   priority: number | null;
   concurrency_key: string | null;
+  version: string | null;
 }
 
 export interface StepRow {
@@ -100,6 +101,7 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   putDate(record, "leaseExpiresAt", row.lease_expires_at);
   put(record, "priority", row.priority);
   put(record, "concurrencyKey", row.concurrency_key);
+  put(record, "version", row.version);
   return record;
 }
 

@@ -31,54 +31,23 @@ if previous ~= nil and previous.kind == "event" and previous.name == stepName th
   if previous.status == "failed" then return { "timeout" } end
 end
 applyPatch(id, row, ARGV[11], ARGV[12])
-local step = { position = tonumber(position), name = stepName, kind = "event", attempts = 1,
-  startedAt = (previous and previous.startedAt) or tonumber(now) }
-if present(deadline) then step.wakeAt = tonumber(deadline) end
-local expired = step.wakeAt ~= nil and step.wakeAt <= tonumber(now)
-
+local step, expired = eventWaitStep(position, stepName, deadline, now, previous)
 -- The oldest queued event of each name is its queue's first slot; the lowest slot was offered first.
 local best, bestName, bestRest = nil, nil, nil
 for name in string.gmatch(names, "[^\\n]+") do
-  local queue = redis.call("HGET", key("mailbox", id), name)
-  if queue and queue ~= "" then
-    local first, rest = string.match(queue, "^(%d+) ?(.*)$")
-    if best == nil or tonumber(first) < tonumber(best) then best, bestName, bestRest = first, name, rest end
-  end
+  local first, rest = queueHead(id, name)
+  if first and (best == nil or tonumber(first) < tonumber(best)) then best, bestName, bestRest = first, name, rest end
 end
-local event = nil
-if best ~= nil then
-  event = cjson.decode(redis.call("LINDEX", key("events", id), best))
-  -- Past the deadline, an event offered after it loses to the timeout and stays for a later wait.
-  if expired and event.offeredAt > step.wakeAt then event = nil end
-end
-if event ~= nil then
-  if bestRest == "" then
-    redis.call("HDEL", key("mailbox", id), bestName)
-  else
-    redis.call("HSET", key("mailbox", id), bestName, bestRest)
-  end
-  event.consumedAt = tonumber(now)
-  redis.call("LSET", key("events", id), best, cjson.encode(event))
-  step.status = "completed"
-  step.result = resultOf(bestName, event.payload)
-  step.completedAt = tonumber(now)
-  writeStep(id, step)
+local event = best and eventForWait(id, best, step, expired)
+if event then
+  consumeEvent(id, bestName, best, bestRest, event, step, resultOf(bestName, event.payload), now)
   return { "received", bestName, event.payload }
 end
-
 if expired then
-  step.status = "failed"
-  step.error = timeoutError
-  step.completedAt = tonumber(now)
-  writeStep(id, step)
+  timeOutWait(id, step, timeoutError, now)
   return { "timeout" }
 end
-
-step.status = "waiting"
-writeStep(id, step)
-park(id, row, "event", wakeAt, names)
-hset(id, row, "waitPosition", position)
-releasedBy(id, row, request)
+parkOnEvent(id, row, step, wakeAt, names, request)
 return { "suspended" }
 `,
 );

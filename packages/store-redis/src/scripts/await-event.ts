@@ -33,47 +33,18 @@ if previous ~= nil and previous.kind == "event" and previous.name == stepName th
   if previous.status == "failed" then return { "timeout" } end
 end
 applyPatch(id, row, ARGV[11], ARGV[12])
-local step = { position = tonumber(position), name = stepName, kind = "event", attempts = 1,
-  startedAt = (previous and previous.startedAt) or tonumber(now) }
-if present(deadline) then step.wakeAt = tonumber(deadline) end
-local expired = step.wakeAt ~= nil and step.wakeAt <= tonumber(now)
-
-local queue = redis.call("HGET", key("mailbox", id), eventName)
-local first, rest, event
-if queue and queue ~= "" then
-  first, rest = string.match(queue, "^(%d+) ?(.*)$")
-  event = cjson.decode(redis.call("LINDEX", key("events", id), first))
-  -- Past the deadline, an event offered after it loses to the timeout and stays for a later wait.
-  if expired and event.offeredAt > step.wakeAt then event = nil end
-end
-if event ~= nil then
-  if rest == "" then
-    redis.call("HDEL", key("mailbox", id), eventName)
-  else
-    redis.call("HSET", key("mailbox", id), eventName, rest)
-  end
-  event.consumedAt = tonumber(now)
-  redis.call("LSET", key("events", id), first, cjson.encode(event))
-  step.status = "completed"
-  step.result = event.payload
-  step.completedAt = tonumber(now)
-  writeStep(id, step)
+local step, expired = eventWaitStep(position, stepName, deadline, now, previous)
+local slot, rest = queueHead(id, eventName)
+local event = slot and eventForWait(id, slot, step, expired)
+if event then
+  consumeEvent(id, eventName, slot, rest, event, step, event.payload, now)
   return { "received", event.payload }
 end
-
 if expired then
-  step.status = "failed"
-  step.error = timeoutError
-  step.completedAt = tonumber(now)
-  writeStep(id, step)
+  timeOutWait(id, step, timeoutError, now)
   return { "timeout" }
 end
-
-step.status = "waiting"
-writeStep(id, step)
-park(id, row, "event", wakeAt, eventName)
-hset(id, row, "waitPosition", position)
-releasedBy(id, row, request)
+parkOnEvent(id, row, step, wakeAt, eventName, request)
 return { "suspended" }
 `,
 );

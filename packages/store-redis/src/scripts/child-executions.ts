@@ -3,13 +3,14 @@ import { defineScript } from "./prelude.js";
 /**
  * Fenced by the parent's lease: if the parent has a step at `position`, returns it (a repeated
  * call). Otherwise creates the child execution (as `createExecution` would: an unfinished one of
- * that id → `ZART_EXISTS`, nothing written; a terminal one is replaced) with `parentId` and
- * `detached`, lists it in `children:<parent>`, and writes the parent's `child` step, in one script.
+ * that id → `ZART_EXISTS`, nothing written; a terminal one is archived as its run and replaced)
+ * with `parentId` and `detached`, lists it in `children:<parent>`, and writes the parent's `child`
+ * step, in one script.
  * Publishes `created`. Returns `{ step JSON, created (0/1) }`.
  *
  * KEYS[1] = parent row key. ARGV = base, id, token, request, position, stepName, childId, taskName,
  * payload, detached (0/1), data (opt), timeoutAt (opt), now, origin, step result (the JSON text of
- * childId: cjson would escape "/").
+ * childId: cjson would escape "/"), version (opt).
  */
 export const startChildExecutionScript = defineScript(
   "zartStartChildExecution",
@@ -20,9 +21,10 @@ local row = fence(id, ARGV[3], request)
 local recorded = redis.call("HGET", key("steps", id), position)
 if recorded then return { recorded, 0 } end
 local old = readRow(childId)
+local run = 1
 if old ~= nil then
   if not TERMINAL[old.status] then fail("EXISTS", childId) end
-  deleteExecution(childId, old)
+  run = replaceRun(childId, old)
 end
 applyPatch(id, row, ARGV[11], ARGV[12])
 local child = { executionId = childId, taskName = taskName, payload = payload, status = "pending",
@@ -30,6 +32,8 @@ local child = { executionId = childId, taskName = taskName, payload = payload, s
 redis.call("HSET", key("row", childId), "executionId", childId, "taskName", taskName, "payload", payload,
   "status", "pending", "attempt", "0", "runAt", now, "scheduledAt", now, "createdAt", now,
   "parentId", id, "detached", detached)
+numberRun(childId, child, run)
+setVersion(childId, child, opt(ARGV[16]))
 index(childId, child)
 redis.call("ZADD", base .. "created", -tonumber(now), childId)
 redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), childId)

@@ -3,21 +3,22 @@ import { awaitEventScript } from "./await-event.js";
 import { cancelExecutionScript } from "./cancel-execution.js";
 import { awaitChildExecutionsScript, startChildExecutionScript } from "./child-executions.js";
 import { claimScript } from "./claim.js";
-import { completeExecutionScript } from "./complete-execution.js";
 import { createExecutionScript } from "./create-execution.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
-import { failExecutionScript } from "./fail-execution.js";
+import { completeExecutionScript, failExecutionScript, retryExecutionScript } from "./finish-execution.js";
 import { forkExecutionScript } from "./fork-execution.js";
+import { releaseLeaseScript, renewLeaseScript } from "./lease.js";
 import { offerEventScript } from "./offer-event.js";
 import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
 import type { ScriptDefinition } from "./prelude.js";
-import { purgeScript } from "./purge.js";
-import { getExecutionScript, listExecutionsScript } from "./read-executions.js";
-import { releaseLeaseScript } from "./release-lease.js";
-import { renewLeaseScript } from "./renew-lease.js";
+import {
+  getExecutionScript,
+  getRunScript,
+  listExecutionsScript,
+  listRunsScript,
+  purgeScript,
+} from "./read-executions.js";
 import { restartExecutionScript } from "./restart-execution.js";
-import { retryChildScript } from "./retry-child.js";
-import { retryExecutionScript } from "./retry-execution.js";
 import { saveStepScript } from "./save-step.js";
 import {
   createScheduleScript,
@@ -25,7 +26,7 @@ import {
   readSchedulesScript,
   writeScheduleScript,
 } from "./schedules.js";
-import { settleChildScript } from "./settle-child.js";
+import { retryChildScript, settleChildScript } from "./settle-child.js";
 import { suspendScript } from "./suspend.js";
 
 /** Every script the store runs, by role. Each is defined on the client with `defineCommand`. */
@@ -38,6 +39,8 @@ export const SCRIPTS = {
   pauseExecution: pauseExecutionScript,
   resumeExecution: resumeExecutionScript,
   getExecution: getExecutionScript,
+  getRun: getRunScript,
+  listRuns: listRunsScript,
   listExecutions: listExecutionsScript,
   purge: purgeScript,
   claim: claimScript,

@@ -13,11 +13,13 @@ import { defineScript } from "./prelude.js";
  * without appending a second copy.
  *
  * Signal-with-start (start task given): after the duplicate checks, an unknown or terminal
- * execution is first (re)created as `createExecution` does, publishing `created`; the answer is
+ * execution is first (re)created as `createExecution` does (archiving a terminal one as its run),
+ * publishing `created`; the answer is
  * then "started" (a delivered offer that created the execution).
  *
  * KEYS[1] = row key. ARGV = base, id, eventName, payload, idempotencyKey (opt), now, origin, request,
- * start task (opt), start payload, start runAt, start priority (opt), start concurrency key (opt).
+ * start task (opt), start payload, start runAt, start priority (opt), start concurrency key (opt),
+ * start version (opt).
  */
 export const offerEventScript = defineScript(
   "zartOfferEvent",
@@ -29,8 +31,11 @@ local started = false
 if row ~= nil and redis.call("HEXISTS", key("offers", id), request) == 1 then return "delivered" end
 if row ~= nil and ikey ~= nil and redis.call("HEXISTS", key("ikeys", id), ikey) == 1 then return "duplicate" end
 if startTask ~= nil and (row == nil or TERMINAL[row.status]) then
-  if row ~= nil then deleteExecution(id, row) end
-  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, origin, request, opt(ARGV[12]), opt(ARGV[13]))
+  local run = 1
+  if row ~= nil then run = replaceRun(id, row) end
+  row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, origin, request, opt(ARGV[12]), opt(ARGV[13]),
+    opt(ARGV[14]))
+  numberRun(id, row, run)
   started = true
 end
 if row == nil then fail("NOT_FOUND", id) end

@@ -270,15 +270,25 @@ local function deleteExecution(id, row)
   unindex(id, row)
   redis.call("ZREM", base .. "created", id)
   redis.call("ZREM", base .. "task:" .. row.taskName, id)
+  if row.version ~= nil then redis.call("ZREM", base .. "version:" .. row.version, id) end
   removeDue(id, row)
   leaveConcurrency(id, row)
   redis.call("DEL", key("row", id), key("steps", id), key("unsettled", id), key("events", id),
     key("mailbox", id), key("ikeys", id), key("offers", id))
 end
 
+-- A new row's task version (nil = unversioned): its field and the "version:<v>" index, newest first.
+local function setVersion(id, row, version)
+  if version == nil then return end
+  row.version = version
+  redis.call("HSET", key("row", id), "version", version)
+  redis.call("ZADD", base .. "version:" .. version, -tonumber(row.createdAt), id)
+end
+
 -- Writes a new pending run (the id must be free: unknown, or its terminal run deleted), indexed
--- and due at runAt; publishes "created". priority: nil = none.
-local function insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey)
+-- and due at runAt; publishes "created". priority, concurrencyKey, version: nil = none.
+local function insertExecution(id, taskName, payload, runAt, now, origin, request, priority, concurrencyKey,
+    version)
   local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
     runAt = runAt, scheduledAt = runAt, createdAt = now }
   redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
@@ -292,12 +302,71 @@ local function insertExecution(id, taskName, payload, runAt, now, origin, reques
     row.concurrencyKey = concurrencyKey
     redis.call("HSET", key("row", id), "concurrencyKey", concurrencyKey)
   end
+  setVersion(id, row, version)
   index(id, row)
   redis.call("ZADD", base .. "created", -tonumber(now), id)
   redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
   syncDue(id, row)
   publish("created", id, origin)
   return row
+end
+
+-- The step of an event wait at position (an earlier attempt's startedAt kept) and whether its
+-- deadline has passed at now.
+local function eventWaitStep(position, stepName, deadline, now, previous)
+  local step = { position = tonumber(position), name = stepName, kind = "event", attempts = 1,
+    startedAt = (previous and previous.startedAt) or tonumber(now) }
+  if present(deadline) then step.wakeAt = tonumber(deadline) end
+  return step, step.wakeAt ~= nil and step.wakeAt <= tonumber(now)
+end
+
+-- The mailbox slot of the oldest unconsumed event of name, and the rest of its queue; nil if none.
+local function queueHead(id, name)
+  local queue = redis.call("HGET", key("mailbox", id), name)
+  if not queue or queue == "" then return nil end
+  return string.match(queue, "^(%d+) ?(.*)$")
+end
+
+-- The event in slot, unless the wait has expired and it was offered after the deadline: it then
+-- loses to the timeout and stays for a later wait.
+local function eventForWait(id, slot, step, expired)
+  local event = cjson.decode(redis.call("LINDEX", key("events", id), slot))
+  if expired and event.offeredAt > step.wakeAt then return nil end
+  return event
+end
+
+-- Consumes the event in slot (the head of name's queue, rest the queue after it) and completes the
+-- wait step with result.
+local function consumeEvent(id, name, slot, rest, event, step, result, now)
+  if rest == "" then
+    redis.call("HDEL", key("mailbox", id), name)
+  else
+    redis.call("HSET", key("mailbox", id), name, rest)
+  end
+  event.consumedAt = tonumber(now)
+  redis.call("LSET", key("events", id), slot, cjson.encode(event))
+  step.status = "completed"
+  step.result = result
+  step.completedAt = tonumber(now)
+  writeStep(id, step)
+end
+
+-- Fails the wait step at its deadline, leaving the mailbox untouched.
+local function timeOutWait(id, step, timeoutError, now)
+  step.status = "failed"
+  step.error = timeoutError
+  step.completedAt = tonumber(now)
+  writeStep(id, step)
+end
+
+-- Saves the waiting step and parks the execution on waitEvent (one name, or several joined by
+-- newlines), recording the wait's position for offerEvent and the request for a repeated delivery.
+local function parkOnEvent(id, row, step, wakeAt, waitEvent, request)
+  step.status = "waiting"
+  writeStep(id, step)
+  park(id, row, "event", wakeAt, waitEvent)
+  hset(id, row, "waitPosition", ms(step.position))
+  releasedBy(id, row, request)
 end
 
 -- One consistent read of an execution: { row (flat), step JSONs, event JSONs }.
@@ -307,6 +376,36 @@ local function details(id)
     redis.call("HVALS", key("steps", id)),
     redis.call("LRANGE", key("events", id), 0, -1),
   }
+end
+
+-- Run history: runs:<id> holds each replaced run of id (run number → JSON of its details() just
+-- before the replacement); run-ended:<status> indexes them by completedAt for purge.
+local function runMember(id, run) return id .. "\\n" .. run end
+
+-- Archives the terminal execution id as its run (its row then carries "run") and deletes it;
+-- returns the number of the run that replaces it.
+local function replaceRun(id, row)
+  local run = ms(tonumber(row.run or "1"))
+  hset(id, row, "run", run)
+  redis.call("HSET", key("runs", id), run, cjson.encode(details(id)))
+  redis.call("ZADD", base .. "run-ended:" .. row.status, row.completedAt, runMember(id, run))
+  deleteExecution(id, row)
+  return tonumber(run) + 1
+end
+
+-- Numbers a new execution as run \`run\` (absent on the row: run 1).
+local function numberRun(id, row, run)
+  if run > 1 then hset(id, row, "run", ms(run)) end
+end
+
+-- Deletes every archived run of id; returns how many.
+local function deleteRuns(id)
+  local runs = redis.call("HKEYS", key("runs", id))
+  for _, run in ipairs(runs) do
+    for status in pairs(TERMINAL) do redis.call("ZREM", base .. "run-ended:" .. status, runMember(id, run)) end
+  end
+  redis.call("DEL", key("runs", id))
+  return #runs
 end
 `;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MIGRATIONS_FOLDER } from "../../src/migrate.js";
+import { MIGRATIONS_FOLDER } from "../../src/db/migrate.js";
 
 /** How many migrations the package ships (drizzle-kit's journal), so tests follow new ones. */
 export const SHIPPED_MIGRATIONS: number = JSON.parse(

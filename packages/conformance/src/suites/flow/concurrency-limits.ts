@@ -18,11 +18,11 @@ function random(seed: number): () => number {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const CONCURRENCY_LIMITS_TESTS = [
-  "neverLeasesMoreThan",
-  "freesSlotExecutionWaits",
-  "persistsKeyStartShares",
-  "rejectsBadLimitForeign",
-  "runsLimitedTaskEnd",
+  "neverLeasesOverLimit",
+  "freesSlotOnWaitOrCrash",
+  "persistsConcurrencyKey",
+  "rejectsBadLimit",
+  "runsLimitedTaskEndToEnd",
 ] as const;
 
 /** Issue #14: `concurrency: { limit, key? }` and `defineQueue` bound the running leases fleet-wide. */
@@ -32,7 +32,7 @@ export function concurrencyLimitsSuite(
 ): void {
   describe("concurrency limits", () => {
     test(
-      "neverLeasesMoreThan",
+      "neverLeasesOverLimit",
       "never leases more than the limit per key to 8 racing claimers over 2,000 executions",
       async () => {
         const { env, clock, scheduler, now } = await verbEnv(h);
@@ -124,7 +124,7 @@ export function concurrencyLimitsSuite(
     );
 
     test(
-      "freesSlotExecutionWaits",
+      "freesSlotOnWaitOrCrash",
       "frees a slot when its execution waits, and a crashed worker's slots when its leases expire",
       async () => {
         const { clock, scheduler, now } = await verbEnv(h);
@@ -187,7 +187,7 @@ export function concurrencyLimitsSuite(
     );
 
     test(
-      "persistsKeyStartShares",
+      "persistsConcurrencyKey",
       "persists the key at start, shares a queue's limit between its tasks, and rejects bad keys",
       async () => {
         const exports = defineQueue({
@@ -239,7 +239,7 @@ export function concurrencyLimitsSuite(
     );
 
     test(
-      "rejectsBadLimitForeign",
+      "rejectsBadLimit",
       "rejects a bad limit, a foreign queue, or concurrency and queue together at definition",
       () => {
         const run = async () => null;
@@ -257,7 +257,7 @@ export function concurrencyLimitsSuite(
       },
     );
 
-    test("runsLimitedTaskEnd", "runs a limited task end to end through workers", async () => {
+    test("runsLimitedTaskEndToEnd", "runs a limited task end to end through workers", async () => {
       let running = 0;
       let most = 0;
       const task = defineTask({

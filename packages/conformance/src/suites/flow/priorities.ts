@@ -7,8 +7,8 @@ import { verbEnv } from "../verbs/support.js";
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const PRIORITIES_TESTS = [
   "claimsHigherPriorityFirst",
-  "ranksParallelChildrenPriority",
-  "rejectsNegativeFractionalNon",
+  "ranksParallelChildrenAsZero",
+  "rejectsBadPriority",
 ] as const;
 
 /** Issue #14: `start(…, { priority })` orders the claim, higher first, then the oldest due. */
@@ -49,7 +49,7 @@ export function prioritiesSuite(h: Harness, test: SuiteTest<(typeof PRIORITIES_T
     );
 
     test(
-      "ranksParallelChildrenPriority",
+      "ranksParallelChildrenAsZero",
       "ranks parallel children as priority 0: after prioritized executions, by due time among the rest",
       async () => {
         const { clock, scheduler, now, claim } = await verbEnv(h);
@@ -81,7 +81,7 @@ export function prioritiesSuite(h: Harness, test: SuiteTest<(typeof PRIORITIES_T
     );
 
     test(
-      "rejectsNegativeFractionalNon",
+      "rejectsBadPriority",
       "rejects a negative, fractional or non-number priority at start, persisting nothing",
       async () => {
         const task = defineTask({ name: "t", run: async () => "ok" });

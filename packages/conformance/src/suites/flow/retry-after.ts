@@ -8,9 +8,9 @@ const SECOND = 1_000;
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const RETRY_AFTER_TESTS = [
   "parksDurablyUntilDelay",
-  "wakesAbsoluteDateAlso",
-  "neverParksPastTask",
-  "rejectsDelayNotDuration",
+  "wakesAtAbsoluteDate",
+  "neverParksPastTimeout",
+  "rejectsBadDelay",
 ] as const;
 
 /** Issue #14: `RetryAfterError` parks the execution until the asked time, spending no attempt. */
@@ -64,7 +64,7 @@ export function retryAfterSuite(h: Harness, test: SuiteTest<(typeof RETRY_AFTER_
     );
 
     test(
-      "wakesAbsoluteDateAlso",
+      "wakesAtAbsoluteDate",
       "wakes at an absolute Date, also in a step without a retry policy",
       async () => {
         let calls = 0;
@@ -95,7 +95,7 @@ export function retryAfterSuite(h: Harness, test: SuiteTest<(typeof RETRY_AFTER_
       },
     );
 
-    test("neverParksPastTask", "never parks past the task timeout", async () => {
+    test("neverParksPastTimeout", "never parks past the task timeout", async () => {
       const task = defineTask({
         name: "past-deadline",
         timeout: "1m",
@@ -118,7 +118,7 @@ export function retryAfterSuite(h: Harness, test: SuiteTest<(typeof RETRY_AFTER_
     });
 
     test(
-      "rejectsDelayNotDuration",
+      "rejectsBadDelay",
       "rejects a delay that is not a duration and an invalid Date with ValidationError",
       () => {
         expect(() => new RetryAfterError("soon" as "1s")).toThrow(ValidationError);

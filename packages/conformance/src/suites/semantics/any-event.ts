@@ -14,11 +14,11 @@ import { TIMEOUT, verbEnv } from "../verbs/support.js";
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const SEMANTICS_ANY_EVENT_TESTS = [
   "takesFirstOfferedEvent",
-  "parksUntilOfferAny",
+  "parksUntilAnyOffer",
   "timesOutAtPersistedDeadline",
-  "consumesExactlyTwoRacing",
-  "validatesPayloadsSchemasRejects",
-  "awaitAnyEventFirstOffered",
+  "consumesOneOfRacingOffers",
+  "validatesPayloadsAndNames",
+  "awaitAnyEventVerb",
 ] as const;
 
 /** Issue 12 item 4b: `ctx.waitForAnyEvent(names)` takes the first offered event among the names. */
@@ -67,7 +67,7 @@ export const anyEventSuite = defineSuite("semantics/any-event", SEMANTICS_ANY_EV
       },
     );
 
-    test("parksUntilOfferAny", "parks until an offer of any of the names wakes it", async () => {
+    test("parksUntilAnyOffer", "parks until an offer of any of the names wakes it", async () => {
       const seen: ReceivedEvent[] = [];
       const env = await h.env(decisionTask("any-wake", seen));
       await env.durable.start("e1", "any-wake", null);
@@ -108,7 +108,7 @@ export const anyEventSuite = defineSuite("semantics/any-event", SEMANTICS_ANY_EV
       },
     );
 
-    test("consumesExactlyTwoRacing", "consumes exactly one of two racing offers", async () => {
+    test("consumesOneOfRacingOffers", "consumes exactly one of two racing offers", async () => {
       const seen: ReceivedEvent[] = [];
       const env = await h.env(decisionTask("any-race", seen));
       await env.durable.start("e1", "any-race", null);
@@ -128,7 +128,7 @@ export const anyEventSuite = defineSuite("semantics/any-event", SEMANTICS_ANY_EV
     });
 
     test(
-      "validatesPayloadsSchemasRejects",
+      "validatesPayloadsAndNames",
       "validates payloads with `schemas` and rejects bad name lists at the call",
       async () => {
         const task = defineTask({
@@ -154,7 +154,7 @@ export const anyEventSuite = defineSuite("semantics/any-event", SEMANTICS_ANY_EV
     );
 
     test(
-      "awaitAnyEventFirstOffered",
+      "awaitAnyEventVerb",
       "awaitAnyEvent: first offered across names, parks on all names, fenced",
       async () => {
         const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);

@@ -10,11 +10,11 @@ function aborted(signal: AbortSignal): Promise<void> {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const SEMANTICS_CANCEL_SIGNAL_TESTS = [
-  "abortsCtxSignalEvery",
-  "abortsExecutioncancellederrorCancel",
-  "abortsExecutioncancellederrorCancelLearnt",
-  "abortsTasktimeouterrorTaskDeadline",
-  "abortsLeaselosterrorAnotherWorker",
+  "abortsEveryParallelChild",
+  "abortsOnCancel",
+  "abortsOnCancelSeenAtRenewal",
+  "abortsAtTaskDeadline",
+  "abortsOnLeaseTakeover",
 ] as const;
 
 /** Issue 12 items 1–2: a cancel reaches every running unit; `ctx.signal.reason` says why it aborted. */
@@ -24,7 +24,7 @@ export const cancelSignalSuite = defineSuite(
   (h, test) => {
     describe("cancel and ctx.signal", () => {
       test(
-        "abortsCtxSignalEvery",
+        "abortsEveryParallelChild",
         "aborts ctx.signal of every running parallel child, on every worker",
         async (t) => {
           const signals: AbortSignal[] = [];
@@ -63,37 +63,33 @@ export const cancelSignalSuite = defineSuite(
         },
       );
 
-      test(
-        "abortsExecutioncancellederrorCancel",
-        "aborts with ExecutionCancelledError on cancel",
-        async (t) => {
-          const started = gate();
-          let reason: unknown;
-          const task = defineTask({
-            name: "cancel-reason",
-            async run(ctx) {
-              return ctx.step("listen", async () => {
-                started.open();
-                await aborted(ctx.signal);
-                reason = ctx.signal.reason;
-                return "aborted";
-              });
-            },
-          });
-          const env = await h.env(task);
-          t.skip(!env.scheduler.capabilities.push, "the store has no push wake-ups");
-          await env.durable.start("e1", "cancel-reason", null);
-          await env.worker.start();
-          await started.promise;
-          await env.durable.cancel("e1");
-          await until(() => reason !== undefined, "the signal to abort");
-          expect(reason).toBeInstanceOf(ExecutionCancelledError);
-          expect((reason as ExecutionCancelledError).code).toBe("EXECUTION_CANCELLED");
-        },
-      );
+      test("abortsOnCancel", "aborts with ExecutionCancelledError on cancel", async (t) => {
+        const started = gate();
+        let reason: unknown;
+        const task = defineTask({
+          name: "cancel-reason",
+          async run(ctx) {
+            return ctx.step("listen", async () => {
+              started.open();
+              await aborted(ctx.signal);
+              reason = ctx.signal.reason;
+              return "aborted";
+            });
+          },
+        });
+        const env = await h.env(task);
+        t.skip(!env.scheduler.capabilities.push, "the store has no push wake-ups");
+        await env.durable.start("e1", "cancel-reason", null);
+        await env.worker.start();
+        await started.promise;
+        await env.durable.cancel("e1");
+        await until(() => reason !== undefined, "the signal to abort");
+        expect(reason).toBeInstanceOf(ExecutionCancelledError);
+        expect((reason as ExecutionCancelledError).code).toBe("EXECUTION_CANCELLED");
+      });
 
       test(
-        "abortsExecutioncancellederrorCancelLearnt",
+        "abortsOnCancelSeenAtRenewal",
         "aborts with ExecutionCancelledError when the cancel is learnt at lease renewal (no push)",
         async () => {
           const started = gate();
@@ -123,33 +119,29 @@ export const cancelSignalSuite = defineSuite(
         },
       );
 
-      test(
-        "abortsTasktimeouterrorTaskDeadline",
-        "aborts with TaskTimeoutError at the task deadline",
-        async () => {
-          let reason: unknown;
-          const task = defineTask({
-            name: "timeout-reason",
-            // Short, so the engine's deadline timer fires while the step waits on the signal.
-            timeout: "50ms",
-            async run(ctx) {
-              return ctx.step("listen", async () => {
-                await aborted(ctx.signal);
-                reason = ctx.signal.reason;
-                return "aborted";
-              });
-            },
-          });
-          const env = await h.env(task);
-          await env.durable.start("e1", "timeout-reason", null);
-          await env.run();
-          expect(reason).toBeInstanceOf(TaskTimeoutError);
-          expect((await env.durable.status("e1")).error?.code).toBe("TASK_TIMEOUT");
-        },
-      );
+      test("abortsAtTaskDeadline", "aborts with TaskTimeoutError at the task deadline", async () => {
+        let reason: unknown;
+        const task = defineTask({
+          name: "timeout-reason",
+          // Short, so the engine's deadline timer fires while the step waits on the signal.
+          timeout: "50ms",
+          async run(ctx) {
+            return ctx.step("listen", async () => {
+              await aborted(ctx.signal);
+              reason = ctx.signal.reason;
+              return "aborted";
+            });
+          },
+        });
+        const env = await h.env(task);
+        await env.durable.start("e1", "timeout-reason", null);
+        await env.run();
+        expect(reason).toBeInstanceOf(TaskTimeoutError);
+        expect((await env.durable.status("e1")).error?.code).toBe("TASK_TIMEOUT");
+      });
 
       test(
-        "abortsLeaselosterrorAnotherWorker",
+        "abortsOnLeaseTakeover",
         "aborts with LeaseLostError when another worker took the lease over",
         async () => {
           const started = gate();

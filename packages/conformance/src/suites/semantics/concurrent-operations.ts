@@ -4,9 +4,9 @@ import { defineSuite } from "../../define-suite.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const SEMANTICS_CONCURRENT_OPERATIONS_TESTS = [
-  "failsPromiseRaceOver",
-  "failsPromiseAllOver",
-  "runsSameOperationsAfter",
+  "failsRaceOfEventWaits",
+  "failsAllOfSteps",
+  "runsOperationsInSequence",
 ] as const;
 
 /**
@@ -19,7 +19,7 @@ export const concurrentOperationsSuite = defineSuite(
   (h, test) => {
     describe("concurrent durable operations", () => {
       test(
-        "failsPromiseRaceOver",
+        "failsRaceOfEventWaits",
         "fails Promise.race over two event waits at once, naming both, persisting neither",
         async () => {
           const caught: unknown[] = [];
@@ -51,7 +51,7 @@ export const concurrentOperationsSuite = defineSuite(
         },
       );
 
-      test("failsPromiseAllOver", "fails Promise.all over two steps", async () => {
+      test("failsAllOfSteps", "fails Promise.all over two steps", async () => {
         const task = defineTask({
           name: "all-two-steps",
           async run(ctx) {
@@ -66,7 +66,7 @@ export const concurrentOperationsSuite = defineSuite(
         expect(status.error?.code).toBe("CONCURRENT_OPERATION");
       });
 
-      test("runsSameOperationsAfter", "runs the same operations one after the other", async () => {
+      test("runsOperationsInSequence", "runs the same operations one after the other", async () => {
         const task = defineTask({
           name: "sequential-ops",
           async run(ctx) {

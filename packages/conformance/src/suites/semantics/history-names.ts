@@ -3,7 +3,7 @@ import { describe, expect } from "vitest";
 import { defineSuite } from "../../define-suite.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
-export const SEMANTICS_HISTORY_NAMES_TESTS = ["rejectsStepNameContaining"] as const;
+export const SEMANTICS_HISTORY_NAMES_TESTS = ["rejectsHashInStepName"] as const;
 
 /** Issue 12 item 7a: `#` is reserved for the suffixes of repeated names, so no two entries share a name. */
 export const historyNamesSuite = defineSuite(
@@ -12,7 +12,7 @@ export const historyNamesSuite = defineSuite(
   (h, test) => {
     describe("history names", () => {
       test(
-        "rejectsStepNameContaining",
+        "rejectsHashInStepName",
         'rejects a step name containing "#" with ValidationError, at call time',
         async () => {
           const task = defineTask({

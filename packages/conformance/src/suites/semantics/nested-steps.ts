@@ -4,10 +4,10 @@ import { defineSuite } from "../../define-suite.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const SEMANTICS_NESTED_STEPS_TESTS = [
-  "failsExecutionCtxStep",
-  "failsExecutionDefinestepFunction",
-  "failsParallelStepWhose",
-  "letsDefinestepFunctionRun",
+  "failsNestedCtxStep",
+  "failsNestedDefineStep",
+  "failsNestedStepInParallel",
+  "runsDefineStepOnItsOwn",
 ] as const;
 
 /**
@@ -20,7 +20,7 @@ export const nestedStepsSuite = defineSuite(
   (h, test) => {
     describe("nested steps", () => {
       test(
-        "failsExecutionCtxStep",
+        "failsNestedCtxStep",
         "fails the execution when ctx.step is called inside a step body",
         async () => {
           const task = defineTask({
@@ -44,7 +44,7 @@ export const nestedStepsSuite = defineSuite(
       );
 
       test(
-        "failsExecutionDefinestepFunction",
+        "failsNestedDefineStep",
         "fails the execution when a defineStep function is called inside a step body, even if caught",
         async () => {
           const caught: unknown[] = [];
@@ -76,7 +76,7 @@ export const nestedStepsSuite = defineSuite(
       );
 
       test(
-        "failsParallelStepWhose",
+        "failsNestedStepInParallel",
         "fails a parallel step whose body calls ctx.step, and its parent without task retries",
         async () => {
           const task = defineTask({
@@ -99,7 +99,7 @@ export const nestedStepsSuite = defineSuite(
       );
 
       test(
-        "letsDefinestepFunctionRun",
+        "runsDefineStepOnItsOwn",
         "lets a defineStep function run on its own after the step that used to nest it",
         async () => {
           const double = defineStep("double", (n: number) => n * 2);

@@ -5,10 +5,7 @@ import { defineSuite } from "../../define-suite.js";
 import { BOOM, verbEnv } from "../verbs/support.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
-export const SEMANTICS_PARALLEL_RETRIES_TESTS = [
-  "parksChildUntilBackoff",
-  "retryChildFencedClaimSkips",
-] as const;
+export const SEMANTICS_PARALLEL_RETRIES_TESTS = ["parksChildUntilBackoff", "retryChildIsFenced"] as const;
 
 /** Issue 12 item 6: a parallel step's retry backoff is a persisted wake time, not a sleep in the claim. */
 export const parallelRetriesSuite = defineSuite(
@@ -70,7 +67,7 @@ export const parallelRetriesSuite = defineSuite(
       );
 
       test(
-        "retryChildFencedClaimSkips",
+        "retryChildIsFenced",
         "retryChild is fenced and the claim skips the child before its wake time",
         async () => {
           const { clock, scheduler, start, claimOne, claim, now, details } = await verbEnv(h);

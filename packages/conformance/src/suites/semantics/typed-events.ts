@@ -4,10 +4,7 @@ import { defineSuite } from "../../define-suite.js";
 import { personSchema } from "../../harness.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
-export const SEMANTICS_TYPED_EVENTS_TESTS = [
-  "rejectsOfferFailsDeclared",
-  "failsWaitCatchableValidationerror",
-] as const;
+export const SEMANTICS_TYPED_EVENTS_TESTS = ["rejectsOfferFailingSchema", "failsWaitOnBadPayload"] as const;
 
 /**
  * Issue 12 item 5: `defineTask({ events })` types and validates events; a client with a registry
@@ -29,7 +26,7 @@ export const typedEventsSuite = defineSuite(
 
     describe("typed events", () => {
       test(
-        "rejectsOfferFailsDeclared",
+        "rejectsOfferFailingSchema",
         "rejects an offer that fails the declared schema, persisting nothing",
         async () => {
           const env = await h.env(approval);
@@ -54,7 +51,7 @@ export const typedEventsSuite = defineSuite(
       );
 
       test(
-        "failsWaitCatchableValidationerror",
+        "failsWaitOnBadPayload",
         "fails the wait with a catchable ValidationError, recorded and replayed, when a client without registry sent a bad payload",
         async () => {
           const caught: unknown[] = [];

@@ -3,7 +3,7 @@ import { describe, expect } from "vitest";
 import { defineSuite } from "../../define-suite.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
-export const SEMANTICS_UNAWAITED_STEPS_TESTS = ["failsExecutionUnawaitedsteperrorNaming"] as const;
+export const SEMANTICS_UNAWAITED_STEPS_TESTS = ["failsOnUnawaitedStep"] as const;
 
 /** Issue 12 item 7b: a `scheduleStep` handle never awaited fails the execution at completion. */
 export const unawaitedStepsSuite = defineSuite(
@@ -12,7 +12,7 @@ export const unawaitedStepsSuite = defineSuite(
   (h, test) => {
     describe("unawaited parallel steps", () => {
       test(
-        "failsExecutionUnawaitedsteperrorNaming",
+        "failsOnUnawaitedStep",
         "fails the execution with UnawaitedStepError naming the dropped handle",
         async () => {
           let bodies = 0;

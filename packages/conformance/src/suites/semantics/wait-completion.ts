@@ -5,9 +5,9 @@ import { finishes } from "../../harness.js";
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const SEMANTICS_WAIT_COMPLETION_TESTS = [
-  "capsWait30S",
-  "resolvesResultWorkerCompletes",
-  "throwsExecutionfailederrorFailedExecution",
+  "capsWaitAt30s",
+  "resolvesWithResult",
+  "throwsForFailedExecution",
 ] as const;
 
 /** Issue 12 item 7e: `waitCompletionWithTimeout(id)` is `waitCompletion` capped at 30 s (seed 002). */
@@ -16,12 +16,12 @@ export const waitCompletionSuite = defineSuite(
   SEMANTICS_WAIT_COMPLETION_TESTS,
   (h, test) => {
     describe("waitCompletionWithTimeout", () => {
-      test("capsWait30S", "caps the wait at 30 s", () => {
+      test("capsWaitAt30s", "caps the wait at 30 s", () => {
         expect(toMillis(DEFAULT_WAIT_COMPLETION_TIMEOUT)).toBe(30_000);
       });
 
       test(
-        "resolvesResultWorkerCompletes",
+        "resolvesWithResult",
         "resolves with the result once a worker completes the execution",
         async () => {
           const task = defineTask({
@@ -38,23 +38,19 @@ export const waitCompletionSuite = defineSuite(
         },
       );
 
-      test(
-        "throwsExecutionfailederrorFailedExecution",
-        "throws ExecutionFailedError for a failed execution",
-        async () => {
-          const task = defineTask({
-            name: "wct-fails",
-            async run() {
-              throw new Error("boom");
-            },
-          });
-          const env = await h.env(task);
-          await env.durable.start("e1", "wct-fails", null);
-          await env.run();
-          const error = await env.durable.waitCompletionWithTimeout("e1").catch((e: unknown) => e);
-          expect(error).toBeInstanceOf(ExecutionFailedError);
-        },
-      );
+      test("throwsForFailedExecution", "throws ExecutionFailedError for a failed execution", async () => {
+        const task = defineTask({
+          name: "wct-fails",
+          async run() {
+            throw new Error("boom");
+          },
+        });
+        const env = await h.env(task);
+        await env.durable.start("e1", "wct-fails", null);
+        await env.run();
+        const error = await env.durable.waitCompletionWithTimeout("e1").catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ExecutionFailedError);
+      });
     });
   },
 );

@@ -17,13 +17,13 @@ function child(childId: string, position = 0, detached = false): StartChildInput
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const CHILD_EXECUTION_VERB_TESTS = [
-  "startchildexecutionWritesChildParent",
-  "refusesStaleLeaseId",
-  "crashAfterStartNext",
-  "concurrentIdenticalStartsUnder",
-  "awaitchildexecutionsParksParentEach",
-  "childSettlingWhileParent",
-  "cancelexecutionReachesNonDetached",
+  "startChildWritesBoth",
+  "refusesStaleLeaseOrTakenId",
+  "crashAfterStartStartsNothing",
+  "concurrentStartsCreateOne",
+  "awaitChildrenParksParent",
+  "settleRacingParkNeverLost",
+  "cancelReachesNonDetached",
 ] as const;
 
 /** The child-execution verbs (startChildExecution, awaitChildExecutions) and the settles that wake a parent. */
@@ -33,7 +33,7 @@ export function childExecutionVerbs(
 ): void {
   describe("child executions", () => {
     test(
-      "startchildexecutionWritesChildParent",
+      "startChildWritesBoth",
       "startChildExecution writes the child and the parent's step together, once per position",
       async () => {
         const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -64,27 +64,31 @@ export function childExecutionVerbs(
       },
     );
 
-    test("refusesStaleLeaseId", "refuses a stale lease and an id in use, writing nothing", async () => {
-      const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
-      await start("busy");
-      await start("p");
-      clock.advance("1s");
-      const [busy, parent] = [await claimOne(), await claimOne()];
-      expect(busy.execution.executionId).toBe("busy");
-      const stale = { ...parent.lease, token: "stale" } as ClaimedWork["lease"];
-      await expect(scheduler.startChildExecution(stale, child("p/kid"), {}, now())).rejects.toBeInstanceOf(
-        LeaseLostError,
-      );
-      await expect(
-        scheduler.startChildExecution(parent.lease, child("busy"), {}, now()),
-      ).rejects.toBeInstanceOf(ExecutionAlreadyExistsError);
-      expect(await scheduler.getExecution("p/kid")).toBeUndefined();
-      expect((await details("p")).steps).toEqual([]);
-      expect((await details("busy")).execution.parentId).toBeUndefined();
-    });
+    test(
+      "refusesStaleLeaseOrTakenId",
+      "refuses a stale lease and an id in use, writing nothing",
+      async () => {
+        const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
+        await start("busy");
+        await start("p");
+        clock.advance("1s");
+        const [busy, parent] = [await claimOne(), await claimOne()];
+        expect(busy.execution.executionId).toBe("busy");
+        const stale = { ...parent.lease, token: "stale" } as ClaimedWork["lease"];
+        await expect(scheduler.startChildExecution(stale, child("p/kid"), {}, now())).rejects.toBeInstanceOf(
+          LeaseLostError,
+        );
+        await expect(
+          scheduler.startChildExecution(parent.lease, child("busy"), {}, now()),
+        ).rejects.toBeInstanceOf(ExecutionAlreadyExistsError);
+        expect(await scheduler.getExecution("p/kid")).toBeUndefined();
+        expect((await details("p")).steps).toEqual([]);
+        expect((await details("busy")).execution.parentId).toBeUndefined();
+      },
+    );
 
     test(
-      "crashAfterStartNext",
+      "crashAfterStartStartsNothing",
       "a crash after the start: the next lease holder finds the step and starts nothing more",
       async () => {
         const { clock, scheduler, start, claimOne, now } = await verbEnv(h);
@@ -108,7 +112,7 @@ export function childExecutionVerbs(
     );
 
     test(
-      "concurrentIdenticalStartsUnder",
+      "concurrentStartsCreateOne",
       "concurrent identical starts under one lease create one child",
       async () => {
         const { scheduler, start, claimOne, now } = await verbEnv(h);
@@ -125,7 +129,7 @@ export function childExecutionVerbs(
     );
 
     test(
-      "awaitchildexecutionsParksParentEach",
+      "awaitChildrenParksParent",
       "awaitChildExecutions parks the parent; each way a child settles wakes it exactly once",
       async () => {
         const { clock, scheduler, start, claimOne, claim, now, details } = await verbEnv(h);
@@ -168,7 +172,7 @@ export function childExecutionVerbs(
     );
 
     test(
-      "childSettlingWhileParent",
+      "settleRacingParkNeverLost",
       `a child settling while its parent parks never loses the wake-up (${RACES} races)`,
       async () => {
         const { scheduler, start, claim, now, details } = await verbEnv(h);
@@ -191,7 +195,7 @@ export function childExecutionVerbs(
     );
 
     test(
-      "cancelexecutionReachesNonDetached",
+      "cancelReachesNonDetached",
       "cancelExecution reaches non-detached descendants, not detached ones",
       async () => {
         const { scheduler, start, claim, claimOne, now, details } = await verbEnv(h);

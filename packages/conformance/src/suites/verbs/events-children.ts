@@ -6,17 +6,17 @@ import { BOOM, eventWait, flush, ifPush, LEASE_MS, recordWakeUps, TIMEOUT, verbE
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const EVENT_CHILD_VERB_TESTS = [
-  "suspendsOfferWakesWait",
-  "leavesWaitWhoseDeadline",
-  "leavesWaitWorkerExecution",
-  "keepsOfferMadeBefore",
-  "timesOutDeadlineLeaves",
-  "pastDeadlineTakesOnly",
-  "treatsReSentIdempotency",
-  "parksParentWakesExactly",
-  "handsClaimedChildOnly",
-  "letsAnotherWorkerTake",
-  "cancelsUnsettledChildrenParent",
+  "offerWakesSuspendedWait",
+  "leavesPastDeadlineToWorker",
+  "leavesPastWakeTimeToWorker",
+  "keepsEarlyOffersFifo",
+  "timesOutAtDeadline",
+  "pastDeadlineTakesOnlyEarlier",
+  "treatsDuplicateKey",
+  "wakesParentOnLastSettle",
+  "handsChildEarlierSteps",
+  "takesOverExpiredChild",
+  "cancelsUnsettledChildren",
 ] as const;
 
 /** The mailbox verbs (offerEvent, awaitEvent) and parallel children (dispatchChildren, settleChild). */
@@ -26,7 +26,7 @@ export function eventAndChildVerbs(
 ): void {
   describe("events", () => {
     test(
-      "suspendsOfferWakesWait",
+      "offerWakesSuspendedWait",
       "suspends, then an offer wakes the wait: due now, and the wait receives the event once",
       async () => {
         const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -77,7 +77,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "leavesWaitWhoseDeadline",
+      "leavesPastDeadlineToWorker",
       "leaves a wait whose deadline has passed to the worker: the offer only wakes it",
       async () => {
         const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -102,7 +102,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "leavesWaitWorkerExecution",
+      "leavesPastWakeTimeToWorker",
       "leaves the wait to the worker once the execution's wake time (task timeout) has passed",
       async () => {
         const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -128,7 +128,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "keepsOfferMadeBefore",
+      "keepsEarlyOffersFifo",
       "keeps an offer made before the wait, and consumes offers of a name FIFO",
       async () => {
         const { scheduler, start, claimOne, now } = await verbEnv(h);
@@ -148,7 +148,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "timesOutDeadlineLeaves",
+      "timesOutAtDeadline",
       "times out at the deadline and leaves a late offer in the mailbox",
       async () => {
         const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -170,7 +170,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "pastDeadlineTakesOnly",
+      "pastDeadlineTakesOnlyEarlier",
       "past the deadline, takes only an event offered at or before it: a later one stays queued",
       async () => {
         const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -204,7 +204,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "treatsReSentIdempotency",
+      "treatsDuplicateKey",
       "treats a re-sent idempotency key as a duplicate, even once terminal",
       async () => {
         const { scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -231,7 +231,7 @@ export function eventAndChildVerbs(
     const children = [0, 1, 2].map((position) => ({ position, name: `child-${position}` }));
 
     test(
-      "parksParentWakesExactly",
+      "wakesParentOnLastSettle",
       "parks the parent and wakes it exactly once, when the last child settles",
       async () => {
         const { scheduler, start, claimOne, claim, now, details } = await verbEnv(h);
@@ -271,7 +271,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "handsClaimedChildOnly",
+      "handsChildEarlierSteps",
       "hands a claimed child only the steps before its position; the parent gets them all",
       async () => {
         const { clock, scheduler, start, claimOne, claim, now, step } = await verbEnv(h);
@@ -320,7 +320,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "letsAnotherWorkerTake",
+      "takesOverExpiredChild",
       "lets another worker take over an expired child and fences the first one",
       async () => {
         const { clock, scheduler, start, claimOne, now, details } = await verbEnv(h);
@@ -341,7 +341,7 @@ export function eventAndChildVerbs(
     );
 
     test(
-      "cancelsUnsettledChildrenParent",
+      "cancelsUnsettledChildren",
       "cancels unsettled children when the parent fails or is cancelled",
       async () => {
         const { scheduler, start, claim, now, details } = await verbEnv(h);

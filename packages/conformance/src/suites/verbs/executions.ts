@@ -7,16 +7,16 @@ import { BOOM, flush, ifPush, LEASE_MS, recordWakeUps, TIMEOUT, verbEnv } from "
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const EXECUTION_VERB_TESTS = [
-  "createsPendingExecutionRejects",
-  "replacesTerminalExecutionDeleting",
-  "takesOldestRunatFirst",
-  "marksExecutionRunningLease",
-  "neverClaimsExecutionWaiting",
+  "createsPendingExecution",
+  "replacesTerminalExecution",
+  "claimsOldestDueFirst",
+  "marksClaimedRunning",
+  "neverClaimsEventWait",
   "stillAcceptsExpiredLease",
   "rejectsHolderAfterCancel",
-  "retryexecutionDeletesEveryStep",
-  "cancelexecutionReturnsFalseTerminal",
-  "suspendParksExecutionUntil",
+  "retryExecutionDeletesUnfinished",
+  "cancelExecutionOnTerminal",
+  "suspendParksUntilWake",
 ] as const;
 
 /**
@@ -27,7 +27,7 @@ export const EXECUTION_VERB_TESTS = [
 export function executionVerbs(h: Harness, test: SuiteTest<(typeof EXECUTION_VERB_TESTS)[number]>): void {
   describe("createExecution", () => {
     test(
-      "createsPendingExecutionRejects",
+      "createsPendingExecution",
       "creates a pending execution and rejects a second start while it is not terminal",
       async () => {
         const { start, details } = await verbEnv(h);
@@ -44,7 +44,7 @@ export function executionVerbs(h: Harness, test: SuiteTest<(typeof EXECUTION_VER
     );
 
     test(
-      "replacesTerminalExecutionDeleting",
+      "replacesTerminalExecution",
       "replaces a terminal execution, deleting its steps and events",
       async () => {
         const { scheduler, start, claimOne, step, now, details } = await verbEnv(h);
@@ -65,7 +65,7 @@ export function executionVerbs(h: Harness, test: SuiteTest<(typeof EXECUTION_VER
   });
 
   describe("claim", () => {
-    test("takesOldestRunatFirst", "takes the oldest runAt first and skips work that is not due", async () => {
+    test("claimsOldestDueFirst", "takes the oldest runAt first and skips work that is not due", async () => {
       const { clock, start, claim, now } = await verbEnv(h);
       const t0 = now();
       await start("later", new Date(t0.getTime() + 2_000));
@@ -77,7 +77,7 @@ export function executionVerbs(h: Harness, test: SuiteTest<(typeof EXECUTION_VER
     });
 
     test(
-      "marksExecutionRunningLease",
+      "marksClaimedRunning",
       "marks the execution running with a lease, and sets startedAt only on the first claim",
       async () => {
         const { clock, scheduler, start, claimOne, now } = await verbEnv(h);
@@ -94,7 +94,7 @@ export function executionVerbs(h: Harness, test: SuiteTest<(typeof EXECUTION_VER
       },
     );
 
-    test("neverClaimsExecutionWaiting", "never claims an execution waiting only for an event", async () => {
+    test("neverClaimsEventWait", "never claims an execution waiting only for an event", async () => {
       const { clock, scheduler, start, claimOne, claim, now } = await verbEnv(h);
       await start("e1");
       const { lease } = await claimOne();
@@ -141,7 +141,7 @@ export function executionVerbs(h: Harness, test: SuiteTest<(typeof EXECUTION_VER
 
   describe("terminal verbs", () => {
     test(
-      "retryexecutionDeletesEveryStep",
+      "retryExecutionDeletesUnfinished",
       "retryExecution deletes every step that is not completed and schedules the next attempt",
       async () => {
         const { clock, scheduler, start, claimOne, claim, step, now, details } = await verbEnv(h);
@@ -173,7 +173,7 @@ export function executionVerbs(h: Harness, test: SuiteTest<(typeof EXECUTION_VER
     );
 
     test(
-      "cancelexecutionReturnsFalseTerminal",
+      "cancelExecutionOnTerminal",
       "cancelExecution returns false once terminal and throws for an unknown id",
       async () => {
         const { scheduler, start, now, details } = await verbEnv(h);
@@ -185,7 +185,7 @@ export function executionVerbs(h: Harness, test: SuiteTest<(typeof EXECUTION_VER
       },
     );
 
-    test("suspendParksExecutionUntil", "suspend parks the execution until its wake time", async () => {
+    test("suspendParksUntilWake", "suspend parks the execution until its wake time", async () => {
       const { clock, scheduler, start, claimOne, claim, now, details } = await verbEnv(h);
       await start("e1");
       const { lease } = await claimOne();

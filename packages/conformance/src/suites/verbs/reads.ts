@@ -22,12 +22,12 @@ const TRICKY_ERROR: SerializedError = {
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const READ_VERB_TESTS = [
-  "listsNewestFirstId",
-  "purgesTerminalExecutionsCompleted",
-  "handsOutCopiesNever",
+  "listsNewestFirst",
+  "purgesTerminalBeforeCutoff",
+  "handsOutCopies",
   "returnsJsonTextExactly",
-  "keepsResultsPayloadsData",
-  "closeIdempotentAfterwardsScheduler",
+  "keepsValuesExact",
+  "closeIsIdempotent",
   "keepsDataAcrossClose",
   "deliversOwnWakeUps",
 ] as const;
@@ -35,7 +35,7 @@ export const READ_VERB_TESTS = [
 /** The read verbs, purge, the values a store keeps, and a scheduler's life: close, reopen, subscribe. */
 export function readVerbs(h: Harness, test: SuiteTest<(typeof READ_VERB_TESTS)[number]>): void {
   describe("reads", () => {
-    test("listsNewestFirstId", "lists newest first, then by id, filtered and paginated", async () => {
+    test("listsNewestFirst", "lists newest first, then by id, filtered and paginated", async () => {
       const { clock, scheduler, start } = await verbEnv(h);
       await start("b");
       await start("a");
@@ -60,7 +60,7 @@ export function readVerbs(h: Harness, test: SuiteTest<(typeof READ_VERB_TESTS)[n
     });
 
     test(
-      "purgesTerminalExecutionsCompleted",
+      "purgesTerminalBeforeCutoff",
       "purges terminal executions completed before the cutoff, by status",
       async () => {
         const { clock, scheduler, start, claimOne, now } = await verbEnv(h);
@@ -80,7 +80,7 @@ export function readVerbs(h: Harness, test: SuiteTest<(typeof READ_VERB_TESTS)[n
       },
     );
 
-    test("handsOutCopiesNever", "hands out copies that never alias the stored state", async () => {
+    test("handsOutCopies", "hands out copies that never alias the stored state", async () => {
       const { scheduler, start, details } = await verbEnv(h);
       const created = await start("e1");
       created.status = "failed";
@@ -130,7 +130,7 @@ export function readVerbs(h: Harness, test: SuiteTest<(typeof READ_VERB_TESTS)[n
     );
 
     test(
-      "keepsResultsPayloadsData",
+      "keepsValuesExact",
       "keeps results, payloads, data and errors exact through retries, children and event waits",
       async () => {
         const { scheduler, start, claimOne, step, now, details } = await verbEnv(h);
@@ -172,7 +172,7 @@ export function readVerbs(h: Harness, test: SuiteTest<(typeof READ_VERB_TESTS)[n
 
   describe("lifecycle", () => {
     test(
-      "closeIdempotentAfterwardsScheduler",
+      "closeIsIdempotent",
       "close() is idempotent; afterwards the scheduler answers StoreUnavailableError",
       async () => {
         const { scheduler, start } = await verbEnv(h);

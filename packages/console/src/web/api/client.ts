@@ -1,3 +1,4 @@
+import { EXECUTION_STATUSES } from "@zart/core/vocabularies";
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema.js";
 
@@ -8,16 +9,8 @@ export type MailboxEvent = components["schemas"]["MailboxEvent"];
 export type ErrorInfo = components["schemas"]["ErrorInfo"];
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-/** Every execution state, in the order the filters list them. */
-export const EXECUTION_STATES: readonly ExecutionState[] = [
-  "pending",
-  "running",
-  "waiting",
-  "paused",
-  "completed",
-  "failed",
-  "cancelled",
-];
+/** Every execution state, in the order the filters list them: core's vocabulary (browser-safe entry). */
+export const EXECUTION_STATES: readonly ExecutionState[] = EXECUTION_STATUSES;
 
 /** An error answer of the API (`{"error":{"code","message"}}`), or a network failure (status 0). */
 export class ApiFailure extends Error {

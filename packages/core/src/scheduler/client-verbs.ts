@@ -1,0 +1,58 @@
+/**
+ * Contract types of the client verbs that create and read executions (`createExecution`,
+ * `forkExecution`, `listExecutions`, `purge`) and of the wake-ups stores push to workers.
+ */
+import type { ExecutionStatus, WakeReason } from "./vocabularies.js";
+
+export interface NewExecution {
+  executionId: string;
+  taskName: string;
+  /** JSON text of the input. */
+  payload: string;
+  /** When it becomes due (now, or later for a delayed start). */
+  runAt: Date;
+  /** Claim order among due executions: higher first; absent = 0 (parallel children rank as 0). */
+  priority?: number;
+  /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
+  concurrencyKey?: string;
+  /** The task version it starts on (see `ClaimRequest.taskVersions`); absent = unversioned. */
+  version?: string;
+}
+
+/** A rerun of an execution from one of its steps (see `Scheduler.forkExecution`). */
+export interface ForkExecutionInput {
+  /** The execution to fork; it is left untouched. */
+  sourceId: string;
+  /** The new execution's id; it must not exist yet (and differs from `sourceId`). */
+  executionId: string;
+  /** Name (with its occurrence suffix) of the source's first step NOT copied. */
+  fromStep: string;
+  /** JSON text of the new execution's input; absent = the source's input. */
+  payload?: string;
+}
+
+export interface ListFilter {
+  status?: ExecutionStatus;
+  taskName?: string;
+  /** Only the child executions of this execution. */
+  parentId?: string;
+  /** Only executions started on this task version. */
+  version?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface PurgeFilter {
+  /** Deletes terminal executions completed before this instant. */
+  olderThan: Date;
+  /** Terminal statuses to delete (default: all three). */
+  statuses?: ExecutionStatus[];
+}
+
+/** A hint that work may be due (or, for `cancelled`, that a running execution must stop). */
+export interface WakeUp {
+  reason: WakeReason;
+  executionId: string;
+}
+
+export type Unsubscribe = () => void;

@@ -1,0 +1,61 @@
+import type {
+  CompleteExecutionInput,
+  ExecutionPatch,
+  FailExecutionInput,
+  Lease,
+  RetryExecutionInput,
+} from "@zart/core/store";
+import { millis, optional, patchArgs } from "../db/args.js";
+import { encodeError } from "../db/codec.js";
+import type { RedisContext } from "../db/context.js";
+
+/** Fenced: ends the attempt for a retry at `runAt`, deleting every step that is not completed. */
+export async function retryExecution(
+  ctx: RedisContext,
+  lease: Lease,
+  input: RetryExecutionInput,
+  patch: ExecutionPatch,
+  _now: Date,
+): Promise<void> {
+  await ctx.executor.fenced("retryExecution", lease, [
+    encodeError(input.error),
+    millis(input.runAt),
+    ...patchArgs(patch),
+    ctx.origin,
+  ]);
+  ctx.emit("retry", lease.executionId);
+}
+
+/** Fenced: the execution completes with `result` at `now`. */
+export async function completeExecution(
+  ctx: RedisContext,
+  lease: Lease,
+  input: CompleteExecutionInput,
+  patch: ExecutionPatch,
+  now: Date,
+): Promise<void> {
+  const reply = await ctx.executor.fenced("completeExecution", lease, [
+    optional(input.result),
+    ...patchArgs(patch),
+    millis(now),
+    ctx.origin,
+  ]);
+  if (typeof reply === "string") ctx.emit("child", reply);
+}
+
+/** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
+export async function failExecution(
+  ctx: RedisContext,
+  lease: Lease,
+  input: FailExecutionInput,
+  patch: ExecutionPatch,
+  now: Date,
+): Promise<void> {
+  const reply = await ctx.executor.fenced("failExecution", lease, [
+    encodeError(input.error),
+    ...patchArgs(patch),
+    millis(now),
+    ctx.origin,
+  ]);
+  if (typeof reply === "string") ctx.emit("child", reply);
+}

@@ -1,0 +1,161 @@
+/**
+ * The SQLite schema of `@zart/store-sqlite`, the source drizzle-kit generates the migrations in
+ * `../drizzle` from (`npx drizzle-kit generate` in this package). Tables are prefixed `zart_` so a
+ * database handle shared with an application never collides with its tables.
+ *
+ * Times are integer epoch milliseconds (drizzle maps them to `Date`). Values written by user code
+ * (inputs, results, payloads, `ctx.data`) are the engine's JSON text, stored as-is in `text` columns;
+ * serialized errors are JSON text too.
+ */
+import {
+  EXECUTION_STATUSES,
+  type SerializedError,
+  STEP_KINDS,
+  STEP_STATUSES,
+  WAIT_REASONS,
+} from "@zart/core/store";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Epoch-millisecond time column, read and written as `Date`. */
+const time = (name: string) => integer(name, { mode: "timestamp_ms" });
+
+/** One row per execution: its input, status, outcome, wake time and lease. */
+export const executions = sqliteTable(
+  "zart_executions",
+  {
+    executionId: text("execution_id").primaryKey(),
+    taskName: text("task_name").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: EXECUTION_STATUSES }).notNull(),
+    result: text("result"),
+    error: text("error", { mode: "json" }).$type<SerializedError>(),
+    data: text("data"),
+    attempt: integer("attempt").notNull().default(0),
+    /** Wake time of a pending/waiting execution; null = only an event wakes it. */
+    runAt: time("run_at"),
+    timeoutAt: time("timeout_at"),
+    waitReason: text("wait_reason", { enum: WAIT_REASONS }),
+    waitEvent: text("wait_event"),
+    /** The execution that started this one with `ctx.startChild`; null for a top-level execution. */
+    parentId: text("parent_id"),
+    /** Child executions only: true when a cancel of the parent does not reach it. */
+    detached: integer("detached", { mode: "boolean" }),
+    /** A rerun (`forkExecution`): the execution it was forked from, and the step it starts at. */
+    rerunOf: text("rerun_of"),
+    rerunFromStep: text("rerun_from_step"),
+    scheduledAt: time("scheduled_at").notNull(),
+    createdAt: time("created_at").notNull(),
+    startedAt: time("started_at"),
+    completedAt: time("completed_at"),
+    leaseOwner: text("lease_owner"),
+    /** Fencing token of the current lease; null while nobody holds it. */
+    leaseToken: text("lease_token"),
+    leaseExpiresAt: time("lease_expires_at"),
+    /** Claim order, higher first; null = 0, so unprioritized work keeps the plain claim indexes. */
+    priority: integer("priority"),
+    /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); null = none. */
+    concurrencyKey: text("concurrency_key"),
+    /** The task version it started on (`NewExecution.version`); null = unversioned. */
+    version: text("version"),
+  },
+  (t) => [
+    // The claim, in claim order: pending/waiting executions by `run_at`, running ones by lease expiry.
+    index("zart_executions_due_idx").on(t.status, t.runAt, t.createdAt, t.executionId),
+    // The same for prioritized executions only (few), higher priority first.
+    index("zart_executions_priority_due_idx")
+      .on(t.status, t.priority, t.runAt, t.createdAt, t.executionId)
+      .where(sql`${t.priority} IS NOT NULL`),
+    index("zart_executions_priority_lease_idx")
+      .on(t.status, t.priority, t.leaseExpiresAt, t.createdAt, t.executionId)
+      .where(sql`${t.priority} IS NOT NULL`),
+    // Leases held per concurrency group (the limited claim counts them).
+    index("zart_executions_concurrency_idx")
+      .on(t.concurrencyKey, t.status, t.leaseExpiresAt)
+      .where(sql`${t.concurrencyKey} IS NOT NULL`),
+    index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt, t.createdAt, t.executionId),
+    // Listing, newest first.
+    index("zart_executions_created_idx").on(t.createdAt, t.executionId),
+    // A parent's children: `listExecutions({ parentId })`, cancel propagation and wake-ups.
+    index("zart_executions_parent_idx")
+      .on(t.parentId, t.createdAt, t.executionId)
+      .where(sql`${t.parentId} IS NOT NULL`),
+  ],
+);
+
+/** One row per history entry of an execution; parallel children carry their own lease. */
+export const steps = sqliteTable(
+  "zart_steps",
+  {
+    executionId: text("execution_id").notNull(),
+    position: integer("position").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: STEP_KINDS }).notNull(),
+    status: text("status", { enum: STEP_STATUSES }).notNull(),
+    result: text("result"),
+    error: text("error", { mode: "json" }).$type<SerializedError>(),
+    attempts: integer("attempts").notNull().default(0),
+    wakeAt: time("wake_at"),
+    startedAt: time("started_at"),
+    completedAt: time("completed_at"),
+    /** Parallel children only: fencing token of the worker running it. */
+    leaseToken: text("lease_token"),
+    leaseExpiresAt: time("lease_expires_at"),
+    /** Parallel children only: when it last became claimable (dispatch or release); orders claims. */
+    dueAt: time("due_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.executionId, t.position] }),
+    // The child claim, in claim order: pending children by due time, running ones by lease expiry.
+    index("zart_steps_child_due_idx")
+      .on(t.status, t.dueAt, t.executionId, t.position)
+      .where(sql`${t.kind} = 'parallel'`),
+    index("zart_steps_child_lease_idx")
+      .on(t.status, t.leaseExpiresAt, t.executionId, t.position)
+      .where(sql`${t.kind} = 'parallel'`),
+  ],
+);
+
+/** The mailbox: offered events per execution, consumed oldest first per name. */
+export const events = sqliteTable(
+  "zart_events",
+  {
+    executionId: text("execution_id").notNull(),
+    /** Offer order within the execution (1, 2, …). */
+    sequence: integer("sequence").notNull(),
+    eventName: text("event_name").notNull(),
+    payload: text("payload").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    offeredAt: time("offered_at").notNull(),
+    consumedAt: time("consumed_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.executionId, t.sequence] }),
+    index("zart_events_mailbox_idx").on(t.executionId, t.eventName, t.sequence),
+    uniqueIndex("zart_events_idempotency_idx").on(t.executionId, t.idempotencyKey),
+  ],
+);
+
+export type ExecutionRow = typeof executions.$inferSelect;
+export type ExecutionInsert = typeof executions.$inferInsert;
+export type StepRow = typeof steps.$inferSelect;
+export type StepInsert = typeof steps.$inferInsert;
+export type EventRow = typeof events.$inferSelect;
+
+/**
+ * Schedules (`durable.schedules`): the engine's JSON `body` (definition and fire state) plus the
+ * columns queried: the task name and `due_at` (null = paused or ended). `version` guards every write.
+ */
+export const schedules = sqliteTable(
+  "zart_schedules",
+  {
+    scheduleId: text("schedule_id").primaryKey(),
+    taskName: text("task_name").notNull(),
+    dueAt: time("due_at"),
+    version: integer("version").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [index("zart_schedules_due_idx").on(t.dueAt).where(sql`${t.dueAt} IS NOT NULL`)],
+);
+
+export type ScheduleRow = typeof schedules.$inferSelect;

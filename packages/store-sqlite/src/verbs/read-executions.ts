@@ -1,0 +1,130 @@
+import { type ExecutionStatus, TERMINAL_STATUSES } from "@zart/core";
+import type { ExecutionDetails, ListFilter, PurgeFilter } from "@zart/core/store";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { SqliteContext } from "../db/context.js";
+import { preparedPerConnection } from "../db/prepared.js";
+import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../db/rows.js";
+import { type EventRow, type ExecutionRow, events, executions, type StepRow, steps } from "../db/schema.js";
+
+/**
+ * The read verbs. Each runs in one deferred (read) transaction: in WAL mode it reads
+ * one snapshot, so an execution, its steps and its mailbox are always consistent with each other.
+ */
+
+/** The executions with their steps and mailboxes (two queries per 500 executions). */
+function withDetails(orm: Orm, rows: ExecutionRow[]): ExecutionDetails[] {
+  const stepsOf = new Map<string, StepRow[]>();
+  const eventsOf = new Map<string, EventRow[]>();
+  for (const ids of chunked(rows.map((row) => row.executionId))) {
+    const stepRows = orm
+      .select()
+      .from(steps)
+      .where(inArray(steps.executionId, ids))
+      .orderBy(asc(steps.executionId), asc(steps.position))
+      .all();
+    const eventRows = orm
+      .select()
+      .from(events)
+      .where(inArray(events.executionId, ids))
+      .orderBy(asc(events.executionId), asc(events.sequence))
+      .all();
+    groupInto(stepsOf, stepRows);
+    groupInto(eventsOf, eventRows);
+  }
+  return rows.map((row) => ({
+    execution: toExecutionRecord(row),
+    steps: (stepsOf.get(row.executionId) ?? []).map(toStepRecord),
+    events: (eventsOf.get(row.executionId) ?? []).map(toEventRecord),
+  }));
+}
+
+/** Appends each row to its execution's group, keeping the rows' order. */
+function groupInto<T extends StepRow | EventRow>(groups: Map<string, T[]>, rows: T[]): void {
+  for (const row of rows) {
+    const group = groups.get(row.executionId);
+    if (group === undefined) groups.set(row.executionId, [row]);
+    else group.push(row);
+  }
+}
+
+const statements = preparedPerConnection((orm) => ({
+  // `status()` and `wait()` poll this: prepared.
+  execution: orm
+    .select()
+    .from(executions)
+    .where(eq(executions.executionId, sql.placeholder("id")))
+    .prepare(),
+  steps: orm
+    .select()
+    .from(steps)
+    .where(eq(steps.executionId, sql.placeholder("id")))
+    .orderBy(asc(steps.position))
+    .prepare(),
+  events: orm
+    .select()
+    .from(events)
+    .where(eq(events.executionId, sql.placeholder("id")))
+    .orderBy(asc(events.sequence))
+    .prepare(),
+}));
+
+/** The execution with its steps and mailbox; `undefined` if unknown. */
+export async function getExecution(
+  ctx: SqliteContext,
+  executionId: string,
+): Promise<ExecutionDetails | undefined> {
+  const { orm } = ctx;
+  return ctx.read(() => {
+    const prepared = statements(orm);
+    const row = prepared.execution.get({ id: executionId });
+    if (row === undefined) return undefined;
+    return {
+      execution: toExecutionRecord(row),
+      steps: prepared.steps.all({ id: executionId }).map(toStepRecord),
+      events: prepared.events.all({ id: executionId }).map(toEventRecord),
+    };
+  });
+}
+
+/** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
+export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Promise<ExecutionDetails[]> {
+  const { orm } = ctx;
+  return ctx.read(() => {
+    const rows = orm
+      .select()
+      .from(executions)
+      .where(
+        and(
+          filter.status === undefined ? undefined : eq(executions.status, filter.status),
+          filter.taskName === undefined ? undefined : eq(executions.taskName, filter.taskName),
+          filter.parentId === undefined ? undefined : eq(executions.parentId, filter.parentId),
+        filter.version === undefined ? undefined : eq(executions.version, filter.version),
+        ),
+      )
+      .orderBy(desc(executions.createdAt), asc(executions.executionId))
+      .limit(Math.max(0, filter.limit))
+      .offset(Math.max(0, filter.offset))
+      .all();
+    return withDetails(orm, rows);
+  });
+}
+
+/**
+ * Deletes terminal executions (of `statuses`, default all three) completed before `olderThan`,
+ * with their steps and events; returns how many executions. Runs in one `BEGIN IMMEDIATE`
+ * transaction, so the three deletes agree on which executions match.
+ */
+export async function purge(ctx: SqliteContext, filter: PurgeFilter): Promise<number> {
+  const { orm } = ctx;
+  return ctx.write(() => {
+    const statuses = (filter.statuses ?? TERMINAL_STATUSES).filter((status: ExecutionStatus) =>
+      TERMINAL_STATUSES.includes(status),
+    );
+    if (statuses.length === 0) return 0;
+    const doomed = and(inArray(executions.status, statuses), lt(executions.completedAt, filter.olderThan));
+    const ids = orm.select({ id: executions.executionId }).from(executions).where(doomed);
+    orm.delete(steps).where(inArray(steps.executionId, ids)).run();
+    orm.delete(events).where(inArray(events.executionId, ids)).run();
+    return orm.delete(executions).where(doomed).run().changes;
+  });
+}
