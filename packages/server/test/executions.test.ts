@@ -155,8 +155,13 @@ describe("GET /api/v1/executions", () => {
       json: { task_name: "stamped", execution_id: "stamp-1" },
     });
     expect(ExecutionSchema.parse(await started.json())).toMatchObject({ version: "2026-12-01" });
-    await h.call("/api/v1/executions", { method: "POST", json: { task_name: "waiter", execution_id: "unstamped" } });
-    const page = ExecutionListSchema.parse(await (await h.call("/api/v1/executions?version=2026-12-01")).json());
+    await h.call("/api/v1/executions", {
+      method: "POST",
+      json: { task_name: "waiter", execution_id: "unstamped" },
+    });
+    const page = ExecutionListSchema.parse(
+      await (await h.call("/api/v1/executions?version=2026-12-01")).json(),
+    );
     expect(page.executions.map((e) => [e.execution_id, e.version])).toEqual([["stamp-1", "2026-12-01"]]);
     const none = ExecutionListSchema.parse(await (await h.call("/api/v1/executions?version=1999")).json());
     expect(none.executions).toEqual([]);
@@ -192,14 +197,11 @@ describe("GET /api/v1/executions", () => {
     "status=done",
     `task_name=${"t".repeat(300)}`,
     "version=",
-  ])(
-    "400 VALIDATION for ?%s",
-    async (query) => {
-      const res = await h.call(`/api/v1/executions?${query}`);
-      expect(res.status).toBe(400);
-      expect(await errorCode(res)).toBe("VALIDATION");
-    },
-  );
+  ])("400 VALIDATION for ?%s", async (query) => {
+    const res = await h.call(`/api/v1/executions?${query}`);
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe("VALIDATION");
+  });
 });
 
 describe("GET /api/v1/executions/{id}", () => {

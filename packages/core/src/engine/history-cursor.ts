@@ -53,7 +53,12 @@ export class HistoryCursor {
       return new NonDeterminismError(
         `Replay of ${describeTask(this.#task)} diverged at position ${position}: the history has ${recorded.kind} "${recorded.name}" but the code now calls ${kind} "${stepName}". Keep step order stable for running executions (or put the change behind ctx.patched, or deploy it as a new task version).`,
         {
-          details: { position, recorded: recorded.name, called: stepName, version: this.#task.version ?? null },
+          details: {
+            position,
+            recorded: recorded.name,
+            called: stepName,
+            version: this.#task.version ?? null,
+          },
         },
       );
     }

@@ -72,7 +72,11 @@ export async function listExecutions(ctx: RedisContext, filter: ListFilter): Pro
  * other filters applied here: no index is kept per combination of filters, so this reads the whole
  * index (a parent's children are few; a version's unfinished executions drain).
  */
-async function listFiltered(ctx: RedisContext, filter: ListFilter, index: string): Promise<ExecutionDetails[]> {
+async function listFiltered(
+  ctx: RedisContext,
+  filter: ListFilter,
+  index: string,
+): Promise<ExecutionDetails[]> {
   const page = await ctx.executor.runGlobal("listExecutions", [index, 0, 100_000]);
   const start = Math.max(0, Math.floor(filter.offset));
   return (page as DetailsReply[])

@@ -34,7 +34,13 @@ export async function writeSchedule(ctx: RedisContext, write: ScheduleWrite, now
     millis(now),
     ctx.origin,
     randomUUID(),
-    ...write.start.flatMap((s) => [s.executionId, s.taskName, s.payload, millis(s.runAt), optional(s.version)]),
+    ...write.start.flatMap((s) => [
+      s.executionId,
+      s.taskName,
+      s.payload,
+      millis(s.runAt),
+      optional(s.version),
+    ]),
   ])) as [number, ...string[]];
   if (reply[0] !== 1) return false;
   for (const id of reply.slice(1)) ctx.emit("created", String(id));

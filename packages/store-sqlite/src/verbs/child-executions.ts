@@ -62,7 +62,11 @@ export async function startChildExecution(
       .get();
     if (recorded !== undefined) return { step: toStepRecord(recorded), created: false };
     const { childId: executionId, taskName, version, payload } = input;
-    insertExecution(orm, { executionId, taskName, payload, runAt: now, ...(version ? { version } : {}) }, now);
+    insertExecution(
+      orm,
+      { executionId, taskName, payload, runAt: now, ...(version ? { version } : {}) },
+      now,
+    );
     orm
       .update(executions)
       .set({ parentId: lease.executionId, detached: input.detached })
