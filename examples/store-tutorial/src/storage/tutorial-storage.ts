@@ -1,4 +1,10 @@
-import type { EventRecord, ExecutionRecord, StepRecord, StoredSchedule } from "@zart/core/store";
+import type {
+  EventRecord,
+  ExecutionDetails,
+  ExecutionRecord,
+  StepRecord,
+  StoredSchedule,
+} from "@zart/core/store";
 
 /** A parallel child's lease (the step row itself holds the child's status). */
 export interface ChildGrant {
@@ -27,5 +33,7 @@ export class TutorialStorage {
   readonly entries = new Map<string, Entry>();
   /** Schedules by id. */
   readonly schedules = new Map<string, StoredSchedule>();
+  /** The archived (earlier) runs of each id, oldest first, frozen as `getRun` returns them. */
+  readonly runs = new Map<string, ExecutionDetails[]>();
   nextSequence = 1;
 }

@@ -9,6 +9,7 @@ type Timestamp = Date | string | null;
 
 export interface ExecutionRow {
   execution_id: string;
+  run: number;
   task_name: string;
   payload: string;
   status: string;
@@ -102,6 +103,8 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   put(record, "priority", row.priority);
   put(record, "concurrencyKey", row.concurrency_key);
   put(record, "version", row.version);
+  // Run 1 stays implicit (absent = 1), as in the records of stores without run history.
+  if (row.run > 1) record.run = row.run;
   return record;
 }
 
