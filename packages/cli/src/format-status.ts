@@ -8,6 +8,7 @@ export function formatStatus(status: WireExecution, c: Colors, width = terminalW
   const row = (label: string, value: string) => lines.push(`${c.bold(label.padEnd(10))} ${value}`);
   row("Execution", status.execution_id);
   row("Task", status.name);
+  if (status.version !== undefined) row("Version", status.version);
   row("Status", paintStatus(status.status, c) + waitingFor(status));
   row("Attempt", String(status.attempt));
   row("Created", when(status.created_at));
@@ -62,7 +63,7 @@ export function formatList(executions: WireExecution[], c: Colors, width = termi
   );
   const rows = executions.map((e) => [
     e.execution_id,
-    e.name,
+    e.version === undefined ? e.name : `${e.name}@${e.version}`,
     paintStatus(e.status, c),
     String(e.attempt),
     String(e.steps.length),

@@ -21,6 +21,8 @@ export function createProgram(): Command {
   const program = new Command("zart")
     .description("Zart: durable executions. Serve the worker and HTTP API, or inspect and signal executions.")
     .version(VERSION, "-V, --version")
+    // Root options only before the command, so `zart list --version <v>` is list's own option.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .addHelpText(
       "after",

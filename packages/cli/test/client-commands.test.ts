@@ -15,7 +15,7 @@ beforeAll(async () => {
   expect(res.code).toBe(0);
   // A new file: every shipped migration is applied and named.
   expect(res.stdout).toMatch(
-    /Applied to sqlite:.*: 0000_init, .*0007_trace_context\. The schema is up to date\./,
+    /Applied to sqlite:.*: 0000_init, .*0008_task_version\. The schema is up to date\./,
   );
   const again = await run("migrate", "--json");
   expect(json(again.stdout)).toMatchObject({ migrated: true, applied: [] });
@@ -167,6 +167,19 @@ describe("client commands over a SQLite file", () => {
     expect(json<List>(children.stdout).executions).toEqual([]);
     const badParent = await run("list", "--parent", "", "--json");
     expect(badParent.code).toBe(1);
+  });
+
+  it("list --version filters by task version; status and list show it", async () => {
+    const tasks = ["--tasks", `${import.meta.dirname}/fixtures/versioned-tasks.ts`];
+    const started = await run("start", "stamp", "--id", "ver-1", ...tasks, "--json");
+    expect(json(started.stdout)).toMatchObject({ execution_id: "ver-1", version: "2026-12-01" });
+    const listed = await run("list", "--version", "2026-12-01", "--json");
+    expect(json<List>(listed.stdout).executions.map((e) => e.execution_id)).toEqual(["ver-1"]);
+    const older = await run("list", "--version", "2026-01-01", "--json");
+    expect(json<List>(older.stdout).executions).toEqual([]);
+    expect((await run("status", "ver-1")).stdout).toMatch(/Version\s+2026-12-01/);
+    expect((await run("list", "--version", "2026-12-01")).stdout).toContain("stamp@2026-12-01");
+    expect((await run("list", "--version", "", "--json")).code).toBe(1);
   });
 
   it("wait gives up after --timeout with exit 1, printing the status (no progress off a TTY)", async () => {

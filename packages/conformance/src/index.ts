@@ -32,6 +32,7 @@ import { startManySuite } from "./suites/start-many.js";
 import { stepsSuite } from "./suites/steps.js";
 import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
+import { taskVersionsSuite } from "./suites/task-versions.js";
 import { timeSuite } from "./suites/time.js";
 import { transactionsSuite } from "./suites/transactions.js";
 
@@ -64,6 +65,7 @@ export {
   stepsSuite,
   storeVerbsSuite,
   taskRoutingSuite,
+  taskVersionsSuite,
   timeSuite,
   transactionsSuite,
 };
@@ -88,6 +90,7 @@ export const SUITES = [
   concurrencySuite,
   prefetchSuite,
   taskRoutingSuite,
+  taskVersionsSuite,
   durabilitySuite,
   badInputSuite,
   payloadDepthSuite,

@@ -25,7 +25,7 @@ import {
 import { Schedules } from "./schedules/schedules-client.js";
 import { type StartManyItem, type StartManyResult, startMany } from "./start-many.js";
 import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
-import type { TaskDefinition } from "./task/define-task.js";
+import { type TaskDefinition, versionOf } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { createExecution } from "./transactional-start.js";
 import { assertId, validateWith } from "./validation.js";
@@ -50,6 +50,8 @@ export interface StartOptions {
 export interface ScheduleResult {
   executionId: string;
   taskName: string;
+  /** The task version it starts on; absent = unversioned. */
+  version?: string;
   status: ExecutionStatus;
   scheduledAt: Date;
   createdAt: Date;
@@ -69,6 +71,8 @@ export interface ListOptions {
   taskName?: string;
   /** Only the child executions started by this execution (detached ones included). */
   parentId?: string;
+  /** Only executions started on this task version (`defineTask({ version })`). */
+  version?: string;
   /** 1–1000, default 100. */
   limit?: number;
   /** Default 0. */
@@ -103,7 +107,9 @@ export class DurableScheduler {
 
   /**
    * Starts `taskName` under `executionId` (the idempotency key): `ExecutionAlreadyExistsError` while
-   * an execution with that id is not terminal; a terminal one is replaced by a new run.
+   * an execution with that id is not terminal; a terminal one is replaced by a new run. It starts on
+   * the version of the task last registered in the registry (unversioned without a registry);
+   * `startFor(task)` starts on `task.version`.
    */
   async start(
     executionId: string,
@@ -115,7 +121,7 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options, task?.concurrency);
+    return this.#create(executionId, taskName, input, options, task?.concurrency, task?.version);
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -127,7 +133,8 @@ export class DurableScheduler {
   ): Promise<ScheduleResult> {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
-    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task));
+    const version = versionOf(task);
+    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task), version);
   }
 
   /**
@@ -147,6 +154,7 @@ export class DurableScheduler {
     input: unknown,
     options: StartOptions,
     concurrency: ConcurrencyGroup | undefined,
+    version: string | undefined,
   ): Promise<ScheduleResult> {
     const now = this.#scheduler.clock.now();
     const traceContext = captureTraceContext();
@@ -155,6 +163,7 @@ export class DurableScheduler {
       {
         ...toNewExecution(executionId, taskName, input, options, concurrency, now, this.#maxPayloadBytes),
         ...(traceContext === undefined ? {} : { traceContext }),
+        ...(version === undefined ? {} : { version }),
       },
       now,
       options,
@@ -162,6 +171,7 @@ export class DurableScheduler {
     return {
       executionId: record.executionId,
       taskName: record.taskName,
+      ...(record.version === undefined ? {} : { version: record.version }),
       status: record.status,
       scheduledAt: record.scheduledAt,
       createdAt: record.createdAt,
@@ -314,12 +324,14 @@ export class DurableScheduler {
       throw new ValidationError("offset must be a non-negative integer.");
     if (options.taskName !== undefined) assertId(options.taskName, "task name");
     if (options.parentId !== undefined) assertId(options.parentId, "parentId");
+    if (options.version !== undefined) assertId(options.version, "version");
     const rows = await this.#scheduler.listExecutions({
       limit,
       offset,
       ...(options.status ? { status: checkStatus(options.status) } : {}),
       ...(options.taskName ? { taskName: options.taskName } : {}),
       ...(options.parentId ? { parentId: options.parentId } : {}),
+      ...(options.version ? { version: options.version } : {}),
     });
     return rows.map(toStatus);
   }

@@ -7,7 +7,7 @@ import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { OfferEventInput } from "./scheduler/events.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { isTerminal } from "./scheduler/vocabularies.js";
-import type { EventSchemas, TaskDefinition } from "./task/define-task.js";
+import { type EventSchemas, type TaskDefinition, versionOf } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { assertId, type StandardSchema, validateWith } from "./validation.js";
 
@@ -39,6 +39,7 @@ export interface StartIfMissing {
 /** What a task declares that an offer is checked against. */
 interface TaskSchemas {
   name: string;
+  version?: string;
   input?: StandardSchema;
   events?: EventSchemas;
 }
@@ -76,6 +77,7 @@ export async function offerEvent(
   if (start !== undefined) {
     const payload = toJsonText(start.data, "The input", maxPayloadBytes) ?? "null";
     const concurrencyKey = start.concurrency ? concurrencyKeyOf(start.concurrency, start.data) : undefined;
+    const version = versionOf(start.task);
     const execution: NewExecution = {
       executionId,
       taskName: start.task.name,
@@ -83,6 +85,7 @@ export async function offerEvent(
       runAt: now,
       ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
       ...(traceContext === undefined ? {} : { traceContext }),
+      ...(version === undefined ? {} : { version }),
     };
     input.startIfMissing = execution;
   }
@@ -125,7 +128,7 @@ async function validateEvent(
   const details = await scheduler.getExecution(executionId);
   const live = details !== undefined && !isTerminal(details.execution.status);
   const task =
-    details && (live || starting === undefined) ? registry?.find(details.execution.taskName) : starting;
+    details && (live || starting === undefined) ? registeredTaskOf(registry, details.execution) : starting;
   const events = task?.events;
   if (!task || !events) return payload;
   const schema = events[eventName];
@@ -137,4 +140,12 @@ async function validateEvent(
     );
   }
   return validateWith(schema, payload, `The "${eventName}" event's payload`);
+}
+
+/** The registered code of an execution's version, or else the task's last registered version. */
+function registeredTaskOf(
+  registry: TaskRegistry | undefined,
+  execution: { taskName: string; version?: string },
+): TaskSchemas | undefined {
+  return registry?.findVersion(execution.taskName, execution.version) ?? registry?.find(execution.taskName);
 }

@@ -5,7 +5,7 @@ import { type StartTiming, toNewExecution } from "./new-execution.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import type { CreateOutcome } from "./scheduler/vocabularies.js";
-import type { TaskDefinition } from "./task/define-task.js";
+import { type TaskDefinition, versionOf } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { assertId, type StandardSchema, validateWith } from "./validation.js";
 
@@ -85,20 +85,40 @@ async function toValidInput(
 ): Promise<NewExecution> {
   if (typeof item !== "object" || item === null) throw new ValidationError("An item must be an object.");
   assertId(item.executionId, "executionId");
-  const { name, input, concurrency } = resolveTask(item.taskName, registry);
+  const { name, input, concurrency, version } = resolveTask(item.taskName, registry);
   const data = input ? await validateWith(input, item.data, `Input of task "${name}"`) : item.data;
-  return toNewExecution(item.executionId, name, data, item.options ?? {}, concurrency, now, maxPayloadBytes);
+  const execution = toNewExecution(
+    item.executionId,
+    name,
+    data,
+    item.options ?? {},
+    concurrency,
+    now,
+    maxPayloadBytes,
+  );
+  return version === undefined ? execution : { ...execution, version };
 }
 
-function resolveTask(
-  task: StartManyItem["taskName"],
-  registry: TaskRegistry | undefined,
-): { name: string; input: StandardSchema | undefined; concurrency: ConcurrencyGroup | undefined } {
+interface ResolvedTask {
+  name: string;
+  input: StandardSchema | undefined;
+  concurrency: ConcurrencyGroup | undefined;
+  version: string | undefined;
+}
+
+function resolveTask(task: StartManyItem["taskName"], registry: TaskRegistry | undefined): ResolvedTask {
   if (typeof task === "object" && task !== null) {
     assertId(task.name, "task name");
-    return { name: task.name, input: task.input, concurrency: taskConcurrency(task.name, task) };
+    const version = versionOf(task);
+    return { name: task.name, input: task.input, concurrency: taskConcurrency(task.name, task), version };
   }
   assertId(task, "task name");
+  // As `start`: the version of the task last registered under that name.
   const registered = registry?.get(task);
-  return { name: task, input: registered?.input, concurrency: registered?.concurrency };
+  return {
+    name: task,
+    input: registered?.input,
+    concurrency: registered?.concurrency,
+    version: registered?.version,
+  };
 }

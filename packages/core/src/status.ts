@@ -36,6 +36,8 @@ export interface EventInfo {
 export interface DurableExecutionStatus {
   /** Registered task name. */
   name: string;
+  /** The task version it started on (`defineTask({ version })`); absent = unversioned. */
+  version?: string;
   executionId: string;
   /** Run number of the id, 1-based: each start that replaces a terminal execution begins the next run. */
   run: number;
@@ -86,6 +88,7 @@ export function toErrorInfo(error: SerializedError): ErrorInfo {
 export function toStatus({ execution, steps, events }: ExecutionDetails): DurableExecutionStatus {
   const status: DurableExecutionStatus = {
     name: execution.taskName,
+    ...(execution.version === undefined ? {} : { version: execution.version }),
     executionId: execution.executionId,
     run: execution.run ?? 1,
     payload: fromJsonText(execution.payload),

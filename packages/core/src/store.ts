@@ -34,6 +34,7 @@ export {
   type StoreCapabilities,
 } from "./scheduler/capabilities.js";
 export type * from "./scheduler/child-executions.js";
+export { claimKey, claimKeys } from "./scheduler/claim-keys.js";
 export type * from "./scheduler/claims.js";
 export type * from "./scheduler/client-verbs.js";
 export type * from "./scheduler/events.js";

@@ -66,7 +66,7 @@ export class Worker {
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
-    this.#ticker = new ScheduleTicker(this.#scheduler, this.#pollMs, this.#logger);
+    this.#ticker = new ScheduleTicker(this.#scheduler, this.#registry, this.#pollMs, this.#logger);
     this.#leases = new WorkerLeases(this.#scheduler, this.#logger, this.#leaseMs);
     this.#slots = new WorkerSlots({
       scheduler: this.#scheduler,
@@ -212,7 +212,8 @@ export class Worker {
     try {
       work = await this.#scheduler.claim({
         workerId: this.workerId,
-        taskNames,
+        // Each registered (task, version) only: executions drain on the code they started with.
+        ...this.#registry.claimFilter(),
         limit: free,
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),

@@ -64,6 +64,10 @@ export const ExecutionSchema = z
         "Run number of the id, 1-based: each start that replaces a finished execution begins the next run.",
     }),
     name: z.string().openapi({ description: "The task name." }),
+    version: z
+      .string()
+      .optional()
+      .openapi({ description: "The task version it started on (defineTask version); absent = unversioned." }),
     status: ExecutionStatusEnum,
     payload: z.unknown().openapi({ description: "The input." }),
     result: z.unknown().optional(),
@@ -198,6 +202,7 @@ export const ListQuerySchema = z.object({
   status: ExecutionStatusEnum.optional(),
   task_name: IdSchema.optional(),
   parent_id: IdSchema.optional().openapi({ description: "Only the child executions of this execution." }),
+  version: IdSchema.optional().openapi({ description: "Only the executions started on this task version." }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 });

@@ -11,6 +11,7 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
     execution_id: status.executionId,
     run: status.run,
     name: status.name,
+    ...(status.version === undefined ? {} : { version: status.version }),
     status: status.status,
     payload: status.payload,
     attempt: status.attempt,

@@ -149,6 +149,26 @@ describe("GET /api/v1/executions", () => {
     expect(none.executions).toEqual([]);
   });
 
+  it("version lists the executions of one task version; each shows its version", async () => {
+    const started = await h.call("/api/v1/executions", {
+      method: "POST",
+      json: { task_name: "stamped", execution_id: "stamp-1" },
+    });
+    expect(ExecutionSchema.parse(await started.json())).toMatchObject({ version: "2026-12-01" });
+    await h.call("/api/v1/executions", {
+      method: "POST",
+      json: { task_name: "waiter", execution_id: "unstamped" },
+    });
+    const page = ExecutionListSchema.parse(
+      await (await h.call("/api/v1/executions?version=2026-12-01")).json(),
+    );
+    expect(page.executions.map((e) => [e.execution_id, e.version])).toEqual([["stamp-1", "2026-12-01"]]);
+    const none = ExecutionListSchema.parse(await (await h.call("/api/v1/executions?version=1999")).json());
+    expect(none.executions).toEqual([]);
+    const waiter = ExecutionSchema.parse(await (await h.call("/api/v1/executions/unstamped")).json());
+    expect(waiter.version).toBeUndefined();
+  });
+
   it("200 lists newest first with filters and paging", async () => {
     for (const id of ["list-a", "list-b", "list-c"]) {
       await h.call("/api/v1/executions", { method: "POST", json: { task_name: "waiter", execution_id: id } });
@@ -169,14 +189,19 @@ describe("GET /api/v1/executions", () => {
     expect(next.executions).toHaveLength(1);
   });
 
-  it.each(["limit=0", "limit=1001", "limit=abc", "offset=-1", "status=done", `task_name=${"t".repeat(300)}`])(
-    "400 VALIDATION for ?%s",
-    async (query) => {
-      const res = await h.call(`/api/v1/executions?${query}`);
-      expect(res.status).toBe(400);
-      expect(await errorCode(res)).toBe("VALIDATION");
-    },
-  );
+  it.each([
+    "limit=0",
+    "limit=1001",
+    "limit=abc",
+    "offset=-1",
+    "status=done",
+    `task_name=${"t".repeat(300)}`,
+    "version=",
+  ])("400 VALIDATION for ?%s", async (query) => {
+    const res = await h.call(`/api/v1/executions?${query}`);
+    expect(res.status).toBe(400);
+    expect(await errorCode(res)).toBe("VALIDATION");
+  });
 });
 
 describe("GET /api/v1/executions/{id}", () => {

@@ -37,6 +37,13 @@ export const parentTask = defineTask({
   },
 });
 
+/** A versioned task that finishes at once. */
+export const stampedTask = defineTask({
+  name: "stamped",
+  version: "2026-12-01",
+  run: async () => "stamped",
+});
+
 /** A logger that keeps what it is told. */
 export function recordingLogger(): Logger & {
   lines: { level: string; message: string; fields?: unknown }[];
@@ -68,7 +75,8 @@ export async function startHarness(
     .register(waiterTask)
     .register(quickTask)
     .register(failingTask)
-    .register(parentTask);
+    .register(parentTask)
+    .register(stampedTask);
   const logger = recordingLogger();
   const worker = new Worker({ scheduler, registry, logger, pollInterval: "100ms" });
   await worker.start();

@@ -46,6 +46,7 @@ const SHIPPED = [
   "0008_schedules",
   "0009_run_history",
   "0010_trace_context",
+  "0011_task_version",
 ];
 
 describe("migrate()", () => {

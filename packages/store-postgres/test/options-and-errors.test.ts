@@ -128,6 +128,7 @@ describe("upgrades", () => {
         "0008_schedules",
         "0009_run_history",
         "0010_trace_context",
+        "0011_task_version",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

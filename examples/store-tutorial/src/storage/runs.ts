@@ -24,6 +24,7 @@ export function insertPending(storage: TutorialStorage, input: NewExecution, now
   return insertRun(storage, {
     executionId: input.executionId,
     taskName: input.taskName,
+    ...(input.version === undefined ? {} : { version: input.version }),
     payload: input.payload,
     status: "pending",
     attempt: 0,

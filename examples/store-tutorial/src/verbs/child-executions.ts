@@ -49,6 +49,7 @@ function startChild(storage: TutorialStorage, parent: Entry, input: StartChildIn
   insertRun(storage, {
     executionId: input.childId,
     taskName: input.taskName,
+    ...(input.version === undefined ? {} : { version: input.version }),
     payload: input.payload,
     status: "pending",
     attempt: 0,

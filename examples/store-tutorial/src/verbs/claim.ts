@@ -2,6 +2,8 @@ import {
   type ClaimedWork,
   type ClaimRequest,
   childLease,
+  claimKey,
+  claimKeys,
   executionLease,
   isTerminal,
   type StepRecord,
@@ -11,10 +13,12 @@ import type { Entry, TutorialStorage } from "../storage/tutorial-storage.js";
 
 export function claim(storage: TutorialStorage, request: ClaimRequest): ClaimedWork[] {
   const now = request.now.getTime();
+  // Only the registered (task, version) pairs: a child goes by its execution's.
+  const keys = new Set(claimKeys(request));
   const due: DueUnit[] = [];
   for (const entry of storage.entries.values()) {
     const { record } = entry;
-    if (!request.taskNames.includes(record.taskName) || isTerminal(record.status)) continue;
+    if (!keys.has(claimKey(record.taskName, record.version)) || isTerminal(record.status)) continue;
     const at = record.status === "running" ? record.leaseExpiresAt?.getTime() : record.runAt?.getTime();
     if (at !== undefined && at <= now) due.push({ entry, at });
     for (const step of entry.steps.values()) {

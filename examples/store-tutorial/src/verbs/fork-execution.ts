@@ -26,10 +26,11 @@ export function forkExecution(
   if (positions.length === 0) throw new StepNotFoundError(input.sourceId, input.fromStep);
   if (entries.has(input.executionId)) throw new ExecutionAlreadyExistsError(input.executionId);
   const from = Math.min(...positions);
-  const { taskName, payload, priority } = source.record;
+  const { taskName, version, payload, priority } = source.record;
   const record: ExecutionRecord = {
     executionId: input.executionId,
     taskName,
+    ...(version === undefined ? {} : { version }),
     payload: input.payload ?? payload,
     status: "pending",
     attempt: 0,

@@ -19,7 +19,8 @@ export function listExecutions(storage: TutorialStorage, filter: ListFilter): Ex
     ({ record }) =>
       (filter.status === undefined || record.status === filter.status) &&
       (filter.taskName === undefined || record.taskName === filter.taskName) &&
-      (filter.parentId === undefined || record.parentId === filter.parentId),
+      (filter.parentId === undefined || record.parentId === filter.parentId) &&
+      (filter.version === undefined || record.version === filter.version),
   );
   matching.sort(
     (a, b) =>

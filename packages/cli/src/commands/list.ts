@@ -10,18 +10,20 @@ interface ListFlags extends DbOptions {
   status?: ExecutionStatus;
   task?: string;
   parent?: string;
+  version?: string;
   limit: number;
   offset: number;
   json?: boolean;
 }
 
-/** `zart list [--status] [--task] [--parent] [--limit] [--offset] [--json]`. */
+/** `zart list [--status] [--task] [--parent] [--version] [--limit] [--offset] [--json]`. */
 export function listCommand(): Command {
   const command = new Command("list")
     .description("list executions, newest first")
     .option("--status <status>", `only this status (${EXECUTION_STATUSES.join(", ")})`, parseStatus)
     .option("--task <name>", "only this task")
     .option("--parent <execution_id>", "only the child executions of this execution")
+    .option("--version <version>", "only executions started on this task version")
     .option("--limit <n>", "at most this many (1–1000)", parsePositiveInt, 20)
     .option("--offset <n>", "skip this many", parseNonNegativeInt, 0);
   dbOption(command);
@@ -34,6 +36,7 @@ export function listCommand(): Command {
         ...(flags.status ? { status: flags.status } : {}),
         ...(flags.task ? { taskName: flags.task } : {}),
         ...(flags.parent !== undefined ? { parentId: flags.parent } : {}),
+        ...(flags.version !== undefined ? { version: flags.version } : {}),
       }),
     );
     const wire = executions.map(toWireExecution);

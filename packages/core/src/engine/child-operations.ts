@@ -3,7 +3,7 @@ import { deserializeError, serializeError } from "../error-serialization.js";
 import { ChildExecutionCancelledError, ChildExecutionFailedError } from "../errors.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import type { ExecutionRecord } from "../scheduler/records.js";
-import type { TaskDefinition } from "../task/define-task.js";
+import { type TaskDefinition, versionOf } from "../task/define-task.js";
 import { assertId, MAX_ID_LENGTH, validateWith } from "../validation.js";
 import type { RunState } from "./run-state.js";
 
@@ -51,7 +51,10 @@ export async function startChild<D, O>(
       return { executionId: fromJsonText<string>(recorded.result), taskName };
     }
     if (state.replayOnly) return state.park({ kind: "replay-end" });
-    const schema = typeof task === "string" ? state.registry?.find(task)?.input : task.input;
+    // A child by name starts on the worker's last registered version of it, like a start by name.
+    const definition = typeof task === "string" ? state.registry?.find(task) : task;
+    const schema = definition?.input;
+    const version = definition ? versionOf(definition) : undefined;
     const input = schema ? await validateWith(schema, data, `Input of child task "${taskName}"`) : data;
     const payload =
       toJsonText(input, `The input of child task "${taskName}"`, state.maxPayloadBytes) ?? "null";
@@ -62,6 +65,7 @@ export async function startChild<D, O>(
       stepName,
       childId,
       taskName,
+      ...(version === undefined ? {} : { version }),
       payload,
       detached,
       ...(state.traceContext ? { traceContext: state.traceContext } : {}),

@@ -13,7 +13,7 @@ import { RetryConfig } from "../retry.js";
 import type { ClaimedChild, ClaimedWork } from "../scheduler/claims.js";
 import type { Lease } from "../scheduler/lease.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
-import type { RegisteredTask, TaskRegistry } from "../task/task-registry.js";
+import { describeTask, type RegisteredTask, type TaskRegistry } from "../task/task-registry.js";
 import { validateWith } from "../validation.js";
 import { runInScope } from "./ambient.js";
 import { type ChildOutcome, runChildBody } from "./child-body.js";
@@ -54,8 +54,8 @@ export class ExecutionRun {
   constructor({ work, scheduler, registry, maxPayloadBytes, workerId, hooks }: ExecutionRunOptions) {
     this.#work = work;
     const { execution } = work;
-    this.#task = registry.find(execution.taskName);
-    const task = this.#task ?? unregistered(execution.taskName);
+    this.#task = registry.findVersion(execution.taskName, execution.version);
+    const task = this.#task ?? unregistered(execution.taskName, execution.version);
     const startedAt = execution.startedAt ?? execution.createdAt;
     const timeoutAt =
       execution.timeoutAt ??
@@ -173,7 +173,7 @@ export class ExecutionRun {
           attempts: 1,
           error: serializeError(
             new NonDeterminismError(
-              `Replaying the task did not reach parallel step "${work.child.name}" at position ${work.child.position}; the task's code changed while the execution was in flight.`,
+              `Replaying ${describeTask(this.#task!)} did not reach parallel step "${work.child.name}" at position ${work.child.position}; the task's code changed while the execution was in flight.`,
             ),
           ),
         };
@@ -223,8 +223,9 @@ export class ExecutionRun {
   }
 }
 
-function unregistered(name: string): RegisteredTask {
-  return { name, run: async () => undefined, maxRetries: 0, retry: RetryConfig.none() };
+function unregistered(name: string, version: string | undefined): RegisteredTask {
+  const task = { name, run: async () => undefined, maxRetries: 0, retry: RetryConfig.none() };
+  return version === undefined ? task : { ...task, version };
 }
 
 function settle(promise: Promise<unknown>): Promise<Settled> {

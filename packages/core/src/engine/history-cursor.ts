@@ -1,6 +1,7 @@
 import { NonDeterminismError, ValidationError } from "../errors.js";
 import type { StepRecord } from "../scheduler/records.js";
 import type { StepKind } from "../scheduler/vocabularies.js";
+import { describeTask } from "../task/task-registry.js";
 import { assertId } from "../validation.js";
 
 /** A slot in the history claimed by one context operation. */
@@ -29,8 +30,12 @@ export class HistoryCursor {
   #nextPosition = 0;
   readonly #occurrences = new Map<string, number>();
 
-  constructor(steps: readonly StepRecord[]) {
+  /** The code replaying: a non-determinism error names it (task and version). */
+  readonly #task: { name: string; version?: string };
+
+  constructor(steps: readonly StepRecord[], task: { name: string; version?: string }) {
     this.history = new Map(steps.map((step) => [step.position, step]));
+    this.#task = task;
   }
 
   /**
@@ -46,8 +51,15 @@ export class HistoryCursor {
     const recorded = this.history.get(position);
     if (recorded && (recorded.name !== stepName || recorded.kind !== kind)) {
       return new NonDeterminismError(
-        `Replay diverged at position ${position}: the history has ${recorded.kind} "${recorded.name}" but the code now calls ${kind} "${stepName}". Keep step order stable for running executions.`,
-        { details: { position, recorded: recorded.name, called: stepName } },
+        `Replay of ${describeTask(this.#task)} diverged at position ${position}: the history has ${recorded.kind} "${recorded.name}" but the code now calls ${kind} "${stepName}". Keep step order stable for running executions (or put the change behind ctx.patched, or deploy it as a new task version).`,
+        {
+          details: {
+            position,
+            recorded: recorded.name,
+            called: stepName,
+            version: this.#task.version ?? null,
+          },
+        },
       );
     }
     return recorded ? { position, stepName, recorded } : { position, stepName };

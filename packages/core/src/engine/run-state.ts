@@ -106,7 +106,7 @@ export class RunState {
     this.observer = options.observer;
     this.traceContext = options.traceContext;
     this.registry = options.registry;
-    this.#cursor = new HistoryCursor(options.steps);
+    this.#cursor = new HistoryCursor(options.steps, options.task);
     this.#patch = new PendingPatch(options.dataText, options.timeoutAt, options.timeoutIsNew);
     this.childBody = new Promise((resolve) => {
       this.#resolveChildBody = resolve;

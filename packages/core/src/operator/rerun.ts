@@ -45,8 +45,9 @@ export async function rerun(
   if (options.data !== undefined) {
     const source = await scheduler.getExecution(executionId);
     if (!source) throw new ExecutionNotFoundError(executionId);
-    const taskName = source.execution.taskName;
-    const schema = registry?.find(taskName)?.input;
+    const { taskName, version } = source.execution;
+    // The rerun keeps the source's version (its history was written by that code).
+    const schema = (registry?.findVersion(taskName, version) ?? registry?.find(taskName))?.input;
     const input = schema
       ? await validateWith(schema, options.data, `Input of task "${taskName}"`)
       : options.data;

@@ -13,6 +13,8 @@ export interface StartChildInput {
   /** The child's id (derived from the parent's id and the step name unless the caller chose one). */
   childId: string;
   taskName: string;
+  /** The child's task version (the one the parent's worker starts it on); absent = unversioned. */
+  version?: string;
   /** JSON text of the child's input, already validated. */
   payload: string;
   /** A detached child is not cancelled with its parent. */

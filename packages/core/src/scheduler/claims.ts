@@ -2,14 +2,27 @@
 import type { ChildLease, ExecutionLease } from "./lease.js";
 import type { ExecutionRecord, StepRecord } from "./records.js";
 
+/** One version of a task a claimer runs (`defineTask({ version })`). */
+export interface TaskVersion {
+  taskName: string;
+  version: string;
+}
+
 export interface ClaimRequest {
   workerId: string;
   /**
-   * Claim only units of these tasks: executions whose `taskName` is listed, and children whose
-   * parent's is. Required, so no caller claims (and then fails) another application's work by
-   * omission; an empty list claims nothing.
+   * Claim only units of these tasks: unversioned executions (no `version`) whose `taskName` is
+   * listed, and children whose parent is one. Required, so no caller claims (and then fails)
+   * another application's work by omission; an empty list (and no `taskVersions`) claims nothing.
    */
   taskNames: readonly string[];
+  /**
+   * Also claim executions (and their children) with exactly one of these (`taskName`, `version`)
+   * pairs; absent = none. An execution's version must match exactly: a versioned one is never taken
+   * by `taskNames`, so executions in flight drain on the code they started with. `claimKeys`
+   * (`@zart/core/store`) turns the two lists into the one key list to test `claimKey(row)` against.
+   */
+  taskVersions?: readonly TaskVersion[];
   /** Claim at most this many units (executions and children together). */
   limit: number;
   leaseMs: number;

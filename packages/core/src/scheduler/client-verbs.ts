@@ -17,6 +17,8 @@ export interface NewExecution {
   concurrencyKey?: string;
   /** Its starter's trace context, stored as `ExecutionRecord.traceContext`. */
   traceContext?: string;
+  /** The task version it starts on (see `ClaimRequest.taskVersions`); absent = unversioned. */
+  version?: string;
 }
 
 /** A rerun of an execution from one of its steps (see `Scheduler.forkExecution`). */
@@ -36,6 +38,8 @@ export interface ListFilter {
   taskName?: string;
   /** Only the child executions of this execution. */
   parentId?: string;
+  /** Only executions started on this task version. */
+  version?: string;
   limit: number;
   offset: number;
 }

@@ -22,6 +22,8 @@ export interface ExecutionRecord {
   /** Run number of this id, 1-based: a start that replaces a terminal execution begins the next run. Absent = 1. */
   run?: number;
   taskName: string;
+  /** The task version it started on (`defineTask({ version })`); absent = unversioned. */
+  version?: string;
   /** JSON text of the input. */
   payload: string;
   status: ExecutionStatus;

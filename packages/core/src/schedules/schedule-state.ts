@@ -45,14 +45,23 @@ const DATE_FIELDS = [
   "updatedAt",
 ];
 
-/** The execution a fire (or a trigger) of `state` starts. */
-export function fireExecution(state: ScheduleState, executionId: string, runAt: Date): NewExecution {
+/**
+ * The execution a fire (or a trigger) of `state` starts, on `version`: the task's version last
+ * registered in the process that fires it, as a start by name would (absent = unversioned).
+ */
+export function fireExecution(
+  state: ScheduleState,
+  executionId: string,
+  runAt: Date,
+  version: string | undefined,
+): NewExecution {
   return {
     executionId,
     taskName: state.taskName,
     payload: state.payload,
     runAt,
     ...(state.concurrencyKey === undefined ? {} : { concurrencyKey: state.concurrencyKey }),
+    ...(version === undefined ? {} : { version }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from "../engine/logger.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import type { StoredSchedule } from "../scheduler/schedules.js";
 import { isTerminal } from "../scheduler/vocabularies.js";
+import type { TaskRegistry } from "../task/task-registry.js";
 import { compileCron } from "./cron.js";
 import { type FirePlan, planFires } from "./plan-fires.js";
 import { fireExecution, fromStored, type ScheduleState, toStored } from "./schedule-state.js";
@@ -18,13 +19,16 @@ const TICK_BATCH = 100;
  */
 export class ScheduleTicker {
   readonly #scheduler: Scheduler;
+  /** Fires start on the task's version last registered here (see `fireExecution`). */
+  readonly #registry: TaskRegistry;
   readonly #intervalMs: number;
   readonly #logger: Logger;
   #lastTickMs = Number.NEGATIVE_INFINITY;
   #nextDueMs = Number.POSITIVE_INFINITY;
 
-  constructor(scheduler: Scheduler, intervalMs: number, logger: Logger) {
+  constructor(scheduler: Scheduler, registry: TaskRegistry, intervalMs: number, logger: Logger) {
     this.#scheduler = scheduler;
+    this.#registry = registry;
     this.#intervalMs = intervalMs;
     this.#logger = logger;
   }
@@ -60,7 +64,9 @@ export class ScheduleTicker {
       {
         schedule: toStored(plan.state, row.version + 1),
         expectedVersion: row.version,
-        start: plan.start.map(({ executionId, fireAt }) => fireExecution(state, executionId, fireAt)),
+        start: plan.start.map(({ executionId, fireAt }) =>
+          fireExecution(state, executionId, fireAt, this.#registry.find(state.taskName)?.version),
+        ),
       },
       now,
     );

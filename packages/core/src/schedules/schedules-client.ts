@@ -3,6 +3,7 @@ import { TaskNotRegisteredError, ValidationError } from "../errors.js";
 import { type ConcurrencyGroup, concurrencyKeyOf } from "../flow/concurrency.js";
 import { taskConcurrency } from "../flow/task-concurrency.js";
 import { fromJsonText, toJsonText } from "../json.js";
+import type { NewExecution } from "../scheduler/client-verbs.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { CATCHUP_POLICIES, OVERLAP_POLICIES } from "../scheduler/vocabularies.js";
 import { isTaskDefinition, type TaskDefinition } from "../task/define-task.js";
@@ -93,7 +94,7 @@ export class Schedules {
       const recentExecutionIds = [executionId, ...state.recentExecutionIds].slice(0, RECENT_EXECUTIONS);
       return {
         state: { ...state, recentExecutionIds },
-        start: [fireExecution(state, executionId, now)],
+        start: [fireExecution(state, executionId, now, this.#registry?.find(state.taskName)?.version)],
       };
     });
     return { executionId };
@@ -133,7 +134,7 @@ export class Schedules {
       now: Date,
     ) => Promise<{
       state: ScheduleState;
-      start?: { executionId: string; taskName: string; payload: string; runAt: Date }[];
+      start?: NewExecution[];
     }>,
   ): Promise<ScheduleInfo> {
     assertId(scheduleId, "scheduleId");

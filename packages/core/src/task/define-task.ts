@@ -4,7 +4,7 @@ import type { ConcurrencyOptions } from "../flow/concurrency.js";
 import type { QueueDefinition } from "../flow/define-queue.js";
 import { taskConcurrency } from "../flow/task-concurrency.js";
 import type { RetryConfig } from "../retry.js";
-import type { StandardSchema } from "../validation.js";
+import { assertId, type StandardSchema } from "../validation.js";
 
 /** The events a task accepts, by name, with the schema of each payload. */
 export type EventSchemas = Record<string, StandardSchema>;
@@ -27,6 +27,14 @@ export interface TaskOptions<Data, Output, Events extends EventSchemas = {}>
   extends TaskHandler<Data, Output, Events> {
   /** Registered name; how executions refer to the task. */
   name: string;
+  /**
+   * The code's version (any non-empty id, e.g. a date `"2026-12-01"`): an execution records the
+   * version it started on and only a worker that registered that version of the task claims it, so
+   * executions in flight finish on the code they started with. Several versions of one task can be
+   * registered side by side; a start by name uses the last one registered. Absent = unversioned
+   * (claimed only by workers registering the task without a version).
+   */
+  version?: string;
   /** Validates the input when an execution is started (nothing is persisted if it fails). */
   input?: StandardSchema<Data>;
   /** Validates the output when a typed caller waits for it (`waitFor`, `startAndWaitFor`). */
@@ -61,7 +69,17 @@ export function defineTask<Data = unknown, Output = unknown, Events extends Even
   options: TaskOptions<Data, Output, Events>,
 ): TaskDefinition<Data, Output, Events> {
   taskConcurrency(options.name, options);
+  versionOf(options);
   return Object.freeze({ ...options, [TASK_BRAND]: true as const });
+}
+
+/**
+ * The version an execution of `task` starts on: `task.version`, checked (a definition can be a
+ * plain object in JavaScript); a bad one → `ValidationError` before anything is persisted.
+ */
+export function versionOf(task: { name: string; version?: unknown }): string | undefined {
+  if (task.version !== undefined) assertId(task.version, `Task "${task.name}" version`);
+  return task.version as string | undefined;
 }
 
 /** True for values made by {@link defineTask} (used to discover tasks in loaded modules). */

@@ -4,12 +4,16 @@ import { TaskNotRegisteredError, ValidationError } from "../errors.js";
 import type { ConcurrencyGroup } from "../flow/concurrency.js";
 import { taskConcurrency } from "../flow/task-concurrency.js";
 import { RetryConfig } from "../retry.js";
+import { claimKey } from "../scheduler/claim-keys.js";
+import type { TaskVersion } from "../scheduler/claims.js";
 import { assertId, type StandardSchema } from "../validation.js";
 import type { EventSchemas, TaskDefinition, TaskHandler } from "./define-task.js";
 
 /** A task as the engine runs it, with defaults applied. */
 export interface RegisteredTask {
   name: string;
+  /** `TaskOptions.version`; absent = unversioned. */
+  version?: string;
   run(ctx: TaskContext, data: unknown): Promise<unknown>;
   maxRetries: number;
   timeoutMs?: number;
@@ -22,11 +26,23 @@ export interface RegisteredTask {
   concurrency?: ConcurrencyGroup;
 }
 
+/** `task "name" version "v"` (or `(unversioned)`), for messages naming the code that ran. */
+export function describeTask(task: { name: string; version?: string }): string {
+  return `task "${task.name}" ${task.version === undefined ? "(unversioned)" : `version "${task.version}"`}`;
+}
+
 const DEFAULT_TASK_RETRY = RetryConfig.exponential(Number.MAX_SAFE_INTEGER, 1_000, { maxDelay: 3_600_000 });
 
-/** Maps task names to their handlers. Registering a name twice throws. */
+/**
+ * Maps task names to their handlers. A name can be registered once per version (and once without
+ * one); registering a (name, version) twice throws. A lookup by name alone finds the last one
+ * registered under that name: the version a start by name uses.
+ */
 export class TaskRegistry {
+  /** The last registration per name. */
   readonly #tasks = new Map<string, RegisteredTask>();
+  /** Every registration, by `claimKey(name, version)`. */
+  readonly #versions = new Map<string, RegisteredTask>();
 
   /** `register(defineTask(...))` or `register("name", handler)`. Returns `this` for chaining. */
   // biome-ignore lint/suspicious/noExplicitAny: handlers of any data type are accepted
@@ -41,15 +57,24 @@ export class TaskRegistry {
     if (!source || typeof source.run !== "function") {
       throw new ValidationError(`Task "${name}" needs a run(ctx, data) method.`);
     }
-    if (this.#tasks.has(name)) throw new ValidationError(`A task named "${name}" is already registered.`);
+    const version = (source as Partial<TaskDefinition>).version;
+    if (version !== undefined) assertId(version, `Task "${name}" version`);
+    if (this.#versions.has(claimKey(name, version))) {
+      throw new ValidationError(
+        version === undefined
+          ? `A task named "${name}" is already registered.`
+          : `Task "${name}" version "${version}" is already registered.`,
+      );
+    }
     const maxRetries = source.maxRetries ?? 0;
     if (!Number.isInteger(maxRetries) || maxRetries < 0) {
       throw new ValidationError(`Task "${name}": maxRetries must be a non-negative integer.`);
     }
     const definition = source as Partial<TaskDefinition>;
     const concurrency = taskConcurrency(name, definition);
-    this.#tasks.set(name, {
+    const task: RegisteredTask = {
       name,
+      ...(version === undefined ? {} : { version }),
       run: (ctx, data) => source.run(ctx, data),
       maxRetries,
       ...(source.timeout === undefined
@@ -60,16 +85,23 @@ export class TaskRegistry {
       ...(definition.output ? { output: definition.output } : {}),
       ...(definition.events ? { events: checkEvents(name, definition.events) } : {}),
       ...(concurrency ? { concurrency } : {}),
-    });
+    };
+    this.#versions.set(claimKey(name, version), task);
+    this.#tasks.set(name, task);
     return this;
   }
 
-  /** The task registered under `name`, or `undefined`. */
+  /** The task last registered under `name` (whatever its version), or `undefined`. */
   find(name: string): RegisteredTask | undefined {
     return this.#tasks.get(name);
   }
 
-  /** The task registered under `name`; throws `TaskNotRegisteredError`. */
+  /** The task registered under `name` with exactly `version` (`undefined`: without one). */
+  findVersion(name: string, version: string | undefined): RegisteredTask | undefined {
+    return this.#versions.get(claimKey(name, version));
+  }
+
+  /** The task last registered under `name`; throws `TaskNotRegisteredError`. */
   get(name: string): RegisteredTask {
     const task = this.#tasks.get(name);
     if (!task) throw new TaskNotRegisteredError(name);
@@ -82,7 +114,7 @@ export class TaskRegistry {
 
   /** True when some registered task declares `events` (clients then validate offers). */
   declaresEvents(): boolean {
-    return [...this.#tasks.values()].some((task) => task.events !== undefined);
+    return [...this.#versions.values()].some((task) => task.events !== undefined);
   }
 
   /** The concurrency limit of each registered task that has one, by name (`ClaimRequest.concurrencyLimits`). */
@@ -92,9 +124,19 @@ export class TaskRegistry {
     return Object.fromEntries(limited.map((task) => [task.name, task.concurrency?.limit as number]));
   }
 
-  /** Registered names, in registration order. */
+  /** Registered names, each once. */
   names(): string[] {
     return [...this.#tasks.keys()];
+  }
+
+  /** What a claim of this registry's work asks for (`ClaimRequest.taskNames` / `taskVersions`). */
+  claimFilter(): { taskNames: string[]; taskVersions?: TaskVersion[] } {
+    const all = [...this.#versions.values()];
+    const taskVersions = all.flatMap(({ name, version }) =>
+      version === undefined ? [] : [{ taskName: name, version }],
+    );
+    const taskNames = all.filter((task) => task.version === undefined).map((task) => task.name);
+    return taskVersions.length === 0 ? { taskNames } : { taskNames, taskVersions };
   }
 }
 

@@ -114,6 +114,7 @@ export function registerExecutionRoutes(app: ZartOpenAPIHono, { durable }: Route
       ...(query.status ? { status: query.status } : {}),
       ...(query.task_name ? { taskName: query.task_name } : {}),
       ...(query.parent_id ? { parentId: query.parent_id } : {}),
+      ...(query.version ? { version: query.version } : {}),
     });
     return c.json(
       { executions: executions.map(toWireExecution), limit: query.limit, offset: query.offset },

@@ -23,6 +23,7 @@ export function newExecutionRecord(input: NewExecution, now: Date): ExecutionRec
   return {
     executionId: input.executionId,
     taskName: input.taskName,
+    ...(input.version === undefined ? {} : { version: input.version }),
     payload: input.payload,
     status: "pending",
     attempt: 0,

@@ -44,6 +44,7 @@ export function startChildExecution(
       executionId: input.childId,
       ...(run > 1 ? { run } : {}),
       taskName: input.taskName,
+      ...(input.version === undefined ? {} : { version: input.version }),
       payload: input.payload,
       status: "pending",
       attempt: 0,

@@ -1,4 +1,11 @@
-import { type ClaimedWork, type ClaimRequest, childLease, executionLease } from "@zart/core/store";
+import {
+  type ClaimedWork,
+  type ClaimRequest,
+  childLease,
+  claimKey,
+  claimKeys,
+  executionLease,
+} from "@zart/core/store";
 import type { MemoryContext } from "../storage/context.js";
 import type { ExecutionRow, MemoryStorage, StepRow } from "../storage/memory-storage.js";
 import { copy, stepRecords, stepRecordsBefore } from "../storage/rows.js";
@@ -14,14 +21,16 @@ interface DueUnit {
 /**
  * Claims up to `request.limit` due units, higher priority first (children rank as 0), then oldest
  * due time first (ties: older execution, then id,
- * then the execution before its children by position), of the tasks in `request.taskNames` only
+ * then the execution before its children by position), of the request's `claimKeys` only (task
+ * and version)
  * (a child by its parent's task). Synchronous, hence exactly once per unit.
  */
 export function claim(ctx: MemoryContext, request: ClaimRequest): ClaimedWork[] {
   const { storage } = ctx;
-  if (request.limit < 1 || request.taskNames.length === 0) return [];
+  const keys = claimKeys(request);
+  if (request.limit < 1 || keys.length === 0) return [];
   const now = request.now.getTime();
-  const sorted = collectDue(storage, now, new Set(request.taskNames)).sort(compareUnits);
+  const sorted = collectDue(storage, now, new Set(keys)).sort(compareUnits);
   const due = request.concurrencyLimits
     ? withinLimits(storage, sorted, request.concurrencyLimits, now, request.limit)
     : sorted.slice(0, request.limit);
@@ -68,11 +77,11 @@ function withinLimits(
   return taken;
 }
 
-/** Due units of executions (and their children) whose task is in `taskNames`. */
-function collectDue(storage: MemoryStorage, now: number, taskNames: ReadonlySet<string>): DueUnit[] {
+/** Due units of executions (and their children) whose `claimKey` is in `keys`. */
+function collectDue(storage: MemoryStorage, now: number, keys: ReadonlySet<string>): DueUnit[] {
   const due: DueUnit[] = [];
   for (const row of storage.unfinishedExecutions()) {
-    if (!taskNames.has(row.record.taskName)) continue;
+    if (!keys.has(claimKey(row.record.taskName, row.record.version))) continue;
     const dueAt = executionDueAt(row, now);
     if (dueAt !== undefined) due.push({ row, dueAt });
     for (const child of storage.steps(row.record.executionId).values()) {

@@ -21,10 +21,11 @@ export function forkExecution(ctx: MemoryContext, input: ForkExecutionInput, now
   if (from === undefined) throw new StepNotFoundError(input.sourceId, input.fromStep);
   if (storage.execution(input.executionId) !== undefined)
     throw new ExecutionAlreadyExistsError(input.executionId);
-  const { taskName, payload, priority } = source.record;
+  const { taskName, version, payload, priority } = source.record;
   const record: ExecutionRecord = {
     executionId: input.executionId,
     taskName,
+    ...(version === undefined ? {} : { version }),
     payload: input.payload ?? payload,
     status: "pending",
     attempt: 0,

@@ -25,7 +25,8 @@ export function listExecutions(ctx: MemoryContext, filter: ListFilter): Executio
       ({ record }) =>
         (filter.status === undefined || record.status === filter.status) &&
         (filter.taskName === undefined || record.taskName === filter.taskName) &&
-        (filter.parentId === undefined || record.parentId === filter.parentId),
+        (filter.parentId === undefined || record.parentId === filter.parentId) &&
+        (filter.version === undefined || record.version === filter.version),
     )
     .sort(newestFirst)
     .slice(start, start + Math.max(0, filter.limit))

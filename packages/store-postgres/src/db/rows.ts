@@ -35,6 +35,7 @@ export interface ExecutionRow {
   priority: number | null;
   concurrency_key: string | null;
   trace_context: string | null;
+  version: string | null;
 }
 
 export interface StepRow {
@@ -104,6 +105,7 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   putDate(record, "leaseExpiresAt", row.lease_expires_at);
   put(record, "priority", row.priority);
   put(record, "concurrencyKey", row.concurrency_key);
+  put(record, "version", row.version);
   // Run 1 stays implicit (absent = 1), as in the records of stores without run history.
   if (row.run > 1) record.run = row.run;
   put(record, "traceContext", row.trace_context);

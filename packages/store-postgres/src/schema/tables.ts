@@ -79,6 +79,8 @@ export function createTables(schemaName: string) {
       concurrencyKey: text("concurrency_key"),
       /** Its starter's W3C trace context (JSON text); NULL = none. */
       traceContext: text("trace_context"),
+      /** The task version it started on (`NewExecution.version`); NULL = unversioned. */
+      version: text("version"),
       dueAt: at("due_at").generatedAlwaysAs(
         sql`CASE WHEN status IN ('pending', 'waiting') THEN run_at WHEN status = 'running' THEN lease_expires_at END`,
       ),
@@ -99,6 +101,10 @@ export function createTables(schemaName: string) {
       index("executions_parent_created_idx")
         .on(t.parentId, t.createdAt.desc().nullsFirst(), t.executionId)
         .where(sql`parent_id IS NOT NULL`),
+      // `listExecutions({ version })`: versioned executions only.
+      index("executions_version_created_idx")
+        .on(t.version, t.createdAt.desc().nullsFirst(), t.executionId)
+        .where(sql`version IS NOT NULL`),
       index("executions_completed_idx").on(t.completedAt).where(sql`status IN ${TERMINAL}`),
       check("executions_status_check", sql.raw(`status IN (${sqlList(EXECUTION_STATUSES)})`)),
     ],

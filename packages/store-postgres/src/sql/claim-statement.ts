@@ -2,6 +2,15 @@ import { type Statement, statement } from "../db/database.js";
 import type { SchemaNames } from "../db/names.js";
 import { TERMINAL } from "./fragments.js";
 
+/**
+ * An execution row's `claimKey` (its task name, then a newline and its version when it has one):
+ * a version-less row's key is its task name, so the unversioned claim tests what it always did.
+ */
+export function claimKeyOf(alias?: string): string {
+  const column = (name: string) => (alias === undefined ? name : `${alias}.${name}`);
+  return `coalesce(${column("task_name")} || E'\\n' || ${column("version")}, ${column("task_name")})`;
+}
+
 /** The claim statement (see `claimSql` in claim.ts) around its execution CTEs. */
 export function claimStatement(name: string, executionCtes: (n: SchemaNames) => string): Statement {
   return statement(
@@ -14,7 +23,7 @@ export function claimStatement(name: string, executionCtes: (n: SchemaNames) => 
       AND EXISTS (
         SELECT 1 FROM ${n.executions} p
         WHERE p.execution_id = s.execution_id AND p.status NOT IN ${TERMINAL}
-          AND p.task_name = ANY($5::text[])
+          AND ${claimKeyOf("p")} = ANY($5::text[])
       )
     ORDER BY s.due_at, s.execution_id, s.position
     LIMIT $2

@@ -20,12 +20,13 @@ export const createSql = statement(
   WITH ${replaceRunCtes(n)}, upsert AS (
     INSERT INTO ${n.executions} AS e
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key, run,
-        trace_context)
+        trace_context, version)
     SELECT $1, $2::text, $3::text, 'pending', 0, $4::timestamptz, $4::timestamptz, $5::timestamptz, $8::int,
-      $9::text, v.run, $10::text
+      $9::text, v.run, $10::text, $11::text
     FROM verdict v WHERE v.verdict IN ('insert', 'replace')
     ON CONFLICT (execution_id) DO UPDATE SET
-      task_name = excluded.task_name, priority = excluded.priority, trace_context = excluded.trace_context,
+      task_name = excluded.task_name, version = excluded.version, priority = excluded.priority,
+      trace_context = excluded.trace_context,
       concurrency_key = excluded.concurrency_key, payload = excluded.payload, status = 'pending', result = NULL,
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
@@ -54,5 +55,6 @@ export function createParams(input: NewExecution, now: Date, notify: [string, st
     input.priority ?? null,
     input.concurrencyKey ?? null,
     input.traceContext ?? null,
+    input.version ?? null,
   ];
 }

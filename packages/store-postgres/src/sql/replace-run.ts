@@ -20,13 +20,13 @@ import { TERMINAL } from "./fragments.js";
  */
 export function replaceRunCtes(n: SchemaNames): string {
   return `seen AS (
-    SELECT e.xmin::text AS version, e.* FROM ${n.executions} e WHERE e.execution_id = $1
+    SELECT e.xmin::text AS row_version, e.* FROM ${n.executions} e WHERE e.execution_id = $1
   ), locked AS (
-    SELECT e.xmin::text AS version, e.status FROM ${n.executions} e WHERE e.execution_id = $1 FOR UPDATE
+    SELECT e.xmin::text AS row_version, e.status FROM ${n.executions} e WHERE e.execution_id = $1 FOR UPDATE
   ), verdict AS (
     SELECT CASE
-        WHEN l.version IS NULL THEN 'insert'
-        WHEN l.version IS DISTINCT FROM s.version THEN 'conflict'
+        WHEN l.row_version IS NULL THEN 'insert'
+        WHEN l.row_version IS DISTINCT FROM s.row_version THEN 'conflict'
         WHEN l.status IN ${TERMINAL} THEN 'replace'
         ELSE 'live'
       END AS verdict,
@@ -36,7 +36,7 @@ export function replaceRunCtes(n: SchemaNames): string {
     INSERT INTO ${n.runs} (execution_id, run, status, task_name, created_at, completed_at, details)
     SELECT s.execution_id, s.run, s.status, s.task_name, s.created_at, s.completed_at,
       jsonb_build_object(
-        'execution', to_jsonb(s) - 'version',
+        'execution', to_jsonb(s) - 'row_version',
         'steps', (SELECT coalesce(jsonb_agg(to_jsonb(st) ORDER BY st.position), '[]'::jsonb)
           FROM ${n.steps} st WHERE st.execution_id = $1),
         'events', (SELECT coalesce(jsonb_agg(to_jsonb(ev) ORDER BY ev.sequence), '[]'::jsonb)

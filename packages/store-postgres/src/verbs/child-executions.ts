@@ -53,12 +53,13 @@ const createChildSql = statement(
   WITH ${replaceRunCtes(n)}, upsert AS (
     INSERT INTO ${n.executions} AS e
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, parent_id, detached, run,
-        trace_context)
+        trace_context, version)
     SELECT $1, $2::text, $3::text, 'pending', 0, $4::timestamptz, $4::timestamptz, $4::timestamptz, $5::text,
-      $6::boolean, v.run, $7::text
+      $6::boolean, v.run, $7::text, $8::text
     FROM verdict v WHERE v.verdict IN ('insert', 'replace')
     ON CONFLICT (execution_id) DO UPDATE SET
-      task_name = excluded.task_name, payload = excluded.payload, status = 'pending', result = NULL,
+      task_name = excluded.task_name, version = excluded.version, payload = excluded.payload, status = 'pending',
+      result = NULL,
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
       created_at = excluded.created_at, started_at = NULL, completed_at = NULL, event_count = 0,
@@ -121,8 +122,17 @@ export async function startChildExecution(
     await fence(query, lease, patch);
     const [recorded] = await query<StepRow>(stepAtSql, [lease.executionId, input.position]);
     if (recorded !== undefined) return { step: toStepRecord(recorded), created: false };
-    const { childId, taskName, payload, detached } = input;
-    const values = [childId, taskName, payload, now, lease.executionId, detached, input.traceContext ?? null];
+    const { childId, taskName, payload, detached, traceContext, version } = input;
+    const values = [
+      childId,
+      taskName,
+      payload,
+      now,
+      lease.executionId,
+      detached,
+      traceContext ?? null,
+      version ?? null,
+    ];
     const created = await startRun(childId, async () => (await query<StartRow>(createChildSql, values))[0]);
     if (created === undefined) throw new ExecutionAlreadyExistsError(childId);
     const step: StepRecord = {

@@ -1,4 +1,4 @@
-import { type ClaimedWork, type ClaimRequest, childLease, executionLease } from "@zart/core/store";
+import { type ClaimedWork, type ClaimRequest, childLease, claimKeys, executionLease } from "@zart/core/store";
 import type pg from "pg";
 import { type Database, statement } from "../db/database.js";
 import {
@@ -8,7 +8,7 @@ import {
   toStepRecord,
   toStepRecords,
 } from "../db/rows.js";
-import { claimStatement } from "../sql/claim-statement.js";
+import { claimKeyOf, claimStatement } from "../sql/claim-statement.js";
 
 /**
  * Claims up to `$limit` due units — executions and parallel children together — and returns each
@@ -30,8 +30,9 @@ import { claimStatement } from "../sql/claim-statement.js";
  * (empty unless priorities are used, so the unprioritized claim costs what it did), higher first.
  * Children rank as priority 0. The merge keeps the `$2` best by (priority desc, due time).
  *
- * Task names (`$5`, one array parameter so the statement stays prepared): only executions whose
- * `task_name` is listed, and children whose parent's is, are claimed. The test is part of each
+ * Task names and versions (`$5`, the request's `claimKeys`, one array parameter so the statement
+ * stays prepared): only executions whose claim key (`claimKeyOf`: the task name, and the version
+ * when there is one) is listed, and children whose parent's is, are claimed. The test is part of each
  * side's scan filter, below its row locking, so a row of another task is skipped, never locked:
  * due rows of other tasks ahead of ours lengthen the index scan but never take our `$2` slots.
  *
@@ -57,14 +58,14 @@ export const claimSql = claimStatement(
   (n) => `execution_due AS (
     SELECT execution_id, due_at, 0 AS priority, xmin::text AS locked_xmin, status = 'running' AS taken_over
     FROM ${n.executions}
-    WHERE due_at <= $1 AND priority IS NULL AND task_name = ANY($5::text[])
+    WHERE due_at <= $1 AND priority IS NULL AND ${claimKeyOf()} = ANY($5::text[])
     ORDER BY due_at, execution_id
     LIMIT $2
     FOR UPDATE SKIP LOCKED
   ), prioritized_due AS (
     SELECT execution_id, due_at, priority, xmin::text AS locked_xmin, status = 'running' AS taken_over
     FROM ${n.executions}
-    WHERE priority IS NOT NULL AND due_at <= $1 AND task_name = ANY($5::text[])
+    WHERE priority IS NOT NULL AND due_at <= $1 AND ${claimKeyOf()} = ANY($5::text[])
     ORDER BY priority DESC, due_at, execution_id
     LIMIT $2
     FOR UPDATE SKIP LOCKED`,
@@ -120,7 +121,7 @@ const claimLimitedSql = claimStatement(
         PARTITION BY e.concurrency_key ORDER BY coalesce(e.priority, 0) DESC, e.due_at, e.execution_id
       ) AS rn
     FROM ${n.executions} e LEFT JOIN limits l ON l.task_name = e.task_name AND e.concurrency_key IS NOT NULL
-    WHERE e.due_at <= $1 AND e.task_name = ANY($5::text[])
+    WHERE e.due_at <= $1 AND ${claimKeyOf("e")} = ANY($5::text[])
       AND NOT EXISTS (SELECT 1 FROM held h WHERE h.concurrency_key = e.concurrency_key AND h.n >= l.lim)
   ), eligible AS (
     SELECT r.execution_id FROM ranked r LEFT JOIN held h ON h.concurrency_key = r.concurrency_key
@@ -157,9 +158,10 @@ function claimLimited<R extends pg.QueryResultRow>(
 
 /** Claims up to `request.limit` due units, higher priority then oldest due time first, each exactly once. */
 export async function claim(db: Database, request: ClaimRequest): Promise<ClaimedWork[]> {
-  if (request.limit < 1 || request.taskNames.length === 0) return [];
+  const keys = claimKeys(request);
+  if (request.limit < 1 || keys.length === 0) return [];
   const expiresAt = new Date(request.now.getTime() + request.leaseMs);
-  const params = [request.now, Math.floor(request.limit), request.workerId, expiresAt, request.taskNames];
+  const params = [request.now, Math.floor(request.limit), request.workerId, expiresAt, keys];
   const { rows } = request.concurrencyLimits
     ? await claimLimited<ClaimRow>(db, params, request.concurrencyLimits)
     : await db.run<ClaimRow>(claimSql, params);

@@ -7,7 +7,7 @@ import { createExecution } from "./create-execution.js";
 
 /**
  * Inserts every absent id in one statement. The items travel as one `json` parameter (cheaper to
- * send than six text arrays); rows are inserted in id order, so racing batches that share ids
+ * send than seven text arrays); rows are inserted in id order, so racing batches that share ids
  * take their key locks in one order and never deadlock; a racing loser's `DO NOTHING` leaves the
  * winner's row alone. Also returns the ids held by a terminal execution in the statement's
  * snapshot, which `createExecution` then replaces. One `created` NOTIFY when anything was inserted.
@@ -17,11 +17,12 @@ const createManySql = statement(
   (n) => `
   WITH input AS (
     SELECT * FROM json_to_recordset($1::json) AS i(execution_id text, task_name text, payload text,
-      run_at timestamptz, priority integer, concurrency_key text)
+      run_at timestamptz, priority integer, concurrency_key text, version text)
   ), inserted AS (
     INSERT INTO ${n.executions}
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key)
-    SELECT execution_id, task_name, payload, 'pending', 0, run_at, run_at, $2, priority, concurrency_key
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key,
+        version)
+    SELECT execution_id, task_name, payload, 'pending', 0, run_at, run_at, $2, priority, concurrency_key, version
     FROM input ORDER BY execution_id
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING execution_id
@@ -70,6 +71,7 @@ function toItem(input: NewExecution) {
     run_at: input.runAt.toISOString(),
     priority: input.priority ?? null,
     concurrency_key: input.concurrencyKey ?? null,
+    version: input.version ?? null,
   };
 }
 

@@ -25,8 +25,8 @@ const forkSql = statement(
   ), created AS (
     INSERT INTO ${n.executions}
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority,
-       rerun_of, rerun_from_step)
-    SELECT $2, s.task_name, COALESCE($4::text, s.payload), 'pending', 0, $5, $5, $5, s.priority, $1, $3
+       rerun_of, rerun_from_step, version)
+    SELECT $2, s.task_name, COALESCE($4::text, s.payload), 'pending', 0, $5, $5, $5, s.priority, $1, $3, s.version
     FROM ${n.executions} s, origin o
     WHERE s.execution_id = $1 AND o.position IS NOT NULL
     ON CONFLICT (execution_id) DO NOTHING

@@ -59,6 +59,7 @@ const EXECUTION_COLUMNS = {
   priority: true,
   concurrencyKey: true,
   traceContext: true,
+  version: true,
 } as const;
 
 const STEP_COLUMNS = {
@@ -129,6 +130,7 @@ export async function listExecutions(orm: Orm, filter: ListFilter): Promise<Exec
   if (filter.status !== undefined) conditions.push(eq(executions.status, filter.status));
   if (filter.taskName !== undefined) conditions.push(eq(executions.taskName, filter.taskName));
   if (filter.parentId !== undefined) conditions.push(eq(executions.parentId, filter.parentId));
+  if (filter.version !== undefined) conditions.push(eq(executions.version, filter.version));
   const rows = await orm.query.executions.findMany({
     ...withDetails(orm),
     where: and(...conditions),

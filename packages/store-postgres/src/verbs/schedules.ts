@@ -50,9 +50,10 @@ const writeSql = statement(
     RETURNING schedule_id
   ), ins AS (
     INSERT INTO ${n.executions}
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at)
-    SELECT f.id, f.task, f.payload, 'pending', 0, f.run_at, f.run_at, $7
-    FROM upd, unnest($8::text[], $9::text[], $10::text[], $11::timestamptz[]) AS f(id, task, payload, run_at)
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, version)
+    SELECT f.id, f.task, f.payload, 'pending', 0, f.run_at, f.run_at, $7, f.version
+    FROM upd, unnest($8::text[], $9::text[], $10::text[], $11::timestamptz[], $14::text[])
+      AS f(id, task, payload, run_at, version)
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING execution_id
   )
@@ -116,6 +117,7 @@ export async function writeSchedule(
     start.map((s) => s.runAt),
     notify.channel,
     notify.sender,
+    start.map((s) => s.version ?? null),
   ]);
   const row = rows[0];
   if (!row || row.written === 0) return false;

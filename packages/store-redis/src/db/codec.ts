@@ -132,6 +132,7 @@ const TEXT_FIELDS = [
   "leaseOwner",
   "parentId",
   "concurrencyKey",
+  "version",
   "rerunOf",
   "rerunFromStep",
   "traceContext",

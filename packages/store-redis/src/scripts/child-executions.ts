@@ -10,7 +10,7 @@ import { defineScript } from "./prelude.js";
  *
  * KEYS[1] = parent row key. ARGV = base, id, token, request, position, stepName, childId, taskName,
  * payload, detached (0/1), data (opt), timeoutAt (opt), now, origin, step result (the JSON text of
- * childId: cjson would escape "/"), traceContext (opt).
+ * childId: cjson would escape "/"), traceContext (opt), version (opt).
  */
 export const startChildExecutionScript = defineScript(
   "zartStartChildExecution",
@@ -34,6 +34,7 @@ redis.call("HSET", key("row", childId), "executionId", childId, "taskName", task
   "parentId", id, "detached", detached)
 if opt(ARGV[16]) ~= nil then redis.call("HSET", key("row", childId), "traceContext", opt(ARGV[16])) end
 numberRun(childId, child, run)
+setVersion(childId, child, opt(ARGV[17]))
 index(childId, child)
 redis.call("ZADD", base .. "created", -tonumber(now), childId)
 redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), childId)

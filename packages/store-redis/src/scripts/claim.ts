@@ -15,8 +15,8 @@ import { defineScript } from "./prelude.js";
  * executions and every child, which ranks as 0). Without priorities there is no level to scan.
  *
  * Task names: the due set holds the units of every task of the prefix. A candidate whose execution
- * (a child: its parent) has a task not in the claim's list is skipped, one HGET of its task name,
- * left as it is. Skipping never makes a claim return nothing while units of its tasks are due: the
+ * (a child: its parent) has a claim key (task name and version, see `claimKey`) not in the claim's
+ * list is skipped, one HMGET of its task name and version, left as it is. Skipping never makes a claim return nothing while units of its tasks are due: the
  * scan goes on past any run of other tasks' units until it has claimed one (or the due range ends).
  * Once it has, it stops after `SKIP_BUDGET` skipped candidates, so filling the rest of `limit` costs
  * at most that many more reads. So a claim's cost grows with the other tasks' due backlog ahead of
@@ -37,7 +37,7 @@ import { defineScript } from "./prelude.js";
  * lease unexpired, same key) and dropped when it no longer holds one. The script runs alone, so
  * counting and claiming are one atomic step. Without limits none of this runs.
  *
- * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId, limits, taskName…
+ * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId, limits, claim key…
  */
 export const claimScript = defineScript(
   "zartClaim",
@@ -47,7 +47,7 @@ local SKIP_BUDGET = 1000
 local expiresAt = ms(tonumber(now) + math.max(1, tonumber(ARGV[4])))
 local claimed = {}
 
--- The claim's task names; an execution's (and its children's) task name read once per call.
+-- The claim's keys; an execution's (and its children's) key read once per call.
 local wanted, taskOf = {}, {}
 for i = 8, #ARGV do wanted[ARGV[i]] = true end
 local limits = present(ARGV[7]) and cjson.decode(ARGV[7]) or nil
@@ -78,10 +78,12 @@ local function limitOf(id)
   if f[2] and max then return f[2], max end
   return nil
 end
+-- The claim key: the task name, then a newline and the version when it has one.
 local function ofClaimedTask(id)
   local name = taskOf[id]
   if name == nil then
-    name = redis.call("HGET", key("row", id), "taskName")
+    local f = redis.call("HMGET", key("row", id), "taskName", "version")
+    name = f[1] and f[2] and (f[1] .. "\\n" .. f[2]) or f[1]
     taskOf[id] = name
   end
   -- No row (false): a stale entry, which the claim path below removes.

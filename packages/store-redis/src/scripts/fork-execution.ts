@@ -39,6 +39,7 @@ if source.priority ~= nil then
   row.priority = source.priority
   redis.call("HSET", key("row", newId), "priority", source.priority)
 end
+setVersion(newId, row, source.version)
 for i = 1, #flat, 2 do
   local step = cjson.decode(flat[i + 1])
   if step.position < from and (step.status == "completed" or step.status == "failed") then

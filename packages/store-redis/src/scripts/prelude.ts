@@ -270,15 +270,26 @@ local function deleteExecution(id, row)
   unindex(id, row)
   redis.call("ZREM", base .. "created", id)
   redis.call("ZREM", base .. "task:" .. row.taskName, id)
+  if row.version ~= nil then redis.call("ZREM", base .. "version:" .. row.version, id) end
   removeDue(id, row)
   leaveConcurrency(id, row)
   redis.call("DEL", key("row", id), key("steps", id), key("unsettled", id), key("events", id),
     key("mailbox", id), key("ikeys", id), key("offers", id))
 end
 
+-- A new row's task version (nil = unversioned): its field and the "version:<v>" index, newest first.
+local function setVersion(id, row, version)
+  if version == nil then return end
+  row.version = version
+  redis.call("HSET", key("row", id), "version", version)
+  redis.call("ZADD", base .. "version:" .. version, -tonumber(row.createdAt), id)
+end
+
 -- Writes a new pending run (the id must be free: unknown, or its terminal run deleted), indexed
--- and due at runAt (the caller publishes "created"). priority, concurrencyKey, traceContext: nil = none.
-local function insertExecution(id, taskName, payload, runAt, now, request, priority, concurrencyKey, traceContext)
+-- and due at runAt (the caller publishes "created"). priority, concurrencyKey, traceContext, version:
+-- nil = none.
+local function insertExecution(id, taskName, payload, runAt, now, request, priority, concurrencyKey, traceContext,
+    version)
   local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
     runAt = runAt, scheduledAt = runAt, createdAt = now }
   redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
@@ -293,6 +304,7 @@ local function insertExecution(id, taskName, payload, runAt, now, request, prior
     redis.call("HSET", key("row", id), "concurrencyKey", concurrencyKey)
   end
   if traceContext ~= nil then redis.call("HSET", key("row", id), "traceContext", traceContext) end
+  setVersion(id, row, version)
   index(id, row)
   redis.call("ZADD", base .. "created", -tonumber(now), id)
   redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)

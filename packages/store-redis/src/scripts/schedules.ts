@@ -36,7 +36,7 @@ return 1
  * A repeated delivery of the same call (same request id) answers { 1 } without writing again.
  *
  * ARGV = base, id, taskName, dueAt, version, body, expectedVersion, now, origin, request, then
- * 4 per execution: executionId, taskName, payload, runAt.
+ * 5 per execution: executionId, taskName, payload, runAt, version ("" = none).
  */
 export const writeScheduleScript = defineScript(
   "zartWriteSchedule",
@@ -48,7 +48,7 @@ if current[2] == request then return { 1 } end
 if current[1] ~= ARGV[7] then return { 0 } end
 putSchedule(sid, ARGV[3], ARGV[4], ARGV[5], ARGV[6], request)
 local reply = { 1 }
-for i = 11, #ARGV, 4 do
+for i = 11, #ARGV, 5 do
   local id, taskName, payload, runAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
   if redis.call("EXISTS", key("row", id)) == 0 then
     local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
@@ -56,6 +56,7 @@ for i = 11, #ARGV, 4 do
     redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
       "status", "pending", "attempt", "0", "runAt", runAt, "scheduledAt", runAt, "createdAt", now,
       "createRequest", request)
+    setVersion(id, row, opt(ARGV[i + 4]))
     index(id, row)
     redis.call("ZADD", base .. "created", -tonumber(now), id)
     redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)

@@ -30,6 +30,7 @@ export async function startChildExecution(
     ctx.origin,
     JSON.stringify(input.childId),
     optional(input.traceContext),
+    optional(input.version),
   ])) as [string, number];
   if (created === 1) ctx.emit("created", input.childId);
   return parseStep(step);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ClaimedWork, ClaimRequest } from "@zart/core/store";
+import { type ClaimedWork, type ClaimRequest, claimKeys } from "@zart/core/store";
 import { millis } from "../db/args.js";
 import type { RedisContext } from "../db/context.js";
 import { parseClaimed } from "../db/replies.js";
@@ -7,7 +7,8 @@ import { parseClaimed } from "../db/replies.js";
 /** Claims up to `limit` due units in one script: exactly once among concurrent claimers. */
 export async function claim(ctx: RedisContext, request: ClaimRequest): Promise<ClaimedWork[]> {
   const limit = Math.min(Math.floor(request.limit), 1_000);
-  if (limit < 1 || request.taskNames.length === 0) {
+  const keys = claimKeys(request);
+  if (limit < 1 || keys.length === 0) {
     ctx.executor.ensureOpen();
     return [];
   }
@@ -18,7 +19,7 @@ export async function claim(ctx: RedisContext, request: ClaimRequest): Promise<C
     request.workerId,
     randomUUID(),
     request.concurrencyLimits ? JSON.stringify(request.concurrencyLimits) : "",
-    ...request.taskNames,
+    ...keys,
   ]);
   return parseClaimed(reply);
 }

@@ -21,6 +21,7 @@ export async function createExecution(
     input.priority === undefined ? "" : String(input.priority),
     input.concurrencyKey ?? "",
     input.traceContext ?? "",
+    input.version ?? "",
   ]);
   ctx.emit("created", input.executionId);
   return parseRow(row as string[])!;

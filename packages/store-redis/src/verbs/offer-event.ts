@@ -25,6 +25,7 @@ export async function offerEvent(
     optional(start?.concurrencyKey),
     optional(input.traceContext),
     optional(start?.traceContext),
+    optional(start?.version),
   ]);
   if (outcome === "started") ctx.emit("created", executionId);
   if (outcome === "duplicate") return "duplicate";

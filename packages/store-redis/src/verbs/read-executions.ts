@@ -55,7 +55,10 @@ export async function listExecutions(ctx: RedisContext, filter: ListFilter): Pro
     ctx.executor.ensureOpen();
     return [];
   }
-  if (filter.parentId !== undefined) return listChildren(ctx, filter, filter.parentId);
+  if (filter.parentId !== undefined) return listFiltered(ctx, filter, `children:${filter.parentId}`);
+  if (filter.version !== undefined && (filter.status !== undefined || filter.taskName !== undefined)) {
+    return listFiltered(ctx, filter, `version:${filter.version}`);
+  }
   const page = await ctx.executor.runGlobal("listExecutions", [
     listIndex(filter),
     Math.max(0, Math.floor(filter.offset)),
@@ -65,22 +68,24 @@ export async function listExecutions(ctx: RedisContext, filter: ListFilter): Pro
 }
 
 /**
- * The child executions of `parentId` (one read of its `children:` index, newest first), with the
- * other filters applied here: a parent's children are few, so no per-filter index is kept.
+ * The executions of one index (a parent's `children:`, or a `version:`), newest first, with the
+ * other filters applied here: no index is kept per combination of filters, so this reads the whole
+ * index (a parent's children are few; a version's unfinished executions drain).
  */
-async function listChildren(
+async function listFiltered(
   ctx: RedisContext,
   filter: ListFilter,
-  parentId: string,
+  index: string,
 ): Promise<ExecutionDetails[]> {
-  const page = await ctx.executor.runGlobal("listExecutions", [`children:${parentId}`, 0, 100_000]);
+  const page = await ctx.executor.runGlobal("listExecutions", [index, 0, 100_000]);
   const start = Math.max(0, Math.floor(filter.offset));
   return (page as DetailsReply[])
     .flatMap((reply) => parseDetails(reply) ?? [])
     .filter(
       ({ execution }) =>
         (filter.status === undefined || execution.status === filter.status) &&
-        (filter.taskName === undefined || execution.taskName === filter.taskName),
+        (filter.taskName === undefined || execution.taskName === filter.taskName) &&
+        (filter.version === undefined || execution.version === filter.version),
     )
     .slice(start, start + Math.floor(filter.limit));
 }

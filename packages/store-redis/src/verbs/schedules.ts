@@ -6,7 +6,7 @@ import {
   type ScheduleWrite,
   type StoredSchedule,
 } from "@zart/core/store";
-import { millis } from "../db/args.js";
+import { millis, optional } from "../db/args.js";
 import type { RedisContext } from "../db/context.js";
 
 /** Inserts the schedule; its id in use → `ScheduleAlreadyExistsError`. */
@@ -34,7 +34,13 @@ export async function writeSchedule(ctx: RedisContext, write: ScheduleWrite, now
     millis(now),
     ctx.origin,
     randomUUID(),
-    ...write.start.flatMap((s) => [s.executionId, s.taskName, s.payload, millis(s.runAt)]),
+    ...write.start.flatMap((s) => [
+      s.executionId,
+      s.taskName,
+      s.payload,
+      millis(s.runAt),
+      optional(s.version),
+    ]),
   ])) as [number, ...string[]];
   if (reply[0] !== 1) return false;
   for (const id of reply.slice(1)) ctx.emit("created", String(id));

@@ -60,6 +60,8 @@ export const executions = sqliteTable(
     concurrencyKey: text("concurrency_key"),
     /** Its starter's W3C trace context (JSON text); null = none. */
     traceContext: text("trace_context"),
+    /** The task version it started on (`NewExecution.version`); null = unversioned. */
+    version: text("version"),
   },
   (t) => [
     // The claim, in claim order: pending/waiting executions by `run_at`, running ones by lease expiry.

@@ -61,10 +61,17 @@ export async function startChildExecution(
       .where(and(eq(steps.executionId, lease.executionId), eq(steps.position, input.position)))
       .get();
     if (recorded !== undefined) return { step: toStepRecord(recorded), created: false };
-    const { childId: executionId, taskName, payload, traceContext } = input;
+    const { childId: executionId, taskName, payload, traceContext, version } = input;
     insertExecution(
       orm,
-      { executionId, taskName, payload, runAt: now, ...(traceContext ? { traceContext } : {}) },
+      {
+        executionId,
+        taskName,
+        payload,
+        runAt: now,
+        ...(traceContext ? { traceContext } : {}),
+        ...(version ? { version } : {}),
+      },
       now,
     );
     orm

@@ -3,6 +3,7 @@ import {
   type ClaimedWork,
   type ClaimRequest,
   childLease,
+  claimKeys,
   executionLease,
   type StepRecord,
 } from "@zart/core/store";
@@ -21,8 +22,14 @@ interface DueUnit {
   concurrencyKey: string | null;
 }
 
-/** `task_name` is one of the claim's task names (a JSON array, so the statement stays prepared). */
-const OF_CLAIMED_TASKS = sql`IN (SELECT value FROM json_each(${sql.placeholder("taskNames")}))`;
+/**
+ * The row's `claimKey` (task name, then a newline and the version when it has one) is one of the
+ * claim's `claimKeys` (a JSON array, so the statement stays prepared).
+ */
+function ofClaimedTasks(alias: string) {
+  const key = sql.raw(`coalesce(${alias}task_name || char(10) || ${alias}version, ${alias}task_name)`);
+  return sql`${key} IN (SELECT value FROM json_each(${sql.placeholder("taskNames")}))`;
+}
 
 /**
  * Due executions in one status, oldest first by `column` (`run_at`, or the lease's expiry): those
@@ -45,7 +52,7 @@ function dueExecutions(
              coalesce(priority, 0) AS priority, task_name AS taskName, concurrency_key AS concurrencyKey
         FROM ${executions}
        WHERE status = ${sql.raw(`'${status}'`)} AND ${sql.raw(column)} <= ${sql.placeholder("now")}
-         AND priority ${prioritized ? sql`IS NOT NULL` : sql`IS NULL`} AND task_name ${OF_CLAIMED_TASKS}${notFull}
+         AND priority ${prioritized ? sql`IS NOT NULL` : sql`IS NULL`} AND ${ofClaimedTasks("")}${notFull}
        ORDER BY ${order}${sql.raw(column)}, created_at, execution_id
        LIMIT ${sql.placeholder("limit")})`;
 }
@@ -59,7 +66,7 @@ function dueChildren(status: "pending" | "running", column: "due_at" | "lease_ex
              NULL, NULL
         FROM ${steps} AS s JOIN ${executions} AS e ON e.execution_id = s.execution_id
        WHERE s.kind = 'parallel' AND s.status = ${sql.raw(`'${status}'`)}${due}
-         AND e.status NOT IN ('completed', 'failed', 'cancelled') AND e.task_name ${OF_CLAIMED_TASKS}
+         AND e.status NOT IN ('completed', 'failed', 'cancelled') AND ${ofClaimedTasks("e.")}
        ORDER BY s.${sql.raw(column)}, s.execution_id, s.position
        LIMIT ${sql.placeholder("limit")})`;
 }
@@ -70,7 +77,7 @@ function dueChildren(status: "pending" | "running", column: "due_at" | "lease_ex
  * - executions pending or waiting with `run_at <= now`, or running with an expired lease (a dead
  *   worker's);
  * - parallel children pending, or running with an expired lease, whose parent is not terminal;
- * each of a task in the claim's `taskNames` (a child by its parent's task).
+ * each of a task and version in the claim's `claimKeys` (a child by its parent's).
  * Each of the eight kinds (five, and the three execution kinds again for prioritized ones) is read in claim order straight from its index (`zart_executions_due_idx`,
  * `zart_executions_lease_idx`, the partial `zart_steps_child_*` ones, hence the literal statuses
  * and `kind = 'parallel'`) and cut at the limit, so a claim merges at most 8 × limit rows however
@@ -153,7 +160,7 @@ function dueWithinLimits(
   limits: Readonly<Record<string, number>>,
 ): DueUnit[] {
   const now = request.now.getTime();
-  const taskNames = JSON.stringify(request.taskNames);
+  const taskNames = JSON.stringify(claimKeys(request));
   const counts = new Map<string, number>();
   const full = new Set<string>();
   for (const row of prepared.held.all({ now })) {
@@ -204,11 +211,12 @@ function dueWithinLimits(
 export async function claim(ctx: SqliteContext, request: ClaimRequest): Promise<ClaimedWork[]> {
   const { orm } = ctx;
   return ctx.write(() => {
-    if (request.limit < 1 || request.taskNames.length === 0) return [];
+    const keys = claimKeys(request);
+    if (request.limit < 1 || keys.length === 0) return [];
     const prepared = statements(orm);
     const now = request.now.getTime();
     const expiresAt = now + request.leaseMs;
-    const taskNames = JSON.stringify(request.taskNames);
+    const taskNames = JSON.stringify(keys);
     const due = request.concurrencyLimits
       ? dueWithinLimits(prepared, request, request.concurrencyLimits)
       : prepared.dueUnits.all({ now, limit: request.limit, taskNames });

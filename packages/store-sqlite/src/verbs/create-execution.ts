@@ -31,6 +31,7 @@ const statements = preparedPerConnection((orm) => ({
       priority: raw("priority"),
       concurrencyKey: raw("concurrencyKey"),
       traceContext: raw("traceContext"),
+      version: raw("version"),
       run: raw("run"),
     })
     .returning()
@@ -124,6 +125,7 @@ export function insertExecution(orm: Orm, input: NewExecution, now: Date): Execu
     priority: input.priority ?? null,
     concurrencyKey: input.concurrencyKey ?? null,
     traceContext: input.traceContext ?? null,
+    version: input.version ?? null,
     run: existing === undefined ? null : (existing.run ?? 1) + 1,
   }) as ExecutionRow;
   return toExecutionRecord(row);

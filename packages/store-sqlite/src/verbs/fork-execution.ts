@@ -37,6 +37,7 @@ export async function forkExecution(
       .values({
         executionId: input.executionId,
         taskName: source.taskName,
+        version: source.version,
         payload: input.payload ?? source.payload,
         status: "pending",
         attempt: 0,

@@ -109,6 +109,7 @@ export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Pr
           filter.status === undefined ? undefined : eq(executions.status, filter.status),
           filter.taskName === undefined ? undefined : eq(executions.taskName, filter.taskName),
           filter.parentId === undefined ? undefined : eq(executions.parentId, filter.parentId),
+          filter.version === undefined ? undefined : eq(executions.version, filter.version),
         ),
       )
       .orderBy(desc(executions.createdAt), asc(executions.executionId))

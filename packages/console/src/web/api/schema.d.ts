@@ -437,6 +437,8 @@ export interface components {
             run: number;
             /** @description The task name. */
             name: string;
+            /** @description The task version it started on (defineTask version); absent = unversioned. */
+            version?: string;
             status: components["schemas"]["ExecutionState"];
             /** @description The input. */
             payload?: unknown;
@@ -920,6 +922,8 @@ export interface operations {
                 task_name?: string;
                 /** @description Only the child executions of this execution. */
                 parent_id?: string;
+                /** @description Only the executions started on this task version. */
+                version?: string;
                 limit?: number;
                 offset?: number | null;
             };

@@ -87,6 +87,14 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
         <dd>
           <code>{execution.name}</code>
         </dd>
+        {execution.version === undefined ? null : (
+          <>
+            <dt>version</dt>
+            <dd>
+              <code>{execution.version}</code>
+            </dd>
+          </>
+        )}
         <dt>attempt</dt>
         <dd>{execution.attempt + 1}</dd>
         <dt>created</dt>

@@ -1,0 +1,2 @@
+ALTER TABLE "zart"."executions" ADD COLUMN "version" text;--> statement-breakpoint
+CREATE INDEX "executions_version_created_idx" ON "zart"."executions" USING btree ("version","created_at" DESC NULLS FIRST,"execution_id") WHERE version IS NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE `zart_executions` ADD `version` text;
