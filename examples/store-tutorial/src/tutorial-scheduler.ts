@@ -26,6 +26,7 @@ import {
   type StartChildInput,
   type StepWrite,
   type StoredSchedule,
+  type WorkerRecord,
   StoreUnavailableError,
   type SuspendInput,
   type Unsubscribe,
@@ -58,6 +59,7 @@ import {
 } from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
  * The store of the "Writing a store" tutorial: the plain contract over Maps. Each verb lives in
@@ -205,6 +207,16 @@ export class TutorialScheduler implements Scheduler {
   }
   async dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#open(), request);
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    heartbeatWorker(this.#open(), worker, now);
+  }
+  async listWorkers() {
+    return listWorkers(this.#open());
+  }
+  async removeWorker(workerId: string) {
+    return removeWorker(this.#open(), workerId);
   }
 
   /** The data; every verb starts here, so a closed scheduler refuses them all. */

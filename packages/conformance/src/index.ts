@@ -32,6 +32,7 @@ import { storeVerbsSuite } from "./suites/store-verbs.js";
 import { taskRoutingSuite } from "./suites/task-routing.js";
 import { timeSuite } from "./suites/time.js";
 import { transactionsSuite } from "./suites/transactions.js";
+import { workersSuite } from "./suites/workers.js";
 
 export type { SkipIdOf, Suite, SuiteTest } from "./define-suite.js";
 export type { Harness, TestEnv } from "./harness.js";
@@ -62,6 +63,7 @@ export {
   taskRoutingSuite,
   timeSuite,
   transactionsSuite,
+  workersSuite,
 };
 
 /** Every topic suite, in the order to make them pass (see the README). */
@@ -96,6 +98,7 @@ export const SUITES = [
   flowControlSuite,
   scheduleVerbsSuite,
   scheduleFiresSuite,
+  workersSuite,
 ] as const;
 
 /** The name of a topic suite, e.g. `"events"`. */

@@ -75,6 +75,8 @@ export type {
 export type { Schedules } from "./schedules/schedules-client.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
+export type { LeaseInfo } from "./workers/lease-status.js";
+export type { WorkerInfo } from "./workers/worker-info.js";
 export {
   defineTask,
   type EventSchemas,

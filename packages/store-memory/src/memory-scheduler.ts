@@ -25,6 +25,7 @@ import {
   type StartChildInput,
   type StepWrite,
   type StoredSchedule,
+  type WorkerRecord,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
@@ -56,6 +57,7 @@ import {
   listSchedules,
   writeSchedule,
 } from "./verbs/schedules.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
 
@@ -232,6 +234,16 @@ export class MemoryScheduler implements Scheduler {
   }
   async dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#open(), request);
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    heartbeatWorker(this.#open(), worker, now);
+  }
+  async listWorkers() {
+    return listWorkers(this.#open());
+  }
+  async removeWorker(workerId: string) {
+    return removeWorker(this.#open(), workerId);
   }
 
   /** The verbs' context; every verb starts here, so a closed scheduler refuses them all. */

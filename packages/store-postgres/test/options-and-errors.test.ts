@@ -127,6 +127,7 @@ describe("upgrades", () => {
         "0006_concurrency_key",
         "0007_rerun_paused",
         "0008_schedules",
+        "0009_workers",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

@@ -25,6 +25,7 @@ import {
   type StartChildInput,
   type StepWrite,
   type StoredSchedule,
+  type WorkerRecord,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
@@ -57,6 +58,7 @@ import {
   listSchedules,
   writeSchedule,
 } from "./verbs/schedules.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
 import { WakeUpChannel } from "./wake-ups.js";
@@ -136,6 +138,17 @@ export class RedisScheduler implements Scheduler {
   }
   dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#ctx, request);
+  }
+
+  // ── worker registry ────────────────────────────────────────────────────────────────────────────
+  heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    return heartbeatWorker(this.#ctx, worker, now);
+  }
+  listWorkers() {
+    return listWorkers(this.#ctx);
+  }
+  removeWorker(workerId: string) {
+    return removeWorker(this.#ctx, workerId);
   }
 
   // ── client verbs ───────────────────────────────────────────────────────────────────────────────

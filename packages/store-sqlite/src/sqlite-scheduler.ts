@@ -26,6 +26,7 @@ import {
   type StepWrite,
   type StoreCapabilities,
   type StoredSchedule,
+  type WorkerRecord,
   type SuspendInput,
   type TransactionalStepInput,
   type Unsubscribe,
@@ -60,6 +61,7 @@ import {
   listSchedules,
   writeSchedule,
 } from "./verbs/schedules.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
 import { runTransactionalStep } from "./verbs/transactional-step.js";
@@ -244,5 +246,15 @@ export class SqliteScheduler implements Scheduler {
   }
   dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#ctx, request);
+  }
+
+  heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    return heartbeatWorker(this.#ctx, worker, now);
+  }
+  listWorkers() {
+    return listWorkers(this.#ctx);
+  }
+  removeWorker(workerId: string) {
+    return removeWorker(this.#ctx, workerId);
   }
 }

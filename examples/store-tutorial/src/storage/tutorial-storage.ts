@@ -1,4 +1,4 @@
-import type { EventRecord, ExecutionRecord, StepRecord, StoredSchedule } from "@zart/core/store";
+import type { EventRecord, ExecutionRecord, StepRecord, StoredSchedule, WorkerRecord } from "@zart/core/store";
 
 /** A parallel child's lease (the step row itself holds the child's status). */
 export interface ChildGrant {
@@ -27,5 +27,7 @@ export class TutorialStorage {
   readonly entries = new Map<string, Entry>();
   /** Schedules by id. */
   readonly schedules = new Map<string, StoredSchedule>();
+  /** The worker registry, by worker id. */
+  readonly workers = new Map<string, WorkerRecord>();
   nextSequence = 1;
 }

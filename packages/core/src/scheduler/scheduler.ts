@@ -69,6 +69,7 @@ import type {
 import type { ExecutionDetails, ExecutionRecord, RunSummary, StepRecord } from "./records.js";
 import type { ScheduleStore } from "./schedules.js";
 import type { TransactionalStepInput } from "./transactional-step.js";
+import type { WorkerRegistry } from "./workers.js";
 import type {
   CompleteExecutionInput,
   ExecutionPatch,
@@ -79,10 +80,11 @@ import type {
 } from "./worker-writes.js";
 
 /**
- * Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`);
- * the verbs' input and output types are in the files beside this one, by concept.
+ * Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`),
+ * its worker registry verbs (`heartbeatWorker`, `listWorkers`, `removeWorker`) in `WorkerRegistry`
+ * (`./workers.ts`); the verbs' input and output types are in the files beside this one, by concept.
  */
-export interface Scheduler extends ScheduleStore {
+export interface Scheduler extends ScheduleStore, WorkerRegistry {
   readonly capabilities: StoreCapabilities;
   /** The clock the engine reads `now` from for every call to this store. */
   readonly clock: Clock;

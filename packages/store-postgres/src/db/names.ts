@@ -11,6 +11,7 @@ export interface SchemaNames {
   steps: string;
   events: string;
   schedules: string;
+  workers: string;
   migrations: string;
   /** The LISTEN/NOTIFY channel of this schema, e.g. `zart_wake`. */
   channel: string;
@@ -31,6 +32,7 @@ export function schemaNames(schema: string): SchemaNames {
     steps: `${quoted}."steps"`,
     events: `${quoted}."events"`,
     schedules: `${quoted}."schedules"`,
+    workers: `${quoted}."workers"`,
     migrations: `${quoted}."zart_migrations"`,
     channel: `${schema}_wake`,
   };

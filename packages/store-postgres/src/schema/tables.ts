@@ -174,7 +174,19 @@ export function createTables(schemaName: string) {
     (t) => [index("schedules_due_idx").on(t.dueAt, t.scheduleId).where(sql`due_at IS NOT NULL`)],
   );
 
-  return { schema, executions, steps, events, schedules };
+  /** `workers`: the worker registry, one row per running worker, upserted by its heartbeats. */
+  const workers = schema.table("workers", {
+    workerId: text("worker_id").primaryKey(),
+    host: text("host").notNull(),
+    pid: integer("pid").notNull(),
+    taskNames: text("task_names").array().notNull(),
+    concurrency: integer("concurrency").notNull(),
+    leaseMs: integer("lease_ms").notNull(),
+    startedAt: at("started_at").notNull(),
+    heartbeatAt: at("heartbeat_at").notNull(),
+  });
+
+  return { schema, executions, steps, events, schedules, workers };
 }
 
 /** The tables of one schema, as `createTables` builds them. */
