@@ -24,6 +24,7 @@ import { registerPurgeRoute } from "./routes/purge.js";
 import { registerScheduleRoutes } from "./routes/schedules.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerWaitRoute } from "./routes/wait.js";
+import { registerWorkerRoutes } from "./routes/workers.js";
 import { resolveToken } from "./token.js";
 import { validationHook } from "./validation-hook.js";
 
@@ -135,6 +136,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerWaitRoute(app, deps);
   registerPurgeRoute(app, deps);
   registerScheduleRoutes(app, deps);
+  registerWorkerRoutes(app, deps);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.console) app.route("/", serveConsole(options.console));
 

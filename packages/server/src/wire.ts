@@ -1,5 +1,6 @@
 import type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "@zart/core";
 import type { WireErrorInfo, WireEvent, WireExecution, WireRunSummary, WireStep } from "./schemas.js";
+import { toWireLease } from "./worker-wire.js";
 
 /**
  * The snake_case JSON shape of a {@link DurableExecutionStatus}, as the HTTP API and `zart --json`
@@ -29,6 +30,7 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
   if (status.rerunOf !== undefined) {
     wire.rerun_of = { execution_id: status.rerunOf.executionId, from_step: status.rerunOf.fromStep };
   }
+  if (status.lease) wire.lease = toWireLease(status.lease);
   return wire;
 }
 
