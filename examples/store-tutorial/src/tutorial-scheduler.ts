@@ -26,11 +26,11 @@ import {
   type StartChildInput,
   type StepWrite,
   type StoredSchedule,
-  type WorkerRecord,
   StoreUnavailableError,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
+  type WorkerRecord,
 } from "@zart/core/store";
 import { resolveOptions, type TutorialSchedulerOptions } from "./options.js";
 import type { TutorialStorage } from "./storage/tutorial-storage.js";

@@ -75,8 +75,6 @@ export type {
 export type { Schedules } from "./schedules/schedules-client.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
-export type { LeaseInfo } from "./workers/lease-status.js";
-export type { WorkerInfo } from "./workers/worker-info.js";
 export {
   defineTask,
   type EventSchemas,
@@ -95,3 +93,5 @@ export {
 } from "./validation.js";
 export { Worker } from "./worker.js";
 export type { WorkerOptions } from "./worker-options.js";
+export type { LeaseInfo } from "./workers/lease-status.js";
+export type { WorkerInfo } from "./workers/worker-info.js";

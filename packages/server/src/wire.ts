@@ -88,3 +88,5 @@ export function snakeKeys(record: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [toSnakeCase(key), value]));
 }
 export { toWireSchedule } from "./schedule-wire.js";
+
+export { toWireLease, toWireWorker } from "./worker-wire.js";

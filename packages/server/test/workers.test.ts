@@ -29,7 +29,10 @@ describe("GET /api/v1/workers", () => {
   it("shows the lease owner of a running execution on GET /api/v1/executions/{id}", async () => {
     const now = h.scheduler.clock.now();
     // A task no worker runs, claimed by hand under the running worker's id: it stays running.
-    await h.scheduler.createExecution({ executionId: "held", taskName: "nobody", payload: "1", runAt: now }, now);
+    await h.scheduler.createExecution(
+      { executionId: "held", taskName: "nobody", payload: "1", runAt: now },
+      now,
+    );
     await h.scheduler.claim({
       workerId: h.worker.workerId,
       taskNames: ["nobody"],

@@ -25,11 +25,11 @@ import {
   type StartChildInput,
   type StepWrite,
   type StoredSchedule,
-  type WorkerRecord,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
   WakeUpHub,
+  type WorkerRecord,
 } from "@zart/core/store";
 import { type MemorySchedulerOptions, resolveOptions } from "./options.js";
 import type { MemoryContext } from "./storage/context.js";
@@ -57,9 +57,9 @@ import {
   listSchedules,
   writeSchedule,
 } from "./verbs/schedules.js";
-import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
  * The `Scheduler` contract held in process memory: a real implementation with the semantics of the

@@ -25,11 +25,11 @@ import {
   type StartChildInput,
   type StepWrite,
   type StoredSchedule,
-  type WorkerRecord,
   type SuspendInput,
   type TransactionalStepInput,
   type Unsubscribe,
   type WakeUp,
+  type WorkerRecord,
 } from "@zart/core/store";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { Database } from "./db/database.js";

@@ -25,10 +25,10 @@ import {
   type StartChildInput,
   type StepWrite,
   type StoredSchedule,
-  type WorkerRecord,
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
+  type WorkerRecord,
 } from "@zart/core/store";
 import { connect } from "./db/connection.js";
 import type { RedisContext } from "./db/context.js";
@@ -58,9 +58,9 @@ import {
   listSchedules,
   writeSchedule,
 } from "./verbs/schedules.js";
-import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 import { WakeUpChannel } from "./wake-ups.js";
 
 /**

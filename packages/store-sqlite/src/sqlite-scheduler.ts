@@ -26,11 +26,11 @@ import {
   type StepWrite,
   type StoreCapabilities,
   type StoredSchedule,
-  type WorkerRecord,
   type SuspendInput,
   type TransactionalStepInput,
   type Unsubscribe,
   type WakeUp,
+  type WorkerRecord,
 } from "@zart/core/store";
 import type Database from "better-sqlite3";
 import { type Connection, openConnection } from "./db/connection.js";
@@ -61,10 +61,10 @@ import {
   listSchedules,
   writeSchedule,
 } from "./verbs/schedules.js";
-import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
 import { runTransactionalStep } from "./verbs/transactional-step.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
  * The `Scheduler` contract on SQLite (better-sqlite3 + drizzle-orm): the embedded default.

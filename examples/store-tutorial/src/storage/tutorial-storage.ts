@@ -1,4 +1,10 @@
-import type { EventRecord, ExecutionRecord, StepRecord, StoredSchedule, WorkerRecord } from "@zart/core/store";
+import type {
+  EventRecord,
+  ExecutionRecord,
+  StepRecord,
+  StoredSchedule,
+  WorkerRecord,
+} from "@zart/core/store";
 
 /** A parallel child's lease (the step row itself holds the child's status). */
 export interface ChildGrant {

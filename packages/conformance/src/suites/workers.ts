@@ -68,7 +68,9 @@ export const workersSuite = defineSuite("workers", WORKERS_TESTS, (h, test) => {
         expect((await scheduler.listWorkers())[0]?.heartbeatAt).toEqual(new Date(base + 7000));
 
         const ids = offsets.map((_, i) => `w${i + 10}`);
-        await Promise.all(ids.map((id, i) => schedulers[i % schedulers.length]!.heartbeatWorker(row(id), now())));
+        await Promise.all(
+          ids.map((id, i) => schedulers[i % schedulers.length]!.heartbeatWorker(row(id), now())),
+        );
         expect((await scheduler.listWorkers()).map((w) => w.workerId)).toEqual(["w1", ...ids].sort());
       },
     );

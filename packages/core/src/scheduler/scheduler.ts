@@ -69,7 +69,6 @@ import type {
 import type { ExecutionDetails, ExecutionRecord, RunSummary, StepRecord } from "./records.js";
 import type { ScheduleStore } from "./schedules.js";
 import type { TransactionalStepInput } from "./transactional-step.js";
-import type { WorkerRegistry } from "./workers.js";
 import type {
   CompleteExecutionInput,
   ExecutionPatch,
@@ -78,6 +77,7 @@ import type {
   StepWrite,
   SuspendInput,
 } from "./worker-writes.js";
+import type { WorkerRegistry } from "./workers.js";
 
 /**
  * Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`),

@@ -11,7 +11,11 @@ function copyWorker(row: WorkerRecord): WorkerRecord {
 }
 
 /** Upsert; the heartbeat only moves forward. */
-export function heartbeatWorker(ctx: MemoryContext, worker: Omit<WorkerRecord, "heartbeatAt">, now: Date): void {
+export function heartbeatWorker(
+  ctx: MemoryContext,
+  worker: Omit<WorkerRecord, "heartbeatAt">,
+  now: Date,
+): void {
   const stored = ctx.storage.workers.get(worker.workerId);
   const heartbeatAt = stored && stored.heartbeatAt > now ? stored.heartbeatAt : now;
   ctx.storage.workers.set(worker.workerId, copyWorker({ ...worker, heartbeatAt }));
