@@ -46,7 +46,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
-import { getExecution, listExecutions, purge } from "./verbs/read-executions.js";
+import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
 import {
@@ -65,10 +65,11 @@ import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
  * The store of the "Writing a store" tutorial: the plain contract over Maps. Each verb lives in
  * `verbs/` and does all its reads and writes synchronously (no `await` in between), so in one
  * process each verb is atomic without a lock; it is single-process by design. No push, no
- * answer-on-offer. This class only checks that it is open and hands each verb the storage.
+ * answer-on-offer; run history (`storage/runs.ts` archives a replaced run). This class only checks
+ * that it is open and hands each verb the storage.
  */
 export class TutorialScheduler implements Scheduler {
-  readonly capabilities = defineCapabilities({});
+  readonly capabilities = defineCapabilities({ runHistory: true });
   readonly clock: Clock;
   readonly storage: TutorialStorage;
   #closed = false;
@@ -127,6 +128,12 @@ export class TutorialScheduler implements Scheduler {
 
   async getExecution(executionId: string) {
     return getExecution(this.#open(), executionId);
+  }
+  async getRun(executionId: string, run: number) {
+    return getRun(this.#open(), executionId, run);
+  }
+  async listRuns(executionId: string) {
+    return listRuns(this.#open(), executionId);
   }
   async listExecutions(filter: ListFilter) {
     return listExecutions(this.#open(), filter);

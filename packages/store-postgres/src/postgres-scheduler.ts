@@ -52,7 +52,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent, offerEventInTransaction } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
-import { getExecution, listExecutions, purge } from "./verbs/read-executions.js";
+import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
 import * as schedules from "./verbs/schedules.js";
@@ -63,10 +63,9 @@ import * as workers from "./verbs/workers.js";
 import { WakeUps } from "./wake-ups/wake-ups.js";
 
 /**
- * The `Scheduler` contract on PostgreSQL: many worker processes on many machines. Each verb (in
- * `verbs/`) sends its NOTIFY in its own transaction and emits to this instance's subscribers
- * through `WakeUps`. Time comes only from the engine's `now`: the database clock is never read.
- * See the package README for the tables, the indexes and the claim plan.
+ * The `Scheduler` contract on PostgreSQL, for many worker processes (tables, indexes, claim plan:
+ * the package README). Each verb (`verbs/`) sends its NOTIFY in its own transaction and emits to
+ * this instance's subscribers through `WakeUps`. The database clock is never read: only `now`.
  */
 export class PostgresScheduler implements Scheduler {
   readonly capabilities = defineCapabilities({
@@ -76,6 +75,7 @@ export class PostgresScheduler implements Scheduler {
     answersOnOffer: true,
     transactionalStart: true,
     transactionalSteps: true,
+    runHistory: true,
   });
   readonly clock: Clock;
   /** The schema holding the tables. */
@@ -160,7 +160,13 @@ export class PostgresScheduler implements Scheduler {
     return this.#guard(() => listExecutions(this.#orm, filter));
   }
   purge(filter: PurgeFilter) {
-    return this.#guard(() => purge(this.#orm, filter));
+    return purge(this.#db, filter);
+  }
+  getRun(executionId: string, run: number) {
+    return this.#guard(() => getRun(this.#db, this.#orm, executionId, run));
+  }
+  listRuns(executionId: string) {
+    return listRuns(this.#db, executionId);
   }
 
   // ── worker verbs ──────────────────────────────────────────────────────────────────────────

@@ -32,7 +32,7 @@ async function migrationsOf(schema: string): Promise<{ id: number; tag: string; 
   return rows;
 }
 
-const TABLES = ["events", "executions", "schedules", "steps", "workers", "zart_migrations"];
+const TABLES = ["events", "executions", "runs", "schedules", "steps", "workers", "zart_migrations"];
 /** The shipped migrations, in order (see `drizzle/meta/_journal.json`). */
 const SHIPPED = [
   "0000_init",
@@ -44,7 +44,8 @@ const SHIPPED = [
   "0006_concurrency_key",
   "0007_rerun_paused",
   "0008_schedules",
-  "0009_workers",
+  "0009_run_history",
+  "0010_workers",
 ];
 
 describe("migrate()", () => {

@@ -42,7 +42,7 @@ describe("options", () => {
     expect(new PostgresScheduler({ connectionString: db.url, schema: "my_app_2" }).schema).toBe("my_app_2");
   });
 
-  it("declares multiProcess, push, persistent, answersOnOffer, transactionalStart and transactionalSteps", () => {
+  it("declares every capability: multiProcess, push, persistent, answersOnOffer, transactional*, runHistory", () => {
     const scheduler = new PostgresScheduler({ connectionString: db.url });
     expect(scheduler.capabilities).toEqual({
       multiProcess: true,
@@ -51,7 +51,7 @@ describe("options", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: false,
+      runHistory: true,
     });
   });
 });
@@ -127,7 +127,8 @@ describe("upgrades", () => {
         "0006_concurrency_key",
         "0007_rerun_paused",
         "0008_schedules",
-        "0009_workers",
+        "0009_run_history",
+        "0010_workers",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

@@ -50,7 +50,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent, offerEventInTransaction } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
-import { getExecution, listExecutions, purge } from "./verbs/read-executions.js";
+import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
 import {
@@ -67,23 +67,20 @@ import { runTransactionalStep } from "./verbs/transactional-step.js";
 import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
- * The `Scheduler` contract on SQLite (better-sqlite3 + drizzle-orm): the embedded default.
+ * The `Scheduler` contract on SQLite (better-sqlite3 + drizzle-orm): the embedded default. Call
+ * `migrate()` once before use (it is idempotent and safe to run from several processes).
  *
- * - **Transactions**: every verb is one synchronous `BEGIN IMMEDIATE` (write) or deferred (read)
- *   transaction (see `SqliteContext`), atomic against every other connection and process.
+ * - **Transactions**: one `BEGIN IMMEDIATE` (write) or deferred (read) per verb (`SqliteContext`).
  * - **Several processes** may share one file (WAL mode): a lock held by another process is waited
  *   for up to `busyTimeoutMs`; only past it does a verb fail, with `StoreUnavailableError`.
  * - **Wake-ups** are pushed in-process at once (to every scheduler on the same file in this
  *   process); workers in other processes see the work at their next poll (`pollInterval`).
  * - **Errors**: a missing directory, a read-only or corrupt file → `StoreUnavailableError` from the
  *   constructor (or `migrate()`); driver errors never leave the store untranslated.
- *
- * Call `migrate()` once before use (it is idempotent and safe to run from several processes).
  */
 export class SqliteScheduler implements Scheduler {
   /** Multi-process and persistent when file-backed; push in-process. */
   readonly capabilities: StoreCapabilities;
-  /** The clock the engine reads `now` from. */
   readonly clock: Clock;
   /** The better-sqlite3 handle in use (the one passed in, or the one opened from `path`). */
   readonly database: Database.Database;
@@ -104,6 +101,7 @@ export class SqliteScheduler implements Scheduler {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
+      runHistory: true,
     });
     this.#ctx = new SqliteContext(this.#connection, transactionDatabaseOf(options, this.database));
   }
@@ -118,7 +116,6 @@ export class SqliteScheduler implements Scheduler {
     }
   }
 
-  /** One trivial query; throws `StoreUnavailableError` when the database cannot be read. */
   async ping(): Promise<void> {
     await this.#ctx.read(() => this.database.prepare("SELECT 1").get());
   }
@@ -129,7 +126,6 @@ export class SqliteScheduler implements Scheduler {
     if (this.#connection.owned) this.database.close();
   }
 
-  /** Registers an in-process wake-up listener (called in a microtask); returns its unsubscribe. */
   subscribe(listener: (wake: WakeUp) => void): Unsubscribe {
     this.#ctx.ensureOpen();
     return this.#ctx.wakeUps.subscribe(listener);
@@ -167,6 +163,12 @@ export class SqliteScheduler implements Scheduler {
 
   getExecution(executionId: string) {
     return getExecution(this.#ctx, executionId);
+  }
+  getRun(executionId: string, run: number) {
+    return getRun(this.#ctx, executionId, run);
+  }
+  listRuns(executionId: string) {
+    return listRuns(this.#ctx, executionId);
   }
   listExecutions(filter: ListFilter) {
     return listExecutions(this.#ctx, filter);

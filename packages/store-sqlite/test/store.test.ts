@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DurableScheduler, defineTask, silentLogger, TaskRegistry, Worker } from "@zart/core";
 import type { WakeUp } from "@zart/core/store";
 import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../src/db/migrate.js";
 import { SqliteScheduler } from "../src/index.js";
@@ -31,7 +33,7 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: false,
+      runHistory: true,
     });
     expect(memory.capabilities).toEqual({
       multiProcess: false,
@@ -40,7 +42,7 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: false,
+      runHistory: true,
     });
     expect(shared.capabilities).toEqual({
       multiProcess: false,
@@ -49,7 +51,7 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: false,
+      runHistory: true,
     });
     for (const scheduler of [file, memory, shared]) await scheduler.close();
     handle.close();
@@ -107,6 +109,44 @@ describe("SqliteScheduler", () => {
     const rows = scheduler.database.prepare("SELECT hash FROM __zart_migrations").all();
     expect(rows).toHaveLength(SHIPPED_MIGRATIONS);
     expect(scheduler.database.inTransaction).toBe(false);
+    await scheduler.close();
+  });
+
+  it("migrates a database from before run history: its executions are run 1, archived on replace", async () => {
+    // The shipped migrations before run history, applied on a file as an older release did.
+    const older = join(directory, `migrations-${++files}`);
+    cpSync(MIGRATIONS_FOLDER, older, { recursive: true });
+    const journalPath = join(older, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+    const tags = journal.entries.map((entry) => entry.tag);
+    const since = tags.indexOf("0006_run_history");
+    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, since) }));
+    const path = freshPath();
+    const old = new Database(path);
+    migrate(drizzle(old), { migrationsFolder: older, migrationsTable: "__zart_migrations" });
+    old
+      .prepare(
+        `INSERT INTO zart_executions (execution_id, task_name, payload, status, result, attempt, scheduled_at, created_at, completed_at)
+         VALUES ('e1', 't', '1', 'completed', '"done"', 0, 1000, 1000, 2000)`,
+      )
+      .run();
+    old.close();
+
+    const scheduler = new SqliteScheduler({ path });
+    expect(await scheduler.migrate()).toEqual(tags.slice(since));
+    expect((await scheduler.getExecution("e1"))?.execution.run).toBeUndefined();
+    expect((await start(scheduler, "e1")).run).toBe(2);
+    expect(await scheduler.listRuns("e1")).toMatchObject([
+      { run: 2, status: "pending" },
+      { run: 1, status: "completed", completedAt: new Date(2000) },
+    ]);
+    expect((await scheduler.getRun("e1", 1))?.execution).toMatchObject({
+      run: 1,
+      status: "completed",
+      result: '"done"',
+      createdAt: new Date(1000),
+      completedAt: new Date(2000),
+    });
     await scheduler.close();
   });
 

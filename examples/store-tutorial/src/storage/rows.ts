@@ -4,7 +4,6 @@ import {
   type ExecutionPatch,
   type ExecutionRecord,
   isTerminal,
-  type NewExecution,
   type StepRecord,
   type StepWrite,
 } from "@zart/core/store";
@@ -17,24 +16,6 @@ export function entryOf(storage: TutorialStorage, executionId: string): Entry {
   const entry = storage.entries.get(executionId);
   if (!entry) throw new ExecutionNotFoundError(executionId);
   return entry;
-}
-
-/** Stores a new `pending` execution for `input` (replacing whatever had its id) and returns its record. */
-export function insertPending(entries: Map<string, Entry>, input: NewExecution, now: Date): ExecutionRecord {
-  const record: ExecutionRecord = {
-    executionId: input.executionId,
-    taskName: input.taskName,
-    payload: input.payload,
-    status: "pending",
-    attempt: 0,
-    runAt: new Date(input.runAt),
-    scheduledAt: new Date(input.runAt),
-    createdAt: new Date(now),
-    ...(input.priority ? { priority: input.priority } : {}),
-    ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
-  };
-  entries.set(input.executionId, { record, steps: new Map(), children: new Map(), events: [] });
-  return record;
 }
 
 export function details(entry: Entry): ExecutionDetails {

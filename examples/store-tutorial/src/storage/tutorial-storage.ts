@@ -1,5 +1,6 @@
 import type {
   EventRecord,
+  ExecutionDetails,
   ExecutionRecord,
   StepRecord,
   StoredSchedule,
@@ -33,6 +34,8 @@ export class TutorialStorage {
   readonly entries = new Map<string, Entry>();
   /** Schedules by id. */
   readonly schedules = new Map<string, StoredSchedule>();
+  /** The archived (earlier) runs of each id, oldest first, frozen as `getRun` returns them. */
+  readonly runs = new Map<string, ExecutionDetails[]>();
   /** The worker registry, by worker id. */
   readonly workers = new Map<string, WorkerRecord>();
   nextSequence = 1;

@@ -11,6 +11,7 @@ import {
 } from "@zart/core/store";
 import { fenced } from "../storage/fencing.js";
 import { applyPatch, park, writeStep } from "../storage/rows.js";
+import { insertRun } from "../storage/runs.js";
 import type { Entry, TutorialStorage } from "../storage/tutorial-storage.js";
 
 export function startChildExecution(
@@ -21,7 +22,7 @@ export function startChildExecution(
   now: Date,
 ): StepRecord {
   const parent = fenced(storage, lease);
-  const step = startChild(storage.entries, parent, input, now);
+  const step = startChild(storage, parent, input, now);
   applyPatch(parent.record, patch);
   return step;
 }
@@ -40,32 +41,22 @@ export function awaitChildExecutions(
 }
 
 /** Creates the child execution and records the parent's `child` step; a recorded step is returned as is. */
-function startChild(
-  entries: Map<string, Entry>,
-  parent: Entry,
-  input: StartChildInput,
-  now: Date,
-): StepRecord {
+function startChild(storage: TutorialStorage, parent: Entry, input: StartChildInput, now: Date): StepRecord {
   const recorded = parent.steps.get(input.position);
   if (recorded) return structuredClone(recorded);
-  const existing = entries.get(input.childId);
+  const existing = storage.entries.get(input.childId);
   if (existing && !isTerminal(existing.record.status)) throw new ExecutionAlreadyExistsError(input.childId);
-  entries.set(input.childId, {
-    record: {
-      executionId: input.childId,
-      taskName: input.taskName,
-      payload: input.payload,
-      status: "pending",
-      attempt: 0,
-      runAt: new Date(now),
-      scheduledAt: new Date(now),
-      createdAt: new Date(now),
-      parentId: parent.record.executionId,
-      detached: input.detached,
-    },
-    steps: new Map(),
-    children: new Map(),
-    events: [],
+  insertRun(storage, {
+    executionId: input.childId,
+    taskName: input.taskName,
+    payload: input.payload,
+    status: "pending",
+    attempt: 0,
+    runAt: new Date(now),
+    scheduledAt: new Date(now),
+    createdAt: new Date(now),
+    parentId: parent.record.executionId,
+    detached: input.detached,
   });
   const step: StepRecord = {
     position: input.position,

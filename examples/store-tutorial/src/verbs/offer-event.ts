@@ -5,7 +5,8 @@ import {
   type OfferOutcome,
   waitsOnEvent,
 } from "@zart/core/store";
-import { entryOf, insertPending } from "../storage/rows.js";
+import { entryOf } from "../storage/rows.js";
+import { insertPending } from "../storage/runs.js";
 import type { TutorialStorage } from "../storage/tutorial-storage.js";
 
 export function offerEvent(storage: TutorialStorage, input: OfferEventInput, now: Date): OfferOutcome {
@@ -14,7 +15,7 @@ export function offerEvent(storage: TutorialStorage, input: OfferEventInput, now
   if (key !== undefined && found?.events.some((event) => event.idempotencyKey === key)) return "duplicate";
   // Signal-with-start: an unknown or terminal execution is (re)created first, in the same pass.
   if (input.startIfMissing && (!found || isTerminal(found.record.status))) {
-    insertPending(storage.entries, input.startIfMissing, now);
+    insertPending(storage, input.startIfMissing, now);
   }
   const entry = entryOf(storage, input.executionId);
   if (isTerminal(entry.record.status))

@@ -1,4 +1,11 @@
-import { type ExecutionDetails, isTerminal, type ListFilter, type PurgeFilter } from "@zart/core/store";
+import {
+  type ExecutionDetails,
+  type ExecutionRecord,
+  isTerminal,
+  type ListFilter,
+  type PurgeFilter,
+  type RunSummary,
+} from "@zart/core/store";
 import { details } from "../storage/rows.js";
 import type { TutorialStorage } from "../storage/tutorial-storage.js";
 
@@ -22,14 +29,51 @@ export function listExecutions(storage: TutorialStorage, filter: ListFilter): Ex
   return matching.slice(filter.offset, filter.offset + filter.limit).map(details);
 }
 
+/** Terminal, of the filter's statuses (default: all) and completed before `olderThan`. */
+function purgeable(record: ExecutionRecord, filter: PurgeFilter): boolean {
+  const old = record.completedAt !== undefined && record.completedAt < filter.olderThan;
+  return isTerminal(record.status) && old && (filter.statuses ?? [record.status]).includes(record.status);
+}
+
+/** Deletes the matching archived runs, then the matching executions with every run they still have. */
 export function purge(storage: TutorialStorage, filter: PurgeFilter): number {
   let purged = 0;
+  for (const [id, runs] of storage.runs) {
+    const kept = runs.filter(({ execution }) => !purgeable(execution, filter));
+    purged += runs.length - kept.length;
+    if (kept.length > 0) storage.runs.set(id, kept);
+    else storage.runs.delete(id);
+  }
   for (const [id, { record }] of storage.entries) {
-    const old = record.completedAt !== undefined && record.completedAt < filter.olderThan;
-    if (isTerminal(record.status) && old && (filter.statuses ?? [record.status]).includes(record.status)) {
+    if (purgeable(record, filter)) {
+      purged += 1 + (storage.runs.get(id)?.length ?? 0);
       storage.entries.delete(id);
-      purged++;
+      storage.runs.delete(id);
     }
   }
   return purged;
+}
+
+/** The current run when its number matches, else an archived one; `undefined` when unknown. */
+export function getRun(
+  storage: TutorialStorage,
+  executionId: string,
+  run: number,
+): ExecutionDetails | undefined {
+  const entry = storage.entries.get(executionId);
+  if (entry && (entry.record.run ?? 1) === run) return details(entry);
+  return structuredClone(storage.runs.get(executionId)?.find(({ execution }) => execution.run === run));
+}
+
+export function listRuns(storage: TutorialStorage, executionId: string): RunSummary[] {
+  const records = (storage.runs.get(executionId) ?? []).map(({ execution }) => execution);
+  const current = storage.entries.get(executionId);
+  if (current) records.push(current.record);
+  return records.reverse().map((record) => ({
+    run: record.run ?? 1,
+    status: record.status,
+    taskName: record.taskName,
+    createdAt: new Date(record.createdAt),
+    ...(record.completedAt ? { completedAt: new Date(record.completedAt) } : {}),
+  }));
 }

@@ -5,7 +5,7 @@ import {
   type ScheduleWrite,
   type StoredSchedule,
 } from "@zart/core/store";
-import { insertPending } from "../storage/rows.js";
+import { insertPending } from "../storage/runs.js";
 import type { TutorialStorage } from "../storage/tutorial-storage.js";
 
 // Schedules are rows the engine encodes; the store compares `version` and inserts the fires.
@@ -26,7 +26,7 @@ export function writeSchedule(storage: TutorialStorage, write: ScheduleWrite, no
   if (!current || current.version !== write.expectedVersion) return false;
   schedules.set(write.schedule.scheduleId, structuredClone(write.schedule));
   for (const input of write.start) {
-    if (!entries.has(input.executionId)) insertPending(entries, input, now);
+    if (!entries.has(input.executionId)) insertPending(storage, input, now);
   }
   return true;
 }

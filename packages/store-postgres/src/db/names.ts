@@ -11,6 +11,7 @@ export interface SchemaNames {
   steps: string;
   events: string;
   schedules: string;
+  runs: string;
   workers: string;
   migrations: string;
   /** The LISTEN/NOTIFY channel of this schema, e.g. `zart_wake`. */
@@ -32,6 +33,7 @@ export function schemaNames(schema: string): SchemaNames {
     steps: `${quoted}."steps"`,
     events: `${quoted}."events"`,
     schedules: `${quoted}."schedules"`,
+    runs: `${quoted}."runs"`,
     workers: `${quoted}."workers"`,
     migrations: `${quoted}."zart_migrations"`,
     channel: `${schema}_wake`,

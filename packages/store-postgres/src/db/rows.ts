@@ -9,6 +9,7 @@ type Timestamp = Date | string | null;
 
 export interface ExecutionRow {
   execution_id: string;
+  run: number;
   task_name: string;
   payload: string;
   status: string;
@@ -100,6 +101,8 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   putDate(record, "leaseExpiresAt", row.lease_expires_at);
   put(record, "priority", row.priority);
   put(record, "concurrencyKey", row.concurrency_key);
+  // Run 1 stays implicit (absent = 1), as in the records of stores without run history.
+  if (row.run > 1) record.run = row.run;
   return record;
 }
 

@@ -30,6 +30,7 @@ const TERMINAL = sql.raw(`(${sqlList(TERMINAL_STATUSES)})`);
  *   their own lease and a generated `due_at` (pending → `ready_at`, running → lease expiry).
  * - `events`: the mailbox, FIFO per (execution, name) by `sequence`; idempotency keys are unique
  *   per execution.
+ * - `runs`: run history, the finished runs an execution id had before its current one.
  * - `zart_migrations` is created by the migrator itself, not declared here.
  */
 export function createTables(schemaName: string) {
@@ -39,6 +40,8 @@ export function createTables(schemaName: string) {
     "executions",
     {
       executionId: text("execution_id").primaryKey(),
+      /** Run number of this id: a start that replaces a terminal execution begins run + 1. */
+      run: integer("run").notNull().default(1),
       taskName: text("task_name").notNull(),
       payload: text("payload").notNull(),
       status: text("status").notNull(),
@@ -174,6 +177,26 @@ export function createTables(schemaName: string) {
     (t) => [index("schedules_due_idx").on(t.dueAt, t.scheduleId).where(sql`due_at IS NOT NULL`)],
   );
 
+  /**
+   * `runs`: a start that replaces a terminal execution archives it here in the same statement
+   * (`sql/replace-run.ts`): its summary columns and `details`, the record, steps and mailbox as
+   * `to_jsonb` rows. Purge deletes old runs by `completed_at`, and every run of a purged id.
+   */
+  const runs = schema.table(
+    "runs",
+    {
+      executionId: text("execution_id").notNull(),
+      run: integer("run").notNull(),
+      status: text("status").notNull(),
+      taskName: text("task_name").notNull(),
+      createdAt: at("created_at").notNull(),
+      completedAt: at("completed_at"),
+      details: jsonb("details").notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.executionId, t.run] }), index("runs_completed_idx").on(t.completedAt)],
+  );
+
+
   /** `workers`: the worker registry, one row per running worker, upserted by its heartbeats. */
   const workers = schema.table("workers", {
     workerId: text("worker_id").primaryKey(),
@@ -186,7 +209,8 @@ export function createTables(schemaName: string) {
     heartbeatAt: at("heartbeat_at").notNull(),
   });
 
-  return { schema, executions, steps, events, schedules, workers };
+
+  return { schema, executions, steps, events, schedules, runs, workers };
 }
 
 /** The tables of one schema, as `createTables` builds them. */

@@ -22,9 +22,9 @@ import {
   patchSet,
   stepParams,
   stepPlaceholders,
-  TERMINAL,
   upsertStep,
 } from "../sql/fragments.js";
+import { REPLACES_ARCHIVED, replaceRunCtes, type StartRow, startRun } from "../sql/replace-run.js";
 import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /*
@@ -50,25 +50,27 @@ const stepAtSql = statement(
 const createChildSql = statement(
   "create-child-execution",
   (n) => `
-  WITH upsert AS (
+  WITH ${replaceRunCtes(n)}, upsert AS (
     INSERT INTO ${n.executions} AS e
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, parent_id, detached)
-    VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4, $5, $6)
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, parent_id, detached, run)
+    SELECT $1, $2::text, $3::text, 'pending', 0, $4::timestamptz, $4::timestamptz, $4::timestamptz, $5::text,
+      $6::boolean, v.run
+    FROM verdict v WHERE v.verdict IN ('insert', 'replace')
     ON CONFLICT (execution_id) DO UPDATE SET
       task_name = excluded.task_name, payload = excluded.payload, status = 'pending', result = NULL,
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
       created_at = excluded.created_at, started_at = NULL, completed_at = NULL, event_count = 0,
       unsettled_children = 0, released_by = NULL, parent_id = excluded.parent_id,
-      detached = excluded.detached, ${CLEAR_LEASE}
-    WHERE e.status IN ${TERMINAL}
+      detached = excluded.detached, run = excluded.run, ${CLEAR_LEASE}
+    WHERE ${REPLACES_ARCHIVED}
     RETURNING e.execution_id
   ), old_steps AS (
     DELETE FROM ${n.steps} s USING upsert u WHERE s.execution_id = u.execution_id
   ), old_events AS (
     DELETE FROM ${n.events} v USING upsert u WHERE v.execution_id = u.execution_id
   )
-  SELECT execution_id FROM upsert`,
+  SELECT v.verdict, u.execution_id FROM verdict v LEFT JOIN upsert u ON true`,
 );
 
 const insertStepSql = statement("child-step", (n) =>
@@ -119,15 +121,9 @@ export async function startChildExecution(
     const [recorded] = await query<StepRow>(stepAtSql, [lease.executionId, input.position]);
     if (recorded !== undefined) return { step: toStepRecord(recorded), created: false };
     const { childId, taskName, payload, detached } = input;
-    const created = await query(createChildSql, [
-      childId,
-      taskName,
-      payload,
-      now,
-      lease.executionId,
-      detached,
-    ]);
-    if (created.length === 0) throw new ExecutionAlreadyExistsError(childId);
+    const values = [childId, taskName, payload, now, lease.executionId, detached];
+    const created = await startRun(childId, async () => (await query<StartRow>(createChildSql, values))[0]);
+    if (created === undefined) throw new ExecutionAlreadyExistsError(childId);
     const step: StepRecord = {
       position: input.position,
       name: input.stepName,

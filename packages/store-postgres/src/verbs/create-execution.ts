@@ -4,6 +4,7 @@ import { inCallerTransaction } from "../db/caller-transaction.js";
 import type { Database } from "../db/database.js";
 import { type ExecutionRow, toExecutionRecord } from "../db/rows.js";
 import { createParams, createSql } from "../sql/create-statement.js";
+import { type StartRow, startRun } from "../sql/replace-run.js";
 import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /** Creates (or replaces a terminal) execution in one statement (see `createSql`). */
@@ -14,8 +15,11 @@ export async function createExecution(
   now: Date,
 ): Promise<ExecutionRecord> {
   const notify = wakeUps.notice("created", input.executionId);
-  const { rows } = await db.run<ExecutionRow>(createSql, createParams(input, now, notify));
-  const row = rows[0];
+  const params = createParams(input, now, notify);
+  const row = await startRun(
+    input.executionId,
+    async () => (await db.run<ExecutionRow & StartRow>(createSql, params)).rows[0],
+  );
   if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);
   wakeUps.emit("created", input.executionId);
   return toExecutionRecord(row);
@@ -34,14 +38,13 @@ export async function createExecutionInTransaction(
   now: Date,
 ): Promise<ExecutionRecord> {
   const notify = wakeUps.committed("created", input.executionId);
-  const rows = await inCallerTransaction(transaction, db.names, async (client) => {
-    const result = await client.query<ExecutionRow>(
-      createSql.text(db.names),
-      createParams(input, now, notify),
-    );
-    return result.rows;
-  });
-  const row = rows[0];
+  const params = createParams(input, now, notify);
+  const row = await inCallerTransaction(transaction, db.names, (client) =>
+    startRun(
+      input.executionId,
+      async () => (await client.query<ExecutionRow & StartRow>(createSql.text(db.names), params)).rows[0],
+    ),
+  );
   if (row === undefined) throw new ExecutionAlreadyExistsError(input.executionId);
   return toExecutionRecord(row);
 }

@@ -6,6 +6,7 @@ import { type Database, statement } from "../db/database.js";
 import type { SchemaNames } from "../db/names.js";
 import { createParams, createSql } from "../sql/create-statement.js";
 import { TERMINAL } from "../sql/fragments.js";
+import { type StartRow, startRun } from "../sql/replace-run.js";
 import type { WakeUps } from "../wake-ups/wake-ups.js";
 
 /**
@@ -184,10 +185,11 @@ interface Offered {
  * then offers the event, both committing (with their NOTIFYs) or neither.
  *
  * Locking: the execution row is read `FOR UPDATE` first. A terminal row is then replaced under
- * that lock. An unknown id is inserted by `createSql`; a concurrent start or signal-with-start of
- * the same id serializes on the primary key, and the loser's upsert, seeing the winner's live row,
- * changes nothing (`started: false`). The offer statement then locks the (now existing) row, so
- * every concurrent offer lands in the one run's mailbox, in commit order.
+ * that lock (archiving the finished run). An unknown id is inserted by `createSql`; a concurrent
+ * start or signal-with-start of the same id serializes on the primary key, and the loser, re-run,
+ * finds the winner's live row and changes nothing (`started: false`). The offer statement then
+ * locks the (now existing) row, so every concurrent offer lands in the one run's mailbox, in
+ * commit order.
  */
 async function offerWithStart(
   client: pg.ClientBase,
@@ -206,11 +208,12 @@ async function offerWithStart(
   const row = current[0];
   let started = false;
   if (row === undefined || (row.terminal && !row.known_key)) {
-    const created = await client.query(
-      createSql.text(names),
-      createParams(input.startIfMissing, now, notices.created),
+    const params = createParams(input.startIfMissing, now, notices.created);
+    const created = await startRun(
+      input.executionId,
+      async () => (await client.query<StartRow>(createSql.text(names), params)).rows[0],
     );
-    started = created.rowCount === 1;
+    started = created !== undefined;
   }
   const { rows } = await client.query<OfferRow>(offerSql.text(names), offerParams(input, now, notices.event));
   return { outcome: outcomeOf(rows[0]!, input), started };

@@ -4,10 +4,20 @@ import type {
   ExecutionRecord,
   ListFilter,
   PurgeFilter,
+  RunSummary,
   StepRecord,
 } from "@zart/core/store";
-import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
+import { type Database, statement } from "../db/database.js";
+import {
+  type EventRow,
+  type ExecutionRow,
+  type StepRow,
+  toEventRecord,
+  toExecutionRecord,
+  toStepRecord,
+} from "../db/rows.js";
 import type { OrmSchema } from "../schema/relations.js";
 
 /**
@@ -16,13 +26,15 @@ import type { OrmSchema } from "../schema/relations.js";
  * Consistency: a relational query (`db.query…findMany({ with })`) is ONE statement (steps and
  * events are aggregated in lateral subqueries), so the execution, its steps and its mailbox come
  * from one snapshot. Indexes: `executions_created_idx` / `_status_created_idx` /
- * `_task_created_idx` serve "newest first" with each filter; `executions_completed_idx` serves
- * purge. Purge deletes executions; steps and events go with them (ON DELETE CASCADE).
+ * `_task_created_idx` serve "newest first" with each filter; `executions_completed_idx` and
+ * `runs_completed_idx` serve purge. Purge deletes executions (steps and events go with them, ON
+ * DELETE CASCADE), the archived runs it matches, and every run of a purged execution.
  */
 type Orm = NodePgDatabase<OrmSchema>;
 
 const EXECUTION_COLUMNS = {
   executionId: true,
+  run: true,
   taskName: true,
   payload: true,
   status: true,
@@ -88,8 +100,10 @@ function compact<T>(row: object): T {
 
 function toDetails(row: { steps: object[]; events: object[] } & object): ExecutionDetails {
   const { steps, events, ...execution } = row;
+  const record = compact<ExecutionRecord>(execution);
+  if (record.run === 1) delete record.run;
   return {
-    execution: compact<ExecutionRecord>(execution),
+    execution: record,
     steps: steps.map((step) => compact<StepRecord>(step)),
     events: events.map((event) => compact<EventRecord>(event)),
   };
@@ -122,16 +136,87 @@ export async function listExecutions(orm: Orm, filter: ListFilter): Promise<Exec
   return rows.map(toDetails);
 }
 
-/** Deletes terminal executions (of `statuses`, default all three) completed before `olderThan`. */
-export async function purge(orm: Orm, filter: PurgeFilter): Promise<number> {
-  const { executions } = orm._.fullSchema;
+const purgeSql = statement(
+  "purge",
+  (n) => `
+  WITH doomed AS (
+    DELETE FROM ${n.executions} WHERE status = ANY($1::text[]) AND completed_at < $2
+    RETURNING execution_id
+  ), old_runs AS (
+    DELETE FROM ${n.runs} r
+    WHERE (r.status = ANY($1::text[]) AND r.completed_at < $2)
+      OR r.execution_id IN (SELECT execution_id FROM doomed)
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM doomed)::int + (SELECT count(*) FROM old_runs)::int AS purged`,
+);
+
+/**
+ * Deletes terminal executions (of `statuses`, default all three) completed before `olderThan`,
+ * the archived runs that match the same filter, and every run of a deleted execution.
+ */
+export async function purge(db: Database, filter: PurgeFilter): Promise<number> {
   const statuses = (filter.statuses ?? ["completed", "failed", "cancelled"]).filter((status) =>
     ["completed", "failed", "cancelled"].includes(status),
   );
   if (statuses.length === 0) return 0;
-  const deleted = await orm
-    .delete(executions)
-    .where(and(inArray(executions.status, statuses), lt(executions.completedAt, filter.olderThan)))
-    .returning({ executionId: executions.executionId });
-  return deleted.length;
+  const { rows } = await db.run<{ purged: number }>(purgeSql, [statuses, filter.olderThan]);
+  return rows[0]?.purged ?? 0;
+}
+
+/** An archived run's `details`: the rows as `to_jsonb` wrote them (see `sql/replace-run.ts`). */
+interface ArchivedRun {
+  execution: ExecutionRow;
+  steps: StepRow[];
+  events: EventRow[];
+}
+
+const runSql = statement(
+  "get-run",
+  (n) => `SELECT details FROM ${n.runs} WHERE execution_id = $1 AND run = $2`,
+);
+
+const runsSql = statement(
+  "list-runs",
+  (n) => `
+  SELECT run, status, task_name, created_at, completed_at FROM ${n.executions} WHERE execution_id = $1
+  UNION ALL
+  SELECT run, status, task_name, created_at, completed_at FROM ${n.runs} WHERE execution_id = $1
+  ORDER BY run DESC`,
+);
+
+/** Run `run` of the id: the current execution's details, or an archived run's; `undefined` if unknown. */
+export async function getRun(
+  db: Database,
+  orm: Orm,
+  executionId: string,
+  run: number,
+): Promise<ExecutionDetails | undefined> {
+  const current = await getExecution(orm, executionId);
+  if (current !== undefined && (current.execution.run ?? 1) === run) return current;
+  const archived = (await db.run<{ details: ArchivedRun }>(runSql, [executionId, run])).rows[0]?.details;
+  if (archived === undefined) return undefined;
+  return {
+    execution: { ...toExecutionRecord(archived.execution), run },
+    steps: archived.steps.map(toStepRecord),
+    events: archived.events.map(toEventRecord),
+  };
+}
+
+/** Every run of the id, the current one included, newest first; empty for an unknown id. */
+export async function listRuns(db: Database, executionId: string): Promise<RunSummary[]> {
+  const { rows } = await db.run<{
+    run: number;
+    status: RunSummary["status"];
+    task_name: string;
+    created_at: Date;
+    completed_at: Date | null;
+  }>(runsSql, [executionId]);
+  return rows.map((row) => ({
+    run: row.run,
+    status: row.status,
+    taskName: row.task_name,
+    createdAt: row.created_at,
+    ...(row.completed_at ? { completedAt: row.completed_at } : {}),
+  }));
 }

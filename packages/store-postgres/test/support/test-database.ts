@@ -58,6 +58,9 @@ export async function truncate(admin: pg.Pool, schema: string): Promise<void> {
        IF to_regclass('"${schema}".schedules') IS NOT NULL THEN
          TRUNCATE "${schema}".schedules;
        END IF;
+       IF to_regclass('"${schema}".runs') IS NOT NULL THEN
+         TRUNCATE "${schema}".runs;
+       END IF;
        IF to_regclass('"${schema}".workers') IS NOT NULL THEN
          TRUNCATE "${schema}".workers;
        END IF;

@@ -25,6 +25,8 @@ export const executions = sqliteTable(
   "zart_executions",
   {
     executionId: text("execution_id").primaryKey(),
+    /** Run number of this id: a start that replaces a terminal execution begins the next; null = 1. */
+    run: integer("run"),
     taskName: text("task_name").notNull(),
     payload: text("payload").notNull(),
     status: text("status", { enum: EXECUTION_STATUSES }).notNull(),
@@ -139,6 +141,30 @@ export type ExecutionInsert = typeof executions.$inferInsert;
 export type StepRow = typeof steps.$inferSelect;
 export type StepInsert = typeof steps.$inferInsert;
 export type EventRow = typeof events.$inferSelect;
+
+/**
+ * Run history: the runs an id had before a start replaced them, each a JSON snapshot of its
+ * `ExecutionDetails` (execution, steps, mailbox) as it was, with the columns listed and purged by.
+ */
+export const runs = sqliteTable(
+  "zart_runs",
+  {
+    executionId: text("execution_id").notNull(),
+    run: integer("run").notNull(),
+    status: text("status", { enum: EXECUTION_STATUSES }).notNull(),
+    taskName: text("task_name").notNull(),
+    createdAt: time("created_at").notNull(),
+    completedAt: time("completed_at"),
+    details: text("details").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.executionId, t.run] }),
+    // `purge`: archived runs by completion time.
+    index("zart_runs_completed_idx").on(t.completedAt),
+  ],
+);
+
+export type RunRow = typeof runs.$inferSelect;
 
 /**
  * Schedules (`durable.schedules`): the engine's JSON `body` (definition and fire state) plus the

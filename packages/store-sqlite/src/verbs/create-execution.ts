@@ -5,14 +5,15 @@ import { afterTransaction, checkCallerTransaction } from "../db/after-transactio
 import type { SqliteContext } from "../db/context.js";
 import { preparedPerConnection, raw } from "../db/prepared.js";
 import { type Orm, toExecutionRecord } from "../db/rows.js";
-import { type ExecutionRow, events, executions, steps } from "../db/schema.js";
-import { getExecution } from "./read-executions.js";
+import { toRunRow } from "../db/runs.js";
+import { type ExecutionRow, events, executions, runs, steps } from "../db/schema.js";
+import { executionDetails, getExecution } from "./read-executions.js";
 
 const byId = sql.placeholder("id");
 
 const statements = preparedPerConnection((orm) => ({
-  status: orm
-    .select({ status: executions.status })
+  existing: orm
+    .select({ status: executions.status, run: executions.run })
     .from(executions)
     .where(eq(executions.executionId, byId))
     .prepare(),
@@ -29,6 +30,7 @@ const statements = preparedPerConnection((orm) => ({
       createdAt: raw("now"),
       priority: raw("priority"),
       concurrencyKey: raw("concurrencyKey"),
+      run: raw("run"),
     })
     .returning()
     .prepare(),
@@ -94,15 +96,20 @@ export function afterCommit(
 
 /**
  * Creates a pending execution. An id that exists and is not terminal → `ExecutionAlreadyExistsError`;
- * one that is terminal is replaced by the new run, its steps and events deleted, in the caller's
- * `BEGIN IMMEDIATE` transaction (so two concurrent starts of one id cannot both succeed).
+ * one that is terminal is archived as its run (`zart_runs`) and replaced by the next run, its steps
+ * and events deleted, all in the caller's `BEGIN IMMEDIATE` transaction (so of two concurrent
+ * starts of one id exactly one archives and succeeds).
  */
 export function insertExecution(orm: Orm, input: NewExecution, now: Date): ExecutionRecord {
   const prepared = statements(orm);
   const id = input.executionId;
-  const existing = prepared.status.get({ id });
+  const existing = prepared.existing.get({ id });
   if (existing !== undefined) {
     if (!isTerminal(existing.status)) throw new ExecutionAlreadyExistsError(id);
+    orm
+      .insert(runs)
+      .values(toRunRow(executionDetails(orm, id) as ExecutionDetails))
+      .run();
     prepared.deleteSteps.run({ id });
     prepared.deleteEvents.run({ id });
     prepared.deleteExecution.run({ id });
@@ -115,6 +122,7 @@ export function insertExecution(orm: Orm, input: NewExecution, now: Date): Execu
     now: now.getTime(),
     priority: input.priority ?? null,
     concurrencyKey: input.concurrencyKey ?? null,
+    run: existing === undefined ? null : (existing.run ?? 1) + 1,
   }) as ExecutionRow;
   return toExecutionRecord(row);
 }

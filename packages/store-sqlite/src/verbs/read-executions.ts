@@ -1,14 +1,23 @@
 import { type ExecutionStatus, TERMINAL_STATUSES } from "@zart/core";
-import type { ExecutionDetails, ListFilter, PurgeFilter } from "@zart/core/store";
+import type { ExecutionDetails, ListFilter, PurgeFilter, RunSummary } from "@zart/core/store";
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { SqliteContext } from "../db/context.js";
 import { preparedPerConnection } from "../db/prepared.js";
 import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../db/rows.js";
-import { type EventRow, type ExecutionRow, events, executions, type StepRow, steps } from "../db/schema.js";
+import { toRunDetails, toRunSummary } from "../db/runs.js";
+import {
+  type EventRow,
+  type ExecutionRow,
+  events,
+  executions,
+  runs,
+  type StepRow,
+  steps,
+} from "../db/schema.js";
 
 /**
- * The read verbs. Each runs in one deferred (read) transaction: in WAL mode it reads
- * one snapshot, so an execution, its steps and its mailbox are always consistent with each other.
+ * The read verbs. Each runs in one deferred (read) transaction: in WAL mode it reads one snapshot,
+ * so an execution, its steps, its mailbox and its archived runs are consistent with each other.
  */
 
 /** The executions with their steps and mailboxes (two queries per 500 executions). */
@@ -73,17 +82,19 @@ export async function getExecution(
   ctx: SqliteContext,
   executionId: string,
 ): Promise<ExecutionDetails | undefined> {
-  const { orm } = ctx;
-  return ctx.read(() => {
-    const prepared = statements(orm);
-    const row = prepared.execution.get({ id: executionId });
-    if (row === undefined) return undefined;
-    return {
-      execution: toExecutionRecord(row),
-      steps: prepared.steps.all({ id: executionId }).map(toStepRecord),
-      events: prepared.events.all({ id: executionId }).map(toEventRecord),
-    };
-  });
+  return ctx.read(() => executionDetails(ctx.orm, executionId));
+}
+
+/** `getExecution` inside the caller's transaction. */
+export function executionDetails(orm: Orm, executionId: string): ExecutionDetails | undefined {
+  const prepared = statements(orm);
+  const row = prepared.execution.get({ id: executionId });
+  if (row === undefined) return undefined;
+  return {
+    execution: toExecutionRecord(row),
+    steps: prepared.steps.all({ id: executionId }).map(toStepRecord),
+    events: prepared.events.all({ id: executionId }).map(toEventRecord),
+  };
 }
 
 /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
@@ -108,10 +119,51 @@ export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Pr
   });
 }
 
+/** Run `run` of the id, archived or current, from one snapshot; `undefined` when unknown. */
+export async function getRun(
+  ctx: SqliteContext,
+  executionId: string,
+  run: number,
+): Promise<ExecutionDetails | undefined> {
+  const { orm } = ctx;
+  return ctx.read(() => {
+    const current = executionDetails(orm, executionId);
+    if (current !== undefined && (current.execution.run ?? 1) === run) return current;
+    const archived = orm
+      .select({ details: runs.details })
+      .from(runs)
+      .where(and(eq(runs.executionId, executionId), eq(runs.run, run)))
+      .get();
+    return archived && toRunDetails(archived);
+  });
+}
+
+/** Every run of the id, the current one included, newest first; empty for an unknown id. */
+export async function listRuns(ctx: SqliteContext, executionId: string): Promise<RunSummary[]> {
+  const { orm } = ctx;
+  return ctx.read(() => {
+    const current = statements(orm).execution.get({ id: executionId });
+    const archived = orm
+      .select({
+        run: runs.run,
+        status: runs.status,
+        taskName: runs.taskName,
+        createdAt: runs.createdAt,
+        completedAt: runs.completedAt,
+      })
+      .from(runs)
+      .where(eq(runs.executionId, executionId))
+      .orderBy(desc(runs.run))
+      .all();
+    return [...(current ? [current] : []), ...archived].map(toRunSummary);
+  });
+}
+
 /**
- * Deletes terminal executions (of `statuses`, default all three) completed before `olderThan`,
- * with their steps and events; returns how many executions. Runs in one `BEGIN IMMEDIATE`
- * transaction, so the three deletes agree on which executions match.
+ * Deletes the archived runs (of `statuses`, default all three) completed before `olderThan`, and
+ * the terminal executions that match with their steps, events and every archived run; returns how
+ * many runs went (an execution counts as its current run). Runs in one `BEGIN IMMEDIATE`
+ * transaction, so the deletes agree on which executions match.
  */
 export async function purge(ctx: SqliteContext, filter: PurgeFilter): Promise<number> {
   const { orm } = ctx;
@@ -120,10 +172,13 @@ export async function purge(ctx: SqliteContext, filter: PurgeFilter): Promise<nu
       TERMINAL_STATUSES.includes(status),
     );
     if (statuses.length === 0) return 0;
+    const oldRuns = and(inArray(runs.status, statuses), lt(runs.completedAt, filter.olderThan));
+    let purged = orm.delete(runs).where(oldRuns).run().changes;
     const doomed = and(inArray(executions.status, statuses), lt(executions.completedAt, filter.olderThan));
     const ids = orm.select({ id: executions.executionId }).from(executions).where(doomed);
+    purged += orm.delete(runs).where(inArray(runs.executionId, ids)).run().changes;
     orm.delete(steps).where(inArray(steps.executionId, ids)).run();
     orm.delete(events).where(inArray(events.executionId, ids)).run();
-    return orm.delete(executions).where(doomed).run().changes;
+    return purged + orm.delete(executions).where(doomed).run().changes;
   });
 }
