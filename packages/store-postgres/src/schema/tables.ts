@@ -196,7 +196,6 @@ export function createTables(schemaName: string) {
     (t) => [primaryKey({ columns: [t.executionId, t.run] }), index("runs_completed_idx").on(t.completedAt)],
   );
 
-
   /** `workers`: the worker registry, one row per running worker, upserted by its heartbeats. */
   const workers = schema.table("workers", {
     workerId: text("worker_id").primaryKey(),
@@ -208,7 +207,6 @@ export function createTables(schemaName: string) {
     startedAt: at("started_at").notNull(),
     heartbeatAt: at("heartbeat_at").notNull(),
   });
-
 
   return { schema, executions, steps, events, schedules, runs, workers };
 }
