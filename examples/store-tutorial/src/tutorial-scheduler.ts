@@ -69,7 +69,7 @@ import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
  * that it is open and hands each verb the storage.
  */
 export class TutorialScheduler implements Scheduler {
-  readonly capabilities = defineCapabilities({ runHistory: true });
+  readonly capabilities = defineCapabilities({});
   readonly clock: Clock;
   readonly storage: TutorialStorage;
   #closed = false;

@@ -78,7 +78,6 @@ export class MemoryScheduler implements Scheduler {
     push: true,
     persistent: true,
     answersOnOffer: true,
-    runHistory: true,
   });
   readonly clock: Clock;
   /** The state this scheduler works on; hand it to a new `MemoryScheduler` to reopen the data. */

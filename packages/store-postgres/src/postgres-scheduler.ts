@@ -75,7 +75,6 @@ export class PostgresScheduler implements Scheduler {
     answersOnOffer: true,
     transactionalStart: true,
     transactionalSteps: true,
-    runHistory: true,
   });
   readonly clock: Clock;
   /** The schema holding the tables. */

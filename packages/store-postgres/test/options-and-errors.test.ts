@@ -42,7 +42,7 @@ describe("options", () => {
     expect(new PostgresScheduler({ connectionString: db.url, schema: "my_app_2" }).schema).toBe("my_app_2");
   });
 
-  it("declares every capability: multiProcess, push, persistent, answersOnOffer, transactional*, runHistory", () => {
+  it("declares every capability: multiProcess, push, persistent, answersOnOffer, transactional*", () => {
     const scheduler = new PostgresScheduler({ connectionString: db.url });
     expect(scheduler.capabilities).toEqual({
       multiProcess: true,
@@ -51,7 +51,6 @@ describe("options", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: true,
     });
   });
 });

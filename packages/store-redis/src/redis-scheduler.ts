@@ -76,7 +76,6 @@ export class RedisScheduler implements Scheduler {
     push: true,
     persistent: true,
     answersOnOffer: true,
-    runHistory: true,
   });
   readonly clock: Clock;
   /** The key layout (prefix, hash tag, key names). */

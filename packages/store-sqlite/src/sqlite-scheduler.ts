@@ -101,7 +101,6 @@ export class SqliteScheduler implements Scheduler {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: true,
     });
     this.#ctx = new SqliteContext(this.#connection, transactionDatabaseOf(options, this.database));
   }

@@ -33,7 +33,6 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: true,
     });
     expect(memory.capabilities).toEqual({
       multiProcess: false,
@@ -42,7 +41,6 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: true,
     });
     expect(shared.capabilities).toEqual({
       multiProcess: false,
@@ -51,7 +49,6 @@ describe("SqliteScheduler", () => {
       answersOnOffer: true,
       transactionalStart: true,
       transactionalSteps: true,
-      runHistory: true,
     });
     for (const scheduler of [file, memory, shared]) await scheduler.close();
     handle.close();

@@ -7,8 +7,6 @@ import {
 import { describe, expect } from "vitest";
 import { defineSuite } from "../define-suite.js";
 
-const NOT_DECLARED = "the store does not declare runHistory: a restart deletes the previous run";
-
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
 export const RUN_HISTORY_TESTS = [
   "keepsEarlierRunIntact",
@@ -31,9 +29,8 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     test(
       "keepsEarlierRunIntact",
       "keeps run 1 with its steps and mailbox intact after run 2 completes",
-      async (t) => {
+      async () => {
         const env = await h.env(echo);
-        t.skip(!env.scheduler.capabilities.runHistory, NOT_DECLARED);
         await env.durable.start("e1", "echo-run", "one");
         await env.durable.offerEvent("e1", "note", "first");
         await env.run();
@@ -62,9 +59,8 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     test(
       "signalWithStartArchives",
       "signal-with-start on a finished id archives it and begins the next run",
-      async (t) => {
+      async () => {
         const env = await h.env(echo);
-        t.skip(!env.scheduler.capabilities.runHistory, NOT_DECLARED);
         await env.durable.start("e1", "echo-run", "one");
         await env.run();
         await env.durable.offerEvent("e1", "note", "hi", {
@@ -78,9 +74,8 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     test(
       "rejectsUnknownRun",
       "answers an unknown run with RunNotFoundError and an unknown id with ExecutionNotFoundError",
-      async (t) => {
+      async () => {
         const env = await h.env(echo);
-        t.skip(!env.scheduler.capabilities.runHistory, NOT_DECLARED);
         await env.durable.start("e1", "echo-run", "one");
         await expect(env.durable.status("e1", { run: 2 })).rejects.toBeInstanceOf(RunNotFoundError);
         await expect(env.durable.status("nope", { run: 1 })).rejects.toBeInstanceOf(ExecutionNotFoundError);
@@ -91,9 +86,8 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     test(
       "archivesOnceAmongRacing",
       "archives exactly once among racing starts of a terminal id",
-      async (t) => {
+      async () => {
         const env = await h.env(echo);
-        t.skip(!env.scheduler.capabilities.runHistory, NOT_DECLARED);
         await env.durable.start("e1", "echo-run", "one");
         await env.run();
         const schedulers = [env.scheduler, ...(await Promise.all([1, 2, 3].map(() => env.newScheduler())))];
@@ -120,9 +114,8 @@ export const runHistorySuite = defineSuite("run-history", RUN_HISTORY_TESTS, (h,
     test(
       "purgesOldRuns",
       "purges old runs by their completion time, and every run with a purged execution",
-      async (t) => {
+      async () => {
         const env = await h.env(echo);
-        t.skip(!env.scheduler.capabilities.runHistory, NOT_DECLARED);
         await env.durable.start("e1", "echo-run", "one");
         await env.run();
         env.clock.advance("2h");

@@ -26,11 +26,6 @@ export interface StoreCapabilities {
    * database and commits the step's row in that same transaction.
    */
   transactionalSteps: boolean;
-  /**
-   * A start that replaces a terminal execution keeps the old run (`getRun`, `listRuns`) instead of
-   * deleting its history; `purge` removes old runs.
-   */
-  runHistory: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
@@ -40,7 +35,6 @@ export const DEFAULT_CAPABILITIES: Readonly<StoreCapabilities> = Object.freeze({
   answersOnOffer: false,
   transactionalStart: false,
   transactionalSteps: false,
-  runHistory: false,
 });
 
 export function defineCapabilities(overrides: Partial<StoreCapabilities>): StoreCapabilities {

@@ -213,22 +213,21 @@ export interface Scheduler extends ScheduleStore, WorkerRegistry {
   getExecution(executionId: string): Promise<ExecutionDetails | undefined>;
 
   /**
-   * Run history (store capability `runHistory`). A `createExecution` that replaces a terminal
+   * Run history. A `createExecution` that replaces a terminal
    * execution first archives it, with its steps and mailbox, as run `n` in the same transaction,
    * and the new execution is run `n + 1`; among racing starts exactly one archives. `getRun` reads
    * one run (the current one included); `undefined` when the id or the run is unknown.
    */
-  getRun?(executionId: string, run: number): Promise<ExecutionDetails | undefined>;
+  getRun(executionId: string, run: number): Promise<ExecutionDetails | undefined>;
 
   /** Every run of the id, the current one included, newest first; empty for an unknown id. */
-  listRuns?(executionId: string): Promise<RunSummary[]>;
+  listRuns(executionId: string): Promise<RunSummary[]>;
 
   /** Newest first (`createdAt` desc, then id), filtered and paginated, with steps and events. */
   listExecutions(filter: ListFilter): Promise<ExecutionDetails[]>;
 
   /**
-   * Deletes matching terminal executions with their steps and events, and archived runs (store
-   * capability `runHistory`) that match by status and completion time; returns how many runs went.
+   * Deletes matching terminal executions with their steps and events, and archived runs that match by status and completion time; returns how many runs went.
    */
   purge(filter: PurgeFilter): Promise<number>;
 
