@@ -30,6 +30,7 @@ import {
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
+  type WorkerRecord,
 } from "@zart/core/store";
 import { resolveOptions, type TutorialSchedulerOptions } from "./options.js";
 import type { TutorialStorage } from "./storage/tutorial-storage.js";
@@ -60,6 +61,7 @@ import {
 } from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
  * The store of the "Writing a store" tutorial: the plain contract over Maps. Each verb lives in
@@ -221,6 +223,16 @@ export class TutorialScheduler implements Scheduler {
   }
   async dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#open(), request);
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    heartbeatWorker(this.#open(), worker, now);
+  }
+  async listWorkers() {
+    return listWorkers(this.#open());
+  }
+  async removeWorker(workerId: string) {
+    return removeWorker(this.#open(), workerId);
   }
 
   /** The data; every verb starts here, so a closed scheduler refuses them all. */

@@ -15,6 +15,7 @@ export function formatStatus(status: WireExecution, c: Colors, width = terminalW
   if (status.started_at) row("Started", when(status.started_at));
   if (status.completed_at) row("Finished", when(status.completed_at));
   if (status.wake_at) row("Wakes at", when(status.wake_at));
+  if (status.lease) row("Lease", describeLease(status.lease, c));
   row("Input", preview(status.payload, 100));
   if (status.result !== undefined) row("Result", preview(status.result, 100));
   if (status.error) row("Error", c.red(`${status.error.code ?? status.error.name}: ${status.error.message}`));
@@ -78,4 +79,14 @@ function waitingFor(status: WireExecution): string {
   const step = status.steps.find((s) => s.status === "waiting" || s.status === "pending");
   if (!step) return "";
   return step.kind === "event" ? ` (for event "${step.name}")` : ` (${step.kind} "${step.name}")`;
+}
+
+/** Who runs a running execution and until when, or that its lease expired. */
+function describeLease(lease: NonNullable<WireExecution["lease"]>, c: Colors): string {
+  const where = lease.host === undefined ? "" : ` (${lease.host}, pid ${lease.pid})`;
+  const gone = lease.worker_gone ? c.red(" [worker gone]") : "";
+  const holder = `${lease.worker_id}${where}${gone}`;
+  if (lease.expired) return `${c.yellow(lease.note ?? "lease expired")} (last held by ${holder})`;
+  const since = lease.step_since ? `, current step since ${when(lease.step_since)}` : "";
+  return `held by ${holder} until ${when(lease.expires_at)}${since}`;
 }

@@ -14,6 +14,7 @@ import { serveCommand } from "./commands/serve.js";
 import { startCommand } from "./commands/start.js";
 import { statusCommand } from "./commands/status.js";
 import { waitCommand } from "./commands/wait.js";
+import { workersCommand } from "./commands/workers.js";
 import { VERSION } from "./version.js";
 
 /** The `zart` command line, with every sub-command. Errors are thrown, never `process.exit`. */
@@ -35,6 +36,7 @@ export function createProgram(): Command {
     eventCommand(),
     statusCommand(),
     runsCommand(),
+    workersCommand(),
     listCommand(),
     cancelCommand(),
     retryCommand(),

@@ -1,4 +1,6 @@
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { SqliteScheduler } from "@zart/store-sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oneLine, tempDir, zart } from "./helpers.js";
 
@@ -14,9 +16,7 @@ beforeAll(async () => {
   const res = await run("migrate");
   expect(res.code).toBe(0);
   // A new file: every shipped migration is applied and named.
-  expect(res.stdout).toMatch(
-    /Applied to sqlite:.*: 0000_init, .*0008_task_version\. The schema is up to date\./,
-  );
+  expect(res.stdout).toMatch(/Applied to sqlite:.*: 0000_init, .*0009_workers\. The schema is up to date\./);
   const again = await run("migrate", "--json");
   expect(json(again.stdout)).toMatchObject({ migrated: true, applied: [] });
 });
@@ -134,6 +134,40 @@ describe("client commands over a SQLite file", () => {
     expect(body.events).toEqual([
       expect.objectContaining({ event_name: "manager-approval", idempotency_key: "k-1" }),
     ]);
+  });
+
+  it("workers lists the registered workers (a silent one is gone); status shows a running execution's lease", async () => {
+    const store = new SqliteScheduler({ path: join(dir, "zart.db") });
+    const now = new Date();
+    const row = {
+      host: hostname(),
+      pid: 77,
+      taskNames: ["lease-task"],
+      concurrency: 4,
+      leaseMs: 30_000,
+      startedAt: now,
+    };
+    await store.heartbeatWorker({ ...row, workerId: "w-live" }, now);
+    await store.heartbeatWorker({ ...row, workerId: "w-old" }, new Date(now.getTime() - 3_600_000));
+    await store.createExecution(
+      { executionId: "leased", taskName: "lease-task", payload: "1", runAt: now },
+      now,
+    );
+    await store.claim({ workerId: "w-live", taskNames: ["lease-task"], limit: 1, leaseMs: 600_000, now });
+    await store.close();
+
+    const res = await run("workers", "--json");
+    expect(res.code).toBe(0);
+    const { workers } = json<{ workers: { worker_id: string; state: string; pid: number }[] }>(res.stdout);
+    expect(workers.map((w) => [w.worker_id, w.state, w.pid])).toEqual([
+      ["w-live", "alive", 77],
+      ["w-old", "gone", 77],
+    ]);
+    const table = await run("workers");
+    expect(table.stdout).toMatch(/w-live.*lease-task.*alive/);
+    expect(table.stdout).toMatch(/w-old.*gone/);
+    const status = await run("status", "leased");
+    expect(status.stdout).toMatch(new RegExp(`Lease\\s+held by w-live \\(${hostname()}, pid 77\\) until`));
   });
 
   it("runs lists the runs of an id; status --run reads one, an unknown run exits 1", async () => {

@@ -18,6 +18,7 @@ describe.concurrent("the zart binary: usage", () => {
       "event",
       "status",
       "runs",
+      "workers",
       "list",
       "cancel",
       "retry",

@@ -35,6 +35,7 @@ import { taskRoutingSuite } from "./suites/task-routing.js";
 import { taskVersionsSuite } from "./suites/task-versions.js";
 import { timeSuite } from "./suites/time.js";
 import { transactionsSuite } from "./suites/transactions.js";
+import { workersSuite } from "./suites/workers.js";
 
 export type { SkipIdOf, Suite, SuiteTest } from "./define-suite.js";
 export type { Harness, TestEnv } from "./harness.js";
@@ -68,6 +69,7 @@ export {
   taskVersionsSuite,
   timeSuite,
   transactionsSuite,
+  workersSuite,
 };
 
 /** Every topic suite, in the order to make them pass (see the README). */
@@ -105,6 +107,7 @@ export const SUITES = [
   flowControlSuite,
   scheduleVerbsSuite,
   scheduleFiresSuite,
+  workersSuite,
 ] as const;
 
 /** The name of a topic suite, e.g. `"events"`. */

@@ -29,6 +29,8 @@ import { type TaskDefinition, versionOf } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { createExecution } from "./transactional-start.js";
 import { assertId, validateWith } from "./validation.js";
+import { leaseInfo } from "./workers/lease-status.js";
+import { toWorkerInfo, type WorkerInfo } from "./workers/worker-info.js";
 
 /** The cap of {@link DurableScheduler.waitCompletionWithTimeout}. */
 export const DEFAULT_WAIT_COMPLETION_TIMEOUT: Duration = "30s";
@@ -184,7 +186,17 @@ export class DurableScheduler {
    */
   async status(executionId: string, options: { run?: number } = {}): Promise<DurableExecutionStatus> {
     assertId(executionId, "executionId");
-    return toStatus(await readRun(this.#scheduler, executionId, options.run));
+    const details = await readRun(this.#scheduler, executionId, options.run);
+    const status = toStatus(details);
+    const lease = await leaseInfo(this.#scheduler, details);
+    if (lease) status.lease = lease;
+    return status;
+  }
+
+  /** The registered workers, ordered by id; one whose heartbeat is older than its lease is `gone`. */
+  async listWorkers(): Promise<WorkerInfo[]> {
+    const now = this.#scheduler.clock.now();
+    return (await this.#scheduler.listWorkers()).map((record) => toWorkerInfo(record, now));
   }
 
   /** The runs of the id, newest first (the current one included); unknown id → `ExecutionNotFoundError`. */

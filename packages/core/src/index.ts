@@ -102,3 +102,5 @@ export {
 } from "./validation.js";
 export { Worker } from "./worker.js";
 export type { WorkerOptions } from "./worker-options.js";
+export type { LeaseInfo } from "./workers/lease-status.js";
+export type { WorkerInfo } from "./workers/worker-info.js";

@@ -1,6 +1,7 @@
 import { fromJsonText } from "./json.js";
 import type { ExecutionDetails, SerializedError } from "./scheduler/records.js";
 import type { ExecutionStatus, StepKind, StepStatus } from "./scheduler/vocabularies.js";
+import type { LeaseInfo } from "./workers/lease-status.js";
 
 /** An error as shown in a status: no stack traces leave the store through here. */
 export interface ErrorInfo {
@@ -60,6 +61,8 @@ export interface DurableExecutionStatus {
   rerunOf?: { executionId: string; fromStep: string };
   /** When a pending/waiting execution is due next (absent: waits for an event). */
   wakeAt?: Date;
+  /** A running execution's lease: who runs it and until when (`status()` only, not listings). */
+  lease?: LeaseInfo;
   steps: StepStatusInfo[];
   events: EventInfo[];
 }

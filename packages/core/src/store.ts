@@ -60,4 +60,5 @@ export type * from "./scheduler/transactional-step.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";
 export type * from "./scheduler/worker-writes.js";
+export type * from "./scheduler/workers.js";
 export { ScheduleAlreadyExistsError } from "./schedules/schedule-errors.js";

@@ -15,6 +15,7 @@ import type { TaskRegistry } from "./task/task-registry.js";
 import { WorkerLeases } from "./worker-leases.js";
 import type { WorkerOptions } from "./worker-options.js";
 import { WorkerSlots } from "./worker-slots.js";
+import { WorkerPresence } from "./workers/worker-presence.js";
 
 interface InFlight {
   run: ExecutionRun;
@@ -46,6 +47,7 @@ export class Worker {
   #polling: Promise<number> | undefined;
   #pollAgain = false;
   readonly #ticker: ScheduleTicker;
+  readonly #presence: WorkerPresence;
 
   constructor(options: WorkerOptions) {
     this.#scheduler = options.scheduler;
@@ -68,6 +70,18 @@ export class Worker {
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#ticker = new ScheduleTicker(this.#scheduler, this.#registry, this.#pollMs, this.#logger);
     this.#leases = new WorkerLeases(this.#scheduler, this.#logger, this.#leaseMs);
+    // The registry row is renewed at the lease-renewal cadence: gone after one lease duration.
+    this.#presence = new WorkerPresence(
+      this.#scheduler,
+      this.#logger,
+      {
+        workerId: this.workerId,
+        concurrency,
+        leaseMs: this.#leaseMs,
+        taskNames: () => this.#registry.names(),
+      },
+      this.#renewEveryMs,
+    );
     this.#slots = new WorkerSlots({
       scheduler: this.#scheduler,
       logger: this.#logger,
@@ -95,6 +109,7 @@ export class Worker {
     this.#started = true;
     this.#stopping = undefined;
     this.#unsubscribe = this.#scheduler.subscribe((wake) => this.#onWake(wake));
+    await this.#presence.start();
     await this.#poll();
     this.#schedulePoll(this.#pollMs);
   }
@@ -129,6 +144,7 @@ export class Worker {
     for (const { run } of runs) run.requestStop();
     if (!graceful) await this.#abandonInFlight();
     await Promise.all(runs.map((r) => r.done));
+    await this.#presence.stop();
   }
 
   /** Aborts every in-flight run's `ctx.signal` and gives its lease back at once. */

@@ -25,6 +25,7 @@ import { registerScheduleRoutes } from "./routes/schedules.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerStartBatchRoute } from "./routes/start-batch.js";
 import { registerWaitRoute } from "./routes/wait.js";
+import { registerWorkerRoutes } from "./routes/workers.js";
 import { resolveToken } from "./token.js";
 import { requestTraceContext } from "./trace-context.js";
 import { validationHook } from "./validation-hook.js";
@@ -146,6 +147,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerWaitRoute(app, deps);
   registerPurgeRoute(app, deps);
   registerScheduleRoutes(app, deps);
+  registerWorkerRoutes(app, deps);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.console) app.route("/", serveConsole(options.console));
 

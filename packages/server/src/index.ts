@@ -13,3 +13,4 @@ export * from "./schemas.js";
 export { type RunningServer, type ServerOptions, startServer } from "./server.js";
 export { DEFAULT_WAIT_MS, MAX_WAIT_MS, parseWaitTimeout } from "./wait-timeout.js";
 export { snakeKeys, toSnakeCase, toWireErrorInfo, toWireEvent, toWireExecution, toWireStep } from "./wire.js";
+export * from "./worker-schemas.js";

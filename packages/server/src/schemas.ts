@@ -56,6 +56,28 @@ export const EventSchema = z
   })
   .openapi("MailboxEvent");
 
+/** Who runs a running execution (`GET /api/v1/executions/{id}` only). */
+export const LeaseSchema = z
+  .object({
+    worker_id: z.string().openapi({ description: "The worker holding the lease." }),
+    host: z.string().optional().openapi({ description: "Its host, from the worker registry." }),
+    pid: z.number().int().optional(),
+    worker_gone: z
+      .boolean()
+      .optional()
+      .openapi({ description: "The holder sent no heartbeat for longer than its lease duration." }),
+    expires_at: DateTime,
+    expired: z.boolean(),
+    note: z.string().optional().openapi({ example: "lease expired, waiting to be reclaimed" }),
+    step_since: DateTime.optional().openapi({
+      description: "When the step now running began (the last checkpoint).",
+    }),
+    running_steps: z
+      .array(z.object({ name: z.string(), since: DateTime.optional() }))
+      .openapi({ description: "Parallel steps running now." }),
+  })
+  .openapi("Lease");
+
 export const ExecutionSchema = z
   .object({
     execution_id: z.string(),
@@ -87,6 +109,7 @@ export const ExecutionSchema = z
       .object({ execution_id: z.string(), from_step: z.string() })
       .optional()
       .openapi({ description: "The execution this one reruns, and the step it started from." }),
+    lease: LeaseSchema.optional(),
     steps: z.array(StepSchema),
     events: z.array(EventSchema),
   })

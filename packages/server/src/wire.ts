@@ -1,5 +1,6 @@
 import type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "@zart/core";
 import type { WireErrorInfo, WireEvent, WireExecution, WireRunSummary, WireStep } from "./schemas.js";
+import { toWireLease } from "./worker-wire.js";
 
 /**
  * The snake_case JSON shape of a {@link DurableExecutionStatus}, as the HTTP API and `zart --json`
@@ -30,6 +31,7 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
   if (status.rerunOf !== undefined) {
     wire.rerun_of = { execution_id: status.rerunOf.executionId, from_step: status.rerunOf.fromStep };
   }
+  if (status.lease) wire.lease = toWireLease(status.lease);
   return wire;
 }
 
@@ -87,3 +89,5 @@ export function snakeKeys(record: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [toSnakeCase(key), value]));
 }
 export { toWireSchedule } from "./schedule-wire.js";
+
+export { toWireLease, toWireWorker } from "./worker-wire.js";

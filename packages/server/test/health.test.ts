@@ -102,6 +102,7 @@ describe("GET /api/v1/openapi.json", () => {
         "/api/v1/schedules/{schedule_id}/pause",
         "/api/v1/schedules/{schedule_id}/resume",
         "/api/v1/schedules/{schedule_id}/trigger",
+        "/api/v1/workers",
         "/healthz",
         "/readyz",
       ].sort(),

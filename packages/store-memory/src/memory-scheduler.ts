@@ -29,6 +29,7 @@ import {
   type Unsubscribe,
   type WakeUp,
   WakeUpHub,
+  type WorkerRecord,
 } from "@zart/core/store";
 import { type MemorySchedulerOptions, resolveOptions } from "./options.js";
 import type { MemoryContext } from "./storage/context.js";
@@ -60,6 +61,7 @@ import {
 } from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
  * The `Scheduler` contract held in process memory: a real implementation with the semantics of the
@@ -240,6 +242,16 @@ export class MemoryScheduler implements Scheduler {
   }
   async dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#open(), request);
+  }
+
+  async heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    heartbeatWorker(this.#open(), worker, now);
+  }
+  async listWorkers() {
+    return listWorkers(this.#open());
+  }
+  async removeWorker(workerId: string) {
+    return removeWorker(this.#open(), workerId);
   }
 
   /** The verbs' context; every verb starts here, so a closed scheduler refuses them all. */

@@ -29,6 +29,7 @@ import {
   type TransactionalStepInput,
   type Unsubscribe,
   type WakeUp,
+  type WorkerRecord,
 } from "@zart/core/store";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { Database } from "./db/database.js";
@@ -60,6 +61,7 @@ import * as schedules from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
 import { runTransactionalStep, type TransactionDatabase } from "./verbs/transactional-step.js";
+import * as workers from "./verbs/workers.js";
 import { WakeUps } from "./wake-ups/wake-ups.js";
 
 /**
@@ -243,6 +245,17 @@ export class PostgresScheduler implements Scheduler {
   }
   dueSchedules(request: DueSchedulesRequest) {
     return schedules.dueSchedules(this.#db, request);
+  }
+
+  // ── worker registry ───────────────────────────────────────────────────────────────────────
+  heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    return workers.heartbeatWorker(this.#db, worker, now);
+  }
+  listWorkers() {
+    return workers.listWorkers(this.#db);
+  }
+  removeWorker(workerId: string) {
+    return workers.removeWorker(this.#db, workerId);
   }
 
   /** Reads run through drizzle: its driver errors are translated here. */

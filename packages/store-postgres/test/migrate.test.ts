@@ -32,7 +32,7 @@ async function migrationsOf(schema: string): Promise<{ id: number; tag: string; 
   return rows;
 }
 
-const TABLES = ["events", "executions", "runs", "schedules", "steps", "zart_migrations"];
+const TABLES = ["events", "executions", "runs", "schedules", "steps", "workers", "zart_migrations"];
 /** The shipped migrations, in order (see `drizzle/meta/_journal.json`). */
 const SHIPPED = [
   "0000_init",
@@ -47,6 +47,7 @@ const SHIPPED = [
   "0009_run_history",
   "0010_trace_context",
   "0011_task_version",
+  "0012_workers",
 ];
 
 describe("migrate()", () => {

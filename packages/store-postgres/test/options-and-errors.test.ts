@@ -129,6 +129,7 @@ describe("upgrades", () => {
         "0009_run_history",
         "0010_trace_context",
         "0011_task_version",
+        "0012_workers",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

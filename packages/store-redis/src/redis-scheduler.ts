@@ -28,6 +28,7 @@ import {
   type SuspendInput,
   type Unsubscribe,
   type WakeUp,
+  type WorkerRecord,
 } from "@zart/core/store";
 import { connect } from "./db/connection.js";
 import type { RedisContext } from "./db/context.js";
@@ -61,6 +62,7 @@ import {
 } from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 import { WakeUpChannel } from "./wake-ups.js";
 
 /**
@@ -137,6 +139,17 @@ export class RedisScheduler implements Scheduler {
   }
   dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#ctx, request);
+  }
+
+  // ── worker registry ────────────────────────────────────────────────────────────────────────────
+  heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    return heartbeatWorker(this.#ctx, worker, now);
+  }
+  listWorkers() {
+    return listWorkers(this.#ctx);
+  }
+  removeWorker(workerId: string) {
+    return removeWorker(this.#ctx, workerId);
   }
 
   // ── client verbs ───────────────────────────────────────────────────────────────────────────────

@@ -30,6 +30,7 @@ import {
   type TransactionalStepInput,
   type Unsubscribe,
   type WakeUp,
+  type WorkerRecord,
 } from "@zart/core/store";
 import type Database from "better-sqlite3";
 import { type Connection, openConnection } from "./db/connection.js";
@@ -65,6 +66,7 @@ import {
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
 import { runTransactionalStep } from "./verbs/transactional-step.js";
+import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
  * The `Scheduler` contract on SQLite (better-sqlite3 + drizzle-orm): the embedded default. Call
@@ -253,5 +255,15 @@ export class SqliteScheduler implements Scheduler {
   }
   dueSchedules(request: DueSchedulesRequest) {
     return dueSchedules(this.#ctx, request);
+  }
+
+  heartbeatWorker(worker: Omit<WorkerRecord, "heartbeatAt">, now: Date) {
+    return heartbeatWorker(this.#ctx, worker, now);
+  }
+  listWorkers() {
+    return listWorkers(this.#ctx);
+  }
+  removeWorker(workerId: string) {
+    return removeWorker(this.#ctx, workerId);
   }
 }

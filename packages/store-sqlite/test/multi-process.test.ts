@@ -47,6 +47,7 @@ describe("several processes on one database file", () => {
         { name: "zart_runs" },
         { name: "zart_schedules" },
         { name: "zart_steps" },
+        { name: "zart_workers" },
       ]);
     }
   });

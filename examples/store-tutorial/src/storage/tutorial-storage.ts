@@ -4,6 +4,7 @@ import type {
   ExecutionRecord,
   StepRecord,
   StoredSchedule,
+  WorkerRecord,
 } from "@zart/core/store";
 
 /** A parallel child's lease (the step row itself holds the child's status). */
@@ -35,5 +36,7 @@ export class TutorialStorage {
   readonly schedules = new Map<string, StoredSchedule>();
   /** The archived (earlier) runs of each id, oldest first, frozen as `getRun` returns them. */
   readonly runs = new Map<string, ExecutionDetails[]>();
+  /** The worker registry, by worker id. */
+  readonly workers = new Map<string, WorkerRecord>();
   nextSequence = 1;
 }

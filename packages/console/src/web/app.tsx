@@ -6,6 +6,7 @@ import { ExecutionDetailPage } from "./executions/detail-page.js";
 import { ExecutionListPage } from "./executions/list-page.js";
 import { NAV_PAGES } from "./nav.js";
 import { useRoute } from "./router.js";
+import { WorkersPage } from "./workers/workers-page.js";
 
 /**
  * Signed in means the API answers; a 401 from any request (no token, a wrong one, a rotated one)
@@ -73,6 +74,7 @@ export function App() {
         {route.page === "execution" ? (
           <ExecutionDetailPage key={route.executionId} api={api} executionId={route.executionId} />
         ) : null}
+        {route.page === "workers" ? <WorkersPage api={api} /> : null}
         {route.page === "not-found" ? (
           <p>
             Nothing at <code>{route.path}</code>. <a href="#/">Executions</a>

@@ -79,12 +79,14 @@ import type {
   StepWrite,
   SuspendInput,
 } from "./worker-writes.js";
+import type { WorkerRegistry } from "./workers.js";
 
 /**
- * Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`);
- * the verbs' input and output types are in the files beside this one, by concept.
+ * Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`),
+ * its worker registry verbs (`heartbeatWorker`, `listWorkers`, `removeWorker`) in `WorkerRegistry`
+ * (`./workers.ts`); the verbs' input and output types are in the files beside this one, by concept.
  */
-export interface Scheduler extends ScheduleStore {
+export interface Scheduler extends ScheduleStore, WorkerRegistry {
   readonly capabilities: StoreCapabilities;
   /** The clock the engine reads `now` from for every call to this store. */
   readonly clock: Clock;

@@ -5,6 +5,7 @@ import type {
   ExecutionRecord,
   StepRecord,
   StoredSchedule,
+  WorkerRecord,
 } from "@zart/core/store";
 
 /** An execution as stored: its public record plus the fencing token of the current lease. */
@@ -46,6 +47,8 @@ export class MemoryStorage {
   readonly #unfinished = new Set<string>();
   /** Schedules by id (live rows). */
   readonly schedules = new Map<string, StoredSchedule>();
+  /** The worker registry, by worker id. */
+  readonly workers = new Map<string, WorkerRecord>();
   /** Earlier runs of each id, oldest first, as frozen copies (see `Scheduler.getRun`). */
   readonly #runs = new Map<string, ExecutionDetails[]>();
 

@@ -12,6 +12,7 @@ export interface SchemaNames {
   events: string;
   schedules: string;
   runs: string;
+  workers: string;
   migrations: string;
   /** The LISTEN/NOTIFY channel of this schema, e.g. `zart_wake`. */
   channel: string;
@@ -33,6 +34,7 @@ export function schemaNames(schema: string): SchemaNames {
     events: `${quoted}."events"`,
     schedules: `${quoted}."schedules"`,
     runs: `${quoted}."runs"`,
+    workers: `${quoted}."workers"`,
     migrations: `${quoted}."zart_migrations"`,
     channel: `${schema}_wake`,
   };

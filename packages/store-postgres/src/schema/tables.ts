@@ -208,7 +208,19 @@ export function createTables(schemaName: string) {
     (t) => [primaryKey({ columns: [t.executionId, t.run] }), index("runs_completed_idx").on(t.completedAt)],
   );
 
-  return { schema, executions, steps, events, schedules, runs };
+  /** `workers`: the worker registry, one row per running worker, upserted by its heartbeats. */
+  const workers = schema.table("workers", {
+    workerId: text("worker_id").primaryKey(),
+    host: text("host").notNull(),
+    pid: integer("pid").notNull(),
+    taskNames: text("task_names").array().notNull(),
+    concurrency: integer("concurrency").notNull(),
+    leaseMs: integer("lease_ms").notNull(),
+    startedAt: at("started_at").notNull(),
+    heartbeatAt: at("heartbeat_at").notNull(),
+  });
+
+  return { schema, executions, steps, events, schedules, runs, workers };
 }
 
 /** The tables of one schema, as `createTables` builds them. */

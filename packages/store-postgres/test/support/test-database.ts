@@ -61,6 +61,9 @@ export async function truncate(admin: pg.Pool, schema: string): Promise<void> {
        IF to_regclass('"${schema}".runs') IS NOT NULL THEN
          TRUNCATE "${schema}".runs;
        END IF;
+       IF to_regclass('"${schema}".workers') IS NOT NULL THEN
+         TRUNCATE "${schema}".workers;
+       END IF;
      END $$`,
   );
 }

@@ -21,6 +21,8 @@ import { ValidationError } from "@zart/core";
  * zart:{zart}:task-status:<s>:<t> zset  executions by status and task name, scored by -createdAt
  * zart:{zart}:ended:<s>         zset    terminal executions by status, scored by completedAt (purge)
  * zart:{zart}:run-ended:<s>     zset    archived runs ("<id>\n<run>") by status, scored by completedAt
+ * zart:{zart}:workers           hash    worker id → JSON of its registry row (no heartbeat)
+ * zart:{zart}:worker-beats      hash    worker id → last heartbeat (ms)
  * zart:{zart}:meta              hash    schema version
  * zart:{zart}:wake              channel wake-ups ("<reason>:<id>")
  * ```

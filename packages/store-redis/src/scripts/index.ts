@@ -30,6 +30,7 @@ import {
 } from "./schedules.js";
 import { retryChildScript, settleChildScript } from "./settle-child.js";
 import { suspendScript } from "./suspend.js";
+import { heartbeatWorkerScript, listWorkersScript, removeWorkerScript } from "./workers.js";
 
 /** Every script the store runs, by role. Each is defined on the client with `defineCommand`. */
 export const SCRIPTS = {
@@ -66,6 +67,9 @@ export const SCRIPTS = {
   writeSchedule: writeScheduleScript,
   deleteSchedule: deleteScheduleScript,
   readSchedules: readSchedulesScript,
+  heartbeatWorker: heartbeatWorkerScript,
+  listWorkers: listWorkersScript,
+  removeWorker: removeWorkerScript,
 } satisfies Record<string, ScriptDefinition>;
 
 /** The role of a script. */

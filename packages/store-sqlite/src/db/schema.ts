@@ -191,3 +191,18 @@ export const schedules = sqliteTable(
 );
 
 export type ScheduleRow = typeof schedules.$inferSelect;
+
+/** The worker registry: one row per running worker, upserted by its heartbeats. */
+export const workers = sqliteTable("zart_workers", {
+  workerId: text("worker_id").primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  /** JSON array of task names. */
+  taskNames: text("task_names").notNull(),
+  concurrency: integer("concurrency").notNull(),
+  leaseMs: integer("lease_ms").notNull(),
+  startedAt: time("started_at").notNull(),
+  heartbeatAt: time("heartbeat_at").notNull(),
+});
+
+export type WorkerRow = typeof workers.$inferSelect;

@@ -371,6 +371,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The registered workers, by id
+         * @description Each running worker registers itself and heart-beats at a third of its lease duration; one whose last heartbeat is older than its lease duration is `gone`. A clean stop removes it.
+         */
+        get: operations["listWorkers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -480,6 +500,7 @@ export interface components {
                 execution_id: string;
                 from_step: string;
             };
+            lease?: components["schemas"]["Lease"];
             steps: components["schemas"]["Step"][];
             events: components["schemas"]["MailboxEvent"][];
         };
@@ -495,6 +516,38 @@ export interface components {
             };
             /** @description The cause, as another ErrorInfo. */
             cause?: unknown;
+        };
+        Lease: {
+            /** @description The worker holding the lease. */
+            worker_id: string;
+            /** @description Its host, from the worker registry. */
+            host?: string;
+            pid?: number;
+            /** @description The holder sent no heartbeat for longer than its lease duration. */
+            worker_gone?: boolean;
+            /**
+             * Format: date-time
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            expires_at: string;
+            expired: boolean;
+            /** @example lease expired, waiting to be reclaimed */
+            note?: string;
+            /**
+             * Format: date-time
+             * @description When the step now running began (the last checkpoint).
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            step_since?: string;
+            /** @description Parallel steps running now. */
+            running_steps: {
+                name: string;
+                /**
+                 * Format: date-time
+                 * @example 2025-01-31T12:00:00.000Z
+                 */
+                since?: string;
+            }[];
         };
         Step: {
             name: string;
@@ -707,6 +760,34 @@ export interface components {
         };
         ScheduleTrigger: {
             execution_id: string;
+        };
+        WorkerList: {
+            workers: components["schemas"]["Worker"][];
+        };
+        Worker: {
+            worker_id: string;
+            host: string;
+            pid: number;
+            /** @description The tasks it claims. */
+            tasks: string[];
+            concurrency: number;
+            /** @description Its lease duration. */
+            lease_ms: number;
+            /**
+             * Format: date-time
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            last_heartbeat_at: string;
+            /**
+             * @description `gone`: no heartbeat for longer than its lease duration (crashed or cut off).
+             * @enum {string}
+             */
+            state: "alive" | "gone";
         };
     };
     responses: never;
@@ -1973,6 +2054,35 @@ export interface operations {
             };
             /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerList"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ import { executionHref, executionsHref } from "../router.js";
 import { usePolling } from "../use-polling.js";
 import type { ExecutionAction } from "./action.js";
 import { EXECUTION_ACTIONS } from "./actions.js";
+import { LeaseFacts } from "./lease-facts.js";
 import { Mailbox } from "./mailbox.js";
 import { RerunDialog } from "./rerun-dialog.js";
 import { StepTimeline } from "./step-timeline.js";
@@ -134,6 +135,7 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
             </dd>
           </>
         ) : null}
+        {execution.lease ? <LeaseFacts lease={execution.lease} /> : null}
       </dl>
       {execution.error ? <ErrorView error={execution.error} /> : null}
       <JsonView label="input" value={execution.payload} />
