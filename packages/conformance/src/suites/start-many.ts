@@ -32,6 +32,7 @@ export const startManySuite = defineSuite("start-many", START_MANY_TESTS, (h, te
     concurrency: { limit: 1, key: (data: { tenant: string }) => data.tenant },
     async run() {},
   });
+  const versioned = defineTask({ name: "versioned", version: "v2", async run() {} });
   const ids = (n: number, prefix = "b") => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
   describe("startMany", () => {
@@ -64,15 +65,19 @@ export const startManySuite = defineSuite("start-many", START_MANY_TESTS, (h, te
 
     test(
       "carriesItemOptions",
-      "carries each item's task, input, due time, priority and concurrency key",
+      "carries each item's task, input, due time, priority, concurrency key and task version",
       async () => {
-        const env = await h.env(person, tenant);
+        const env = await h.env(person, tenant, versioned);
         const later = new Date(env.clock.now().getTime() + 60_000);
         await env.durable.startMany([
           { executionId: "p", taskName: person, data: { name: "p" }, options: { priority: 5 } },
           { executionId: "l", taskName: "person", data: { name: "l" }, options: { runAt: later } },
           { executionId: "t", taskName: "tenant", data: { tenant: "acme" } },
+          { executionId: "v", taskName: "versioned", data: null },
+          { executionId: "vd", taskName: versioned, data: null },
         ]);
+        expect((await env.scheduler.getExecution("v"))?.execution.version).toBe("v2");
+        expect((await env.scheduler.getExecution("vd"))?.execution.version).toBe("v2");
         expect((await env.scheduler.getExecution("t"))?.execution.concurrencyKey).toMatch(/acme/);
         const p = (await env.scheduler.getExecution("p"))?.execution;
         expect(p).toMatchObject({ taskName: "person", status: "pending", priority: 5 });
