@@ -1,10 +1,18 @@
 import { type Clock, systemClock } from "./clock.js";
 import type { Logger } from "./engine/logger.js";
 
+/** What reads the store's clock: on one connection, so waiting for a free one never counts as round trip. */
+export interface StoreTimeProbe {
+  /** The store's clock, in ms since the epoch (Postgres `clock_timestamp()`, Redis `TIME`). */
+  read(): Promise<number>;
+  /** Gives the connection back. */
+  release(): void;
+}
+
 /** Options of {@link StoreClock}. */
 export interface StoreClockOptions {
-  /** Reads the store's clock, in ms since the epoch (Postgres `clock_timestamp()`, Redis `TIME`). */
-  readStoreTime: () => Promise<number>;
+  /** Opens a probe for one measurement (a few reads). */
+  openProbe: () => Promise<StoreTimeProbe>;
   /** The local clock the offset is measured against. Default: the system clock. */
   base?: Clock;
   /** How often the offset is measured again, in ms. Default 30 000. */
@@ -14,7 +22,7 @@ export interface StoreClockOptions {
 }
 
 /** Round trips per measurement; the shortest one's reading is kept (its error bound is the tightest). */
-const SAMPLES = 3;
+const SAMPLES = 5;
 /** A failed measurement is tried again this soon (ms), not a whole refresh interval later. */
 const RETRY_MS = 1_000;
 /** The base clock and the monotonic clock disagreeing by more than this (ms) means the base clock was stepped. */
@@ -31,7 +39,7 @@ const STEP_MS = 500;
  * "database"`, so every verb keeps taking `now` from one clock and no statement reads the server's.
  */
 export class StoreClock implements Clock {
-  readonly #read: () => Promise<number>;
+  readonly #openProbe: () => Promise<StoreTimeProbe>;
   readonly #base: Clock;
   readonly #refreshMs: number;
   readonly #logger: Logger;
@@ -49,7 +57,7 @@ export class StoreClock implements Clock {
   #closed = false;
 
   constructor(options: StoreClockOptions) {
-    this.#read = options.readStoreTime;
+    this.#openProbe = options.openProbe;
     this.#base = options.base ?? systemClock;
     this.#refreshMs = options.refreshMs ?? 30_000;
     this.#logger = options.logger;
@@ -102,15 +110,20 @@ export class StoreClock implements Clock {
     this.#triedAt = performance.now();
     try {
       let best: { offset: number; rtt: number; base: number; mono: number } | undefined;
-      for (let i = 0; i < SAMPLES; i++) {
-        const sent = this.#base.now().getTime();
-        const monoSent = performance.now();
-        const store = await this.#read();
-        const rtt = performance.now() - monoSent;
-        const midpoint = sent + rtt / 2;
-        if (best === undefined || rtt < best.rtt) {
-          best = { offset: store - midpoint, rtt, base: midpoint, mono: monoSent + rtt / 2 };
+      const probe = await this.#openProbe();
+      try {
+        for (let i = 0; i < SAMPLES; i++) {
+          const sent = this.#base.now().getTime();
+          const monoSent = performance.now();
+          const store = await probe.read();
+          const rtt = performance.now() - monoSent;
+          const midpoint = sent + rtt / 2;
+          if (best === undefined || rtt < best.rtt) {
+            best = { offset: store - midpoint, rtt, base: midpoint, mono: monoSent + rtt / 2 };
+          }
         }
+      } finally {
+        probe.release();
       }
       if (best !== undefined) {
         this.#offsetMs = best.offset;

@@ -1,6 +1,8 @@
 import { type Clock, type Logger, StoreClock, systemClock } from "@zart/core";
 import type pg from "pg";
 
+const READ_TIME = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms";
+
 /** A new connection is at most this often a reason to measure the offset again (ms). */
 const RECONNECT_REFRESH_MS = 1_000;
 
@@ -18,11 +20,21 @@ export function databaseClock(
   const clock = new StoreClock({
     base: base ?? systemClock,
     logger,
-    readStoreTime: async () => {
-      const { rows } = await pool.query<{ ms: number }>(
-        "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms",
-      );
-      return rows[0]!.ms;
+    openProbe: async () => {
+      const client = await pool.connect();
+      let failed = false;
+      return {
+        read: async () => {
+          try {
+            return (await client.query<{ ms: number }>(READ_TIME)).rows[0]!.ms;
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        },
+        // A connection that failed is discarded, not given back to the pool.
+        release: () => client.release(failed),
+      };
     },
   });
   let refreshedAt = Number.NEGATIVE_INFINITY;

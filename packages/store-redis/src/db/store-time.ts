@@ -19,10 +19,15 @@ export function databaseClock(
   const clock = new StoreClock({
     base: base ?? systemClock,
     logger,
-    readStoreTime: async () => {
-      const [seconds, micros] = (await client.eval(READ_TIME, 1, keys.meta)) as [string, string];
-      return Number(seconds) * 1000 + Number(micros) / 1000;
-    },
+    // One connection carries every command: a reading queued behind the store's own traffic has a
+    // longer round trip, and the shortest of the samples is kept.
+    openProbe: async () => ({
+      read: async () => {
+        const [seconds, micros] = (await client.eval(READ_TIME, 1, keys.meta)) as [string, string];
+        return Number(seconds) * 1000 + Number(micros) / 1000;
+      },
+      release: () => {},
+    }),
   });
   const onReady = () => void clock.refresh();
   client.on("ready", onReady);
