@@ -50,6 +50,8 @@ export class StoreClock implements Clock {
   #baseAt = 0;
   #monoAt = 0;
   #measuring: Promise<void> | undefined;
+  /** The last time `now()` returned (ms). */
+  #lastMs = Number.NEGATIVE_INFINITY;
   /** When the last measurement started (monotonic), so a stepped clock does not hammer the store. */
   #triedAt = Number.NEGATIVE_INFINITY;
   #first: Promise<void> | undefined;
@@ -64,14 +66,24 @@ export class StoreClock implements Clock {
   }
 
   now(): Date {
+    const ms = this.#read();
+    // A new measurement may move time back by its error (milliseconds): hold still instead, so
+    // timestamps of this process never go backwards for that. A larger step back (the server's own
+    // clock was set back, or a failover reached another clock) is followed.
+    if (ms < this.#lastMs && this.#lastMs - ms < STEP_MS) return new Date(this.#lastMs);
+    this.#lastMs = ms;
+    return new Date(ms);
+  }
+
+  #read(): number {
     this.#first ??= this.refresh();
     const base = this.#base.now().getTime();
-    if (this.#monoAt === 0) return new Date(base + this.#offsetMs);
+    if (this.#monoAt === 0) return base + this.#offsetMs;
     const sinceMono = performance.now() - this.#monoAt;
-    if (Math.abs(base - this.#baseAt - sinceMono) <= STEP_MS) return new Date(base + this.#offsetMs);
+    if (Math.abs(base - this.#baseAt - sinceMono) <= STEP_MS) return base + this.#offsetMs;
     // The base clock jumped since the last measurement: trust the monotonic clock until re-measured.
     if (performance.now() - this.#triedAt >= RETRY_MS) void this.refresh();
-    return new Date(this.#baseAt + this.#offsetMs + sinceMono);
+    return this.#baseAt + this.#offsetMs + sinceMono;
   }
 
   /** Resolves once the first measurement was made (or failed: then the offset is 0 until one succeeds). */
