@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { DurableScheduler, type Scheduler } from "@zart/core";
-import { SKEW_TASK, type SkewInput, type SkewWorkerConfig } from "./skew-worker.js";
+import { alive, spawnNode, stopAll, untilReady } from "./processes.js";
+import { SKEW_TASK, type SkewInput, type SkewWorkerConfig } from "./skew-config.js";
 
 const SCRIPT = fileURLToPath(new URL("./skew-worker.ts", import.meta.url));
 
@@ -31,47 +30,16 @@ export interface SkewRunReport {
   completedAfterMs: number;
 }
 
-interface Proc {
-  child: ChildProcess;
-  ready: boolean;
-  stderr: string;
-  exited: Promise<unknown>;
-}
-
-function spawnWorker(config: SkewWorkerConfig): Proc {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--conditions=source", SCRIPT, JSON.stringify(config)],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  const proc: Proc = { child, ready: false, stderr: "", exited: once(child, "exit") };
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    if (chunk.includes("ready")) proc.ready = true;
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    proc.stderr += chunk;
-  });
-  return proc;
-}
-
-const alive = (proc: Proc) => proc.child.exitCode === null && proc.child.signalCode === null;
-
 /**
  * Runs `executions` sleepers on worker processes with skewed clocks; resolves once all completed
  * (or throws when a worker died or nothing moved for a minute), after stopping the workers.
  */
 export async function clockSkewRun(options: SkewRunOptions): Promise<SkewRunReport> {
-  const procs = options.workers.map((config) => spawnWorker({ ...config, ledger: options.ledger }));
+  const procs = options.workers.map((config) =>
+    spawnNode([SCRIPT, JSON.stringify({ ...config, ledger: options.ledger })]),
+  );
   try {
-    const giveUp = performance.now() + 120_000;
-    while (!procs.every((proc) => proc.ready)) {
-      const dead = procs.find((proc) => !alive(proc));
-      if (dead) throw new Error(`a worker exited before it was ready:\n${dead.stderr}`);
-      if (performance.now() > giveUp) throw new Error("the worker processes did not start");
-      await sleep(100);
-    }
+    await untilReady(procs);
     const startedAt = performance.now();
     const durable = new DurableScheduler(options.scheduler);
     const items = Array.from({ length: options.executions }, (_, i) => ({
@@ -98,8 +66,7 @@ export async function clockSkewRun(options: SkewRunOptions): Promise<SkewRunRepo
       if (performance.now() - movedAt > 60_000) throw new Error(`stuck at ${done} of ${options.executions}`);
     }
     const completedAfterMs = Math.round(performance.now() - startedAt);
-    for (const proc of procs) proc.child.kill("SIGTERM");
-    await Promise.all(procs.map((proc) => proc.exited));
+    await stopAll(procs);
     return { ...readSkewLedger(options.ledger), completedAfterMs };
   } finally {
     for (const proc of procs) if (alive(proc)) proc.child.kill("SIGKILL");

@@ -12,30 +12,7 @@ import { PostgresScheduler } from "@zart/store-postgres";
 import { RedisScheduler } from "@zart/store-redis";
 import { Redis } from "ioredis";
 import pg from "pg";
-
-/** What the test passes to a worker process. */
-export interface SkewWorkerConfig {
-  store: "postgres" | "redis";
-  url: string;
-  /** Postgres schema or Redis key prefix. */
-  namespace: string;
-  timeSource: "database" | "local";
-  skewMs: number;
-  workerId: string;
-  ledger: string;
-  leaseMs: number;
-  pollMs: number;
-  concurrency: number;
-}
-
-/** The task of the test: a step that works for a while, a durable sleep, a step after it. */
-export const SKEW_TASK = "skewed-sleeper";
-
-/** The input of one execution. */
-export interface SkewInput {
-  workMs: number;
-  sleepMs: number;
-}
+import { SKEW_TASK, type SkewInput, type SkewWorkerConfig } from "./skew-config.js";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as SkewWorkerConfig;
 const clock: Clock = { now: () => new Date(Date.now() + config.skewMs) };

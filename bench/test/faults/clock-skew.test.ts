@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { clockSkewRun } from "../../src/faults/clock-skew-run.js";
-import type { SkewWorkerConfig } from "../../src/faults/skew-worker.js";
+import type { SkewWorkerConfig } from "../../src/faults/skew-config.js";
 import { faultScale, storeUrls } from "./fault-env.js";
 
 /**
