@@ -1,11 +1,18 @@
 import { type Duration, toMillis } from "./duration.js";
 
 /**
- * The engine's only source of time. Stores never read their database's clock: the engine passes
- * `now` from this clock into every time-sensitive call.
+ * The engine's only source of time. Stores never read their database's clock inside a verb: the
+ * engine passes `now` from this clock into every time-sensitive call. Under `timeSource:
+ * "database"` the store's clock is a `StoreClock` (local time plus the measured offset to the
+ * server's clock).
  */
 export interface Clock {
   now(): Date;
+  /**
+   * Resolves once `now()` can be trusted, for a clock that must first measure something (a
+   * `StoreClock` reading the store's clock); a worker awaits it before its first claim.
+   */
+  ready?(): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -84,6 +84,7 @@ export {
 } from "./start-many.js";
 export type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "./status.js";
 export { toErrorInfo, toStatus } from "./status.js";
+export { StoreClock, type StoreClockOptions, type StoreTimeProbe } from "./store-clock.js";
 export {
   defineTask,
   type EventSchemas,

@@ -62,3 +62,4 @@ export { WakeUpHub } from "./scheduler/wake-up-hub.js";
 export type * from "./scheduler/worker-writes.js";
 export type * from "./scheduler/workers.js";
 export { ScheduleAlreadyExistsError } from "./schedules/schedule-errors.js";
+export { StoreClock, type StoreClockOptions, type StoreTimeProbe } from "./store-clock.js";

@@ -108,6 +108,8 @@ export class Worker {
     if (this.#started) return;
     this.#started = true;
     this.#stopping = undefined;
+    // A clock that measures the store's (timeSource "database") is measured before the first claim.
+    await this.#scheduler.clock.ready?.();
     this.#unsubscribe = this.#scheduler.subscribe((wake) => this.#onWake(wake));
     await this.#presence.start();
     await this.#poll();

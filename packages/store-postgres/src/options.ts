@@ -9,8 +9,20 @@ interface CommonOptions {
    * Lowercase letters, digits and `_`, at most 40 characters. Default `"zart"`.
    */
   schema?: string;
-  /** The clock the engine reads `now` from. Default: the system clock. */
+  /**
+   * The clock the engine reads `now` from. Default: the system clock. Given without `timeSource`,
+   * it is used as is (`timeSource: "local"`), so a `ManualClock` drives tests.
+   */
   clock?: Clock;
+  /**
+   * Where time comes from. `"database"` (the default unless `clock` is given): lease expiry, claims,
+   * due times and deadlines follow PostgreSQL's clock: the store measures the offset between the
+   * server's `clock_timestamp()` and the local clock (`clock`, or the system clock) over a round
+   * trip, every 30 s and after a new connection, and hands the engine local time plus that offset,
+   * so workers whose clocks disagree still agree on time. `"local"`: the local clock as is (every
+   * machine's clock must then be kept in sync, e.g. by NTP).
+   */
+  timeSource?: TimeSource;
   /** Where connection trouble is reported (LISTEN reconnects, retried writes). Default: console warnings. */
   logger?: Logger;
   /**
@@ -25,6 +37,9 @@ interface CommonOptions {
    */
   transactionDatabase?: TransactionDatabase;
 }
+
+/** See {@link CommonOptions.timeSource}. */
+export type TimeSource = "database" | "local";
 
 /** Options of {@link PostgresScheduler}: a connection string (we own the pool) or an existing pool. */
 export type PostgresSchedulerOptions = CommonOptions &
@@ -47,6 +62,7 @@ export type PostgresSchedulerOptions = CommonOptions &
 /** The validated options. */
 export interface ResolvedOptions {
   schema: string;
+  timeSource: TimeSource;
   retryWindowMs: number;
   poolSize: number;
 }
@@ -84,7 +100,13 @@ export function resolveOptions(options: PostgresSchedulerOptions): ResolvedOptio
   ) {
     throw new ValidationError("transactionDatabase must be a pg.Pool or a drizzle instance (drizzle(pool)).");
   }
-  return { schema, retryWindowMs, poolSize };
+  const timeSource = options.timeSource ?? (options.clock === undefined ? "database" : "local");
+  if (timeSource !== "database" && timeSource !== "local") {
+    throw new ValidationError(
+      `timeSource must be "database" or "local", got ${JSON.stringify(options.timeSource)}.`,
+    );
+  }
+  return { schema, timeSource, retryWindowMs, poolSize };
 }
 
 /** `postgres://user@h1:5432,h2:5432/db`: a libpq multi-host string (a comma in the authority). */

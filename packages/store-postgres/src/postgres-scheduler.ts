@@ -35,6 +35,7 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { Database } from "./db/database.js";
 import { schemaNames } from "./db/names.js";
 import { openPool } from "./db/pool.js";
+import { databaseClock } from "./db/store-time.js";
 import { migrate } from "./migrate/migrator.js";
 import { type PostgresSchedulerOptions, resolveOptions } from "./options.js";
 import { createOrmSchema, type OrmSchema } from "./schema/relations.js";
@@ -67,7 +68,8 @@ import { WakeUps } from "./wake-ups/wake-ups.js";
 /**
  * The `Scheduler` contract on PostgreSQL, for many worker processes (tables, indexes, claim plan:
  * the package README). Each verb (`verbs/`) sends its NOTIFY in its own transaction and emits to
- * this instance's subscribers through `WakeUps`. The database clock is never read: only `now`.
+ * this instance's subscribers through `WakeUps`. No statement reads the database clock: verbs take
+ * `now` (under `timeSource: "database"` from a clock kept in step with the server's, `db/store-time.ts`).
  */
 export class PostgresScheduler implements Scheduler {
   readonly capabilities = defineCapabilities({
@@ -86,15 +88,20 @@ export class PostgresScheduler implements Scheduler {
   readonly #ownsPool: boolean;
   readonly #transactionDatabase: TransactionDatabase;
   readonly #wakeUps: WakeUps;
+  readonly #stopClock: (() => void) | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: PostgresSchedulerOptions) {
     const resolved = resolveOptions(options);
     const logger: Logger = options.logger ?? consoleLogger;
-    this.clock = options.clock ?? systemClock;
     this.schema = resolved.schema;
     this.#ownsPool = options.pool === undefined;
     const pool = options.pool ?? openPool(options.connectionString, resolved.poolSize, logger);
+    if (resolved.timeSource === "database") {
+      [this.clock, this.#stopClock] = databaseClock(pool, options.clock, logger);
+    } else {
+      this.clock = options.clock ?? systemClock;
+    }
     this.#transactionDatabase = options.transactionDatabase ?? pool;
     const names = schemaNames(resolved.schema);
     this.#wakeUps = new WakeUps(names.channel, pool, logger);
@@ -115,6 +122,7 @@ export class PostgresScheduler implements Scheduler {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#db.markClosed();
+      this.#stopClock?.();
       await this.#wakeUps.close();
       if (this.#ownsPool) await this.#db.pool.end();
     })();

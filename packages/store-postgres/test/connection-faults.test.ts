@@ -122,7 +122,7 @@ describe("connection faults", () => {
       [`${schema}:claim`]: 15,
     };
     const pool = new FlakyPool({ connectionString: server.url, max: 8 }, (name) => every[name]);
-    const scheduler = new PostgresScheduler({ pool, schema, logger: silentLogger });
+    const scheduler = new PostgresScheduler({ pool, schema, logger: silentLogger, timeSource: "local" });
     try {
       await scheduler.migrate();
       const { extraRuns } = await runChains([scheduler], 40, async () => {});
@@ -143,6 +143,8 @@ describe("connection faults", () => {
       schema,
       logger: silentLogger,
       retryWindow: "3s" as const,
+      // The ledger compares step start times (Date.now()) with stored completion times.
+      timeSource: "local" as const,
     };
     const schedulers = [new PostgresScheduler(options), new PostgresScheduler(options)];
     try {

@@ -7,5 +7,6 @@ export {
   type RedisClientOptions,
   type RedisSchedulerOptions,
   type RedisUrlOptions,
+  type TimeSource,
 } from "./options.js";
 export { RedisScheduler } from "./redis-scheduler.js";

@@ -34,7 +34,8 @@ import { connect } from "./db/connection.js";
 import type { RedisContext } from "./db/context.js";
 import { ScriptExecutor } from "./db/executor.js";
 import { KeyLayout } from "./db/keys.js";
-import { DEFAULT_PREFIX, type RedisSchedulerOptions } from "./options.js";
+import { databaseClock } from "./db/store-time.js";
+import { DEFAULT_PREFIX, type RedisSchedulerOptions, resolveTimeSource } from "./options.js";
 import { awaitAnyEvent } from "./verbs/await-any-event.js";
 import { awaitEvent } from "./verbs/await-event.js";
 import { cancelExecution } from "./verbs/cancel-execution.js";
@@ -84,13 +85,19 @@ export class RedisScheduler implements Scheduler {
   readonly keys: KeyLayout;
   readonly #wakeUps: WakeUpChannel;
   readonly #ctx: RedisContext;
+  readonly #stopClock: (() => void) | undefined;
 
   /** Connects from `{ url }` (connections owned by the store) or uses `{ client }` (never closed). */
   constructor(options: RedisSchedulerOptions) {
-    this.clock = options.clock ?? systemClock;
+    const timeSource = resolveTimeSource(options);
     const logger = options.logger ?? consoleLogger;
     this.keys = new KeyLayout(options.prefix ?? DEFAULT_PREFIX);
     const connection = connect(options, logger);
+    if (timeSource === "database") {
+      [this.clock, this.#stopClock] = databaseClock(connection.client, this.keys, options.clock, logger);
+    } else {
+      this.clock = options.clock ?? systemClock;
+    }
     const origin = randomUUID();
     const executor = new ScriptExecutor(connection, this.keys, logger);
     const { client: source } = connection;
@@ -111,6 +118,7 @@ export class RedisScheduler implements Scheduler {
   /** Closes the pub/sub connection and, for `{ url }`, the command connection. Idempotent. */
   async close(): Promise<void> {
     if (this.#ctx.executor.closed) return;
+    this.#stopClock?.();
     await this.#wakeUps.close();
     await this.#ctx.executor.close();
   }
