@@ -11,6 +11,7 @@ export const DEBOUNCE_TESTS = [
   "movesDueTimeAndRunsLastData",
   "startsAnewAfterClaim",
   "timeoutCapsDelay",
+  "debouncesStartManyItems",
   "rejectsBadDebounce",
 ] as const;
 
@@ -126,6 +127,31 @@ export function debounceSuite(h: Harness, test: SuiteTest<(typeof DEBOUNCE_TESTS
       await env.run();
       expect((await env.durable.status("d1")).result).toBe(3);
     });
+
+    test(
+      "debouncesStartManyItems",
+      "debounces startMany items in input order beside plain ones, answering the id that will run",
+      async () => {
+        const task = defineTask({ name: "digest", run: async (_ctx, data: { n: number }) => data.n });
+        const env = await h.env(task);
+        const options = { debounce: { key: "k", period: "5s" } } as const;
+        const results = await env.durable.startMany([
+          { executionId: "d1", taskName: "digest", data: { n: 1 }, options },
+          { executionId: "plain", taskName: "digest", data: { n: 0 } },
+          { executionId: "d2", taskName: "digest", data: { n: 2 }, options },
+          { executionId: "bad", taskName: "digest", data: { n: 3 }, options: { ...options, delay: "1s" } },
+        ]);
+        expect(results.map(({ executionId, outcome }) => [executionId, outcome])).toEqual([
+          ["d1", "created"],
+          ["plain", "created"],
+          ["d1", "debounced"],
+          ["bad", "invalid"],
+        ]);
+        expect((await env.scheduler.getExecution("d1"))?.execution.payload).toBe('{"n":2}');
+        expect(await env.scheduler.getExecution("d2")).toBeUndefined();
+        expect(await env.scheduler.getExecution("bad")).toBeUndefined();
+      },
+    );
 
     test(
       "rejectsBadDebounce",
