@@ -7,6 +7,7 @@ import {
   type ClaimRequest,
   type Clock,
   type CompleteExecutionInput,
+  type DebounceInput,
   type DispatchChildrenInput,
   type DueSchedulesRequest,
   defineCapabilities,
@@ -42,6 +43,7 @@ import { claim } from "./verbs/claim.js";
 import { countDue } from "./verbs/count-due.js";
 import { createExecution } from "./verbs/create-execution.js";
 import { createExecutions } from "./verbs/create-executions.js";
+import { debounceExecution } from "./verbs/debounce-execution.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
 import { forkExecution } from "./verbs/fork-execution.js";
@@ -107,6 +109,10 @@ export class TutorialScheduler implements Scheduler {
 
   async createExecutions(inputs: readonly NewExecution[], now: Date) {
     return createExecutions(this.#open(), inputs, now);
+  }
+
+  async debounceExecution(input: DebounceInput, now: Date) {
+    return debounceExecution(this.#open(), input, now);
   }
 
   async offerEvent(input: OfferEventInput, now: Date) {

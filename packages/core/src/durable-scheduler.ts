@@ -9,12 +9,15 @@ import {
 } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
 import type { ConcurrencyGroup } from "./flow/concurrency.js";
+import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debounce.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { toNewExecution } from "./new-execution.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import { listRuns, readRun } from "./run-history.js";
+import type { NewExecution } from "./scheduler/client-verbs.js";
+import type { DebounceInput } from "./scheduler/debounce.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import {
   EXECUTION_STATUSES,
@@ -42,6 +45,13 @@ export interface StartOptions {
   delay?: Duration;
   /** Claimed before due work of lower priority: an integer ≥ 0, higher first (default 0). */
   priority?: number;
+  /**
+   * Collapse starts of this task with the same `debounce.key`: the execution runs `period` after
+   * the last start (at most `timeout` after the first), with the last start's data; the result
+   * names the execution that will run (your `executionId` only when this start created it).
+   * Not with `runAt`, `delay` or `transaction` (`ValidationError`). See {@link DebounceOptions}.
+   */
+  debounce?: DebounceOptions;
   /**
    * Your open transaction (Postgres: a `pg` client inside `BEGIN`; SQLite: the store's own
    * better-sqlite3 handle inside `BEGIN`): the execution exists iff you commit it.
@@ -111,7 +121,8 @@ export class DurableScheduler {
    * Starts `taskName` under `executionId` (the idempotency key): `ExecutionAlreadyExistsError` while
    * an execution with that id is not terminal; a terminal one is replaced by a new run. It starts on
    * the version of the task last registered in the registry (unversioned without a registry);
-   * `startFor(task)` starts on `task.version`.
+   * `startFor(task)` starts on `task.version`. With `debounce` the result may name another
+   * execution (see {@link StartOptions.debounce}).
    */
   async start(
     executionId: string,
@@ -159,17 +170,17 @@ export class DurableScheduler {
     version: string | undefined,
   ): Promise<ScheduleResult> {
     const now = this.#scheduler.clock.now();
+    const debounce = checkDebounce(options.debounce, options);
     const traceContext = captureTraceContext();
-    const record = await createExecution(
-      this.#scheduler,
-      {
-        ...toNewExecution(executionId, taskName, input, options, concurrency, now, this.#maxPayloadBytes),
-        ...(traceContext === undefined ? {} : { traceContext }),
-        ...(version === undefined ? {} : { version }),
-      },
-      now,
-      options,
-    );
+    const timing = debounce ? { ...options, delay: debounce.periodMs } : options;
+    const execution = {
+      ...toNewExecution(executionId, taskName, input, timing, concurrency, now, this.#maxPayloadBytes),
+      ...(traceContext === undefined ? {} : { traceContext }),
+      ...(version === undefined ? {} : { version }),
+    };
+    const record = debounce
+      ? (await this.#scheduler.debounceExecution(debounceInput(execution, debounce), now)).execution
+      : await createExecution(this.#scheduler, execution, now, options);
     return {
       executionId: record.executionId,
       taskName: record.taskName,
@@ -362,6 +373,11 @@ export class DurableScheduler {
     }
     return this.#scheduler.purge({ olderThan, statuses });
   }
+}
+
+function debounceInput(execution: NewExecution, debounce: Debounce): DebounceInput {
+  const { key, timeoutMs } = debounce;
+  return timeoutMs === undefined ? { execution, key } : { execution, key, timeoutMs };
 }
 
 function checkStatus(status: string): ExecutionStatus {

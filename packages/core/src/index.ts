@@ -30,6 +30,7 @@ export { deserializeError, serializeError } from "./error-serialization.js";
 export * from "./errors.js";
 export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
 export type { ConcurrencyOptions } from "./flow/concurrency.js";
+export type { DebounceOptions } from "./flow/debounce.js";
 export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { observeBacklog } from "./hooks/otel-backlog.js";

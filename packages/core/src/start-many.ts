@@ -1,5 +1,6 @@
-import { ValidationError } from "./errors.js";
+import { ExecutionAlreadyExistsError, ValidationError } from "./errors.js";
 import type { ConcurrencyGroup } from "./flow/concurrency.js";
+import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debounce.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
 import { type StartTiming, toNewExecution } from "./new-execution.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
@@ -19,13 +20,17 @@ export interface StartManyItem {
   taskName: string | TaskDefinition<any, any, any>;
   data: unknown;
   /** As `start`'s options; a batch has no `transaction`. */
-  options?: StartTiming;
+  options?: StartTiming & { debounce?: DebounceOptions };
 }
 
-/** `invalid`: the item failed validation and nothing was written for it (see `error`). */
-export type StartManyOutcome = CreateOutcome | "invalid";
+/**
+ * `invalid`: the item failed validation and nothing was written for it (see `error`).
+ * `debounced`: a debounced item collapsed into an execution a start with its key created before.
+ */
+export type StartManyOutcome = CreateOutcome | "debounced" | "invalid";
 
 export interface StartManyResult {
+  /** The item's id; for a debounced item, the id of the execution that will run. */
   executionId: string;
   outcome: StartManyOutcome;
   /** Why an `invalid` item was refused (`ValidationError`, `TaskNotRegisteredError`, …). */
@@ -35,7 +40,8 @@ export interface StartManyResult {
 /**
  * Validates every item, then creates the valid ones in one store call (`createExecutions`): an
  * invalid item never stops the others and persists nothing. A repeated id in the batch makes the
- * later items invalid.
+ * later items invalid. Debounced items are applied after the batch, one store call each, in input
+ * order (see `StartOptions.debounce`).
  */
 export async function startMany(
   scheduler: Scheduler,
@@ -54,6 +60,7 @@ export async function startMany(
   const results: StartManyResult[] = [];
   const valid: NewExecution[] = [];
   const validIndex: number[] = [];
+  const debounced: { index: number; execution: NewExecution; debounce: Debounce }[] = [];
   for (const [index, item] of items.entries()) {
     const executionId = item?.executionId;
     try {
@@ -62,23 +69,50 @@ export async function startMany(
         throw new ValidationError(`executionId "${executionId}" repeats item ${first} of the batch.`);
       }
       firstIndex.set(executionId, index);
-      valid.push(await toValidInput(item, registry, now, maxPayloadBytes));
-      validIndex.push(index);
+      const debounce = checkDebounce(item.options?.debounce, item.options ?? {});
+      const execution = await toValidInput(item, debounce, registry, now, maxPayloadBytes);
+      if (debounce) debounced.push({ index, execution, debounce });
+      else {
+        valid.push(execution);
+        validIndex.push(index);
+      }
       results.push({ executionId, outcome: "created" });
     } catch (error) {
       results.push({ executionId, outcome: "invalid", error: error as Error });
     }
   }
-  if (valid.length === 0) return results;
-  const outcomes = await scheduler.createExecutions(valid, now);
-  for (const [position, outcome] of outcomes.entries()) {
-    (results[validIndex[position] as number] as StartManyResult).outcome = outcome;
+  if (valid.length > 0) {
+    const outcomes = await scheduler.createExecutions(valid, now);
+    for (const [position, outcome] of outcomes.entries()) {
+      (results[validIndex[position] as number] as StartManyResult).outcome = outcome;
+    }
+  }
+  for (const { index, execution, debounce } of debounced) {
+    results[index] = await debounceItem(scheduler, execution, debounce, now);
   }
   return results;
 }
 
+async function debounceItem(
+  scheduler: Scheduler,
+  execution: NewExecution,
+  { key, timeoutMs }: Debounce,
+  now: Date,
+): Promise<StartManyResult> {
+  try {
+    const input = timeoutMs === undefined ? { execution, key } : { execution, key, timeoutMs };
+    const { execution: record, starts } = await scheduler.debounceExecution(input, now);
+    return { executionId: record.executionId, outcome: starts === 1 ? "created" : "debounced" };
+  } catch (error) {
+    if (error instanceof ExecutionAlreadyExistsError)
+      return { executionId: execution.executionId, outcome: "exists" };
+    throw error;
+  }
+}
+
 async function toValidInput(
   item: StartManyItem,
+  debounce: Debounce | undefined,
   registry: TaskRegistry | undefined,
   now: Date,
   maxPayloadBytes: number,
@@ -91,7 +125,7 @@ async function toValidInput(
     item.executionId,
     name,
     data,
-    item.options ?? {},
+    debounce ? { ...item.options, delay: debounce.periodMs } : (item.options ?? {}),
     concurrency,
     now,
     maxPayloadBytes,

@@ -37,6 +37,7 @@ export type * from "./scheduler/child-executions.js";
 export { claimKey, claimKeys } from "./scheduler/claim-keys.js";
 export type * from "./scheduler/claims.js";
 export type * from "./scheduler/client-verbs.js";
+export type * from "./scheduler/debounce.js";
 export type * from "./scheduler/events.js";
 export {
   type ChildLease,

@@ -133,6 +133,24 @@ export const ErrorEnvelopeSchema = z
   })
   .openapi("Error");
 
+const DurationSchema = z.union([z.string().min(1), z.number().int().nonnegative()]);
+
+const DebounceSchema = z
+  .strictObject({
+    key: IdSchema.openapi({ example: "user-42" }),
+    period: DurationSchema.openapi({
+      description: 'Runs this long after the last start: "5s" or milliseconds.',
+    }),
+    timeout: DurationSchema.optional().openapi({
+      description: "Never later than this long after the first start.",
+    }),
+  })
+  .openapi("Debounce", {
+    description:
+      "Starts of the task with the same key collapse into one execution that runs with the last " +
+      "start's data; the response names that execution. Not with `run_at`.",
+  });
+
 export const StartBodySchema = z
   .strictObject({
     task_name: IdSchema.openapi({ example: "approval-task" }),
@@ -145,8 +163,11 @@ export const StartBodySchema = z
       .datetime({ offset: true })
       .optional()
       .openapi({ description: "Start later, at this time." }),
+    debounce: DebounceSchema.optional(),
   })
   .openapi("StartExecution");
+
+export type StartBody = z.infer<typeof StartBodySchema>;
 
 /** Items one `POST /api/v1/executions:batch` takes at most (the body size limit applies too). */
 export const MAX_BATCH_ITEMS = 1000;
@@ -165,10 +186,11 @@ export const StartBatchResultSchema = z
     results: z.array(
       z.object({
         execution_id: z.string(),
-        outcome: z.enum([...CREATE_OUTCOMES, "invalid"]).openapi({
+        outcome: z.enum([...CREATE_OUTCOMES, "debounced", "invalid"]).openapi({
           description:
             "`created`: started (a finished id starts a new run); `exists`: an unfinished execution " +
-            "holds the id, nothing changed; `invalid`: refused (see `error`), nothing written.",
+            "holds the id, nothing changed; `debounced`: collapsed into the unstarted execution " +
+            "`execution_id` of its debounce key; `invalid`: refused (see `error`), nothing written.",
         }),
         error: ErrorEnvelopeSchema.shape.error.optional(),
       }),

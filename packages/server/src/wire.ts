@@ -1,5 +1,21 @@
-import type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "@zart/core";
-import type { WireErrorInfo, WireEvent, WireExecution, WireRunSummary, WireStep } from "./schemas.js";
+import type {
+  DebounceOptions,
+  DurableExecutionStatus,
+  Duration,
+  ErrorInfo,
+  EventInfo,
+  RunInfo,
+  StartOptions,
+  StepStatusInfo,
+} from "@zart/core";
+import type {
+  StartBody,
+  WireErrorInfo,
+  WireEvent,
+  WireExecution,
+  WireRunSummary,
+  WireStep,
+} from "./schemas.js";
 import { toWireLease } from "./worker-wire.js";
 
 /**
@@ -7,6 +23,19 @@ import { toWireLease } from "./worker-wire.js";
  * print it: camelCase keys become snake_case, dates become ISO-8601 strings, absent fields stay
  * absent (a `null` result stays `null`).
  */
+/** A start body's options (`run_at`, `debounce`); the core validates the durations. */
+export function toStartOptions(body: Pick<StartBody, "run_at" | "debounce">): StartOptions {
+  const options: StartOptions = {};
+  if (body.run_at !== undefined) options.runAt = new Date(body.run_at);
+  if (body.debounce !== undefined) {
+    const { key, period, timeout } = body.debounce;
+    const debounce: DebounceOptions = { key, period: period as Duration };
+    if (timeout !== undefined) debounce.timeout = timeout as Duration;
+    options.debounce = debounce;
+  }
+  return options;
+}
+
 export function toWireExecution(status: DurableExecutionStatus): WireExecution {
   const wire: WireExecution = {
     execution_id: status.executionId,

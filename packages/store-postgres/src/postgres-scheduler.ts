@@ -7,6 +7,7 @@ import {
   type ChildOutcome,
   type ClaimRequest,
   type CompleteExecutionInput,
+  type DebounceInput,
   type DispatchChildrenInput,
   type DueSchedulesRequest,
   defineCapabilities,
@@ -49,6 +50,7 @@ import { claim } from "./verbs/claim.js";
 import { countDue } from "./verbs/count-due.js";
 import { createExecution, createExecutionInTransaction } from "./verbs/create-execution.js";
 import { createExecutions } from "./verbs/create-executions.js";
+import { debounceExecution } from "./verbs/debounce-execution.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
 import { forkExecution } from "./verbs/fork-execution.js";
@@ -140,6 +142,9 @@ export class PostgresScheduler implements Scheduler {
   }
   createExecutions(inputs: readonly NewExecution[], now: Date) {
     return createExecutions(this.#db, this.#wakeUps, inputs, now);
+  }
+  debounceExecution(input: DebounceInput, now: Date) {
+    return debounceExecution(this.#db, this.#wakeUps, input, now);
   }
   createExecutionInTransaction(tx: unknown, input: NewExecution, now: Date) {
     return createExecutionInTransaction(this.#db, this.#wakeUps, tx, input, now);

@@ -7,6 +7,7 @@ import {
   type ChildLease,
   type ClaimRequest,
   type CompleteExecutionInput,
+  type DebounceInput,
   type DispatchChildrenInput,
   type DueSchedulesRequest,
   defineCapabilities,
@@ -44,6 +45,7 @@ import { claim } from "./verbs/claim.js";
 import { countDue } from "./verbs/count-due.js";
 import { createExecution } from "./verbs/create-execution.js";
 import { createExecutions } from "./verbs/create-executions.js";
+import { debounceExecution } from "./verbs/debounce-execution.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
 import { forkExecution } from "./verbs/fork-execution.js";
@@ -166,6 +168,9 @@ export class RedisScheduler implements Scheduler {
   }
   createExecutions(inputs: readonly NewExecution[], now: Date) {
     return createExecutions(this.#ctx, inputs, now);
+  }
+  debounceExecution(input: DebounceInput, now: Date) {
+    return debounceExecution(this.#ctx, input, now);
   }
   offerEvent(input: OfferEventInput, now: Date) {
     return offerEvent(this.#ctx, input, now);

@@ -73,6 +73,24 @@ describe.skipIf(!redisAvailable)("repeated delivery of a script", () => {
     await scheduler.close();
   });
 
+  it("counts a debounced start once, creating or updating its holder", async () => {
+    const clock = new ManualClock();
+    const scheduler = doubledScheduler(clock);
+    const now = clock.now();
+    const debounce = (executionId: string, payload: string) =>
+      scheduler.debounceExecution(
+        { execution: { executionId, taskName: "t", payload, runAt: now }, key: "k" },
+        now,
+      );
+    expect(await debounce("d1", "1")).toMatchObject({ starts: 1, execution: { executionId: "d1" } });
+    expect(await debounce("d2", "2")).toMatchObject({
+      starts: 2,
+      execution: { executionId: "d1", payload: "2" },
+    });
+    expect(await scheduler.getExecution("d2")).toBeUndefined();
+    await scheduler.close();
+  });
+
   it("consumes one event per wait and repeats every fenced write harmlessly", async () => {
     const clock = new ManualClock();
     const scheduler = doubledScheduler(clock);

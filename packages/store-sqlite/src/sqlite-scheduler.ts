@@ -7,6 +7,7 @@ import {
   type ChildOutcome,
   type ClaimRequest,
   type CompleteExecutionInput,
+  type DebounceInput,
   type DispatchChildrenInput,
   type DueSchedulesRequest,
   defineCapabilities,
@@ -46,6 +47,7 @@ import { claim } from "./verbs/claim.js";
 import { countDue } from "./verbs/count-due.js";
 import { createExecution, createExecutionInTransaction } from "./verbs/create-execution.js";
 import { createExecutions } from "./verbs/create-executions.js";
+import { debounceExecution } from "./verbs/debounce-execution.js";
 import { dispatchChildren } from "./verbs/dispatch-children.js";
 import { completeExecution, failExecution, retryExecution } from "./verbs/finish-execution.js";
 import { forkExecution } from "./verbs/fork-execution.js";
@@ -137,6 +139,9 @@ export class SqliteScheduler implements Scheduler {
   }
   createExecutions(inputs: readonly NewExecution[], now: Date) {
     return createExecutions(this.#ctx, inputs, now);
+  }
+  debounceExecution(input: DebounceInput, now: Date) {
+    return debounceExecution(this.#ctx, input, now);
   }
   createExecutionInTransaction(tx: unknown, input: NewExecution, now: Date) {
     return createExecutionInTransaction(this.#ctx, tx, input, now);

@@ -42,6 +42,7 @@ describe("several processes on one database file", () => {
       database.close();
       expect(applied.n).toBe(SHIPPED_MIGRATIONS);
       expect(tables).toEqual([
+        { name: "zart_debounces" },
         { name: "zart_events" },
         { name: "zart_executions" },
         { name: "zart_runs" },

@@ -38,5 +38,10 @@ export class TutorialStorage {
   readonly runs = new Map<string, ExecutionDetails[]>();
   /** The worker registry, by worker id. */
   readonly workers = new Map<string, WorkerRecord>();
+  /**
+   * Debounce holders by `<task>\n<key>`: the execution run collapsing the starts and their count,
+   * honoured only while that run is pending and never claimed (see `verbs/debounce-execution.ts`).
+   */
+  readonly debounces = new Map<string, { executionId: string; run: number; starts: number }>();
   nextSequence = 1;
 }

@@ -59,6 +59,7 @@ import type {
   Unsubscribe,
   WakeUp,
 } from "./client-verbs.js";
+import type { DebounceInput, DebounceOutcome } from "./debounce.js";
 import type { AwaitEventInput, EventWaitOutcome, OfferEventInput, OfferOutcome } from "./events.js";
 import type { ChildLease, ExecutionLease, Lease } from "./lease.js";
 import type {
@@ -120,6 +121,21 @@ export interface Scheduler extends ScheduleStore, WorkerRegistry {
    * `created` wake-up is emitted for the batch when anything was created.
    */
   createExecutions(inputs: readonly NewExecution[], now: Date): Promise<CreateOutcome[]>;
+
+  /**
+   * Atomically debounces a start (`start(..., { debounce })`). The (task, key) is held by at most
+   * one execution, from its creation here until it is first claimed. If the holder is still
+   * `pending` and was never claimed (no `startedAt`), its `payload`, `priority` and
+   * `concurrencyKey` become the input's and its `runAt` becomes `input.execution.runAt`, capped at
+   * its `createdAt + timeoutMs`; nothing else changes and no wake-up is emitted (the due time only
+   * moves as the caller asked). Otherwise (no holder, or it was claimed, paused, cancelled, purged,
+   * replaced) the execution is created as by `createExecution` (same errors, same `created`
+   * wake-up) with `runAt` capped at `now + timeoutMs`, and it becomes the holder. Racing calls on
+   * one key serialize: exactly one creates, the others update it in turn, and the last one to
+   * write decides the input (see `DebounceOutcome.starts`). A claim racing an update either sees
+   * the update or makes the update create a new execution, never both.
+   */
+  debounceExecution(input: DebounceInput, now: Date): Promise<DebounceOutcome>;
 
   /**
    * Only with the `transactionalStart` capability: `createExecution` through `transaction`, the

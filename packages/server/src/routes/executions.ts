@@ -11,7 +11,7 @@ import {
   RunQuerySchema,
   StartBodySchema,
 } from "../schemas.js";
-import { toWireExecution, toWireRun } from "../wire.js";
+import { toStartOptions, toWireExecution, toWireRun } from "../wire.js";
 import { errorResponses, type RouteDeps, SECURITY, type ZartOpenAPIHono } from "./shared.js";
 
 const json = <S>(schema: S) => ({ "application/json": { schema } });
@@ -24,7 +24,9 @@ const startExecution = createRoute({
   description:
     "`execution_id` is the idempotency key: starting an id whose execution is not finished is a 409; " +
     "starting a finished one starts a new run of it. With a task registry, unknown task names and " +
-    "input that fails the task's schema are a 400.",
+    "input that fails the task's schema are a 400. With `debounce`, starts of the task with the same " +
+    "key collapse into one execution that runs `period` after the last of them with its data; the " +
+    "response (and `Location`) names that execution.",
   security: SECURITY,
   middleware: [requireJsonBody] as const,
   request: { body: { required: true, content: json(StartBodySchema) } },
@@ -94,13 +96,14 @@ const cancelExecution = createRoute({
 export function registerExecutionRoutes(app: ZartOpenAPIHono, { durable }: RouteDeps): void {
   app.openapi(startExecution, async (c) => {
     const body = c.req.valid("json");
-    const executionId = body.execution_id ?? randomUUID();
-    await durable.start(
-      executionId,
+    const started = await durable.start(
+      body.execution_id ?? randomUUID(),
       body.task_name,
       body.data ?? null,
-      body.run_at === undefined ? {} : { runAt: new Date(body.run_at) },
+      toStartOptions(body),
     );
+    // With `debounce`, the execution that will run (maybe one an earlier start created).
+    const executionId = started.executionId;
     const status = await durable.status(executionId);
     c.header("Location", `/api/v1/executions/${encodeURIComponent(executionId)}`);
     return c.json(toWireExecution(status), 201);

@@ -4,6 +4,7 @@ import { ZartError } from "@zart/core";
 import { envelope } from "../api-error.js";
 import { requireJsonBody } from "../json-body.js";
 import { StartBatchBodySchema, StartBatchResultSchema } from "../schemas.js";
+import { toStartOptions } from "../wire.js";
 import { errorResponses, type RouteDeps, SECURITY, type ZartOpenAPIHono } from "./shared.js";
 
 const json = <S>(schema: S) => ({ "application/json": { schema } });
@@ -36,7 +37,7 @@ export function registerStartBatchRoute(app: ZartOpenAPIHono, { durable }: Route
         executionId: item.execution_id ?? randomUUID(),
         taskName: item.task_name,
         data: item.data ?? null,
-        ...(item.run_at === undefined ? {} : { options: { runAt: new Date(item.run_at) } }),
+        options: toStartOptions(item),
       })),
     );
     return c.json(

@@ -30,6 +30,13 @@ export interface StepRow {
   dueAt?: Date;
 }
 
+/** The execution run a debounce key points at (honoured only while that run is unclaimed). */
+export interface DebounceHolder {
+  executionId: string;
+  run: number;
+  starts: number;
+}
+
 /**
  * The state behind a `MemoryScheduler`: executions, the steps of each execution and the mailbox
  * of each execution. It is kept apart from the scheduler so that it outlives `close()`: a new
@@ -49,6 +56,8 @@ export class MemoryStorage {
   readonly schedules = new Map<string, StoredSchedule>();
   /** The worker registry, by worker id. */
   readonly workers = new Map<string, WorkerRecord>();
+  /** Debounce holders by `<task>\n<key>`: the run that holds it and how many starts it collapsed. */
+  readonly debounces = new Map<string, DebounceHolder>();
   /** Earlier runs of each id, oldest first, as frozen copies (see `Scheduler.getRun`). */
   readonly #runs = new Map<string, ExecutionDetails[]>();
 

@@ -220,7 +220,24 @@ export function createTables(schemaName: string) {
     heartbeatAt: at("heartbeat_at").notNull(),
   });
 
-  return { schema, executions, steps, events, schedules, runs, workers };
+  /**
+   * `debounces`: per (task, key) of `start(..., { debounce })`, the execution run that collapses the
+   * starts and how many it collapsed. Honoured only while that run is `pending` and never claimed,
+   * so claims, cancels and replacements need not touch it (a later start takes the row over).
+   */
+  const debounces = schema.table(
+    "debounces",
+    {
+      taskName: text("task_name").notNull(),
+      debounceKey: text("debounce_key").notNull(),
+      executionId: text("execution_id").notNull(),
+      run: integer("run").notNull(),
+      starts: integer("starts").notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.taskName, t.debounceKey] })],
+  );
+
+  return { schema, executions, steps, events, schedules, runs, workers, debounces };
 }
 
 /** The tables of one schema, as `createTables` builds them. */

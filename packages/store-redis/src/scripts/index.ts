@@ -6,6 +6,7 @@ import { claimScript } from "./claim.js";
 import { countDueScript } from "./count-due.js";
 import { createExecutionScript } from "./create-execution.js";
 import { createExecutionsScript } from "./create-executions.js";
+import { debounceExecutionScript } from "./debounce-execution.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
 import { completeExecutionScript, failExecutionScript, retryExecutionScript } from "./finish-execution.js";
 import { forkExecutionScript } from "./fork-execution.js";
@@ -36,6 +37,7 @@ import { heartbeatWorkerScript, listWorkersScript, removeWorkerScript } from "./
 export const SCRIPTS = {
   createExecution: createExecutionScript,
   createExecutions: createExecutionsScript,
+  debounceExecution: debounceExecutionScript,
   offerEvent: offerEventScript,
   cancelExecution: cancelExecutionScript,
   restartExecution: restartExecutionScript,

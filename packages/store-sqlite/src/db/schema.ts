@@ -206,3 +206,20 @@ export const workers = sqliteTable("zart_workers", {
 });
 
 export type WorkerRow = typeof workers.$inferSelect;
+
+/**
+ * Debounce holders (`start(..., { debounce })`): per (task, key), the execution run that collapses
+ * the starts and how many it collapsed. A row is honoured only while that run is `pending` and was
+ * never claimed, so claims, cancels and replacements need not touch it (a later start takes it over).
+ */
+export const debounces = sqliteTable(
+  "zart_debounces",
+  {
+    taskName: text("task_name").notNull(),
+    debounceKey: text("debounce_key").notNull(),
+    executionId: text("execution_id").notNull(),
+    run: integer("run").notNull(),
+    starts: integer("starts").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskName, t.debounceKey] })],
+);

@@ -88,7 +88,7 @@ export interface paths {
         put?: never;
         /**
          * Start an execution
-         * @description `execution_id` is the idempotency key: starting an id whose execution is not finished is a 409; starting a finished one starts a new run of it. With a task registry, unknown task names and input that fails the task's schema are a 400.
+         * @description `execution_id` is the idempotency key: starting an id whose execution is not finished is a 409; starting a finished one starts a new run of it. With a task registry, unknown task names and input that fails the task's schema are a 400. With `debounce`, starts of the task with the same key collapse into one execution that runs `period` after the last of them with its data; the response (and `Location`) names that execution.
          */
         post: operations["startExecution"];
         delete?: never;
@@ -418,10 +418,10 @@ export interface components {
             results: {
                 execution_id: string;
                 /**
-                 * @description `created`: started (a finished id starts a new run); `exists`: an unfinished execution holds the id, nothing changed; `invalid`: refused (see `error`), nothing written.
+                 * @description `created`: started (a finished id starts a new run); `exists`: an unfinished execution holds the id, nothing changed; `debounced`: collapsed into the unstarted execution `execution_id` of its debounce key; `invalid`: refused (see `error`), nothing written.
                  * @enum {string}
                  */
-                outcome: "created" | "exists" | "invalid";
+                outcome: "created" | "exists" | "debounced" | "invalid";
                 error?: {
                     /** @example EXECUTION_NOT_FOUND */
                     code: string;
@@ -450,6 +450,16 @@ export interface components {
              * @description Start later, at this time.
              */
             run_at?: string;
+            debounce?: components["schemas"]["Debounce"];
+        };
+        /** @description Starts of the task with the same key collapse into one execution that runs with the last start's data; the response names that execution. Not with `run_at`. */
+        Debounce: {
+            /** @example user-42 */
+            key: string;
+            /** @description Runs this long after the last start: "5s" or milliseconds. */
+            period: string | number;
+            /** @description Never later than this long after the first start. */
+            timeout?: string | number;
         };
         Execution: {
             execution_id: string;
