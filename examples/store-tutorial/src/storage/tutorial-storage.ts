@@ -2,6 +2,7 @@ import type {
   EventRecord,
   ExecutionDetails,
   ExecutionRecord,
+  PauseRule,
   StepRecord,
   StoredSchedule,
   WorkerRecord,
@@ -38,5 +39,7 @@ export class TutorialStorage {
   readonly runs = new Map<string, ExecutionDetails[]>();
   /** The worker registry, by worker id. */
   readonly workers = new Map<string, WorkerRecord>();
+  /** Pause rules by id (expired ones included: reads leave them out). */
+  readonly pauseRules = new Map<string, PauseRule>();
   nextSequence = 1;
 }

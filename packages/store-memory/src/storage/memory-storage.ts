@@ -3,6 +3,7 @@ import type {
   EventRecord,
   ExecutionDetails,
   ExecutionRecord,
+  PauseRule,
   StepRecord,
   StoredSchedule,
   WorkerRecord,
@@ -49,6 +50,8 @@ export class MemoryStorage {
   readonly schedules = new Map<string, StoredSchedule>();
   /** The worker registry, by worker id. */
   readonly workers = new Map<string, WorkerRecord>();
+  /** Pause rules by id (expired ones included: reads leave them out). */
+  readonly pauseRules = new Map<string, PauseRule>();
   /** Earlier runs of each id, oldest first, as frozen copies (see `Scheduler.getRun`). */
   readonly #runs = new Map<string, ExecutionDetails[]>();
 

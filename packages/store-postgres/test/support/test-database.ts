@@ -64,6 +64,9 @@ export async function truncate(admin: pg.Pool, schema: string): Promise<void> {
        IF to_regclass('"${schema}".workers') IS NOT NULL THEN
          TRUNCATE "${schema}".workers;
        END IF;
+       IF to_regclass('"${schema}".pause_rules') IS NOT NULL THEN
+         TRUNCATE "${schema}".pause_rules;
+       END IF;
      END $$`,
   );
 }
