@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import type { PauseRule } from "@zart/core";
 import { IdSchema } from "./schemas.js";
 
-/** The zod schemas of `/api/v1/pause-rules`, in the API's snake_case, and the wire mapping. */
+/** The zod schemas of `/api/v1/pause-rules`, in the API's snake_case. */
 
 const DateTime = z.iso.datetime({ offset: true });
 
@@ -44,12 +43,4 @@ export const PauseRuleParamsSchema = z.object({
 
 export const DeletePauseRuleResultSchema = z.object({ deleted: z.literal(true) }).openapi("PauseRuleDeleted");
 
-export function toWirePauseRule(rule: PauseRule): z.infer<typeof PauseRuleSchema> {
-  return {
-    rule_id: rule.ruleId,
-    task_name: rule.taskName,
-    ...(rule.stepName === undefined ? {} : { step_name: rule.stepName }),
-    created_at: rule.createdAt.toISOString(),
-    ...(rule.expiresAt === undefined ? {} : { expires_at: rule.expiresAt.toISOString() }),
-  };
-}
+export type WirePauseRule = z.infer<typeof PauseRuleSchema>;

@@ -7,8 +7,8 @@ import {
   PauseRuleListSchema,
   PauseRuleParamsSchema,
   PauseRuleSchema,
-  toWirePauseRule,
 } from "../pause-rule-schemas.js";
+import { toWirePauseRule } from "../pause-rule-wire.js";
 import { errorResponses, type RouteDeps, SECURITY, type ZartOpenAPIHono } from "./shared.js";
 
 const json = <S>(schema: S) => ({ "application/json": { schema } });
