@@ -5,6 +5,7 @@ import { eventCommand } from "./commands/event.js";
 import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { pauseCommand, resumeCommand } from "./commands/pause.js";
+import { pauseRulesCommand } from "./commands/pause-rules.js";
 import { purgeCommand } from "./commands/purge.js";
 import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
@@ -43,6 +44,7 @@ export function createProgram(): Command {
     rerunCommand(),
     pauseCommand(),
     resumeCommand(),
+    pauseRulesCommand(),
     waitCommand(),
     purgeCommand(),
     scheduleCommand(),

@@ -25,6 +25,7 @@ describe.concurrent("the zart binary: usage", () => {
       "rerun",
       "pause",
       "resume",
+      "pause-rules",
       "wait",
       "purge",
       "migrate",

@@ -16,6 +16,7 @@ import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
 import { observabilitySuite } from "./suites/observability.js";
 import { operatorPauseSuite } from "./suites/operator-pause.js";
+import { operatorPauseRulesSuite } from "./suites/operator-pause-rules.js";
 import { operatorRerunSuite } from "./suites/operator-rerun.js";
 import { operatorRetrySuite } from "./suites/operator-retry.js";
 import { parallelSuite } from "./suites/parallel.js";
@@ -55,6 +56,7 @@ export {
   flowControlSuite,
   leasesSuite,
   observabilitySuite,
+  operatorPauseRulesSuite,
   operatorRetrySuite,
   parallelSuite,
   patchingSuite,
@@ -108,6 +110,7 @@ export const SUITES = [
   scheduleVerbsSuite,
   scheduleFiresSuite,
   workersSuite,
+  operatorPauseRulesSuite,
 ] as const;
 
 /** The name of a topic suite, e.g. `"events"`. */

@@ -15,6 +15,7 @@ import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { toNewExecution } from "./new-execution.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
+import { PauseRules } from "./pause-rules/pause-rules-client.js";
 import { listRuns, readRun } from "./run-history.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { DebounceInput } from "./scheduler/debounce.js";
@@ -109,12 +110,15 @@ export class DurableScheduler {
   readonly #maxPayloadBytes: number;
   /** Cron schedules: `create`, `update`, `pause`, `resume`, `trigger`, `delete`, `get`, `list`. */
   readonly schedules: Schedules;
+  /** Pause rules (hold a task, or one of its steps): `create`, `list`, `delete`. */
+  readonly pauseRules: PauseRules;
 
   constructor(scheduler: Scheduler, options: DurableSchedulerOptions = {}) {
     this.#scheduler = scheduler;
     this.#registry = options.registry;
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.schedules = new Schedules(scheduler, this.#registry, this.#maxPayloadBytes);
+    this.pauseRules = new PauseRules(scheduler);
   }
 
   /**

@@ -47,7 +47,10 @@ export type {
 } from "./hooks/worker-hooks.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
 export type { RerunOptions, RerunResult } from "./operator/rerun.js";
+export { PauseRuleNotFoundError } from "./pause-rules/pause-rule-errors.js";
+export type { PauseRuleOptions, PauseRules } from "./pause-rules/pause-rules-client.js";
 export { RetryConfig } from "./retry.js";
+export type { PauseRule } from "./scheduler/pause-rules.js";
 /** The store a scheduler and its workers share. Store authors: everything else is in `@zart/core/store`. */
 export type { Scheduler } from "./scheduler/scheduler.js";
 export {

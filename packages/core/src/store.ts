@@ -48,6 +48,7 @@ export {
   leaseLost,
 } from "./scheduler/lease.js";
 export type * from "./scheduler/parallel-children.js";
+export type * from "./scheduler/pause-rules.js";
 export type * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";
 export type * from "./scheduler/schedules.js";

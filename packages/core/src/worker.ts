@@ -7,6 +7,7 @@ import { combineHooks } from "./hooks/combine-hooks.js";
 import { loggingHooks } from "./hooks/logging-hooks.js";
 import type { AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
+import { ActivePauseRules } from "./pause-rules/active-pause-rules.js";
 import type { ClaimedWork } from "./scheduler/claims.js";
 import type { Unsubscribe, WakeUp } from "./scheduler/client-verbs.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
@@ -48,6 +49,7 @@ export class Worker {
   #pollAgain = false;
   readonly #ticker: ScheduleTicker;
   readonly #presence: WorkerPresence;
+  readonly #pauseRules: ActivePauseRules;
 
   constructor(options: WorkerOptions) {
     this.#scheduler = options.scheduler;
@@ -69,6 +71,7 @@ export class Worker {
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#ticker = new ScheduleTicker(this.#scheduler, this.#registry, this.#pollMs, this.#logger);
+    this.#pauseRules = new ActivePauseRules(this.#scheduler, this.#logger, this.#pollMs);
     this.#leases = new WorkerLeases(this.#scheduler, this.#logger, this.#leaseMs);
     // The registry row is renewed at the lease-renewal cadence: gone after one lease duration.
     this.#presence = new WorkerPresence(
@@ -183,6 +186,7 @@ export class Worker {
       }
       return;
     }
+    if (wake.reason === "pause-rules") this.#pauseRules.invalidate();
     if (this.#started) void this.#poll();
   }
 
@@ -223,6 +227,7 @@ export class Worker {
     if (this.#stopping || taskNames.length === 0) return 0;
     // Due schedules of these tasks start their fires' executions first (see `ScheduleTicker`).
     await this.#ticker.maybeTick(taskNames);
+    await this.#pauseRules.refresh(taskNames);
     if (free <= 0) return 0;
     const concurrencyLimits = this.#registry.concurrencyLimits();
     let work: ClaimedWork[];
@@ -231,7 +236,8 @@ export class Worker {
       work = await this.#scheduler.claim({
         workerId: this.workerId,
         // Each registered (task, version) only: executions drain on the code they started with.
-        ...this.#registry.claimFilter(),
+        // Less the tasks a pause rule holds: their executions stay pending (see `ActivePauseRules`).
+        ...this.#pauseRules.filterClaim(this.#registry.claimFilter()),
         limit: free,
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),
@@ -269,6 +275,7 @@ export class Worker {
       maxPayloadBytes: this.#maxPayloadBytes,
       workerId: this.workerId,
       hooks: this.#hooks,
+      pauseRules: this.#pauseRules,
     });
     const attempt = this.#attemptInfo(work);
     const startedAt = performance.now();

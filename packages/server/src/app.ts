@@ -20,6 +20,7 @@ import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./routes/metrics.js";
 import { registerOperatorActionRoutes } from "./routes/operator-actions.js";
+import { registerPauseRuleRoutes } from "./routes/pause-rules.js";
 import { registerPurgeRoute } from "./routes/purge.js";
 import { registerScheduleRoutes } from "./routes/schedules.js";
 import type { RouteDeps } from "./routes/shared.js";
@@ -148,6 +149,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerPurgeRoute(app, deps);
   registerScheduleRoutes(app, deps);
   registerWorkerRoutes(app, deps);
+  registerPauseRuleRoutes(app, deps);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.console) app.route("/", serveConsole(options.console));
 

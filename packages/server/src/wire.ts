@@ -117,6 +117,7 @@ export function toSnakeCase(key: string): string {
 export function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [toSnakeCase(key), value]));
 }
+export { toWirePauseRule } from "./pause-rule-wire.js";
 export { toWireSchedule } from "./schedule-wire.js";
 
 export { toWireLease, toWireWorker } from "./worker-wire.js";

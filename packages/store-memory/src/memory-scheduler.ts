@@ -18,6 +18,7 @@ import {
   type ListFilter,
   type NewExecution,
   type OfferEventInput,
+  type PauseRule,
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
@@ -50,6 +51,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import { createPauseRule, deletePauseRule, listPauseRules } from "./verbs/pause-rules.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -258,6 +260,16 @@ export class MemoryScheduler implements Scheduler {
   }
   async removeWorker(workerId: string) {
     return removeWorker(this.#open(), workerId);
+  }
+
+  async createPauseRule(rule: PauseRule) {
+    createPauseRule(this.#open(), rule);
+  }
+  async listPauseRules(now: Date) {
+    return listPauseRules(this.#open(), now);
+  }
+  async deletePauseRule(ruleId: string) {
+    return deletePauseRule(this.#open(), ruleId);
   }
 
   /** The verbs' context; every verb starts here, so a closed scheduler refuses them all. */

@@ -18,6 +18,7 @@ import {
   type ListFilter,
   type NewExecution,
   type OfferEventInput,
+  type PauseRule,
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
@@ -57,6 +58,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent, offerEventInTransaction } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import * as pauseRules from "./verbs/pause-rules.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -269,6 +271,17 @@ export class PostgresScheduler implements Scheduler {
   }
   removeWorker(workerId: string) {
     return workers.removeWorker(this.#db, workerId);
+  }
+
+  // ── pause rules ───────────────────────────────────────────────────────────────────────────
+  createPauseRule(rule: PauseRule) {
+    return pauseRules.createPauseRule(this.#db, this.#wakeUps, rule);
+  }
+  listPauseRules(now: Date) {
+    return pauseRules.listPauseRules(this.#db, now);
+  }
+  deletePauseRule(ruleId: string) {
+    return pauseRules.deletePauseRule(this.#db, this.#wakeUps, ruleId);
   }
 
   /** Reads run through drizzle: its driver errors are translated here. */

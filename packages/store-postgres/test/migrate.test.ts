@@ -36,6 +36,9 @@ const TABLES = [
   "debounces",
   "events",
   "executions",
+  "events",
+  "executions",
+  "pause_rules",
   "runs",
   "schedules",
   "steps",
@@ -58,6 +61,7 @@ const SHIPPED = [
   "0011_task_version",
   "0012_workers",
   "0013_debounce",
+  "0014_pause_rules",
 ];
 
 describe("migrate()", () => {

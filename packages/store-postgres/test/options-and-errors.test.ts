@@ -131,6 +131,7 @@ describe("upgrades", () => {
         "0011_task_version",
         "0012_workers",
         "0013_debounce",
+        "0014_pause_rules",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

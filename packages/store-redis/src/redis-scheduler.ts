@@ -18,6 +18,7 @@ import {
   type ListFilter,
   type NewExecution,
   type OfferEventInput,
+  type PauseRule,
   type PurgeFilter,
   type RetryChildInput,
   type RetryExecutionInput,
@@ -52,6 +53,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import { createPauseRule, deletePauseRule, listPauseRules } from "./verbs/pause-rules.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -160,6 +162,17 @@ export class RedisScheduler implements Scheduler {
   }
   removeWorker(workerId: string) {
     return removeWorker(this.#ctx, workerId);
+  }
+
+  // ── pause rules ────────────────────────────────────────────────────────────────────────────────
+  createPauseRule(rule: PauseRule) {
+    return createPauseRule(this.#ctx, rule);
+  }
+  listPauseRules(now: Date) {
+    return listPauseRules(this.#ctx, now);
+  }
+  deletePauseRule(ruleId: string) {
+    return deletePauseRule(this.#ctx, ruleId);
   }
 
   // ── client verbs ───────────────────────────────────────────────────────────────────────────────

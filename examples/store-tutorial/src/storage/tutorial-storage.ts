@@ -2,6 +2,7 @@ import type {
   EventRecord,
   ExecutionDetails,
   ExecutionRecord,
+  PauseRule,
   StepRecord,
   StoredSchedule,
   WorkerRecord,
@@ -43,5 +44,7 @@ export class TutorialStorage {
    * honoured only while that run is pending and never claimed (see `verbs/debounce-execution.ts`).
    */
   readonly debounces = new Map<string, { executionId: string; run: number; starts: number }>();
+  /** Pause rules by id (expired ones included: reads leave them out). */
+  readonly pauseRules = new Map<string, PauseRule>();
   nextSequence = 1;
 }

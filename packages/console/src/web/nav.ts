@@ -5,4 +5,5 @@
 export const NAV_PAGES: readonly { href: string; label: string }[] = [
   { href: "#/", label: "Executions" },
   { href: "#/workers", label: "Workers" },
+  { href: "#/pause-rules", label: "Pause rules" },
 ];

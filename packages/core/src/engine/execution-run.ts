@@ -9,6 +9,7 @@ import {
 import { RunObserver } from "../hooks/run-observer.js";
 import type { WorkerHooks } from "../hooks/worker-hooks.js";
 import { fromJsonText, toJsonText } from "../json.js";
+import type { ActivePauseRules } from "../pause-rules/active-pause-rules.js";
 import { RetryConfig } from "../retry.js";
 import type { ClaimedChild, ClaimedWork } from "../scheduler/claims.js";
 import type { Lease } from "../scheduler/lease.js";
@@ -36,6 +37,8 @@ export interface ExecutionRunOptions {
   maxPayloadBytes: number;
   workerId: string;
   hooks: WorkerHooks;
+  /** The worker's pause rules (see `ActivePauseRules`). */
+  pauseRules?: ActivePauseRules;
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -51,7 +54,15 @@ export class ExecutionRun {
   readonly #task: RegisteredTask | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
 
-  constructor({ work, scheduler, registry, maxPayloadBytes, workerId, hooks }: ExecutionRunOptions) {
+  constructor({
+    work,
+    scheduler,
+    registry,
+    maxPayloadBytes,
+    workerId,
+    hooks,
+    pauseRules,
+  }: ExecutionRunOptions) {
     this.#work = work;
     const { execution } = work;
     this.#task = registry.findVersion(execution.taskName, execution.version);
@@ -79,6 +90,7 @@ export class ExecutionRun {
         workerId,
       }),
       registry,
+      ...(pauseRules ? { pauseRuleAt: (task, step) => pauseRules.ruleAt(task, step) } : {}),
       ...(work.kind === "child" ? { childPosition: work.child.position } : {}),
       ...(execution.traceContext ? { traceContext: execution.traceContext } : {}),
     });

@@ -15,6 +15,7 @@ import type {
   DispatchOutcome,
   RetryChildInput,
 } from "../scheduler/parallel-children.js";
+import type { PauseRule } from "../scheduler/pause-rules.js";
 import type { SerializedError, StepRecord } from "../scheduler/records.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import type { TransactionalStepInput } from "../scheduler/transactional-step.js";
@@ -48,6 +49,8 @@ export interface RunStateOptions {
   observer: RunObserver;
   /** The execution's persisted trace context, passed on to the child executions it starts. */
   traceContext?: string;
+  /** The worker's pause rules: the one holding `taskName` before `stepName`, if any. */
+  pauseRuleAt?: (taskName: string, stepName: string) => PauseRule | undefined;
 }
 
 /**
@@ -92,6 +95,7 @@ export class RunState {
   readonly operations = new OperationGuard((error) => this.failFatally(error));
   readonly #patch: PendingPatch;
   readonly #parking = new RunParking();
+  readonly #pauseRuleAt: RunStateOptions["pauseRuleAt"];
 
   constructor(options: RunStateOptions) {
     this.#scheduler = options.scheduler;
@@ -106,6 +110,7 @@ export class RunState {
     this.observer = options.observer;
     this.traceContext = options.traceContext;
     this.registry = options.registry;
+    this.#pauseRuleAt = options.pauseRuleAt;
     this.#cursor = new HistoryCursor(options.steps, options.task);
     this.#patch = new PendingPatch(options.dataText, options.timeoutAt, options.timeoutIsNew);
     this.childBody = new Promise((resolve) => {
@@ -286,6 +291,26 @@ export class RunState {
 
   awaitChildExecutions(input: AwaitChildrenInput): Promise<ChildWaitOutcome> {
     return this.#write((patch, now) => this.#scheduler.awaitChildExecutions(this.#lease, input, patch, now));
+  }
+
+  /** The pause rule holding this execution before step `stepName`, if any (a child run: none). */
+  pauseRuleAt(stepName: string): PauseRule | undefined {
+    return this.childPosition === undefined ? this.#pauseRuleAt?.(this.task.name, stepName) : undefined;
+  }
+
+  /**
+   * Stops at a pause rule's checkpoint: under a step-less rule the lease is given back (the
+   * execution waits `pending`, left out of claims); under a step rule `step` is recorded as
+   * `paused` and the execution is paused (a worker resumes it once the rule stops applying).
+   */
+  async holdForRule(rule: PauseRule, step: StepWrite): Promise<never> {
+    if (rule.stepName === undefined) {
+      await this.#write((_patch, now) => this.#scheduler.releaseLease(this.#lease, now));
+    } else {
+      await this.saveStep(step);
+      await this.#write((_patch, now) => this.#scheduler.pauseExecution(this.executionId, now));
+    }
+    return this.park({ kind: "released" });
   }
 
   /** Gives the lease back now and parks (a worker's stop that does not wait for a checkpoint). */

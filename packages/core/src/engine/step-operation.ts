@@ -61,6 +61,12 @@ async function runSlot<T>(
     return parkUntil(state, recorded.wakeAt, undefined);
   }
 
+  const rule = state.pauseRuleAt(stepName);
+  if (rule) {
+    const held = { position, name: stepName, kind, status: "paused", attempts: attemptsSoFar } as const;
+    return state.holdForRule(rule, { ...held, startedAt: state.now() });
+  }
+
   const startedAt = state.now();
   const ended = state.observer.stepStarted(stepName, kind, attemptsSoFar + 1);
   const completed = (text: string | undefined): StepWrite => ({

@@ -68,6 +68,7 @@ import type {
   DispatchOutcome,
   RetryChildInput,
 } from "./parallel-children.js";
+import type { PauseRuleStore } from "./pause-rules.js";
 import type { ExecutionDetails, ExecutionRecord, RunSummary, StepRecord } from "./records.js";
 import type { ScheduleStore } from "./schedules.js";
 import type { TransactionalStepInput } from "./transactional-step.js";
@@ -85,9 +86,9 @@ import type { WorkerRegistry } from "./workers.js";
 /**
  * Its schedule verbs (`createSchedule`, `writeSchedule`, …) are in `ScheduleStore` (`./schedules.ts`),
  * its worker registry verbs (`heartbeatWorker`, `listWorkers`, `removeWorker`) in `WorkerRegistry`
- * (`./workers.ts`); the verbs' input and output types are in the files beside this one, by concept.
+ * (`./workers.ts`), its pause-rule verbs in `PauseRuleStore` (`./pause-rules.ts`); the verbs' input and output types are in the files beside this one, by concept.
  */
-export interface Scheduler extends ScheduleStore, WorkerRegistry {
+export interface Scheduler extends ScheduleStore, WorkerRegistry, PauseRuleStore {
   readonly capabilities: StoreCapabilities;
   /** The clock the engine reads `now` from for every call to this store. */
   readonly clock: Clock;

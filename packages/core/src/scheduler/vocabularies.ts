@@ -59,7 +59,8 @@ export type WaitReason = (typeof WAIT_REASONS)[number];
 /**
  * Why a wake-up was sent (see `WakeUp`). `reconnected`: the store's push channel (LISTEN, pub/sub)
  * came back after an outage, so wake-ups may have been missed meanwhile: poll now (`executionId`
- * is empty).
+ * is empty). `pause-rules`: a pause rule was created or deleted (`executionId` is the rule id):
+ * workers read the rules again.
  */
 export const WAKE_REASONS = [
   "created",
@@ -70,6 +71,7 @@ export const WAKE_REASONS = [
   "retry",
   "reconnected",
   "resumed",
+  "pause-rules",
 ] as const;
 export type WakeReason = (typeof WAKE_REASONS)[number];
 

@@ -3,6 +3,7 @@ import type {
   EventRecord,
   ExecutionDetails,
   ExecutionRecord,
+  PauseRule,
   StepRecord,
   StoredSchedule,
   WorkerRecord,
@@ -58,6 +59,8 @@ export class MemoryStorage {
   readonly workers = new Map<string, WorkerRecord>();
   /** Debounce holders by `<task>\n<key>`: the run that holds it and how many starts it collapsed. */
   readonly debounces = new Map<string, DebounceHolder>();
+  /** Pause rules by id (expired ones included: reads leave them out). */
+  readonly pauseRules = new Map<string, PauseRule>();
   /** Earlier runs of each id, oldest first, as frozen copies (see `Scheduler.getRun`). */
   readonly #runs = new Map<string, ExecutionDetails[]>();
 

@@ -14,6 +14,7 @@ export interface SchemaNames {
   runs: string;
   workers: string;
   debounces: string;
+  pauseRules: string;
   migrations: string;
   /** The LISTEN/NOTIFY channel of this schema, e.g. `zart_wake`. */
   channel: string;
@@ -37,6 +38,7 @@ export function schemaNames(schema: string): SchemaNames {
     runs: `${quoted}."runs"`,
     workers: `${quoted}."workers"`,
     debounces: `${quoted}."debounces"`,
+    pauseRules: `${quoted}."pause_rules"`,
     migrations: `${quoted}."zart_migrations"`,
     channel: `${schema}_wake`,
   };

@@ -13,4 +13,5 @@ export const {
   runs,
   workers,
   debounces,
+  pauseRules,
 } = createTables("zart");

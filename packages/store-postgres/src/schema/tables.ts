@@ -237,7 +237,18 @@ export function createTables(schemaName: string) {
     (t) => [primaryKey({ columns: [t.taskName, t.debounceKey] })],
   );
 
-  return { schema, executions, steps, events, schedules, runs, workers, debounces };
+  /** `pause_rules`: operators' pause rules, read whole by each worker once per poll interval. */
+  const pauseRules = schema.table("pause_rules", {
+    ruleId: text("rule_id").primaryKey(),
+    taskName: text("task_name").notNull(),
+    /** Null = every execution of the task. */
+    stepName: text("step_name"),
+    createdAt: at("created_at").notNull(),
+    /** Null = until deleted. */
+    expiresAt: at("expires_at"),
+  });
+
+  return { schema, executions, steps, events, schedules, runs, workers, debounces, pauseRules };
 }
 
 /** The tables of one schema, as `createTables` builds them. */

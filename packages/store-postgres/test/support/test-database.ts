@@ -67,6 +67,9 @@ export async function truncate(admin: pg.Pool, schema: string): Promise<void> {
        IF to_regclass('"${schema}".debounces') IS NOT NULL THEN
          TRUNCATE "${schema}".debounces;
        END IF;
+       IF to_regclass('"${schema}".pause_rules') IS NOT NULL THEN
+         TRUNCATE "${schema}".pause_rules;
+       END IF;
      END $$`,
   );
 }

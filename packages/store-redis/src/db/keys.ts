@@ -23,6 +23,7 @@ import { ValidationError } from "@zart/core";
  * zart:{zart}:run-ended:<s>     zset    archived runs ("<id>\n<run>") by status, scored by completedAt
  * zart:{zart}:workers           hash    worker id → JSON of its registry row (no heartbeat)
  * zart:{zart}:worker-beats      hash    worker id → last heartbeat (ms)
+ * zart:{zart}:pause-rules       hash    rule id → JSON of the pause rule (times in ms)
  * zart:{zart}:meta              hash    schema version
  * zart:{zart}:wake              channel wake-ups ("<reason>:<id>")
  * ```

@@ -13,6 +13,7 @@ import { forkExecutionScript } from "./fork-execution.js";
 import { releaseLeaseScript, renewLeaseScript } from "./lease.js";
 import { offerEventScript } from "./offer-event.js";
 import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
+import { createPauseRuleScript, deletePauseRuleScript, listPauseRulesScript } from "./pause-rules.js";
 import type { ScriptDefinition } from "./prelude.js";
 import {
   getExecutionScript,
@@ -72,6 +73,9 @@ export const SCRIPTS = {
   heartbeatWorker: heartbeatWorkerScript,
   listWorkers: listWorkersScript,
   removeWorker: removeWorkerScript,
+  createPauseRule: createPauseRuleScript,
+  deletePauseRule: deletePauseRuleScript,
+  listPauseRules: listPauseRulesScript,
 } satisfies Record<string, ScriptDefinition>;
 
 /** The role of a script. */

@@ -223,3 +223,15 @@ export const debounces = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.taskName, t.debounceKey] })],
 );
+/** Pause rules (`durable.pauseRules`): few rows, read whole by each worker once per poll interval. */
+export const pauseRules = sqliteTable("zart_pause_rules", {
+  ruleId: text("rule_id").primaryKey(),
+  taskName: text("task_name").notNull(),
+  /** Null = every execution of the task. */
+  stepName: text("step_name"),
+  createdAt: time("created_at").notNull(),
+  /** Null = until deleted. */
+  expiresAt: time("expires_at"),
+});
+
+export type PauseRuleRow = typeof pauseRules.$inferSelect;

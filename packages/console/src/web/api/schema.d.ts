@@ -391,6 +391,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pause-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pause rules in force (expired ones are left out), by id */
+        get: operations["listPauseRules"];
+        put?: never;
+        /**
+         * Hold every execution of a task, or only those about to start a named step
+         * @description Workers read the rules once per poll interval (at once on stores that push). Without `step_name` the task is no longer claimed: its executions stay `pending` (a running one stops at its next step). With `step_name` an execution about to start that step becomes `paused` there, and is resumed once the rule is deleted or expires. An empty name, a duration that is not positive or an expiry in the past is a 400; nothing is stored.
+         */
+        post: operations["createPauseRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pause-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a pause rule: what it held runs again */
+        delete: operations["deletePauseRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -798,6 +836,41 @@ export interface components {
              * @enum {string}
              */
             state: "alive" | "gone";
+        };
+        PauseRule: {
+            rule_id: string;
+            task_name: string;
+            step_name?: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at?: string;
+        };
+        CreatePauseRule: {
+            /**
+             * @description The task whose executions to hold (need not be registered).
+             * @example charge-card
+             */
+            task_name: string;
+            /**
+             * @description Only executions about to start this step (they become `paused` there).
+             * @example capture
+             */
+            step_name?: string;
+            /** @description Expire this long after creation: "1h", "30m" or milliseconds (> 0). */
+            for?: string | number;
+            /**
+             * Format: date-time
+             * @description Expire at this instant (not with `for`).
+             */
+            until?: string;
+        };
+        PauseRuleList: {
+            pause_rules: components["schemas"]["PauseRule"][];
+        };
+        PauseRuleDeleted: {
+            /** @enum {boolean} */
+            deleted: true;
         };
     };
     responses: never;
@@ -2093,6 +2166,144 @@ export interface operations {
             };
             /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPauseRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseRuleList"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPauseRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePauseRule"];
+            };
+        };
+        responses: {
+            /** @description The rule */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseRule"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deletePauseRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PauseRuleDeleted"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
