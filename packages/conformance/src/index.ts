@@ -14,7 +14,9 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
+import { listPagesSuite } from "./suites/list-pages.js";
 import { observabilitySuite } from "./suites/observability.js";
+import { operatorBulkSuite } from "./suites/operator-bulk.js";
 import { operatorPauseSuite } from "./suites/operator-pause.js";
 import { operatorRerunSuite } from "./suites/operator-rerun.js";
 import { operatorRetrySuite } from "./suites/operator-retry.js";
@@ -54,7 +56,9 @@ export {
   executionsSuite,
   flowControlSuite,
   leasesSuite,
+  listPagesSuite,
   observabilitySuite,
+  operatorBulkSuite,
   operatorRetrySuite,
   parallelSuite,
   patchingSuite,
@@ -76,6 +80,7 @@ export {
 export const SUITES = [
   storeVerbsSuite,
   executionsSuite,
+  listPagesSuite,
   startManySuite,
   stepsSuite,
   retriesSuite,
@@ -99,6 +104,7 @@ export const SUITES = [
   operatorRetrySuite,
   operatorRerunSuite,
   operatorPauseSuite,
+  operatorBulkSuite,
   runHistorySuite,
   observabilitySuite,
   patchingSuite,

@@ -24,11 +24,7 @@ import {
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import { listRuns, readRun } from "./run-history.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
-import {
-  type ExecutionStatus,
-  isTerminal,
-  TERMINAL_STATUSES,
-} from "./scheduler/vocabularies.js";
+import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
 import { Schedules } from "./schedules/schedules-client.js";
 import { type StartManyItem, type StartManyResult, startMany } from "./start-many.js";
 import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
