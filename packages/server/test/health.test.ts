@@ -96,6 +96,7 @@ describe("GET /api/v1/openapi.json", () => {
         "/api/v1/executions/{execution_id}/runs",
         "/api/v1/executions/{execution_id}/wait",
         "/api/v1/executions:batch",
+        "/api/v1/executions:bulk",
         "/api/v1/purge",
         "/api/v1/schedules",
         "/api/v1/schedules/{schedule_id}",
