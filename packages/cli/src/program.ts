@@ -1,5 +1,6 @@
 import tab from "@bomb.sh/tab/commander";
 import { Command } from "commander";
+import { bulkCommand } from "./commands/bulk.js";
 import { cancelCommand } from "./commands/cancel.js";
 import { eventCommand } from "./commands/event.js";
 import { listCommand } from "./commands/list.js";
@@ -40,6 +41,7 @@ export function createProgram(): Command {
     workersCommand(),
     listCommand(),
     cancelCommand(),
+    bulkCommand(),
     retryCommand(),
     rerunCommand(),
     pauseCommand(),

@@ -14,7 +14,9 @@ import { eventsSuite } from "./suites/events.js";
 import { executionsSuite } from "./suites/executions.js";
 import { flowControlSuite } from "./suites/flow/index.js";
 import { leasesSuite } from "./suites/leases.js";
+import { listPagesSuite } from "./suites/list-pages.js";
 import { observabilitySuite } from "./suites/observability.js";
+import { operatorBulkSuite } from "./suites/operator-bulk.js";
 import { operatorPauseSuite } from "./suites/operator-pause.js";
 import { operatorPauseRulesSuite } from "./suites/operator-pause-rules.js";
 import { operatorRerunSuite } from "./suites/operator-rerun.js";
@@ -55,8 +57,10 @@ export {
   executionsSuite,
   flowControlSuite,
   leasesSuite,
+  listPagesSuite,
   observabilitySuite,
   operatorPauseRulesSuite,
+  operatorBulkSuite,
   operatorRetrySuite,
   parallelSuite,
   patchingSuite,
@@ -78,6 +82,7 @@ export {
 export const SUITES = [
   storeVerbsSuite,
   executionsSuite,
+  listPagesSuite,
   startManySuite,
   stepsSuite,
   retriesSuite,
@@ -101,6 +106,7 @@ export const SUITES = [
   operatorRetrySuite,
   operatorRerunSuite,
   operatorPauseSuite,
+  operatorBulkSuite,
   runHistorySuite,
   observabilitySuite,
   patchingSuite,

@@ -13,19 +13,22 @@ import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debou
 import { taskConcurrency } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
+import { checkStatus, type ExecutionPage, type ListOptions, listPage } from "./listing/list-page.js";
 import { toNewExecution } from "./new-execution.js";
+import {
+  type BulkAction,
+  type BulkFilter,
+  type BulkOptions,
+  type BulkResult,
+  bulk,
+} from "./operator/bulk.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import { PauseRules } from "./pause-rules/pause-rules-client.js";
 import { listRuns, readRun } from "./run-history.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { DebounceInput } from "./scheduler/debounce.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
-import {
-  EXECUTION_STATUSES,
-  type ExecutionStatus,
-  isTerminal,
-  TERMINAL_STATUSES,
-} from "./scheduler/vocabularies.js";
+import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
 import { Schedules } from "./schedules/schedules-client.js";
 import { type StartManyItem, type StartManyResult, startMany } from "./start-many.js";
 import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
@@ -77,19 +80,6 @@ export interface WaitOptions {
   pollInterval?: Duration;
   /** Stops the wait early (e.g. an HTTP client went away). */
   signal?: AbortSignal;
-}
-
-export interface ListOptions {
-  status?: ExecutionStatus;
-  taskName?: string;
-  /** Only the child executions started by this execution (detached ones included). */
-  parentId?: string;
-  /** Only executions started on this task version (`defineTask({ version })`). */
-  version?: string;
-  /** 1–1000, default 100. */
-  limit?: number;
-  /** Default 0. */
-  offset?: number;
 }
 
 export interface DurableSchedulerOptions {
@@ -341,26 +331,31 @@ export class DurableScheduler {
     ).then((status) => ({ status }));
   }
 
-  /** Newest first. */
+  /**
+   * Newest first (`createdAt` desc, then id): the executions of one page. Prefer
+   * {@link listExecutionsPage}, whose `nextCursor` pages without repeats or gaps.
+   */
   async listExecutions(options: ListOptions = {}): Promise<DurableExecutionStatus[]> {
-    const limit = options.limit ?? 100;
-    const offset = options.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-      throw new ValidationError("limit must be an integer from 1 to 1000.");
-    if (!Number.isInteger(offset) || offset < 0)
-      throw new ValidationError("offset must be a non-negative integer.");
-    if (options.taskName !== undefined) assertId(options.taskName, "task name");
-    if (options.parentId !== undefined) assertId(options.parentId, "parentId");
-    if (options.version !== undefined) assertId(options.version, "version");
-    const rows = await this.#scheduler.listExecutions({
-      limit,
-      offset,
-      ...(options.status ? { status: checkStatus(options.status) } : {}),
-      ...(options.taskName ? { taskName: options.taskName } : {}),
-      ...(options.parentId ? { parentId: options.parentId } : {}),
-      ...(options.version ? { version: options.version } : {}),
-    });
-    return rows.map(toStatus);
+    return (await listPage(this.#scheduler, options)).executions;
+  }
+
+  /**
+   * One page, newest first (`createdAt` desc, then id), and the `nextCursor` of the next one
+   * (absent on the last page). Keyset pagination: executions started while you page never make a
+   * page repeat or skip a row. Bad filter, limit or cursor → `ValidationError`.
+   */
+  listExecutionsPage(options: ListOptions = {}): Promise<ExecutionPage> {
+    return listPage(this.#scheduler, options);
+  }
+
+  /**
+   * Applies `cancel`, `retry`, `pause` or `resume` to every execution the filter selects (at least
+   * one of status, task, time range), each through its own atomic action: an execution whose state
+   * does not allow it, or changed meanwhile, is skipped and counted by reason. Executions created
+   * after the call began are left alone. `dryRun` counts and changes nothing.
+   */
+  bulk(action: BulkAction, filter: BulkFilter, options: BulkOptions = {}): Promise<BulkResult> {
+    return bulk(this.#scheduler, action, filter, options);
   }
 
   /** Deletes terminal executions (and their steps and events) finished before `olderThan` ago / that date. */
@@ -382,11 +377,4 @@ export class DurableScheduler {
 function debounceInput(execution: NewExecution, debounce: Debounce): DebounceInput {
   const { key, timeoutMs } = debounce;
   return timeoutMs === undefined ? { execution, key } : { execution, key, timeoutMs };
-}
-
-function checkStatus(status: string): ExecutionStatus {
-  if (!(EXECUTION_STATUSES as readonly string[]).includes(status)) {
-    throw new ValidationError(`Unknown status "${status}"; use one of ${EXECUTION_STATUSES.join(", ")}.`);
-  }
-  return status as ExecutionStatus;
 }

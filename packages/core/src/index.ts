@@ -3,7 +3,6 @@ export {
   DEFAULT_WAIT_COMPLETION_TIMEOUT,
   DurableScheduler,
   type DurableSchedulerOptions,
-  type ListOptions,
   type ScheduleResult,
   type StartOptions,
   type WaitOptions,
@@ -46,6 +45,18 @@ export type {
   WorkerHooks,
 } from "./hooks/worker-hooks.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, fromJsonText, MAX_JSON_DEPTH, toJsonText } from "./json.js";
+export type {
+  ExecutionFilter,
+  ExecutionPage,
+  ListOptions,
+} from "./listing/list-page.js";
+export {
+  BULK_ACTIONS,
+  type BulkAction,
+  type BulkFilter,
+  type BulkOptions,
+  type BulkResult,
+} from "./operator/bulk.js";
 export type { RerunOptions, RerunResult } from "./operator/rerun.js";
 export { PauseRuleNotFoundError } from "./pause-rules/pause-rule-errors.js";
 export type { PauseRuleOptions, PauseRules } from "./pause-rules/pause-rules-client.js";

@@ -15,6 +15,7 @@ import { ApiError, envelope, errorResponse } from "./api-error.js";
 import { bearerAuth } from "./auth.js";
 import { type ConsoleOptions, serveConsole } from "./console.js";
 import type { MetricsSource } from "./prometheus-metrics.js";
+import { registerBulkRoute } from "./routes/bulk.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerExecutionRoutes } from "./routes/executions.js";
 import { registerHealthRoutes } from "./routes/health.js";
@@ -143,6 +144,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerHealthRoutes(app, deps);
   registerEventRoutes(app, deps);
   registerStartBatchRoute(app, deps);
+  registerBulkRoute(app, deps);
   registerExecutionRoutes(app, deps);
   registerOperatorActionRoutes(app, deps);
   registerWaitRoute(app, deps);

@@ -17,6 +17,8 @@ export const IdSchema = z
   .regex(PRINTABLE, "must not contain control characters");
 
 const DateTime = z.iso.datetime().openapi({ example: "2025-01-31T12:00:00.000Z" });
+/** A bound of a created time range (ISO 8601, any offset). */
+export const CreatedBound = z.iso.datetime({ offset: true }).openapi({ example: "2025-01-31T12:00:00Z" });
 
 export const ExecutionStatusEnum = z.enum(EXECUTION_STATUSES).openapi("ExecutionState");
 
@@ -120,6 +122,9 @@ export const ExecutionListSchema = z
     executions: z.array(ExecutionSchema),
     limit: z.number().int(),
     offset: z.number().int(),
+    next_cursor: z.string().optional().openapi({
+      description: "Pass as `cursor` for the next page; absent on the last page.",
+    }),
   })
   .openapi("ExecutionList");
 
@@ -248,8 +253,18 @@ export const ListQuerySchema = z.object({
   task_name: IdSchema.optional(),
   parent_id: IdSchema.optional().openapi({ description: "Only the child executions of this execution." }),
   version: IdSchema.optional().openapi({ description: "Only the executions started on this task version." }),
+  created_after: CreatedBound.optional().openapi({
+    description: "Only executions created at or after this.",
+  }),
+  created_before: CreatedBound.optional().openapi({ description: "Only executions created before this." }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  cursor: z.string().min(1).max(512).optional().openapi({
+    description: "The `next_cursor` of the previous page (keyset pagination: no repeats or gaps).",
+  }),
+  offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0).openapi({
+    description: "Deprecated: rows to skip; shifts when executions start meanwhile. Use `cursor`.",
+    deprecated: true,
+  }),
 });
 
 export const WaitQuerySchema = z.object({

@@ -98,6 +98,7 @@ describe("GET /api/v1/openapi.json", () => {
         "/api/v1/executions:batch",
         "/api/v1/pause-rules",
         "/api/v1/pause-rules/{rule_id}",
+        "/api/v1/executions:bulk",
         "/api/v1/purge",
         "/api/v1/schedules",
         "/api/v1/schedules/{schedule_id}",

@@ -14,18 +14,33 @@ export function getExecution(storage: TutorialStorage, executionId: string): Exe
   return entry && details(entry);
 }
 
+/** Inside the created time range and after the keyset position (newest first, then id). */
+function inListWindow(record: ExecutionRecord, filter: ListFilter): boolean {
+  const created = record.createdAt.getTime();
+  if (filter.createdAfter && created < filter.createdAfter.getTime()) return false;
+  if (filter.createdBefore && created >= filter.createdBefore.getTime()) return false;
+  if (!filter.after) return true;
+  const at = filter.after.createdAt.getTime();
+  return created < at || (created === at && record.executionId > filter.after.executionId);
+}
+
 export function listExecutions(storage: TutorialStorage, filter: ListFilter): ExecutionDetails[] {
   const matching = [...storage.entries.values()].filter(
     ({ record }) =>
       (filter.status === undefined || record.status === filter.status) &&
       (filter.taskName === undefined || record.taskName === filter.taskName) &&
       (filter.parentId === undefined || record.parentId === filter.parentId) &&
-      (filter.version === undefined || record.version === filter.version),
+      (filter.version === undefined || record.version === filter.version) &&
+      inListWindow(record, filter),
   );
   matching.sort(
     (a, b) =>
       b.record.createdAt.getTime() - a.record.createdAt.getTime() ||
-      a.record.executionId.localeCompare(b.record.executionId),
+      (a.record.executionId < b.record.executionId
+        ? -1
+        : a.record.executionId > b.record.executionId
+          ? 1
+          : 0),
   );
   return matching.slice(filter.offset, filter.offset + filter.limit).map(details);
 }

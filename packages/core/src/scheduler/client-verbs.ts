@@ -40,8 +40,24 @@ export interface ListFilter {
   parentId?: string;
   /** Only executions started on this task version. */
   version?: string;
+  /** Only executions created at or after this instant. */
+  createdAfter?: Date;
+  /** Only executions created strictly before this instant. */
+  createdBefore?: Date;
+  /**
+   * Keyset pagination: only executions after this one in list order (`createdAt` desc, then
+   * `executionId` asc). The position need not exist any more (deleted, or its status changed).
+   */
+  after?: ListPosition;
   limit: number;
+  /** Rows skipped after the filters (and `after`) apply; 0 with keyset pagination. */
   offset: number;
+}
+
+/** A place in list order: the last row of the page before. */
+export interface ListPosition {
+  createdAt: Date;
+  executionId: string;
 }
 
 export interface PurgeFilter {

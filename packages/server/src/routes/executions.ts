@@ -41,6 +41,10 @@ const listExecutions = createRoute({
   path: "/api/v1/executions",
   operationId: "listExecutions",
   summary: "List executions, newest first",
+  description:
+    "Newest first by creation time, then id. Page with `cursor` = the previous page's `next_cursor`: " +
+    "executions started while you page never make a page repeat or skip one. A malformed cursor, or " +
+    "`cursor` with `offset`, is a 400.",
   security: SECURITY,
   request: { query: ListQuerySchema },
   responses: {
@@ -111,16 +115,24 @@ export function registerExecutionRoutes(app: ZartOpenAPIHono, { durable }: Route
 
   app.openapi(listExecutions, async (c) => {
     const query = c.req.valid("query");
-    const executions = await durable.listExecutions({
+    const page = await durable.listExecutionsPage({
       limit: query.limit,
       offset: query.offset,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.task_name ? { taskName: query.task_name } : {}),
       ...(query.parent_id ? { parentId: query.parent_id } : {}),
       ...(query.version ? { version: query.version } : {}),
+      ...(query.created_after ? { createdAfter: new Date(query.created_after) } : {}),
+      ...(query.created_before ? { createdBefore: new Date(query.created_before) } : {}),
     });
     return c.json(
-      { executions: executions.map(toWireExecution), limit: query.limit, offset: query.offset },
+      {
+        executions: page.executions.map(toWireExecution),
+        limit: query.limit,
+        offset: query.offset,
+        ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+      },
       200,
     );
   });

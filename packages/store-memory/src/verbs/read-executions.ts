@@ -1,5 +1,11 @@
 import { isTerminal } from "@zart/core";
-import type { ExecutionDetails, ListFilter, PurgeFilter, RunSummary } from "@zart/core/store";
+import type {
+  ExecutionDetails,
+  ExecutionRecord,
+  ListFilter,
+  PurgeFilter,
+  RunSummary,
+} from "@zart/core/store";
 import type { MemoryContext } from "../storage/context.js";
 import type { ExecutionRow, MemoryStorage } from "../storage/memory-storage.js";
 import { copy, detailsOf } from "../storage/rows.js";
@@ -16,6 +22,16 @@ function newestFirst(a: ExecutionRow, b: ExecutionRow): number {
   return b.record.createdAt.getTime() - a.record.createdAt.getTime() || (idA < idB ? -1 : idA > idB ? 1 : 0);
 }
 
+/** Inside the created time range and after the keyset position (list order: newest first, then id). */
+function inListWindow(record: ExecutionRecord, filter: ListFilter): boolean {
+  const created = record.createdAt.getTime();
+  if (filter.createdAfter !== undefined && created < filter.createdAfter.getTime()) return false;
+  if (filter.createdBefore !== undefined && created >= filter.createdBefore.getTime()) return false;
+  if (filter.after === undefined) return true;
+  const at = filter.after.createdAt.getTime();
+  return created < at || (created === at && record.executionId > filter.after.executionId);
+}
+
 /** The matching executions, newest first, from `offset`, at most `limit`, with steps and events. */
 export function listExecutions(ctx: MemoryContext, filter: ListFilter): ExecutionDetails[] {
   const { storage } = ctx;
@@ -26,7 +42,8 @@ export function listExecutions(ctx: MemoryContext, filter: ListFilter): Executio
         (filter.status === undefined || record.status === filter.status) &&
         (filter.taskName === undefined || record.taskName === filter.taskName) &&
         (filter.parentId === undefined || record.parentId === filter.parentId) &&
-        (filter.version === undefined || record.version === filter.version),
+        (filter.version === undefined || record.version === filter.version) &&
+        inListWindow(record, filter),
     )
     .sort(newestFirst)
     .slice(start, start + Math.max(0, filter.limit))

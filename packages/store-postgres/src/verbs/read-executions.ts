@@ -7,7 +7,7 @@ import type {
   RunSummary,
   StepRecord,
 } from "@zart/core/store";
-import { and, asc, desc, eq, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { type Database, statement } from "../db/database.js";
 import {
@@ -123,7 +123,7 @@ export async function getExecution(orm: Orm, executionId: string): Promise<Execu
   return row === undefined ? undefined : toDetails(row);
 }
 
-/** Newest first (`createdAt` desc, then id), filtered and paginated, with steps and events. */
+/** Newest first (`createdAt` desc, then id), filtered, after the keyset position, with steps and events. */
 export async function listExecutions(orm: Orm, filter: ListFilter): Promise<ExecutionDetails[]> {
   const { executions } = orm._.fullSchema;
   const conditions: SQL[] = [];
@@ -131,6 +131,16 @@ export async function listExecutions(orm: Orm, filter: ListFilter): Promise<Exec
   if (filter.taskName !== undefined) conditions.push(eq(executions.taskName, filter.taskName));
   if (filter.parentId !== undefined) conditions.push(eq(executions.parentId, filter.parentId));
   if (filter.version !== undefined) conditions.push(eq(executions.version, filter.version));
+  if (filter.createdAfter !== undefined) conditions.push(gte(executions.createdAt, filter.createdAfter));
+  if (filter.createdBefore !== undefined) conditions.push(lt(executions.createdAt, filter.createdBefore));
+  if (filter.after !== undefined) {
+    // Keyset: `created_at <= c` bounds the index range scan; the OR only filters the ties.
+    const { createdAt, executionId } = filter.after;
+    conditions.push(
+      lte(executions.createdAt, createdAt),
+      or(lt(executions.createdAt, createdAt), gt(executions.executionId, executionId)) as SQL,
+    );
+  }
   const rows = await orm.query.executions.findMany({
     ...withDetails(orm),
     where: and(...conditions),

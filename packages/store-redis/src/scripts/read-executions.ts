@@ -9,15 +9,23 @@ export const getExecutionScript = defineScript("zartGetExecution", "return detai
 
 /**
  * One consistent read of a page of an index (newest first: scores are -createdAt, ties by id):
- * the details of each execution in it.
+ * the details of each execution in it. The score range [min, max] carries the created time range
+ * and the keyset position; when the position is inside the range, `tieScore` is its score and the
+ * members of that score up to `tieId` (earlier in list order) are skipped.
  *
- * KEYS[1] = due key (routing). ARGV = base, index key suffix, offset, limit (> 0).
+ * KEYS[1] = due key (routing). ARGV = base, index key suffix, offset, limit (> 0), min, max,
+ * tieScore ("" = none), tieId.
  */
 export const listExecutionsScript = defineScript(
   "zartListExecutions",
   `
-local offset, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
-local ids = redis.call("ZRANGE", base .. ARGV[2], offset, offset + limit - 1)
+local index, offset, limit = base .. ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+if ARGV[7] ~= "" then
+  for _, id in ipairs(redis.call("ZRANGEBYSCORE", index, ARGV[7], ARGV[7])) do
+    if id <= ARGV[8] then offset = offset + 1 end
+  end
+end
+local ids = redis.call("ZRANGEBYSCORE", index, ARGV[5], ARGV[6], "LIMIT", offset, limit)
 local page = {}
 for i, id in ipairs(ids) do page[i] = details(id) end
 return page

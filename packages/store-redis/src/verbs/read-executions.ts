@@ -63,6 +63,7 @@ export async function listExecutions(ctx: RedisContext, filter: ListFilter): Pro
     listIndex(filter),
     Math.max(0, Math.floor(filter.offset)),
     Math.floor(filter.limit),
+    ...scoreRange(filter),
   ]);
   return (page as DetailsReply[]).flatMap((reply) => parseDetails(reply) ?? []);
 }
@@ -77,7 +78,7 @@ async function listFiltered(
   filter: ListFilter,
   index: string,
 ): Promise<ExecutionDetails[]> {
-  const page = await ctx.executor.runGlobal("listExecutions", [index, 0, 100_000]);
+  const page = await ctx.executor.runGlobal("listExecutions", [index, 0, 100_000, ...scoreRange(filter)]);
   const start = Math.max(0, Math.floor(filter.offset));
   return (page as DetailsReply[])
     .flatMap((reply) => parseDetails(reply) ?? [])
@@ -88,6 +89,20 @@ async function listFiltered(
         (filter.version === undefined || execution.version === filter.version),
     )
     .slice(start, start + Math.floor(filter.limit));
+}
+
+/**
+ * The script's score range for the created time range and keyset position (scores are -createdAt):
+ * min, max, and the tie score and id when the position bounds the range.
+ */
+function scoreRange(filter: ListFilter): [string, string, string, string] {
+  const max = filter.createdAfter === undefined ? "+inf" : String(-filter.createdAfter.getTime());
+  const before = filter.createdBefore === undefined ? undefined : -filter.createdBefore.getTime();
+  const at = filter.after === undefined ? undefined : -filter.after.createdAt.getTime();
+  if (at !== undefined && (before === undefined || at > before)) {
+    return [String(at), max, String(at), filter.after?.executionId ?? ""];
+  }
+  return [before === undefined ? "-inf" : `(${before}`, max, "", ""];
 }
 
 /** Deletes matching terminal executions in atomic batches; returns how many. */

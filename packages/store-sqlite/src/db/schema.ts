@@ -80,6 +80,10 @@ export const executions = sqliteTable(
     index("zart_executions_lease_idx").on(t.status, t.leaseExpiresAt, t.createdAt, t.executionId),
     // Listing, newest first.
     index("zart_executions_created_idx").on(t.createdAt, t.executionId),
+    // Newest first with a status or a task filter (and keyset pages of it): `created_at DESC` so
+    // the order `created_at DESC, execution_id ASC` is the index order, no sort step.
+    index("zart_executions_status_created_idx").on(t.status, sql`${t.createdAt} DESC`, t.executionId),
+    index("zart_executions_task_created_idx").on(t.taskName, sql`${t.createdAt} DESC`, t.executionId),
     // A parent's children: `listExecutions({ parentId })`, cancel propagation and wake-ups.
     index("zart_executions_parent_idx")
       .on(t.parentId, t.createdAt, t.executionId)

@@ -1,6 +1,6 @@
 import { type ExecutionStatus, TERMINAL_STATUSES } from "@zart/core";
 import type { ExecutionDetails, ListFilter, PurgeFilter, RunSummary } from "@zart/core/store";
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { SqliteContext } from "../db/context.js";
 import { preparedPerConnection } from "../db/prepared.js";
 import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../db/rows.js";
@@ -97,6 +97,15 @@ export function executionDetails(orm: Orm, executionId: string): ExecutionDetail
   };
 }
 
+/** Keyset: rows after the position; `created_at <= c` bounds the index range, the OR filters ties. */
+function afterPosition({ after }: ListFilter): SQL | undefined {
+  if (after === undefined) return undefined;
+  return and(
+    lte(executions.createdAt, after.createdAt),
+    or(lt(executions.createdAt, after.createdAt), gt(executions.executionId, after.executionId)),
+  );
+}
+
 /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
 export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Promise<ExecutionDetails[]> {
   const { orm } = ctx;
@@ -110,6 +119,9 @@ export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Pr
           filter.taskName === undefined ? undefined : eq(executions.taskName, filter.taskName),
           filter.parentId === undefined ? undefined : eq(executions.parentId, filter.parentId),
           filter.version === undefined ? undefined : eq(executions.version, filter.version),
+          filter.createdAfter === undefined ? undefined : gte(executions.createdAt, filter.createdAfter),
+          filter.createdBefore === undefined ? undefined : lt(executions.createdAt, filter.createdBefore),
+          afterPosition(filter),
         ),
       )
       .orderBy(desc(executions.createdAt), asc(executions.executionId))

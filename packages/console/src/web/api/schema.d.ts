@@ -76,6 +76,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/executions:bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel, retry, pause or resume every execution a filter selects
+         * @description Walks the filter (status, task, created time range; at least one) newest first and applies the action to each execution through its own atomic action. Executions the action does not apply to, or whose state changed meanwhile, are skipped and counted per reason; executions created after the call began are left alone. `dry_run` counts and changes nothing.
+         */
+        post: operations["bulkAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/executions": {
         parameters: {
             query?: never;
@@ -83,7 +103,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List executions, newest first */
+        /**
+         * List executions, newest first
+         * @description Newest first by creation time, then id. Page with `cursor` = the previous page's `next_cursor`: executions started while you page never make a page repeat or skip one. A malformed cursor, or `cursor` with `offset`, is a 400.
+         */
         get: operations["listExecutions"];
         put?: never;
         /**
@@ -499,6 +522,51 @@ export interface components {
             /** @description Never later than this long after the first start. */
             timeout?: string | number;
         };
+        BulkResult: {
+            /** @description Executions the filter selected. */
+            matched: number;
+            /** @description Executions the action changed (dry run: would change). */
+            changed: number;
+            skipped: number;
+            /**
+             * @description Skipped executions per reason, e.g. `EXECUTION_NOT_RETRYABLE`, `ALREADY_FINISHED`.
+             * @example {
+             *       "EXECUTION_NOT_RETRYABLE": 2
+             *     }
+             */
+            skipped_reasons: {
+                [key: string]: number;
+            };
+        };
+        BulkAction: {
+            /**
+             * @example retry
+             * @enum {string}
+             */
+            action: "cancel" | "retry" | "pause" | "resume";
+            /** @description Which executions: at least one condition. */
+            filter: {
+                status?: components["schemas"]["ExecutionState"];
+                task_name?: string;
+                /**
+                 * Format: date-time
+                 * @example 2025-01-31T12:00:00Z
+                 */
+                created_after?: string;
+                /**
+                 * Format: date-time
+                 * @example 2025-01-31T12:00:00Z
+                 */
+                created_before?: string;
+            };
+            /**
+             * @description Count only; change nothing.
+             * @default false
+             */
+            dry_run: boolean;
+        };
+        /** @enum {string} */
+        ExecutionState: "pending" | "running" | "waiting" | "paused" | "completed" | "failed" | "cancelled";
         Execution: {
             execution_id: string;
             /** @description Run number of the id, 1-based: each start that replaces a finished execution begins the next run. */
@@ -552,8 +620,6 @@ export interface components {
             steps: components["schemas"]["Step"][];
             events: components["schemas"]["MailboxEvent"][];
         };
-        /** @enum {string} */
-        ExecutionState: "pending" | "running" | "waiting" | "paused" | "completed" | "failed" | "cancelled";
         /** @description An error as persisted; never a stack trace. */
         ErrorInfo: {
             name: string;
@@ -645,6 +711,8 @@ export interface components {
             executions: components["schemas"]["Execution"][];
             limit: number;
             offset: number;
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            next_cursor?: string;
         };
         RunList: {
             runs: components["schemas"]["RunSummary"][];
@@ -1079,6 +1147,66 @@ export interface operations {
             };
         };
     };
+    bulkAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkAction"];
+            };
+        };
+        responses: {
+            /** @description What matched, changed and was skipped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            /** @description Bad JSON, failed validation, or an unknown task name (`VALIDATION`, `INVALID_JSON`, `TASK_NOT_REGISTERED`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit (`PAYLOAD_TOO_LARGE`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listExecutions: {
         parameters: {
             query?: {
@@ -1088,7 +1216,14 @@ export interface operations {
                 parent_id?: string;
                 /** @description Only the executions started on this task version. */
                 version?: string;
+                /** @description Only executions created at or after this. */
+                created_after?: string;
+                /** @description Only executions created before this. */
+                created_before?: string;
                 limit?: number;
+                /** @description The `next_cursor` of the previous page (keyset pagination: no repeats or gaps). */
+                cursor?: string;
+                /** @description Deprecated: rows to skip; shifts when executions start meanwhile. Use `cursor`. */
                 offset?: number | null;
             };
             header?: never;

@@ -1,22 +1,31 @@
+import { useState } from "preact/hooks";
 import { type ApiClient, EXECUTION_STATES, type ExecutionState, unwrap } from "../api/client.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { formatDuration, Time } from "../components/time.js";
 import { executionHref, executionsHref } from "../router.js";
 import { usePolling } from "../use-polling.js";
+import { BulkDialog, type BulkSelection } from "./bulk-dialog.js";
 import { type ListFilters, ListFiltersBar } from "./list-filters.js";
 
 const PAGE_SIZE = 50;
 /** How often the page is read again (live updates). */
 const POLL_MS = 2_000;
 
+/** Cursors are base64url, so `.` can join the trail of pages walked so far in the link. */
+const TRAIL_SEPARATOR = ".";
+
 /**
  * Executions, newest first, a page at a time, refreshed every few seconds. The filters and the page
- * live in the link. Paging is by offset: that is what `GET /api/v1/executions` offers today.
+ * live in the link: `trail` holds the cursors of the pages walked so far (its last one is this
+ * page's), so "Newer" goes back without offsets, and new executions never shift a page.
  */
 export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSearchParams }) {
   const filters: ListFilters = { status: query.get("status") ?? "", task: query.get("task") ?? "" };
-  const offset = Math.max(0, Number.parseInt(query.get("offset") ?? "0", 10) || 0);
+  const trail = (query.get("trail") ?? "").split(TRAIL_SEPARATOR).filter(Boolean);
+  const cursor = trail.at(-1);
   const status = EXECUTION_STATES.find((state) => state === filters.status) as ExecutionState | undefined;
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const [notice, setNotice] = useState<string>();
 
   const polled = usePolling(
     () =>
@@ -24,33 +33,63 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
         api.GET("/api/v1/executions", {
           params: {
             query: {
-              // One more than shown: whether an older page exists.
-              limit: PAGE_SIZE + 1,
-              offset,
+              limit: PAGE_SIZE,
+              ...(cursor ? { cursor } : {}),
               ...(status ? { status } : {}),
               ...(filters.task ? { task_name: filters.task } : {}),
             },
           },
         }),
       ),
-    `${status ?? ""}|${filters.task}|${offset}`,
+    `${status ?? ""}|${filters.task}|${cursor ?? ""}|${notice ?? ""}`,
     POLL_MS,
   );
 
-  const go = (next: ListFilters, nextOffset = 0) => {
+  const go = (next: ListFilters, nextTrail: string[] = []) => {
     const params = new URLSearchParams();
     if (next.status) params.set("status", next.status);
     if (next.task) params.set("task", next.task);
-    if (nextOffset > 0) params.set("offset", String(nextOffset));
+    if (nextTrail.length > 0) params.set("trail", nextTrail.join(TRAIL_SEPARATOR));
     window.location.hash = executionsHref(params);
   };
-  const rows = polled.data?.executions.slice(0, PAGE_SIZE) ?? [];
-  const hasOlder = (polled.data?.executions.length ?? 0) > PAGE_SIZE;
+  const rows = polled.data?.executions ?? [];
+  const nextCursor = polled.data?.next_cursor;
+  const selection: BulkSelection = {
+    ...(status ? { status } : {}),
+    ...(filters.task ? { task_name: filters.task } : {}),
+  };
+  const filtered = Object.keys(selection).length > 0;
 
   return (
     <section>
       <h1>Executions</h1>
       <ListFiltersBar filters={filters} onChange={(next) => go(next)} />
+      <div class="toolbar">
+        <button
+          type="button"
+          disabled={!filtered}
+          title={filtered ? undefined : "Filter by status or task first"}
+          onClick={() => setBulkOpen(true)}
+        >
+          Bulk action…
+        </button>
+        {notice ? (
+          <p class="notice" role="status">
+            {notice}
+          </p>
+        ) : null}
+      </div>
+      {bulkOpen ? (
+        <BulkDialog
+          api={api}
+          selection={selection}
+          onClose={() => setBulkOpen(false)}
+          onDone={(message) => {
+            setBulkOpen(false);
+            setNotice(message);
+          }}
+        />
+      ) : null}
       {polled.error ? <p class="form-error">{polled.error.message}</p> : null}
       <table class="table executions">
         <thead>
@@ -88,18 +127,18 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
       </table>
       {polled.data && rows.length === 0 ? <p class="muted">No execution matches.</p> : null}
       <nav class="pager" aria-label="pages">
-        <button
-          type="button"
-          disabled={offset === 0}
-          onClick={() => go(filters, Math.max(0, offset - PAGE_SIZE))}
-        >
+        <button type="button" disabled={trail.length === 0} onClick={() => go(filters, trail.slice(0, -1))}>
           ← Newer
         </button>
         <span class="muted">
-          {rows.length > 0 ? `${offset + 1}–${offset + rows.length}` : ""}
+          {`page ${trail.length + 1}`}
           {polled.updatedAt ? ` · updated ${polled.updatedAt.toLocaleTimeString()}` : ""}
         </span>
-        <button type="button" disabled={!hasOlder} onClick={() => go(filters, offset + PAGE_SIZE)}>
+        <button
+          type="button"
+          disabled={nextCursor === undefined}
+          onClick={() => nextCursor && go(filters, [...trail, nextCursor])}
+        >
           Older →
         </button>
       </nav>

@@ -1,0 +1,2 @@
+CREATE INDEX `zart_executions_status_created_idx` ON `zart_executions` (`status`,"created_at" DESC,`execution_id`);--> statement-breakpoint
+CREATE INDEX `zart_executions_task_created_idx` ON `zart_executions` (`task_name`,"created_at" DESC,`execution_id`);
