@@ -36,6 +36,8 @@ export interface ExecutionRunOptions {
   maxPayloadBytes: number;
   workerId: string;
   hooks: WorkerHooks;
+  /** The hooks' `stepEnded` only reports failed attempts (see `RunObserver`). */
+  stepFailuresOnly?: boolean;
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -51,7 +53,8 @@ export class ExecutionRun {
   readonly #task: RegisteredTask | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
 
-  constructor({ work, scheduler, registry, maxPayloadBytes, workerId, hooks }: ExecutionRunOptions) {
+  constructor(options: ExecutionRunOptions) {
+    const { work, scheduler, registry, maxPayloadBytes, workerId, hooks } = options;
     this.#work = work;
     const { execution } = work;
     this.#task = registry.findVersion(execution.taskName, execution.version);
@@ -73,11 +76,11 @@ export class ExecutionRun {
       timeoutAt,
       timeoutIsNew: timeoutAt !== undefined && execution.timeoutAt === undefined,
       maxPayloadBytes,
-      observer: new RunObserver(hooks, {
-        executionId: execution.executionId,
-        taskName: execution.taskName,
-        workerId,
-      }),
+      observer: new RunObserver(
+        hooks,
+        { executionId: execution.executionId, taskName: execution.taskName, workerId },
+        options.stepFailuresOnly,
+      ),
       registry,
       ...(work.kind === "child" ? { childPosition: work.child.position } : {}),
       ...(execution.traceContext ? { traceContext: execution.traceContext } : {}),
