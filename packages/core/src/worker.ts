@@ -38,6 +38,8 @@ export class Worker {
   readonly #leaseMs: number;
   readonly #logger: Logger;
   readonly #hooks: WorkerHooks;
+  /** No user hook listens to steps: only the logging's, which reports failed steps alone. */
+  readonly #stepFailuresOnly: boolean;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
   readonly #leases: WorkerLeases;
@@ -70,6 +72,7 @@ export class Worker {
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
+    this.#stepFailuresOnly = userHooks.every((hooks) => !hooks.stepStarted && !hooks.stepEnded);
     this.#ticker = new ScheduleTicker(this.#scheduler, this.#registry, this.#pollMs, this.#logger);
     this.#pauseRules = new ActivePauseRules(this.#scheduler, this.#logger, this.#pollMs);
     this.#leases = new WorkerLeases(this.#scheduler, this.#logger, this.#leaseMs);
@@ -276,6 +279,7 @@ export class Worker {
       workerId: this.workerId,
       hooks: this.#hooks,
       pauseRules: this.#pauseRules,
+      stepFailuresOnly: this.#stepFailuresOnly,
     });
     const attempt = this.#attemptInfo(work);
     const startedAt = performance.now();

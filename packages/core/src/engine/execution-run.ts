@@ -39,6 +39,8 @@ export interface ExecutionRunOptions {
   hooks: WorkerHooks;
   /** The worker's pause rules (see `ActivePauseRules`). */
   pauseRules?: ActivePauseRules;
+  /** The hooks' `stepEnded` only reports failed attempts (see `RunObserver`). */
+  stepFailuresOnly?: boolean;
 }
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -54,15 +56,8 @@ export class ExecutionRun {
   readonly #task: RegisteredTask | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
 
-  constructor({
-    work,
-    scheduler,
-    registry,
-    maxPayloadBytes,
-    workerId,
-    hooks,
-    pauseRules,
-  }: ExecutionRunOptions) {
+  constructor(options: ExecutionRunOptions) {
+    const { work, scheduler, registry, maxPayloadBytes, workerId, hooks, pauseRules } = options;
     this.#work = work;
     const { execution } = work;
     this.#task = registry.findVersion(execution.taskName, execution.version);
@@ -84,11 +79,11 @@ export class ExecutionRun {
       timeoutAt,
       timeoutIsNew: timeoutAt !== undefined && execution.timeoutAt === undefined,
       maxPayloadBytes,
-      observer: new RunObserver(hooks, {
-        executionId: execution.executionId,
-        taskName: execution.taskName,
-        workerId,
-      }),
+      observer: new RunObserver(
+        hooks,
+        { executionId: execution.executionId, taskName: execution.taskName, workerId },
+        options.stepFailuresOnly,
+      ),
       registry,
       ...(pauseRules ? { pauseRuleAt: (task, step) => pauseRules.ruleAt(task, step) } : {}),
       ...(work.kind === "child" ? { childPosition: work.child.position } : {}),

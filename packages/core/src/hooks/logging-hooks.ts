@@ -4,7 +4,8 @@ import type { WorkerHooks } from "./worker-hooks.js";
 
 /**
  * The worker's own log of what went wrong, built on its hooks: each failure, retry, lease loss and
- * timeout once, on a child logger carrying the execution id, task name, attempt and worker id.
+ * timeout once, on a child logger carrying the execution id, task name, attempt and worker id. Its
+ * `stepEnded` acts on failed attempts only, so the worker skips reporting completed ones to it.
  */
 export function loggingHooks(logger: Logger): WorkerHooks {
   return {

@@ -7,22 +7,33 @@ export interface ObservedRun {
   workerId: string;
 }
 
-/** Reports one run's step attempts and suspensions to the worker's hooks. */
+/** Reports the end of a step attempt (see `RunObserver.stepStarted`). */
+export type StepEnded = (outcome: StepAttemptEnd["outcome"], error?: unknown) => void;
+
+/** The end of a step attempt when no hook listens to steps: nothing to build or call. */
+const IGNORED: StepEnded = () => {};
+
+/**
+ * Reports one run's step attempts and suspensions to the worker's hooks. When no hook listens to
+ * steps (the default: only the worker's logging, which reports failed steps), a step costs no
+ * allocation here: a completed attempt builds no info object and calls nothing.
+ */
 export class RunObserver {
   readonly #hooks: WorkerHooks;
   readonly #run: ObservedRun;
+  /** Some hook wants every step attempt (`stepStarted`, or a `stepEnded` not only for failures). */
+  readonly #everyStep: boolean;
 
-  constructor(hooks: WorkerHooks, run: ObservedRun) {
+  /** `failuresOnly`: the hooks' `stepEnded` only acts on attempts that did not complete. */
+  constructor(hooks: WorkerHooks, run: ObservedRun, failuresOnly = false) {
     this.#hooks = hooks;
     this.#run = run;
+    this.#everyStep = hooks.stepStarted !== undefined || (hooks.stepEnded !== undefined && !failuresOnly);
   }
 
   /** Reports a step attempt's start; returns the callback that reports its end. */
-  stepStarted(
-    step: string,
-    kind: StepKind,
-    attempt: number,
-  ): (outcome: StepAttemptEnd["outcome"], error?: unknown) => void {
+  stepStarted(step: string, kind: StepKind, attempt: number): StepEnded {
+    if (!this.#everyStep) return this.#hooks.stepEnded ? this.#failuresOf(step, kind, attempt) : IGNORED;
     const info = { ...this.#run, step, kind, attempt };
     const startedAt = performance.now();
     this.#hooks.stepStarted?.(info);
@@ -33,6 +44,15 @@ export class RunObserver {
         ...(error === undefined ? {} : { error }),
         durationMs: performance.now() - startedAt,
       });
+  }
+
+  /** Reports only attempts that did not complete (their duration is not measured). */
+  #failuresOf(step: string, kind: StepKind, attempt: number): StepEnded {
+    return (outcome, error) => {
+      if (outcome === "completed") return;
+      const info = { ...this.#run, step, kind, attempt, outcome, durationMs: Number.NaN };
+      this.#hooks.stepEnded?.(error === undefined ? info : { ...info, error });
+    };
   }
 
   suspended(reason: SuspendInfo["reason"], step: string | undefined, wakeAt: Date | undefined): void {
