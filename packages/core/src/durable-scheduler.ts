@@ -15,6 +15,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { toNewExecution } from "./new-execution.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import { PauseRules } from "./pause-rules/pause-rules-client.js";
+import { pausedBy } from "./pause-rules/paused-by.js";
 import { listRuns, readRun } from "./run-history.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import {
@@ -194,6 +195,8 @@ export class DurableScheduler {
     const status = toStatus(details);
     const lease = await leaseInfo(this.#scheduler, details);
     if (lease) status.lease = lease;
+    const rule = await pausedBy(this.#scheduler, details);
+    if (rule) status.pausedBy = rule;
     return status;
   }
 
