@@ -25,6 +25,8 @@ describe.runIf(browserAvailable)("console: pause rules", { timeout: BROWSER_TEST
 
     await harness.start("held-1", "quick", { n: 1 });
     await harness.settle("held-1", "paused");
+    const detail = await harness.open("#/executions/held-1");
+    expect(await detail.locator("dd.paused-by").textContent()).toBe("a pause rule on quick at step echo");
 
     await row.first().getByRole("button", { name: "Delete…" }).click();
     const dialog = page.getByRole("dialog", { name: "Delete this pause rule?" });
