@@ -46,6 +46,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "The client: DurableScheduler", link: "/guide/client" },
       { text: "Workers", link: "/guide/worker" },
       { text: "Schedules (cron)", link: "/guide/schedules" },
+      { text: "Operator actions and pause rules", link: "/guide/operator-actions" },
       { text: "Testing", link: "/guide/testing" },
       { text: "Deploying", link: "/guide/deploying" },
       { text: "Observability", link: "/guide/observability" },

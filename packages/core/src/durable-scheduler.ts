@@ -24,6 +24,7 @@ import {
 } from "./operator/bulk.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import { PauseRules } from "./pause-rules/pause-rules-client.js";
+import { pausedBy } from "./pause-rules/paused-by.js";
 import { listRuns, readRun } from "./run-history.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { DebounceInput } from "./scheduler/debounce.js";
@@ -195,6 +196,8 @@ export class DurableScheduler {
     const status = toStatus(details);
     const lease = await leaseInfo(this.#scheduler, details);
     if (lease) status.lease = lease;
+    const rule = await pausedBy(this.#scheduler, details);
+    if (rule) status.pausedBy = rule;
     return status;
   }
 

@@ -1,4 +1,5 @@
 import { fromJsonText } from "./json.js";
+import type { PauseRule } from "./scheduler/pause-rules.js";
 import type { ExecutionDetails, SerializedError } from "./scheduler/records.js";
 import type { ExecutionStatus, StepKind, StepStatus } from "./scheduler/vocabularies.js";
 import type { LeaseInfo } from "./workers/lease-status.js";
@@ -63,6 +64,11 @@ export interface DurableExecutionStatus {
   wakeAt?: Date;
   /** A running execution's lease: who runs it and until when (`status()` only, not listings). */
   lease?: LeaseInfo;
+  /**
+   * Why it is held (`status()` only): the pause rule keeping a `pending` execution unclaimed (a
+   * rule on its task) or a `paused` one at a step (a rule on that step).
+   */
+  pausedBy?: PauseRule;
   steps: StepStatusInfo[];
   events: EventInfo[];
 }

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { IdSchema } from "./schemas.js";
+import { IdSchema, PauseRuleSchema } from "./schemas.js";
+
+export { PauseRuleSchema };
 
 /** The zod schemas of `/api/v1/pause-rules`, in the API's snake_case. */
 
@@ -22,16 +24,6 @@ export const CreatePauseRuleBodySchema = z
     until: DateTime.optional().openapi({ description: "Expire at this instant (not with `for`)." }),
   })
   .openapi("CreatePauseRule");
-
-export const PauseRuleSchema = z
-  .object({
-    rule_id: z.string(),
-    task_name: z.string(),
-    step_name: z.string().optional(),
-    created_at: z.iso.datetime(),
-    expires_at: z.iso.datetime().optional(),
-  })
-  .openapi("PauseRule");
 
 export const PauseRuleListSchema = z
   .object({ pause_rules: z.array(PauseRuleSchema) })

@@ -58,6 +58,17 @@ export const EventSchema = z
   })
   .openapi("MailboxEvent");
 
+/** A pause rule (`/api/v1/pause-rules`, and what holds an execution back). */
+export const PauseRuleSchema = z
+  .object({
+    rule_id: z.string(),
+    task_name: z.string(),
+    step_name: z.string().optional(),
+    created_at: z.iso.datetime(),
+    expires_at: z.iso.datetime().optional(),
+  })
+  .openapi("PauseRule");
+
 /** Who runs a running execution (`GET /api/v1/executions/{id}` only). */
 export const LeaseSchema = z
   .object({
@@ -112,6 +123,11 @@ export const ExecutionSchema = z
       .optional()
       .openapi({ description: "The execution this one reruns, and the step it started from." }),
     lease: LeaseSchema.optional(),
+    paused_by: PauseRuleSchema.optional().openapi({
+      description:
+        "The pause rule holding it (`GET /api/v1/executions/{id}` only): a pending one whose task a " +
+        "rule holds, or a paused one stopped at a step a rule holds.",
+    }),
     steps: z.array(StepSchema),
     events: z.array(EventSchema),
   })

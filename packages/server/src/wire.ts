@@ -8,6 +8,7 @@ import type {
   StartOptions,
   StepStatusInfo,
 } from "@zart/core";
+import { toWirePauseRule } from "./pause-rule-wire.js";
 import type {
   StartBody,
   WireErrorInfo,
@@ -61,6 +62,7 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
     wire.rerun_of = { execution_id: status.rerunOf.executionId, from_step: status.rerunOf.fromStep };
   }
   if (status.lease) wire.lease = toWireLease(status.lease);
+  if (status.pausedBy) wire.paused_by = toWirePauseRule(status.pausedBy);
   return wire;
 }
 

@@ -41,6 +41,11 @@ describe("/api/v1/pause-rules", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await statusOf("held-at-double")).toBe("paused");
+    const held = (await (await h.call("/api/v1/executions/held-at-double")).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(held.paused_by).toEqual(rule);
 
     const deleted = await h.call(`/api/v1/pause-rules/${rule.rule_id}`, { method: "DELETE" });
     expect(deleted.status).toBe(200);

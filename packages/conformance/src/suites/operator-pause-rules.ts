@@ -90,6 +90,8 @@ export const operatorPauseRulesSuite = defineSuite(
           await runEight(env);
           expect(await statuses(env, ids)).toEqual(ids.map(() => "pending"));
           expect(env.claims).toEqual([]);
+          // Its status says why: the rule holding its task.
+          expect((await env.durable.status("e1")).pausedBy).toEqual(created);
           await env.durable.pauseRules.delete(created.ruleId);
           // Without push, workers see the deletion at their next read (one poll interval).
           env.clock.advance("1s");
@@ -137,6 +139,7 @@ export const operatorPauseRulesSuite = defineSuite(
             ["a", "completed"],
             ["b", "paused"],
           ]);
+          expect((await env.durable.status("e1")).pausedBy).toMatchObject({ stepName: "b" });
           await env.durable.resume("e1");
           // Resumed by hand while the rule still holds step b: it pauses there again.
           await env.run();

@@ -617,6 +617,7 @@ export interface components {
                 from_step: string;
             };
             lease?: components["schemas"]["Lease"];
+            paused_by?: components["schemas"]["PauseRule"];
             steps: components["schemas"]["Step"][];
             events: components["schemas"]["MailboxEvent"][];
         };
@@ -662,6 +663,16 @@ export interface components {
                  */
                 since?: string;
             }[];
+        };
+        /** @description The pause rule holding it (`GET /api/v1/executions/{id}` only): a pending one whose task a rule holds, or a paused one stopped at a step a rule holds. */
+        PauseRule: {
+            rule_id: string;
+            task_name: string;
+            step_name?: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at?: string;
         };
         Step: {
             name: string;
@@ -904,15 +915,6 @@ export interface components {
              * @enum {string}
              */
             state: "alive" | "gone";
-        };
-        PauseRule: {
-            rule_id: string;
-            task_name: string;
-            step_name?: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            expires_at?: string;
         };
         CreatePauseRule: {
             /**

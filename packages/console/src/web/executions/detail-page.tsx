@@ -136,6 +136,20 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
           </>
         ) : null}
         {execution.lease ? <LeaseFacts lease={execution.lease} /> : null}
+        {execution.paused_by ? (
+          <>
+            <dt>held by</dt>
+            <dd class="paused-by">
+              a <a href="#/pause-rules">pause rule</a> on <code>{execution.paused_by.task_name}</code>
+              {execution.paused_by.step_name ? (
+                <>
+                  {" "}
+                  at step <code>{execution.paused_by.step_name}</code>
+                </>
+              ) : null}
+            </dd>
+          </>
+        ) : null}
       </dl>
       {execution.error ? <ErrorView error={execution.error} /> : null}
       <JsonView label="input" value={execution.payload} />
