@@ -15,7 +15,7 @@ export const USAGE = `pnpm bench [--quick] [--only W1,W2] [--systems zart-postgr
 
   --quick      short smoke run (tiny counts, one run); writes results/quick.{md,json}
                (a full run writes results/latest.*, a subset results/partial.*)
-  --only       workloads to run: W1 W1b W1c W2 W3 W4 W5 W6 W7 W8 W9 W10 (default: all)
+  --only       workloads to run: W1 W1b W1c W2 W3 W4 W5 W6 W7 W8 W9 W10 W11 (default: all)
   --systems    systems to run (default: all)
   --runs N     runs per workload and system (default 3; 1 with --quick)
   --preload N  W6: finished executions loaded before W1 runs again (default 100000)

@@ -7,6 +7,10 @@ export interface Settings {
   concurrency: number;
   /** W1: executions of three no-op steps. */
   w1Executions: number;
+  /** W11: executions in the store, steps of the execution opened, and requests timed per figure. */
+  w11Rows: number;
+  w11Steps: number;
+  w11Samples: number;
   /** W1b: one-step executions (or jobs). */
   w1bExecutions: number;
   /** Per-system W1b counts for systems too slow for the full count (rates are comparable). */
@@ -50,6 +54,9 @@ export interface Settings {
 
 export const FULL: Settings = {
   quick: false,
+  w11Rows: 100_000,
+  w11Steps: 1000,
+  w11Samples: 200,
   runs: 3,
   concurrency: 32,
   w1Executions: 5000,
@@ -78,6 +85,9 @@ export const FULL: Settings = {
 
 export const QUICK: Settings = {
   quick: true,
+  w11Rows: 2_000,
+  w11Steps: 1000,
+  w11Samples: 20,
   runs: 1,
   concurrency: 32,
   w1Executions: 100,

@@ -49,7 +49,18 @@ export function constructorOf<T>(module: Record<string, unknown>, exportName: st
   return value as T;
 }
 
+/** The Zart store specs by system name, for workloads that read the store directly (W11). */
+const SPECS = new Map<string, ZartStoreSpec>();
+
+/** A new scheduler over a prepared Zart system's storage (the caller closes it). */
+export async function openZartScheduler(env: SystemEnv): Promise<Scheduler> {
+  const spec = SPECS.get(env.system);
+  if (spec === undefined) throw new Error(`${env.system} is not a Zart store`);
+  return spec.create(await importByName(spec.packageName), env);
+}
+
 export function zartAdapter(spec: ZartStoreSpec): SystemAdapter {
+  SPECS.set(spec.name, spec);
   /** In-process systems share one scheduler between the client and the worker of a run. */
   const shared = new Map<string, Scheduler>();
 

@@ -11,5 +11,6 @@ import { w7 } from "./w7-children.js";
 import { w8 } from "./w8-key-limit.js";
 import { w9 } from "./w9-transactions.js";
 import { w10 } from "./w10-tracing.js";
+import { w11 } from "./w11-console-reads.js";
 
-export const WORKLOADS: readonly Workload[] = [w1, w1b, w1c, w2, w3, w4, w5, w6, w7, w8, w9, w10];
+export const WORKLOADS: readonly Workload[] = [w1, w1b, w1c, w2, w3, w4, w5, w6, w7, w8, w9, w10, w11];

@@ -21,6 +21,7 @@ describe.concurrent("the zart binary: usage", () => {
       "workers",
       "list",
       "cancel",
+      "bulk",
       "retry",
       "rerun",
       "pause",
