@@ -82,7 +82,7 @@ describe("client commands over a SQLite file", () => {
     const bad = await run("start", "digest", "--id", "deb-3", "--debounce-key", "u1", "--no-check");
     expect(bad.code).not.toBe(0);
     expect(oneLine(bad.stderr)).toMatch(/--debounce-period/);
-    const badPeriod = await run(
+    const badKey = await run(
       "start",
       "digest",
       "--id",
@@ -91,9 +91,10 @@ describe("client commands over a SQLite file", () => {
       "",
       "--debounce-period",
       "1s",
+      "--no-check",
     );
-    expect(badPeriod.code).toBe(1);
-    expect(oneLine(badPeriod.stderr)).toMatch(/\[VALIDATION\]/);
+    expect(badKey.code).toBe(1);
+    expect(oneLine(badKey.stderr)).toMatch(/\[VALIDATION\]/);
     expect((await run("status", "deb-3")).code).not.toBe(0);
   });
 
