@@ -54,6 +54,52 @@ describe("client commands over a SQLite file", () => {
     expect(Date.parse(body.scheduled_at) - Date.parse(body.created_at)).toBeGreaterThan(3_500_000);
   });
 
+  it("start --debounce-key collapses starts into the first one, with the last data", async () => {
+    const debounced = (id: string, data: string) =>
+      run(
+        "start",
+        "digest",
+        "--id",
+        id,
+        "--data",
+        data,
+        "--debounce-key",
+        "u1",
+        "--debounce-period",
+        "1h",
+        "--no-check",
+      );
+    const first = await debounced("deb-1", '{"n":1}');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("Started");
+    const second = await debounced("deb-2", '{"n":2}');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^Debounced into .*deb-1/);
+    const status = await run("status", "deb-1", "--json");
+    expect(json(status.stdout)).toMatchObject({
+      execution_id: "deb-1",
+      status: "pending",
+      payload: { n: 2 },
+    });
+    const bad = await run("start", "digest", "--id", "deb-3", "--debounce-key", "u1", "--no-check");
+    expect(bad.code).not.toBe(0);
+    expect(oneLine(bad.stderr)).toMatch(/--debounce-period/);
+    const badKey = await run(
+      "start",
+      "digest",
+      "--id",
+      "deb-3",
+      "--debounce-key",
+      "",
+      "--debounce-period",
+      "1s",
+      "--no-check",
+    );
+    expect(badKey.code).toBe(1);
+    expect(oneLine(badKey.stderr)).toMatch(/\[VALIDATION\]/);
+    expect((await run("status", "deb-3")).code).not.toBe(0);
+  });
+
   it("start of an id that is not finished fails with EXECUTION_ALREADY_EXISTS (exit 1)", async () => {
     const res = await run("start", "anything", "--id", "c-1", "--no-check");
     expect(res.code).toBe(1);

@@ -18,9 +18,12 @@ interface StartFlags extends DbOptions {
   check: boolean;
   json?: boolean;
   fromFile?: string;
+  debounceKey?: string;
+  debouncePeriod?: number;
+  debounceTimeout?: number;
 }
 
-/** `zart start <task> --data '{…}' [--id] [--run-at|--delay] [--tasks]`, or `[task] --from-file <file>`. */
+/** `zart start <task> --data '{…}' [--id] [--run-at|--delay|--debounce-key --debounce-period] [--tasks]`, or `[task] --from-file <file>`. */
 export function startCommand(): Command {
   const command = new Command("start")
     .description("start an execution of a task")
@@ -32,6 +35,17 @@ export function startCommand(): Command {
     .option(
       "--tasks <file...>",
       "task modules: reject unknown task names and validate --data before starting",
+    )
+    .option("--debounce-key <key>", "collapse starts of the task with this key into one execution")
+    .option(
+      "--debounce-period <duration>",
+      "with --debounce-key: run this long after the last start",
+      parseDurationArg,
+    )
+    .option(
+      "--debounce-timeout <duration>",
+      "with --debounce-key: run at most this long after the first start",
+      parseDurationArg,
     )
     .option("--no-check", "without --tasks: start unchecked without the warning")
     .option(
@@ -52,27 +66,52 @@ export function startCommand(): Command {
       );
     }
     if (flags.fromFile !== undefined) {
-      if (flags.data !== undefined || flags.id || flags.runAt || flags.delay !== undefined) {
+      if (
+        flags.data !== undefined ||
+        flags.id ||
+        flags.runAt ||
+        flags.delay !== undefined ||
+        flags.debounceKey !== undefined
+      ) {
         throw new UsageError(
-          "--from-file takes no --data, --id, --run-at or --delay: each item carries its own.",
+          "--from-file takes no --data, --id, --run-at, --delay or --debounce-*: each item carries its own.",
         );
       }
       return startFromFile(flags.fromFile, task, flags);
     }
     if (task === undefined) throw new UsageError("Name the task to start, or give --from-file.");
     const executionId = flags.id ?? `${task}-${randomUUID().slice(0, 8)}`;
-    const options: StartOptions = flags.runAt
-      ? { runAt: flags.runAt }
-      : flags.delay !== undefined
-        ? { delay: flags.delay }
-        : {};
+    const options: StartOptions = { ...timingOf(flags), ...debounceOf(flags) };
     const status = await withClient(flags, {}, async (durable) => {
-      await durable.start(executionId, task, flags.data ?? null, options);
-      return durable.status(executionId);
+      const started = await durable.start(executionId, task, flags.data ?? null, options);
+      return durable.status(started.executionId);
     });
     if (flags.json) return printJson(toWireExecution(status));
     const c = stdoutColors();
-    out(`Started ${c.bold(task)} as ${c.bold(executionId)} (${status.status}).`);
-    out(c.dim(`  zart status ${executionId}    zart wait ${executionId}`));
+    const id = status.executionId;
+    out(
+      id === executionId
+        ? `Started ${c.bold(task)} as ${c.bold(id)} (${status.status}).`
+        : `Debounced into ${c.bold(id)}, an earlier start of ${c.bold(task)} (${status.status}).`,
+    );
+    out(c.dim(`  zart status ${id}    zart wait ${id}`));
   });
+}
+
+function timingOf(flags: StartFlags): StartOptions {
+  if (flags.runAt) return { runAt: flags.runAt };
+  return flags.delay === undefined ? {} : { delay: flags.delay };
+}
+
+/** `--debounce-*` as `StartOptions.debounce` (the core refuses it beside --run-at or --delay). */
+function debounceOf(flags: StartFlags): StartOptions {
+  const { debounceKey: key, debouncePeriod: period, debounceTimeout: timeout } = flags;
+  if (key === undefined) {
+    if (period !== undefined || timeout !== undefined) {
+      throw new UsageError("--debounce-period and --debounce-timeout need --debounce-key.");
+    }
+    return {};
+  }
+  if (period === undefined) throw new UsageError("--debounce-key needs --debounce-period (e.g. 5s).");
+  return { debounce: timeout === undefined ? { key, period } : { key, period, timeout } };
 }
