@@ -6,6 +6,7 @@ import { answersOnOfferSuite } from "./suites/answers-on-offer.js";
 import { badInputSuite } from "./suites/bad-input.js";
 import { cancellationSuite } from "./suites/cancellation.js";
 import { childExecutionsSuite } from "./suites/child-executions.js";
+import { coalescedStartsSuite } from "./suites/coalesced-starts.js";
 import { concurrencySuite } from "./suites/concurrency.js";
 import { contextSuite } from "./suites/context.js";
 import { durabilitySuite } from "./suites/durability.js";
@@ -46,6 +47,7 @@ export {
   badInputSuite,
   cancellationSuite,
   childExecutionsSuite,
+  coalescedStartsSuite,
   concurrencySuite,
   contextSuite,
   durabilitySuite,
@@ -77,6 +79,7 @@ export const SUITES = [
   storeVerbsSuite,
   executionsSuite,
   startManySuite,
+  coalescedStartsSuite,
   stepsSuite,
   retriesSuite,
   contextSuite,

@@ -23,6 +23,7 @@ import {
   TERMINAL_STATUSES,
 } from "./scheduler/vocabularies.js";
 import { Schedules } from "./schedules/schedules-client.js";
+import { startBatcherOf } from "./start-batcher.js";
 import { type StartManyItem, type StartManyResult, startMany } from "./start-many.js";
 import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
 import { type TaskDefinition, versionOf } from "./task/define-task.js";
@@ -112,6 +113,10 @@ export class DurableScheduler {
    * an execution with that id is not terminal; a terminal one is replaced by a new run. It starts on
    * the version of the task last registered in the registry (unversioned without a registry);
    * `startFor(task)` starts on `task.version`.
+   *
+   * Concurrent starts of one process (without `transaction`) are coalesced: those made in one tick,
+   * or while earlier ones are being written, go to the store as one `createExecutions` (one
+   * statement and commit), each still answered as if alone (see `StartBatcher`).
    */
   async start(
     executionId: string,
@@ -160,16 +165,14 @@ export class DurableScheduler {
   ): Promise<ScheduleResult> {
     const now = this.#scheduler.clock.now();
     const traceContext = captureTraceContext();
-    const record = await createExecution(
-      this.#scheduler,
-      {
-        ...toNewExecution(executionId, taskName, input, options, concurrency, now, this.#maxPayloadBytes),
-        ...(traceContext === undefined ? {} : { traceContext }),
-        ...(version === undefined ? {} : { version }),
-      },
-      now,
-      options,
-    );
+    const execution = {
+      ...toNewExecution(executionId, taskName, input, options, concurrency, now, this.#maxPayloadBytes),
+      ...(traceContext === undefined ? {} : { traceContext }),
+      ...(version === undefined ? {} : { version }),
+    };
+    const record = joinsBatch(options)
+      ? await startBatcherOf(this.#scheduler).start(execution, now)
+      : await createExecution(this.#scheduler, execution, now, options);
     return {
       executionId: record.executionId,
       taskName: record.taskName,
@@ -362,6 +365,13 @@ export class DurableScheduler {
     }
     return this.#scheduler.purge({ olderThan, statuses });
   }
+}
+
+/** The `StartOptions` a `createExecutions` item carries: a start with any other goes alone. */
+const BATCHABLE_OPTIONS: ReadonlySet<string> = new Set(["runAt", "delay", "priority"]);
+
+function joinsBatch(options: StartOptions): boolean {
+  return Object.entries(options).every(([key, value]) => value === undefined || BATCHABLE_OPTIONS.has(key));
 }
 
 function checkStatus(status: string): ExecutionStatus {
