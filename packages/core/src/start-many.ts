@@ -1,6 +1,7 @@
 import { ValidationError } from "./errors.js";
 import type { ConcurrencyGroup } from "./flow/concurrency.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
+import { captureTraceContext } from "./hooks/trace-context.js";
 import { type StartTiming, toNewExecution } from "./new-execution.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
@@ -50,6 +51,8 @@ export async function startMany(
     );
   }
   const now = scheduler.clock.now();
+  // Every item traces under the caller of `startMany`, as a `start` does.
+  const traceContext = captureTraceContext();
   const firstIndex = new Map<unknown, number>();
   const results: StartManyResult[] = [];
   const valid: NewExecution[] = [];
@@ -62,7 +65,8 @@ export async function startMany(
         throw new ValidationError(`executionId "${executionId}" repeats item ${first} of the batch.`);
       }
       firstIndex.set(executionId, index);
-      valid.push(await toValidInput(item, registry, now, maxPayloadBytes));
+      const input = await toValidInput(item, registry, now, maxPayloadBytes);
+      valid.push(traceContext === undefined ? input : { ...input, traceContext });
       validIndex.push(index);
       results.push({ executionId, outcome: "created" });
     } catch (error) {
