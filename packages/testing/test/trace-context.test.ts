@@ -134,8 +134,9 @@ describe("trace context persisted with the execution", () => {
     expect(runs.every((span) => span.parentSpanContext === undefined)).toBe(true);
     expect(trace.getSpan(context.active())).toBeUndefined();
   });
+
   it("traces startMany items, a rerun and a schedule trigger under their callers' spans", async () => {
-    const { scheduler, worker, durable } = world();
+    const { worker, durable } = world();
     const inSpan = (name: string, body: () => Promise<unknown>) =>
       tracer.startActiveSpan(name, async (span) => {
         await body();
