@@ -6,6 +6,7 @@ import { answersOnOfferSuite } from "./suites/answers-on-offer.js";
 import { badInputSuite } from "./suites/bad-input.js";
 import { cancellationSuite } from "./suites/cancellation.js";
 import { childExecutionsSuite } from "./suites/child-executions.js";
+import { coalescedStartsSuite } from "./suites/coalesced-starts.js";
 import { concurrencySuite } from "./suites/concurrency.js";
 import { contextSuite } from "./suites/context.js";
 import { durabilitySuite } from "./suites/durability.js";
@@ -49,6 +50,7 @@ export {
   badInputSuite,
   cancellationSuite,
   childExecutionsSuite,
+  coalescedStartsSuite,
   concurrencySuite,
   contextSuite,
   durabilitySuite,
@@ -84,6 +86,7 @@ export const SUITES = [
   executionsSuite,
   listPagesSuite,
   startManySuite,
+  coalescedStartsSuite,
   stepsSuite,
   retriesSuite,
   contextSuite,

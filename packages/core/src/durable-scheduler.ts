@@ -31,6 +31,7 @@ import type { DebounceInput } from "./scheduler/debounce.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
 import { Schedules } from "./schedules/schedules-client.js";
+import { startBatcherOf } from "./start-batcher.js";
 import { type StartManyItem, type StartManyResult, startMany } from "./start-many.js";
 import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
 import { type TaskDefinition, versionOf } from "./task/define-task.js";
@@ -118,6 +119,11 @@ export class DurableScheduler {
    * the version of the task last registered in the registry (unversioned without a registry);
    * `startFor(task)` starts on `task.version`. With `debounce` the result may name another
    * execution (see {@link StartOptions.debounce}).
+   *
+   * Concurrent starts of one process (without `transaction` or `debounce`) are coalesced: those
+   * made in one tick, or while earlier ones are being written, go to the store as one
+   * `createExecutions` (one statement and commit), each still answered as if alone (see
+   * `StartBatcher`).
    */
   async start(
     executionId: string,
@@ -175,7 +181,9 @@ export class DurableScheduler {
     };
     const record = debounce
       ? (await this.#scheduler.debounceExecution(debounceInput(execution, debounce), now)).execution
-      : await createExecution(this.#scheduler, execution, now, options);
+      : joinsBatch(options)
+        ? await startBatcherOf(this.#scheduler).start(execution, now)
+        : await createExecution(this.#scheduler, execution, now, options);
     return {
       executionId: record.executionId,
       taskName: record.taskName,
@@ -380,4 +388,11 @@ export class DurableScheduler {
 function debounceInput(execution: NewExecution, debounce: Debounce): DebounceInput {
   const { key, timeoutMs } = debounce;
   return timeoutMs === undefined ? { execution, key } : { execution, key, timeoutMs };
+}
+
+/** The `StartOptions` a `createExecutions` item carries: a start with any other goes alone. */
+const BATCHABLE_OPTIONS: ReadonlySet<string> = new Set(["runAt", "delay", "priority"]);
+
+function joinsBatch(options: StartOptions): boolean {
+  return Object.entries(options).every(([key, value]) => value === undefined || BATCHABLE_OPTIONS.has(key));
 }

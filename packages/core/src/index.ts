@@ -35,6 +35,7 @@ export { RetryAfterError } from "./flow/retry-after-error.js";
 export { observeBacklog } from "./hooks/otel-backlog.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
 export { tracingHooks } from "./hooks/otel-traces.js";
+export { observeWorkers } from "./hooks/otel-workers.js";
 export type {
   AttemptEnd,
   AttemptInfo,

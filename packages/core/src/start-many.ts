@@ -2,6 +2,7 @@ import { ExecutionAlreadyExistsError, ValidationError } from "./errors.js";
 import type { ConcurrencyGroup } from "./flow/concurrency.js";
 import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debounce.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
+import { captureTraceContext } from "./hooks/trace-context.js";
 import { type StartTiming, toNewExecution } from "./new-execution.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
@@ -56,6 +57,8 @@ export async function startMany(
     );
   }
   const now = scheduler.clock.now();
+  // Every item traces under the caller of `startMany`, as a `start` does.
+  const traceContext = captureTraceContext();
   const firstIndex = new Map<unknown, number>();
   const results: StartManyResult[] = [];
   const valid: NewExecution[] = [];
@@ -70,7 +73,8 @@ export async function startMany(
       }
       firstIndex.set(executionId, index);
       const debounce = checkDebounce(item.options?.debounce, item.options ?? {});
-      const execution = await toValidInput(item, debounce, registry, now, maxPayloadBytes);
+      const validated = await toValidInput(item, debounce, registry, now, maxPayloadBytes);
+      const execution = traceContext === undefined ? validated : { ...validated, traceContext };
       if (debounce) debounced.push({ index, execution, debounce });
       else {
         valid.push(execution);

@@ -1,6 +1,6 @@
 import { PrometheusExporter, PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
-import { metricsHooks, observeBacklog, type Scheduler, type WorkerHooks } from "@zart/core";
+import { metricsHooks, observeBacklog, observeWorkers, type Scheduler, type WorkerHooks } from "@zart/core";
 
 /** The Prometheus text a `GET /metrics` answers with. */
 export interface MetricsSource {
@@ -15,8 +15,9 @@ export interface PrometheusMetrics extends MetricsSource {
 
 export interface PrometheusMetricsOptions {
   /**
-   * The store whose backlog each scrape reads (`zart_backlog`, `zart_backlog_oldest_age_seconds`
-   * by task, one `countDue` per scrape). Absent: no backlog gauges.
+   * The store whose backlog and workers each scrape reads (`zart_backlog`,
+   * `zart_backlog_oldest_age_seconds` by task, one `countDue`; `zart_workers_alive`, one
+   * `listWorkers`). Absent: no such gauges.
    */
   scheduler?: Scheduler;
 }
@@ -30,7 +31,10 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   const provider = new MeterProvider({ readers: [exporter] });
   const serializer = new PrometheusSerializer();
   const meter = provider.getMeter("@zart/core");
-  if (options.scheduler) observeBacklog(options.scheduler, meter);
+  if (options.scheduler) {
+    observeBacklog(options.scheduler, meter);
+    observeWorkers(options.scheduler, meter);
+  }
   return {
     hooks: metricsHooks(meter),
     async render() {

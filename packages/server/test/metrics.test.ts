@@ -1,4 +1,7 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import { getRequestListener } from "@hono/node-server";
 import { DurableScheduler, ManualClock, TaskRegistry, Worker } from "@zart/core";
 import { MemoryScheduler } from "@zart/store-memory";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
@@ -28,7 +31,7 @@ function setUp() {
   });
   const app = createZartApp({ scheduler, registry, token: false, metrics });
   const client = new DurableScheduler(scheduler, { registry });
-  return { clock, client, worker, app, lines };
+  return { clock, scheduler, client, worker, app, lines };
 }
 
 /** `name{labels}` → value, from a scrape parsed by a Prometheus text-format parser. */
@@ -111,6 +114,41 @@ describe("GET /metrics", () => {
     expect(samples.get("zart_backlog{task=quick}")).toBe(0);
     expect(samples.get("zart_backlog{task=failing}")).toBe(0);
     expect(samples.get("zart_backlog_oldest_age{task=quick}")).toBe(0);
+  });
+
+  it("counts the workers whose heartbeat is fresh in zart_workers_alive, scraped over HTTP", async () => {
+    const { clock, scheduler, app } = setUp();
+    const server = createServer(getRequestListener(app.fetch));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    const alive = async () => {
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      const family = parsePrometheusTextFormat(await res.text()).find((f) => f.name === "zart_workers_alive");
+      return Number(family?.metrics[0]?.value);
+    };
+    try {
+      expect(await alive()).toBe(0);
+      const worker = (workerId: string, leaseMs: number) => ({
+        workerId,
+        host: "h",
+        pid: 1,
+        taskNames: ["quick"],
+        concurrency: 1,
+        leaseMs,
+        startedAt: clock.now(),
+      });
+      await scheduler.heartbeatWorker(worker("short", 10_000), clock.now());
+      await scheduler.heartbeatWorker(worker("long", 60_000), clock.now());
+      expect(await alive()).toBe(2);
+      clock.advance("30s"); // "short" missed its lease: gone, still registered
+      expect(await alive()).toBe(1);
+      await scheduler.removeWorker("long");
+      expect(await alive()).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("is absent when the app has no metrics", async () => {

@@ -1,12 +1,5 @@
-import { context, propagation, type Tracer, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { context, propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
 import {
   DurableScheduler,
   defineTask,
@@ -17,7 +10,8 @@ import {
   Worker,
 } from "@zart/core";
 import { MemoryScheduler } from "@zart/store-memory";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { spanRecorder, useW3CTraceContext } from "./fixtures/spans.js";
 
 const receiptTask = defineTask({
   name: "receipt",
@@ -38,31 +32,9 @@ const tripTask = defineTask({
   },
 });
 
-/** The spans of the test's tracer, with shorthands for their parents and runs. */
-function spansOf(exporter: InMemorySpanExporter) {
-  const spans = exporter.getFinishedSpans();
-  const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
-  const parentName = (span: ReadableSpan) => {
-    const parentId = span.parentSpanContext?.spanId;
-    return parentId ? (byId.get(parentId)?.name ?? "?") : undefined;
-  };
-  return { spans, parentName };
-}
-
 describe("trace context persisted with the execution", () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const tracer: Tracer = provider.getTracer("test");
-  const contextManager = new AsyncLocalStorageContextManager();
-
-  beforeAll(() => {
-    context.setGlobalContextManager(contextManager.enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  });
-  afterAll(() => {
-    context.disable();
-    propagation.disable();
-  });
+  const { exporter, tracer, spans: spansOf } = spanRecorder();
+  useW3CTraceContext();
 
   function world() {
     exporter.reset();
@@ -94,7 +66,7 @@ describe("trace context persisted with the execution", () => {
     await second.runUntilIdle(); // the child execution, then notify
     expect((await durable.status("t-1")).status).toBe("completed");
 
-    const { spans, parentName } = spansOf(exporter);
+    const { spans, parentName } = spansOf();
     const zart = spans.filter((span) => span.name.startsWith("zart."));
     // One trace: the caller's (the offerer's span is its own trace, linked below).
     expect(new Set(zart.map((span) => span.spanContext().traceId))).toEqual(new Set([caller.traceId]));
@@ -157,9 +129,44 @@ describe("trace context persisted with the execution", () => {
     const w = worker("w-1");
     await w.runUntilIdle();
     await w.stop();
-    const runs = spansOf(exporter).spans.filter((span) => span.name === "zart.execution receipt");
+    const runs = spansOf().spans.filter((span) => span.name === "zart.execution receipt");
     expect(runs).toHaveLength(2);
     expect(runs.every((span) => span.parentSpanContext === undefined)).toBe(true);
     expect(trace.getSpan(context.active())).toBeUndefined();
+  });
+
+  it("traces startMany items, a rerun and a schedule trigger under their callers' spans", async () => {
+    const { worker, durable } = world();
+    const inSpan = (name: string, body: () => Promise<unknown>) =>
+      tracer.startActiveSpan(name, async (span) => {
+        await body();
+        span.end();
+        return span.spanContext().spanId;
+      });
+    const many = await inSpan("many", () =>
+      durable.startMany([
+        { executionId: "m-1", taskName: "receipt", data: undefined },
+        { executionId: "m-2", taskName: receiptTask, data: undefined },
+      ]),
+    );
+    const w = worker("w-1");
+    await w.runUntilIdle();
+    const rerun = await inSpan("rerun", () => durable.rerun("m-1", { fromStep: "print", newId: "m-1b" }));
+    await durable.schedules.create({ scheduleId: "daily", task: "receipt", cron: "0 0 * * *", data: null });
+    const trigger = await inSpan("trigger", () => durable.schedules.trigger("daily"));
+    await w.runUntilIdle();
+    await w.stop();
+
+    const parents = new Map(
+      spansOf()
+        .spans.filter((span) => span.name === "zart.execution receipt")
+        .map((span) => [span.attributes["zart.execution_id"], span.parentSpanContext?.spanId]),
+    );
+    expect(parents.get("m-1")).toBe(many);
+    expect(parents.get("m-2")).toBe(many);
+    expect(parents.get("m-1b")).toBe(rerun);
+    const fired = [...parents.keys()].find((id) => String(id).startsWith("daily@trigger"));
+    expect(parents.get(fired)).toBe(trigger);
+    expect(parents.size).toBe(4);
   });
 });

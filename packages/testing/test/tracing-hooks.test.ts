@@ -1,10 +1,5 @@
 import { SpanStatusCode } from "@opentelemetry/api";
 import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from "@opentelemetry/sdk-trace-base";
-import {
   DurableScheduler,
   defineTask,
   ManualClock,
@@ -15,6 +10,7 @@ import {
 } from "@zart/core";
 import { MemoryScheduler } from "@zart/store-memory";
 import { describe, expect, it } from "vitest";
+import { spanRecorder } from "./fixtures/spans.js";
 
 const shipTask = defineTask({
   name: "ship",
@@ -31,8 +27,7 @@ const shipTask = defineTask({
 
 describe("tracingHooks", () => {
   it("traces each run with its step attempts as children, suspensions as events, errors with status", async () => {
-    const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const recorder = spanRecorder();
     const clock = new ManualClock(new Date("2030-01-01T00:00:00Z"));
     const scheduler = new MemoryScheduler({ clock });
     const registry = new TaskRegistry().register(shipTask);
@@ -42,7 +37,7 @@ describe("tracingHooks", () => {
         registry,
         workerId: id,
         logger: silentLogger,
-        hooks: tracingHooks(provider.getTracer("test")),
+        hooks: tracingHooks(recorder.tracer),
       });
     const [first, second] = [worker("w-1"), worker("w-2")];
     await new DurableScheduler(scheduler, { registry }).startFor(shipTask, "s-1", undefined);
@@ -52,12 +47,7 @@ describe("tracingHooks", () => {
     await scheduler.offerEvent({ executionId: "s-1", eventName: "approved", payload: "true" }, clock.now());
     await second.runUntilIdle();
 
-    const spans = exporter.getFinishedSpans();
-    const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
-    const parentName = (span: (typeof spans)[number]) => {
-      const parentId = span.parentSpanContext?.spanId;
-      return parentId ? (byId.get(parentId)?.name ?? "?") : undefined;
-    };
+    const { spans, parentName } = recorder.spans();
     const runs = spans.filter(
       (span) => span.name.startsWith("zart.execution") || span.name.startsWith("zart.parallel"),
     );

@@ -40,6 +40,7 @@ export function forkExecution(
     rerunOf: input.sourceId,
     rerunFromStep: input.fromStep,
     ...(priority ? { priority } : {}),
+    ...(input.traceContext === undefined ? {} : { traceContext: input.traceContext }),
   };
   const steps: Entry["steps"] = new Map();
   for (const [position, step] of source.steps) {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ExecutionNotFoundError, ValidationError } from "../errors.js";
+import { captureTraceContext } from "../hooks/trace-context.js";
 import { toJsonText } from "../json.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import type { TaskRegistry } from "../task/task-registry.js";
@@ -53,12 +54,15 @@ export async function rerun(
       : options.data;
     payload = toJsonText(input, "The input", maxPayloadBytes) ?? "null";
   }
+  // The rerun traces under its caller, as a start does (not under the source's starter).
+  const traceContext = captureTraceContext();
   const record = await scheduler.forkExecution(
     {
       sourceId: executionId,
       executionId: newId,
       fromStep: options.fromStep,
       ...(payload ? { payload } : {}),
+      ...(traceContext === undefined ? {} : { traceContext }),
     },
     scheduler.clock.now(),
   );

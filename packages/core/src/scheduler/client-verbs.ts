@@ -31,6 +31,8 @@ export interface ForkExecutionInput {
   fromStep: string;
   /** JSON text of the new execution's input; absent = the source's input. */
   payload?: string;
+  /** The rerun's caller's trace context, stored as the new execution's `traceContext`. */
+  traceContext?: string;
 }
 
 export interface ListFilter {

@@ -47,13 +47,16 @@ const DATE_FIELDS = [
 
 /**
  * The execution a fire (or a trigger) of `state` starts, on `version`: the task's version last
- * registered in the process that fires it, as a start by name would (absent = unversioned).
+ * registered in the process that fires it, as a start by name would (absent = unversioned); it
+ * traces under `traceContext`, the firing caller's (a trigger's caller, or whatever span is active
+ * around a worker's tick: usually none, so each fire starts a trace of its own).
  */
 export function fireExecution(
   state: ScheduleState,
   executionId: string,
   runAt: Date,
   version: string | undefined,
+  traceContext: string | undefined,
 ): NewExecution {
   return {
     executionId,
@@ -62,6 +65,7 @@ export function fireExecution(
     runAt,
     ...(state.concurrencyKey === undefined ? {} : { concurrencyKey: state.concurrencyKey }),
     ...(version === undefined ? {} : { version }),
+    ...(traceContext === undefined ? {} : { traceContext }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from "../engine/logger.js";
+import { captureTraceContext } from "../hooks/trace-context.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import type { StoredSchedule } from "../scheduler/schedules.js";
 import { isTerminal } from "../scheduler/vocabularies.js";
@@ -60,12 +61,19 @@ export class ScheduleTicker {
     this.#learn(plan?.state ?? state);
     if (!plan) return;
     await this.#cancelPrevious(plan);
+    const traceContext = captureTraceContext();
     await this.#scheduler.writeSchedule(
       {
         schedule: toStored(plan.state, row.version + 1),
         expectedVersion: row.version,
         start: plan.start.map(({ executionId, fireAt }) =>
-          fireExecution(state, executionId, fireAt, this.#registry.find(state.taskName)?.version),
+          fireExecution(
+            state,
+            executionId,
+            fireAt,
+            this.#registry.find(state.taskName)?.version,
+            traceContext,
+          ),
         ),
       },
       now,

@@ -2,6 +2,7 @@ import { toMillis } from "../duration.js";
 import { TaskNotRegisteredError, ValidationError } from "../errors.js";
 import { type ConcurrencyGroup, concurrencyKeyOf } from "../flow/concurrency.js";
 import { taskConcurrency } from "../flow/task-concurrency.js";
+import { captureTraceContext } from "../hooks/trace-context.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import type { NewExecution } from "../scheduler/client-verbs.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
@@ -89,12 +90,15 @@ export class Schedules {
    */
   async trigger(scheduleId: string): Promise<{ executionId: string }> {
     let executionId = "";
+    const traceContext = captureTraceContext();
     await this.#rewrite(scheduleId, async (state, now) => {
       executionId = `${scheduleId}@trigger-${now.toISOString()}`;
       const recentExecutionIds = [executionId, ...state.recentExecutionIds].slice(0, RECENT_EXECUTIONS);
       return {
         state: { ...state, recentExecutionIds },
-        start: [fireExecution(state, executionId, now, this.#registry?.find(state.taskName)?.version)],
+        start: [
+          fireExecution(state, executionId, now, this.#registry?.find(state.taskName)?.version, traceContext),
+        ],
       };
     });
     return { executionId };

@@ -33,6 +33,7 @@ export function forkExecution(ctx: MemoryContext, input: ForkExecutionInput, now
     ...(priority ? { priority } : {}),
     rerunOf: input.sourceId,
     rerunFromStep: input.fromStep,
+    ...(input.traceContext === undefined ? {} : { traceContext: input.traceContext }),
     scheduledAt: new Date(now),
     createdAt: new Date(now),
   };

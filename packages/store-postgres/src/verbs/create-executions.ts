@@ -17,12 +17,13 @@ const createManySql = statement(
   (n) => `
   WITH input AS (
     SELECT * FROM json_to_recordset($1::json) AS i(execution_id text, task_name text, payload text,
-      run_at timestamptz, priority integer, concurrency_key text, version text)
+      run_at timestamptz, priority integer, concurrency_key text, trace_context text, version text)
   ), inserted AS (
     INSERT INTO ${n.executions}
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key,
-        version)
-    SELECT execution_id, task_name, payload, 'pending', 0, run_at, run_at, $2, priority, concurrency_key, version
+        trace_context, version)
+    SELECT execution_id, task_name, payload, 'pending', 0, run_at, run_at, $2, priority, concurrency_key,
+      trace_context, version
     FROM input ORDER BY execution_id
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING execution_id
@@ -71,6 +72,7 @@ function toItem(input: NewExecution) {
     run_at: input.runAt.toISOString(),
     priority: input.priority ?? null,
     concurrency_key: input.concurrencyKey ?? null,
+    trace_context: input.traceContext ?? null,
     version: input.version ?? null,
   };
 }

@@ -25,8 +25,9 @@ const forkSql = statement(
   ), created AS (
     INSERT INTO ${n.executions}
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority,
-       rerun_of, rerun_from_step, version)
-    SELECT $2, s.task_name, COALESCE($4::text, s.payload), 'pending', 0, $5, $5, $5, s.priority, $1, $3, s.version
+       rerun_of, rerun_from_step, version, trace_context)
+    SELECT $2, s.task_name, COALESCE($4::text, s.payload), 'pending', 0, $5, $5, $5, s.priority, $1, $3, s.version,
+      $8::text
     FROM ${n.executions} s, origin o
     WHERE s.execution_id = $1 AND o.position IS NOT NULL
     ON CONFLICT (execution_id) DO NOTHING
@@ -58,7 +59,15 @@ export async function forkExecution(
   now: Date,
 ): Promise<ExecutionRecord> {
   const notify = wakeUps.notice("created", input.executionId);
-  const params = [input.sourceId, input.executionId, input.fromStep, input.payload ?? null, now, ...notify];
+  const params = [
+    input.sourceId,
+    input.executionId,
+    input.fromStep,
+    input.payload ?? null,
+    now,
+    ...notify,
+    input.traceContext ?? null,
+  ];
   const { rows } = await db.run<ExecutionRow>(forkSql, params);
   const row = rows[0];
   if (row !== undefined) {

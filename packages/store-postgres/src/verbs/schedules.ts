@@ -50,10 +50,13 @@ const writeSql = statement(
     RETURNING schedule_id
   ), ins AS (
     INSERT INTO ${n.executions}
-      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, version)
-    SELECT f.id, f.task, f.payload, 'pending', 0, f.run_at, f.run_at, $7, f.version
-    FROM upd, unnest($8::text[], $9::text[], $10::text[], $11::timestamptz[], $14::text[])
-      AS f(id, task, payload, run_at, version)
+      (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, version,
+        priority, concurrency_key, trace_context)
+    SELECT f.id, f.task, f.payload, 'pending', 0, f.run_at, f.run_at, $7, f.version, f.priority,
+      f.concurrency_key, f.trace_context
+    FROM upd, unnest($8::text[], $9::text[], $10::text[], $11::timestamptz[], $14::text[], $15::int[],
+        $16::text[], $17::text[])
+      AS f(id, task, payload, run_at, version, priority, concurrency_key, trace_context)
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING execution_id
   )
@@ -118,6 +121,9 @@ export async function writeSchedule(
     notify.channel,
     notify.sender,
     start.map((s) => s.version ?? null),
+    start.map((s) => s.priority ?? null),
+    start.map((s) => s.concurrencyKey ?? null),
+    start.map((s) => s.traceContext ?? null),
   ]);
   const row = rows[0];
   if (!row || row.written === 0) return false;

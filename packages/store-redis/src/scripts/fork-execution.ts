@@ -9,7 +9,7 @@ import { defineScript } from "./prelude.js";
  * request id, answers the row it created). Publishes `created`. Returns the new row (flat).
  *
  * KEYS[1] = the source's row key (routing). ARGV = base, sourceId, newId, fromStep, payload (opt),
- * now, origin, request.
+ * now, origin, request, traceContext (opt).
  */
 export const forkExecutionScript = defineScript(
   "zartForkExecution",
@@ -39,6 +39,7 @@ if source.priority ~= nil then
   row.priority = source.priority
   redis.call("HSET", key("row", newId), "priority", source.priority)
 end
+if opt(ARGV[9]) ~= nil then redis.call("HSET", key("row", newId), "traceContext", opt(ARGV[9])) end
 setVersion(newId, row, source.version)
 for i = 1, #flat, 2 do
   local step = cjson.decode(flat[i + 1])

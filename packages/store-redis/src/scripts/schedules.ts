@@ -36,7 +36,8 @@ return 1
  * A repeated delivery of the same call (same request id) answers { 1 } without writing again.
  *
  * ARGV = base, id, taskName, dueAt, version, body, expectedVersion, now, origin, request, then
- * 5 per execution: executionId, taskName, payload, runAt, version ("" = none).
+ * 8 per execution: executionId, taskName, payload, runAt, and (opt) version, priority,
+ * concurrencyKey, traceContext.
  */
 export const writeScheduleScript = defineScript(
   "zartWriteSchedule",
@@ -48,19 +49,11 @@ if current[2] == request then return { 1 } end
 if current[1] ~= ARGV[7] then return { 0 } end
 putSchedule(sid, ARGV[3], ARGV[4], ARGV[5], ARGV[6], request)
 local reply = { 1 }
-for i = 11, #ARGV, 5 do
-  local id, taskName, payload, runAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+for i = 11, #ARGV, 8 do
+  local id = ARGV[i]
   if redis.call("EXISTS", key("row", id)) == 0 then
-    local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
-      runAt = runAt, scheduledAt = runAt, createdAt = now }
-    redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
-      "status", "pending", "attempt", "0", "runAt", runAt, "scheduledAt", runAt, "createdAt", now,
-      "createRequest", request)
-    setVersion(id, row, opt(ARGV[i + 4]))
-    index(id, row)
-    redis.call("ZADD", base .. "created", -tonumber(now), id)
-    redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
-    syncDue(id, row)
+    insertExecution(id, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], now, request, opt(ARGV[i + 5]), opt(ARGV[i + 6]),
+      opt(ARGV[i + 7]), opt(ARGV[i + 4]))
     publish("created", id, origin)
     reply[#reply + 1] = id
   end

@@ -16,6 +16,7 @@ export async function createExecutions(
     millis(input.runAt),
     input.priority === undefined ? "" : String(input.priority),
     input.concurrencyKey ?? "",
+    input.traceContext ?? "",
     input.version ?? "",
   ]);
   const flags = (await ctx.executor.runGlobal("createExecutions", [

@@ -13,7 +13,7 @@ export async function forkExecution(
 ): Promise<ExecutionRecord> {
   const args = [input.sourceId, input.executionId, input.fromStep, optional(input.payload), millis(now)];
   const reply = await ctx.executor
-    .run("forkExecution", input.sourceId, [...args, ctx.origin, randomUUID()], {
+    .run("forkExecution", input.sourceId, [...args, ctx.origin, randomUUID(), optional(input.traceContext)], {
       executionId: input.sourceId,
       step: input.fromStep,
     })

@@ -40,6 +40,9 @@ export async function writeSchedule(ctx: RedisContext, write: ScheduleWrite, now
       s.payload,
       millis(s.runAt),
       optional(s.version),
+      optional(s.priority === undefined ? undefined : String(s.priority)),
+      optional(s.concurrencyKey),
+      optional(s.traceContext),
     ]),
   ])) as [number, ...string[]];
   if (reply[0] !== 1) return false;

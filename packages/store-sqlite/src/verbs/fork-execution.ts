@@ -45,6 +45,7 @@ export async function forkExecution(
         priority: source.priority,
         rerunOf: input.sourceId,
         rerunFromStep: input.fromStep,
+        traceContext: input.traceContext ?? null,
         scheduledAt: now,
         createdAt: now,
       })
