@@ -8,8 +8,7 @@ import {
   WaitTimeoutError,
 } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
-import type { ConcurrencyGroup } from "./flow/concurrency.js";
-import { taskConcurrency } from "./flow/task-concurrency.js";
+import { type TaskFlow, taskFlow } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { toNewExecution } from "./new-execution.js";
@@ -123,7 +122,7 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options, task?.concurrency, task?.version);
+    return this.#create(executionId, taskName, input, options, task, task?.version);
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -136,7 +135,7 @@ export class DurableScheduler {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
     const version = versionOf(task);
-    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task), version);
+    return this.#create(executionId, task.name, input, options, taskFlow(task.name, task), version);
   }
 
   /**
@@ -155,7 +154,7 @@ export class DurableScheduler {
     taskName: string,
     input: unknown,
     options: StartOptions,
-    concurrency: ConcurrencyGroup | undefined,
+    flow: TaskFlow | undefined,
     version: string | undefined,
   ): Promise<ScheduleResult> {
     const now = this.#scheduler.clock.now();
@@ -163,7 +162,7 @@ export class DurableScheduler {
     const record = await createExecution(
       this.#scheduler,
       {
-        ...toNewExecution(executionId, taskName, input, options, concurrency, now, this.#maxPayloadBytes),
+        ...toNewExecution(executionId, taskName, input, options, flow, now, this.#maxPayloadBytes),
         ...(traceContext === undefined ? {} : { traceContext }),
         ...(version === undefined ? {} : { version }),
       },

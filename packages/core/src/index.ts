@@ -31,6 +31,7 @@ export * from "./errors.js";
 export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
 export type { ConcurrencyOptions } from "./flow/concurrency.js";
 export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
+export type { RateLimitOptions } from "./flow/rate-limit.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { observeBacklog } from "./hooks/otel-backlog.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";

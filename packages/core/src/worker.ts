@@ -223,6 +223,7 @@ export class Worker {
     await this.#ticker.maybeTick(taskNames);
     if (free <= 0) return 0;
     const concurrencyLimits = this.#registry.concurrencyLimits();
+    const rateLimits = this.#registry.rateLimits();
     let work: ClaimedWork[];
     const sentAt = performance.now();
     try {
@@ -234,6 +235,7 @@ export class Worker {
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),
         ...(concurrencyLimits ? { concurrencyLimits } : {}),
+        ...(rateLimits ? { rateLimits } : {}),
       });
     } catch (error) {
       this.#logger.error({ error: String(error) }, "claiming work failed; retrying at the next poll");

@@ -32,7 +32,7 @@ async function migrationsOf(schema: string): Promise<{ id: number; tag: string; 
   return rows;
 }
 
-const TABLES = ["events", "executions", "runs", "schedules", "steps", "workers", "zart_migrations"];
+const TABLES = ["events", "executions", "rate_windows", "runs", "schedules", "steps", "workers", "zart_migrations"];
 /** The shipped migrations, in order (see `drizzle/meta/_journal.json`). */
 const SHIPPED = [
   "0000_init",
@@ -48,6 +48,7 @@ const SHIPPED = [
   "0010_trace_context",
   "0011_task_version",
   "0012_workers",
+  "0013_rate_limits",
 ];
 
 describe("migrate()", () => {

@@ -7,6 +7,7 @@ import type {
   StoredSchedule,
   WorkerRecord,
 } from "@zart/core/store";
+import { RateWindows } from "./rate-windows.js";
 
 /** An execution as stored: its public record plus the fencing token of the current lease. */
 export interface ExecutionRow {
@@ -49,6 +50,8 @@ export class MemoryStorage {
   readonly schedules = new Map<string, StoredSchedule>();
   /** The worker registry, by worker id. */
   readonly workers = new Map<string, WorkerRecord>();
+  /** Rate-limit (and gate) window counters. */
+  readonly rateWindows = new RateWindows();
   /** Earlier runs of each id, oldest first, as frozen copies (see `Scheduler.getRun`). */
   readonly #runs = new Map<string, ExecutionDetails[]>();
 

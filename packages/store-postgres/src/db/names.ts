@@ -13,6 +13,7 @@ export interface SchemaNames {
   schedules: string;
   runs: string;
   workers: string;
+  rateWindows: string;
   migrations: string;
   /** The LISTEN/NOTIFY channel of this schema, e.g. `zart_wake`. */
   channel: string;
@@ -35,6 +36,7 @@ export function schemaNames(schema: string): SchemaNames {
     schedules: `${quoted}."schedules"`,
     runs: `${quoted}."runs"`,
     workers: `${quoted}."workers"`,
+    rateWindows: `${quoted}."rate_windows"`,
     migrations: `${quoted}."zart_migrations"`,
     channel: `${schema}_wake`,
   };

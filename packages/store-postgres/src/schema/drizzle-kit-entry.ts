@@ -4,4 +4,13 @@ import { createTables } from "./tables.js";
  * What `drizzle-kit generate` reads (see `drizzle.config.ts`): the tables in the reference schema
  * `zart`. The migrator swaps `"zart"` for the configured schema name when it applies the SQL.
  */
-export const { schema: zart, executions, steps, events, schedules, runs, workers } = createTables("zart");
+export const {
+  schema: zart,
+  executions,
+  steps,
+  events,
+  schedules,
+  runs,
+  workers,
+  rateWindows,
+} = createTables("zart");

@@ -17,12 +17,13 @@ const createManySql = statement(
   (n) => `
   WITH input AS (
     SELECT * FROM json_to_recordset($1::json) AS i(execution_id text, task_name text, payload text,
-      run_at timestamptz, priority integer, concurrency_key text, version text)
+      run_at timestamptz, priority integer, concurrency_key text, version text, rate_key text)
   ), inserted AS (
     INSERT INTO ${n.executions}
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key,
-        version)
-    SELECT execution_id, task_name, payload, 'pending', 0, run_at, run_at, $2, priority, concurrency_key, version
+        version, rate_key)
+    SELECT execution_id, task_name, payload, 'pending', 0, run_at, run_at, $2, priority, concurrency_key, version,
+      rate_key
     FROM input ORDER BY execution_id
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING execution_id
@@ -72,6 +73,7 @@ function toItem(input: NewExecution) {
     priority: input.priority ?? null,
     concurrency_key: input.concurrencyKey ?? null,
     version: input.version ?? null,
+    rate_key: input.rateKey ?? null,
   };
 }
 

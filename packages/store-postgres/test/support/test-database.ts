@@ -64,6 +64,9 @@ export async function truncate(admin: pg.Pool, schema: string): Promise<void> {
        IF to_regclass('"${schema}".workers') IS NOT NULL THEN
          TRUNCATE "${schema}".workers;
        END IF;
+       IF to_regclass('"${schema}".rate_windows') IS NOT NULL THEN
+         TRUNCATE "${schema}".rate_windows;
+       END IF;
      END $$`,
   );
 }
