@@ -44,6 +44,7 @@ describe("several processes on one database file", () => {
       expect(tables).toEqual([
         { name: "zart_events" },
         { name: "zart_executions" },
+        { name: "zart_rate_windows" },
         { name: "zart_runs" },
         { name: "zart_schedules" },
         { name: "zart_steps" },
