@@ -17,6 +17,7 @@ export async function createExecutions(
     input.priority === undefined ? "" : String(input.priority),
     input.concurrencyKey ?? "",
     input.version ?? "",
+    input.rateKey ?? "",
   ]);
   const flags = (await ctx.executor.runGlobal("createExecutions", [
     millis(now),
