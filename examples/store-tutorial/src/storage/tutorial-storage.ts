@@ -38,5 +38,7 @@ export class TutorialStorage {
   readonly runs = new Map<string, ExecutionDetails[]>();
   /** The worker registry, by worker id. */
   readonly workers = new Map<string, WorkerRecord>();
+  /** Starts counted per rate-limit window: `<window start>\n<key>` → count (ended windows dropped). */
+  readonly rateWindows = new Map<string, { end: number; count: number }>();
   nextSequence = 1;
 }
