@@ -18,6 +18,7 @@ import {
   type NewExecution,
   type OfferEventInput,
   type PurgeFilter,
+  type RateTokenRequest,
   type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
@@ -61,6 +62,7 @@ import {
 } from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { takeRateToken } from "./verbs/take-rate-token.js";
 import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
@@ -153,6 +155,10 @@ export class TutorialScheduler implements Scheduler {
 
   async claim(request: ClaimRequest) {
     return claim(this.#open(), request);
+  }
+
+  async takeRateToken(request: RateTokenRequest, now: Date) {
+    return takeRateToken(this.#open(), request, now);
   }
 
   async renewLease(lease: Lease, leaseMs: number, now: Date) {

@@ -17,6 +17,7 @@ export type {
   ChildTask,
   StartChildOptions,
 } from "./engine/child-operations.js";
+export type { GateOptions } from "./engine/gate-operation.js";
 export { childLogger, consoleLogger, type LogFields, type Logger, silentLogger } from "./engine/logger.js";
 export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
 export {

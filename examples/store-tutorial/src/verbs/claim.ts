@@ -6,11 +6,11 @@ import {
   claimKeys,
   executionLease,
   isTerminal,
-  rateWindow,
   type StepRecord,
 } from "@zart/core/store";
 import { sortedSteps } from "../storage/rows.js";
 import type { Entry, TutorialStorage } from "../storage/tutorial-storage.js";
+import { takeToken } from "./take-rate-token.js";
 
 export function claim(storage: TutorialStorage, request: ClaimRequest): ClaimedWork[] {
   const now = request.now.getTime();
@@ -127,18 +127,9 @@ function withinRate(storage: TutorialStorage, entry: Entry, request: ClaimReques
   const { record } = entry;
   const rate = request.rateLimits?.[record.taskName];
   if (rate === undefined || record.rateKey === undefined || record.startedAt !== undefined) return true;
-  const { start, end } = rateWindow(now, rate.periodMs);
-  const id = `${start}\n${record.rateKey}`;
-  const window = storage.rateWindows.get(id) ?? { end, count: 0 };
-  if (window.count >= rate.limit) {
-    record.runAt = new Date(end);
-    record.rateLimitedUntil = new Date(end);
-    return false;
-  }
-  for (const [other, { end: otherEnd }] of storage.rateWindows) {
-    if (otherEnd <= now) storage.rateWindows.delete(other);
-  }
-  window.count++;
-  storage.rateWindows.set(id, window);
-  return true;
+  const token = takeToken(storage, record.rateKey, rate.limit, rate.periodMs, now);
+  if (token.taken) return true;
+  record.runAt = new Date(token.end);
+  record.rateLimitedUntil = new Date(token.end);
+  return false;
 }

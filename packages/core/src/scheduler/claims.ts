@@ -47,6 +47,15 @@ export interface ClaimRequest {
   rateLimits?: Readonly<Record<string, RateLimit>>;
 }
 
+/** `Scheduler.takeRateToken`: take one of `limit` tokens of `key`'s fixed window `floor(now / periodMs)`. */
+export interface RateTokenRequest extends RateLimit {
+  /** `gate:<name>`, then `\n<key>` when the gate has a key. */
+  key: string;
+}
+
+/** Taken (counted), or not: the window is full until `retryAt` (its end). */
+export type RateTokenOutcome = { taken: true } | { taken: false; retryAt: Date };
+
 /** A rate limit as a claim sends it: `limit` starts per fixed window of `periodMs`. */
 export interface RateLimit {
   limit: number;

@@ -62,6 +62,24 @@ export function deferOverRate(orm: Orm, request: ClaimRequest, claimKeys: string
   return budget;
 }
 
+/**
+ * Counts one token in `request.key`'s window at `now` if it holds fewer than `limit` (`ctx.gate`);
+ * else answers the window's end. Runs in the caller's write transaction.
+ */
+export function takeToken(
+  orm: Orm,
+  request: { key: string; limit: number; periodMs: number },
+  now: number,
+): number | undefined {
+  const prepared = statements(orm);
+  const { start, end } = rateWindow(now, request.periodMs);
+  const used = prepared.counted.get(request.key, start)?.count ?? 0;
+  if (used >= request.limit) return end;
+  prepared.count.run(request.key, start, end, 1);
+  prepared.gone.run(now);
+  return undefined;
+}
+
 /** Counts the claimed units found in `budget` (first starts) in their windows; drops ended windows. */
 export function countStarts(
   orm: Orm,
