@@ -32,7 +32,16 @@ async function migrationsOf(schema: string): Promise<{ id: number; tag: string; 
   return rows;
 }
 
-const TABLES = ["events", "executions", "rate_windows", "runs", "schedules", "steps", "workers", "zart_migrations"];
+const TABLES = [
+  "events",
+  "executions",
+  "rate_windows",
+  "runs",
+  "schedules",
+  "steps",
+  "workers",
+  "zart_migrations",
+];
 /** The shipped migrations, in order (see `drizzle/meta/_journal.json`). */
 const SHIPPED = [
   "0000_init",

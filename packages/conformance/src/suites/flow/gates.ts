@@ -7,7 +7,11 @@ import { verbEnv } from "../verbs/support.js";
 const MINUTE = 60_000;
 
 /** The ids of the tests below, for a store's `skip` (`"<suite>.<id>"`). */
-export const GATES_TESTS = ["takesExactlyLimitPerWindow", "gatesExecutionsAcrossWorkers", "rejectsBadGate"] as const;
+export const GATES_TESTS = [
+  "takesExactlyLimitPerWindow",
+  "gatesExecutionsAcrossWorkers",
+  "rejectsBadGate",
+] as const;
 
 /** Issue #14: `ctx.gate(name, { limit, period, key? })`, a shared durable rate-limit gate. */
 export function gatesSuite(h: Harness, test: SuiteTest<(typeof GATES_TESTS)[number]>): void {

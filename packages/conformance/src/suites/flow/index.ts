@@ -8,7 +8,13 @@ import { RETRY_AFTER_TESTS, retryAfterSuite } from "./retry-after.js";
 /** Issue #14, flow control: retry-after, priorities, concurrency and rate limits. */
 export const flowControlSuite = defineSuite(
   "flow-control",
-  [...RETRY_AFTER_TESTS, ...PRIORITIES_TESTS, ...CONCURRENCY_LIMITS_TESTS, ...RATE_LIMITS_TESTS, ...GATES_TESTS],
+  [
+    ...RETRY_AFTER_TESTS,
+    ...PRIORITIES_TESTS,
+    ...CONCURRENCY_LIMITS_TESTS,
+    ...RATE_LIMITS_TESTS,
+    ...GATES_TESTS,
+  ],
   (h, test) => {
     retryAfterSuite(h, test);
     prioritiesSuite(h, test);
