@@ -17,7 +17,7 @@ beforeAll(async () => {
   expect(res.code).toBe(0);
   // A new file: every shipped migration is applied and named.
   expect(res.stdout).toMatch(
-    /Applied to sqlite:.*: 0000_init, .*0012_list_indexes\. The schema is up to date\./,
+    /Applied to sqlite:.*: 0000_init, .*0013_rate_limits\. The schema is up to date\./,
   );
   const again = await run("migrate", "--json");
   expect(json(again.stdout)).toMatchObject({ migrated: true, applied: [] });

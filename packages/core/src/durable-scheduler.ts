@@ -8,9 +8,8 @@ import {
   WaitTimeoutError,
 } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
-import type { ConcurrencyGroup } from "./flow/concurrency.js";
 import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debounce.js";
-import { taskConcurrency } from "./flow/task-concurrency.js";
+import { type TaskFlow, taskFlow } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { checkStatus, type ExecutionPage, type ListOptions, listPage } from "./listing/list-page.js";
@@ -135,7 +134,7 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options, task?.concurrency, task?.version);
+    return this.#create(executionId, taskName, input, options, task, task?.version);
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -148,7 +147,7 @@ export class DurableScheduler {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
     const version = versionOf(task);
-    return this.#create(executionId, task.name, input, options, taskConcurrency(task.name, task), version);
+    return this.#create(executionId, task.name, input, options, taskFlow(task.name, task), version);
   }
 
   /**
@@ -167,7 +166,7 @@ export class DurableScheduler {
     taskName: string,
     input: unknown,
     options: StartOptions,
-    concurrency: ConcurrencyGroup | undefined,
+    flow: TaskFlow | undefined,
     version: string | undefined,
   ): Promise<ScheduleResult> {
     const now = this.#scheduler.clock.now();
@@ -175,7 +174,7 @@ export class DurableScheduler {
     const traceContext = captureTraceContext();
     const timing = debounce ? { ...options, delay: debounce.periodMs } : options;
     const execution = {
-      ...toNewExecution(executionId, taskName, input, timing, concurrency, now, this.#maxPayloadBytes),
+      ...toNewExecution(executionId, taskName, input, timing, flow, now, this.#maxPayloadBytes),
       ...(traceContext === undefined ? {} : { traceContext }),
       ...(version === undefined ? {} : { version }),
     };

@@ -1,6 +1,5 @@
 import { TransactionsNotSupportedError, ValidationError } from "./errors.js";
-import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
-import { taskConcurrency } from "./flow/task-concurrency.js";
+import { flowKeys, type TaskFlow, taskFlow } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { toJsonText } from "./json.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
@@ -76,14 +75,14 @@ export async function offerEvent(
   };
   if (start !== undefined) {
     const payload = toJsonText(start.data, "The input", maxPayloadBytes) ?? "null";
-    const concurrencyKey = start.concurrency ? concurrencyKeyOf(start.concurrency, start.data) : undefined;
+    const keys = flowKeys(start.flow, start.data);
     const version = versionOf(start.task);
     const execution: NewExecution = {
       executionId,
       taskName: start.task.name,
       payload,
       runAt: now,
-      ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+      ...keys,
       ...(traceContext === undefined ? {} : { traceContext }),
       ...(version === undefined ? {} : { version }),
     };
@@ -100,7 +99,7 @@ export async function offerEvent(
 async function startTask(
   registry: TaskRegistry | undefined,
   { task, data }: StartIfMissing,
-): Promise<{ task: TaskSchemas; data: unknown; concurrency: ConcurrencyGroup | undefined }> {
+): Promise<{ task: TaskSchemas; data: unknown; flow: TaskFlow | undefined }> {
   if (typeof task !== "string" && (typeof task !== "object" || task === null)) {
     throw new ValidationError("startIfMissing.task must be a task definition or a task name.");
   }
@@ -108,9 +107,8 @@ async function startTask(
   assertId(name, "task name");
   const schemas: TaskSchemas = typeof task === "string" ? (registry?.get(task) ?? { name }) : task;
   const input = schemas.input ? await validateWith(schemas.input, data, `Input of task "${name}"`) : data;
-  const concurrency =
-    typeof task === "string" ? registry?.get(task)?.concurrency : taskConcurrency(name, task);
-  return { task: schemas, data: input, concurrency };
+  const flow = typeof task === "string" ? registry?.get(task) : taskFlow(name, task);
+  return { task: schemas, data: input, flow };
 }
 
 /**

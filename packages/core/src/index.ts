@@ -16,6 +16,7 @@ export type {
   ChildTask,
   StartChildOptions,
 } from "./engine/child-operations.js";
+export type { GateOptions } from "./engine/gate-operation.js";
 export { childLogger, consoleLogger, type LogFields, type Logger, silentLogger } from "./engine/logger.js";
 export type { HandleResults, HandleSettled, SettledStep, StepHandle } from "./engine/parallel-operations.js";
 export {
@@ -31,6 +32,7 @@ export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
 export type { ConcurrencyOptions } from "./flow/concurrency.js";
 export type { DebounceOptions } from "./flow/debounce.js";
 export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
+export type { RateLimitOptions } from "./flow/rate-limit.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { observeBacklog } from "./hooks/otel-backlog.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";

@@ -1,7 +1,7 @@
 import { type Duration, toMillis } from "./duration.js";
 import { ValidationError } from "./errors.js";
-import { type ConcurrencyGroup, concurrencyKeyOf } from "./flow/concurrency.js";
 import { checkPriority } from "./flow/priority.js";
+import { flowKeys, type TaskFlow } from "./flow/task-concurrency.js";
 import { toJsonText } from "./json.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
 
@@ -14,18 +14,18 @@ export interface StartTiming {
 
 /**
  * The store input of one start, from an input already validated against the task's schema: the
- * concurrency key, the JSON text (size and depth checked), the due time and the priority.
+ * concurrency and rate keys, the JSON text (size and depth checked), the due time and the priority.
  */
 export function toNewExecution(
   executionId: string,
   taskName: string,
   input: unknown,
   options: StartTiming,
-  concurrency: ConcurrencyGroup | undefined,
+  flow: TaskFlow | undefined,
   now: Date,
   maxPayloadBytes: number,
 ): NewExecution {
-  const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
+  const keys = flowKeys(flow, input);
   const payload = toJsonText(input, "The input", maxPayloadBytes) ?? "null";
   const runAt =
     options.runAt ??
@@ -40,6 +40,6 @@ export function toNewExecution(
     payload,
     runAt,
     ...(priority === undefined ? {} : { priority }),
-    ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+    ...keys,
   };
 }

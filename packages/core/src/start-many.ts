@@ -1,7 +1,6 @@
 import { ExecutionAlreadyExistsError, ValidationError } from "./errors.js";
-import type { ConcurrencyGroup } from "./flow/concurrency.js";
 import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debounce.js";
-import { taskConcurrency } from "./flow/task-concurrency.js";
+import { type TaskFlow, taskFlow } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { type StartTiming, toNewExecution } from "./new-execution.js";
 import type { NewExecution } from "./scheduler/client-verbs.js";
@@ -123,14 +122,14 @@ async function toValidInput(
 ): Promise<NewExecution> {
   if (typeof item !== "object" || item === null) throw new ValidationError("An item must be an object.");
   assertId(item.executionId, "executionId");
-  const { name, input, concurrency, version } = resolveTask(item.taskName, registry);
+  const { name, input, flow, version } = resolveTask(item.taskName, registry);
   const data = input ? await validateWith(input, item.data, `Input of task "${name}"`) : item.data;
   const execution = toNewExecution(
     item.executionId,
     name,
     data,
     debounce ? { ...item.options, delay: debounce.periodMs } : (item.options ?? {}),
-    concurrency,
+    flow,
     now,
     maxPayloadBytes,
   );
@@ -140,7 +139,7 @@ async function toValidInput(
 interface ResolvedTask {
   name: string;
   input: StandardSchema | undefined;
-  concurrency: ConcurrencyGroup | undefined;
+  flow: TaskFlow | undefined;
   version: string | undefined;
 }
 
@@ -148,7 +147,7 @@ function resolveTask(task: StartManyItem["taskName"], registry: TaskRegistry | u
   if (typeof task === "object" && task !== null) {
     assertId(task.name, "task name");
     const version = versionOf(task);
-    return { name: task.name, input: task.input, concurrency: taskConcurrency(task.name, task), version };
+    return { name: task.name, input: task.input, flow: taskFlow(task.name, task), version };
   }
   assertId(task, "task name");
   // As `start`: the version of the task last registered under that name.
@@ -156,7 +155,7 @@ function resolveTask(task: StartManyItem["taskName"], registry: TaskRegistry | u
   return {
     name: task,
     input: registered?.input,
-    concurrency: registered?.concurrency,
+    flow: registered,
     version: registered?.version,
   };
 }

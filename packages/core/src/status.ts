@@ -62,6 +62,11 @@ export interface DurableExecutionStatus {
   rerunOf?: { executionId: string; fromStep: string };
   /** When a pending/waiting execution is due next (absent: waits for an event). */
   wakeAt?: Date;
+  /**
+   * A pending execution its task's (or queue's) rate limit held back: the end of the full window,
+   * when it becomes claimable again (also its `wakeAt`).
+   */
+  rateLimitedUntil?: Date;
   /** A running execution's lease: who runs it and until when (`status()` only, not listings). */
   lease?: LeaseInfo;
   /**
@@ -132,6 +137,9 @@ export function toStatus({ execution, steps, events }: ExecutionDetails): Durabl
     status.rerunOf = { executionId: execution.rerunOf, fromStep: execution.rerunFromStep ?? "" };
   }
   if (execution.startedAt) status.startedAt = execution.startedAt;
+  if (execution.rateLimitedUntil && execution.status === "pending") {
+    status.rateLimitedUntil = execution.rateLimitedUntil;
+  }
   if (execution.completedAt) status.completedAt = execution.completedAt;
   if (execution.runAt && (execution.status === "pending" || execution.status === "waiting")) {
     status.wakeAt = execution.runAt;

@@ -19,6 +19,7 @@ export {
   ValidationError,
   ZartError,
 } from "./errors.js";
+export { rateWindow } from "./flow/rate-limit.js";
 export {
   type AnyEventWaitOutcome,
   type AwaitAnyEventInput,

@@ -233,6 +233,7 @@ export class Worker {
     await this.#pauseRules.refresh(taskNames);
     if (free <= 0) return 0;
     const concurrencyLimits = this.#registry.concurrencyLimits();
+    const rateLimits = this.#registry.rateLimits();
     let work: ClaimedWork[];
     const sentAt = performance.now();
     try {
@@ -245,6 +246,7 @@ export class Worker {
         leaseMs: this.#leaseMs,
         now: this.#scheduler.clock.now(),
         ...(concurrencyLimits ? { concurrencyLimits } : {}),
+        ...(rateLimits ? { rateLimits } : {}),
       });
     } catch (error) {
       this.#logger.error({ error: String(error) }, "claiming work failed; retrying at the next poll");

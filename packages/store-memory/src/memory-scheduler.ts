@@ -20,6 +20,7 @@ import {
   type OfferEventInput,
   type PauseRule,
   type PurgeFilter,
+  type RateTokenRequest,
   type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
@@ -65,6 +66,7 @@ import {
 } from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { takeRateToken } from "./verbs/take-rate-token.js";
 import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
 /**
@@ -180,6 +182,10 @@ export class MemoryScheduler implements Scheduler {
 
   async claim(request: ClaimRequest) {
     return claim(this.#open(), request);
+  }
+
+  async takeRateToken(request: RateTokenRequest, now: Date) {
+    return takeRateToken(this.#open(), request, now);
   }
 
   async renewLease(lease: Lease, leaseMs: number, now: Date) {

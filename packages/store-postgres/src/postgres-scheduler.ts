@@ -20,6 +20,7 @@ import {
   type OfferEventInput,
   type PauseRule,
   type PurgeFilter,
+  type RateTokenRequest,
   type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
@@ -65,6 +66,7 @@ import { saveStep } from "./verbs/save-step.js";
 import * as schedules from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { takeRateToken } from "./verbs/take-rate-token.js";
 import { runTransactionalStep, type TransactionDatabase } from "./verbs/transactional-step.js";
 import * as workers from "./verbs/workers.js";
 import { WakeUps } from "./wake-ups/wake-ups.js";
@@ -194,6 +196,10 @@ export class PostgresScheduler implements Scheduler {
   // ── worker verbs ──────────────────────────────────────────────────────────────────────────
   claim(request: ClaimRequest) {
     return claim(this.#db, request);
+  }
+
+  takeRateToken(request: RateTokenRequest, now: Date) {
+    return takeRateToken(this.#db, request, now);
   }
   renewLease(lease: Lease, leaseMs: number, now: Date) {
     return renewLease(this.#db, lease, leaseMs, now);

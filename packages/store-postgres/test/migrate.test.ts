@@ -36,9 +36,8 @@ const TABLES = [
   "debounces",
   "events",
   "executions",
-  "events",
-  "executions",
   "pause_rules",
+  "rate_windows",
   "runs",
   "schedules",
   "steps",
@@ -62,6 +61,7 @@ const SHIPPED = [
   "0012_workers",
   "0013_debounce",
   "0014_pause_rules",
+  "0015_rate_limits",
 ];
 
 describe("migrate()", () => {

@@ -132,6 +132,7 @@ describe("upgrades", () => {
         "0012_workers",
         "0013_debounce",
         "0014_pause_rules",
+        "0015_rate_limits",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

@@ -20,6 +20,7 @@ import {
   type OfferEventInput,
   type PauseRule,
   type PurgeFilter,
+  type RateTokenRequest,
   type RetryChildInput,
   type RetryExecutionInput,
   type ScheduleListFilter,
@@ -69,6 +70,7 @@ import {
 } from "./verbs/schedules.js";
 import { retryChild, settleChild } from "./verbs/settle-child.js";
 import { suspend } from "./verbs/suspend.js";
+import { takeRateToken } from "./verbs/take-rate-token.js";
 import { runTransactionalStep } from "./verbs/transactional-step.js";
 import { heartbeatWorker, listWorkers, removeWorker } from "./verbs/workers.js";
 
@@ -193,6 +195,10 @@ export class SqliteScheduler implements Scheduler {
 
   claim(request: ClaimRequest) {
     return claim(this.#ctx, request);
+  }
+
+  takeRateToken(request: RateTokenRequest, now: Date) {
+    return takeRateToken(this.#ctx, request, now);
   }
   renewLease(lease: Lease, leaseMs: number, now: Date) {
     return renewLease(this.#ctx, lease, leaseMs, now);

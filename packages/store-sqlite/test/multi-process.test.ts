@@ -46,6 +46,7 @@ describe("several processes on one database file", () => {
         { name: "zart_events" },
         { name: "zart_executions" },
         { name: "zart_pause_rules" },
+        { name: "zart_rate_windows" },
         { name: "zart_runs" },
         { name: "zart_schedules" },
         { name: "zart_steps" },

@@ -33,6 +33,7 @@ export function insertPending(storage: TutorialStorage, input: NewExecution, now
     createdAt: new Date(now),
     ...(input.priority ? { priority: input.priority } : {}),
     ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
+    ...(input.rateKey === undefined ? {} : { rateKey: input.rateKey }),
     ...(input.traceContext === undefined ? {} : { traceContext: input.traceContext }),
   });
 }

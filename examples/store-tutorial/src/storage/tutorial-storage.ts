@@ -46,5 +46,7 @@ export class TutorialStorage {
   readonly debounces = new Map<string, { executionId: string; run: number; starts: number }>();
   /** Pause rules by id (expired ones included: reads leave them out). */
   readonly pauseRules = new Map<string, PauseRule>();
+  /** Starts counted per rate-limit window: `<window start>\n<key>` → count (ended windows dropped). */
+  readonly rateWindows = new Map<string, { end: number; count: number }>();
   nextSequence = 1;
 }

@@ -10,6 +10,7 @@ import {
 } from "@zart/core/store";
 import { sortedSteps } from "../storage/rows.js";
 import type { Entry, TutorialStorage } from "../storage/tutorial-storage.js";
+import { takeToken } from "./take-rate-token.js";
 
 export function claim(storage: TutorialStorage, request: ClaimRequest): ClaimedWork[] {
   const now = request.now.getTime();
@@ -42,7 +43,7 @@ export function claim(storage: TutorialStorage, request: ClaimRequest): ClaimedW
       (a.child?.position ?? -1) - (b.child?.position ?? -1),
   );
   const expiresAt = new Date(now + request.leaseMs);
-  return withinLimits(storage.entries.values(), due, request).map(({ entry, child }): ClaimedWork => {
+  return withinLimits(storage, due, request).map(({ entry, child }): ClaimedWork => {
     const token = crypto.randomUUID();
     const record = entry.record;
     if (child) {
@@ -65,6 +66,7 @@ export function claim(storage: TutorialStorage, request: ClaimRequest): ClaimedW
     record.startedAt ??= new Date(now);
     delete record.waitReason;
     delete record.waitEvent;
+    delete record.rateLimitedUntil;
     return {
       kind: "execution",
       lease: executionLease(record.executionId, token),
@@ -82,17 +84,21 @@ interface DueUnit {
 }
 
 /**
- * The first `request.limit` of `sorted` (claim order) that fit `request.concurrencyLimits`: an
- * execution of a limited task with a `concurrencyKey` is taken only while fewer than its limit hold
- * an unexpired lease with that key, counting those taken here. Children are never limited.
+ * The first `request.limit` of `sorted` (claim order) that fit `request.concurrencyLimits` and
+ * `request.rateLimits`: an execution of a concurrency-limited task with a `concurrencyKey` is taken
+ * only while fewer than its limit hold an unexpired lease with that key, counting those taken here;
+ * the first start of a rate-limited one only while its window has room (see `withinRate`).
+ * Children are never limited.
  */
-function withinLimits(entries: Iterable<Entry>, sorted: DueUnit[], request: ClaimRequest): DueUnit[] {
+function withinLimits(storage: TutorialStorage, sorted: DueUnit[], request: ClaimRequest): DueUnit[] {
   const limit = Math.max(0, request.limit);
-  const limits = request.concurrencyLimits;
-  if (limits === undefined) return sorted.slice(0, limit);
+  if (request.concurrencyLimits === undefined && request.rateLimits === undefined) {
+    return sorted.slice(0, limit);
+  }
+  const limits = request.concurrencyLimits ?? {};
   const now = request.now.getTime();
   const held = new Map<string, number>();
-  for (const { record } of entries) {
+  for (const { record } of storage.entries.values()) {
     const key = record.concurrencyKey;
     if (key !== undefined && record.status === "running" && (record.leaseExpiresAt?.getTime() ?? 0) > now) {
       held.set(key, (held.get(key) ?? 0) + 1);
@@ -103,11 +109,27 @@ function withinLimits(entries: Iterable<Entry>, sorted: DueUnit[], request: Clai
     if (taken.length >= limit) break;
     const { concurrencyKey: key, taskName } = unit.entry.record;
     const max = limits[taskName];
-    if (!unit.child && key !== undefined && max !== undefined) {
-      if ((held.get(key) ?? 0) >= max) continue;
-      held.set(key, (held.get(key) ?? 0) + 1);
-    }
+    const limited = !unit.child && key !== undefined && max !== undefined;
+    if (limited && (held.get(key) ?? 0) >= max) continue;
+    if (!unit.child && !withinRate(storage, unit.entry, request, now)) continue;
+    if (limited) held.set(key, (held.get(key) ?? 0) + 1);
     taken.push(unit);
   }
   return taken;
+}
+
+/**
+ * Rate limits: the first claim of a run (no `startedAt`) of a rate-limited execution counts one
+ * start in its key's fixed window `floor(now / periodMs)`. A full window defers the execution to
+ * its end (`runAt` and `rateLimitedUntil`) instead: it wakes at the reset.
+ */
+function withinRate(storage: TutorialStorage, entry: Entry, request: ClaimRequest, now: number): boolean {
+  const { record } = entry;
+  const rate = request.rateLimits?.[record.taskName];
+  if (rate === undefined || record.rateKey === undefined || record.startedAt !== undefined) return true;
+  const token = takeToken(storage, record.rateKey, rate.limit, rate.periodMs, now);
+  if (token.taken) return true;
+  record.runAt = new Date(token.end);
+  record.rateLimitedUntil = new Date(token.end);
+  return false;
 }

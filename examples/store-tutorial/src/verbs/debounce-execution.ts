@@ -29,8 +29,10 @@ export function debounceExecution(
     record.runAt = cap(execution.runAt, record.createdAt);
     record.priority = execution.priority;
     record.concurrencyKey = execution.concurrencyKey;
+    record.rateKey = execution.rateKey;
     if (record.priority === undefined) delete record.priority;
     if (record.concurrencyKey === undefined) delete record.concurrencyKey;
+    if (record.rateKey === undefined) delete record.rateKey;
     holder.starts += 1;
     return { execution: structuredClone(record), starts: holder.starts };
   }

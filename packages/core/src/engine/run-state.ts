@@ -7,6 +7,7 @@ import {
 import type { RunObserver } from "../hooks/run-observer.js";
 import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "../scheduler/any-event.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "../scheduler/child-executions.js";
+import type { RateTokenOutcome, RateTokenRequest } from "../scheduler/claims.js";
 import type { AwaitEventInput, EventWaitOutcome } from "../scheduler/events.js";
 import type { Lease } from "../scheduler/lease.js";
 import type {
@@ -225,6 +226,11 @@ export class RunState {
       return this.park({ kind: "released" });
     }
     if (this.timeoutAt && this.now() >= this.timeoutAt) throw this.failFatally(this.timeoutError());
+  }
+
+  /** Takes a token of a gate's window (`ctx.gate`); not fenced: the pass is recorded after it. */
+  takeRateToken(request: RateTokenRequest): Promise<RateTokenOutcome> {
+    return this.#scheduler.takeRateToken(request, this.now());
   }
 
   // ── fenced writes made while user code runs ─────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import {
   startChild,
   waitForChildren,
 } from "./child-operations.js";
+import { type GateOptions, passGate } from "./gate-operation.js";
 import {
   type HandleResults,
   type HandleSettled,
@@ -109,6 +110,22 @@ export class TaskContext<Events extends EventSchemas = {}> {
     options: TransactionOptions = {},
   ): Promise<T> {
     return runTransaction(this.#state, this, name, fn, options);
+  }
+
+  /**
+   * A shared, durable rate-limit gate: waits until the budget `name` (per `options.key`) has room
+   * for one more pass in its current fixed window (`limit` per `period`, windows aligned to the
+   * epoch), counted in the store across every execution and worker. While the window is full the
+   * execution parks (no worker held) and wakes at the window's end. A pass is recorded in the
+   * history: a replay does not take another. Bad options → `ValidationError`.
+   *
+   * ```ts
+   * await ctx.gate("openai", { limit: 500, period: "1m" });
+   * const answer = await ctx.step("ask", () => openai.chat(prompt));
+   * ```
+   */
+  gate(name: string, options: GateOptions): Promise<void> {
+    return passGate(this.#state, name, options);
   }
 
   /** Durable sleep: the execution is released and resumes after `duration`. */

@@ -35,6 +35,31 @@ export interface ClaimRequest {
    * limit: the store persists keys, not limits, so a changed limit applies from the next claim.
    */
   concurrencyLimits?: Readonly<Record<string, number>>;
+  /**
+   * Fleet-wide rate limits by task name (absent: none, and the claim costs what it did). The first
+   * claim of a run (`startedAt` absent) of an execution of a listed task that has a `rateKey` counts
+   * one start in the fixed window `floor(now / periodMs)` of its key; at most `limit` starts are
+   * counted per window and key. An execution that would exceed it is not claimed: the claim sets
+   * its `runAt` and `rateLimitedUntil` to the window's end (it wakes at the reset, not by polling).
+   * Resumed executions (`startedAt` set) and parallel children never count. As with concurrency
+   * limits, the store persists keys, not limits: a changed limit applies from the next claim.
+   */
+  rateLimits?: Readonly<Record<string, RateLimit>>;
+}
+
+/** `Scheduler.takeRateToken`: take one of `limit` tokens of `key`'s fixed window `floor(now / periodMs)`. */
+export interface RateTokenRequest extends RateLimit {
+  /** `gate:<name>`, then `\n<key>` when the gate has a key. */
+  key: string;
+}
+
+/** Taken (counted), or not: the window is full until `retryAt` (its end). */
+export type RateTokenOutcome = { taken: true } | { taken: false; retryAt: Date };
+
+/** A rate limit as a claim sends it: `limit` starts per fixed window of `periodMs`. */
+export interface RateLimit {
+  limit: number;
+  periodMs: number;
 }
 
 export interface ClaimedExecution {

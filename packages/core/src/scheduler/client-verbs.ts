@@ -15,6 +15,8 @@ export interface NewExecution {
   priority?: number;
   /** The concurrency group it counts in (see `ClaimRequest.concurrencyLimits`); absent = none. */
   concurrencyKey?: string;
+  /** The rate-limit group its start counts in (see `ClaimRequest.rateLimits`); absent = none. */
+  rateKey?: string;
   /** Its starter's trace context, stored as `ExecutionRecord.traceContext`. */
   traceContext?: string;
   /** The task version it starts on (see `ClaimRequest.taskVersions`); absent = unversioned. */

@@ -45,6 +45,13 @@ export interface ExecutionRecord {
   priority?: number;
   /** Its concurrency group (`task:<name>` or `queue:<name>`, then `\n<key>` when keyed); absent = none. */
   concurrencyKey?: string;
+  /** Its rate-limit group (`task:<name>` or `queue:<name>`, then `\n<key>` when keyed); absent = none. */
+  rateKey?: string;
+  /**
+   * Set by a claim that found its rate-limit window full (see `ClaimRequest.rateLimits`): the
+   * window's end, which is also its `runAt`. Cleared when it is claimed; absent = not deferred.
+   */
+  rateLimitedUntil?: Date;
   /** The execution that started this one with `ctx.startChild`; absent for a top-level execution. */
   parentId?: string;
   /** The execution this one is a rerun of (`rerun(id, { fromStep })`); absent otherwise. */

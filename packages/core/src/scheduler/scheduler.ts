@@ -50,7 +50,7 @@ import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "./any-event.js";
 import type { DueCount } from "./backlog.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
-import type { ClaimedWork, ClaimRequest } from "./claims.js";
+import type { ClaimedWork, ClaimRequest, RateTokenOutcome, RateTokenRequest } from "./claims.js";
 import type {
   ForkExecutionInput,
   ListFilter,
@@ -282,6 +282,15 @@ export interface Scheduler extends ScheduleStore, WorkerRegistry, PauseRuleStore
    * Higher `priority` first (parallel children rank as 0), then oldest due time first.
    */
   claim(request: ClaimRequest): Promise<ClaimedWork[]>;
+
+  /**
+   * Atomic among all clients: counts one token in `request.key`'s fixed window
+   * `floor(now / periodMs)` if fewer than `limit` were counted there (`{ taken: true }`), else
+   * counts nothing and answers the window's end. `ctx.gate` calls it, then records the pass in the
+   * history (a token whose pass was not recorded, after a crash, is spent: a window never passes
+   * more than `limit`). Windows that ended may be deleted.
+   */
+  takeRateToken(request: RateTokenRequest, now: Date): Promise<RateTokenOutcome>;
 
   /** Fenced: extends the lease to `now + leaseMs`. */
   renewLease(lease: Lease, leaseMs: number, now: Date): Promise<void>;

@@ -31,7 +31,8 @@ export function isTerminal(status: ExecutionStatus): boolean {
 /**
  * `parallel`: a `ctx.scheduleStep` unit; `child`: a `ctx.startChild` call or a wait on child executions;
  * `marker`: a `ctx.patched` decision recorded in the history (see `engine/patch-operations.ts`);
- * `transaction`: a `ctx.transaction` step, whose row commits with the body's own writes.
+ * `transaction`: a `ctx.transaction` step, whose row commits with the body's own writes;
+ * `gate`: a `ctx.gate` pass (completed) or a wait for its window (waiting, `wakeAt` = the window's end).
  */
 export const STEP_KINDS = [
   "step",
@@ -42,6 +43,7 @@ export const STEP_KINDS = [
   "child",
   "marker",
   "transaction",
+  "gate",
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

@@ -13,6 +13,8 @@ export interface ScheduleState {
   payload: string;
   /** The fleet-wide concurrency group its executions count in (the task's, from `data`). */
   concurrencyKey?: string;
+  /** The fleet-wide rate-limit group its executions start in (the task's, from `data`). */
+  rateKey?: string;
   overlap: OverlapPolicy;
   catchup: CatchupPolicy;
   /** How far back `latest` / `all` reach, in milliseconds. */
@@ -64,6 +66,7 @@ export function fireExecution(
     payload: state.payload,
     runAt,
     ...(state.concurrencyKey === undefined ? {} : { concurrencyKey: state.concurrencyKey }),
+    ...(state.rateKey === undefined ? {} : { rateKey: state.rateKey }),
     ...(version === undefined ? {} : { version }),
     ...(traceContext === undefined ? {} : { traceContext }),
   };

@@ -1,7 +1,6 @@
 import { toMillis } from "../duration.js";
 import { TaskNotRegisteredError, ValidationError } from "../errors.js";
-import { type ConcurrencyGroup, concurrencyKeyOf } from "../flow/concurrency.js";
-import { taskConcurrency } from "../flow/task-concurrency.js";
+import { flowKeys, type TaskFlow, taskFlow } from "../flow/task-concurrency.js";
 import { captureTraceContext } from "../hooks/trace-context.js";
 import { fromJsonText, toJsonText } from "../json.js";
 import type { NewExecution } from "../scheduler/client-verbs.js";
@@ -168,7 +167,7 @@ export class Schedules {
     now: Date,
     keepNext?: Date,
   ): Promise<ScheduleState> {
-    const { taskName, task, concurrency } = this.#task(options.task);
+    const { taskName, task, flow } = this.#task(options.task);
     if (typeof options.cron !== "string" || options.cron.trim() === "")
       throw new ValidationError("cron must be a non-empty cron expression.");
     const timezone = options.timezone ?? "UTC";
@@ -187,7 +186,7 @@ export class Schedules {
       ? await validateWith(task.input, options.data, `Input of task "${taskName}"`)
       : options.data;
     const payload = toJsonText(input, "The schedule's data", this.#maxPayloadBytes) ?? "null";
-    const concurrencyKey = concurrency ? concurrencyKeyOf(concurrency, input) : undefined;
+    const keys = flowKeys(flow, input);
     const nextFireAt = keepNext ?? nextFire(cron, now);
     return {
       scheduleId: options.scheduleId,
@@ -195,7 +194,7 @@ export class Schedules {
       cron: options.cron,
       timezone,
       payload,
-      ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+      ...keys,
       overlap,
       catchup,
       catchupWindowMs,
@@ -212,17 +211,15 @@ export class Schedules {
   #task(task: TaskDefinition<never, unknown> | TaskDefinition | string): {
     taskName: string;
     task?: Pick<TaskDefinition, "input">;
-    concurrency?: ConcurrencyGroup | undefined;
+    flow?: TaskFlow | undefined;
   } {
     if (isTaskDefinition(task)) {
-      return { taskName: task.name, task, concurrency: taskConcurrency(task.name, task) };
+      return { taskName: task.name, task, flow: taskFlow(task.name, task) };
     }
     assertId(task, "task");
     const registered = this.#registry?.find(task);
     if (this.#registry && !registered) throw new TaskNotRegisteredError(task);
-    return registered
-      ? { taskName: task, task: registered, concurrency: registered.concurrency }
-      : { taskName: task };
+    return registered ? { taskName: task, task: registered, flow: registered } : { taskName: task };
   }
 
   #options(state: ScheduleState): CreateScheduleOptions {

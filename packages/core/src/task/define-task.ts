@@ -2,7 +2,8 @@ import type { Duration } from "../duration.js";
 import type { TaskContext } from "../engine/task-context.js";
 import type { ConcurrencyOptions } from "../flow/concurrency.js";
 import type { QueueDefinition } from "../flow/define-queue.js";
-import { taskConcurrency } from "../flow/task-concurrency.js";
+import type { RateLimitOptions } from "../flow/rate-limit.js";
+import { taskFlow } from "../flow/task-concurrency.js";
 import type { RetryConfig } from "../retry.js";
 import { assertId, type StandardSchema } from "../validation.js";
 
@@ -50,7 +51,13 @@ export interface TaskOptions<Data, Output, Events extends EventSchemas = {}>
    * lease at once, across every worker. The key is computed at start and persisted.
    */
   concurrency?: ConcurrencyOptions<Data>;
-  /** A queue from `defineQueue`: the task's executions count against the queue's limit. */
+  /**
+   * Fleet-wide: at most `limit` executions of this task (per `key(data)`, when given) START per
+   * `period` (fixed windows aligned to the epoch; resuming after a sleep, wait or retry is not a
+   * start). Work over the limit stays pending until the window ends. The key is computed at start.
+   */
+  rateLimit?: RateLimitOptions<Data>;
+  /** A queue from `defineQueue`: the task's executions count against the queue's limits. */
   queue?: QueueDefinition;
 }
 
@@ -68,7 +75,7 @@ export interface TaskDefinition<Data = unknown, Output = unknown, Events extends
 export function defineTask<Data = unknown, Output = unknown, Events extends EventSchemas = {}>(
   options: TaskOptions<Data, Output, Events>,
 ): TaskDefinition<Data, Output, Events> {
-  taskConcurrency(options.name, options);
+  taskFlow(options.name, options);
   versionOf(options);
   return Object.freeze({ ...options, [TASK_BRAND]: true as const });
 }

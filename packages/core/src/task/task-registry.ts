@@ -2,10 +2,11 @@ import { toMillis } from "../duration.js";
 import type { TaskContext } from "../engine/task-context.js";
 import { TaskNotRegisteredError, ValidationError } from "../errors.js";
 import type { ConcurrencyGroup } from "../flow/concurrency.js";
-import { taskConcurrency } from "../flow/task-concurrency.js";
+import type { RateGroup } from "../flow/rate-limit.js";
+import { taskFlow } from "../flow/task-concurrency.js";
 import { RetryConfig } from "../retry.js";
 import { claimKey } from "../scheduler/claim-keys.js";
-import type { TaskVersion } from "../scheduler/claims.js";
+import type { RateLimit, TaskVersion } from "../scheduler/claims.js";
 import { assertId, type StandardSchema } from "../validation.js";
 import type { EventSchemas, TaskDefinition, TaskHandler } from "./define-task.js";
 
@@ -24,6 +25,8 @@ export interface RegisteredTask {
   events?: EventSchemas;
   /** The fleet-wide concurrency limit its executions count against (its own or its queue's). */
   concurrency?: ConcurrencyGroup;
+  /** The fleet-wide rate limit its starts count against (its own or its queue's). */
+  rateLimit?: RateGroup;
 }
 
 /** `task "name" version "v"` (or `(unversioned)`), for messages naming the code that ran. */
@@ -71,7 +74,7 @@ export class TaskRegistry {
       throw new ValidationError(`Task "${name}": maxRetries must be a non-negative integer.`);
     }
     const definition = source as Partial<TaskDefinition>;
-    const concurrency = taskConcurrency(name, definition);
+    const { concurrency, rateLimit } = taskFlow(name, definition);
     const task: RegisteredTask = {
       name,
       ...(version === undefined ? {} : { version }),
@@ -85,6 +88,7 @@ export class TaskRegistry {
       ...(definition.output ? { output: definition.output } : {}),
       ...(definition.events ? { events: checkEvents(name, definition.events) } : {}),
       ...(concurrency ? { concurrency } : {}),
+      ...(rateLimit ? { rateLimit } : {}),
     };
     this.#versions.set(claimKey(name, version), task);
     this.#tasks.set(name, task);
@@ -122,6 +126,14 @@ export class TaskRegistry {
     const limited = [...this.#tasks.values()].filter((task) => task.concurrency !== undefined);
     if (limited.length === 0) return undefined;
     return Object.fromEntries(limited.map((task) => [task.name, task.concurrency?.limit as number]));
+  }
+
+  /** The rate limit of each registered task that has one, by name (`ClaimRequest.rateLimits`). */
+  rateLimits(): Record<string, RateLimit> | undefined {
+    const limited = [...this.#tasks.values()].flatMap((task) =>
+      task.rateLimit ? [[task.name, { limit: task.rateLimit.limit, periodMs: task.rateLimit.periodMs }]] : [],
+    );
+    return limited.length === 0 ? undefined : Object.fromEntries(limited);
   }
 
   /** Registered names, each once. */

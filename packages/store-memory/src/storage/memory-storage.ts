@@ -8,6 +8,7 @@ import type {
   StoredSchedule,
   WorkerRecord,
 } from "@zart/core/store";
+import { RateWindows } from "./rate-windows.js";
 
 /** An execution as stored: its public record plus the fencing token of the current lease. */
 export interface ExecutionRow {
@@ -61,6 +62,8 @@ export class MemoryStorage {
   readonly debounces = new Map<string, DebounceHolder>();
   /** Pause rules by id (expired ones included: reads leave them out). */
   readonly pauseRules = new Map<string, PauseRule>();
+  /** Rate-limit (and gate) window counters. */
+  readonly rateWindows = new RateWindows();
   /** Earlier runs of each id, oldest first, as frozen copies (see `Scheduler.getRun`). */
   readonly #runs = new Map<string, ExecutionDetails[]>();
 

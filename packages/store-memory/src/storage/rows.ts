@@ -30,6 +30,7 @@ export function newExecutionRecord(input: NewExecution, now: Date): ExecutionRec
     runAt: new Date(input.runAt),
     ...(input.priority ? { priority: input.priority } : {}),
     ...(input.concurrencyKey === undefined ? {} : { concurrencyKey: input.concurrencyKey }),
+    ...(input.rateKey === undefined ? {} : { rateKey: input.rateKey }),
     ...(input.traceContext === undefined ? {} : { traceContext: input.traceContext }),
     scheduledAt: new Date(input.runAt),
     createdAt: new Date(now),

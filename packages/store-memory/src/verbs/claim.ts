@@ -31,9 +31,10 @@ export function claim(ctx: MemoryContext, request: ClaimRequest): ClaimedWork[] 
   if (request.limit < 1 || keys.length === 0) return [];
   const now = request.now.getTime();
   const sorted = collectDue(storage, now, new Set(keys)).sort(compareUnits);
-  const due = request.concurrencyLimits
-    ? withinLimits(storage, sorted, request.concurrencyLimits, now, request.limit)
-    : sorted.slice(0, request.limit);
+  const due =
+    request.concurrencyLimits || request.rateLimits
+      ? withinLimits(storage, sorted, request, now)
+      : sorted.slice(0, request.limit);
   const expiresAt = new Date(now + request.leaseMs);
   return due.map((unit) => {
     const token = crypto.randomUUID();
@@ -44,17 +45,18 @@ export function claim(ctx: MemoryContext, request: ClaimRequest): ClaimedWork[] 
 }
 
 /**
- * The first `limit` of `sorted` that fit the concurrency limits: an execution of a limited task
- * with a `concurrencyKey` only while fewer than its limit hold an unexpired lease with that key,
- * counting the ones taken here.
+ * The first `request.limit` of `sorted` that fit the limits: an execution of a concurrency-limited
+ * task with a `concurrencyKey` only while fewer than its limit hold an unexpired lease with that
+ * key, counting the ones taken here; the first start of a rate-limited one only if its window has
+ * room (counted here), else it is deferred to the window's end.
  */
 function withinLimits(
   storage: MemoryStorage,
   sorted: DueUnit[],
-  limits: Readonly<Record<string, number>>,
+  request: ClaimRequest,
   now: number,
-  limit: number,
 ): DueUnit[] {
+  const limits = request.concurrencyLimits ?? {};
   const held = new Map<string, number>();
   for (const { record } of storage.unfinishedExecutions()) {
     const key = record.concurrencyKey;
@@ -64,17 +66,31 @@ function withinLimits(
   }
   const taken: DueUnit[] = [];
   for (const unit of sorted) {
-    if (taken.length >= limit) break;
+    if (taken.length >= request.limit) break;
     const { concurrencyKey: key, taskName } = unit.row.record;
     const max = limits[taskName];
-    if (unit.child === undefined && key !== undefined && max !== undefined) {
-      const count = held.get(key) ?? 0;
-      if (count >= max) continue;
-      held.set(key, count + 1);
-    }
+    const count = held.get(key ?? "") ?? 0;
+    if (unit.child === undefined && key !== undefined && max !== undefined && count >= max) continue;
+    if (unit.child === undefined && !withinRate(storage, unit.row, request, now)) continue;
+    if (unit.child === undefined && key !== undefined && max !== undefined) held.set(key, count + 1);
     taken.push(unit);
   }
   return taken;
+}
+
+/**
+ * True when `row` may start: it is not the first claim of its run, has no rate limit, or its
+ * window has room (one start counted). Otherwise it is deferred to the window's end.
+ */
+function withinRate(storage: MemoryStorage, row: ExecutionRow, request: ClaimRequest, now: number): boolean {
+  const { record } = row;
+  const rate = request.rateLimits?.[record.taskName];
+  if (record.rateKey === undefined || rate === undefined || record.startedAt !== undefined) return true;
+  const full = storage.rateWindows.take(record.rateKey, now, rate.limit, rate.periodMs);
+  if (full === undefined) return true;
+  record.runAt = new Date(full);
+  record.rateLimitedUntil = new Date(full);
+  return false;
 }
 
 /** Due units of executions (and their children) whose `claimKey` is in `keys`. */
@@ -147,6 +163,7 @@ function claimExecution(storage: MemoryStorage, row: ExecutionRow, grant: Grant)
   record.startedAt ??= new Date(grant.request.now);
   delete record.waitReason;
   delete record.waitEvent;
+  delete record.rateLimitedUntil;
   return {
     kind: "execution",
     lease: executionLease(record.executionId, grant.token),

@@ -19,6 +19,7 @@ export function debounceExecution(ctx: MemoryContext, input: DebounceInput, now:
     record.runAt = capped(execution.runAt, record.createdAt, timeoutMs);
     setOptional(record, "priority", execution.priority);
     setOptional(record, "concurrencyKey", execution.concurrencyKey);
+    setOptional(record, "rateKey", execution.rateKey);
     holder.starts += 1;
     return { execution: copy(record), starts: holder.starts };
   }
@@ -38,7 +39,7 @@ export function capped(runAt: Date, from: Date, timeoutMs: number | undefined): 
   return new Date(Math.min(runAt.getTime(), from.getTime() + timeoutMs));
 }
 
-function setOptional<K extends "priority" | "concurrencyKey">(
+function setOptional<K extends "priority" | "concurrencyKey" | "rateKey">(
   record: ExecutionRecord,
   field: K,
   value: ExecutionRecord[K],

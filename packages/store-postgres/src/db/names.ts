@@ -15,6 +15,7 @@ export interface SchemaNames {
   workers: string;
   debounces: string;
   pauseRules: string;
+  rateWindows: string;
   migrations: string;
   /** The LISTEN/NOTIFY channel of this schema, e.g. `zart_wake`. */
   channel: string;
@@ -39,6 +40,7 @@ export function schemaNames(schema: string): SchemaNames {
     workers: `${quoted}."workers"`,
     debounces: `${quoted}."debounces"`,
     pauseRules: `${quoted}."pause_rules"`,
+    rateWindows: `${quoted}."rate_windows"`,
     migrations: `${quoted}."zart_migrations"`,
     channel: `${schema}_wake`,
   };

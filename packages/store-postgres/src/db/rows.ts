@@ -34,6 +34,8 @@ export interface ExecutionRow {
   lease_expires_at: Timestamp;
   priority: number | null;
   concurrency_key: string | null;
+  rate_key: string | null;
+  rate_limited_until: Timestamp;
   trace_context: string | null;
   version: string | null;
 }
@@ -105,6 +107,8 @@ export function toExecutionRecord(row: ExecutionRow): ExecutionRecord {
   putDate(record, "leaseExpiresAt", row.lease_expires_at);
   put(record, "priority", row.priority);
   put(record, "concurrencyKey", row.concurrency_key);
+  put(record, "rateKey", row.rate_key);
+  putDate(record, "rateLimitedUntil", row.rate_limited_until);
   put(record, "version", row.version);
   // Run 1 stays implicit (absent = 1), as in the records of stores without run history.
   if (row.run > 1) record.run = row.run;

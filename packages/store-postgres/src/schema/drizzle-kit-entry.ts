@@ -14,4 +14,5 @@ export const {
   workers,
   debounces,
   pauseRules,
+  rateWindows,
 } = createTables("zart");

@@ -77,6 +77,10 @@ export function createTables(schemaName: string) {
       priority: integer("priority"),
       /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); NULL = none. */
       concurrencyKey: text("concurrency_key"),
+      /** The rate-limit group its start counts in (`ClaimRequest.rateLimits`); NULL = none. */
+      rateKey: text("rate_key"),
+      /** Set by a claim that found its rate window full (the window's end); cleared when claimed. */
+      rateLimitedUntil: at("rate_limited_until"),
       /** Its starter's W3C trace context (JSON text); NULL = none. */
       traceContext: text("trace_context"),
       /** The task version it started on (`NewExecution.version`); NULL = unversioned. */
@@ -248,7 +252,20 @@ export function createTables(schemaName: string) {
     expiresAt: at("expires_at"),
   });
 
-  return { schema, executions, steps, events, schedules, runs, workers, debounces, pauseRules };
+  /** `rate_windows`: starts counted per rate-limit key and fixed window (the rate-limited claim). */
+  const rateWindows = schema.table(
+    "rate_windows",
+    {
+      key: text("key").notNull(),
+      windowStart: at("window_start").notNull(),
+      /** Its end, when the row can be deleted. */
+      windowEnd: at("window_end").notNull(),
+      count: integer("count").notNull(),
+    },
+    (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index("rate_windows_end_idx").on(t.windowEnd)],
+  );
+
+  return { schema, executions, steps, events, schedules, runs, workers, debounces, pauseRules, rateWindows };
 }
 
 /** The tables of one schema, as `createTables` builds them. */

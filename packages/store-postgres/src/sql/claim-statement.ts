@@ -38,7 +38,8 @@ export function claimStatement(name: string, executionCtes: (n: SchemaNames) => 
     LIMIT $2
   ), claimed_execution AS (
     UPDATE ${n.executions} e SET status = 'running', lease_owner = $3, lease_token = gen_random_uuid()::text,
-      lease_expires_at = $4, started_at = COALESCE(e.started_at, $1), wait_reason = NULL, wait_event = NULL
+      lease_expires_at = $4, started_at = COALESCE(e.started_at, $1), wait_reason = NULL, wait_event = NULL,
+      rate_limited_until = NULL
     FROM chosen c
     WHERE c.position = -1 AND e.execution_id = c.execution_id
     RETURNING e.*

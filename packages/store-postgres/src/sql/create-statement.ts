@@ -20,13 +20,13 @@ export const createSql = statement(
   WITH ${replaceRunCtes(n)}, upsert AS (
     INSERT INTO ${n.executions} AS e
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key, run,
-        trace_context, version)
+        trace_context, version, rate_key)
     SELECT $1, $2::text, $3::text, 'pending', 0, $4::timestamptz, $4::timestamptz, $5::timestamptz, $8::int,
-      $9::text, v.run, $10::text, $11::text
+      $9::text, v.run, $10::text, $11::text, $12::text
     FROM verdict v WHERE v.verdict IN ('insert', 'replace')
     ON CONFLICT (execution_id) DO UPDATE SET
       task_name = excluded.task_name, version = excluded.version, priority = excluded.priority,
-      trace_context = excluded.trace_context,
+      trace_context = excluded.trace_context, rate_key = excluded.rate_key, rate_limited_until = NULL,
       concurrency_key = excluded.concurrency_key, payload = excluded.payload, status = 'pending', result = NULL,
       error = NULL, data = NULL, attempt = 0, run_at = excluded.run_at, timeout_at = NULL,
       wait_reason = NULL, wait_event = NULL, scheduled_at = excluded.scheduled_at,
@@ -56,5 +56,6 @@ export function createParams(input: NewExecution, now: Date, notify: [string, st
     input.concurrencyKey ?? null,
     input.traceContext ?? null,
     input.version ?? null,
+    input.rateKey ?? null,
   ];
 }

@@ -25,7 +25,7 @@ export const holdDebounceSql = statement(
 export const touchHolderSql = statement(
   "debounce-touch",
   (n) => `
-  UPDATE ${n.executions} SET payload = $3, priority = $4::int, concurrency_key = $5::text,
+  UPDATE ${n.executions} SET payload = $3, priority = $4::int, concurrency_key = $5::text, rate_key = $8::text,
     run_at = CASE WHEN $7::bigint IS NULL THEN $6::timestamptz
       ELSE least($6::timestamptz, created_at + $7::bigint * interval '1 millisecond') END
   WHERE execution_id = $1 AND coalesce(run, 1) = $2 AND status = 'pending' AND started_at IS NULL

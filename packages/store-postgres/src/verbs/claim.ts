@@ -9,6 +9,7 @@ import {
   toStepRecords,
 } from "../db/rows.js";
 import { claimKeyOf, claimStatement } from "../sql/claim-statement.js";
+import { countStarts, deferOverRate } from "../sql/rate-windows.js";
 
 /**
  * Claims up to `$limit` due units — executions and parallel children together — and returns each
@@ -139,20 +140,36 @@ const claimLimitedSql = claimStatement(
 );
 
 /**
- * Runs {@link claimLimitedSql} with `params` (the plain claim's five, then the limits) under the
- * schema's limited-claim advisory lock, in one transaction.
+ * The claim with concurrency and/or rate limits, under the schema's limited-claim advisory lock, in
+ * one transaction: {@link claimLimitedSql} with `params` (the plain claim's five, then the
+ * concurrency limits) or the plain claim; with rate limits, `deferOverRate` first (deferring the
+ * first starts their windows have no room for) and `countStarts` after (counting the first starts
+ * claimed), so every rate-limited claim counts under the same lock.
  */
-function claimLimited<R extends pg.QueryResultRow>(
+function claimLimited(
   db: Database,
   params: unknown[],
-  limits: Readonly<Record<string, number>>,
-): Promise<pg.QueryResult<R>> {
-  const names = Object.keys(limits);
+  request: ClaimRequest,
+): Promise<pg.QueryResult<ClaimRow>> {
+  const limits = request.concurrencyLimits;
+  const names = Object.keys(limits ?? {});
   return db.transaction(async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
       `zart:${db.names.schema}:claim-limited`,
     ]);
-    return client.query<R>(db.config(claimLimitedSql, [...params, names, names.map((name) => limits[name])]));
+    const budget = request.rateLimits && (await deferOverRate(db, client, request, params[4] as string[]));
+    const result = await client.query<ClaimRow>(
+      limits
+        ? db.config(claimLimitedSql, [...params, names, names.map((name) => limits[name])])
+        : db.config(claimSql, params),
+    );
+    if (budget && budget.size > 0) {
+      const claimed = result.rows
+        .filter((row) => row.child === null)
+        .map((row) => row.execution.execution_id);
+      await countStarts(db, client, claimed, budget, request.now);
+    }
+    return result;
   });
 }
 
@@ -162,9 +179,10 @@ export async function claim(db: Database, request: ClaimRequest): Promise<Claime
   if (request.limit < 1 || keys.length === 0) return [];
   const expiresAt = new Date(request.now.getTime() + request.leaseMs);
   const params = [request.now, Math.floor(request.limit), request.workerId, expiresAt, keys];
-  const { rows } = request.concurrencyLimits
-    ? await claimLimited<ClaimRow>(db, params, request.concurrencyLimits)
-    : await db.run<ClaimRow>(claimSql, params);
+  const { rows } =
+    request.concurrencyLimits || request.rateLimits
+      ? await claimLimited(db, params, request)
+      : await db.run<ClaimRow>(claimSql, params);
   const stale = rows.filter((row) => row.stale).map((row) => row.execution.execution_id);
   if (stale.length > 0) {
     const fresh = await db.run<{ execution_id: string; steps: StepRow[] }>(historySql, [stale]);

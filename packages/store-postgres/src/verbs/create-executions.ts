@@ -17,13 +17,14 @@ const createManySql = statement(
   (n) => `
   WITH input AS (
     SELECT * FROM json_to_recordset($1::json) AS i(execution_id text, task_name text, payload text,
-      run_at timestamptz, priority integer, concurrency_key text, trace_context text, version text)
+      run_at timestamptz, priority integer, concurrency_key text, trace_context text, version text,
+      rate_key text)
   ), inserted AS (
     INSERT INTO ${n.executions}
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority, concurrency_key,
-        trace_context, version)
+        trace_context, version, rate_key)
     SELECT execution_id, task_name, payload, 'pending', 0, run_at, run_at, $2, priority, concurrency_key,
-      trace_context, version
+      trace_context, version, rate_key
     FROM input ORDER BY execution_id
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING execution_id
@@ -74,6 +75,7 @@ function toItem(input: NewExecution) {
     concurrency_key: input.concurrencyKey ?? null,
     trace_context: input.traceContext ?? null,
     version: input.version ?? null,
+    rate_key: input.rateKey ?? null,
   };
 }
 

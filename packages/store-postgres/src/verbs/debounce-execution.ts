@@ -37,6 +37,7 @@ export async function debounceExecution(
       execution.concurrencyKey ?? null,
       execution.runAt,
       timeoutMs ?? null,
+      execution.rateKey ?? null,
     ]);
     if (touched !== undefined) {
       const [counted] = await query<{ starts: number }>(countDebounceSql, slot);

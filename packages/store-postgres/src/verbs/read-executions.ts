@@ -58,6 +58,8 @@ const EXECUTION_COLUMNS = {
   leaseExpiresAt: true,
   priority: true,
   concurrencyKey: true,
+  rateKey: true,
+  rateLimitedUntil: true,
   traceContext: true,
   version: true,
 } as const;

@@ -51,12 +51,12 @@ const writeSql = statement(
   ), ins AS (
     INSERT INTO ${n.executions}
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, version,
-        priority, concurrency_key, trace_context)
+        priority, concurrency_key, trace_context, rate_key)
     SELECT f.id, f.task, f.payload, 'pending', 0, f.run_at, f.run_at, $7, f.version, f.priority,
-      f.concurrency_key, f.trace_context
+      f.concurrency_key, f.trace_context, f.rate_key
     FROM upd, unnest($8::text[], $9::text[], $10::text[], $11::timestamptz[], $14::text[], $15::int[],
-        $16::text[], $17::text[])
-      AS f(id, task, payload, run_at, version, priority, concurrency_key, trace_context)
+        $16::text[], $17::text[], $18::text[])
+      AS f(id, task, payload, run_at, version, priority, concurrency_key, trace_context, rate_key)
     ON CONFLICT (execution_id) DO NOTHING
     RETURNING execution_id
   )
@@ -124,6 +124,7 @@ export async function writeSchedule(
     start.map((s) => s.priority ?? null),
     start.map((s) => s.concurrencyKey ?? null),
     start.map((s) => s.traceContext ?? null),
+    start.map((s) => s.rateKey ?? null),
   ]);
   const row = rows[0];
   if (!row || row.written === 0) return false;

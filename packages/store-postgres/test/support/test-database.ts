@@ -70,6 +70,9 @@ export async function truncate(admin: pg.Pool, schema: string): Promise<void> {
        IF to_regclass('"${schema}".pause_rules') IS NOT NULL THEN
          TRUNCATE "${schema}".pause_rules;
        END IF;
+       IF to_regclass('"${schema}".rate_windows') IS NOT NULL THEN
+         TRUNCATE "${schema}".rate_windows;
+       END IF;
      END $$`,
   );
 }

@@ -123,6 +123,7 @@ const DATE_FIELDS = [
   "startedAt",
   "completedAt",
   "leaseExpiresAt",
+  "rateLimitedUntil",
 ] as const;
 const TEXT_FIELDS = [
   "result",
@@ -132,6 +133,7 @@ const TEXT_FIELDS = [
   "leaseOwner",
   "parentId",
   "concurrencyKey",
+  "rateKey",
   "version",
   "rerunOf",
   "rerunFromStep",

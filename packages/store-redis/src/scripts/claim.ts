@@ -37,7 +37,14 @@ import { defineScript } from "./prelude.js";
  * lease unexpired, same key) and dropped when it no longer holds one. The script runs alone, so
  * counting and claiming are one atomic step. Without limits none of this runs.
  *
- * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId, limits, claim key…
+ * Rate limits (ARGV[8], JSON `{ taskName: { limit, periodMs } }`, "" = none): the first claim of a
+ * run (no `startedAt`) of an execution of a limited task with a `rateKey` counts one start in the
+ * counter `rate:<key>:<window start>` (PEXPIRE at the window's end); when that window already has
+ * `limit` starts, the execution is not claimed but deferred to the window's end (`runAt` and
+ * `rateLimitedUntil`, re-scored in the due set). Atomic like the rest: the script runs alone.
+ *
+ * KEYS[1] = due key. ARGV = base, now, limit, leaseMs, workerId, claimId, limits, rate limits,
+ * claim key…
  */
 export const claimScript = defineScript(
   "zartClaim",
@@ -49,8 +56,28 @@ local claimed = {}
 
 -- The claim's keys; an execution's (and its children's) key read once per call.
 local wanted, taskOf = {}, {}
-for i = 8, #ARGV do wanted[ARGV[i]] = true end
+for i = 9, #ARGV do wanted[ARGV[i]] = true end
 local limits = present(ARGV[7]) and cjson.decode(ARGV[7]) or nil
+local rates = present(ARGV[8]) and cjson.decode(ARGV[8]) or nil
+
+-- A first start of a rate-limited execution: true when its window had room (one start counted);
+-- otherwise it is deferred to the window's end.
+local function takeRate(id, row)
+  local rate = rates and row.rateKey and row.startedAt == nil and rates[row.taskName]
+  if not rate then return true end
+  local period = tonumber(rate.periodMs)
+  local start = math.floor(tonumber(now) / period) * period
+  local counter = base .. "rate:" .. row.rateKey .. ":" .. ms(start)
+  if tonumber(redis.call("GET", counter) or "0") >= tonumber(rate.limit) then
+    hset(id, row, "runAt", ms(start + period))
+    hset(id, row, "rateLimitedUntil", ms(start + period))
+    syncDue(id, row)
+    return false
+  end
+  redis.call("INCR", counter)
+  redis.call("PEXPIREAT", counter, ms(start + period))
+  return true
+end
 
 -- Leases held per concurrency group, counted once per call from its set (stale members removed).
 local held = {}
@@ -103,6 +130,7 @@ local function claimExecution(set, id, token)
     syncDue(id, row)
     return nil
   end
+  if s == "pending" and not takeRate(id, row) then return nil end
   setStatus(id, row, "running")
   hset(id, row, "token", token)
   hset(id, row, "leaseOwner", workerId)
@@ -110,6 +138,7 @@ local function claimExecution(set, id, token)
   if row.startedAt == nil then hset(id, row, "startedAt", now) end
   hdel(id, row, "waitReason")
   hdel(id, row, "waitEvent")
+  hdel(id, row, "rateLimitedUntil")
   syncDue(id, row)
   return { "execution", id, token, -1, redis.call("HGETALL", key("row", id)), redis.call("HVALS", key("steps", id)) }
 end

@@ -9,7 +9,7 @@ import { defineScript } from "./prelude.js";
  * failing with `ZART_EXISTS`.
  *
  * KEYS[1] = row key (routing). ARGV = base, id, taskName, payload, runAt, now, origin, request,
- * priority ("" = none), concurrencyKey ("" = none), traceContext ("" = none), version ("" = none).
+ * priority ("" = none), concurrencyKey ("" = none), traceContext ("" = none), version ("" = none), rateKey ("" = none).
  */
 export const createExecutionScript = defineScript(
   "zartCreateExecution",
@@ -19,6 +19,7 @@ local priority = present(ARGV[9]) and ARGV[9] or nil
 local concurrencyKey = present(ARGV[10]) and ARGV[10] or nil
 local traceContext = present(ARGV[11]) and ARGV[11] or nil
 local version = present(ARGV[12]) and ARGV[12] or nil
+local rateKey = present(ARGV[13]) and ARGV[13] or nil
 local old = readRow(id)
 local run = 1
 if old ~= nil then
@@ -26,7 +27,7 @@ if old ~= nil then
   if not TERMINAL[old.status] then fail("EXISTS", id) end
   run = replaceRun(id, old)
 end
-local row = insertExecution(id, taskName, payload, runAt, now, request, priority, concurrencyKey, traceContext, version)
+local row = insertExecution(id, taskName, payload, runAt, now, request, priority, concurrencyKey, traceContext, version, rateKey)
 numberRun(id, row, run)
 publish("created", id, origin)
 return redis.call("HGETALL", key("row", id))

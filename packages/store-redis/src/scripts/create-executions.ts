@@ -1,7 +1,7 @@
 import { defineScript } from "./prelude.js";
 
 /** Script arguments per item of `createExecutions`. */
-const ARGS_PER_ITEM = 8;
+const ARGS_PER_ITEM = 9;
 
 /**
  * Many `createExecution`s in one script: each item an absent id created, a terminal one archived
@@ -11,7 +11,7 @@ const ARGS_PER_ITEM = 8;
  *
  * KEYS[1] = due key (routing). ARGV = base, now, origin, request, then per item: id, taskName,
  * payload, runAt, priority ("" = none), concurrencyKey ("" = none), traceContext ("" = none),
- * version ("" = none).
+ * version ("" = none), rateKey ("" = none).
  */
 export const createExecutionsScript = defineScript(
   "zartCreateExecutions",
@@ -36,8 +36,9 @@ for i = 5, #ARGV, ${ARGS_PER_ITEM} do
     local concurrencyKey = present(ARGV[i + 5]) and ARGV[i + 5] or nil
     local traceContext = present(ARGV[i + 6]) and ARGV[i + 6] or nil
     local version = present(ARGV[i + 7]) and ARGV[i + 7] or nil
+    local rateKey = present(ARGV[i + 8]) and ARGV[i + 8] or nil
     local row = insertExecution(id, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], now, request, priority, concurrencyKey,
-      traceContext, version)
+      traceContext, version, rateKey)
     numberRun(id, row, run)
     first = first or id
   end

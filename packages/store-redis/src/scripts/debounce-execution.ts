@@ -11,7 +11,7 @@ import { defineScript } from "./prelude.js";
  *
  * KEYS[1] = row key (routing). ARGV = base, id, taskName, payload, runAt, now, origin, request,
  * priority ("" = none), concurrencyKey ("" = none), traceContext ("" = none), version ("" = none),
- * debounceKey, timeoutMs ("" = none). Returns { starts, HGETALL of the row }.
+ * debounceKey, timeoutMs ("" = none), rateKey ("" = none). Returns { starts, HGETALL of the row }.
  */
 export const debounceExecutionScript = defineScript(
   "zartDebounceExecution",
@@ -23,6 +23,7 @@ local traceContext = present(ARGV[11]) and ARGV[11] or nil
 local version = present(ARGV[12]) and ARGV[12] or nil
 local slot = key("debounce", taskName .. "\\n" .. ARGV[13])
 local timeoutMs = present(ARGV[14]) and tonumber(ARGV[14]) or nil
+local rateKey = present(ARGV[15]) and ARGV[15] or nil
 
 local function capped(from)
   if timeoutMs == nil then return runAt end
@@ -42,6 +43,7 @@ if row and (row.run or "1") == holderRun and row.status == "pending" and row.sta
   if priority ~= nil then hset(holderId, row, "priority", priority) else hdel(holderId, row, "priority") end
   if concurrencyKey ~= nil then hset(holderId, row, "concurrencyKey", concurrencyKey)
   else hdel(holderId, row, "concurrencyKey") end
+  if rateKey ~= nil then hset(holderId, row, "rateKey", rateKey) else hdel(holderId, row, "rateKey") end
   syncDue(holderId, row)
   starts = starts + 1
   redis.call("HSET", slot, "starts", ms(starts), "request", request)
@@ -55,7 +57,7 @@ if old ~= nil then
   run = replaceRun(id, old)
 end
 local created = insertExecution(id, taskName, payload, capped(now), now, request, priority, concurrencyKey,
-  traceContext, version)
+  traceContext, version, rateKey)
 numberRun(id, created, run)
 redis.call("HSET", slot, "id", id, "run", ms(run), "starts", "1", "request", request)
 publish("created", id, origin)

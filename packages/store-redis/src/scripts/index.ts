@@ -32,6 +32,7 @@ import {
 } from "./schedules.js";
 import { retryChildScript, settleChildScript } from "./settle-child.js";
 import { suspendScript } from "./suspend.js";
+import { takeRateTokenScript } from "./take-rate-token.js";
 import { heartbeatWorkerScript, listWorkersScript, removeWorkerScript } from "./workers.js";
 
 /** Every script the store runs, by role. Each is defined on the client with `defineCommand`. */
@@ -52,6 +53,7 @@ export const SCRIPTS = {
   purge: purgeScript,
   countDue: countDueScript,
   claim: claimScript,
+  takeRateToken: takeRateTokenScript,
   renewLease: renewLeaseScript,
   saveStep: saveStepScript,
   suspend: suspendScript,

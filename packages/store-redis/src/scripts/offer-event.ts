@@ -19,7 +19,7 @@ import { defineScript } from "./prelude.js";
  *
  * KEYS[1] = row key. ARGV = base, id, eventName, payload, idempotencyKey (opt), now, origin, request,
  * start task (opt), start payload, start runAt, start priority (opt), start concurrency key (opt),
- * the offer's trace context (opt), the start's trace context (opt), start version (opt).
+ * the offer's trace context (opt), the start's trace context (opt), start version (opt), start rate key (opt).
  */
 export const offerEventScript = defineScript(
   "zartOfferEvent",
@@ -34,7 +34,7 @@ if startTask ~= nil and (row == nil or TERMINAL[row.status]) then
   local run = 1
   if row ~= nil then run = replaceRun(id, row) end
   row = insertExecution(id, startTask, ARGV[10], ARGV[11], now, request, opt(ARGV[12]), opt(ARGV[13]), opt(ARGV[15]),
-    opt(ARGV[16]))
+    opt(ARGV[16]), opt(ARGV[17]))
   numberRun(id, row, run)
   publish("created", id, origin)
   started = true

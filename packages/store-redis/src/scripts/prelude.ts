@@ -286,10 +286,10 @@ local function setVersion(id, row, version)
 end
 
 -- Writes a new pending run (the id must be free: unknown, or its terminal run deleted), indexed
--- and due at runAt (the caller publishes "created"). priority, concurrencyKey, traceContext, version:
--- nil = none.
+-- and due at runAt (the caller publishes "created"). priority, concurrencyKey, traceContext, version,
+-- rateKey: nil = none.
 local function insertExecution(id, taskName, payload, runAt, now, request, priority, concurrencyKey, traceContext,
-    version)
+    version, rateKey)
   local row = { executionId = id, taskName = taskName, payload = payload, status = "pending", attempt = "0",
     runAt = runAt, scheduledAt = runAt, createdAt = now }
   redis.call("HSET", key("row", id), "executionId", id, "taskName", taskName, "payload", payload,
@@ -304,6 +304,7 @@ local function insertExecution(id, taskName, payload, runAt, now, request, prior
     redis.call("HSET", key("row", id), "concurrencyKey", concurrencyKey)
   end
   if traceContext ~= nil then redis.call("HSET", key("row", id), "traceContext", traceContext) end
+  if rateKey ~= nil then redis.call("HSET", key("row", id), "rateKey", rateKey) end
   setVersion(id, row, version)
   index(id, row)
   redis.call("ZADD", base .. "created", -tonumber(now), id)

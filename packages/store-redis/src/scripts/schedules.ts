@@ -36,8 +36,8 @@ return 1
  * A repeated delivery of the same call (same request id) answers { 1 } without writing again.
  *
  * ARGV = base, id, taskName, dueAt, version, body, expectedVersion, now, origin, request, then
- * 8 per execution: executionId, taskName, payload, runAt, and (opt) version, priority,
- * concurrencyKey, traceContext.
+ * 9 per execution: executionId, taskName, payload, runAt, and (opt) version, priority,
+ * concurrencyKey, traceContext, rateKey.
  */
 export const writeScheduleScript = defineScript(
   "zartWriteSchedule",
@@ -49,11 +49,11 @@ if current[2] == request then return { 1 } end
 if current[1] ~= ARGV[7] then return { 0 } end
 putSchedule(sid, ARGV[3], ARGV[4], ARGV[5], ARGV[6], request)
 local reply = { 1 }
-for i = 11, #ARGV, 8 do
+for i = 11, #ARGV, 9 do
   local id = ARGV[i]
   if redis.call("EXISTS", key("row", id)) == 0 then
     insertExecution(id, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], now, request, opt(ARGV[i + 5]), opt(ARGV[i + 6]),
-      opt(ARGV[i + 7]), opt(ARGV[i + 4]))
+      opt(ARGV[i + 7]), opt(ARGV[i + 4]), opt(ARGV[i + 8]))
     publish("created", id, origin)
     reply[#reply + 1] = id
   end

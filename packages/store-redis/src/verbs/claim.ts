@@ -19,6 +19,7 @@ export async function claim(ctx: RedisContext, request: ClaimRequest): Promise<C
     request.workerId,
     randomUUID(),
     request.concurrencyLimits ? JSON.stringify(request.concurrencyLimits) : "",
+    request.rateLimits ? JSON.stringify(request.rateLimits) : "",
     ...keys,
   ]);
   return parseClaimed(reply);

@@ -22,6 +22,7 @@ export async function createExecution(
     input.concurrencyKey ?? "",
     input.traceContext ?? "",
     input.version ?? "",
+    input.rateKey ?? "",
   ]);
   ctx.emit("created", input.executionId);
   return parseRow(row as string[])!;

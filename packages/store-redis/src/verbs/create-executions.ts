@@ -18,6 +18,7 @@ export async function createExecutions(
     input.concurrencyKey ?? "",
     input.traceContext ?? "",
     input.version ?? "",
+    input.rateKey ?? "",
   ]);
   const flags = (await ctx.executor.runGlobal("createExecutions", [
     millis(now),

@@ -25,6 +25,7 @@ export async function debounceExecution(
     execution.version ?? "",
     key,
     timeoutMs === undefined ? "" : String(timeoutMs),
+    execution.rateKey ?? "",
   ])) as [number, string[]];
   if (starts === 1) ctx.emit("created", execution.executionId);
   return { execution: parseRow(row)!, starts };

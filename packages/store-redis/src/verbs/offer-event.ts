@@ -26,6 +26,7 @@ export async function offerEvent(
     optional(input.traceContext),
     optional(start?.traceContext),
     optional(start?.version),
+    optional(start?.rateKey),
   ]);
   if (outcome === "started") ctx.emit("created", executionId);
   if (outcome === "duplicate") return "duplicate";

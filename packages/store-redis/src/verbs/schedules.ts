@@ -43,6 +43,7 @@ export async function writeSchedule(ctx: RedisContext, write: ScheduleWrite, now
       optional(s.priority === undefined ? undefined : String(s.priority)),
       optional(s.concurrencyKey),
       optional(s.traceContext),
+      optional(s.rateKey),
     ]),
   ])) as [number, ...string[]];
   if (reply[0] !== 1) return false;

@@ -58,6 +58,10 @@ export const executions = sqliteTable(
     priority: integer("priority"),
     /** The concurrency group it counts in (`ClaimRequest.concurrencyLimits`); null = none. */
     concurrencyKey: text("concurrency_key"),
+    /** The rate-limit group its start counts in (`ClaimRequest.rateLimits`); null = none. */
+    rateKey: text("rate_key"),
+    /** Set by a claim that found its rate window full (the window's end); cleared when claimed. */
+    rateLimitedUntil: time("rate_limited_until"),
     /** Its starter's W3C trace context (JSON text); null = none. */
     traceContext: text("trace_context"),
     /** The task version it started on (`NewExecution.version`); null = unversioned. */
@@ -239,3 +243,18 @@ export const pauseRules = sqliteTable("zart_pause_rules", {
 });
 
 export type PauseRuleRow = typeof pauseRules.$inferSelect;
+/** Starts counted per rate-limit key and fixed window (the rate-limited claim). */
+export const rateWindows = sqliteTable(
+  "zart_rate_windows",
+  {
+    key: text("key").notNull(),
+    windowStart: integer("window_start").notNull(),
+    /** Its end (epoch ms), when the row can be deleted. */
+    windowEnd: integer("window_end").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.key, t.windowStart] }),
+    index("zart_rate_windows_end_idx").on(t.windowEnd),
+  ],
+);

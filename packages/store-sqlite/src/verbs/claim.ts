@@ -10,6 +10,7 @@ import {
 import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { SqliteContext } from "../db/context.js";
 import { preparedPerConnection, prepareSql, raw } from "../db/prepared.js";
+import { countStarts, deferOverRate } from "../db/rate-windows.js";
 import { toExecutionRecord, toStepRecord } from "../db/rows.js";
 import { type ExecutionRow, executions, steps } from "../db/schema.js";
 
@@ -119,6 +120,7 @@ const statements = preparedPerConnection((orm) => ({
       startedAt: sql`coalesce(${executions.startedAt}, ${sql.placeholder("now")})`,
       waitReason: null,
       waitEvent: null,
+      rateLimitedUntil: null,
     })
     .where(eq(executions.executionId, sql.placeholder("id")))
     .prepare(),
@@ -217,6 +219,8 @@ export async function claim(ctx: SqliteContext, request: ClaimRequest): Promise<
     const now = request.now.getTime();
     const expiresAt = now + request.leaseMs;
     const taskNames = JSON.stringify(keys);
+    // Rate limits: first starts past their window's room are deferred before the due units are read.
+    const budget = request.rateLimits && deferOverRate(orm, request, keys);
     const due = request.concurrencyLimits
       ? dueWithinLimits(prepared, request, request.concurrencyLimits)
       : prepared.dueUnits.all({ now, limit: request.limit, taskNames });
@@ -229,6 +233,7 @@ export async function claim(ctx: SqliteContext, request: ClaimRequest): Promise<
       }
       return token;
     });
+    if (budget) countStarts(orm, due, budget, now);
 
     // Read after every lease is written, so each unit sees the state this claim committed. One read
     // per execution, up to the last position its units need: a child needs the steps before it and

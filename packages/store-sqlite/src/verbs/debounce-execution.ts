@@ -21,6 +21,7 @@ const statements = preparedPerConnection((orm) => ({
       payload: raw("payload"),
       priority: raw("priority"),
       concurrencyKey: raw("concurrencyKey"),
+      rateKey: raw("rateKey"),
       runAt: sql`CASE WHEN ${sql.placeholder("timeoutMs")} IS NULL THEN ${sql.placeholder("runAt")}
         ELSE min(${sql.placeholder("runAt")}, ${executions.createdAt} + ${sql.placeholder("timeoutMs")}) END`,
     })
@@ -83,6 +84,7 @@ function debounce(orm: Orm, { execution, key, timeoutMs }: DebounceInput, now: D
       payload: execution.payload,
       priority: execution.priority ?? null,
       concurrencyKey: execution.concurrencyKey ?? null,
+      rateKey: execution.rateKey ?? null,
       runAt: execution.runAt.getTime(),
       timeoutMs: timeoutMs ?? null,
     }) as ExecutionRow[];
