@@ -9,6 +9,8 @@ import {
 } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
 import type { ConcurrencyGroup } from "./flow/concurrency.js";
+import { needsExplanation, pendingReason } from "./flow/pending-reason.js";
+import { compareQueueInfo, type QueueInfo, registeredLimit, toQueueInfo } from "./flow/queue-stats.js";
 import { taskConcurrency } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
@@ -75,6 +77,8 @@ export interface ListOptions {
   parentId?: string;
   /** Only executions started on this task version (`defineTask({ version })`). */
   version?: string;
+  /** Only executions of this queue (`defineQueue({ name })`). */
+  queue?: string;
   /** 1–1000, default 100. */
   limit?: number;
   /** Default 0. */
@@ -190,7 +194,28 @@ export class DurableScheduler {
     const status = toStatus(details);
     const lease = await leaseInfo(this.#scheduler, details);
     if (lease) status.lease = lease;
+    const now = this.#scheduler.clock.now();
+    // Only the current run can wait; reading the queues costs a scan of the live executions.
+    if (options.run === undefined && needsExplanation(details.execution, now)) {
+      const [queues, workers] = await Promise.all([
+        this.#scheduler.queueStats(now),
+        this.#scheduler.listWorkers(),
+      ]);
+      const limitOf = (key: string) => registeredLimit(this.#registry, key);
+      const reason = pendingReason(details.execution, { now, queues, workers, limitOf });
+      if (reason) status.pendingReason = reason;
+    }
     return status;
+  }
+
+  /**
+   * Per concurrency group (a queue's or a task's, per key) and per task without a limit: the
+   * executions running (unexpired leases), due and delayed, with the limit when this client's
+   * registry knows it. Queues first, then tasks, by name and key.
+   */
+  async queueStats(): Promise<QueueInfo[]> {
+    const counts = await this.#scheduler.queueStats(this.#scheduler.clock.now());
+    return counts.map((count) => toQueueInfo(count, this.#registry)).sort(compareQueueInfo);
   }
 
   /** The registered workers, ordered by id; one whose heartbeat is older than its lease is `gone`. */
@@ -211,7 +236,7 @@ export class DurableScheduler {
     const pollMs = toMillis(options.pollInterval ?? 100, "pollInterval");
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const status = await this.status(executionId);
+      const status = toStatus(await readRun(this.#scheduler, executionId, undefined));
       if (isTerminal(status.status)) return status;
       const left = deadline - performance.now();
       if (left <= 0) throw new WaitTimeoutError(executionId, timeoutMs);
@@ -337,6 +362,7 @@ export class DurableScheduler {
     if (options.taskName !== undefined) assertId(options.taskName, "task name");
     if (options.parentId !== undefined) assertId(options.parentId, "parentId");
     if (options.version !== undefined) assertId(options.version, "version");
+    if (options.queue !== undefined) assertId(options.queue, "queue");
     const rows = await this.#scheduler.listExecutions({
       limit,
       offset,
@@ -344,6 +370,7 @@ export class DurableScheduler {
       ...(options.taskName ? { taskName: options.taskName } : {}),
       ...(options.parentId ? { parentId: options.parentId } : {}),
       ...(options.version ? { version: options.version } : {}),
+      ...(options.queue ? { queue: options.queue } : {}),
     });
     return rows.map(toStatus);
   }

@@ -31,6 +31,8 @@ export * from "./errors.js";
 export type { OfferEventOptions, StartIfMissing } from "./event-offer.js";
 export type { ConcurrencyOptions } from "./flow/concurrency.js";
 export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
+export type { PendingReason } from "./flow/pending-reason.js";
+export type { QueueInfo } from "./flow/queue-stats.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { observeBacklog } from "./hooks/otel-backlog.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
@@ -60,6 +62,8 @@ export {
   OVERLAP_POLICIES,
   type OverlapPolicy,
   PAUSABLE_STATUSES,
+  PENDING_REASONS,
+  type PendingReasonKind,
   RETRYABLE_STATUSES,
   SETTLED_STEP_STATUSES,
   STEP_KINDS,

@@ -1,3 +1,4 @@
+import type { PendingReason } from "./flow/pending-reason.js";
 import { fromJsonText } from "./json.js";
 import type { ExecutionDetails, SerializedError } from "./scheduler/records.js";
 import type { ExecutionStatus, StepKind, StepStatus } from "./scheduler/vocabularies.js";
@@ -63,6 +64,11 @@ export interface DurableExecutionStatus {
   wakeAt?: Date;
   /** A running execution's lease: who runs it and until when (`status()` only, not listings). */
   lease?: LeaseInfo;
+  /**
+   * Why it does not run now (`status()` only, not listings): for a pending or waiting execution
+   * with a wake time, a paused one, or a running one whose lease expired. Absent otherwise.
+   */
+  pendingReason?: PendingReason;
   steps: StepStatusInfo[];
   events: EventInfo[];
 }

@@ -40,6 +40,11 @@ export interface ListFilter {
   parentId?: string;
   /** Only executions started on this task version. */
   version?: string;
+  /**
+   * Only executions of this queue (`defineQueue({ name })`): whose `concurrencyKey` is
+   * `queue:<name>` or starts with `queue:<name>` and `"\n"` (see `queueKeyRange`).
+   */
+  queue?: string;
   limit: number;
   offset: number;
 }
