@@ -48,6 +48,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import { queueStats } from "./verbs/queue-stats.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -149,6 +150,10 @@ export class TutorialScheduler implements Scheduler {
   }
   async countDue(now: Date) {
     return countDue(this.#open(), now);
+  }
+
+  async queueStats(now: Date) {
+    return queueStats(this.#open(), now);
   }
 
   async claim(request: ClaimRequest) {

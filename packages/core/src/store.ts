@@ -47,6 +47,7 @@ export {
   leaseLost,
 } from "./scheduler/lease.js";
 export type * from "./scheduler/parallel-children.js";
+export { countQueues } from "./scheduler/queue-counts.js";
 export { inQueue, queueKeyRange } from "./scheduler/queue-keys.js";
 export type * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";

@@ -48,6 +48,7 @@ const SHIPPED = [
   "0010_trace_context",
   "0011_task_version",
   "0012_workers",
+  "0013_queue_index",
 ];
 
 describe("migrate()", () => {

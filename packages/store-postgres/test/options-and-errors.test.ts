@@ -130,6 +130,7 @@ describe("upgrades", () => {
         "0010_trace_context",
         "0011_task_version",
         "0012_workers",
+        "0013_queue_index",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

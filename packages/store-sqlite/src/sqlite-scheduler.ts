@@ -52,6 +52,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent, offerEventInTransaction } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import { queueStats } from "./verbs/queue-stats.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -182,6 +183,10 @@ export class SqliteScheduler implements Scheduler {
   }
   countDue(now: Date) {
     return countDue(this.#ctx, now);
+  }
+
+  queueStats(now: Date) {
+    return queueStats(this.#ctx, now);
   }
 
   claim(request: ClaimRequest) {

@@ -1,6 +1,7 @@
 import {
   type ExecutionDetails,
   type ExecutionRecord,
+  inQueue,
   isTerminal,
   type ListFilter,
   type PurgeFilter,
@@ -20,7 +21,8 @@ export function listExecutions(storage: TutorialStorage, filter: ListFilter): Ex
       (filter.status === undefined || record.status === filter.status) &&
       (filter.taskName === undefined || record.taskName === filter.taskName) &&
       (filter.parentId === undefined || record.parentId === filter.parentId) &&
-      (filter.version === undefined || record.version === filter.version),
+      (filter.version === undefined || record.version === filter.version) &&
+      (filter.queue === undefined || inQueue(record.concurrencyKey, filter.queue)),
   );
   matching.sort(
     (a, b) =>

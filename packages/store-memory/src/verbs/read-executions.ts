@@ -1,5 +1,11 @@
 import { isTerminal } from "@zart/core";
-import type { ExecutionDetails, ListFilter, PurgeFilter, RunSummary } from "@zart/core/store";
+import {
+  type ExecutionDetails,
+  inQueue,
+  type ListFilter,
+  type PurgeFilter,
+  type RunSummary,
+} from "@zart/core/store";
 import type { MemoryContext } from "../storage/context.js";
 import type { ExecutionRow, MemoryStorage } from "../storage/memory-storage.js";
 import { copy, detailsOf } from "../storage/rows.js";
@@ -26,7 +32,8 @@ export function listExecutions(ctx: MemoryContext, filter: ListFilter): Executio
         (filter.status === undefined || record.status === filter.status) &&
         (filter.taskName === undefined || record.taskName === filter.taskName) &&
         (filter.parentId === undefined || record.parentId === filter.parentId) &&
-        (filter.version === undefined || record.version === filter.version),
+        (filter.version === undefined || record.version === filter.version) &&
+        (filter.queue === undefined || inQueue(record.concurrencyKey, filter.queue)),
     )
     .sort(newestFirst)
     .slice(start, start + Math.max(0, filter.limit))

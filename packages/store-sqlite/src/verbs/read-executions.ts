@@ -1,6 +1,12 @@
 import { type ExecutionStatus, TERMINAL_STATUSES } from "@zart/core";
-import type { ExecutionDetails, ListFilter, PurgeFilter, RunSummary } from "@zart/core/store";
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import {
+  type ExecutionDetails,
+  type ListFilter,
+  type PurgeFilter,
+  queueKeyRange,
+  type RunSummary,
+} from "@zart/core/store";
+import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { SqliteContext } from "../db/context.js";
 import { preparedPerConnection } from "../db/prepared.js";
 import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../db/rows.js";
@@ -97,6 +103,12 @@ export function executionDetails(orm: Orm, executionId: string): ExecutionDetail
   };
 }
 
+/** A queue's executions: a key range (`zart_executions_concurrency_idx`). */
+function inQueueRange(queue: string): SQL | undefined {
+  const { low, high } = queueKeyRange(queue);
+  return and(gte(executions.concurrencyKey, low), lt(executions.concurrencyKey, high));
+}
+
 /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
 export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Promise<ExecutionDetails[]> {
   const { orm } = ctx;
@@ -110,6 +122,7 @@ export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Pr
           filter.taskName === undefined ? undefined : eq(executions.taskName, filter.taskName),
           filter.parentId === undefined ? undefined : eq(executions.parentId, filter.parentId),
           filter.version === undefined ? undefined : eq(executions.version, filter.version),
+          filter.queue === undefined ? undefined : inQueueRange(filter.queue),
         ),
       )
       .orderBy(desc(executions.createdAt), asc(executions.executionId))
