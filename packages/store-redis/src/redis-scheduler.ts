@@ -49,6 +49,7 @@ import { forkExecution } from "./verbs/fork-execution.js";
 import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
+import { queueStats } from "./verbs/queue-stats.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -194,6 +195,10 @@ export class RedisScheduler implements Scheduler {
   }
   countDue(now: Date) {
     return countDue(this.#ctx, now);
+  }
+
+  queueStats(now: Date) {
+    return queueStats(this.#ctx, now);
   }
 
   // ── worker verbs ───────────────────────────────────────────────────────────────────────────────

@@ -13,6 +13,7 @@ import { releaseLeaseScript, renewLeaseScript } from "./lease.js";
 import { offerEventScript } from "./offer-event.js";
 import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
 import type { ScriptDefinition } from "./prelude.js";
+import { queueStatsScript } from "./queue-stats.js";
 import {
   getExecutionScript,
   getRunScript,
@@ -48,6 +49,7 @@ export const SCRIPTS = {
   listExecutions: listExecutionsScript,
   purge: purgeScript,
   countDue: countDueScript,
+  queueStats: queueStatsScript,
   claim: claimScript,
   renewLease: renewLeaseScript,
   saveStep: saveStepScript,
