@@ -18,7 +18,10 @@ export interface QueueCount {
   taskName?: string;
   /** Executions `running` whose lease has not expired at `now` (the slots held). */
   running: number;
-  /** Executions `pending` or `waiting` with `runAt <= now` (claimable, not claimed). */
+  /**
+   * Claimable executions not held: `pending` or `waiting` with `runAt <= now`, and `running` ones
+   * whose lease expired (waiting to be reclaimed).
+   */
   due: number;
   /** Executions `pending` with `runAt > now` (a delayed start, a task retry's backoff). */
   delayed: number;

@@ -9,12 +9,10 @@ export function countQueues(records: Iterable<ExecutionRecord>, now: Date): Queu
   const groups = new Map<string, QueueCount>();
   const at = now.getTime();
   for (const record of records) {
-    const running =
-      record.status === "running" &&
-      record.leaseExpiresAt !== undefined &&
-      record.leaseExpiresAt.getTime() > at;
+    const leased = record.status === "running" && record.leaseExpiresAt !== undefined;
+    const running = leased && (record.leaseExpiresAt as Date).getTime() > at;
     const waits = record.status === "pending" || record.status === "waiting";
-    const due = waits && record.runAt !== undefined && record.runAt.getTime() <= at;
+    const due = (waits && record.runAt !== undefined && record.runAt.getTime() <= at) || (leased && !running);
     const delayed = record.status === "pending" && record.runAt !== undefined && record.runAt.getTime() > at;
     if (!running && !due && !delayed) continue;
     // Task names hold no control characters, so "\u0000" + name never equals a concurrency key.

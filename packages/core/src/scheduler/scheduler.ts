@@ -248,7 +248,7 @@ export interface Scheduler extends ScheduleStore, WorkerRegistry {
   /**
    * Queue statistics, one consistent read: one row per `concurrencyKey` and, for executions
    * without one, per task, of the executions that are `running` with an unexpired lease, due
-   * (`pending`/`waiting`, `runAt <= now`) or delayed (`pending`, `runAt > now`). Groups with none of
+   * (`pending`/`waiting` with `runAt <= now`, or `running` with an expired lease) or delayed (`pending`, `runAt > now`). Groups with none of
    * these are left out (waiting executions not yet due, e.g. sleeping, are not counted); order
    * unspecified. Parallel steps are not counted. Reads the non-terminal executions only.
    */

@@ -2,22 +2,23 @@ import type { QueueCount } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 
 /**
- * Running, due and delayed executions per concurrency key (per task without one): one statement
+ * Running, due and delayed executions per concurrency key (per task without one; `due_at` is the
+ * wake time of a pending or waiting row, the lease expiry of a running one): one statement
  * over the live rows (`executions_status_created_idx` leads with the status).
  */
 const queueStatsSql = statement(
   "queue-stats",
   (n) => `SELECT concurrency_key, CASE WHEN concurrency_key IS NULL THEN task_name END AS task_name,
     count(*) FILTER (WHERE status = 'running' AND lease_expires_at > $1)::int AS running,
-    count(*) FILTER (WHERE status IN ('pending', 'waiting') AND run_at <= $1)::int AS due,
+    count(*) FILTER (WHERE due_at <= $1)::int AS due,
     count(*) FILTER (WHERE status = 'pending' AND run_at > $1)::int AS delayed,
-    coalesce(max(coalesce(priority, 0)) FILTER (WHERE status IN ('pending', 'waiting') AND run_at <= $1), 0)::int
+    coalesce(max(coalesce(priority, 0)) FILTER (WHERE due_at <= $1), 0)::int
       AS top_due_priority
   FROM ${n.executions}
   WHERE status IN ('pending', 'waiting', 'running')
   GROUP BY 1, 2
   HAVING count(*) FILTER (WHERE (status = 'running' AND lease_expires_at > $1)
-    OR (status IN ('pending', 'waiting') AND run_at <= $1) OR (status = 'pending' AND run_at > $1)) > 0`,
+    OR due_at <= $1 OR (status = 'pending' AND run_at > $1)) > 0`,
 );
 
 interface QueueStatsRow {

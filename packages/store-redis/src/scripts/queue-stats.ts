@@ -18,7 +18,8 @@ for _, status in ipairs({ "pending", "waiting", "running" }) do
     local f = redis.call("HMGET", key("row", id), "concurrencyKey", "taskName", "runAt", "leaseExpiresAt", "priority")
     local runAt, leaseEnd = tonumber(f[3]), tonumber(f[4])
     local running = status == "running" and leaseEnd ~= nil and leaseEnd > now
-    local due = status ~= "running" and runAt ~= nil and runAt <= now
+    local due = (status ~= "running" and runAt ~= nil and runAt <= now)
+      or (status == "running" and leaseEnd ~= nil and leaseEnd <= now)
     local delayed = status == "pending" and runAt ~= nil and runAt > now
     if f[2] and (running or due or delayed) then
       -- "\\0" + task name never equals a concurrency key (no control characters in task names).

@@ -1,12 +1,16 @@
 import type { QueueCount } from "@zart/core/store";
-import { and, gt, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, gt, inArray, lte, or, type SQL, sql } from "drizzle-orm";
 import type { SqliteContext } from "../db/context.js";
 import { preparedPerConnection } from "../db/prepared.js";
 import { executions } from "../db/schema.js";
 
 const now = sql`${sql.placeholder("now")}`;
-const due = and(inArray(executions.status, ["pending", "waiting"]), lte(executions.runAt, now)) as SQL;
 const running = and(sql`${executions.status} = 'running'`, gt(executions.leaseExpiresAt, now)) as SQL;
+/** Claimable and not held: due to wake, or running with an expired lease. */
+const due = or(
+  and(inArray(executions.status, ["pending", "waiting"]), lte(executions.runAt, now)),
+  and(sql`${executions.status} = 'running'`, lte(executions.leaseExpiresAt, now)),
+) as SQL;
 const delayed = and(sql`${executions.status} = 'pending'`, gt(executions.runAt, now)) as SQL;
 /** The task, for executions without a concurrency key only (they are grouped per task). */
 const taskOfUnlimited = sql<

@@ -1,15 +1,17 @@
 import { defineSuite } from "../../define-suite.js";
 import { CONCURRENCY_LIMITS_TESTS, concurrencyLimitsSuite } from "./concurrency-limits.js";
 import { PRIORITIES_TESTS, prioritiesSuite } from "./priorities.js";
+import { QUEUE_VISIBILITY_TESTS, queueVisibilitySuite } from "./queue-visibility.js";
 import { RETRY_AFTER_TESTS, retryAfterSuite } from "./retry-after.js";
 
 /** Issue #14, flow control: retry-after, priorities, concurrency and rate limits. */
 export const flowControlSuite = defineSuite(
   "flow-control",
-  [...RETRY_AFTER_TESTS, ...PRIORITIES_TESTS, ...CONCURRENCY_LIMITS_TESTS],
+  [...RETRY_AFTER_TESTS, ...PRIORITIES_TESTS, ...CONCURRENCY_LIMITS_TESTS, ...QUEUE_VISIBILITY_TESTS],
   (h, test) => {
     retryAfterSuite(h, test);
     prioritiesSuite(h, test);
     concurrencyLimitsSuite(h, test);
+    queueVisibilitySuite(h, test);
   },
 );
