@@ -21,6 +21,7 @@ import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./routes/metrics.js";
 import { registerOperatorActionRoutes } from "./routes/operator-actions.js";
 import { registerPurgeRoute } from "./routes/purge.js";
+import { registerQueueRoutes } from "./routes/queues.js";
 import { registerScheduleRoutes } from "./routes/schedules.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerStartBatchRoute } from "./routes/start-batch.js";
@@ -148,6 +149,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerPurgeRoute(app, deps);
   registerScheduleRoutes(app, deps);
   registerWorkerRoutes(app, deps);
+  registerQueueRoutes(app, deps);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.console) app.route("/", serveConsole(options.console));
 

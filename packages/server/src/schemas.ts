@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CREATE_OUTCOMES, EXECUTION_STATUSES, STEP_KINDS } from "@zart/core";
+import { PendingReasonSchema } from "./queue-schemas.js";
 
 /**
  * The zod schemas of every request and response body. The routes validate with them and the
@@ -110,6 +111,7 @@ export const ExecutionSchema = z
       .optional()
       .openapi({ description: "The execution this one reruns, and the step it started from." }),
     lease: LeaseSchema.optional(),
+    pending_reason: PendingReasonSchema.optional(),
     steps: z.array(StepSchema),
     events: z.array(EventSchema),
   })
@@ -226,6 +228,9 @@ export const ListQuerySchema = z.object({
   task_name: IdSchema.optional(),
   parent_id: IdSchema.optional().openapi({ description: "Only the child executions of this execution." }),
   version: IdSchema.optional().openapi({ description: "Only the executions started on this task version." }),
+  queue: IdSchema.optional().openapi({
+    description: "Only the executions of this queue (defineQueue name).",
+  }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 });

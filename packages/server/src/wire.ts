@@ -1,4 +1,5 @@
 import type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "@zart/core";
+import { toWirePendingReason } from "./queue-wire.js";
 import type { WireErrorInfo, WireEvent, WireExecution, WireRunSummary, WireStep } from "./schemas.js";
 import { toWireLease } from "./worker-wire.js";
 
@@ -32,6 +33,7 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
     wire.rerun_of = { execution_id: status.rerunOf.executionId, from_step: status.rerunOf.fromStep };
   }
   if (status.lease) wire.lease = toWireLease(status.lease);
+  if (status.pendingReason) wire.pending_reason = toWirePendingReason(status.pendingReason);
   return wire;
 }
 

@@ -115,6 +115,7 @@ export function registerExecutionRoutes(app: ZartOpenAPIHono, { durable }: Route
       ...(query.task_name ? { taskName: query.task_name } : {}),
       ...(query.parent_id ? { parentId: query.parent_id } : {}),
       ...(query.version ? { version: query.version } : {}),
+      ...(query.queue ? { queue: query.queue } : {}),
     });
     return c.json(
       { executions: executions.map(toWireExecution), limit: query.limit, offset: query.offset },
