@@ -6,6 +6,7 @@ import { listCommand } from "./commands/list.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { pauseCommand, resumeCommand } from "./commands/pause.js";
 import { purgeCommand } from "./commands/purge.js";
+import { queuesCommand } from "./commands/queues.js";
 import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
 import { runsCommand } from "./commands/runs.js";
@@ -37,6 +38,7 @@ export function createProgram(): Command {
     statusCommand(),
     runsCommand(),
     workersCommand(),
+    queuesCommand(),
     listCommand(),
     cancelCommand(),
     retryCommand(),

@@ -1,5 +1,8 @@
 import type { DurableExecutionStatus, ErrorInfo, EventInfo, RunInfo, StepStatusInfo } from "@zart/core";
 import { toWirePendingReason } from "./queue-wire.js";
+
+export { toWireQueue } from "./queue-wire.js";
+
 import type { WireErrorInfo, WireEvent, WireExecution, WireRunSummary, WireStep } from "./schemas.js";
 import { toWireLease } from "./worker-wire.js";
 

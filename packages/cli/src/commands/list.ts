@@ -11,12 +11,13 @@ interface ListFlags extends DbOptions {
   task?: string;
   parent?: string;
   version?: string;
+  queue?: string;
   limit: number;
   offset: number;
   json?: boolean;
 }
 
-/** `zart list [--status] [--task] [--parent] [--version] [--limit] [--offset] [--json]`. */
+/** `zart list [--status] [--task] [--parent] [--version] [--queue] [--limit] [--offset] [--json]`. */
 export function listCommand(): Command {
   const command = new Command("list")
     .description("list executions, newest first")
@@ -24,6 +25,7 @@ export function listCommand(): Command {
     .option("--task <name>", "only this task")
     .option("--parent <execution_id>", "only the child executions of this execution")
     .option("--version <version>", "only executions started on this task version")
+    .option("--queue <name>", "only executions of this queue (defineQueue name)")
     .option("--limit <n>", "at most this many (1–1000)", parsePositiveInt, 20)
     .option("--offset <n>", "skip this many", parseNonNegativeInt, 0);
   dbOption(command);
@@ -37,6 +39,7 @@ export function listCommand(): Command {
         ...(flags.task ? { taskName: flags.task } : {}),
         ...(flags.parent !== undefined ? { parentId: flags.parent } : {}),
         ...(flags.version !== undefined ? { version: flags.version } : {}),
+        ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
       }),
     );
     const wire = executions.map(toWireExecution);
