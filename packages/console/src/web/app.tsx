@@ -5,6 +5,7 @@ import { tokenStore } from "./auth/token-store.js";
 import { ExecutionDetailPage } from "./executions/detail-page.js";
 import { ExecutionListPage } from "./executions/list-page.js";
 import { NAV_PAGES } from "./nav.js";
+import { QueuesPage } from "./queues/queues-page.js";
 import { useRoute } from "./router.js";
 import { WorkersPage } from "./workers/workers-page.js";
 
@@ -75,6 +76,7 @@ export function App() {
           <ExecutionDetailPage key={route.executionId} api={api} executionId={route.executionId} />
         ) : null}
         {route.page === "workers" ? <WorkersPage api={api} /> : null}
+        {route.page === "queues" ? <QueuesPage api={api} /> : null}
         {route.page === "not-found" ? (
           <p>
             Nothing at <code>{route.path}</code>. <a href="#/">Executions</a>

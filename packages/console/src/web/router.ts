@@ -1,19 +1,21 @@
 import { useEffect, useState } from "preact/hooks";
 
 /**
- * Hash routes (`#/`, `#/executions/<id>`, `#/workers`): the server serves one page wherever the console is
+ * Hash routes (`#/`, `#/executions/<id>`, `#/workers`, `#/queues`): the server serves one page wherever the console is
  * mounted, and every view has a link an operator can share.
  */
 export type Route =
   | { page: "executions"; query: URLSearchParams }
   | { page: "execution"; executionId: string }
   | { page: "workers" }
+  | { page: "queues" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
   const [path = "", search = ""] = hash.replace(/^#/, "").split("?", 2);
   if (path === "" || path === "/") return { page: "executions", query: new URLSearchParams(search) };
   if (path === "/workers") return { page: "workers" };
+  if (path === "/queues") return { page: "queues" };
   const execution = /^\/executions\/(.+)$/.exec(path);
   if (execution?.[1]) {
     try {

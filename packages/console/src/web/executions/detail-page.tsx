@@ -136,6 +136,12 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
           </>
         ) : null}
         {execution.lease ? <LeaseFacts lease={execution.lease} /> : null}
+        {execution.pending_reason ? (
+          <>
+            <dt>why waiting</dt>
+            <dd class="pending-reason">{execution.pending_reason.message}</dd>
+          </>
+        ) : null}
       </dl>
       {execution.error ? <ErrorView error={execution.error} /> : null}
       <JsonView label="input" value={execution.payload} />

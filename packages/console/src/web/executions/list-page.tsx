@@ -14,7 +14,11 @@ const POLL_MS = 2_000;
  * live in the link. Paging is by offset: that is what `GET /api/v1/executions` offers today.
  */
 export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSearchParams }) {
-  const filters: ListFilters = { status: query.get("status") ?? "", task: query.get("task") ?? "" };
+  const filters: ListFilters = {
+    status: query.get("status") ?? "",
+    task: query.get("task") ?? "",
+    queue: query.get("queue") ?? "",
+  };
   const offset = Math.max(0, Number.parseInt(query.get("offset") ?? "0", 10) || 0);
   const status = EXECUTION_STATES.find((state) => state === filters.status) as ExecutionState | undefined;
 
@@ -29,11 +33,12 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
               offset,
               ...(status ? { status } : {}),
               ...(filters.task ? { task_name: filters.task } : {}),
+              ...(filters.queue ? { queue: filters.queue } : {}),
             },
           },
         }),
       ),
-    `${status ?? ""}|${filters.task}|${offset}`,
+    `${status ?? ""}|${filters.task}|${filters.queue}|${offset}`,
     POLL_MS,
   );
 
@@ -41,6 +46,7 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
     const params = new URLSearchParams();
     if (next.status) params.set("status", next.status);
     if (next.task) params.set("task", next.task);
+    if (next.queue) params.set("queue", next.queue);
     if (nextOffset > 0) params.set("offset", String(nextOffset));
     window.location.hash = executionsHref(params);
   };
@@ -49,7 +55,7 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
 
   return (
     <section>
-      <h1>Executions</h1>
+      <h1>Executions{filters.queue ? ` of queue ${filters.queue}` : ""}</h1>
       <ListFiltersBar filters={filters} onChange={(next) => go(next)} />
       {polled.error ? <p class="form-error">{polled.error.message}</p> : null}
       <table class="table executions">
