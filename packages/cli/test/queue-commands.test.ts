@@ -76,7 +76,12 @@ describe("zart queues", () => {
     const rows = res.stdout
       .split("\n")
       .filter((line) => line.includes("│"))
-      .map((line) => line.split("│").slice(1, -1).map((cell) => cell.trim()));
+      .map((line) =>
+        line
+          .split("│")
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
     expect(rows).toEqual([
       ["Queue / task", "Key", "Limit", "Running", "Due", "Delayed"],
       ["queue exports", "t7", "-", "1", "1", "0"],
