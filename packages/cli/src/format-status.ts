@@ -16,6 +16,7 @@ export function formatStatus(status: WireExecution, c: Colors, width = terminalW
   if (status.completed_at) row("Finished", when(status.completed_at));
   if (status.wake_at) row("Wakes at", when(status.wake_at));
   if (status.lease) row("Lease", describeLease(status.lease, c));
+  if (status.pending_reason) row("Why waiting", c.yellow(status.pending_reason.message));
   row("Input", preview(status.payload, 100));
   if (status.result !== undefined) row("Result", preview(status.result, 100));
   if (status.error) row("Error", c.red(`${status.error.code ?? status.error.name}: ${status.error.message}`));

@@ -8,6 +8,7 @@ import { migrateCommand } from "./commands/migrate.js";
 import { pauseCommand, resumeCommand } from "./commands/pause.js";
 import { pauseRulesCommand } from "./commands/pause-rules.js";
 import { purgeCommand } from "./commands/purge.js";
+import { queuesCommand } from "./commands/queues.js";
 import { rerunCommand } from "./commands/rerun.js";
 import { retryCommand } from "./commands/retry.js";
 import { runsCommand } from "./commands/runs.js";
@@ -39,6 +40,7 @@ export function createProgram(): Command {
     statusCommand(),
     runsCommand(),
     workersCommand(),
+    queuesCommand(),
     listCommand(),
     cancelCommand(),
     bulkCommand(),

@@ -19,6 +19,7 @@ describe.concurrent("the zart binary: usage", () => {
       "status",
       "runs",
       "workers",
+      "queues",
       "list",
       "cancel",
       "bulk",

@@ -9,6 +9,8 @@ import {
 } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
 import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debounce.js";
+import { needsExplanation, pendingReason } from "./flow/pending-reason.js";
+import { compareQueueInfo, type QueueInfo, registeredLimit, toQueueInfo } from "./flow/queue-stats.js";
 import { type TaskFlow, taskFlow } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
@@ -205,7 +207,28 @@ export class DurableScheduler {
     if (lease) status.lease = lease;
     const rule = await pausedBy(this.#scheduler, details);
     if (rule) status.pausedBy = rule;
+    const now = this.#scheduler.clock.now();
+    // Only the current run can wait; reading the queues costs a scan of the live executions.
+    if (options.run === undefined && needsExplanation(details.execution, now)) {
+      const [queues, workers] = await Promise.all([
+        this.#scheduler.queueStats(now),
+        this.#scheduler.listWorkers(),
+      ]);
+      const limitOf = (key: string) => registeredLimit(this.#registry, key);
+      const reason = pendingReason(details.execution, { now, queues, workers, limitOf });
+      if (reason) status.pendingReason = reason;
+    }
     return status;
+  }
+
+  /**
+   * Per concurrency group (a queue's or a task's, per key) and per task without a limit: the
+   * executions running (unexpired leases), due and delayed, with the limit when this client's
+   * registry knows it. Queues first, then tasks, by name and key.
+   */
+  async queueStats(): Promise<QueueInfo[]> {
+    const counts = await this.#scheduler.queueStats(this.#scheduler.clock.now());
+    return counts.map((count) => toQueueInfo(count, this.#registry)).sort(compareQueueInfo);
   }
 
   /** The registered workers, ordered by id; one whose heartbeat is older than its lease is `gone`. */
@@ -226,7 +249,7 @@ export class DurableScheduler {
     const pollMs = toMillis(options.pollInterval ?? 100, "pollInterval");
     const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const status = await this.status(executionId);
+      const status = toStatus(await readRun(this.#scheduler, executionId, undefined));
       if (isTerminal(status.status)) return status;
       const left = deadline - performance.now();
       if (left <= 0) throw new WaitTimeoutError(executionId, timeoutMs);

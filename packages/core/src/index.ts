@@ -33,6 +33,8 @@ export type { ConcurrencyOptions } from "./flow/concurrency.js";
 export type { DebounceOptions } from "./flow/debounce.js";
 export { defineQueue, type QueueDefinition, type QueueOptions } from "./flow/define-queue.js";
 export type { RateLimitOptions } from "./flow/rate-limit.js";
+export type { PendingReason } from "./flow/pending-reason.js";
+export type { QueueInfo } from "./flow/queue-stats.js";
 export { RetryAfterError } from "./flow/retry-after-error.js";
 export { observeBacklog } from "./hooks/otel-backlog.js";
 export { metricsHooks } from "./hooks/otel-metrics.js";
@@ -78,6 +80,8 @@ export {
   OVERLAP_POLICIES,
   type OverlapPolicy,
   PAUSABLE_STATUSES,
+  PENDING_REASONS,
+  type PendingReasonKind,
   RETRYABLE_STATUSES,
   SETTLED_STEP_STATUSES,
   STEP_KINDS,

@@ -1,3 +1,4 @@
+import type { PendingReason } from "./flow/pending-reason.js";
 import { fromJsonText } from "./json.js";
 import type { PauseRule } from "./scheduler/pause-rules.js";
 import type { ExecutionDetails, SerializedError } from "./scheduler/records.js";
@@ -74,6 +75,11 @@ export interface DurableExecutionStatus {
    * rule on its task) or a `paused` one at a step (a rule on that step).
    */
   pausedBy?: PauseRule;
+  /**
+   * Why it does not run now (`status()` only, not listings): for a pending or waiting execution
+   * with a wake time, a paused one, or a running one whose lease expired. Absent otherwise.
+   */
+  pendingReason?: PendingReason;
   steps: StepStatusInfo[];
   events: EventInfo[];
 }

@@ -23,6 +23,7 @@ import { registerMetricsRoute } from "./routes/metrics.js";
 import { registerOperatorActionRoutes } from "./routes/operator-actions.js";
 import { registerPauseRuleRoutes } from "./routes/pause-rules.js";
 import { registerPurgeRoute } from "./routes/purge.js";
+import { registerQueueRoutes } from "./routes/queues.js";
 import { registerScheduleRoutes } from "./routes/schedules.js";
 import type { RouteDeps } from "./routes/shared.js";
 import { registerStartBatchRoute } from "./routes/start-batch.js";
@@ -152,6 +153,7 @@ export function createZartApp(options: ZartAppOptions): OpenAPIHono {
   registerScheduleRoutes(app, deps);
   registerWorkerRoutes(app, deps);
   registerPauseRuleRoutes(app, deps);
+  registerQueueRoutes(app, deps);
   if (options.metrics) registerMetricsRoute(app, options.metrics);
   if (options.console) app.route("/", serveConsole(options.console));
 

@@ -9,6 +9,7 @@ export {
   type PrometheusMetrics,
   type PrometheusMetricsOptions,
 } from "./prometheus-metrics.js";
+export * from "./queue-schemas.js";
 export * from "./schemas.js";
 export { type RunningServer, type ServerOptions, startServer } from "./server.js";
 export { DEFAULT_WAIT_MS, MAX_WAIT_MS, parseWaitTimeout } from "./wait-timeout.js";

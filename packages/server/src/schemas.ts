@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CREATE_OUTCOMES, EXECUTION_STATUSES, STEP_KINDS } from "@zart/core";
+import { PendingReasonSchema } from "./queue-schemas.js";
 
 /**
  * The zod schemas of every request and response body. The routes validate with them and the
@@ -128,6 +129,7 @@ export const ExecutionSchema = z
         "The pause rule holding it (`GET /api/v1/executions/{id}` only): a pending one whose task a " +
         "rule holds, or a paused one stopped at a step a rule holds.",
     }),
+    pending_reason: PendingReasonSchema.optional(),
     steps: z.array(StepSchema),
     events: z.array(EventSchema),
   })
@@ -273,6 +275,9 @@ export const ListQuerySchema = z.object({
     description: "Only executions created at or after this.",
   }),
   created_before: CreatedBound.optional().openapi({ description: "Only executions created before this." }),
+  queue: IdSchema.optional().openapi({
+    description: "Only the executions of this queue (defineQueue name).",
+  }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().min(1).max(512).optional().openapi({
     description: "The `next_cursor` of the previous page (keyset pagination: no repeats or gaps).",

@@ -9,6 +9,7 @@ import type {
   StepStatusInfo,
 } from "@zart/core";
 import { toWirePauseRule } from "./pause-rule-wire.js";
+import { toWirePendingReason } from "./queue-wire.js";
 import type {
   StartBody,
   WireErrorInfo,
@@ -63,6 +64,7 @@ export function toWireExecution(status: DurableExecutionStatus): WireExecution {
   }
   if (status.lease) wire.lease = toWireLease(status.lease);
   if (status.pausedBy) wire.paused_by = toWirePauseRule(status.pausedBy);
+  if (status.pendingReason) wire.pending_reason = toWirePendingReason(status.pendingReason);
   return wire;
 }
 

@@ -60,6 +60,7 @@ import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent, offerEventInTransaction } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
 import * as pauseRules from "./verbs/pause-rules.js";
+import { queueStats } from "./verbs/queue-stats.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -191,6 +192,10 @@ export class PostgresScheduler implements Scheduler {
   }
   countDue(now: Date) {
     return countDue(this.#db, now);
+  }
+
+  queueStats(now: Date) {
+    return queueStats(this.#db, now);
   }
 
   // ── worker verbs ──────────────────────────────────────────────────────────────────────────

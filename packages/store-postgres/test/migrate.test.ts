@@ -62,6 +62,7 @@ const SHIPPED = [
   "0013_debounce",
   "0014_pause_rules",
   "0015_rate_limits",
+  "0016_queue_index",
 ];
 
 describe("migrate()", () => {

@@ -133,6 +133,7 @@ describe("upgrades", () => {
         "0013_debounce",
         "0014_pause_rules",
         "0015_rate_limits",
+        "0016_queue_index",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

@@ -55,6 +55,7 @@ import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
 import { createPauseRule, deletePauseRule, listPauseRules } from "./verbs/pause-rules.js";
+import { queueStats } from "./verbs/queue-stats.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -222,6 +223,10 @@ export class RedisScheduler implements Scheduler {
   }
   countDue(now: Date) {
     return countDue(this.#ctx, now);
+  }
+
+  queueStats(now: Date) {
+    return queueStats(this.#ctx, now);
   }
 
   // ── worker verbs ───────────────────────────────────────────────────────────────────────────────

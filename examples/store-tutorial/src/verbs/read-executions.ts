@@ -1,6 +1,7 @@
 import {
   type ExecutionDetails,
   type ExecutionRecord,
+  inQueue,
   isTerminal,
   type ListFilter,
   type PurgeFilter,
@@ -32,6 +33,7 @@ export function listExecutions(storage: TutorialStorage, filter: ListFilter): Ex
       (filter.parentId === undefined || record.parentId === filter.parentId) &&
       (filter.version === undefined || record.version === filter.version) &&
       inListWindow(record, filter),
+      (filter.queue === undefined || inQueue(record.concurrencyKey, filter.queue)),
   );
   matching.sort(
     (a, b) =>

@@ -13,6 +13,7 @@ interface ListFlags extends DbOptions {
   version?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  queue?: string;
   limit: number;
   cursor?: string;
   offset: number;
@@ -20,8 +21,8 @@ interface ListFlags extends DbOptions {
 }
 
 /**
- * `zart list [--status] [--task] [--parent] [--version] [--created-after] [--created-before]
- * [--limit] [--cursor] [--offset] [--json]`.
+ * `zart list [--status] [--task] [--parent] [--version] [--queue] [--created-after]
+ * [--created-before] [--limit] [--cursor] [--offset] [--json]`.
  */
 export function listCommand(): Command {
   const command = new Command("list")
@@ -36,6 +37,7 @@ export function listCommand(): Command {
       parseDateArg,
     )
     .option("--created-before <date>", "only executions created before this ISO-8601 date-time", parseDateArg)
+    .option("--queue <name>", "only executions of this queue (defineQueue name)")
     .option("--limit <n>", "at most this many (1–1000)", parsePositiveInt, 20)
     .option("--cursor <cursor>", "the next page: the cursor the previous page printed")
     .option("--offset <n>", "deprecated, use --cursor: skip this many", parseNonNegativeInt, 0);
@@ -53,6 +55,7 @@ export function listCommand(): Command {
         ...(flags.task ? { taskName: flags.task } : {}),
         ...(flags.parent !== undefined ? { parentId: flags.parent } : {}),
         ...(flags.version !== undefined ? { version: flags.version } : {}),
+        ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
       }),
     );
     const wire = page.executions.map(toWireExecution);

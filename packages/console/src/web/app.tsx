@@ -6,6 +6,7 @@ import { ExecutionDetailPage } from "./executions/detail-page.js";
 import { ExecutionListPage } from "./executions/list-page.js";
 import { NAV_PAGES } from "./nav.js";
 import { PauseRulesPage } from "./pause-rules/pause-rules-page.js";
+import { QueuesPage } from "./queues/queues-page.js";
 import { useRoute } from "./router.js";
 import { WorkersPage } from "./workers/workers-page.js";
 
@@ -77,6 +78,7 @@ export function App() {
         ) : null}
         {route.page === "workers" ? <WorkersPage api={api} /> : null}
         {route.page === "pause-rules" ? <PauseRulesPage api={api} /> : null}
+        {route.page === "queues" ? <QueuesPage api={api} /> : null}
         {route.page === "not-found" ? (
           <p>
             Nothing at <code>{route.path}</code>. <a href="#/">Executions</a>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 /**
- * Hash routes (`#/`, `#/executions/<id>`, `#/workers`, `#/pause-rules`): the server serves one page wherever the console is
+ * Hash routes (`#/`, `#/executions/<id>`, `#/workers`, `#/pause-rules`, `#/queues`): the server serves one page wherever the console is
  * mounted, and every view has a link an operator can share.
  */
 export type Route =
@@ -9,6 +9,7 @@ export type Route =
   | { page: "execution"; executionId: string }
   | { page: "workers" }
   | { page: "pause-rules" }
+  | { page: "queues" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
   if (path === "" || path === "/") return { page: "executions", query: new URLSearchParams(search) };
   if (path === "/workers") return { page: "workers" };
   if (path === "/pause-rules") return { page: "pause-rules" };
+  if (path === "/queues") return { page: "queues" };
   const execution = /^\/executions\/(.+)$/.exec(path);
   if (execution?.[1]) {
     try {

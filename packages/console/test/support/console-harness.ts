@@ -4,6 +4,7 @@ import {
   type ExecutionStatus,
   type Logger,
   ManualClock,
+  type Scheduler,
   type TaskDefinition,
   Worker,
 } from "@zart/core";
@@ -27,6 +28,8 @@ const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 export interface ConsoleHarness {
   server: RunningServer;
   durable: DurableScheduler;
+  /** The store, for work no worker of the harness runs. */
+  scheduler: Scheduler;
   /** Starts an execution one second after the previous one, so "newest first" is well defined. */
   start(executionId: string, taskName: string, data: unknown): Promise<void>;
   /**
@@ -70,6 +73,7 @@ export async function startConsoleHarness({
   return {
     server,
     durable,
+    scheduler,
     async start(executionId, taskName, data) {
       if (!realTime) clock.advance("1s");
       await durable.start(executionId, taskName, data);

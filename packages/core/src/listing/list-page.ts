@@ -14,6 +14,8 @@ export interface ExecutionFilter {
   parentId?: string;
   /** Only executions started on this task version (`defineTask({ version })`). */
   version?: string;
+  /** Only executions of this queue (`defineQueue({ name })`). */
+  queue?: string;
   /** Only executions created at or after this instant. */
   createdAfter?: Date;
   /** Only executions created strictly before this instant. */
@@ -45,6 +47,7 @@ export function toStoreFilter(filter: ExecutionFilter): Omit<ListFilter, "limit"
   if (filter.taskName !== undefined) assertId(filter.taskName, "task name");
   if (filter.parentId !== undefined) assertId(filter.parentId, "parentId");
   if (filter.version !== undefined) assertId(filter.version, "version");
+  if (filter.queue !== undefined) assertId(filter.queue, "queue");
   for (const key of ["createdAfter", "createdBefore"] as const) {
     const value = filter[key];
     if (value !== undefined && !(value instanceof Date && Number.isFinite(value.getTime()))) {
@@ -56,6 +59,7 @@ export function toStoreFilter(filter: ExecutionFilter): Omit<ListFilter, "limit"
     ...(filter.taskName ? { taskName: filter.taskName } : {}),
     ...(filter.parentId ? { parentId: filter.parentId } : {}),
     ...(filter.version ? { version: filter.version } : {}),
+    ...(filter.queue ? { queue: filter.queue } : {}),
     ...(filter.createdAfter ? { createdAfter: filter.createdAfter } : {}),
     ...(filter.createdBefore ? { createdBefore: filter.createdBefore } : {}),
   };

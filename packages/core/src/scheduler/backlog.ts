@@ -6,3 +6,25 @@ export interface DueCount {
   /** The earliest `runAt` among them. */
   oldestDueAt: Date;
 }
+
+/**
+ * The live executions of one concurrency group, as `Scheduler.queueStats` reads them: of one
+ * `concurrencyKey`, or, for executions without one (no fleet-wide limit), of one task.
+ */
+export interface QueueCount {
+  /** The group (`queue:<name>` or `task:<name>`, then `"\n"` and the key when keyed); absent = none. */
+  concurrencyKey?: string;
+  /** The task, for executions without a `concurrencyKey` (absent otherwise). */
+  taskName?: string;
+  /** Executions `running` whose lease has not expired at `now` (the slots held). */
+  running: number;
+  /**
+   * Claimable executions not held: `pending` or `waiting` with `runAt <= now`, and `running` ones
+   * whose lease expired (waiting to be reclaimed).
+   */
+  due: number;
+  /** Executions `pending` with `runAt > now` (a delayed start, a task retry's backoff). */
+  delayed: number;
+  /** The highest `priority` among the due ones (0 when none, or none has one). */
+  topDuePriority: number;
+}

@@ -53,6 +53,11 @@ export interface ListFilter {
    * `executionId` asc). The position need not exist any more (deleted, or its status changed).
    */
   after?: ListPosition;
+  /**
+   * Only executions of this queue (`defineQueue({ name })`): whose `concurrencyKey` is
+   * `queue:<name>` or starts with `queue:<name>` and `"\n"` (see `queueKeyRange`).
+   */
+  queue?: string;
   limit: number;
   /** Rows skipped after the filters (and `after`) apply; 0 with keyset pagination. */
   offset: number;

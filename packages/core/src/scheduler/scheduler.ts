@@ -47,7 +47,7 @@
  */
 import type { Clock } from "../clock.js";
 import type { AnyEventWaitOutcome, AwaitAnyEventInput } from "./any-event.js";
-import type { DueCount } from "./backlog.js";
+import type { DueCount, QueueCount } from "./backlog.js";
 import type { StoreCapabilities } from "./capabilities.js";
 import type { AwaitChildrenInput, ChildWaitOutcome, StartChildInput } from "./child-executions.js";
 import type { ClaimedWork, ClaimRequest, RateTokenOutcome, RateTokenRequest } from "./claims.js";
@@ -261,6 +261,15 @@ export interface Scheduler extends ScheduleStore, WorkerRegistry, PauseRuleStore
    * are left out; order unspecified. Parallel steps and expired leases are not counted.
    */
   countDue(now: Date): Promise<DueCount[]>;
+
+  /**
+   * Queue statistics, one consistent read: one row per `concurrencyKey` and, for executions
+   * without one, per task, of the executions that are `running` with an unexpired lease, due
+   * (`pending`/`waiting` with `runAt <= now`, or `running` with an expired lease) or delayed (`pending`, `runAt > now`). Groups with none of
+   * these are left out (waiting executions not yet due, e.g. sleeping, are not counted); order
+   * unspecified. Parallel steps are not counted. Reads the non-terminal executions only.
+   */
+  queueStats(now: Date): Promise<QueueCount[]>;
 
   /**
    * Deletes matching terminal executions with their steps and events, and archived runs that match by status and completion time; returns how many runs went.

@@ -108,3 +108,21 @@ export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
  */
 export const CATCHUP_POLICIES = ["none", "latest", "all"] as const;
 export type CatchupPolicy = (typeof CATCHUP_POLICIES)[number];
+
+/**
+ * Why an execution that is not running does not run now (`status().pendingReason.kind`):
+ * `not-due` (its wake time is ahead: a sleep, a retry backoff, a delayed start), `concurrency-limit`
+ * (its group's slots are all held), `priority` (higher-priority due work is claimed first),
+ * `paused`, `lease-expired` (a running one whose holder stopped renewing: waiting to be reclaimed),
+ * `no-worker` (no live worker registered its task), `ready` (due: the next free worker takes it).
+ */
+export const PENDING_REASONS = [
+  "not-due",
+  "concurrency-limit",
+  "priority",
+  "paused",
+  "lease-expired",
+  "no-worker",
+  "ready",
+] as const;
+export type PendingReasonKind = (typeof PENDING_REASONS)[number];

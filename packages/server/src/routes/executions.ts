@@ -125,6 +125,7 @@ export function registerExecutionRoutes(app: ZartOpenAPIHono, { durable }: Route
       ...(query.version ? { version: query.version } : {}),
       ...(query.created_after ? { createdAfter: new Date(query.created_after) } : {}),
       ...(query.created_before ? { createdBefore: new Date(query.created_before) } : {}),
+      ...(query.queue ? { queue: query.queue } : {}),
     });
     return c.json(
       {

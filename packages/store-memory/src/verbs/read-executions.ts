@@ -1,10 +1,11 @@
 import { isTerminal } from "@zart/core";
-import type {
-  ExecutionDetails,
-  ExecutionRecord,
-  ListFilter,
-  PurgeFilter,
-  RunSummary,
+import {
+  type ExecutionDetails,
+  type ExecutionRecord,
+  inQueue,
+  type ListFilter,
+  type PurgeFilter,
+  type RunSummary,
 } from "@zart/core/store";
 import type { MemoryContext } from "../storage/context.js";
 import type { ExecutionRow, MemoryStorage } from "../storage/memory-storage.js";
@@ -44,6 +45,7 @@ export function listExecutions(ctx: MemoryContext, filter: ListFilter): Executio
         (filter.parentId === undefined || record.parentId === filter.parentId) &&
         (filter.version === undefined || record.version === filter.version) &&
         inListWindow(record, filter),
+        (filter.queue === undefined || inQueue(record.concurrencyKey, filter.queue)),
     )
     .sort(newestFirst)
     .slice(start, start + Math.max(0, filter.limit))

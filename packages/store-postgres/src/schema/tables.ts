@@ -109,6 +109,10 @@ export function createTables(schemaName: string) {
       index("executions_version_created_idx")
         .on(t.version, t.createdAt.desc().nullsFirst(), t.executionId)
         .where(sql`version IS NOT NULL`),
+      // `listExecutions({ queue })`: a range of keys in binary order (see `queueKeyRange`).
+      index("executions_queue_created_idx")
+        .on(sql`concurrency_key COLLATE "C"`, t.createdAt.desc().nullsFirst(), t.executionId)
+        .where(sql`concurrency_key IS NOT NULL`),
       index("executions_completed_idx").on(t.completedAt).where(sql`status IN ${TERMINAL}`),
       check("executions_status_check", sql.raw(`status IN (${sqlList(EXECUTION_STATUSES)})`)),
     ],

@@ -1,13 +1,14 @@
-import type {
-  EventRecord,
-  ExecutionDetails,
-  ExecutionRecord,
-  ListFilter,
-  PurgeFilter,
-  RunSummary,
-  StepRecord,
+import {
+  type EventRecord,
+  type ExecutionDetails,
+  type ExecutionRecord,
+  type ListFilter,
+  type PurgeFilter,
+  queueKeyRange,
+  type RunSummary,
+  type StepRecord,
 } from "@zart/core/store";
-import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { type Database, statement } from "../db/database.js";
 import {
@@ -142,6 +143,12 @@ export async function listExecutions(orm: Orm, filter: ListFilter): Promise<Exec
       lte(executions.createdAt, createdAt),
       or(lt(executions.createdAt, createdAt), gt(executions.executionId, executionId)) as SQL,
     );
+  }
+  if (filter.queue !== undefined) {
+    // Binary order (`executions_queue_created_idx` is on the key in "C" collation too).
+    const { low, high } = queueKeyRange(filter.queue);
+    const key = sql`${executions.concurrencyKey} COLLATE "C"`;
+    conditions.push(sql`${key} >= ${low} AND ${key} < ${high}`);
   }
   const rows = await orm.query.executions.findMany({
     ...withDetails(orm),

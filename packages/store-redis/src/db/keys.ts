@@ -19,6 +19,9 @@ import { ValidationError } from "@zart/core";
  * zart:{zart}:status:<s>        zset    executions by status, scored by -createdAt
  * zart:{zart}:task:<t>          zset    executions by task name, scored by -createdAt
  * zart:{zart}:task-status:<s>:<t> zset  executions by status and task name, scored by -createdAt
+ * zart:{zart}:version:<v>       zset    executions by task version, scored by -createdAt
+ * zart:{zart}:queue:<q>         zset    executions of queue q (concurrencyKey "queue:<q>[\n<key>]"), by -createdAt
+ * zart:{zart}:conc:<key>        zset    executions that may hold a lease of concurrency group <key>
  * zart:{zart}:ended:<s>         zset    terminal executions by status, scored by completedAt (purge)
  * zart:{zart}:run-ended:<s>     zset    archived runs ("<id>\n<run>") by status, scored by completedAt
  * zart:{zart}:workers           hash    worker id → JSON of its registry row (no heartbeat)

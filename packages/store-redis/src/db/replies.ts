@@ -33,8 +33,9 @@ export function parseClaimed(reply: unknown): ClaimedWork[] {
 }
 
 /** The sorted-set index (key suffix after the base) that answers a list filter. */
-export function listIndex(filter: Pick<ListFilter, "status" | "taskName" | "version">): string {
-  const { status, taskName, version } = filter;
+export function listIndex(filter: Pick<ListFilter, "status" | "taskName" | "version" | "queue">): string {
+  const { status, taskName, version, queue } = filter;
+  if (queue !== undefined) return `queue:${queue}`;
   if (version !== undefined) return `version:${version}`;
   if (status !== undefined && taskName !== undefined) return `task-status:${status}:${taskName}`;
   if (status !== undefined) return `status:${status}`;

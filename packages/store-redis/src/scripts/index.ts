@@ -15,6 +15,7 @@ import { offerEventScript } from "./offer-event.js";
 import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
 import { createPauseRuleScript, deletePauseRuleScript, listPauseRulesScript } from "./pause-rules.js";
 import type { ScriptDefinition } from "./prelude.js";
+import { queueStatsScript } from "./queue-stats.js";
 import {
   getExecutionScript,
   getRunScript,
@@ -52,6 +53,7 @@ export const SCRIPTS = {
   listExecutions: listExecutionsScript,
   purge: purgeScript,
   countDue: countDueScript,
+  queueStats: queueStatsScript,
   claim: claimScript,
   takeRateToken: takeRateTokenScript,
   renewLease: renewLeaseScript,

@@ -182,6 +182,14 @@ local function leaveConcurrency(id, row)
   if row.concurrencyKey ~= nil then redis.call("ZREM", concurrencySet(row.concurrencyKey), id) end
 end
 
+-- The "queue:<name>" index (newest first) of an execution whose concurrency key is a queue's
+-- ("queue:<name>", then a newline and the key when keyed); nil for any other execution.
+local function queueIndex(concurrencyKey)
+  if concurrencyKey == nil or string.sub(concurrencyKey, 1, 6) ~= "queue:" then return nil end
+  local newline = string.find(concurrencyKey, "\\n", 7, true)
+  return base .. "queue:" .. string.sub(concurrencyKey, 7, newline and newline - 1 or -1)
+end
+
 -- Parks the execution: waiting on \`reason\` until \`runAt\` ("" = only a push wakes it), lease cleared.
 local function park(id, row, reason, runAt, waitEvent)
   setStatus(id, row, "waiting")
@@ -271,6 +279,8 @@ local function deleteExecution(id, row)
   redis.call("ZREM", base .. "created", id)
   redis.call("ZREM", base .. "task:" .. row.taskName, id)
   if row.version ~= nil then redis.call("ZREM", base .. "version:" .. row.version, id) end
+  local queue = queueIndex(row.concurrencyKey)
+  if queue ~= nil then redis.call("ZREM", queue, id) end
   removeDue(id, row)
   leaveConcurrency(id, row)
   redis.call("DEL", key("row", id), key("steps", id), key("unsettled", id), key("events", id),
@@ -302,6 +312,8 @@ local function insertExecution(id, taskName, payload, runAt, now, request, prior
   if concurrencyKey ~= nil then
     row.concurrencyKey = concurrencyKey
     redis.call("HSET", key("row", id), "concurrencyKey", concurrencyKey)
+    local queue = queueIndex(concurrencyKey)
+    if queue ~= nil then redis.call("ZADD", queue, -tonumber(now), id) end
   end
   if traceContext ~= nil then redis.call("HSET", key("row", id), "traceContext", traceContext) end
   if rateKey ~= nil then redis.call("HSET", key("row", id), "rateKey", rateKey) end

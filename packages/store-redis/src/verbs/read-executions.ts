@@ -1,4 +1,10 @@
-import type { ExecutionDetails, ListFilter, PurgeFilter, RunSummary } from "@zart/core/store";
+import {
+  type ExecutionDetails,
+  inQueue,
+  type ListFilter,
+  type PurgeFilter,
+  type RunSummary,
+} from "@zart/core/store";
 import { millis } from "../db/args.js";
 import { type DetailsReply, parseDetails, parseRow, parseSnapshot } from "../db/codec.js";
 import type { RedisContext } from "../db/context.js";
@@ -56,6 +62,10 @@ export async function listExecutions(ctx: RedisContext, filter: ListFilter): Pro
     return [];
   }
   if (filter.parentId !== undefined) return listFiltered(ctx, filter, `children:${filter.parentId}`);
+  if (filter.queue !== undefined) {
+    const others = filter.status ?? filter.taskName ?? filter.version;
+    if (others !== undefined) return listFiltered(ctx, filter, `queue:${filter.queue}`);
+  }
   if (filter.version !== undefined && (filter.status !== undefined || filter.taskName !== undefined)) {
     return listFiltered(ctx, filter, `version:${filter.version}`);
   }
@@ -69,7 +79,7 @@ export async function listExecutions(ctx: RedisContext, filter: ListFilter): Pro
 }
 
 /**
- * The executions of one index (a parent's `children:`, or a `version:`), newest first, with the
+ * The executions of one index (a parent's `children:`, a `version:` or a `queue:`), newest first, with the
  * other filters applied here: no index is kept per combination of filters, so this reads the whole
  * index (a parent's children are few; a version's unfinished executions drain).
  */
@@ -86,7 +96,8 @@ async function listFiltered(
       ({ execution }) =>
         (filter.status === undefined || execution.status === filter.status) &&
         (filter.taskName === undefined || execution.taskName === filter.taskName) &&
-        (filter.version === undefined || execution.version === filter.version),
+        (filter.version === undefined || execution.version === filter.version) &&
+        (filter.queue === undefined || inQueue(execution.concurrencyKey, filter.queue)),
     )
     .slice(start, start + Math.floor(filter.limit));
 }

@@ -1,5 +1,11 @@
 import { type ExecutionStatus, TERMINAL_STATUSES } from "@zart/core";
-import type { ExecutionDetails, ListFilter, PurgeFilter, RunSummary } from "@zart/core/store";
+import {
+  type ExecutionDetails,
+  type ListFilter,
+  type PurgeFilter,
+  queueKeyRange,
+  type RunSummary,
+} from "@zart/core/store";
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { SqliteContext } from "../db/context.js";
 import { preparedPerConnection } from "../db/prepared.js";
@@ -106,6 +112,12 @@ function afterPosition({ after }: ListFilter): SQL | undefined {
   );
 }
 
+/** A queue's executions: a key range (`zart_executions_concurrency_idx`). */
+function inQueueRange(queue: string): SQL | undefined {
+  const { low, high } = queueKeyRange(queue);
+  return and(gte(executions.concurrencyKey, low), lt(executions.concurrencyKey, high));
+}
+
 /** Newest first (`createdAt` desc, then `executionId` asc), filtered, then paginated. */
 export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Promise<ExecutionDetails[]> {
   const { orm } = ctx;
@@ -122,6 +134,7 @@ export async function listExecutions(ctx: SqliteContext, filter: ListFilter): Pr
           filter.createdAfter === undefined ? undefined : gte(executions.createdAt, filter.createdAfter),
           filter.createdBefore === undefined ? undefined : lt(executions.createdAt, filter.createdBefore),
           afterPosition(filter),
+          filter.queue === undefined ? undefined : inQueueRange(filter.queue),
         ),
       )
       .orderBy(desc(executions.createdAt), asc(executions.executionId))

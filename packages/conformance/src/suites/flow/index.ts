@@ -4,6 +4,7 @@ import { DEBOUNCE_TESTS, debounceSuite } from "./debounce.js";
 import { GATES_TESTS, gatesSuite } from "./gates.js";
 import { PRIORITIES_TESTS, prioritiesSuite } from "./priorities.js";
 import { RATE_LIMITS_TESTS, rateLimitsSuite } from "./rate-limits.js";
+import { QUEUE_VISIBILITY_TESTS, queueVisibilitySuite } from "./queue-visibility.js";
 import { RETRY_AFTER_TESTS, retryAfterSuite } from "./retry-after.js";
 
 /** Issue #14, flow control: retry-after, priorities, concurrency and rate limits, debounce. */
@@ -16,6 +17,7 @@ export const flowControlSuite = defineSuite(
     ...RATE_LIMITS_TESTS,
     ...GATES_TESTS,
     ...DEBOUNCE_TESTS,
+    ...QUEUE_VISIBILITY_TESTS,
   ],
   (h, test) => {
     retryAfterSuite(h, test);
@@ -24,5 +26,6 @@ export const flowControlSuite = defineSuite(
     rateLimitsSuite(h, test);
     gatesSuite(h, test);
     debounceSuite(h, test);
+    queueVisibilitySuite(h, test);
   },
 );

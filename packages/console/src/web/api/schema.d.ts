@@ -452,6 +452,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Running, due and delayed executions per queue, task and key
+         * @description One row per concurrency group (a queue's or a task's own, per key) and per task without a limit. `limit` is shown when the server's task registry knows the task or queue (the store keeps keys, not limits). Waiting executions that are not due (sleeping, waiting for events) are not counted.
+         */
+        get: operations["listQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -618,6 +638,7 @@ export interface components {
             };
             lease?: components["schemas"]["Lease"];
             paused_by?: components["schemas"]["PauseRule"];
+            pending_reason?: components["schemas"]["PendingReason"];
             steps: components["schemas"]["Step"][];
             events: components["schemas"]["MailboxEvent"][];
         };
@@ -674,13 +695,50 @@ export interface components {
             /** Format: date-time */
             expires_at?: string;
         };
+        /** @description Why the execution does not run now (status only, not lists). */
+        PendingReason: {
+            /** @enum {string} */
+            kind: "not-due" | "concurrency-limit" | "priority" | "paused" | "lease-expired" | "no-worker" | "ready";
+            /** @example concurrency limit tenant-7: 5/5 */
+            message: string;
+            /**
+             * Format: date-time
+             * @description `not-due`: its wake time.
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            until?: string;
+            /** @description `not-due`: sleep, retry, event, children, child-executions or delayed-start. */
+            cause?: string;
+            /** @description `concurrency-limit`: the group. */
+            concurrency_key?: string;
+            /** @description `concurrency-limit`: the key its key(data) returned. */
+            key?: string;
+            /** @description `concurrency-limit`: leases held. */
+            running?: number;
+            /** @description `concurrency-limit`: the group's limit. */
+            limit?: number;
+            /** @description `priority`: its own. */
+            priority?: number;
+            /** @description `priority`: the highest among due work. */
+            top_due_priority?: number;
+            /**
+             * Format: date-time
+             * @description `lease-expired`: when the lease ran out.
+             * @example 2025-01-31T12:00:00.000Z
+             */
+            expired_at?: string;
+            /** @description `lease-expired`: the last holder. */
+            worker_id?: string;
+            /** @description `no-worker`: the task no live worker runs. */
+            task?: string;
+        };
         Step: {
             name: string;
             /**
              * @description `child`: a child execution started (result = its id) or awaited.
              * @enum {string}
              */
-            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "child" | "marker" | "transaction";
+            kind: "step" | "sleep" | "event" | "capture" | "parallel" | "child" | "marker" | "transaction" | "gate";
             status: components["schemas"]["ExecutionState"];
             result?: unknown;
             error?: components["schemas"]["ErrorInfo"];
@@ -941,6 +999,25 @@ export interface components {
         PauseRuleDeleted: {
             /** @enum {boolean} */
             deleted: true;
+        };
+        QueueList: {
+            queues: components["schemas"]["Queue"][];
+        };
+        Queue: {
+            /** @description The queue (defineQueue); absent for a task. */
+            queue?: string;
+            /** @description The task (its own limit, or none). */
+            task?: string;
+            /** @description The concurrency key, for a keyed group. */
+            key?: string;
+            /** @description The limit, when the server's task registry knows it. */
+            limit?: number;
+            /** @description Executions holding an unexpired lease. */
+            running: number;
+            /** @description Due executions not held (expired leases included). */
+            due: number;
+            /** @description Pending executions due later. */
+            delayed: number;
         };
     };
     responses: never;
@@ -1222,6 +1299,8 @@ export interface operations {
                 created_after?: string;
                 /** @description Only executions created before this. */
                 created_before?: string;
+                /** @description Only the executions of this queue (defineQueue name). */
+                queue?: string;
                 limit?: number;
                 /** @description The `next_cursor` of the previous page (keyset pagination: no repeats or gaps). */
                 cursor?: string;
@@ -2441,6 +2520,35 @@ export interface operations {
             };
             /** @description No such execution or schedule (`EXECUTION_NOT_FOUND`, `SCHEDULE_NOT_FOUND`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueList"];
+                };
+            };
+            /** @description Missing or wrong bearer token (`UNAUTHORIZED`). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

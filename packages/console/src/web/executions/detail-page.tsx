@@ -150,6 +150,12 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
             </dd>
           </>
         ) : null}
+        {execution.pending_reason ? (
+          <>
+            <dt>why waiting</dt>
+            <dd class="pending-reason">{execution.pending_reason.message}</dd>
+          </>
+        ) : null}
       </dl>
       {execution.error ? <ErrorView error={execution.error} /> : null}
       <JsonView label="input" value={execution.payload} />

@@ -6,6 +6,8 @@ import { executionHref } from "../router.js";
 export interface ListFilters {
   status: string;
   task: string;
+  /** A queue (`defineQueue` name), set by the queues page's links; kept as the others change. */
+  queue: string;
 }
 
 /** Status and task filters, and a box that opens an execution by its id. */

@@ -20,7 +20,11 @@ const TRAIL_SEPARATOR = ".";
  * page's), so "Newer" goes back without offsets, and new executions never shift a page.
  */
 export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSearchParams }) {
-  const filters: ListFilters = { status: query.get("status") ?? "", task: query.get("task") ?? "" };
+  const filters: ListFilters = {
+    status: query.get("status") ?? "",
+    task: query.get("task") ?? "",
+    queue: query.get("queue") ?? "",
+  };
   const trail = (query.get("trail") ?? "").split(TRAIL_SEPARATOR).filter(Boolean);
   const cursor = trail.at(-1);
   const status = EXECUTION_STATES.find((state) => state === filters.status) as ExecutionState | undefined;
@@ -37,11 +41,12 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
               ...(cursor ? { cursor } : {}),
               ...(status ? { status } : {}),
               ...(filters.task ? { task_name: filters.task } : {}),
+              ...(filters.queue ? { queue: filters.queue } : {}),
             },
           },
         }),
       ),
-    `${status ?? ""}|${filters.task}|${cursor ?? ""}|${notice ?? ""}`,
+    `${status ?? ""}|${filters.task}|${filters.queue}|${cursor ?? ""}|${notice ?? ""}`,
     POLL_MS,
   );
 
@@ -49,6 +54,7 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
     const params = new URLSearchParams();
     if (next.status) params.set("status", next.status);
     if (next.task) params.set("task", next.task);
+    if (next.queue) params.set("queue", next.queue);
     if (nextTrail.length > 0) params.set("trail", nextTrail.join(TRAIL_SEPARATOR));
     window.location.hash = executionsHref(params);
   };
@@ -58,17 +64,24 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
     ...(status ? { status } : {}),
     ...(filters.task ? { task_name: filters.task } : {}),
   };
-  const filtered = Object.keys(selection).length > 0;
+  // Bulk actions select by status, task and time, not by queue: offered only without a queue filter.
+  const filtered = Object.keys(selection).length > 0 && !filters.queue;
 
   return (
     <section>
-      <h1>Executions</h1>
+      <h1>Executions{filters.queue ? ` of queue ${filters.queue}` : ""}</h1>
       <ListFiltersBar filters={filters} onChange={(next) => go(next)} />
       <div class="toolbar">
         <button
           type="button"
           disabled={!filtered}
-          title={filtered ? undefined : "Filter by status or task first"}
+          title={
+            filtered
+              ? undefined
+              : filters.queue
+                ? "Bulk actions do not select by queue"
+                : "Filter by status or task first"
+          }
           onClick={() => setBulkOpen(true)}
         >
           Bulk action…

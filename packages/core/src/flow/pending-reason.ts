@@ -1,0 +1,130 @@
+import type { QueueCount } from "../scheduler/backlog.js";
+import type { ExecutionRecord } from "../scheduler/records.js";
+import type { PendingReasonKind, WaitReason } from "../scheduler/vocabularies.js";
+import type { WorkerRecord } from "../scheduler/workers.js";
+import { isGone } from "../workers/worker-info.js";
+
+/**
+ * Why an execution that is not running does not run now, as `status()` shows it: one case per
+ * {@link PendingReasonKind}, each with a `message` for people ("concurrency limit tenant-7: 5/5").
+ * A new cause (e.g. a rate limit) is one more case here and one more word in `PENDING_REASONS`.
+ */
+export type PendingReason =
+  | {
+      kind: "not-due";
+      /** Its wake time. */
+      until: Date;
+      /** What it waits out: a sleep, a retry's backoff, a delayed start, an event's deadline… */
+      cause: WaitReason | "delayed-start";
+      message: string;
+    }
+  | {
+      kind: "concurrency-limit";
+      /** The group (`queue:<name>` or `task:<name>`, then `"\n"` and the key when keyed). */
+      concurrencyKey: string;
+      /** The key its `key(data)` returned (absent for a keyless group). */
+      key?: string;
+      /** Unexpired leases held in the group now, and its limit. */
+      running: number;
+      limit: number;
+      message: string;
+    }
+  | {
+      kind: "priority";
+      /** Its priority, and the highest among the due work a claim takes first. */
+      priority: number;
+      topDuePriority: number;
+      message: string;
+    }
+  | { kind: "paused"; message: string }
+  | { kind: "lease-expired"; expiredAt: Date; workerId?: string; message: string }
+  | { kind: "no-worker"; task: string; message: string }
+  | { kind: "ready"; message: string };
+
+/** What the explanation is computed from, read once per `status()`. */
+export interface PendingContext {
+  now: Date;
+  /** The store's queue statistics at `now` (running leases per group, due work's top priority). */
+  queues: QueueCount[];
+  workers: WorkerRecord[];
+  /** The concurrency limit of a group, when the caller knows it (its task registry). */
+  limitOf(concurrencyKey: string): number | undefined;
+}
+
+/** Whether `status()` explains the execution at all (so it reads the context only then). */
+export function needsExplanation(execution: ExecutionRecord, now: Date): boolean {
+  const { status } = execution;
+  if (status === "paused") return true;
+  if (status === "running") return execution.leaseExpiresAt !== undefined && execution.leaseExpiresAt <= now;
+  return (status === "pending" || status === "waiting") && execution.runAt !== undefined;
+}
+
+/**
+ * The reason, first match wins: paused; lease expired; not yet due; no live worker for the task;
+ * its group at its limit; higher-priority due work; else ready. `undefined` for an execution that
+ * runs, ended, or waits for a push only (an event without a deadline, its children).
+ */
+export function pendingReason(
+  execution: ExecutionRecord,
+  context: PendingContext,
+): PendingReason | undefined {
+  const { now } = context;
+  if (!needsExplanation(execution, now)) return undefined;
+  if (execution.status === "paused") return { kind: "paused", message: "paused by an operator" };
+  if (execution.status === "running") {
+    return {
+      kind: "lease-expired",
+      expiredAt: execution.leaseExpiresAt as Date,
+      ...(execution.leaseOwner ? { workerId: execution.leaseOwner } : {}),
+      message: "lease expired, waiting to be reclaimed",
+    };
+  }
+  const runAt = execution.runAt as Date;
+  if (runAt > now) {
+    const cause = execution.waitReason ?? (execution.attempt > 0 ? "retry" : "delayed-start");
+    return {
+      kind: "not-due",
+      until: runAt,
+      cause,
+      message: `not due until ${runAt.toISOString()} (${cause})`,
+    };
+  }
+  const task = execution.taskName;
+  if (!context.workers.some((w) => !isGone(w, now) && w.taskNames.includes(task))) {
+    return { kind: "no-worker", task, message: `no live worker runs task "${task}"` };
+  }
+  const limited = concurrencyReason(execution.concurrencyKey, context);
+  if (limited) return limited;
+  const priority = execution.priority ?? 0;
+  const topDuePriority = Math.max(0, ...context.queues.map((q) => q.topDuePriority));
+  if (topDuePriority > priority) {
+    return {
+      kind: "priority",
+      priority,
+      topDuePriority,
+      message: `priority ${priority}: due work of priority ${topDuePriority} is claimed first`,
+    };
+  }
+  return { kind: "ready", message: "due: the next free worker slot takes it" };
+}
+
+function concurrencyReason(
+  concurrencyKey: string | undefined,
+  context: PendingContext,
+): PendingReason | undefined {
+  if (concurrencyKey === undefined) return undefined;
+  const limit = context.limitOf(concurrencyKey);
+  if (limit === undefined) return undefined;
+  const running = context.queues.find((q) => q.concurrencyKey === concurrencyKey)?.running ?? 0;
+  if (running < limit) return undefined;
+  const newline = concurrencyKey.indexOf("\n");
+  const key = newline < 0 ? undefined : concurrencyKey.slice(newline + 1);
+  return {
+    kind: "concurrency-limit",
+    concurrencyKey,
+    ...(key === undefined ? {} : { key }),
+    running,
+    limit,
+    message: `concurrency limit ${key ?? concurrencyKey}: ${running}/${limit}`,
+  };
+}

@@ -1,0 +1,10 @@
+import { countQueues, type QueueCount } from "@zart/core/store";
+import type { MemoryContext } from "../storage/context.js";
+
+/** One pass over the executions (no index in memory), grouped by concurrency key or task. */
+export function queueStats(ctx: MemoryContext, now: Date): QueueCount[] {
+  return countQueues(
+    [...ctx.storage.executions()].map(({ record }) => record),
+    now,
+  );
+}

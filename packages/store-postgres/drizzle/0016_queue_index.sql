@@ -1,0 +1,1 @@
+CREATE INDEX "executions_queue_created_idx" ON "zart"."executions" USING btree (concurrency_key COLLATE "C","created_at" DESC NULLS FIRST,"execution_id") WHERE concurrency_key IS NOT NULL;
