@@ -20,6 +20,8 @@ import type {
 } from "./schemas.js";
 import { toWireLease } from "./worker-wire.js";
 
+export { toWireQueue } from "./queue-wire.js";
+
 /**
  * The snake_case JSON shape of a {@link DurableExecutionStatus}, as the HTTP API and `zart --json`
  * print it: camelCase keys become snake_case, dates become ISO-8601 strings, absent fields stay

@@ -32,7 +32,7 @@ export function listExecutions(storage: TutorialStorage, filter: ListFilter): Ex
       (filter.taskName === undefined || record.taskName === filter.taskName) &&
       (filter.parentId === undefined || record.parentId === filter.parentId) &&
       (filter.version === undefined || record.version === filter.version) &&
-      inListWindow(record, filter),
+      inListWindow(record, filter) &&
       (filter.queue === undefined || inQueue(record.concurrencyKey, filter.queue)),
   );
   matching.sort(

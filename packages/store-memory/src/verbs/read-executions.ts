@@ -44,7 +44,7 @@ export function listExecutions(ctx: MemoryContext, filter: ListFilter): Executio
         (filter.taskName === undefined || record.taskName === filter.taskName) &&
         (filter.parentId === undefined || record.parentId === filter.parentId) &&
         (filter.version === undefined || record.version === filter.version) &&
-        inListWindow(record, filter),
+        inListWindow(record, filter) &&
         (filter.queue === undefined || inQueue(record.concurrencyKey, filter.queue)),
     )
     .sort(newestFirst)

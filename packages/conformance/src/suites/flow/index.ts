@@ -3,8 +3,8 @@ import { CONCURRENCY_LIMITS_TESTS, concurrencyLimitsSuite } from "./concurrency-
 import { DEBOUNCE_TESTS, debounceSuite } from "./debounce.js";
 import { GATES_TESTS, gatesSuite } from "./gates.js";
 import { PRIORITIES_TESTS, prioritiesSuite } from "./priorities.js";
-import { RATE_LIMITS_TESTS, rateLimitsSuite } from "./rate-limits.js";
 import { QUEUE_VISIBILITY_TESTS, queueVisibilitySuite } from "./queue-visibility.js";
+import { RATE_LIMITS_TESTS, rateLimitsSuite } from "./rate-limits.js";
 import { RETRY_AFTER_TESTS, retryAfterSuite } from "./retry-after.js";
 
 /** Issue #14, flow control: retry-after, priorities, concurrency and rate limits, debounce. */
