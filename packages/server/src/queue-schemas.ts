@@ -9,7 +9,10 @@ export const PendingReasonSchema = z
   .object({
     kind: z.enum(PENDING_REASONS),
     message: z.string().openapi({ example: "concurrency limit tenant-7: 5/5" }),
-    until: DateTime.optional().openapi({ description: "`not-due`: its wake time." }),
+    until: DateTime.optional().openapi({
+      description: "`not-due`: its wake time; `rate-limit`: the end of the full window.",
+    }),
+    rate_key: z.string().optional().openapi({ description: "`rate-limit`: the rate key." }),
     cause: z.string().optional().openapi({
       description: "`not-due`: sleep, retry, event, children, child-executions or delayed-start.",
     }),

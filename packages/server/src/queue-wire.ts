@@ -7,6 +7,8 @@ export function toWirePendingReason(reason: PendingReason): WirePendingReason {
   switch (reason.kind) {
     case "not-due":
       return { kind, message, until: reason.until.toISOString(), cause: reason.cause };
+    case "rate-limit":
+      return { kind, message, until: reason.until.toISOString(), rate_key: reason.rateKey };
     case "concurrency-limit":
       return {
         kind,

@@ -19,6 +19,14 @@ export type PendingReason =
       message: string;
     }
   | {
+      kind: "rate-limit";
+      /** The window's end, when the claim that deferred it made it due again. */
+      until: Date;
+      /** The rate key (`task:<name>` or `queue:<name>`, then `"\n"` and the key when keyed). */
+      rateKey: string;
+      message: string;
+    }
+  | {
       kind: "concurrency-limit";
       /** The group (`queue:<name>` or `task:<name>`, then `"\n"` and the key when keyed). */
       concurrencyKey: string;
@@ -60,7 +68,7 @@ export function needsExplanation(execution: ExecutionRecord, now: Date): boolean
 }
 
 /**
- * The reason, first match wins: paused; lease expired; not yet due; no live worker for the task;
+ * The reason, first match wins: paused; lease expired; deferred by a rate limit; not yet due; no live worker for the task;
  * its group at its limit; higher-priority due work; else ready. `undefined` for an execution that
  * runs, ended, or waits for a push only (an event without a deadline, its children).
  */
@@ -80,6 +88,15 @@ export function pendingReason(
     };
   }
   const runAt = execution.runAt as Date;
+  const { rateLimitedUntil, rateKey } = execution;
+  if (rateLimitedUntil !== undefined && rateKey !== undefined && rateLimitedUntil > now) {
+    return {
+      kind: "rate-limit",
+      until: rateLimitedUntil,
+      rateKey,
+      message: `rate limited until ${rateLimitedUntil.toISOString()} (${rateKey.replace("\n", " ")})`,
+    };
+  }
   if (runAt > now) {
     const cause = execution.waitReason ?? (execution.attempt > 0 ? "retry" : "delayed-start");
     return {

@@ -118,6 +118,7 @@ export type CatchupPolicy = (typeof CATCHUP_POLICIES)[number];
  */
 export const PENDING_REASONS = [
   "not-due",
+  "rate-limit",
   "concurrency-limit",
   "priority",
   "paused",

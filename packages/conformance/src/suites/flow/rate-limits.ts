@@ -124,6 +124,11 @@ export function rateLimitsSuite(h: Harness, test: SuiteTest<(typeof RATE_LIMITS_
         });
         const status = await new DurableScheduler(scheduler).status("b");
         expect(status.rateLimitedUntil).toEqual(end);
+        expect(status.pendingReason).toMatchObject({
+          kind: "rate-limit",
+          until: end,
+          rateKey: "task:task\nt1",
+        });
         expect(status.wakeAt).toEqual(end);
         clock.advance(end.getTime() - now().getTime());
         const [next] = await claim();

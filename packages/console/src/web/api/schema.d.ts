@@ -698,15 +698,17 @@ export interface components {
         /** @description Why the execution does not run now (status only, not lists). */
         PendingReason: {
             /** @enum {string} */
-            kind: "not-due" | "concurrency-limit" | "priority" | "paused" | "lease-expired" | "no-worker" | "ready";
+            kind: "not-due" | "rate-limit" | "concurrency-limit" | "priority" | "paused" | "lease-expired" | "no-worker" | "ready";
             /** @example concurrency limit tenant-7: 5/5 */
             message: string;
             /**
              * Format: date-time
-             * @description `not-due`: its wake time.
+             * @description `not-due`: its wake time; `rate-limit`: the end of the full window.
              * @example 2025-01-31T12:00:00.000Z
              */
             until?: string;
+            /** @description `rate-limit`: the rate key. */
+            rate_key?: string;
             /** @description `not-due`: sleep, retry, event, children, child-executions or delayed-start. */
             cause?: string;
             /** @description `concurrency-limit`: the group. */
