@@ -37,6 +37,7 @@ export {
 export type * from "./scheduler/child-executions.js";
 export { claimKey, claimKeys } from "./scheduler/claim-keys.js";
 export type * from "./scheduler/claims.js";
+export type * from "./scheduler/client-store.js";
 export type * from "./scheduler/client-verbs.js";
 export type * from "./scheduler/debounce.js";
 export type * from "./scheduler/events.js";
@@ -64,6 +65,7 @@ export {
 export type * from "./scheduler/transactional-step.js";
 export * from "./scheduler/vocabularies.js";
 export { WakeUpHub } from "./scheduler/wake-up-hub.js";
+export type * from "./scheduler/worker-store.js";
 export type * from "./scheduler/worker-writes.js";
 export type * from "./scheduler/workers.js";
 export { ScheduleAlreadyExistsError } from "./schedules/schedule-errors.js";
