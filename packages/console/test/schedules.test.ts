@@ -45,7 +45,10 @@ describe.runIf(browserAvailable)("console: schedules", { timeout: BROWSER_TEST_M
     const state = row.locator("td.schedule-state");
 
     await row.getByRole("button", { name: "Pause…" }).click();
-    await page.getByRole("dialog", { name: "Pause this schedule?" }).getByRole("button", { name: "Yes, pause it" }).click();
+    await page
+      .getByRole("dialog", { name: "Pause this schedule?" })
+      .getByRole("button", { name: "Yes, pause it" })
+      .click();
     await page.getByRole("status").filter({ hasText: "Paused nightly." }).waitFor();
     await state.filter({ hasText: "paused" }).waitFor();
     expect((await harness.durable.schedules.get("nightly")).paused).toBe(true);
@@ -60,7 +63,10 @@ describe.runIf(browserAvailable)("console: schedules", { timeout: BROWSER_TEST_M
     expect((await harness.durable.schedules.get("nightly")).paused).toBe(false);
 
     await row.getByRole("button", { name: "Trigger now…" }).click();
-    await page.getByRole("dialog", { name: "Start an execution now?" }).getByRole("button", { name: "Yes, start it" }).click();
+    await page
+      .getByRole("dialog", { name: "Start an execution now?" })
+      .getByRole("button", { name: "Yes, start it" })
+      .click();
     await page.getByRole("status").filter({ hasText: "Started nightly@trigger-" }).waitFor();
     const started = await harness.durable.listExecutions({ taskName: "quick" });
     expect(started.map((execution) => execution.executionId)).toEqual([
@@ -71,7 +77,10 @@ describe.runIf(browserAvailable)("console: schedules", { timeout: BROWSER_TEST_M
     await row.getByRole("link", { name: executionId }).waitFor();
 
     await row.getByRole("button", { name: "Delete…" }).click();
-    await page.getByRole("dialog", { name: "Delete this schedule?" }).getByRole("button", { name: "Yes, delete it" }).click();
+    await page
+      .getByRole("dialog", { name: "Delete this schedule?" })
+      .getByRole("button", { name: "Yes, delete it" })
+      .click();
     await page.getByRole("status").filter({ hasText: "Deleted nightly." }).waitFor();
     await page.getByText("No schedule exists.").waitFor();
     expect(await harness.durable.schedules.list()).toEqual([]);
@@ -101,6 +110,9 @@ describe.runIf(browserAvailable)("console: schedules", { timeout: BROWSER_TEST_M
     const notice = page.getByRole("status");
     await notice.waitFor();
     expect(await notice.locator("a").textContent()).toMatch(`${scheduleId}@trigger-`);
+    // The reloaded row links its last execution, whose id holds the schedule's.
+    await row.getByRole("link").waitFor();
+    expect(await row.getByRole("link").textContent()).toMatch(`${scheduleId}@trigger-`);
     expect(await page.locator("main img, main script").count()).toBe(0);
     expect(await page.evaluate(() => (window as { pwned?: string }).pwned)).toBeUndefined();
     expect(page.errors).toEqual([]);
