@@ -8,6 +8,7 @@ import { NAV_PAGES } from "./nav.js";
 import { PauseRulesPage } from "./pause-rules/pause-rules-page.js";
 import { QueuesPage } from "./queues/queues-page.js";
 import { useRoute } from "./router.js";
+import { SchedulesPage } from "./schedules/schedules-page.js";
 import { WorkersPage } from "./workers/workers-page.js";
 
 /**
@@ -79,6 +80,7 @@ export function App() {
         {route.page === "workers" ? <WorkersPage api={api} /> : null}
         {route.page === "pause-rules" ? <PauseRulesPage api={api} /> : null}
         {route.page === "queues" ? <QueuesPage api={api} /> : null}
+        {route.page === "schedules" ? <SchedulesPage api={api} /> : null}
         {route.page === "not-found" ? (
           <p>
             Nothing at <code>{route.path}</code>. <a href="#/">Executions</a>

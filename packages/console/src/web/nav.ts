@@ -1,10 +1,8 @@
-/**
- * The console's top-level pages. Schedules join this list (and the router) when the HTTP API
- * serves them.
- */
+/** The console's top-level pages (each a route of `router.ts`). */
 export const NAV_PAGES: readonly { href: string; label: string }[] = [
   { href: "#/", label: "Executions" },
   { href: "#/queues", label: "Queues" },
+  { href: "#/schedules", label: "Schedules" },
   { href: "#/workers", label: "Workers" },
   { href: "#/pause-rules", label: "Pause rules" },
 ];

@@ -1,8 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 
 /**
- * Hash routes (`#/`, `#/executions/<id>`, `#/workers`, `#/pause-rules`, `#/queues`): the server serves one page wherever the console is
- * mounted, and every view has a link an operator can share.
+ * Hash routes (`#/`, `#/executions/<id>`, `#/workers`, `#/pause-rules`, `#/queues`,
+ * `#/schedules`): the server serves one page wherever the console is mounted, and every view has
+ * a link an operator can share.
  */
 export type Route =
   | { page: "executions"; query: URLSearchParams }
@@ -10,6 +11,7 @@ export type Route =
   | { page: "workers" }
   | { page: "pause-rules" }
   | { page: "queues" }
+  | { page: "schedules" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -18,6 +20,7 @@ export function parseRoute(hash: string): Route {
   if (path === "/workers") return { page: "workers" };
   if (path === "/pause-rules") return { page: "pause-rules" };
   if (path === "/queues") return { page: "queues" };
+  if (path === "/schedules") return { page: "schedules" };
   const execution = /^\/executions\/(.+)$/.exec(path);
   if (execution?.[1]) {
     try {
