@@ -75,7 +75,12 @@ export function App() {
       <main class="content">
         {route.page === "executions" ? <ExecutionListPage api={api} query={route.query} /> : null}
         {route.page === "execution" ? (
-          <ExecutionDetailPage key={route.executionId} api={api} executionId={route.executionId} />
+          <ExecutionDetailPage
+            key={`${route.executionId}?run=${route.run ?? ""}`}
+            api={api}
+            executionId={route.executionId}
+            {...(route.run === undefined ? {} : { run: route.run })}
+          />
         ) : null}
         {route.page === "workers" ? <WorkersPage api={api} /> : null}
         {route.page === "pause-rules" ? <PauseRulesPage api={api} /> : null}

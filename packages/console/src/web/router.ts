@@ -1,13 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 
 /**
- * Hash routes (`#/`, `#/executions/<id>`, `#/workers`, `#/pause-rules`, `#/queues`,
+ * Hash routes (`#/`, `#/executions/<id>[?run=N]`, `#/workers`, `#/pause-rules`, `#/queues`,
  * `#/schedules`): the server serves one page wherever the console is mounted, and every view has
  * a link an operator can share.
  */
 export type Route =
   | { page: "executions"; query: URLSearchParams }
-  | { page: "execution"; executionId: string }
+  | { page: "execution"; executionId: string; run?: number }
   | { page: "workers" }
   | { page: "pause-rules" }
   | { page: "queues" }
@@ -23,8 +23,13 @@ export function parseRoute(hash: string): Route {
   if (path === "/schedules") return { page: "schedules" };
   const execution = /^\/executions\/(.+)$/.exec(path);
   if (execution?.[1]) {
+    const run = Number(new URLSearchParams(search).get("run"));
     try {
-      return { page: "execution", executionId: decodeURIComponent(execution[1]) };
+      return {
+        page: "execution",
+        executionId: decodeURIComponent(execution[1]),
+        ...(Number.isSafeInteger(run) && run >= 1 ? { run } : {}),
+      };
     } catch {
       // A malformed escape is not an id: fall through to "not found".
     }
@@ -37,8 +42,9 @@ export const executionsHref = (query?: URLSearchParams): string => {
   return search ? `#/?${search}` : "#/";
 };
 
-export const executionHref = (executionId: string): string =>
-  `#/executions/${encodeURIComponent(executionId)}`;
+/** An execution's detail; with `run`, that run of the id (an earlier one stays readable). */
+export const executionHref = (executionId: string, run?: number): string =>
+  `#/executions/${encodeURIComponent(executionId)}${run === undefined ? "" : `?run=${run}`}`;
 
 /** The current route; re-renders on navigation. */
 export function useRoute(): Route {

@@ -17,6 +17,14 @@ export const quickTask = defineTask({
   },
 });
 
+/** Starts a `quick` child execution with its input and returns the child's result. */
+export const parentTask = defineTask({
+  name: "parent",
+  async run(ctx, data: unknown) {
+    return ctx.invoke(quickTask, data);
+  },
+});
+
 /** Fails in its first step, without retries; the message is the input's `message`. */
 export const failingTask = defineTask({
   name: "failing",
@@ -54,6 +62,7 @@ export const testRegistry = (): TaskRegistry =>
   new TaskRegistry()
     .register(approvalTask)
     .register(quickTask)
+    .register(parentTask)
     .register(failingTask)
     .register(fillerTask)
     .register(flakyTask);

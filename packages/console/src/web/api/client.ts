@@ -9,6 +9,7 @@ export type MailboxEvent = components["schemas"]["MailboxEvent"];
 export type ErrorInfo = components["schemas"]["ErrorInfo"];
 export type PauseRule = components["schemas"]["PauseRule"];
 export type Schedule = components["schemas"]["Schedule"];
+export type RunSummary = components["schemas"]["RunSummary"];
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 /** Every execution state, in the order the filters list them: core's vocabulary (browser-safe entry). */

@@ -16,6 +16,8 @@ const ACTIONS: readonly BulkAction[] = ["cancel", "retry", "pause", "resume"];
 export interface BulkSelection {
   status?: ExecutionState;
   task_name?: string;
+  created_after?: string;
+  created_before?: string;
 }
 
 /**
@@ -66,6 +68,8 @@ export function BulkDialog({
   const what = [
     selection.status && `status ${selection.status}`,
     selection.task_name && `task ${selection.task_name}`,
+    selection.created_after && `created from ${new Date(selection.created_after).toLocaleString()}`,
+    selection.created_before && `created before ${new Date(selection.created_before).toLocaleString()}`,
   ]
     .filter(Boolean)
     .join(", ");

@@ -8,34 +8,55 @@ import { executionHref, executionsHref } from "../router.js";
 import { usePolling } from "../use-polling.js";
 import type { ExecutionAction } from "./action.js";
 import { EXECUTION_ACTIONS } from "./actions.js";
+import { ChildExecutions } from "./children.js";
 import { LeaseFacts } from "./lease-facts.js";
 import { Mailbox } from "./mailbox.js";
 import { RerunDialog } from "./rerun-dialog.js";
+import { RunList } from "./runs.js";
 import { StepTimeline } from "./step-timeline.js";
 import { isTerminal } from "./terminal.js";
 
 /** How often an unfinished execution is read again. */
 const POLL_MS = 1_000;
 
-/** One execution: its facts, actions, input and outcome, step timeline and mailbox. */
-export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; executionId: string }) {
+/**
+ * One execution (its current run, or `run`): facts with the parent, actions, input and outcome,
+ * step timeline, mailbox, children and the runs of the id. Actions act on the current run, so an
+ * earlier run shows none.
+ */
+export function ExecutionDetailPage({
+  api,
+  executionId,
+  run,
+}: {
+  api: ApiClient;
+  executionId: string;
+  run?: number;
+}) {
   const [open, setOpen] = useState<ExecutionAction>();
   const [rerunFrom, setRerunFrom] = useState<Step>();
   const [notice, setNotice] = useState<string>();
   const [finished, setFinished] = useState(false);
+  const path = { execution_id: executionId };
   const polled = usePolling(
     () =>
-      unwrap(
-        api.GET("/api/v1/executions/{execution_id}", { params: { path: { execution_id: executionId } } }),
-      ).then((execution) => {
+      Promise.all([
+        unwrap(
+          api.GET("/api/v1/executions/{execution_id}", {
+            params: { path, query: run === undefined ? {} : { run } },
+          }),
+        ),
+        unwrap(api.GET("/api/v1/executions/{execution_id}/runs", { params: { path } })),
+      ]).then(([execution, { runs }]) => {
         setFinished(isTerminal(execution.status));
-        return execution;
+        return { execution, runs };
       }),
-    executionId,
+    `${executionId}?run=${run ?? ""}`,
     POLL_MS,
     !finished,
   );
-  const execution = polled.data;
+  const execution = polled.data?.execution;
+  const runs = polled.data?.runs ?? [];
 
   if (!execution) {
     const error = polled.error;
@@ -51,7 +72,9 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
     return <p class={error ? "form-error" : "muted"}>{error ? error.message : "Loading…"}</p>;
   }
 
-  const actions = EXECUTION_ACTIONS.filter((action) => action.available(execution));
+  const latestRun = runs[0]?.run ?? execution.run;
+  const earlierRun = execution.run < latestRun;
+  const actions = earlierRun ? [] : EXECUTION_ACTIONS.filter((action) => action.available(execution));
   return (
     <section>
       <p>
@@ -77,6 +100,12 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
           ))}
         </div>
       </header>
+      {earlierRun ? (
+        <p class="notice earlier-run">
+          {`Run ${execution.run} of ${latestRun}: an earlier run, read only. `}
+          <a href={executionHref(execution.execution_id)}>The current run →</a>
+        </p>
+      ) : null}
       {notice ? (
         <p class="notice" role="status">
           {notice}
@@ -96,6 +125,8 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
             </dd>
           </>
         )}
+        <dt>run</dt>
+        <dd>{execution.run}</dd>
         <dt>attempt</dt>
         <dd>{execution.attempt + 1}</dd>
         <dt>created</dt>
@@ -116,6 +147,16 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
         </dd>
         <dt>duration</dt>
         <dd>{formatDuration(execution.started_at, execution.completed_at)}</dd>
+        {execution.parent_id ? (
+          <>
+            <dt>parent</dt>
+            <dd>
+              <a href={executionHref(execution.parent_id)} class="parent-link">
+                <code>{execution.parent_id}</code>
+              </a>
+            </dd>
+          </>
+        ) : null}
         {execution.rerun_of ? (
           <>
             <dt>rerun of</dt>
@@ -165,6 +206,10 @@ export function ExecutionDetailPage({ api, executionId }: { api: ApiClient; exec
       <StepTimeline steps={execution.steps} onRerun={setRerunFrom} />
       <h2>Mailbox</h2>
       <Mailbox events={execution.events} />
+      <h2>Children</h2>
+      <ChildExecutions api={api} parentId={execution.execution_id} parentFinished={finished} />
+      <h2>Runs</h2>
+      <RunList executionId={execution.execution_id} runs={runs} shownRun={execution.run} />
       {rerunFrom ? (
         <RerunDialog
           execution={execution}

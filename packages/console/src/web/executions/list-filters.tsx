@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { EXECUTION_STATES } from "../api/client.js";
 import { executionHref } from "../router.js";
+import { fromLocalInput, toLocalInput } from "./time-range.js";
 
 /** The filters a list page shows, as kept in its link (`#/?status=failed&task=billing`). */
 export interface ListFilters {
@@ -8,9 +9,15 @@ export interface ListFilters {
   task: string;
   /** A queue (`defineQueue` name), set by the queues page's links; kept as the others change. */
   queue: string;
+  /** A parent execution id, set by a detail page's "all children" link; kept like `queue`. */
+  parent: string;
+  /** Created at or after this ISO instant ("" = no bound). */
+  from: string;
+  /** Created strictly before this ISO instant ("" = no bound). */
+  to: string;
 }
 
-/** Status and task filters, and a box that opens an execution by its id. */
+/** Status, task and created-time filters, and a box that opens an execution by its id. */
 export function ListFiltersBar({
   filters,
   onChange,
@@ -52,6 +59,24 @@ export function ListFiltersBar({
             placeholder="any task"
             onInput={(event) => setTask(event.currentTarget.value)}
             onBlur={() => task.trim() !== filters.task && onChange({ ...filters, task: task.trim() })}
+          />
+        </label>
+        <label>
+          Created from
+          <input
+            type="datetime-local"
+            step="1"
+            value={toLocalInput(filters.from)}
+            onChange={(event) => onChange({ ...filters, from: fromLocalInput(event.currentTarget.value) })}
+          />
+        </label>
+        <label title="Created strictly before this instant">
+          Created to
+          <input
+            type="datetime-local"
+            step="1"
+            value={toLocalInput(filters.to)}
+            onChange={(event) => onChange({ ...filters, to: fromLocalInput(event.currentTarget.value) })}
           />
         </label>
         <button type="submit">Filter</button>

@@ -1,11 +1,11 @@
 import { useState } from "preact/hooks";
 import { type ApiClient, EXECUTION_STATES, type ExecutionState, unwrap } from "../api/client.js";
-import { StatusBadge } from "../components/status-badge.js";
-import { formatDuration, Time } from "../components/time.js";
-import { executionHref, executionsHref } from "../router.js";
+import { executionsHref } from "../router.js";
 import { usePolling } from "../use-polling.js";
 import { BulkDialog, type BulkSelection } from "./bulk-dialog.js";
+import { ExecutionTable } from "./execution-table.js";
 import { type ListFilters, ListFiltersBar } from "./list-filters.js";
+import { validInstant } from "./time-range.js";
 
 const PAGE_SIZE = 50;
 /** How often the page is read again (live updates). */
@@ -13,6 +13,15 @@ const POLL_MS = 2_000;
 
 /** Cursors are base64url, so `.` can join the trail of pages walked so far in the link. */
 const TRAIL_SEPARATOR = ".";
+/** Each filter's parameter in the link. */
+const LINK_PARAMS: Readonly<Record<keyof ListFilters, string>> = {
+  status: "status",
+  task: "task",
+  queue: "queue",
+  parent: "parent",
+  from: "from",
+  to: "to",
+};
 
 /**
  * Executions, newest first, a page at a time, refreshed every few seconds. The filters and the page
@@ -20,10 +29,14 @@ const TRAIL_SEPARATOR = ".";
  * page's), so "Newer" goes back without offsets, and new executions never shift a page.
  */
 export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSearchParams }) {
+  const param = (key: keyof ListFilters) => query.get(LINK_PARAMS[key]) ?? "";
   const filters: ListFilters = {
-    status: query.get("status") ?? "",
-    task: query.get("task") ?? "",
-    queue: query.get("queue") ?? "",
+    status: param("status"),
+    task: param("task"),
+    queue: param("queue"),
+    parent: param("parent"),
+    from: validInstant(param("from")) ?? "",
+    to: validInstant(param("to")) ?? "",
   };
   const trail = (query.get("trail") ?? "").split(TRAIL_SEPARATOR).filter(Boolean);
   const cursor = trail.at(-1);
@@ -42,19 +55,23 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
               ...(status ? { status } : {}),
               ...(filters.task ? { task_name: filters.task } : {}),
               ...(filters.queue ? { queue: filters.queue } : {}),
+              ...(filters.parent ? { parent_id: filters.parent } : {}),
+              ...(filters.from ? { created_after: filters.from } : {}),
+              ...(filters.to ? { created_before: filters.to } : {}),
             },
           },
         }),
       ),
-    `${status ?? ""}|${filters.task}|${filters.queue}|${cursor ?? ""}|${notice ?? ""}`,
+    `${status ?? ""}|${filters.task}|${filters.queue}|${filters.parent}|${filters.from}|${filters.to}|` +
+      `${cursor ?? ""}|${notice ?? ""}`,
     POLL_MS,
   );
 
   const go = (next: ListFilters, nextTrail: string[] = []) => {
     const params = new URLSearchParams();
-    if (next.status) params.set("status", next.status);
-    if (next.task) params.set("task", next.task);
-    if (next.queue) params.set("queue", next.queue);
+    for (const key of Object.keys(LINK_PARAMS) as (keyof ListFilters)[]) {
+      if (next[key]) params.set(LINK_PARAMS[key], next[key]);
+    }
     if (nextTrail.length > 0) params.set("trail", nextTrail.join(TRAIL_SEPARATOR));
     window.location.hash = executionsHref(params);
   };
@@ -63,14 +80,22 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
   const selection: BulkSelection = {
     ...(status ? { status } : {}),
     ...(filters.task ? { task_name: filters.task } : {}),
+    ...(filters.from ? { created_after: filters.from } : {}),
+    ...(filters.to ? { created_before: filters.to } : {}),
   };
-  // Bulk actions select by status, task and time, not by queue: offered only without a queue filter.
-  const filtered = Object.keys(selection).length > 0 && !filters.queue;
+  // Bulk actions select by status, task and time, not by queue or parent: offered only without those.
+  const narrowedElsewhere = filters.queue ? "queue" : filters.parent ? "parent" : undefined;
+  const filtered = Object.keys(selection).length > 0 && !narrowedElsewhere;
+  const emptyRange = filters.from && filters.to && filters.from >= filters.to;
 
   return (
     <section>
-      <h1>Executions{filters.queue ? ` of queue ${filters.queue}` : ""}</h1>
+      <h1>
+        Executions{filters.queue ? ` of queue ${filters.queue}` : ""}
+        {filters.parent ? ` started by ${filters.parent}` : ""}
+      </h1>
       <ListFiltersBar filters={filters} onChange={(next) => go(next)} />
+      {emptyRange ? <p class="form-error">The created range is empty: "from" is not before "to".</p> : null}
       <div class="toolbar">
         <button
           type="button"
@@ -78,9 +103,9 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
           title={
             filtered
               ? undefined
-              : filters.queue
-                ? "Bulk actions do not select by queue"
-                : "Filter by status or task first"
+              : narrowedElsewhere
+                ? `Bulk actions do not select by ${narrowedElsewhere}`
+                : "Filter by status, task or created time first"
           }
           onClick={() => setBulkOpen(true)}
         >
@@ -104,40 +129,7 @@ export function ExecutionListPage({ api, query }: { api: ApiClient; query: URLSe
         />
       ) : null}
       {polled.error ? <p class="form-error">{polled.error.message}</p> : null}
-      <table class="table executions">
-        <thead>
-          <tr>
-            <th>execution</th>
-            <th>task</th>
-            <th>status</th>
-            <th>attempt</th>
-            <th>created</th>
-            <th>duration</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((execution) => (
-            <tr key={execution.execution_id}>
-              <td>
-                <a href={executionHref(execution.execution_id)} class="execution-id">
-                  {execution.execution_id}
-                </a>
-              </td>
-              <td>
-                <code>{execution.name}</code>
-              </td>
-              <td>
-                <StatusBadge status={execution.status} />
-              </td>
-              <td>{execution.attempt + 1}</td>
-              <td>
-                <Time iso={execution.created_at} />
-              </td>
-              <td>{formatDuration(execution.started_at, execution.completed_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ExecutionTable executions={rows} class="executions" />
       {polled.data && rows.length === 0 ? <p class="muted">No execution matches.</p> : null}
       <nav class="pager" aria-label="pages">
         <button type="button" disabled={trail.length === 0} onClick={() => go(filters, trail.slice(0, -1))}>
