@@ -6,6 +6,14 @@ import { setTimeout as delay } from "node:timers/promises";
 import { defineTask } from "@zart/core";
 import { startConsoleHarness } from "../test/support/console-harness.js";
 
+/** A child execution of `checkout`, so the detail page shows a family. */
+const notifyWarehouseTask = defineTask({
+  name: "notify-warehouse",
+  async run(ctx, pick: { orderId: string; warehouse: string }) {
+    return ctx.step("send-pick-list", async () => ({ ...pick, sent: true }));
+  },
+});
+
 const checkoutTask = defineTask({
   name: "checkout",
   async run(ctx, order: { orderId: string; items: { sku: string; qty: number }[]; total: number }) {
@@ -13,6 +21,11 @@ const checkoutTask = defineTask({
       await delay(180);
       return { reserved: order.items.length, warehouse: "ams-2" };
     });
+    await ctx.startChild(
+      notifyWarehouseTask,
+      { orderId: order.orderId, warehouse: reservation.warehouse },
+      { detached: true },
+    );
     const charge = await ctx.step("charge-card", async () => {
       await delay(420);
       return { chargeId: `ch_${order.orderId}`, amount: order.total, currency: "EUR" };
@@ -25,7 +38,7 @@ const checkoutTask = defineTask({
 });
 
 const docs = (name: string) => new URL(`../../../docs/${name}`, import.meta.url).pathname;
-const harness = await startConsoleHarness({ realTime: true, tasks: [checkoutTask] });
+const harness = await startConsoleHarness({ realTime: true, tasks: [checkoutTask, notifyWarehouseTask] });
 try {
   const order = (n: number) => ({
     orderId: `A-10${n}`,
@@ -35,6 +48,11 @@ try {
     ],
     total: 129.9 + n,
   });
+  // A first run of order-A-104, cancelled: its detail shows the runs of the id.
+  await harness.start("order-A-104", "checkout", order(4));
+  await harness.settle("order-A-104", "waiting");
+  await harness.durable.cancel("order-A-104");
+  await harness.settle("order-A-104", "cancelled");
   for (let n = 1; n <= 4; n++) {
     await harness.start(`order-A-10${n}`, "checkout", order(n));
     await harness.settle(`order-A-10${n}`, "waiting");
@@ -73,6 +91,8 @@ try {
   const detail = await harness.open("#/executions/order-A-104");
   await detail.setViewportSize({ width: 1200, height: 1100 });
   await detail.locator(".timeline-step").nth(2).waitFor();
+  await detail.locator("table.children tbody tr").first().waitFor();
+  await detail.locator("table.runs tbody tr").nth(1).waitFor();
   await detail.screenshot({ path: docs("console-detail.png"), fullPage: true });
   console.log("wrote docs/console-list.png and docs/console-detail.png");
 } finally {
