@@ -10,8 +10,7 @@ import {
 import { sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import type { Database } from "../db/database.js";
-import type { SchemaNames } from "../db/names.js";
+import { type Database, statement } from "../db/database.js";
 import { patchSet, stepParams, stepPlaceholders, upsertStep } from "../sql/fragments.js";
 import { translateError } from "../translate-error.js";
 
@@ -39,8 +38,12 @@ const MAX_ATTEMPTS = 5;
  * The fence and the step write, one statement at the end of the transaction: the execution row is
  * locked only if the lease still matches (so from here to the commit no claim or cancel can slip
  * in), the checkpoint patch applied, the step row upserted. Returns how many rows the fence matched.
+ * A named prepared statement on the pool path: parsing and planning this CTE on every
+ * transaction was half of the transaction's database CPU (bench/results/optimisations.md).
  */
-const fencedStepSql = (n: SchemaNames) => `
+const fencedStepSql = statement(
+  "transactional-step",
+  (n) => `
   WITH locked AS (
     SELECT execution_id FROM ${n.executions}
     WHERE execution_id = $1 AND lease_token = $2
@@ -53,10 +56,11 @@ const fencedStepSql = (n: SchemaNames) => `
   ), step AS (
     ${upsertStep(n, `SELECT execution_id, ${stepPlaceholders(5)} FROM locked`)}
   )
-  SELECT count(*)::int AS fenced FROM locked`;
+  SELECT count(*)::int AS fenced FROM locked`,
+);
 
-/** Runs statements of ours inside the open transaction, whatever the handle. */
-type Run = (text: string, values: unknown[]) => Promise<{ rows: { fenced: number }[] }>;
+/** Runs a statement of ours inside the open transaction, whatever the handle. */
+type Run = (query: pg.QueryConfig) => Promise<{ rows: { fenced: number }[] }>;
 
 /**
  * `runTransactionalStep` on Postgres: `BEGIN`, the body, the fenced step write, `COMMIT`, on one
@@ -104,7 +108,7 @@ async function onPool(
       client.query(input.isolation ? `BEGIN ISOLATION LEVEL ${input.isolation}` : "BEGIN"),
     );
     const step = input.complete(await input.body(client));
-    await fenceAndWrite(db, (text, values) => client.query(text, values), lease, step, patch);
+    await fenceAndWrite(db, (query) => client.query(query), lease, step, patch);
     await ours(db, () => client.query("COMMIT"));
     return step;
   } catch (error) {
@@ -132,7 +136,9 @@ async function onDrizzle(
       async (tx) => {
         const step = input.complete(await input.body(tx));
         bodyDone = true;
-        const run: Run = async (text, values) => (await tx.execute(withParams(text, values))) as never;
+        // drizzle cannot name a raw statement: parsed and planned on each transaction.
+        const run: Run = async ({ text, values }) =>
+          (await tx.execute(withParams(text, values ?? []))) as never;
         await fenceAndWrite(db, run, lease, step, patch);
         return step;
       },
@@ -157,7 +163,7 @@ async function fenceAndWrite(
   const values = [lease.executionId, lease.token, patch.data ?? null, patch.timeoutAt ?? null];
   let fenced: number;
   try {
-    const { rows } = await run(fencedStepSql(db.names), [...values, ...stepParams(step)]);
+    const { rows } = await run(db.config(fencedStepSql, [...values, ...stepParams(step)]));
     fenced = rows[0]?.fenced ?? 0;
   } catch (error) {
     if (sqlStateOf(error) === "42P01" || sqlStateOf(error) === "3F000") {
