@@ -58,33 +58,33 @@ const coalescedSql = statement(
       ${stepPlaceholders(6, "[]")})
       AS i(execution_id, token, data, timeout_at, complete, ${STEP_FIELDS})
   ), locked AS (
-    SELECT x.execution_id, i.token, i.data, i.timeout_at, i.complete, i.result, i.completed_at
+    SELECT x.execution_id, i.data, i.timeout_at
     FROM input i JOIN ${n.executions} x ON x.execution_id = i.execution_id AND x.lease_token = i.token
+    WHERE NOT i.complete
     ORDER BY x.execution_id
     FOR UPDATE OF x
   ), patched AS (
     UPDATE ${n.executions} e
     SET data = COALESCE(l.data, e.data), timeout_at = COALESCE(l.timeout_at, e.timeout_at)
     FROM locked l
-    WHERE e.execution_id = l.execution_id AND NOT l.complete
-      AND (l.data IS NOT NULL OR l.timeout_at IS NOT NULL)
+    WHERE e.execution_id = l.execution_id AND (l.data IS NOT NULL OR l.timeout_at IS NOT NULL)
   ), completed AS (
     UPDATE ${n.executions} e
-    SET data = COALESCE(l.data, e.data), timeout_at = COALESCE(l.timeout_at, e.timeout_at),
-      status = 'completed', result = l.result, error = NULL, completed_at = l.completed_at,
+    SET data = COALESCE(i.data, e.data), timeout_at = COALESCE(i.timeout_at, e.timeout_at),
+      status = 'completed', result = i.result, error = NULL, completed_at = i.completed_at,
       wait_reason = NULL, wait_event = NULL, ${GIVE_UP_LEASE}
-    FROM locked l
-    WHERE e.execution_id = l.execution_id AND e.lease_token = l.token AND l.complete
+    FROM input i
+    WHERE e.execution_id = i.execution_id AND e.lease_token = i.token AND i.complete
     RETURNING e.execution_id
   ), step AS (
     ${upsertStep(
       n,
       `SELECT i.execution_id, i.position, i.name, i.kind, i.status, i.result, i.error, i.attempts,
         i.wake_at, i.started_at, i.completed_at
-      FROM input i JOIN locked l ON l.execution_id = i.execution_id AND NOT l.complete`,
+      FROM input i JOIN locked l ON l.execution_id = i.execution_id`,
     )}
   )
-  SELECT execution_id FROM locked WHERE NOT complete UNION ALL SELECT execution_id FROM completed`,
+  SELECT execution_id FROM locked UNION ALL SELECT execution_id FROM completed`,
 );
 
 /** The most writes sent in one statement. */
