@@ -15,6 +15,7 @@
 import { spawnSync } from "node:child_process";
 import { DurableScheduler, defineTask, type Logger, type Scheduler, TaskRegistry, Worker } from "@zart/core";
 import pg from "pg";
+import { startTracing } from "../systems/zart-tracing.js";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -28,6 +29,8 @@ const database = "profile_hotpath";
 /** Executions run first to warm the JIT up, outside the measured window (0 = none). */
 const warm = Number(args.get("warm") ?? 0);
 const url = base.replace(/\/[^/]*$/, `/${database}`);
+/** `--tracing 1`: the worker runs with `tracingHooks` on an SDK tracer, as in W10. */
+const tracing = args.get("tracing") === "1" ? startTracing() : undefined;
 
 const quiet: Logger = {
   debug: () => {},
@@ -86,7 +89,13 @@ async function run(scheduler: Scheduler, n: number): Promise<void> {
   const allDone = new Promise<void>((resolve) => {
     finished = resolve;
   });
-  const worker = new Worker({ scheduler, registry, concurrency: 32, logger: quiet });
+  const worker = new Worker({
+    scheduler,
+    registry,
+    concurrency: 32,
+    logger: quiet,
+    ...(tracing ? { hooks: tracing.hooks } : {}),
+  });
   await worker.start();
   await allDone;
   await worker.stop();
@@ -110,9 +119,12 @@ async function prepare(scheduler: Scheduler): Promise<void> {
 
 /** Runs the `count` executions inside the measured window. */
 async function measured(scheduler: Scheduler): Promise<void> {
+  const cpu = process.cpuUsage();
   callgrind(true);
   await run(scheduler, count);
   callgrind(false);
+  const used = process.cpuUsage(cpu);
+  console.log(`worker process CPU ${((used.user + used.system) / 1000 / count).toFixed(3)} ms/execution`);
 }
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 1500));

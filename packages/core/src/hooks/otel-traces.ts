@@ -1,6 +1,21 @@
-import { context, type Span, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Link,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
 import { restoreTraceContext } from "./trace-context.js";
-import type { WorkerHooks } from "./worker-hooks.js";
+import type { AttemptInfo, WorkerHooks } from "./worker-hooks.js";
+
+/** An open run span, with the context its step spans start in (made at the run's first step). */
+interface OpenRun {
+  span: Span;
+  steps: Context | undefined;
+}
 
 /**
  * Worker hooks tracing with OpenTelemetry on `tracer` (default: the global tracer provider's
@@ -11,55 +26,50 @@ import type { WorkerHooks } from "./worker-hooks.js";
  * the trace context persisted with the execution (its starter's, inherited by child executions),
  * so every run of one execution, on any worker, is in its starter's trace; a run resuming from an
  * event wait links to the offerer's context. Without a persisted context a run is a root span.
+ *
+ * They sit on every step's path, so they keep their per-step work small: a step attempt's span
+ * rides on the info object the worker hands to `stepStarted` (and copies into `stepEnded`'s) under
+ * a key of this instance's own, so no lookup by a built string key is needed to end it.
  */
 export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): WorkerHooks {
-  /** Open run spans, by execution id and the parallel step a child run executes. */
-  const runs = new Map<string, Span>();
-  /** Open step spans, by execution id, step name and attempt. */
-  const steps = new Map<string, Span>();
-  const runKey = (executionId: string, step: string | undefined) => `${executionId}\u0000${step ?? ""}`;
+  /** Where a span rides on the info objects of its start and (copied by the worker) its end. */
+  const SPAN = Symbol("zart.span");
+  type Carrying = { [SPAN]?: Span };
+  /** Open execution runs, by execution id. */
+  const runs = new Map<string, OpenRun>();
+  /** Open child runs (one parallel step each), by execution id and step name. */
+  const childRuns = new Map<string, OpenRun>();
+  const childKey = (executionId: string, step: string) => `${executionId}\u0000${step}`;
   // A parallel step's attempts belong to its child run; other steps to the execution's run.
-  const runOf = (executionId: string, step: string) =>
-    runs.get(runKey(executionId, step)) ?? runs.get(runKey(executionId, undefined));
+  const runOf = (executionId: string, step: string | undefined): OpenRun | undefined =>
+    (childRuns.size > 0 && step !== undefined ? childRuns.get(childKey(executionId, step)) : undefined) ??
+    runs.get(executionId);
 
   return {
     attemptStarted(info) {
-      const name =
-        info.unit === "child"
-          ? `zart.parallel ${info.taskName}/${info.step}`
-          : `zart.execution ${info.taskName}`;
+      const child = info.unit === "child" && info.step !== undefined;
+      const name = child ? `zart.parallel ${info.taskName}/${info.step}` : `zart.execution ${info.taskName}`;
       const parent = restoreTraceContext(info.traceContext);
-      const offer = restoreTraceContext(info.resumedBy);
-      const offerSpan = offer && trace.getSpanContext(offer);
+      const links = offerLinks(info.resumedBy);
       const span = tracer.startSpan(
         name,
-        {
-          root: parent === undefined,
-          ...(offerSpan
-            ? { links: [{ context: offerSpan, attributes: { "zart.link": "event-offer" } }] }
-            : {}),
-          attributes: {
-            "zart.execution_id": info.executionId,
-            "zart.task": info.taskName,
-            "zart.attempt": info.attempt,
-            "zart.unit": info.unit,
-            "zart.replay": info.replay,
-            "zart.worker_id": info.workerId,
-            ...(info.step ? { "zart.step": info.step } : {}),
-            ...(info.dueAt
-              ? { "zart.wakeup_lag_ms": Math.max(0, info.claimedAt.getTime() - info.dueAt.getTime()) }
-              : {}),
-          },
-        },
+        links === undefined
+          ? { root: parent === undefined, attributes: runAttributes(info) }
+          : { root: parent === undefined, attributes: runAttributes(info), links },
         parent,
       );
-      runs.set(runKey(info.executionId, info.step), span);
+      (info as Carrying)[SPAN] = span;
+      const run = { span, steps: undefined };
+      if (child) childRuns.set(childKey(info.executionId, info.step as string), run);
+      else runs.set(info.executionId, run);
     },
     attemptEnded(info) {
-      const key = runKey(info.executionId, info.step);
-      const span = runs.get(key);
+      const span = (info as Carrying)[SPAN];
       if (!span) return;
-      runs.delete(key);
+      if (info.unit === "child" && info.step !== undefined) {
+        const key = childKey(info.executionId, info.step);
+        if (childRuns.get(key)?.span === span) childRuns.delete(key);
+      } else if (runs.get(info.executionId)?.span === span) runs.delete(info.executionId);
       span.setAttribute("zart.outcome", info.outcome);
       if (info.wakeAt) span.setAttribute("zart.wake_at", info.wakeAt.toISOString());
       if (info.outcome === "failed" || info.outcome === "crashed" || info.outcome === "lost") {
@@ -68,44 +78,67 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
       span.end();
     },
     stepStarted(info) {
-      const parent = runOf(info.executionId, info.step);
-      const span = tracer.startSpan(
+      const run = runOf(info.executionId, info.step);
+      if (run && run.steps === undefined) run.steps = trace.setSpan(context.active(), run.span);
+      (info as Carrying)[SPAN] = tracer.startSpan(
         `zart.step ${info.step}`,
         {
           attributes: {
             "zart.execution_id": info.executionId,
-            "zart.task": info.taskName,
             "zart.step": info.step,
             "zart.step_kind": info.kind,
             "zart.attempt": info.attempt,
           },
         },
-        parent ? trace.setSpan(context.active(), parent) : undefined,
+        run?.steps,
       );
-      steps.set(`${info.executionId}\u0000${info.step}\u0000${info.attempt}`, span);
     },
     stepEnded(info) {
-      const key = `${info.executionId}\u0000${info.step}\u0000${info.attempt}`;
-      const span = steps.get(key);
+      const span = (info as Carrying)[SPAN];
       if (!span) return;
-      steps.delete(key);
       span.setAttribute("zart.outcome", info.outcome);
       if (info.outcome !== "completed") recordError(span, info.error);
       span.end();
     },
     suspended(info) {
-      runs.get(runKey(info.executionId, undefined))?.addEvent(`zart.suspend.${info.reason}`, {
-        ...(info.step ? { "zart.step": info.step } : {}),
-        ...(info.wakeAt ? { "zart.wake_at": info.wakeAt.toISOString() } : {}),
-      });
+      const span = runs.get(info.executionId)?.span;
+      if (!span) return;
+      const attributes: Attributes = {};
+      if (info.step) attributes["zart.step"] = info.step;
+      if (info.wakeAt) attributes["zart.wake_at"] = info.wakeAt.toISOString();
+      span.addEvent(`zart.suspend.${info.reason}`, attributes);
     },
   };
 }
 
+function runAttributes(info: AttemptInfo): Attributes {
+  const attributes: Attributes = {
+    "zart.execution_id": info.executionId,
+    "zart.task": info.taskName,
+    "zart.attempt": info.attempt,
+    "zart.unit": info.unit,
+    "zart.replay": info.replay,
+    "zart.worker_id": info.workerId,
+  };
+  if (info.step) attributes["zart.step"] = info.step;
+  if (info.dueAt) {
+    attributes["zart.wakeup_lag_ms"] = Math.max(0, info.claimedAt.getTime() - info.dueAt.getTime());
+  }
+  return attributes;
+}
+
+/** The link to the offer whose event answered the wait a run resumes from. */
+function offerLinks(resumedBy: string | undefined): Link[] | undefined {
+  const offer = restoreTraceContext(resumedBy);
+  const offerSpan = offer && trace.getSpanContext(offer);
+  return offerSpan ? [{ context: offerSpan, attributes: { "zart.link": "event-offer" } }] : undefined;
+}
+
 function recordError(span: Span, error: unknown): void {
   if (error instanceof Error) span.recordException(error);
-  span.setStatus({
-    code: SpanStatusCode.ERROR,
-    ...(error === undefined ? {} : { message: error instanceof Error ? error.message : String(error) }),
-  });
+  span.setStatus(
+    error === undefined
+      ? { code: SpanStatusCode.ERROR }
+      : { code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) },
+  );
 }

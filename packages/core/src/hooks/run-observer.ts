@@ -37,13 +37,12 @@ export class RunObserver {
     const info = { ...this.#run, step, kind, attempt };
     const startedAt = performance.now();
     this.#hooks.stepStarted?.(info);
-    return (outcome, error) =>
-      this.#hooks.stepEnded?.({
-        ...info,
-        outcome,
-        ...(error === undefined ? {} : { error }),
-        durationMs: performance.now() - startedAt,
-      });
+    return (outcome, error) => {
+      // A copy of `info` (which a hook may have tagged), completed.
+      const end: StepAttemptEnd = { ...info, outcome, durationMs: performance.now() - startedAt };
+      if (error !== undefined) end.error = error;
+      this.#hooks.stepEnded?.(end);
+    };
   }
 
   /** Reports only attempts that did not complete (their duration is not measured). */
