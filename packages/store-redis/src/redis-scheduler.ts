@@ -36,6 +36,7 @@ import {
 import { connect } from "./db/connection.js";
 import type { RedisContext } from "./db/context.js";
 import { ScriptExecutor } from "./db/executor.js";
+import { FencedWrites } from "./db/fenced-writes.js";
 import { KeyLayout } from "./db/keys.js";
 import { databaseClock } from "./db/store-time.js";
 import { DEFAULT_PREFIX, type RedisSchedulerOptions, resolveTimeSource } from "./options.js";
@@ -109,7 +110,12 @@ export class RedisScheduler implements Scheduler {
     const executor = new ScriptExecutor(connection, this.keys, logger);
     const { client: source } = connection;
     this.#wakeUps = new WakeUpChannel({ source, channel: this.keys.channel, origin, logger });
-    this.#ctx = { executor, origin, emit: this.#wakeUps.emitLocal.bind(this.#wakeUps) };
+    this.#ctx = {
+      executor,
+      writes: new FencedWrites(executor, origin),
+      origin,
+      emit: this.#wakeUps.emitLocal.bind(this.#wakeUps),
+    };
   }
 
   /** The safety checks again, then records the key layout version (idempotent, safe in parallel). */

@@ -24,7 +24,7 @@ import { defineScript } from "./prelude.js";
  * nobody runs is walked by every claim; give such an application its own prefix.
  *
  * Returns, per unit: { kind ("execution"|"child"), id, token, position (-1 for an execution),
- * row (HGETALL), step JSONs (an execution's whole history; a child's steps before its position),
+ * row (flat like HGETALL, without the fields only scripts read), step JSONs (an execution's whole history; a child's steps before its position),
  * and for a child its own step JSON }.
  *
  * Fencing tokens are `<random claim id>.<n>`: unique per unit, unguessable, and one random id per
@@ -98,27 +98,40 @@ local function heldIn(group)
 end
 
 -- The group and limit of a limited execution (nil for any other unit).
-local function limitOf(id)
-  if limits == nil then return nil end
-  local f = redis.call("HMGET", key("row", id), "taskName", "concurrencyKey")
-  local max = f[1] and limits[f[1]]
-  if f[2] and max then return f[2], max end
+local function limitOf(row)
+  if limits == nil or row == nil then return nil end
+  local max = limits[row.taskName]
+  if row.concurrencyKey and max then return row.concurrencyKey, max end
   return nil
 end
--- The claim key: the task name, then a newline and the version when it has one.
-local function ofClaimedTask(id)
+-- The claim key: the task name, then a newline and the version when it has one. An execution's
+-- is read from its row (read anyway to claim it), a child's parent's with one HMGET.
+local function ofClaimedTask(id, row)
   local name = taskOf[id]
   if name == nil then
-    local f = redis.call("HMGET", key("row", id), "taskName", "version")
-    name = f[1] and f[2] and (f[1] .. "\\n" .. f[2]) or f[1]
+    local f = row and { row.taskName, row.version } or redis.call("HMGET", key("row", id), "taskName", "version")
+    name = f[1] and f[2] and (f[1] .. "\\n" .. f[2]) or f[1] or false
     taskOf[id] = name
   end
   -- No row (false): a stale entry, which the claim path below removes.
   return name == false or wanted[name] == true
 end
 
-local function claimExecution(set, id, token)
-  local row = readRow(id)
+-- The row as the worker reads it (flat, like HGETALL), without the fields only scripts use.
+local INTERNAL = { token = true, lastRequest = true, createRequest = true, waitPosition = true }
+local function rowReply(row)
+  local flat = {}
+  for field, value in pairs(row) do
+    if not INTERNAL[field] then
+      flat[#flat + 1] = field
+      flat[#flat + 1] = value
+    end
+  end
+  return flat
+end
+
+local CLAIM_DROPS = { "waitReason", "waitEvent", "rateLimitedUntil" }
+local function claimExecution(set, id, row, token)
   if row == nil then
     redis.call("ZREM", set, id)
     return nil
@@ -131,16 +144,13 @@ local function claimExecution(set, id, token)
     return nil
   end
   if s == "pending" and not takeRate(id, row) then return nil end
-  setStatus(id, row, "running")
-  hset(id, row, "token", token)
-  hset(id, row, "leaseOwner", workerId)
-  hset(id, row, "leaseExpiresAt", expiresAt)
-  if row.startedAt == nil then hset(id, row, "startedAt", now) end
-  hdel(id, row, "waitReason")
-  hdel(id, row, "waitEvent")
-  hdel(id, row, "rateLimitedUntil")
+  local sets = { "token", token, "leaseOwner", workerId, "leaseExpiresAt", expiresAt }
+  if row.startedAt == nil then
+    sets[7], sets[8] = "startedAt", now
+  end
+  transition(id, row, "running", sets, CLAIM_DROPS)
   syncDue(id, row)
-  return { "execution", id, token, -1, redis.call("HGETALL", key("row", id)), redis.call("HVALS", key("steps", id)) }
+  return { "execution", id, token, -1, rowReply(row), redis.call("HVALS", key("steps", id)) }
 end
 
 -- The step JSONs at positions 0 … position - 1, fetched a chunk of fields at a time (unpack limit).
@@ -170,7 +180,7 @@ local function claimChild(member, id, position, token)
   local json = cjson.encode(step)
   redis.call("HSET", key("steps", id), position, json)
   redis.call("ZADD", DUE, expiresAt, member)
-  return { "child", id, token, position, redis.call("HGETALL", key("row", id)), stepsBefore(id, position), json }
+  return { "child", id, token, position, rowReply(row), stepsBefore(id, position), json }
 end
 
 -- Candidates of other tasks stay in the due set untouched; the scan resumes after them from the last
@@ -189,15 +199,18 @@ while #claimed < limit and (#claimed == 0 or skipped < SKIP_BUDGET) do
     if batch[i + 1] ~= from then from, tied = batch[i + 1], 0 end
     local sep = string.find(member, "\\n", 1, true)
     local id = sep == nil and member or string.sub(member, 1, sep - 1)
-    local group, max = nil, nil
-    if sep == nil then group, max = limitOf(id) end
-    if not ofClaimedTask(id) or (group ~= nil and heldIn(group) >= max) then
+    local row, group, max = nil, nil, nil
+    if sep == nil then
+      row = readRow(id)
+      group, max = limitOf(row)
+    end
+    if not ofClaimedTask(id, row) or (group ~= nil and heldIn(group) >= max) then
       skipped, tied = skipped + 1, tied + 1
     else
       local token = ARGV[6] .. "." .. (#claimed + 1)
       local unit
       if sep == nil then
-        unit = claimExecution(set, id, token)
+        unit = claimExecution(set, id, row, token)
         if unit ~= nil and group ~= nil then
           redis.call("ZADD", concurrencySet(group), 0, id)
           held[group] = held[group] + 1

@@ -8,7 +8,7 @@ import { createExecutionScript } from "./create-execution.js";
 import { createExecutionsScript } from "./create-executions.js";
 import { debounceExecutionScript } from "./debounce-execution.js";
 import { dispatchChildrenScript } from "./dispatch-children.js";
-import { completeExecutionScript, failExecutionScript, retryExecutionScript } from "./finish-execution.js";
+import { fencedWritesScript } from "./fenced-writes.js";
 import { forkExecutionScript } from "./fork-execution.js";
 import { releaseLeaseScript, renewLeaseScript } from "./lease.js";
 import { offerEventScript } from "./offer-event.js";
@@ -24,7 +24,7 @@ import {
   purgeScript,
 } from "./read-executions.js";
 import { restartExecutionScript } from "./restart-execution.js";
-import { saveStepScript } from "./save-step.js";
+import { retryExecutionScript } from "./retry-execution.js";
 import {
   createScheduleScript,
   deleteScheduleScript,
@@ -57,7 +57,7 @@ export const SCRIPTS = {
   claim: claimScript,
   takeRateToken: takeRateTokenScript,
   renewLease: renewLeaseScript,
-  saveStep: saveStepScript,
+  fencedWrites: fencedWritesScript,
   suspend: suspendScript,
   awaitEvent: awaitEventScript,
   awaitAnyEvent: awaitAnyEventScript,
@@ -67,8 +67,6 @@ export const SCRIPTS = {
   startChildExecution: startChildExecutionScript,
   awaitChildExecutions: awaitChildExecutionsScript,
   retryExecution: retryExecutionScript,
-  completeExecution: completeExecutionScript,
-  failExecution: failExecutionScript,
   releaseLease: releaseLeaseScript,
   createSchedule: createScheduleScript,
   writeSchedule: writeScheduleScript,

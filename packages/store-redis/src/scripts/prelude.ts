@@ -53,6 +53,25 @@ local function hdel(id, row, field)
   end
 end
 
+-- Sets the fields of sets ({ field, value, … }) in one HSET.
+local function hsetAll(id, row, sets)
+  if #sets == 0 then return end
+  for i = 1, #sets, 2 do row[sets[i]] = sets[i + 1] end
+  redis.call("HSET", key("row", id), unpack(sets))
+end
+
+-- Deletes those of fields the row has, in one HDEL.
+local function hdelAll(id, row, fields)
+  local present = {}
+  for _, field in ipairs(fields) do
+    if row[field] ~= nil then
+      row[field] = nil
+      present[#present + 1] = field
+    end
+  end
+  if #present > 0 then redis.call("HDEL", key("row", id), unpack(present)) end
+end
+
 -- Wake-up message: "<reason>:<origin>:<id>"; origin identifies the scheduler that sent it.
 local function publish(reason, id, origin)
   redis.call("PUBLISH", CHANNEL, reason .. ":" .. origin .. ":" .. id)
@@ -78,12 +97,22 @@ local function index(id, row)
   if TERMINAL[s] then redis.call("ZADD", base .. "ended:" .. s, row.completedAt, id) end
 end
 
-local function setStatus(id, row, status)
-  if row.status == status then return end
-  unindex(id, row)
-  hset(id, row, "status", status)
-  index(id, row)
+-- Moves the row to status (its index entries with it) and, in the same HSET / HDEL, sets the
+-- fields of sets ({ field, value, … }) and deletes those of drops it has; both optional.
+local function transition(id, row, status, sets, drops)
+  sets = sets or {}
+  local moved = row.status ~= status
+  if moved then
+    unindex(id, row)
+    sets[#sets + 1] = "status"
+    sets[#sets + 1] = status
+  end
+  hsetAll(id, row, sets)
+  if drops then hdelAll(id, row, drops) end
+  if moved then index(id, row) end
 end
+
+local function setStatus(id, row, status) transition(id, row, status) end
 
 -- A prioritized execution is due in its level's own set ("due:p:<priority>", the levels in use
 -- listed in PRIORITY_LEVELS scored by priority); every other unit (children too) in DUE.
@@ -115,11 +144,8 @@ local function syncDue(id, row)
   if set ~= DUE then redis.call("ZADD", PRIORITY_LEVELS, row.priority, row.priority) end
 end
 
-local function clearLease(id, row)
-  hdel(id, row, "token")
-  hdel(id, row, "leaseOwner")
-  hdel(id, row, "leaseExpiresAt")
-end
+local LEASE_FIELDS = { "token", "leaseOwner", "leaseExpiresAt" }
+local function clearLease(id, row) hdelAll(id, row, LEASE_FIELDS) end
 
 -- Fencing. Returns the execution row the lease still holds (an expired lease nobody took over still
 -- holds) and false. A repeated delivery of a call that already applied and gave the lease up (a
@@ -131,6 +157,12 @@ local function fence(id, token, request)
   if row ~= nil and row.token ~= nil and row.token == token then return row, false end
   if row ~= nil and present(request) and row.lastRequest == request then return row, true end
   fail("LEASE_LOST", id)
+end
+
+-- The fence of a write that reads nothing of the row (one HGET): the lease's token still matches,
+-- or ZART_LEASE_LOST.
+local function fenceToken(id, token)
+  if redis.call("HGET", key("row", id), "token") ~= token then fail("LEASE_LOST", id) end
 end
 
 -- Records that request gave the lease up, so that fence recognises a repeated delivery of it.
@@ -160,13 +192,13 @@ local function fenceChild(id, position, token, request)
   fail("LEASE_LOST", id)
 end
 
--- Inserts or replaces a step row, keeping the unsettled-children set and the due set in line.
+-- Inserts or replaces a step row, keeping the unsettled-children set and the due set in line (a
+-- child is in the due set only while it is unsettled).
 local function putStep(id, position, json, kind, status)
   redis.call("HSET", key("steps", id), position, json)
   if kind == "parallel" and not SETTLED[status] then
     redis.call("SADD", key("unsettled", id), position)
-  else
-    redis.call("SREM", key("unsettled", id), position)
+  elseif redis.call("SREM", key("unsettled", id), position) == 1 then
     redis.call("ZREM", DUE, childMember(id, position))
   end
 end
@@ -228,13 +260,17 @@ local function dropUnsettledChildren(id, cancelAt)
   if cancelAt ~= nil then redis.call("DEL", key("unsettled", id)) end
 end
 
--- Moves the execution to a terminal status at \`now\` and clears its lease.
-local function finish(id, row, status, now)
-  hset(id, row, "completedAt", now)
-  setStatus(id, row, status)
-  hdel(id, row, "waitReason")
-  hdel(id, row, "waitEvent")
-  clearLease(id, row)
+-- Moves the execution to a terminal status at \`now\` and clears its lease; sets ({ field, value, … })
+-- and drops (fields), both optional, go in the same HSET / HDEL.
+local function finish(id, row, status, now, sets, drops)
+  sets = sets or {}
+  sets[#sets + 1] = "completedAt"
+  sets[#sets + 1] = now
+  drops = drops or {}
+  for _, field in ipairs({ "waitReason", "waitEvent", "token", "leaseOwner", "leaseExpiresAt" }) do
+    drops[#drops + 1] = field
+  end
+  transition(id, row, status, sets, drops)
   leaveConcurrency(id, row)
   syncDue(id, row)
 end

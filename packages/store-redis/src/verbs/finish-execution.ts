@@ -5,7 +5,7 @@ import type {
   Lease,
   RetryExecutionInput,
 } from "@zart/core/store";
-import { millis, optional, patchArgs } from "../db/args.js";
+import { millis, patchArgs } from "../db/args.js";
 import { encodeError } from "../db/codec.js";
 import type { RedisContext } from "../db/context.js";
 
@@ -26,7 +26,7 @@ export async function retryExecution(
   ctx.emit("retry", lease.executionId);
 }
 
-/** Fenced: the execution completes with `result` at `now`. */
+/** Fenced: the execution completes with `result` at `now` (batched). */
 export async function completeExecution(
   ctx: RedisContext,
   lease: Lease,
@@ -34,16 +34,11 @@ export async function completeExecution(
   patch: ExecutionPatch,
   now: Date,
 ): Promise<void> {
-  const reply = await ctx.executor.fenced("completeExecution", lease, [
-    optional(input.result),
-    ...patchArgs(patch),
-    millis(now),
-    ctx.origin,
-  ]);
+  const reply = await ctx.writes.submit({ op: "complete", lease, result: input.result, patch, now });
   if (typeof reply === "string") ctx.emit("child", reply);
 }
 
-/** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled. */
+/** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled (batched). */
 export async function failExecution(
   ctx: RedisContext,
   lease: Lease,
@@ -51,11 +46,6 @@ export async function failExecution(
   patch: ExecutionPatch,
   now: Date,
 ): Promise<void> {
-  const reply = await ctx.executor.fenced("failExecution", lease, [
-    encodeError(input.error),
-    ...patchArgs(patch),
-    millis(now),
-    ctx.origin,
-  ]);
+  const reply = await ctx.writes.submit({ op: "fail", lease, error: input.error, patch, now });
   if (typeof reply === "string") ctx.emit("child", reply);
 }

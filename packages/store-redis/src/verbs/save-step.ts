@@ -1,9 +1,7 @@
 import type { ExecutionPatch, Lease, StepWrite } from "@zart/core/store";
-import { patchArgs } from "../db/args.js";
-import { encodeStep } from "../db/codec.js";
 import type { RedisContext } from "../db/context.js";
 
-/** Fenced: inserts or replaces the step at `step.position` and applies the patch. */
+/** Fenced: inserts or replaces the step at `step.position` and applies the patch (batched). */
 export async function saveStep(
   ctx: RedisContext,
   lease: Lease,
@@ -11,11 +9,5 @@ export async function saveStep(
   patch: ExecutionPatch,
   _now: Date,
 ): Promise<void> {
-  await ctx.executor.fenced("saveStep", lease, [
-    step.position,
-    step.kind,
-    step.status,
-    encodeStep(step),
-    ...patchArgs(patch),
-  ]);
+  await ctx.writes.submit({ op: "step", lease, step, patch });
 }

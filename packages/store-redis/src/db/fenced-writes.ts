@@ -1,0 +1,74 @@
+import { randomUUID } from "node:crypto";
+import type { ExecutionPatch, Lease, SerializedError, StepWrite } from "@zart/core/store";
+import { translateError } from "../translate-error.js";
+import { millis, optional, patchArgs } from "./args.js";
+import { Batcher } from "./batcher.js";
+import { encodeError, encodeStep } from "./codec.js";
+import type { ScriptArg } from "./commands.js";
+import type { ScriptExecutor } from "./executor.js";
+
+/** One fenced worker write of the hot path (see the `fencedWrites` script). */
+export type FencedWrite =
+  | { op: "step"; lease: Lease; step: StepWrite; patch: ExecutionPatch }
+  | { op: "complete"; lease: Lease; result: string | undefined; patch: ExecutionPatch; now: Date }
+  | { op: "fail"; lease: Lease; error: SerializedError; patch: ExecutionPatch; now: Date };
+
+/** The most writes in one script call (its reply and argument list stay small). */
+const MAX_BATCH = 256;
+/** Batches in flight at once on the connection. */
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * The step writes, completions and failures of one scheduler, batched: the writes made in one
+ * event-loop turn (under load, those of many executions) go as ONE `fencedWrites` script call,
+ * each fenced by its own lease and answering on its own, so a lost lease is still detected per
+ * write. Resolves each write with its reply: 1, or the id of the parent a finished child woke.
+ */
+export class FencedWrites {
+  readonly #executor: ScriptExecutor;
+  readonly #origin: string;
+  readonly #batcher: Batcher<FencedWrite>;
+
+  constructor(executor: ScriptExecutor, origin: string) {
+    this.#executor = executor;
+    this.#origin = origin;
+    this.#batcher = new Batcher({
+      maxBatch: MAX_BATCH,
+      maxInFlight: MAX_IN_FLIGHT,
+      send: (writes) => this.#send(writes),
+    });
+  }
+
+  /** Queues `write` for the next batch; rejects with `LeaseLostError` when its lease is lost. */
+  submit(write: FencedWrite): Promise<unknown> {
+    this.#executor.ensureOpen();
+    return this.#batcher.submit(write);
+  }
+
+  async #send(writes: FencedWrite[]): Promise<unknown[]> {
+    const args: ScriptArg[] = [randomUUID(), this.#origin];
+    for (const write of writes) args.push(...encode(write));
+    const replies = (await this.#executor.runGlobal("fencedWrites", args)) as unknown[];
+    return replies.map((reply, i) => {
+      if (!(reply instanceof Error)) return reply;
+      const { lease } = writes[i] as FencedWrite;
+      return translateError(reply, { executionId: lease.executionId, lease });
+    });
+  }
+}
+
+/** A write's `FENCED_WRITE_WIDTH` script arguments. */
+function encode(write: FencedWrite): ScriptArg[] {
+  const { lease } = write;
+  const head = [write.op, lease.executionId, lease.token, ...patchArgs(write.patch)];
+  switch (write.op) {
+    case "step": {
+      const { step } = write;
+      return [...head, step.position, step.kind, step.status, encodeStep(step)];
+    }
+    case "complete":
+      return [...head, optional(write.result), millis(write.now), "", ""];
+    case "fail":
+      return [...head, encodeError(write.error), millis(write.now), "", ""];
+  }
+}

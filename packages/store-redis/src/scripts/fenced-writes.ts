@@ -1,0 +1,78 @@
+import { defineScript } from "./prelude.js";
+
+/** Arguments per write in the fenced-writes script: op, id, token, data, timeoutAt, then four by op. */
+export const FENCED_WRITE_WIDTH = 9;
+
+/**
+ * The hot path: a batch of fenced worker writes of one scheduler (step writes, completions,
+ * failures), possibly of many executions, in ONE script call: one round trip, one script run.
+ * Each write is fenced on its own (its lease token), checked before it writes anything, and
+ * answers on its own: 1, the id of the parent a completion or failure woke, or an error reply
+ * (`ZART_LEASE_LOST|…|`) for that write alone; the other writes of the batch go on. Writes apply in
+ * batch order, so two writes of one execution keep their call order.
+ *
+ * - `step`: inserts or replaces the step at `position` and applies the patch. A repeated delivery
+ *   writes the same values again: harmless.
+ * - `complete`: `completed` with `result` (absent = `undefined`) at `now`, lease cleared, the error
+ *   of an earlier failed attempt dropped; unsettled children leave the due set.
+ * - `fail`: `failed` with `error` (JSON text) at `now`, lease cleared, unsettled children cancelled
+ *   (their leases cleared, so their workers' settles are rejected).
+ *
+ * A completion or failure of a child execution wakes its parent if it is parked on child
+ * executions (publishing `child`). Its request id is `<batch id>.<n>` (n: its place in the batch),
+ * so a repeated delivery of the batch (ioredis re-sends an unanswered command after a reconnect)
+ * finds each finished write by it and answers 1 without writing again.
+ *
+ * KEYS[1] = due key (routing only). ARGV = base, batch id, origin, then per write
+ * (`FENCED_WRITE_WIDTH` each): op, id, token, data (opt), timeoutAt (opt), and
+ * - step: position, kind, status, stepJson;
+ * - complete: result (opt), now, "", "";
+ * - fail: errorJson, now, "", "".
+ */
+export const fencedWritesScript = defineScript(
+  "zartFencedWrites",
+  `
+local batch, origin = ARGV[2], ARGV[3]
+
+local function saveStep(id, token, data, timeoutAt, position, kind, status, json)
+  fenceToken(id, token)
+  putStep(id, position, json, kind, status)
+  applyPatch(id, {}, data, timeoutAt)
+  return 1
+end
+
+local function finishWith(status, id, token, request, data, timeoutAt, value, now)
+  local row, repeated = fence(id, token, request)
+  if repeated then return 1 end
+  applyPatch(id, row, data, timeoutAt)
+  local sets, drops = { "lastRequest", request }, {}
+  if status == "failed" then
+    sets[3], sets[4] = "error", value
+  elseif value ~= nil then
+    sets[3], sets[4], drops[1] = "result", value, "error"
+  else
+    drops[1], drops[2] = "result", "error"
+  end
+  finish(id, row, status, now, sets, drops)
+  dropUnsettledChildren(id, status == "failed" and now or nil)
+  return wakeParent(row, now, origin) or 1
+end
+
+local replies = {}
+for i = 4, #ARGV, ${FENCED_WRITE_WIDTH} do
+  local op, id, token, data, timeoutAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local request = batch .. "." .. (#replies + 1)
+  local ok, reply
+  if op == "step" then
+    ok, reply = pcall(saveStep, id, token, data, timeoutAt, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
+  elseif op == "complete" then
+    ok, reply = pcall(finishWith, "completed", id, token, request, data, timeoutAt, opt(ARGV[i + 5]), ARGV[i + 6])
+  else
+    ok, reply = pcall(finishWith, "failed", id, token, request, data, timeoutAt, ARGV[i + 5], ARGV[i + 6])
+  end
+  if not ok and not (type(reply) == "table" and reply.err) then reply = { err = tostring(reply) } end
+  replies[#replies + 1] = reply
+end
+return replies
+`,
+);
