@@ -9,8 +9,7 @@ import {
 } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
 import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debounce.js";
-import { needsExplanation, pendingReason } from "./flow/pending-reason.js";
-import { compareQueueInfo, type QueueInfo, registeredLimit, toQueueInfo } from "./flow/queue-stats.js";
+import { compareQueueInfo, type QueueInfo, toQueueInfo } from "./flow/queue-stats.js";
 import { type TaskFlow, taskFlow } from "./flow/task-concurrency.js";
 import { captureTraceContext } from "./hooks/trace-context.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
@@ -35,6 +34,7 @@ import { Schedules } from "./schedules/schedules-client.js";
 import { startBatcherOf } from "./start-batcher.js";
 import { type StartManyItem, type StartManyResult, startMany } from "./start-many.js";
 import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
+import { explainPending } from "./status-explanation.js";
 import { type TaskDefinition, versionOf } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
 import { createExecution } from "./transactional-start.js";
@@ -207,15 +207,10 @@ export class DurableScheduler {
     if (lease) status.lease = lease;
     const rule = await pausedBy(this.#scheduler, details);
     if (rule) status.pausedBy = rule;
-    const now = this.#scheduler.clock.now();
-    // Only the current run can wait; reading the queues costs a scan of the live executions.
-    if (options.run === undefined && needsExplanation(details.execution, now)) {
-      const [queues, workers] = await Promise.all([
-        this.#scheduler.queueStats(now),
-        this.#scheduler.listWorkers(),
-      ]);
-      const limitOf = (key: string) => registeredLimit(this.#registry, key);
-      const reason = pendingReason(details.execution, { now, queues, workers, limitOf });
+    // Only the current run can wait.
+    if (options.run === undefined) {
+      const now = this.#scheduler.clock.now();
+      const reason = await explainPending(this.#scheduler, this.#registry, details.execution, now);
       if (reason) status.pendingReason = reason;
     }
     return status;

@@ -1,4 +1,4 @@
-import type { DueCount, QueueCount } from "./backlog.js";
+import type { DueCount, PendingCounts, PendingCountsQuery, QueueCount } from "./backlog.js";
 import type { ForkExecutionInput, ListFilter, NewExecution, PurgeFilter } from "./client-verbs.js";
 import type { DebounceInput, DebounceOutcome } from "./debounce.js";
 import type { OfferEventInput, OfferOutcome } from "./events.js";
@@ -175,6 +175,14 @@ export interface ClientStore {
    * unspecified. Parallel steps are not counted. Reads the non-terminal executions only.
    */
   queueStats(now: Date): Promise<QueueCount[]>;
+
+  /**
+   * Optional: one group's unexpired leases and the top due priority, exactly as `queueStats(now)`
+   * would report them (see {@link PendingCounts}), in one consistent read served by indexes, for
+   * `status()` of a due execution (polled by the console). Without it `status()` reads
+   * `queueStats`, a scan of the live executions.
+   */
+  pendingCounts?(query: PendingCountsQuery, now: Date): Promise<PendingCounts>;
 
   /**
    * Deletes matching terminal executions with their steps and events, and archived runs that match by status and completion time; returns how many runs went.

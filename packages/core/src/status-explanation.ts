@@ -1,0 +1,36 @@
+import { dueReason, type PendingReason, readlessReason } from "./flow/pending-reason.js";
+import { registeredLimit } from "./flow/queue-stats.js";
+import type { PendingCounts, PendingCountsQuery } from "./scheduler/backlog.js";
+import { pendingCountsOf } from "./scheduler/queue-counts.js";
+import type { ExecutionRecord } from "./scheduler/records.js";
+import type { Scheduler } from "./scheduler/scheduler.js";
+import type { TaskRegistry } from "./task/task-registry.js";
+
+/**
+ * `status().pendingReason` of the current run. Reads the store only for a due execution: the
+ * workers, and `pendingCounts` (its own group's leases only when the registry knows the group's
+ * limit; the top due priority), not the whole `queueStats`.
+ */
+export async function explainPending(
+  scheduler: Scheduler,
+  registry: TaskRegistry | undefined,
+  execution: ExecutionRecord,
+  now: Date,
+): Promise<PendingReason | undefined> {
+  const reason = readlessReason(execution, now);
+  if (reason !== "due") return reason;
+  const { concurrencyKey } = execution;
+  const limit = concurrencyKey === undefined ? undefined : registeredLimit(registry, concurrencyKey);
+  const query = limit === undefined ? {} : { concurrencyKey };
+  const [workers, counts] = await Promise.all([scheduler.listWorkers(), readCounts(scheduler, query, now)]);
+  return dueReason(execution, { now, workers, counts, limit });
+}
+
+async function readCounts(
+  scheduler: Scheduler,
+  query: PendingCountsQuery,
+  now: Date,
+): Promise<PendingCounts> {
+  if (scheduler.pendingCounts) return scheduler.pendingCounts(query, now);
+  return pendingCountsOf(await scheduler.queueStats(now), query);
+}
