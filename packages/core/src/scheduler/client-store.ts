@@ -113,7 +113,8 @@ export interface ClientStore {
 
   /**
    * Atomically forks an execution (the operator's `rerun`): creates `executionId` (status `pending`,
-   * due now, `attempt = 0`, `scheduledAt = createdAt = now`) of the source's task, version and priority, with
+   * due now, `attempt = 0`, `scheduledAt = createdAt = now`) of the source's task, version, priority,
+   * `concurrencyKey` and `rateKey` (so its queue; the input's keys replace the source's when given), with
    * `payload` (or the source's input), `rerunOf = sourceId`, `rerunFromStep = fromStep`, no parent,
    * no `data`, an empty mailbox, and a history that is exactly the source's settled steps (status
    * `completed` or `failed`) before the position of the step named `fromStep` (the lowest position
