@@ -186,7 +186,9 @@ export interface ClientStore {
   pendingCounts?(query: PendingCountsQuery, now: Date): Promise<PendingCounts>;
 
   /**
-   * Deletes matching terminal executions with their steps and events, and archived runs that match by status and completion time; returns how many runs went.
+   * Deletes matching terminal executions with their steps and events (and the debounce holder
+   * naming one: see `debounceExecution`), and archived runs that match by status and completion
+   * time; returns how many runs went.
    */
   purge(filter: PurgeFilter): Promise<number>;
 }
