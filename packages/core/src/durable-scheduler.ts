@@ -1,21 +1,10 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { type Duration, toMillis } from "./duration.js";
-import { deserializeError } from "./error-serialization.js";
-import {
-  ExecutionCancelledError,
-  ExecutionFailedError,
-  ValidationError,
-  WaitTimeoutError,
-} from "./errors.js";
+import { ValidationError } from "./errors.js";
 import { type OfferEventOptions, offerEvent } from "./event-offer.js";
-import { checkDebounce, type Debounce, type DebounceOptions } from "./flow/debounce.js";
-import { needsExplanation, pendingReason } from "./flow/pending-reason.js";
-import { compareQueueInfo, type QueueInfo, registeredLimit, toQueueInfo } from "./flow/queue-stats.js";
-import { type TaskFlow, taskFlow } from "./flow/task-concurrency.js";
-import { captureTraceContext } from "./hooks/trace-context.js";
+import { compareQueueInfo, type QueueInfo, toQueueInfo } from "./flow/queue-stats.js";
+import { taskFlow } from "./flow/task-concurrency.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { checkStatus, type ExecutionPage, type ListOptions, listPage } from "./listing/list-page.js";
-import { toNewExecution } from "./new-execution.js";
 import {
   type BulkAction,
   type BulkFilter,
@@ -25,65 +14,27 @@ import {
 } from "./operator/bulk.js";
 import { type RerunOptions, type RerunResult, rerun } from "./operator/rerun.js";
 import { PauseRules } from "./pause-rules/pause-rules-client.js";
-import { pausedBy } from "./pause-rules/paused-by.js";
-import { listRuns, readRun } from "./run-history.js";
-import type { NewExecution } from "./scheduler/client-verbs.js";
-import type { DebounceInput } from "./scheduler/debounce.js";
+import { listRuns } from "./run-history.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "./scheduler/vocabularies.js";
 import { Schedules } from "./schedules/schedules-client.js";
-import { startBatcherOf } from "./start-batcher.js";
 import { type StartManyItem, type StartManyResult, startMany } from "./start-many.js";
-import { type DurableExecutionStatus, type RunInfo, toStatus } from "./status.js";
+import { type ScheduleResult, type StartOptions, startExecution } from "./start-path.js";
+import type { DurableExecutionStatus, RunInfo } from "./status.js";
+import { readStatus } from "./status-explanation.js";
 import { type TaskDefinition, versionOf } from "./task/define-task.js";
 import type { TaskRegistry } from "./task/task-registry.js";
-import { createExecution } from "./transactional-start.js";
 import { assertId, validateWith } from "./validation.js";
-import { leaseInfo } from "./workers/lease-status.js";
+import {
+  DEFAULT_WAIT_COMPLETION_TIMEOUT,
+  resultOf,
+  type WaitOptions,
+  waitTerminal,
+} from "./wait-completion.js";
 import { toWorkerInfo, type WorkerInfo } from "./workers/worker-info.js";
 
-/** The cap of {@link DurableScheduler.waitCompletionWithTimeout}. */
-export const DEFAULT_WAIT_COMPLETION_TIMEOUT: Duration = "30s";
-
-export interface StartOptions {
-  /** Start at this time instead of now. */
-  runAt?: Date;
-  /** Start after this delay (ignored when `runAt` is given). */
-  delay?: Duration;
-  /** Claimed before due work of lower priority: an integer ≥ 0, higher first (default 0). */
-  priority?: number;
-  /**
-   * Collapse starts of this task with the same `debounce.key`: the execution runs `period` after
-   * the last start (at most `timeout` after the first), with the last start's data; the result
-   * names the execution that will run (your `executionId` only when this start created it).
-   * Not with `runAt`, `delay` or `transaction` (`ValidationError`). See {@link DebounceOptions}.
-   */
-  debounce?: DebounceOptions;
-  /**
-   * Your open transaction (Postgres: a `pg` client inside `BEGIN`; SQLite: the store's own
-   * better-sqlite3 handle inside `BEGIN`): the execution exists iff you commit it.
-   */
-  transaction?: unknown;
-}
-
-export interface ScheduleResult {
-  executionId: string;
-  taskName: string;
-  /** The task version it starts on; absent = unversioned. */
-  version?: string;
-  status: ExecutionStatus;
-  scheduledAt: Date;
-  createdAt: Date;
-}
-
-export interface WaitOptions {
-  /** Give up waiting after this long (the execution keeps running). */
-  timeout: Duration;
-  /** How often to read the status. Default 100 ms. */
-  pollInterval?: Duration;
-  /** Stops the wait early (e.g. an HTTP client went away). */
-  signal?: AbortSignal;
-}
+export type { ScheduleResult, StartOptions } from "./start-path.js";
+export { DEFAULT_WAIT_COMPLETION_TIMEOUT, type WaitOptions } from "./wait-completion.js";
 
 export interface DurableSchedulerOptions {
   /** When given, `start` rejects unknown task names and validates input with the task's schema. */
@@ -136,7 +87,14 @@ export class DurableScheduler {
     assertId(taskName, "task name");
     const task = this.#registry?.get(taskName);
     const input = task?.input ? await validateWith(task.input, data, `Input of task "${taskName}"`) : data;
-    return this.#create(executionId, taskName, input, options, task, task?.version);
+    return startExecution(this.#scheduler, this.#maxPayloadBytes, {
+      executionId,
+      taskName,
+      input,
+      options,
+      flow: task,
+      version: task?.version,
+    });
   }
 
   /** Typed start: validates `data` with `task.input` before anything is persisted. */
@@ -149,7 +107,14 @@ export class DurableScheduler {
     assertId(executionId, "executionId");
     const input = task.input ? await validateWith(task.input, data, `Input of task "${task.name}"`) : data;
     const version = versionOf(task);
-    return this.#create(executionId, task.name, input, options, taskFlow(task.name, task), version);
+    return startExecution(this.#scheduler, this.#maxPayloadBytes, {
+      executionId,
+      taskName: task.name,
+      input,
+      options,
+      flow: taskFlow(task.name, task),
+      version,
+    });
   }
 
   /**
@@ -163,62 +128,13 @@ export class DurableScheduler {
     return startMany(this.#scheduler, this.#registry, this.#maxPayloadBytes, items);
   }
 
-  async #create(
-    executionId: string,
-    taskName: string,
-    input: unknown,
-    options: StartOptions,
-    flow: TaskFlow | undefined,
-    version: string | undefined,
-  ): Promise<ScheduleResult> {
-    const now = this.#scheduler.clock.now();
-    const debounce = checkDebounce(options.debounce, options);
-    const traceContext = captureTraceContext();
-    const timing = debounce ? { ...options, delay: debounce.periodMs } : options;
-    const execution = {
-      ...toNewExecution(executionId, taskName, input, timing, flow, now, this.#maxPayloadBytes),
-      ...(traceContext === undefined ? {} : { traceContext }),
-      ...(version === undefined ? {} : { version }),
-    };
-    const record = debounce
-      ? (await this.#scheduler.debounceExecution(debounceInput(execution, debounce), now)).execution
-      : joinsBatch(options)
-        ? await startBatcherOf(this.#scheduler).start(execution, now)
-        : await createExecution(this.#scheduler, execution, now, options);
-    return {
-      executionId: record.executionId,
-      taskName: record.taskName,
-      ...(record.version === undefined ? {} : { version: record.version }),
-      status: record.status,
-      scheduledAt: record.scheduledAt,
-      createdAt: record.createdAt,
-    };
-  }
-
   /**
    * The execution's status with its steps and mailbox; never blocks. `run` picks an earlier run of
    * the id (kept when a start replaced a terminal execution); unknown run → `RunNotFoundError`.
    */
   async status(executionId: string, options: { run?: number } = {}): Promise<DurableExecutionStatus> {
     assertId(executionId, "executionId");
-    const details = await readRun(this.#scheduler, executionId, options.run);
-    const status = toStatus(details);
-    const lease = await leaseInfo(this.#scheduler, details);
-    if (lease) status.lease = lease;
-    const rule = await pausedBy(this.#scheduler, details);
-    if (rule) status.pausedBy = rule;
-    const now = this.#scheduler.clock.now();
-    // Only the current run can wait; reading the queues costs a scan of the live executions.
-    if (options.run === undefined && needsExplanation(details.execution, now)) {
-      const [queues, workers] = await Promise.all([
-        this.#scheduler.queueStats(now),
-        this.#scheduler.listWorkers(),
-      ]);
-      const limitOf = (key: string) => registeredLimit(this.#registry, key);
-      const reason = pendingReason(details.execution, { now, queues, workers, limitOf });
-      if (reason) status.pendingReason = reason;
-    }
-    return status;
+    return readStatus(this.#scheduler, this.#registry, executionId, options.run);
   }
 
   /**
@@ -244,33 +160,13 @@ export class DurableScheduler {
   }
 
   /** Resolves with the status once terminal; `WaitTimeoutError` after `timeout`. */
-  async wait(executionId: string, options: WaitOptions): Promise<DurableExecutionStatus> {
-    const timeoutMs = toMillis(options.timeout, "timeout");
-    const pollMs = toMillis(options.pollInterval ?? 100, "pollInterval");
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const status = toStatus(await readRun(this.#scheduler, executionId, undefined));
-      if (isTerminal(status.status)) return status;
-      const left = deadline - performance.now();
-      if (left <= 0) throw new WaitTimeoutError(executionId, timeoutMs);
-      options.signal?.throwIfAborted();
-      await sleep(Math.min(pollMs, left), undefined, options.signal ? { signal: options.signal } : {});
-    }
+  wait(executionId: string, options: WaitOptions): Promise<DurableExecutionStatus> {
+    return waitTerminal(this.#scheduler, executionId, options);
   }
 
   /** The result of a completed execution; `ExecutionFailedError` / `ExecutionCancelledError` otherwise. */
   async waitCompletion<T = unknown>(executionId: string, options: WaitOptions): Promise<T> {
-    const status = await this.wait(executionId, options);
-    if (status.status === "cancelled") throw new ExecutionCancelledError(executionId);
-    if (status.status === "failed") {
-      const details = await this.#scheduler.getExecution(executionId);
-      const error = details?.execution.error;
-      throw new ExecutionFailedError(
-        executionId,
-        error ? deserializeError(error) : new Error("unknown failure"),
-      );
-    }
-    return status.result as T;
+    return resultOf<T>(this.#scheduler, executionId, await this.wait(executionId, options));
   }
 
   /** `waitCompletion` capped at {@link DEFAULT_WAIT_COMPLETION_TIMEOUT} (30 s), as in the seeds. */
@@ -405,16 +301,4 @@ export class DurableScheduler {
     }
     return this.#scheduler.purge({ olderThan, statuses });
   }
-}
-
-function debounceInput(execution: NewExecution, debounce: Debounce): DebounceInput {
-  const { key, timeoutMs } = debounce;
-  return timeoutMs === undefined ? { execution, key } : { execution, key, timeoutMs };
-}
-
-/** The `StartOptions` a `createExecutions` item carries: a start with any other goes alone. */
-const BATCHABLE_OPTIONS: ReadonlySet<string> = new Set(["runAt", "delay", "priority"]);
-
-function joinsBatch(options: StartOptions): boolean {
-  return Object.entries(options).every(([key, value]) => value === undefined || BATCHABLE_OPTIONS.has(key));
 }

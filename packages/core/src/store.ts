@@ -51,7 +51,7 @@ export {
 } from "./scheduler/lease.js";
 export type * from "./scheduler/parallel-children.js";
 export type * from "./scheduler/pause-rules.js";
-export { countQueues } from "./scheduler/queue-counts.js";
+export { countQueues, pendingCountsOf } from "./scheduler/queue-counts.js";
 export { inQueue, queueKeyRange } from "./scheduler/queue-keys.js";
 export type * from "./scheduler/records.js";
 export type * from "./scheduler/scheduler.js";

@@ -19,6 +19,7 @@ import {
   type NewExecution,
   type OfferEventInput,
   type PauseRule,
+  type PendingCountsQuery,
   type PurgeFilter,
   type RateTokenRequest,
   type RetryChildInput,
@@ -56,7 +57,7 @@ import { releaseLease, renewLease } from "./verbs/lease.js";
 import { offerEvent } from "./verbs/offer-event.js";
 import { pauseExecution, resumeExecution } from "./verbs/pause-execution.js";
 import { createPauseRule, deletePauseRule, listPauseRules } from "./verbs/pause-rules.js";
-import { queueStats } from "./verbs/queue-stats.js";
+import { pendingCounts, queueStats } from "./verbs/queue-stats.js";
 import { getExecution, getRun, listExecutions, listRuns, purge } from "./verbs/read-executions.js";
 import { restartExecution } from "./verbs/restart-execution.js";
 import { saveStep } from "./verbs/save-step.js";
@@ -233,6 +234,9 @@ export class RedisScheduler implements Scheduler {
 
   queueStats(now: Date) {
     return queueStats(this.#ctx, now);
+  }
+  pendingCounts(query: PendingCountsQuery, now: Date) {
+    return pendingCounts(this.#ctx, query, now);
   }
 
   // ── worker verbs ───────────────────────────────────────────────────────────────────────────────

@@ -27,6 +27,9 @@ export function forkExecution(
   if (entries.has(input.executionId)) throw new ExecutionAlreadyExistsError(input.executionId);
   const from = Math.min(...positions);
   const { taskName, version, payload, priority } = source.record;
+  // The new input's groups when the caller computed them, else the source's (so its queue too).
+  const concurrencyKey = input.concurrencyKey ?? source.record.concurrencyKey;
+  const rateKey = input.rateKey ?? source.record.rateKey;
   const record: ExecutionRecord = {
     executionId: input.executionId,
     taskName,
@@ -40,6 +43,8 @@ export function forkExecution(
     rerunOf: input.sourceId,
     rerunFromStep: input.fromStep,
     ...(priority ? { priority } : {}),
+    ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+    ...(rateKey === undefined ? {} : { rateKey }),
     ...(input.traceContext === undefined ? {} : { traceContext: input.traceContext }),
   };
   const steps: Entry["steps"] = new Map();

@@ -1,4 +1,10 @@
-import { countQueues, type QueueCount } from "@zart/core/store";
+import {
+  countQueues,
+  type PendingCounts,
+  type PendingCountsQuery,
+  pendingCountsOf,
+  type QueueCount,
+} from "@zart/core/store";
 import type { TutorialStorage } from "../storage/tutorial-storage.js";
 
 /** Running, due and delayed executions per concurrency key (or per task without one). */
@@ -7,4 +13,9 @@ export function queueStats(storage: TutorialStorage, now: Date): QueueCount[] {
     [...storage.entries.values()].map(({ record }) => record),
     now,
   );
+}
+
+/** `Scheduler.pendingCounts` from the same pass (nothing to index by here). */
+export function pendingCounts(storage: TutorialStorage, query: PendingCountsQuery, now: Date): PendingCounts {
+  return pendingCountsOf(queueStats(storage, now), query);
 }

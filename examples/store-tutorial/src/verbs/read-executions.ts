@@ -53,7 +53,10 @@ function purgeable(record: ExecutionRecord, filter: PurgeFilter): boolean {
   return isTerminal(record.status) && old && (filter.statuses ?? [record.status]).includes(record.status);
 }
 
-/** Deletes the matching archived runs, then the matching executions with every run they still have. */
+/**
+ * Deletes the matching archived runs, then the matching executions with every run they still have
+ * and the debounce holders naming them.
+ */
 export function purge(storage: TutorialStorage, filter: PurgeFilter): number {
   let purged = 0;
   for (const [id, runs] of storage.runs) {
@@ -68,6 +71,10 @@ export function purge(storage: TutorialStorage, filter: PurgeFilter): number {
       storage.entries.delete(id);
       storage.runs.delete(id);
     }
+  }
+  // A debounce holder naming a purged execution goes with it (a later start would only overwrite it).
+  for (const [key, holder] of storage.debounces) {
+    if (!storage.entries.has(holder.executionId)) storage.debounces.delete(key);
   }
   return purged;
 }

@@ -1,4 +1,5 @@
 import {
+  defineQueue,
   defineTask,
   ExecutionAlreadyExistsError,
   ExecutionNotFoundError,
@@ -15,6 +16,7 @@ export const OPERATOR_RERUN_TESTS = [
   "copiesSettledSteps",
   "refusesBadFork",
   "oneOfRacingForksWins",
+  "copiesFlowKeys",
 ] as const;
 
 /** The operator's `rerun`: a new execution whose history is the original's settled prefix before a step. */
@@ -167,6 +169,52 @@ export const operatorRerunSuite = defineSuite("operator-rerun", OPERATOR_RERUN_T
         expect(await scheduler.getExecution("e2")).toBeUndefined();
         expect((await details("taken")).steps).toEqual([]);
         expect(await details("e1")).toEqual(before);
+      },
+    );
+
+    test(
+      "copiesFlowKeys",
+      "keeps the original's concurrency and rate keys (so its queue), priority and version; new data's keys replace them",
+      async () => {
+        type Tenant = { tenant: string };
+        const tenants = defineQueue({
+          name: "tenants",
+          concurrency: { limit: 2, key: (data: Tenant) => data.tenant },
+          rateLimit: { limit: 100, period: "1m", key: (data: Tenant) => data.tenant },
+        });
+        const task = defineTask({
+          name: "tenant-job",
+          queue: tenants,
+          version: "v2",
+          maxRetries: 0,
+          async run(ctx, _data: Tenant) {
+            await ctx.step("a", async () => 1);
+            await ctx.step("b", async () => {
+              throw new NonRetryableError("no");
+            });
+          },
+        });
+        const env = await h.env(task);
+        await env.durable.startFor(task, "e1", { tenant: "t7" }, { priority: 3 });
+        await env.run();
+        await env.durable.rerun("e1", { fromStep: "b", newId: "e2" });
+        await env.durable.rerun("e1", { fromStep: "b", newId: "e3", data: { tenant: "t9" } });
+        const flow = async (id: string) => {
+          const { concurrencyKey, rateKey, priority, version } = (await env.scheduler.getExecution(id))!
+            .execution;
+          return { concurrencyKey, rateKey, priority, version };
+        };
+        const original = await flow("e1");
+        expect(original).toMatchObject({ concurrencyKey: "queue:tenants\nt7", priority: 3, version: "v2" });
+        expect(original.rateKey).toContain("t7");
+        expect(await flow("e2")).toEqual(original);
+        expect(await flow("e3")).toEqual({
+          ...original,
+          concurrencyKey: "queue:tenants\nt9",
+          rateKey: original.rateKey?.replace("t7", "t9"),
+        });
+        const queued = await env.scheduler.listExecutions({ queue: "tenants", limit: 10, offset: 0 });
+        expect(queued.map((d) => d.execution.executionId).sort()).toEqual(["e1", "e2", "e3"]);
       },
     );
 

@@ -1,4 +1,4 @@
-import type { QueueCount } from "../scheduler/backlog.js";
+import type { PendingCounts } from "../scheduler/backlog.js";
 import type { ExecutionRecord } from "../scheduler/records.js";
 import type { PendingReasonKind, WaitReason } from "../scheduler/vocabularies.js";
 import type { WorkerRecord } from "../scheduler/workers.js";
@@ -49,18 +49,18 @@ export type PendingReason =
   | { kind: "no-worker"; task: string; message: string }
   | { kind: "ready"; message: string };
 
-/** What the explanation is computed from, read once per `status()`. */
-export interface PendingContext {
+/** What explaining a due execution reads from the store (only then: see {@link readlessReason}). */
+export interface DueContext {
   now: Date;
-  /** The store's queue statistics at `now` (running leases per group, due work's top priority). */
-  queues: QueueCount[];
   workers: WorkerRecord[];
-  /** The concurrency limit of a group, when the caller knows it (its task registry). */
-  limitOf(concurrencyKey: string): number | undefined;
+  /** Unexpired leases in its group (counted only when `limit` is known) and the top due priority. */
+  counts: PendingCounts;
+  /** Its group's concurrency limit, when the caller knows it (its task registry). */
+  limit: number | undefined;
 }
 
-/** Whether `status()` explains the execution at all (so it reads the context only then). */
-export function needsExplanation(execution: ExecutionRecord, now: Date): boolean {
+/** Whether `status()` explains the execution at all. */
+function needsExplanation(execution: ExecutionRecord, now: Date): boolean {
   const { status } = execution;
   if (status === "paused") return true;
   if (status === "running") return execution.leaseExpiresAt !== undefined && execution.leaseExpiresAt <= now;
@@ -68,15 +68,12 @@ export function needsExplanation(execution: ExecutionRecord, now: Date): boolean
 }
 
 /**
- * The reason, first match wins: paused; lease expired; deferred by a rate limit; not yet due; no live worker for the task;
- * its group at its limit; higher-priority due work; else ready. `undefined` for an execution that
- * runs, ended, or waits for a push only (an event without a deadline, its children).
+ * The reason read from the execution alone, first match wins: paused; lease expired; deferred by
+ * a rate limit; not yet due. `"due"` when it is due, so that the reason needs the store (see
+ * {@link dueReason}); `undefined` for an execution that runs, ended, or waits for a push only (an
+ * event without a deadline, its children).
  */
-export function pendingReason(
-  execution: ExecutionRecord,
-  context: PendingContext,
-): PendingReason | undefined {
-  const { now } = context;
+export function readlessReason(execution: ExecutionRecord, now: Date): PendingReason | "due" | undefined {
   if (!needsExplanation(execution, now)) return undefined;
   if (execution.status === "paused") return { kind: "paused", message: "paused by an operator" };
   if (execution.status === "running") {
@@ -106,14 +103,22 @@ export function pendingReason(
       message: `not due until ${runAt.toISOString()} (${cause})`,
     };
   }
+  return "due";
+}
+
+/**
+ * Why a due execution (see {@link readlessReason}) waits, first match wins: no live worker for
+ * the task; its group at its limit; higher-priority due work; else ready.
+ */
+export function dueReason(execution: ExecutionRecord, context: DueContext): PendingReason {
   const task = execution.taskName;
-  if (!context.workers.some((w) => !isGone(w, now) && w.taskNames.includes(task))) {
+  if (!context.workers.some((w) => !isGone(w, context.now) && w.taskNames.includes(task))) {
     return { kind: "no-worker", task, message: `no live worker runs task "${task}"` };
   }
   const limited = concurrencyReason(execution.concurrencyKey, context);
   if (limited) return limited;
   const priority = execution.priority ?? 0;
-  const topDuePriority = Math.max(0, ...context.queues.map((q) => q.topDuePriority));
+  const { topDuePriority } = context.counts;
   if (topDuePriority > priority) {
     return {
       kind: "priority",
@@ -127,12 +132,10 @@ export function pendingReason(
 
 function concurrencyReason(
   concurrencyKey: string | undefined,
-  context: PendingContext,
+  { limit, counts }: DueContext,
 ): PendingReason | undefined {
-  if (concurrencyKey === undefined) return undefined;
-  const limit = context.limitOf(concurrencyKey);
-  if (limit === undefined) return undefined;
-  const running = context.queues.find((q) => q.concurrencyKey === concurrencyKey)?.running ?? 0;
+  if (concurrencyKey === undefined || limit === undefined) return undefined;
+  const { running } = counts;
   if (running < limit) return undefined;
   const newline = concurrencyKey.indexOf("\n");
   const key = newline < 0 ? undefined : concurrencyKey.slice(newline + 1);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ExecutionNotFoundError, ValidationError } from "../errors.js";
+import { flowKeys } from "../flow/task-concurrency.js";
 import { captureTraceContext } from "../hooks/trace-context.js";
 import { toJsonText } from "../json.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
@@ -43,16 +44,19 @@ export async function rerun(
   if (newId === executionId)
     throw new ValidationError("newId must differ from the id of the rerun execution.");
   let payload: string | undefined;
+  let keys: ReturnType<typeof flowKeys> = {};
   if (options.data !== undefined) {
     const source = await scheduler.getExecution(executionId);
     if (!source) throw new ExecutionNotFoundError(executionId);
     const { taskName, version } = source.execution;
     // The rerun keeps the source's version (its history was written by that code).
-    const schema = (registry?.findVersion(taskName, version) ?? registry?.find(taskName))?.input;
-    const input = schema
-      ? await validateWith(schema, options.data, `Input of task "${taskName}"`)
+    const task = registry?.findVersion(taskName, version) ?? registry?.find(taskName);
+    const input = task?.input
+      ? await validateWith(task.input, options.data, `Input of task "${taskName}"`)
       : options.data;
     payload = toJsonText(input, "The input", maxPayloadBytes) ?? "null";
+    // A new input may fall in another group (`key(data)`); unknown task: the source's groups.
+    keys = flowKeys(task, input);
   }
   // The rerun traces under its caller, as a start does (not under the source's starter).
   const traceContext = captureTraceContext();
@@ -62,6 +66,7 @@ export async function rerun(
       executionId: newId,
       fromStep: options.fromStep,
       ...(payload ? { payload } : {}),
+      ...keys,
       ...(traceContext === undefined ? {} : { traceContext }),
     },
     scheduler.clock.now(),

@@ -28,3 +28,20 @@ export interface QueueCount {
   /** The highest `priority` among the due ones (0 when none, or none has one). */
   topDuePriority: number;
 }
+
+/** What `Scheduler.pendingCounts` counts (see there). */
+export interface PendingCountsQuery {
+  /** The group whose unexpired leases to count; absent = none (`running` is 0). */
+  concurrencyKey?: string;
+}
+
+/**
+ * The two numbers `status()` explains a due execution's wait with, as `queueStats` would give
+ * them: `running` of the asked group's row, and the highest `topDuePriority` of all rows.
+ */
+export interface PendingCounts {
+  /** Executions of the asked group `running` with an unexpired lease at `now` (0 without one). */
+  running: number;
+  /** The highest `priority` among all due executions at `now`, whatever their group (0 when none). */
+  topDuePriority: number;
+}

@@ -1,4 +1,4 @@
-import type { DueCount, QueueCount } from "./backlog.js";
+import type { DueCount, PendingCounts, PendingCountsQuery, QueueCount } from "./backlog.js";
 import type { ForkExecutionInput, ListFilter, NewExecution, PurgeFilter } from "./client-verbs.js";
 import type { DebounceInput, DebounceOutcome } from "./debounce.js";
 import type { OfferEventInput, OfferOutcome } from "./events.js";
@@ -113,7 +113,8 @@ export interface ClientStore {
 
   /**
    * Atomically forks an execution (the operator's `rerun`): creates `executionId` (status `pending`,
-   * due now, `attempt = 0`, `scheduledAt = createdAt = now`) of the source's task, version and priority, with
+   * due now, `attempt = 0`, `scheduledAt = createdAt = now`) of the source's task, version, priority,
+   * `concurrencyKey` and `rateKey` (so its queue; the input's keys replace the source's when given), with
    * `payload` (or the source's input), `rerunOf = sourceId`, `rerunFromStep = fromStep`, no parent,
    * no `data`, an empty mailbox, and a history that is exactly the source's settled steps (status
    * `completed` or `failed`) before the position of the step named `fromStep` (the lowest position
@@ -177,7 +178,17 @@ export interface ClientStore {
   queueStats(now: Date): Promise<QueueCount[]>;
 
   /**
-   * Deletes matching terminal executions with their steps and events, and archived runs that match by status and completion time; returns how many runs went.
+   * Optional: one group's unexpired leases and the top due priority, exactly as `queueStats(now)`
+   * would report them (see {@link PendingCounts}), in one consistent read served by indexes, for
+   * `status()` of a due execution (polled by the console). Without it `status()` reads
+   * `queueStats`, a scan of the live executions.
+   */
+  pendingCounts?(query: PendingCountsQuery, now: Date): Promise<PendingCounts>;
+
+  /**
+   * Deletes matching terminal executions with their steps and events (and the debounce holder
+   * naming one: see `debounceExecution`), and archived runs that match by status and completion
+   * time; returns how many runs went.
    */
   purge(filter: PurgeFilter): Promise<number>;
 }

@@ -35,6 +35,10 @@ export interface ForkExecutionInput {
   payload?: string;
   /** The rerun's caller's trace context, stored as the new execution's `traceContext`. */
   traceContext?: string;
+  /** The new input's concurrency group (from `payload`, by the task's `key(data)`); absent = the source's. */
+  concurrencyKey?: string;
+  /** The new input's rate-limit group, likewise; absent = the source's. */
+  rateKey?: string;
 }
 
 export interface ListFilter {

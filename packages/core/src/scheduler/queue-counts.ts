@@ -1,4 +1,4 @@
-import type { QueueCount } from "./backlog.js";
+import type { PendingCounts, PendingCountsQuery, QueueCount } from "./backlog.js";
 import type { ExecutionRecord } from "./records.js";
 
 /**
@@ -38,4 +38,18 @@ export function countQueues(records: Iterable<ExecutionRecord>, now: Date): Queu
     }
   }
   return [...groups.values()];
+}
+
+/**
+ * `Scheduler.pendingCounts` from `queueStats` rows: for the stores that scan anyway (memory, the
+ * tutorial store) and for `status()` over a store without the verb.
+ */
+export function pendingCountsOf(counts: readonly QueueCount[], query: PendingCountsQuery): PendingCounts {
+  const { concurrencyKey } = query;
+  const group =
+    concurrencyKey === undefined ? undefined : counts.find((c) => c.concurrencyKey === concurrencyKey);
+  return {
+    running: group?.running ?? 0,
+    topDuePriority: counts.reduce((top, c) => Math.max(top, c.topDuePriority), 0),
+  };
 }

@@ -22,6 +22,8 @@ export function forkExecution(ctx: MemoryContext, input: ForkExecutionInput, now
   if (storage.execution(input.executionId) !== undefined)
     throw new ExecutionAlreadyExistsError(input.executionId);
   const { taskName, version, payload, priority } = source.record;
+  const concurrencyKey = input.concurrencyKey ?? source.record.concurrencyKey;
+  const rateKey = input.rateKey ?? source.record.rateKey;
   const record: ExecutionRecord = {
     executionId: input.executionId,
     taskName,
@@ -31,6 +33,8 @@ export function forkExecution(ctx: MemoryContext, input: ForkExecutionInput, now
     attempt: 0,
     runAt: new Date(now),
     ...(priority ? { priority } : {}),
+    ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+    ...(rateKey === undefined ? {} : { rateKey }),
     rerunOf: input.sourceId,
     rerunFromStep: input.fromStep,
     ...(input.traceContext === undefined ? {} : { traceContext: input.traceContext }),

@@ -64,10 +64,15 @@ export function purge(ctx: MemoryContext, filter: PurgeFilter): number {
       record.completedAt.getTime() < olderThan,
   );
   let purged = purgeRuns(storage, filter);
+  const ids = new Set<string>();
   for (const { record } of doomed) {
     purged += 1 + storage.runs(record.executionId).length;
     storage.deleteExecution(record.executionId);
+    ids.add(record.executionId);
   }
+  // The debounce holders naming a purged execution go with it.
+  for (const [key, holder] of storage.debounces)
+    if (ids.has(holder.executionId)) storage.debounces.delete(key);
   return purged;
 }
 

@@ -25,9 +25,9 @@ const forkSql = statement(
   ), created AS (
     INSERT INTO ${n.executions}
       (execution_id, task_name, payload, status, attempt, run_at, scheduled_at, created_at, priority,
-       rerun_of, rerun_from_step, version, trace_context)
+       rerun_of, rerun_from_step, version, trace_context, concurrency_key, rate_key)
     SELECT $2, s.task_name, COALESCE($4::text, s.payload), 'pending', 0, $5, $5, $5, s.priority, $1, $3, s.version,
-      $8::text
+      $8::text, COALESCE($9::text, s.concurrency_key), COALESCE($10::text, s.rate_key)
     FROM ${n.executions} s, origin o
     WHERE s.execution_id = $1 AND o.position IS NOT NULL
     ON CONFLICT (execution_id) DO NOTHING
@@ -67,6 +67,8 @@ export async function forkExecution(
     now,
     ...notify,
     input.traceContext ?? null,
+    input.concurrencyKey ?? null,
+    input.rateKey ?? null,
   ];
   const { rows } = await db.run<ExecutionRow>(forkSql, params);
   const row = rows[0];

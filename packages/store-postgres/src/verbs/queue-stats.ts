@@ -1,4 +1,4 @@
-import type { QueueCount } from "@zart/core/store";
+import type { PendingCounts, PendingCountsQuery, QueueCount } from "@zart/core/store";
 import { type Database, statement } from "../db/database.js";
 
 /**
@@ -41,4 +41,30 @@ export async function queueStats(db: Database, now: Date): Promise<QueueCount[]>
     delayed: row.delayed,
     topDuePriority: row.top_due_priority,
   }));
+}
+
+/**
+ * One group's unexpired leases (`executions_concurrency_running_idx`) and the top priority of due
+ * work (`executions_priority_due_idx`, highest first: the first due entry; unprioritized rows
+ * count as 0), in one statement: a consistent snapshot. `$2` NULL: no group, 0 leases.
+ */
+const pendingCountsSql = statement(
+  "pending-counts",
+  (n) => `SELECT
+    (SELECT count(*)::int FROM ${n.executions}
+      WHERE concurrency_key = $2 AND status = 'running' AND lease_expires_at > $1) AS running,
+    coalesce((SELECT max(priority) FROM ${n.executions} WHERE due_at <= $1), 0)::int AS top_due_priority`,
+);
+
+export async function pendingCounts(
+  db: Database,
+  query: PendingCountsQuery,
+  now: Date,
+): Promise<PendingCounts> {
+  const { rows } = await db.run<{ running: number; top_due_priority: number }>(pendingCountsSql, [
+    now,
+    query.concurrencyKey ?? null,
+  ]);
+  const row = rows[0] as { running: number; top_due_priority: number };
+  return { running: row.running, topDuePriority: row.top_due_priority };
 }

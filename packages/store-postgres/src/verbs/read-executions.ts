@@ -29,7 +29,8 @@ import type { OrmSchema } from "../schema/relations.js";
  * from one snapshot. Indexes: `executions_created_idx` / `_status_created_idx` /
  * `_task_created_idx` serve "newest first" with each filter; `executions_completed_idx` and
  * `runs_completed_idx` serve purge. Purge deletes executions (steps and events go with them, ON
- * DELETE CASCADE), the archived runs it matches, and every run of a purged execution.
+ * DELETE CASCADE), the archived runs it matches, every run of a purged execution, and the
+ * debounce holder rows naming a purged execution (by the primary key's task prefix).
  */
 type Orm = NodePgDatabase<OrmSchema>;
 
@@ -165,7 +166,10 @@ const purgeSql = statement(
   (n) => `
   WITH doomed AS (
     DELETE FROM ${n.executions} WHERE status = ANY($1::text[]) AND completed_at < $2
-    RETURNING execution_id
+    RETURNING execution_id, task_name
+  ), holders AS (
+    DELETE FROM ${n.debounces} d USING doomed x
+    WHERE d.task_name = x.task_name AND d.execution_id = x.execution_id
   ), old_runs AS (
     DELETE FROM ${n.runs} r
     WHERE (r.status = ANY($1::text[]) AND r.completed_at < $2)
@@ -177,7 +181,9 @@ const purgeSql = statement(
 
 /**
  * Deletes terminal executions (of `statuses`, default all three) completed before `olderThan`,
- * the archived runs that match the same filter, and every run of a deleted execution.
+ * the archived runs that match the same filter, every run of a deleted execution, and the debounce
+ * holders that named a deleted execution (the only point they are removed: claims write nothing
+ * for them, and a later start overwrites a stale holder).
  */
 export async function purge(db: Database, filter: PurgeFilter): Promise<number> {
   const statuses = (filter.statuses ?? ["completed", "failed", "cancelled"]).filter((status) =>

@@ -59,6 +59,8 @@ end
 local created = insertExecution(id, taskName, payload, capped(now), now, request, priority, concurrencyKey,
   traceContext, version, rateKey)
 numberRun(id, created, run)
+-- The holder's key on the row, so that purging the execution removes the holder with it.
+redis.call("HSET", key("row", id), "debounceSlot", slot)
 redis.call("HSET", slot, "id", id, "run", ms(run), "starts", "1", "request", request)
 publish("created", id, origin)
 return { 1, redis.call("HGETALL", key("row", id)) }

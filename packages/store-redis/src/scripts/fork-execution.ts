@@ -1,15 +1,15 @@
 import { defineScript } from "./prelude.js";
 
 /**
- * The operator's rerun: creates `newId` as a pending execution of the source's task (its priority,
- * `payload` or the source's input, `rerunOf`, `rerunFromStep`, no data, empty mailbox) whose steps
+ * The operator's rerun: creates `newId` as a pending execution of the source's task (its version,
+ * priority, concurrency and rate keys — the given ones instead when present —, `payload` or the source's input, `rerunOf`, `rerunFromStep`, no data, empty mailbox) whose steps
  * are copies of the source's settled steps before the first step named `fromStep` (lease fields
  * dropped). Every check runs first: unknown source → `ZART_NOT_FOUND`; no such step →
  * `ZART_STEP_NOT_FOUND`; `newId` exists → `ZART_EXISTS` (a repeated delivery of the same call, same
  * request id, answers the row it created). Publishes `created`. Returns the new row (flat).
  *
  * KEYS[1] = the source's row key (routing). ARGV = base, sourceId, newId, fromStep, payload (opt),
- * now, origin, request, traceContext (opt).
+ * now, origin, request, traceContext (opt), concurrencyKey (opt), rateKey (opt).
  */
 export const forkExecutionScript = defineScript(
   "zartForkExecution",
@@ -30,17 +30,9 @@ if taken ~= nil then
   if taken.createRequest == request then return redis.call("HGETALL", key("row", newId)) end
   fail("EXISTS", newId)
 end
-local row = { executionId = newId, taskName = source.taskName, payload = payload or source.payload,
-  status = "pending", attempt = "0", runAt = now, scheduledAt = now, createdAt = now }
-redis.call("HSET", key("row", newId), "executionId", newId, "taskName", row.taskName, "payload", row.payload,
-  "status", "pending", "attempt", "0", "runAt", now, "scheduledAt", now, "createdAt", now,
-  "rerunOf", sourceId, "rerunFromStep", fromStep, "createRequest", request)
-if source.priority ~= nil then
-  row.priority = source.priority
-  redis.call("HSET", key("row", newId), "priority", source.priority)
-end
-if opt(ARGV[9]) ~= nil then redis.call("HSET", key("row", newId), "traceContext", opt(ARGV[9])) end
-setVersion(newId, row, source.version)
+insertExecution(newId, source.taskName, payload or source.payload, now, now, request, source.priority,
+  opt(ARGV[10]) or source.concurrencyKey, opt(ARGV[9]), source.version, opt(ARGV[11]) or source.rateKey)
+redis.call("HSET", key("row", newId), "rerunOf", sourceId, "rerunFromStep", fromStep)
 for i = 1, #flat, 2 do
   local step = cjson.decode(flat[i + 1])
   if step.position < from and (step.status == "completed" or step.status == "failed") then
@@ -48,10 +40,6 @@ for i = 1, #flat, 2 do
     redis.call("HSET", key("steps", newId), flat[i], cjson.encode(step))
   end
 end
-index(newId, row)
-redis.call("ZADD", base .. "created", -tonumber(now), newId)
-redis.call("ZADD", base .. "task:" .. row.taskName, -tonumber(now), newId)
-syncDue(newId, row)
 publish("created", newId, origin)
 return redis.call("HGETALL", key("row", newId))
 `,

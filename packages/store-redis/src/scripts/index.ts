@@ -15,7 +15,7 @@ import { offerEventScript } from "./offer-event.js";
 import { pauseExecutionScript, resumeExecutionScript } from "./pause-execution.js";
 import { createPauseRuleScript, deletePauseRuleScript, listPauseRulesScript } from "./pause-rules.js";
 import type { ScriptDefinition } from "./prelude.js";
-import { queueStatsScript } from "./queue-stats.js";
+import { pendingCountsScript, queueStatsScript } from "./queue-stats.js";
 import {
   getExecutionScript,
   getRunScript,
@@ -54,6 +54,7 @@ export const SCRIPTS = {
   purge: purgeScript,
   countDue: countDueScript,
   queueStats: queueStatsScript,
+  pendingCounts: pendingCountsScript,
   claim: claimScript,
   takeRateToken: takeRateTokenScript,
   renewLease: renewLeaseScript,

@@ -46,3 +46,36 @@ end
 return reply
 `,
 );
+
+/**
+ * `Scheduler.pendingCounts`, in one script: a group's unexpired leases, from the running status
+ * index (one HMGET per running execution, not per live one), and the top due priority, from the
+ * priority levels highest first: the first level with an entry due at `now` whose row is due
+ * (checked as `queueStats` counts it). Returns `[running, topDuePriority]`.
+ *
+ * KEYS[1] = the due set (routing). ARGV = base, now, concurrency key ("" = none).
+ */
+export const pendingCountsScript = defineScript(
+  "zartPendingCounts",
+  `
+local now, group = tonumber(ARGV[2]), ARGV[3]
+local running = 0
+if group ~= "" then
+  for _, id in ipairs(redis.call("ZRANGE", base .. "status:running", 0, -1)) do
+    local f = redis.call("HMGET", key("row", id), "concurrencyKey", "leaseExpiresAt")
+    if f[1] == group and f[2] and tonumber(f[2]) > now then running = running + 1 end
+  end
+end
+local function isDue(id)
+  local f = redis.call("HMGET", key("row", id), "status", "runAt", "leaseExpiresAt")
+  local at = f[1] == "running" and f[3] or ((f[1] == "pending" or f[1] == "waiting") and f[2]) or nil
+  return at and tonumber(at) <= now
+end
+for _, level in ipairs(redis.call("ZREVRANGE", PRIORITY_LEVELS, 0, -1)) do
+  for _, id in ipairs(redis.call("ZRANGEBYSCORE", base .. "due:p:" .. level, "-inf", now)) do
+    if isDue(id) then return { running, tonumber(level) } end
+  end
+end
+return { running, 0 }
+`,
+);

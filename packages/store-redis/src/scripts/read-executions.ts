@@ -72,7 +72,8 @@ return rows
 /**
  * Deletes up to `batch` runs of the given statuses completed before `olderThan`: archived runs (from
  * the `run-ended:<status>` indexes), then terminal executions with their steps, mailboxes, index
- * entries and every archived run (from the `ended:<status>` indexes; no scan). Returns { deleted
+ * entries, every archived run and the debounce holder naming it (from the `ended:<status>` indexes; no
+ * scan). Returns { deleted
  * runs, more } (more = 1 when the batch filled up: call again). Each batch is atomic; batching
  * keeps one script from blocking the server for long.
  *
@@ -104,6 +105,10 @@ for i = 4, #ARGV do
   for _, id in ipairs(expired(base .. "ended:" .. status)) do
     local row = readRow(id)
     if row ~= nil and row.status == status and tonumber(row.completedAt) < olderThan then
+      -- A debounce holder still naming it goes with it (a later start would only overwrite it).
+      if row.debounceSlot ~= nil and redis.call("HGET", row.debounceSlot, "id") == id then
+        redis.call("DEL", row.debounceSlot)
+      end
       deleteExecution(id, row)
       deleted = deleted + 1 + deleteRuns(id)
     else

@@ -13,10 +13,22 @@ export async function forkExecution(
 ): Promise<ExecutionRecord> {
   const args = [input.sourceId, input.executionId, input.fromStep, optional(input.payload), millis(now)];
   const reply = await ctx.executor
-    .run("forkExecution", input.sourceId, [...args, ctx.origin, randomUUID(), optional(input.traceContext)], {
-      executionId: input.sourceId,
-      step: input.fromStep,
-    })
+    .run(
+      "forkExecution",
+      input.sourceId,
+      [
+        ...args,
+        ctx.origin,
+        randomUUID(),
+        optional(input.traceContext),
+        optional(input.concurrencyKey),
+        optional(input.rateKey),
+      ],
+      {
+        executionId: input.sourceId,
+        step: input.fromStep,
+      },
+    )
     .catch((error: unknown) => {
       throw error instanceof ExecutionAlreadyExistsError
         ? new ExecutionAlreadyExistsError(input.executionId)

@@ -1,4 +1,4 @@
-import type { QueueCount } from "@zart/core/store";
+import type { PendingCounts, PendingCountsQuery, QueueCount } from "@zart/core/store";
 import { millis } from "../db/args.js";
 import type { RedisContext } from "../db/context.js";
 
@@ -17,4 +17,17 @@ export async function queueStats(ctx: RedisContext, now: Date): Promise<QueueCou
     });
   }
   return counts;
+}
+
+/** One group's unexpired leases and the top due priority, read in one script. */
+export async function pendingCounts(
+  ctx: RedisContext,
+  query: PendingCountsQuery,
+  now: Date,
+): Promise<PendingCounts> {
+  const [running, top] = (await ctx.executor.runGlobal("pendingCounts", [
+    millis(now),
+    query.concurrencyKey ?? "",
+  ])) as [number, number];
+  return { running: Number(running), topDuePriority: Number(top) };
 }

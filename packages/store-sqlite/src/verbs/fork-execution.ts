@@ -43,6 +43,8 @@ export async function forkExecution(
         attempt: 0,
         runAt: now,
         priority: source.priority,
+        concurrencyKey: input.concurrencyKey ?? source.concurrencyKey,
+        rateKey: input.rateKey ?? source.rateKey,
         rerunOf: input.sourceId,
         rerunFromStep: input.fromStep,
         traceContext: input.traceContext ?? null,

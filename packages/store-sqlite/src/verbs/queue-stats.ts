@@ -1,7 +1,7 @@
-import type { QueueCount } from "@zart/core/store";
+import type { PendingCounts, PendingCountsQuery, QueueCount } from "@zart/core/store";
 import { and, gt, inArray, lte, or, type SQL, sql } from "drizzle-orm";
 import type { SqliteContext } from "../db/context.js";
-import { preparedPerConnection } from "../db/prepared.js";
+import { preparedPerConnection, prepareSql } from "../db/prepared.js";
 import { executions } from "../db/schema.js";
 
 const now = sql`${sql.placeholder("now")}`;
@@ -16,6 +16,21 @@ const delayed = and(sql`${executions.status} = 'pending'`, gt(executions.runAt, 
 const taskOfUnlimited = sql<
   string | null
 >`CASE WHEN ${executions.concurrencyKey} IS NULL THEN ${executions.taskName} END`;
+
+/**
+ * One group's unexpired leases (`zart_executions_concurrency_idx`) and the top priority of due
+ * work (the prioritized rows only: `zart_executions_priority_due_idx` / `_priority_lease_idx`;
+ * unprioritized ones count as 0). A NULL key matches no row.
+ */
+const PENDING_COUNTS = sql`SELECT
+  (SELECT count(*) FROM ${executions} WHERE concurrency_key = ${sql.placeholder("key")}
+    AND status = 'running' AND lease_expires_at > ${now}) AS running,
+  max(
+    coalesce((SELECT max(priority) FROM ${executions} WHERE priority IS NOT NULL
+      AND status IN ('pending', 'waiting') AND run_at <= ${now}), 0),
+    coalesce((SELECT max(priority) FROM ${executions} WHERE priority IS NOT NULL
+      AND status = 'running' AND lease_expires_at <= ${now}), 0)
+  ) AS topDuePriority`;
 
 const statements = preparedPerConnection((orm) => ({
   // The live executions only (`zart_executions_due_idx` / `_lease_idx` lead with the status).
@@ -33,6 +48,7 @@ const statements = preparedPerConnection((orm) => ({
     .groupBy(executions.concurrencyKey, taskOfUnlimited)
     .having(sql`sum(${running}) + sum(${due}) + sum(${delayed}) > 0`)
     .prepare(),
+  pending: prepareSql<PendingCounts>(orm, PENDING_COUNTS),
 }));
 
 /** Running, due and delayed executions per concurrency key (or task), in one read transaction. */
@@ -51,4 +67,17 @@ export async function queueStats(ctx: SqliteContext, at: Date): Promise<QueueCou
         topDuePriority: row.topDuePriority,
       })),
   );
+}
+
+/** `Scheduler.pendingCounts`, in one read transaction. */
+export async function pendingCounts(
+  ctx: SqliteContext,
+  query: PendingCountsQuery,
+  at: Date,
+): Promise<PendingCounts> {
+  const { orm } = ctx;
+  return ctx.read(() => {
+    const [row] = statements(orm).pending.all({ now: at.getTime(), key: query.concurrencyKey ?? null });
+    return row as PendingCounts;
+  });
 }

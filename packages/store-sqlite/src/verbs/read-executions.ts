@@ -12,6 +12,7 @@ import { preparedPerConnection } from "../db/prepared.js";
 import { chunked, type Orm, toEventRecord, toExecutionRecord, toStepRecord } from "../db/rows.js";
 import { toRunDetails, toRunSummary } from "../db/runs.js";
 import {
+  debounces,
   type EventRow,
   type ExecutionRow,
   events,
@@ -188,7 +189,8 @@ export async function listRuns(ctx: SqliteContext, executionId: string): Promise
 /**
  * Deletes the archived runs (of `statuses`, default all three) completed before `olderThan`, and
  * the terminal executions that match with their steps, events and every archived run; returns how
- * many runs went (an execution counts as its current run). Runs in one `BEGIN IMMEDIATE`
+ * many runs went (an execution counts as its current run), and the debounce holders that named a
+ * deleted execution (the only point they are removed). Runs in one `BEGIN IMMEDIATE`
  * transaction, so the deletes agree on which executions match.
  */
 export async function purge(ctx: SqliteContext, filter: PurgeFilter): Promise<number> {
@@ -205,6 +207,12 @@ export async function purge(ctx: SqliteContext, filter: PurgeFilter): Promise<nu
     purged += orm.delete(runs).where(inArray(runs.executionId, ids)).run().changes;
     orm.delete(steps).where(inArray(steps.executionId, ids)).run();
     orm.delete(events).where(inArray(events.executionId, ids)).run();
+    // The debounce holders naming a purged execution (by the primary key's task prefix).
+    const holders = orm
+      .select({ task: executions.taskName, id: executions.executionId })
+      .from(executions)
+      .where(doomed);
+    orm.delete(debounces).where(sql`(${debounces.taskName}, ${debounces.executionId}) IN ${holders}`).run();
     return purged + orm.delete(executions).where(doomed).run().changes;
   });
 }

@@ -13,6 +13,7 @@ export const DEBOUNCE_TESTS = [
   "timeoutCapsDelay",
   "debouncesStartManyItems",
   "rejectsBadDebounce",
+  "purgeRemovesHolder",
 ] as const;
 
 const BURST = 100;
@@ -85,6 +86,32 @@ export function debounceSuite(h: Harness, test: SuiteTest<(typeof DEBOUNCE_TESTS
         await env.run();
         expect(runs).toEqual([{ n: 2 }]);
         expect((await env.durable.status("d1")).result).toBe(2);
+      },
+    );
+
+    test(
+      "purgeRemovesHolder",
+      "forgets the holder when its execution is purged, so a reused id is never taken for the holder",
+      async () => {
+        const { scheduler, now, claimOne, clock } = await verbEnv(h);
+        const debounce = (executionId: string, n: number) =>
+          scheduler.debounceExecution(
+            { execution: { executionId, taskName: "task", payload: `{"n":${n}}`, runAt: now() }, key: "k" },
+            now(),
+          );
+        expect((await debounce("x", 1)).execution.executionId).toBe("x");
+        const work = await claimOne();
+        await scheduler.completeExecution(work.lease, { result: "1" }, {}, now());
+        clock.advance(60_000);
+        expect(await scheduler.purge({ olderThan: now() })).toBe(1);
+        // The id is free again: a plain start reuses it, as the first run of a new execution.
+        await scheduler.createExecution(
+          { executionId: "x", taskName: "task", payload: '"mine"', runAt: now() },
+          now(),
+        );
+        const outcome = await debounce("y", 2);
+        expect(outcome).toMatchObject({ starts: 1, execution: { executionId: "y", payload: '{"n":2}' } });
+        expect((await scheduler.getExecution("x"))?.execution.payload).toBe('"mine"');
       },
     );
 

@@ -1,5 +1,10 @@
-import { defineQueue, defineTask, type Scheduler } from "@zart/core";
-import type { QueueCount } from "@zart/core/store";
+import { DurableScheduler, defineQueue, defineTask, type Scheduler } from "@zart/core";
+import {
+  type PendingCounts,
+  type PendingCountsQuery,
+  pendingCountsOf,
+  type QueueCount,
+} from "@zart/core/store";
 import { describe, expect } from "vitest";
 import type { SuiteTest } from "../../define-suite.js";
 import type { Harness } from "../../harness.js";
@@ -9,6 +14,7 @@ import { LEASE_MS, verbEnv } from "../verbs/support.js";
 export const QUEUE_VISIBILITY_TESTS = [
   "countsWhileClaimersRace",
   "countsEachState",
+  "pendingCountsMatchQueueStats",
   "listsByQueue",
   "explainsPending",
 ] as const;
@@ -18,6 +24,23 @@ function byGroup(counts: QueueCount[]): Record<string, [number, number, number]>
   return Object.fromEntries(
     counts.map((c) => [c.concurrencyKey ?? `task ${c.taskName}`, [c.running, c.due, c.delayed]]),
   );
+}
+
+/** `pendingCounts` (optional: derived from `queueStats` for a store without it, as `status()` does). */
+function pendingCounts(scheduler: Scheduler, query: PendingCountsQuery, now: Date): Promise<PendingCounts> {
+  if (scheduler.pendingCounts) return scheduler.pendingCounts(query, now);
+  return scheduler.queueStats(now).then((counts) => pendingCountsOf(counts, query));
+}
+
+/** The store without its optional `pendingCounts`: what `status()` reads then is `queueStats`. */
+function withoutPendingCounts(scheduler: Scheduler): Scheduler {
+  return new Proxy(scheduler, {
+    get(object, key) {
+      if (key === "pendingCounts") return undefined;
+      const value: unknown = Reflect.get(object, key, object);
+      return typeof value === "function" ? value.bind(object) : value;
+    },
+  });
 }
 
 /** Issue #14 item 6: why pending work waits, `listExecutions({ queue })` and `queueStats`. */
@@ -51,8 +74,9 @@ export function queueVisibilitySuite(
         // Each round: 8 racing claims (limit 3 per key) beside a stats read; every read is one
         // consistent snapshot, so running + due stays the group's size and running its limit at most.
         for (let round = 0; round < 3; round++) {
-          const [stats, ...batches] = await Promise.all([
+          const [stats, counts, ...batches] = await Promise.all([
             scheduler.queueStats(now()),
+            pendingCounts(scheduler, { concurrencyKey: "queue:jobs\nk0" }, now()),
             ...claimers.map((claimer, i) =>
               claimer.claim({
                 workerId: `w${i}`,
@@ -68,6 +92,7 @@ export function queueVisibilitySuite(
             expect(count.running + count.due).toBe(PER_KEY);
             expect(count.running).toBeLessThanOrEqual(3);
           }
+          expect(counts.running).toBeLessThanOrEqual(3);
           for (const unit of batches.flat()) {
             const key = unit.execution.concurrencyKey as string;
             claimed.set(key, (claimed.get(key) ?? 0) + 1);
@@ -78,6 +103,10 @@ export function queueVisibilitySuite(
           const key = `queue:jobs\nk${k}`;
           expect(claimed.get(key)).toBe(3);
           expect(after[key]).toEqual([3, PER_KEY - 3, 0]);
+          expect(await pendingCounts(scheduler, { concurrencyKey: key }, now())).toEqual({
+            running: 3,
+            topDuePriority: 0,
+          });
         }
       },
     );
@@ -141,6 +170,70 @@ export function queueVisibilitySuite(
       },
     );
 
+    test(
+      "pendingCountsMatchQueueStats",
+      "counts one group's leases and the top due priority as queueStats does, leases and sleeps included",
+      async () => {
+        const { clock, scheduler, now } = await verbEnv(h);
+        const later = new Date(now().getTime() + 60_000);
+        const create = (executionId: string, concurrencyKey?: string, priority?: number, runAt = now()) =>
+          scheduler.createExecution(
+            {
+              executionId,
+              taskName: "task",
+              payload: "null",
+              runAt,
+              ...(concurrencyKey ? { concurrencyKey } : {}),
+              ...(priority === undefined ? {} : { priority }),
+            },
+            now(),
+          );
+        const claimOne = (taskNames = ["task"]) =>
+          scheduler.claim({ workerId: "w", taskNames, limit: 1, leaseMs: LEASE_MS, now: now() });
+        const keys = ["queue:q\nt1", "queue:q\nt2", "task:other", undefined];
+        const expectSame = async () => {
+          const stats = await scheduler.queueStats(now());
+          for (const concurrencyKey of keys) {
+            const query = concurrencyKey === undefined ? {} : { concurrencyKey };
+            expect(await pendingCounts(scheduler, query, now())).toEqual(pendingCountsOf(stats, query));
+          }
+        };
+        expect(await pendingCounts(scheduler, { concurrencyKey: "queue:q\nt1" }, now())).toEqual({
+          running: 0,
+          topDuePriority: 0,
+        });
+        await create("hi", "queue:q\nt1", 9); // claimed first: running, so its priority is not due work
+        await create("a1", "queue:q\nt1", 3);
+        await create("a2", "queue:q\nt1");
+        await create("late", undefined, 8, later); // delayed: not due
+        await create("b1", "queue:q\nt2", 2);
+        expect((await claimOne())[0]?.lease.executionId).toBe("hi");
+        expect((await claimOne())[0]?.lease.executionId).toBe("a1");
+        expect(await pendingCounts(scheduler, { concurrencyKey: "queue:q\nt1" }, now())).toEqual({
+          running: 2,
+          topDuePriority: 2,
+        });
+        await expectSame();
+
+        // A sleeping execution is neither running nor due; its priority counts once it is due.
+        const [b1] = await claimOne();
+        expect(b1?.lease.executionId).toBe("b1");
+        await scheduler.suspend(b1!.lease, { wakeAt: later, reason: "sleep" }, {}, now());
+        expect((await pendingCounts(scheduler, {}, now())).topDuePriority).toBe(0);
+        await expectSame();
+
+        clock.advance(LEASE_MS); // the leases of "hi" and "a1" expire: they are due, not running
+        expect(await pendingCounts(scheduler, { concurrencyKey: "queue:q\nt1" }, now())).toEqual({
+          running: 0,
+          topDuePriority: 9,
+        });
+        await expectSame();
+        clock.advance(60_000); // everything is due
+        expect((await pendingCounts(scheduler, {}, now())).topDuePriority).toBe(9);
+        await expectSame();
+      },
+    );
+
     test("listsByQueue", "lists a queue's executions, keyed or not, and no other queue's", async () => {
       const { scheduler, now } = await verbEnv(h);
       const keys: [string, string | undefined][] = [
@@ -190,7 +283,13 @@ export function queueVisibilitySuite(
       const env = await h.env(job, other);
       const { durable, scheduler, clock } = env;
       const now = () => clock.now();
-      const reason = async (id: string) => (await durable.status(id)).pendingReason;
+      // The store's `pendingCounts` and, without it, `queueStats` give the same explanation.
+      const fallback = new DurableScheduler(withoutPendingCounts(scheduler), { registry: env.registry });
+      const reason = async (id: string) => {
+        const [status, derived] = await Promise.all([durable.status(id), fallback.status(id)]);
+        expect(status.pendingReason).toEqual(derived.pendingReason);
+        return status.pendingReason;
+      };
 
       await durable.start("j1", "job", { tenant: "t7" });
       expect((await reason("j1"))?.kind).toBe("no-worker");
