@@ -233,7 +233,9 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
         });
         const env = await h.env(task);
         await env.durable.start("e1", "slow-step", null);
-        const first = env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
+        // One slot, no prefetch: the first worker cannot claim its own expired lease back while
+        // its stuck run holds the slot, so the second worker is the one taking it over.
+        const first = env.newWorker({ leaseDuration: "30s", concurrency: 1, prefetch: 0 }).runUntilIdle();
         await started.promise;
 
         env.clock.advance("31s");
@@ -273,7 +275,9 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
         });
         const env = await h.env(task);
         await env.durable.start("e1", "slow-finish", null);
-        const first = env.newWorker({ leaseDuration: "30s" }).runUntilIdle();
+        // One slot, no prefetch: the first worker cannot claim its own expired lease back while
+        // its stuck run holds the slot, so the second worker is the one taking it over.
+        const first = env.newWorker({ leaseDuration: "30s", concurrency: 1, prefetch: 0 }).runUntilIdle();
         await started.promise;
 
         env.clock.advance("31s");
