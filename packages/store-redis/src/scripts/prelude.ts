@@ -260,6 +260,20 @@ local function dropUnsettledChildren(id, cancelAt)
   if cancelAt ~= nil then redis.call("DEL", key("unsettled", id)) end
 end
 
+-- Deletes every step that did not complete (retry, restart: the run goes again from its first
+-- non-completed step), with its unsettled mark and due entry.
+local function dropUnfinishedSteps(id)
+  local flat = redis.call("HGETALL", key("steps", id))
+  for i = 1, #flat, 2 do
+    local step = cjson.decode(flat[i + 1])
+    if step.status ~= "completed" then
+      redis.call("HDEL", key("steps", id), flat[i])
+      redis.call("SREM", key("unsettled", id), flat[i])
+      redis.call("ZREM", DUE, childMember(id, flat[i]))
+    end
+  end
+end
+
 -- Moves the execution to a terminal status at \`now\` and clears its lease; sets ({ field, value, … })
 -- and drops (fields), both optional, go in the same HSET / HDEL.
 local function finish(id, row, status, now, sets, drops)

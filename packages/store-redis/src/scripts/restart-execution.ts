@@ -17,15 +17,7 @@ local row = readRow(id)
 if row == nil then fail("NOT_FOUND", id) end
 if row.restartRequest == request then return redis.call("HGETALL", key("row", id)) end
 if row.status ~= "failed" and row.status ~= "cancelled" then fail("NOT_RETRYABLE", id .. ":" .. row.status) end
-local flat = redis.call("HGETALL", key("steps", id))
-for i = 1, #flat, 2 do
-  local step = cjson.decode(flat[i + 1])
-  if step.status ~= "completed" then
-    redis.call("HDEL", key("steps", id), flat[i])
-    redis.call("SREM", key("unsettled", id), flat[i])
-    redis.call("ZREM", DUE, childMember(id, flat[i]))
-  end
-end
+dropUnfinishedSteps(id)
 setStatus(id, row, "pending")
 hset(id, row, "attempt", "0")
 hset(id, row, "runAt", now)

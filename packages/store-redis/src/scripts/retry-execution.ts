@@ -23,15 +23,7 @@ hset(id, row, "waitReason", "retry")
 hdel(id, row, "waitEvent")
 clearLease(id, row)
 releasedBy(id, row, request)
-local flat = redis.call("HGETALL", key("steps", id))
-for i = 1, #flat, 2 do
-  local step = cjson.decode(flat[i + 1])
-  if step.status ~= "completed" then
-    redis.call("HDEL", key("steps", id), flat[i])
-    redis.call("SREM", key("unsettled", id), flat[i])
-    redis.call("ZREM", DUE, childMember(id, flat[i]))
-  end
-end
+dropUnfinishedSteps(id)
 syncDue(id, row)
 publish("retry", id, origin)
 return 1
