@@ -1,3 +1,6 @@
+import { EVENT_WAIT_HELPERS } from "./prelude-event-waits.js";
+import { RUN_HISTORY_HELPERS } from "./prelude-run-history.js";
+
 /**
  * Lua helpers shared by every script (Redis scripts cannot import each other, so each script is
  * this prelude followed by its body). Conventions:
@@ -374,105 +377,7 @@ local function insertExecution(id, taskName, payload, runAt, now, request, prior
   syncDue(id, row)
   return row
 end
-
--- The step of an event wait at position (an earlier attempt's startedAt kept) and whether its
--- deadline has passed at now.
-local function eventWaitStep(position, stepName, deadline, now, previous)
-  local step = { position = tonumber(position), name = stepName, kind = "event", attempts = 1,
-    startedAt = (previous and previous.startedAt) or tonumber(now) }
-  if present(deadline) then step.wakeAt = tonumber(deadline) end
-  return step, step.wakeAt ~= nil and step.wakeAt <= tonumber(now)
-end
-
--- The mailbox slot of the oldest unconsumed event of name, and the rest of its queue; nil if none.
-local function queueHead(id, name)
-  local queue = redis.call("HGET", key("mailbox", id), name)
-  if not queue or queue == "" then return nil end
-  return string.match(queue, "^(%d+) ?(.*)$")
-end
-
--- The event in slot, unless the wait has expired and it was offered after the deadline: it then
--- loses to the timeout and stays for a later wait.
-local function eventForWait(id, slot, step, expired)
-  local event = cjson.decode(redis.call("LINDEX", key("events", id), slot))
-  if expired and event.offeredAt > step.wakeAt then return nil end
-  return event
-end
-
--- Consumes the event in slot (the head of name's queue, rest the queue after it) and completes the
--- wait step with result.
-local function consumeEvent(id, name, slot, rest, event, step, result, now)
-  if rest == "" then
-    redis.call("HDEL", key("mailbox", id), name)
-  else
-    redis.call("HSET", key("mailbox", id), name, rest)
-  end
-  event.consumedAt = tonumber(now)
-  redis.call("LSET", key("events", id), slot, cjson.encode(event))
-  step.status = "completed"
-  step.result = result
-  step.completedAt = tonumber(now)
-  step.traceContext = event.traceContext
-  writeStep(id, step)
-end
-
--- Fails the wait step at its deadline, leaving the mailbox untouched.
-local function timeOutWait(id, step, timeoutError, now)
-  step.status = "failed"
-  step.error = timeoutError
-  step.completedAt = tonumber(now)
-  writeStep(id, step)
-end
-
--- Saves the waiting step and parks the execution on waitEvent (one name, or several joined by
--- newlines), recording the wait's position for offerEvent and the request for a repeated delivery.
-local function parkOnEvent(id, row, step, wakeAt, waitEvent, request)
-  step.status = "waiting"
-  writeStep(id, step)
-  park(id, row, "event", wakeAt, waitEvent)
-  hset(id, row, "waitPosition", ms(step.position))
-  releasedBy(id, row, request)
-end
-
--- One consistent read of an execution: { row (flat), step JSONs, event JSONs }.
-local function details(id)
-  return {
-    redis.call("HGETALL", key("row", id)),
-    redis.call("HVALS", key("steps", id)),
-    redis.call("LRANGE", key("events", id), 0, -1),
-  }
-end
-
--- Run history: runs:<id> holds each replaced run of id (run number → JSON of its details() just
--- before the replacement); run-ended:<status> indexes them by completedAt for purge.
-local function runMember(id, run) return id .. "\\n" .. run end
-
--- Archives the terminal execution id as its run (its row then carries "run") and deletes it;
--- returns the number of the run that replaces it.
-local function replaceRun(id, row)
-  local run = ms(tonumber(row.run or "1"))
-  hset(id, row, "run", run)
-  redis.call("HSET", key("runs", id), run, cjson.encode(details(id)))
-  redis.call("ZADD", base .. "run-ended:" .. row.status, row.completedAt, runMember(id, run))
-  deleteExecution(id, row)
-  return tonumber(run) + 1
-end
-
--- Numbers a new execution as run \`run\` (absent on the row: run 1).
-local function numberRun(id, row, run)
-  if run > 1 then hset(id, row, "run", ms(run)) end
-end
-
--- Deletes every archived run of id; returns how many.
-local function deleteRuns(id)
-  local runs = redis.call("HKEYS", key("runs", id))
-  for _, run in ipairs(runs) do
-    for status in pairs(TERMINAL) do redis.call("ZREM", base .. "run-ended:" .. status, runMember(id, run)) end
-  end
-  redis.call("DEL", key("runs", id))
-  return #runs
-end
-`;
+${EVENT_WAIT_HELPERS}${RUN_HISTORY_HELPERS}`;
 
 /** A script: the prelude plus its body, run with `numberOfKeys` routing keys. */
 export interface ScriptDefinition {
