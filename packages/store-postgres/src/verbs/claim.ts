@@ -91,13 +91,17 @@ const historySql = statement(
 
 /**
  * The claim with concurrency limits (`ClaimRequest.concurrencyLimits`): the plain claim with its
- * execution CTEs replaced. `$6`/`$7` are the limited task names and their limits.
+ * execution CTEs replaced. `$6`/`$7` are the limited task names and their limits. Only executions
+ * of a limited task that have a key (the "limited" ones) are counted and ranked; every other due
+ * execution is found by the plain claim's index range scans (`free_due`, `prioritized_due`), so a
+ * limited task registered beside unlimited ones costs those nothing but the advisory lock.
  *
  * - `held`: unexpired leases per concurrency group (`executions_concurrency_running_idx`);
- * - `ranked`: the due executions of the claimed tasks, minus those of groups already full, each
- *   numbered within its group in claim order (priority, then due time);
+ * - `ranked`: the due limited executions of the claimed tasks, minus those of groups already full,
+ *   each numbered within its group in claim order (priority, then due time);
  * - `eligible`: those whose number still fits beside the held leases, the `$2` first in claim order;
- * - `execution_due` locks them (`SKIP LOCKED`, re-checked as due); `prioritized_due` is empty.
+ * - `limited_due` locks them (`SKIP LOCKED`, re-checked as due); `free_due` and `prioritized_due`
+ *   lock the `$2` first unlimited ones as the plain claim does; `chosen` keeps the `$2` first of all.
  *
  * The counts are only exact if no other claim leases an execution of the same groups between this
  * statement's snapshot and its commit: {@link claimLimited} runs it after taking a transaction-scoped
@@ -105,12 +109,13 @@ const historySql = statement(
  * lock is granted (READ COMMITTED: a new snapshot per statement), so it sees every lease the
  * previous holder committed. Leases only ever grow through a claim; the releases that run
  * concurrently (complete, suspend, …) can only make the count too high, never too low.
- * Unlike the plain claim, `ranked` reads every due execution of the claimed tasks whose group is
- * not full (a scan of the due backlog, not an index range cut at the limit).
+ * `ranked` reads every due limited execution of the claimed tasks whose group is not full (a scan
+ * of the limited backlog, not an index range cut at the limit).
  */
-const claimLimitedSql = claimStatement(
-  "claim-limited",
-  (n) => `limits AS (
+const claimLimitedSql = claimStatement("claim-limited", (n) => {
+  const unlimited = "(concurrency_key IS NULL OR task_name <> ALL($6::text[]))";
+  const lockColumns = "xmin::text AS locked_xmin, status = 'running' AS taken_over";
+  return `limits AS (
     SELECT * FROM unnest($6::text[], $7::int[]) AS l(task_name, lim)
   ), held AS (
     SELECT concurrency_key, count(*)::int AS n FROM ${n.executions}
@@ -121,23 +126,36 @@ const claimLimitedSql = claimStatement(
       row_number() OVER (
         PARTITION BY e.concurrency_key ORDER BY coalesce(e.priority, 0) DESC, e.due_at, e.execution_id
       ) AS rn
-    FROM ${n.executions} e LEFT JOIN limits l ON l.task_name = e.task_name AND e.concurrency_key IS NOT NULL
-    WHERE e.due_at <= $1 AND ${claimKeyOf("e")} = ANY($5::text[])
+    FROM ${n.executions} e JOIN limits l ON l.task_name = e.task_name
+    WHERE e.concurrency_key IS NOT NULL AND e.due_at <= $1 AND ${claimKeyOf("e")} = ANY($5::text[])
       AND NOT EXISTS (SELECT 1 FROM held h WHERE h.concurrency_key = e.concurrency_key AND h.n >= l.lim)
   ), eligible AS (
     SELECT r.execution_id FROM ranked r LEFT JOIN held h ON h.concurrency_key = r.concurrency_key
-    WHERE r.lim IS NULL OR r.rn + coalesce(h.n, 0) <= r.lim
+    WHERE r.rn + coalesce(h.n, 0) <= r.lim
     ORDER BY r.priority DESC, r.due_at, r.execution_id
     LIMIT $2
+  ), limited_due AS (
+    SELECT execution_id, due_at, coalesce(priority, 0) AS priority, ${lockColumns}
+    FROM ${n.executions}
+    WHERE execution_id IN (SELECT execution_id FROM eligible) AND due_at <= $1
+    FOR UPDATE SKIP LOCKED
+  ), free_due AS (
+    SELECT execution_id, due_at, 0 AS priority, ${lockColumns}
+    FROM ${n.executions}
+    WHERE due_at <= $1 AND priority IS NULL AND ${claimKeyOf()} = ANY($5::text[]) AND ${unlimited}
+    ORDER BY due_at, execution_id
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED
   ), execution_due AS (
-    SELECT e.execution_id, e.due_at, coalesce(e.priority, 0) AS priority, e.xmin::text AS locked_xmin,
-      e.status = 'running' AS taken_over
-    FROM ${n.executions} e
-    WHERE e.execution_id IN (SELECT execution_id FROM eligible) AND e.due_at <= $1
-    FOR UPDATE OF e SKIP LOCKED
+    SELECT * FROM limited_due UNION ALL SELECT * FROM free_due
   ), prioritized_due AS (
-    SELECT * FROM execution_due WHERE false`,
-);
+    SELECT execution_id, due_at, priority, ${lockColumns}
+    FROM ${n.executions}
+    WHERE priority IS NOT NULL AND due_at <= $1 AND ${claimKeyOf()} = ANY($5::text[]) AND ${unlimited}
+    ORDER BY priority DESC, due_at, execution_id
+    LIMIT $2
+    FOR UPDATE SKIP LOCKED`;
+});
 
 /**
  * The claim with concurrency and/or rate limits, under the schema's limited-claim advisory lock, in

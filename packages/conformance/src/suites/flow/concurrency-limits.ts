@@ -23,6 +23,7 @@ export const CONCURRENCY_LIMITS_TESTS = [
   "persistsConcurrencyKey",
   "rejectsBadLimit",
   "runsLimitedTaskEndToEnd",
+  "mixesLimitedAndFreeWork",
 ] as const;
 
 /** Issue #14: `concurrency: { limit, key? }` and `defineQueue` bound the running leases fleet-wide. */
@@ -279,5 +280,43 @@ export function concurrencyLimitsSuite(
       for (let i = 0; i < 8; i++) expect((await env.durable.status(`l${i}`)).status).toBe("completed");
       expect(most).toBeLessThanOrEqual(2);
     });
+    test(
+      "mixesLimitedAndFreeWork",
+      "claims limited and unlimited executions together in priority, then due order",
+      async () => {
+        const { scheduler, now } = await verbEnv(h);
+        const create = (executionId: string, taskName: string, agoMs: number, extra = {}) =>
+          scheduler.createExecution(
+            {
+              executionId,
+              taskName,
+              payload: "null",
+              runAt: new Date(now().getTime() - agoMs),
+              ...extra,
+            },
+            now(),
+          );
+        await create("l0", "task", 50, { concurrencyKey: "task\nk" });
+        await create("f0", "free", 40);
+        await create("l1", "task", 30, { concurrencyKey: "task\nk" });
+        await create("n0", "task", 20); // a limited task's execution without a key: not limited
+        await create("f1", "free", 10);
+        await create("p0", "free", 5, { priority: 5 });
+        const claim = (workerId: string, limit: number) =>
+          scheduler
+            .claim({
+              workerId,
+              taskNames: ["task", "free"],
+              limit,
+              leaseMs: LEASE_MS,
+              now: now(),
+              concurrencyLimits: { task: 1 },
+            })
+            .then((work) => work.map((unit) => unit.lease.executionId));
+        expect(await claim("w1", 3)).toEqual(["p0", "l0", "f0"]);
+        expect(await claim("w2", 10)).toEqual(["n0", "f1"]); // l1 waits for l0's slot
+        expect(await claim("w3", 10)).toEqual([]);
+      },
+    );
   });
 }
