@@ -21,6 +21,9 @@ describe.runIf(browserAvailable)("console: an execution's family", { timeout: BR
     await page.locator("a.parent-link").click();
     await page.locator("h1 .execution-id", { hasText: "family-1" }).waitFor();
     expect(page.url()).toContain("#/executions/family-1");
+    // The wait step shows the child's result as a value, not the text it is stored as.
+    const wait = page.locator(".timeline-step", { hasText: "wait:quick" });
+    expect(JSON.parse((await wait.locator("details.json pre").textContent()) ?? "")).toEqual([{ n: 7 }]);
 
     const children = page.locator("table.children tbody tr");
     await children.first().waitFor();

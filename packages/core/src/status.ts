@@ -1,3 +1,4 @@
+import { stepResultValue } from "./engine/child-wait-result.js";
 import type { PendingReason } from "./flow/pending-reason.js";
 import { fromJsonText } from "./json.js";
 import type { PauseRule } from "./scheduler/pause-rules.js";
@@ -18,6 +19,7 @@ export interface StepStatusInfo {
   name: string;
   kind: StepKind;
   status: StepStatus;
+  /** The step's value; a children wait's (`wait:<tasks>`): the children's results in handle order. */
   result?: unknown;
   error?: ErrorInfo;
   attempts: number;
@@ -120,7 +122,7 @@ export function toStatus({ execution, steps, events }: ExecutionDetails): Durabl
       name: step.name,
       kind: step.kind,
       status: step.status,
-      ...(step.result !== undefined ? { result: fromJsonText(step.result) } : {}),
+      ...(step.result !== undefined ? { result: stepResultValue(step) } : {}),
       ...(step.error ? { error: toErrorInfo(step.error) } : {}),
       attempts: step.attempts,
       ...(step.wakeAt ? { wakeAt: step.wakeAt } : {}),

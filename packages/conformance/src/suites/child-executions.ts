@@ -51,7 +51,7 @@ export const childExecutionsSuite = defineSuite("child-executions", CHILD_EXECUT
         expect(status.result).toEqual({ id: "p1/double", result: "abab" });
         expect(status.steps.map((s) => [s.name, s.kind, s.status, s.result])).toEqual([
           ["double", "child", "completed", "p1/double"],
-          ["wait:double", "child", "completed", ['"abab"']],
+          ["wait:double", "child", "completed", ["abab"]],
         ]);
         expect(env.claimCount("p1")).toBe(2);
         expect(env.claimCount("p1/double")).toBe(1);

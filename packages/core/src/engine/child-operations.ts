@@ -5,6 +5,7 @@ import { fromJsonText, toJsonText } from "../json.js";
 import type { ExecutionRecord } from "../scheduler/records.js";
 import { type TaskDefinition, versionOf } from "../task/define-task.js";
 import { assertId, MAX_ID_LENGTH, validateWith } from "../validation.js";
+import { childWaitStepName, decodeChildResults, encodeChildResults } from "./child-wait-result.js";
 import type { RunState } from "./run-state.js";
 
 /** A started child execution; pass it to `ctx.waitForChild` / `ctx.waitForChildren`. */
@@ -86,15 +87,11 @@ export async function waitForChildren<const H extends readonly ChildHandle[]>(
   handles: H,
 ): Promise<ChildResults<H>> {
   const childIds = handles.map((handle) => handle.executionId);
-  // Named after the children's tasks ("#" is reserved for occurrence suffixes).
-  const name = `wait:${[...new Set(handles.map((handle) => handle.taskName))].join(",")}`.replaceAll(
-    "#",
-    "_",
-  );
+  const name = childWaitStepName(handles.map((handle) => handle.taskName));
   const { position, stepName, recorded } = state.claimSlot(truncate(name), "child");
   try {
     await state.enterOperation();
-    if (recorded?.status === "completed") return decodeResults(recorded.result) as ChildResults<H>;
+    if (recorded?.status === "completed") return decodeChildResults(recorded.result) as ChildResults<H>;
     if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
     if (state.replayOnly) return state.park({ kind: "replay-end" });
     const wakeAt = state.timeoutAt;
@@ -115,9 +112,9 @@ export async function waitForChildren<const H extends readonly ChildHandle[]>(
       await state.saveStep({ ...step, status: "failed", error, completedAt: state.now() });
       throw failure;
     }
-    const result = JSON.stringify(outcome.children.map((child) => child.result ?? null));
+    const result = encodeChildResults(outcome.children.map((child) => child.result));
     await state.saveStep({ ...step, status: "completed", result, completedAt: state.now() });
-    return decodeResults(result) as ChildResults<H>;
+    return decodeChildResults(result) as ChildResults<H>;
   } finally {
     state.operations.leave();
   }
@@ -139,12 +136,6 @@ function childError(child: ExecutionRecord): Error | undefined {
     });
   }
   return undefined;
-}
-
-/** The wait step stores each child's result text (null = `undefined`) so every value round-trips. */
-function decodeResults(text: string | undefined): unknown[] {
-  const texts = fromJsonText<(string | null)[]>(text) ?? [];
-  return texts.map((entry) => (entry === null ? undefined : fromJsonText(entry)));
 }
 
 /**
