@@ -63,7 +63,6 @@ const SHIPPED = [
   "0014_pause_rules",
   "0015_rate_limits",
   "0016_queue_index",
-  "0017_lease_fence",
 ];
 
 describe("migrate()", () => {

@@ -134,7 +134,6 @@ describe("upgrades", () => {
         "0014_pause_rules",
         "0015_rate_limits",
         "0016_queue_index",
-        "0017_lease_fence",
       ]);
       const [work] = await scheduler.claim({
         workerId: "w",

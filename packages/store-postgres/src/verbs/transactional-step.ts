@@ -11,7 +11,6 @@ import { sql } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { type Database, statement } from "../db/database.js";
-import { sendTogether } from "../db/send-together.js";
 import { patchSet, stepParams, stepPlaceholders, upsertStep } from "../sql/fragments.js";
 import { translateError } from "../translate-error.js";
 
@@ -32,21 +31,15 @@ export interface DrizzlePgDatabase {
 
 /** SQLSTATEs after which the whole transaction may simply run again: serialization failure, deadlock. */
 const RETRYABLE_STATES = new Set(["40001", "40P01"]);
-/** What `lease_fence` (migration 0017) raises when a fenced statement matched no lease row. */
-const LEASE_LOST_STATE = "ZL001";
-/** The fenced write found no Zart schema or function: not the store's database, or not migrated. */
-const NOT_ZART_STATES = new Set(["42P01", "3F000", "42883"]);
 /** Attempts of one transaction through serialization failures and deadlocks. */
 const MAX_ATTEMPTS = 5;
 
 /**
  * The fence and the step write, one statement at the end of the transaction: the execution row is
  * locked only if the lease still matches (so from here to the commit no claim or cancel can slip
- * in), the checkpoint patch applied, the step row upserted. No row matched: `lease_fence` raises
- * `LEASE_LOST_STATE`, which aborts the transaction, so the `COMMIT` sent right behind the
- * statement (pool path, same round trip) rolls back instead. A named prepared statement on the
- * pool path: parsing and planning this CTE on every transaction was half of the transaction's
- * database CPU (bench/results/optimisations.md).
+ * in), the checkpoint patch applied, the step row upserted. Returns how many rows the fence matched.
+ * A named prepared statement on the pool path: parsing and planning this CTE on every
+ * transaction was half of the transaction's database CPU (bench/results/optimisations.md).
  */
 const fencedStepSql = statement(
   "transactional-step",
@@ -63,13 +56,15 @@ const fencedStepSql = statement(
   ), step AS (
     ${upsertStep(n, `SELECT execution_id, ${stepPlaceholders(5)} FROM locked`)}
   )
-  SELECT ${n.quoted}.lease_fence(count(*)::int) AS fenced FROM locked`,
+  SELECT count(*)::int AS fenced FROM locked`,
 );
 
+/** Runs a statement of ours inside the open transaction, whatever the handle. */
+type Run = (query: pg.QueryConfig) => Promise<{ rows: { fenced: number }[] }>;
+
 /**
- * `runTransactionalStep` on Postgres: `BEGIN`, the body, then the fenced step write and `COMMIT`
- * (sent together: one round trip where the client has pipeline mode), on one connection of
- * `target` (the store's pool by default). A body that fails rolls back and its
+ * `runTransactionalStep` on Postgres: `BEGIN`, the body, the fenced step write, `COMMIT`, on one
+ * connection of `target` (the store's pool by default). A body that fails rolls back and its
  * error is rethrown; a serialization failure or a deadlock (in the body, the fence or the commit)
  * runs the whole transaction again, at most `MAX_ATTEMPTS` times.
  */
@@ -113,13 +108,8 @@ async function onPool(
       client.query(input.isolation ? `BEGIN ISOLATION LEVEL ${input.isolation}` : "BEGIN"),
     );
     const step = input.complete(await input.body(client));
-    // The fenced write and COMMIT in one round trip: a lost lease aborts the transaction first.
-    const [fenced, committed] = await sendTogether(client, [
-      db.config(fencedStepSql, fenceValues(lease, step, patch)),
-      { text: "COMMIT" },
-    ]);
-    if (fenced?.status === "rejected") throw await fenceError(db, lease, fenced.reason);
-    if (committed?.status === "rejected") throw ourError(db, committed.reason);
+    await fenceAndWrite(db, (query) => client.query(query), lease, step, patch);
+    await ours(db, () => client.query("COMMIT"));
     return step;
   } catch (error) {
     await client.query("ROLLBACK").catch((rollbackError: unknown) => {
@@ -147,12 +137,9 @@ async function onDrizzle(
         const step = input.complete(await input.body(tx));
         bodyDone = true;
         // drizzle cannot name a raw statement: parsed and planned on each transaction.
-        const { text, values } = db.config(fencedStepSql, fenceValues(lease, step, patch));
-        try {
-          await tx.execute(withParams(text, values ?? []));
-        } catch (error) {
-          throw await fenceError(db, lease, error);
-        }
+        const run: Run = async ({ text, values }) =>
+          (await tx.execute(withParams(text, values ?? []))) as never;
+        await fenceAndWrite(db, run, lease, step, patch);
         return step;
       },
       input.isolation ? { isolationLevel: input.isolation } : undefined,
@@ -162,34 +149,41 @@ async function onDrizzle(
   }
 }
 
-/** The parameters of `fencedStepSql`. */
-function fenceValues(lease: Lease, step: StepWrite, patch: ExecutionPatch): unknown[] {
-  return [lease.executionId, lease.token, patch.data ?? null, patch.timeoutAt ?? null, ...stepParams(step)];
-}
-
 /**
- * The error to throw for a failed fenced write. Lease lost (`LEASE_LOST_STATE`): the lease is
- * lost, or the handle is on another database, which the store's own pool tells apart (there the
- * lease is still held).
+ * The fenced write through the transaction. No row matched: the lease is lost, or the handle is on
+ * another database, which the store's own pool tells apart (there the lease is still held).
  */
-async function fenceError(db: Database, lease: Lease, error: unknown): Promise<unknown> {
-  const state = sqlStateOf(error);
-  if (state !== undefined && NOT_ZART_STATES.has(state)) {
-    return new InvalidTransactionError(
-      `the transaction database has no Zart tables in schema "${db.names.schema}" (or they predate migration 0017): it must be the store's own database, migrated`,
-    );
+async function fenceAndWrite(
+  db: Database,
+  run: Run,
+  lease: Lease,
+  step: StepWrite,
+  patch: ExecutionPatch,
+): Promise<void> {
+  const values = [lease.executionId, lease.token, patch.data ?? null, patch.timeoutAt ?? null];
+  let fenced: number;
+  try {
+    const { rows } = await run(db.config(fencedStepSql, [...values, ...stepParams(step)]));
+    fenced = rows[0]?.fenced ?? 0;
+  } catch (error) {
+    if (sqlStateOf(error) === "42P01" || sqlStateOf(error) === "3F000") {
+      throw new InvalidTransactionError(
+        `the transaction database has no Zart tables in schema "${db.names.schema}": it must be the store's own database`,
+      );
+    }
+    throw translateError(error, db.names.schema);
   }
-  if (state !== LEASE_LOST_STATE) return ourError(db, error);
+  if (fenced > 0) return;
   const held = await db.pool.query(
     `SELECT 1 FROM ${db.names.executions} WHERE execution_id = $1 AND lease_token = $2`,
     [lease.executionId, lease.token],
   );
   if ((held.rowCount ?? 0) > 0) {
-    return new InvalidTransactionError(
+    throw new InvalidTransactionError(
       "the transaction database is not the store's own database (the lease is held there, not here)",
     );
   }
-  return leaseLost(lease);
+  throw leaseLost(lease);
 }
 
 /** One statement of ours (not the body's): driver errors translated, so a lost connection parks the run. */
@@ -197,13 +191,9 @@ async function ours<T>(db: Database, statement: () => Promise<T>): Promise<T> {
   try {
     return await statement();
   } catch (error) {
-    throw ourError(db, error);
+    if (RETRYABLE_STATES.has(sqlStateOf(error) ?? "")) throw error;
+    throw translateError(error, db.names.schema);
   }
-}
-
-/** A failed statement of ours: serialization failures and deadlocks as they are (retried), else translated. */
-function ourError(db: Database, error: unknown): unknown {
-  return RETRYABLE_STATES.has(sqlStateOf(error) ?? "") ? error : translateError(error, db.names.schema);
 }
 
 /** `text` with `$n` placeholders as a drizzle query binding `values`. */
