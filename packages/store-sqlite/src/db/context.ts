@@ -45,8 +45,7 @@ export class SqliteContext {
 
   /** Runs `body` in one `BEGIN IMMEDIATE` transaction; driver errors are translated. */
   write<T>(body: () => T): T | Promise<T> {
-    if (this.gate.busy) return this.gate.idle().then(() => this.write(body));
-    return this.writeNow(body);
+    return this.gate.whenFree(() => this.writeNow(body));
   }
 
   /** `write` without waiting for a transactional step (inside the caller's own open transaction). */
@@ -61,13 +60,14 @@ export class SqliteContext {
 
   /** Runs `body` in one deferred (read) transaction: one snapshot; driver errors are translated. */
   read<T>(body: () => T): T | Promise<T> {
-    if (this.gate.busy) return this.gate.idle().then(() => this.read(body));
-    this.ensureOpen();
-    try {
-      return this.#transaction.deferred(body) as T;
-    } catch (error) {
-      throw this.translate(error);
-    }
+    return this.gate.whenFree(() => {
+      this.ensureOpen();
+      try {
+        return this.#transaction.deferred(body) as T;
+      } catch (error) {
+        throw this.translate(error);
+      }
+    });
   }
 
   /** A driver error → the store's typed error. */
