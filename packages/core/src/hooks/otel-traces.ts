@@ -28,8 +28,8 @@ interface OpenRun {
  * event wait links to the offerer's context. Without a persisted context a run is a root span.
  *
  * They sit on every step's path, so they keep their per-step work small: a step attempt's span
- * rides on the info object the worker hands to `stepStarted` (and copies into `stepEnded`'s) under
- * a key of this instance's own, so no lookup by a built string key is needed to end it.
+ * rides on the info object the worker hands to `stepStarted` (and, completed, to `stepEnded`)
+ * under a key of this instance's own, so no lookup by a built string key is needed to end it.
  */
 export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): WorkerHooks {
   /** Where a span rides on the info objects of its start and (copied by the worker) its end. */
