@@ -52,7 +52,7 @@ describe("tracingHooks", () => {
       (span) => span.name.startsWith("zart.execution") || span.name.startsWith("zart.parallel"),
     );
     expect(runs.every((span) => parentName(span) === undefined)).toBe(true);
-    expect(spans.every((span) => span.attributes["zart.execution_id"] === "s-1")).toBe(true);
+    expect(runs.every((span) => span.attributes["zart.execution_id"] === "s-1")).toBe(true);
 
     // Each step attempt is a child of the run that executed it.
     const steps = spans.filter((span) => span.name.startsWith("zart.step"));
