@@ -75,15 +75,20 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
         const key = childKey(info.executionId, info.step);
         if (childRuns.get(key)?.span === span) childRuns.delete(key);
       } else if (runs.get(info.executionId)?.span === span) runs.delete(info.executionId);
-      span.setAttribute("zart.outcome", info.outcome);
-      if (info.wakeAt) span.setAttribute("zart.wake_at", info.wakeAt.toISOString());
-      if (info.outcome === "failed" || info.outcome === "crashed" || info.outcome === "lost") {
-        recordError(span, info.error);
+      if (span.isRecording()) {
+        span.setAttribute("zart.outcome", info.outcome);
+        if (info.wakeAt) span.setAttribute("zart.wake_at", info.wakeAt.toISOString());
+        if (info.outcome === "failed" || info.outcome === "crashed" || info.outcome === "lost") {
+          recordError(span, info.error);
+        }
       }
       span.end();
     },
     stepStarted(info) {
       const run = runOf(info.executionId, info.step);
+      // A run sampled out has no step spans: under the SDK's default (parent-based) sampling they
+      // would be dropped too, after their ids, attributes and sampling were worked out.
+      if (run && !run.span.isRecording()) return;
       if (run && run.steps === undefined) run.steps = trace.setSpan(context.active(), run.span);
       (info as Carrying)[SPAN] = tracer.startSpan(
         `zart.step ${info.step}`,
@@ -106,7 +111,7 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
     },
     suspended(info) {
       const span = runs.get(info.executionId)?.span;
-      if (!span) return;
+      if (!span?.isRecording()) return;
       const attributes: Attributes = {};
       if (info.step) attributes["zart.step"] = info.step;
       if (info.wakeAt) attributes["zart.wake_at"] = info.wakeAt.toISOString();
