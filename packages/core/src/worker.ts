@@ -5,7 +5,7 @@ import { consoleLogger, type Logger } from "./engine/logger.js";
 import { ExecutionCancelledError, ValidationError } from "./errors.js";
 import { combineHooks } from "./hooks/combine-hooks.js";
 import { loggingHooks } from "./hooks/logging-hooks.js";
-import type { AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
+import type { AttemptEnd, AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { ActivePauseRules } from "./pause-rules/active-pause-rules.js";
 import type { ClaimedWork } from "./scheduler/claims.js";
@@ -301,20 +301,11 @@ export class Worker {
       .execute()
       .then(
         (outcome) => {
-          this.#hooks.attemptEnded?.({
-            ...attempt,
-            ...endOf(outcome),
-            durationMs: performance.now() - startedAt,
-          });
+          this.#hooks.attemptEnded?.(completed(attempt, endOf(outcome), startedAt));
           this.#afterRun(outcome);
         },
         (error: unknown) =>
-          this.#hooks.attemptEnded?.({
-            ...attempt,
-            outcome: "crashed",
-            error,
-            durationMs: performance.now() - startedAt,
-          }),
+          this.#hooks.attemptEnded?.(completed(attempt, { outcome: "crashed", error }, startedAt)),
       )
       .finally(() => {
         clearInterval(heartbeat);
@@ -364,8 +355,24 @@ function resumedBy(work: ClaimedWork): { resumedBy?: string } {
     : {};
 }
 
+/** How a run ended, as the hooks report it. */
+type RunEnd = Pick<AttemptEnd, "outcome" | "error" | "wakeAt">;
+
+/**
+ * `attempt` itself (which a hook may have tagged) completed with how its run ended: no copy, as
+ * copying an object carrying a hook's symbol-keyed tag is slow (see `WorkerHooks`).
+ */
+function completed(attempt: AttemptInfo, end: RunEnd, startedAt: number): AttemptEnd {
+  const info = attempt as AttemptEnd;
+  info.outcome = end.outcome;
+  if ("error" in end) info.error = end.error;
+  if (end.wakeAt) info.wakeAt = end.wakeAt;
+  info.durationMs = performance.now() - startedAt;
+  return info;
+}
+
 /** The outcome, error and wake time of a run, as the hooks report them. */
-function endOf(outcome: RunOutcome): { outcome: RunOutcome["kind"]; error?: unknown; wakeAt?: Date } {
+function endOf(outcome: RunOutcome): RunEnd {
   switch (outcome.kind) {
     case "failed":
     case "lost":

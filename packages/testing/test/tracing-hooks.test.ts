@@ -1,4 +1,11 @@
-import { SpanStatusCode } from "@opentelemetry/api";
+import { SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import {
   DurableScheduler,
   defineTask,
@@ -52,7 +59,7 @@ describe("tracingHooks", () => {
       (span) => span.name.startsWith("zart.execution") || span.name.startsWith("zart.parallel"),
     );
     expect(runs.every((span) => parentName(span) === undefined)).toBe(true);
-    expect(spans.every((span) => span.attributes["zart.execution_id"] === "s-1")).toBe(true);
+    expect(runs.every((span) => span.attributes["zart.execution_id"] === "s-1")).toBe(true);
 
     // Each step attempt is a child of the run that executed it.
     const steps = spans.filter((span) => span.name.startsWith("zart.step"));
@@ -81,5 +88,35 @@ describe("tracingHooks", () => {
     const notify = steps.find((span) => span.name === "zart.step notify");
     expect(notify?.status).toEqual({ code: SpanStatusCode.ERROR, message: "mail server down" });
     expect(executionRuns.at(-1)?.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it("starts no step spans in a run its sampler dropped", async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const sdkTracer = provider.getTracer("test");
+    const started: string[] = [];
+    const tracer: Tracer = {
+      startSpan: (name, options, context) => {
+        started.push(name);
+        return sdkTracer.startSpan(name, options, context);
+      },
+      startActiveSpan: sdkTracer.startActiveSpan.bind(sdkTracer) as Tracer["startActiveSpan"],
+    };
+    const scheduler = new MemoryScheduler();
+    const registry = new TaskRegistry().register(shipTask);
+    const worker = new Worker({ scheduler, registry, logger: silentLogger, hooks: tracingHooks(tracer) });
+    await new DurableScheduler(scheduler, { registry }).startFor(shipTask, "s-2", undefined);
+    await worker.runUntilIdle();
+
+    expect(started).toEqual([
+      "zart.execution ship",
+      "zart.parallel ship/pick",
+      "zart.parallel ship/pack",
+      "zart.execution ship",
+    ]);
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });

@@ -113,6 +113,31 @@ describe("Worker hooks", () => {
     ]);
   });
 
+  it("hand each …Ended callback the object its …Started got (tags kept), completed", async () => {
+    chargeCalls = 0;
+    const TAG = Symbol("tag");
+    type Tagged = { [TAG]?: number };
+    let opened = 0;
+    const ends: [number | undefined, string][] = [];
+    const tag = (info: object) => {
+      (info as Tagged)[TAG] = ++opened;
+    };
+    const hooks: WorkerHooks = {
+      attemptStarted: tag,
+      stepStarted: tag,
+      attemptEnded: (i) => ends.push([(i as Tagged)[TAG], i.outcome]),
+      stepEnded: (i) => ends.push([(i as Tagged)[TAG], i.outcome]),
+    };
+    const { client, worker } = await setUp(hooks, recorder().logger);
+    await client.startFor(orderTask, "o-2", { id: "o-2" });
+    await worker.runUntilIdle();
+
+    expect(ends.length).toBe(opened);
+    expect(new Set(ends.map(([id]) => id)).size).toBe(opened);
+    expect(ends[0]).toEqual([2, "retry"]); // the first step attempt: started second, after its run
+    expect(ends[1]).toEqual([1, "suspended"]);
+  });
+
   it("log a failed execution once, and a throwing hook never breaks the run", async () => {
     const { lines, logger } = recorder();
     const throwing: WorkerHooks = {

@@ -3,6 +3,7 @@ import {
   type Context,
   context,
   type Link,
+  ROOT_CONTEXT,
   type Span,
   SpanStatusCode,
   type Tracer,
@@ -22,14 +23,16 @@ interface OpenRun {
  * `@zart/core` tracer, a no-op until an SDK is registered): one span per run of a claimed unit
  * (`zart.execution <task>` or `zart.parallel <task>/<step>`), a child span per step attempt
  * (`zart.step <step>`), an event per suspension (sleep, event wait, retry backoff), errors
- * recorded with an error status. Every span carries `zart.execution_id`. A run's span is a child of
- * the trace context persisted with the execution (its starter's, inherited by child executions),
- * so every run of one execution, on any worker, is in its starter's trace; a run resuming from an
- * event wait links to the offerer's context. Without a persisted context a run is a root span.
+ * recorded with an error status. Run spans carry `zart.execution_id`; their step spans, children,
+ * do not repeat it (the SDK copies every attribute three times, on the step's path). A run's span
+ * is a child of the trace context persisted with the execution (its starter's, inherited by child
+ * executions), so every run of one execution, on any worker, is in its starter's trace; a run
+ * resuming from an event wait links to the offerer's context. Without a persisted context a run is
+ * a root span.
  *
  * They sit on every step's path, so they keep their per-step work small: a step attempt's span
- * rides on the info object the worker hands to `stepStarted` (and copies into `stepEnded`'s) under
- * a key of this instance's own, so no lookup by a built string key is needed to end it.
+ * rides on the info object the worker hands to `stepStarted` (and, completed, to `stepEnded`)
+ * under a key of this instance's own, so no lookup by a built string key is needed to end it.
  */
 export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): WorkerHooks {
   /** Where a span rides on the info objects of its start and (copied by the worker) its end. */
@@ -51,12 +54,14 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
       const name = child ? `zart.parallel ${info.taskName}/${info.step}` : `zart.execution ${info.taskName}`;
       const parent = restoreTraceContext(info.traceContext);
       const links = offerLinks(info.resumedBy);
+      // No persisted context: a root span, started in the root context (`root: true` would
+      // derive a context from the active one, without its span, on every run).
       const span = tracer.startSpan(
         name,
         links === undefined
-          ? { root: parent === undefined, attributes: runAttributes(info) }
-          : { root: parent === undefined, attributes: runAttributes(info), links },
-        parent,
+          ? { attributes: runAttributes(info) }
+          : { attributes: runAttributes(info), links },
+        parent ?? ROOT_CONTEXT,
       );
       (info as Carrying)[SPAN] = span;
       const run = { span, steps: undefined };
@@ -70,21 +75,25 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
         const key = childKey(info.executionId, info.step);
         if (childRuns.get(key)?.span === span) childRuns.delete(key);
       } else if (runs.get(info.executionId)?.span === span) runs.delete(info.executionId);
-      span.setAttribute("zart.outcome", info.outcome);
-      if (info.wakeAt) span.setAttribute("zart.wake_at", info.wakeAt.toISOString());
-      if (info.outcome === "failed" || info.outcome === "crashed" || info.outcome === "lost") {
-        recordError(span, info.error);
+      if (span.isRecording()) {
+        span.setAttribute("zart.outcome", info.outcome);
+        if (info.wakeAt) span.setAttribute("zart.wake_at", info.wakeAt.toISOString());
+        if (info.outcome === "failed" || info.outcome === "crashed" || info.outcome === "lost") {
+          recordError(span, info.error);
+        }
       }
       span.end();
     },
     stepStarted(info) {
       const run = runOf(info.executionId, info.step);
+      // A run sampled out has no step spans: under the SDK's default (parent-based) sampling they
+      // would be dropped too, after their ids, attributes and sampling were worked out.
+      if (run && !run.span.isRecording()) return;
       if (run && run.steps === undefined) run.steps = trace.setSpan(context.active(), run.span);
       (info as Carrying)[SPAN] = tracer.startSpan(
         `zart.step ${info.step}`,
         {
           attributes: {
-            "zart.execution_id": info.executionId,
             "zart.step": info.step,
             "zart.step_kind": info.kind,
             "zart.attempt": info.attempt,
@@ -102,7 +111,7 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
     },
     suspended(info) {
       const span = runs.get(info.executionId)?.span;
-      if (!span) return;
+      if (!span?.isRecording()) return;
       const attributes: Attributes = {};
       if (info.step) attributes["zart.step"] = info.step;
       if (info.wakeAt) attributes["zart.wake_at"] = info.wakeAt.toISOString();

@@ -1,5 +1,5 @@
 import type { StepKind } from "../scheduler/vocabularies.js";
-import type { StepAttemptEnd, SuspendInfo, WorkerHooks } from "./worker-hooks.js";
+import type { StepAttemptEnd, StepAttemptInfo, SuspendInfo, WorkerHooks } from "./worker-hooks.js";
 
 export interface ObservedRun {
   executionId: string;
@@ -34,12 +34,16 @@ export class RunObserver {
   /** Reports a step attempt's start; returns the callback that reports its end. */
   stepStarted(step: string, kind: StepKind, attempt: number): StepEnded {
     if (!this.#everyStep) return this.#hooks.stepEnded ? this.#failuresOf(step, kind, attempt) : IGNORED;
-    const info = { ...this.#run, step, kind, attempt };
+    const { executionId, taskName, workerId } = this.#run;
+    const info: StepAttemptInfo = { executionId, taskName, workerId, step, kind, attempt };
     const startedAt = performance.now();
     this.#hooks.stepStarted?.(info);
     return (outcome, error) => {
-      // A copy of `info` (which a hook may have tagged), completed.
-      const end: StepAttemptEnd = { ...info, outcome, durationMs: performance.now() - startedAt };
+      // `info` itself (which a hook may have tagged), completed: copying an object carrying a
+      // hook's symbol-keyed tag costs more than the tracing hooks' own work on a step.
+      const end = info as StepAttemptEnd;
+      end.outcome = outcome;
+      end.durationMs = performance.now() - startedAt;
       if (error !== undefined) end.error = error;
       this.#hooks.stepEnded?.(end);
     };

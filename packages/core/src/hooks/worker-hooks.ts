@@ -83,8 +83,8 @@ export interface SuspendInfo {
  * Callbacks a `Worker` calls around execution and step attempts, for users who bring their own
  * tooling (the OpenTelemetry integration is built on them). They run synchronously on the engine's
  * path, so keep them cheap; an error they throw is logged and otherwise ignored. The info an
- * `…Ended` callback gets is a copy of the one its `…Started` got (every own property, symbol keys
- * too), completed: a hook may tag the start's object to find its state again at the end.
+ * `…Ended` callback gets is the very object its `…Started` got, completed (outcome, duration…): a
+ * hook may tag it (e.g. under a symbol key) to find its state again at the end.
  */
 export interface WorkerHooks {
   attemptStarted?(info: AttemptInfo): void;
