@@ -40,6 +40,8 @@ export class Worker {
   readonly #hooks: WorkerHooks;
   /** No user hook listens to steps: only the logging's, which reports failed steps alone. */
   readonly #stepFailuresOnly: boolean;
+  /** No user hook listens to attempts: only the logging hook, which acts on bad endings alone. */
+  readonly #attemptFailuresOnly: boolean;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
   readonly #leases: WorkerLeases;
@@ -73,6 +75,7 @@ export class Worker {
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#stepFailuresOnly = userHooks.every((hooks) => !hooks.stepStarted && !hooks.stepEnded);
+    this.#attemptFailuresOnly = userHooks.every((hooks) => !hooks.attemptStarted && !hooks.attemptEnded);
     this.#ticker = new ScheduleTicker(this.#scheduler, this.#registry, this.#pollMs, this.#logger);
     this.#pauseRules = new ActivePauseRules(this.#scheduler, this.#logger, this.#pollMs);
     this.#leases = new WorkerLeases(this.#scheduler, this.#logger, this.#leaseMs);
@@ -283,9 +286,11 @@ export class Worker {
       pauseRules: this.#pauseRules,
       stepFailuresOnly: this.#stepFailuresOnly,
     });
-    const attempt = this.#attemptInfo(work);
+    // Built (and reported) only when a hook listens: an attempt that ends well reports nothing to
+    // the logging hook, so without user hooks it costs no info object and no clock reads.
+    const attempt = this.#attemptFailuresOnly ? undefined : this.#attemptInfo(work);
     const startedAt = performance.now();
-    this.#hooks.attemptStarted?.(attempt);
+    if (attempt) this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
     const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
     const heartbeat = setInterval(() => void this.#leases.heartbeat(run, deadline), this.#renewEveryMs);
@@ -301,16 +306,18 @@ export class Worker {
       .execute()
       .then(
         (outcome) => {
-          this.#hooks.attemptEnded?.({
-            ...attempt,
-            ...endOf(outcome),
-            durationMs: performance.now() - startedAt,
-          });
+          if (attempt || !ENDS_WELL.has(outcome.kind)) {
+            this.#hooks.attemptEnded?.({
+              ...(attempt ?? this.#attemptInfo(work)),
+              ...endOf(outcome),
+              durationMs: performance.now() - startedAt,
+            });
+          }
           this.#afterRun(outcome);
         },
         (error: unknown) =>
           this.#hooks.attemptEnded?.({
-            ...attempt,
+            ...(attempt ?? this.#attemptInfo(work)),
             outcome: "crashed",
             error,
             durationMs: performance.now() - startedAt,
@@ -363,6 +370,15 @@ function resumedBy(work: ClaimedWork): { resumedBy?: string } {
     ? { resumedBy: last.traceContext }
     : {};
 }
+
+/** Run outcomes the logging hook says nothing about (see `loggingHooks`). */
+const ENDS_WELL: ReadonlySet<RunOutcome["kind"]> = new Set([
+  "completed",
+  "settled",
+  "suspended",
+  "released",
+  "replay-end",
+]);
 
 /** The outcome, error and wake time of a run, as the hooks report them. */
 function endOf(outcome: RunOutcome): { outcome: RunOutcome["kind"]; error?: unknown; wakeAt?: Date } {
