@@ -302,10 +302,15 @@ export class Worker {
       if (this.#started) void this.#poll();
     };
     void run.doneWithSlot.then(freeSlot);
-    const done = run
-      .execute()
-      .then(
-        (outcome) => {
+    const finished = () => {
+      clearInterval(heartbeat);
+      this.#inFlight.delete(key);
+      freeSlot();
+    };
+    // One `then` with the clean-up in both branches (not `then` + `finally`: a promise fewer).
+    const done = run.execute().then(
+      (outcome) => {
+        try {
           if (attempt || !ENDS_WELL.has(outcome.kind)) {
             this.#hooks.attemptEnded?.({
               ...(attempt ?? this.#attemptInfo(work)),
@@ -314,20 +319,23 @@ export class Worker {
             });
           }
           this.#afterRun(outcome);
-        },
-        (error: unknown) =>
+        } finally {
+          finished();
+        }
+      },
+      (error: unknown) => {
+        try {
           this.#hooks.attemptEnded?.({
             ...(attempt ?? this.#attemptInfo(work)),
             outcome: "crashed",
             error,
             durationMs: performance.now() - startedAt,
-          }),
-      )
-      .finally(() => {
-        clearInterval(heartbeat);
-        this.#inFlight.delete(key);
-        freeSlot();
-      });
+          });
+        } finally {
+          finished();
+        }
+      },
+    );
     this.#inFlight.set(key, { run, done });
   }
 

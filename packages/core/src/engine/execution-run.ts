@@ -140,11 +140,13 @@ export class ExecutionRun {
     if (state.timeoutAt && state.timeoutAt <= state.now()) return this.#fail(state.timeoutError());
     const ctx = new TaskContext(state);
     const run = settle(runInScope({ state, ctx }, () => task.run(ctx, state.input)));
-    const first = await Promise.race([
-      run,
-      state.parked.then((reason) => ({ parked: reason })),
-      this.#deadline().then(() => ({ timedOut: true as const })),
-    ]);
+    const parked = state.parked.then((reason) => ({ parked: reason }));
+    // Without a deadline there is nothing to race against (no never-settling promise per run).
+    const first = await Promise.race(
+      state.timeoutAt
+        ? [run, parked, this.#deadline(state.timeoutAt).then(() => ({ timedOut: true as const }))]
+        : [run, parked],
+    );
     if ("parked" in first) return first.parked;
     if ("timedOut" in first || state.fatal) return this.#fail(state.fatal);
     if (!first.ok) return this.#failAttempt(first.error);
@@ -211,13 +213,12 @@ export class ExecutionRun {
   }
 
   /**
-   * Resolves at the task deadline (never, without one). While the task runs, the deadline fails the
+   * Resolves at `deadline`, the task deadline. While the task runs, the deadline fails the
    * execution even in the middle of a long step; the step's later write is fenced off.
    */
-  #deadline(): Promise<void> {
+  #deadline(deadline: Date): Promise<void> {
     const state = this.#state;
-    if (!state.timeoutAt) return new Promise(() => {});
-    const ms = Math.max(0, state.timeoutAt.getTime() - state.now().getTime());
+    const ms = Math.max(0, deadline.getTime() - state.now().getTime());
     return new Promise((resolve) => {
       this.#timeoutTimer = setTimeout(
         () => {

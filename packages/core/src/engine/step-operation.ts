@@ -51,7 +51,8 @@ async function runSlot<T>(
   kind: StepKind,
   transactional: Transactional | undefined,
 ): Promise<T> {
-  await state.enterOperation();
+  const entering = state.enterOperation();
+  if (entering) await entering;
   if (recorded?.status === "completed") return fromJsonText<T>(recorded.result);
   if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
   if (state.replayOnly) return state.park({ kind: "replay-end" });

@@ -40,7 +40,12 @@ export class FencedWrites {
 
   /** Queues `write` for the next batch; rejects with `LeaseLostError` when its lease is lost. */
   submit(write: FencedWrite): Promise<unknown> {
-    this.#executor.ensureOpen();
+    try {
+      this.#executor.ensureOpen();
+    } catch (error) {
+      // A rejection, never a throw: callers return this promise without an `async` wrapper.
+      return Promise.reject(error);
+    }
     return this.#batcher.submit(write);
   }
 
