@@ -124,14 +124,13 @@ export class ExecutionRun {
     else void this.#state.park({ kind: "lost", error: reason });
   }
 
-  async execute(): Promise<RunOutcome> {
-    try {
-      // Claims are filtered by the registry's names, so only a store breaking that contract gets here.
-      if (!this.#task) return await this.#fail(new TaskNotRegisteredError(this.#work.execution.taskName));
-      return this.#work.kind === "child" ? await this.#executeChild(this.#work) : await this.#executeTask();
-    } finally {
-      clearTimeout(this.#timeoutTimer);
-    }
+  execute(): Promise<RunOutcome> {
+    // Claims are filtered by the registry's names, so only a store breaking that contract gets here.
+    if (!this.#task) return this.#fail(new TaskNotRegisteredError(this.#work.execution.taskName));
+    const running = this.#work.kind === "child" ? this.#executeChild(this.#work) : this.#executeTask();
+    // Only a run with a deadline has a timer to clear: no wrapping promise for the others.
+    if (this.#state.timeoutAt === undefined) return running;
+    return running.finally(() => clearTimeout(this.#timeoutTimer));
   }
 
   async #executeTask(): Promise<RunOutcome> {
@@ -140,14 +139,13 @@ export class ExecutionRun {
     if (state.timeoutAt && state.timeoutAt <= state.now()) return this.#fail(state.timeoutError());
     const ctx = new TaskContext(state);
     const run = settle(runInScope({ state, ctx }, () => task.run(ctx, state.input)));
-    const parked = state.parked.then((reason) => ({ parked: reason }));
-    // Without a deadline there is nothing to race against (no never-settling promise per run).
+    // Settled (`ok`), parked (a `kind`) or, with a deadline only, timed out.
     const first = await Promise.race(
       state.timeoutAt
-        ? [run, parked, this.#deadline(state.timeoutAt).then(() => ({ timedOut: true as const }))]
-        : [run, parked],
+        ? [run, state.parked, this.#deadline(state.timeoutAt).then(() => ({ timedOut: true as const }))]
+        : [run, state.parked],
     );
-    if ("parked" in first) return first.parked;
+    if ("kind" in first) return first;
     if ("timedOut" in first || state.fatal) return this.#fail(state.fatal);
     if (!first.ok) return this.#failAttempt(first.error);
     const unawaited = state.operations.unawaited;
