@@ -1,7 +1,8 @@
 /**
  * A fixed, small workload for profiling the worker's hot path (see `README.md` here): N executions
  * of a task of `--steps` no-op steps, run by one `Worker` (concurrency 32, library defaults
- * otherwise) on the memory store or on Postgres (a database of its own, `profile_hotpath`).
+ * otherwise) on the memory store, on Redis (`BENCH_REDIS_URL`, a prefix of its own, removed at the
+ * end) or on Postgres (a database of its own, `profile_hotpath`).
  *
  *   tsx src/profile/hot-path.ts --store postgres --phase seed --count 300 --steps 3
  *   valgrind --tool=callgrind … node --import tsx src/profile/hot-path.ts --store postgres --phase run …
@@ -9,11 +10,14 @@
  * `--phase seed` (Postgres) recreates the database and starts the executions; `--phase run` runs
  * them to completion and prints statements, commits and WAL bytes per execution (WAL records that
  * touch this database's relations, through `pg_walinspect`). On memory the seed happens in the run
- * process (`--phase seed` alone gives the seed's own cost, to subtract).
+ * process (`--phase seed` alone gives the seed's own cost, to subtract). On Redis likewise, and the
+ * Redis server's CPU per execution of the measured window is printed too (`INFO cpu`: use a
+ * server of your own, or it includes everyone's commands).
  */
 
 import { spawnSync } from "node:child_process";
 import { DurableScheduler, defineTask, type Logger, type Scheduler, TaskRegistry, Worker } from "@zart/core";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { startTracing } from "../systems/zart-tracing.js";
 
@@ -67,20 +71,30 @@ function countingPool(): { pool: pg.Pool; statements: () => number } {
   return { pool, statements: () => statements };
 }
 
+const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisPrefix = `zprofile-${process.pid}:`;
+
 async function openScheduler(pool?: pg.Pool): Promise<Scheduler> {
   if (store === "memory") return new (await import("@zart/store-memory")).MemoryScheduler();
+  if (store === "redis") {
+    const { RedisScheduler } = await import("@zart/store-redis");
+    return new RedisScheduler({ url: redisUrl, prefix: redisPrefix, logger: quiet });
+  }
   const { PostgresScheduler } = await import("@zart/store-postgres");
   return new PostgresScheduler({ pool: pool!, schema: "zart", logger: quiet });
 }
 
 async function seed(scheduler: Scheduler, n: number, prefix = "e"): Promise<void> {
   const durable = new DurableScheduler(scheduler, { registry });
-  const items = Array.from({ length: n }, (_, i) => ({
-    executionId: `${prefix}${i}`,
-    taskName: "profile",
-    data: { n: i },
-  }));
-  await durable.startMany(items);
+  // `startMany` takes at most 10,000 items a call.
+  for (let first = 0; first < n; first += 5_000) {
+    const items = Array.from({ length: Math.min(5_000, n - first) }, (_, i) => ({
+      executionId: `${prefix}${first + i}`,
+      taskName: "profile",
+      data: { n: first + i },
+    }));
+    await durable.startMany(items);
+  }
 }
 
 /** Runs executions until `n` more are done. */
@@ -129,7 +143,33 @@ async function measured(scheduler: Scheduler): Promise<void> {
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 1500));
 
+/** The Redis server's CPU seconds so far (user + system). */
+async function redisCpu(admin: Redis): Promise<number> {
+  const info = await admin.info("cpu");
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return field("used_cpu_user") + field("used_cpu_sys");
+}
+
+async function runOnRedis(): Promise<void> {
+  const admin = new Redis(redisUrl);
+  const scheduler = await openScheduler();
+  await prepare(scheduler);
+  const before = await redisCpu(admin);
+  await measured(scheduler);
+  const used = (await redisCpu(admin)) - before;
+  console.log(`Redis server CPU ${((used * 1000) / count).toFixed(3)} ms/execution`);
+  await scheduler.close();
+  let cursor = "0";
+  do {
+    const [next, keys] = await admin.scan(cursor, "MATCH", `${redisPrefix}*`, "COUNT", 1000);
+    if (keys.length > 0) await admin.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  await admin.quit();
+}
+
 async function main(): Promise<void> {
+  if (store === "redis") return runOnRedis();
   if (store === "memory") {
     const scheduler = await openScheduler();
     await prepare(scheduler);

@@ -40,6 +40,8 @@ export class Worker {
   readonly #hooks: WorkerHooks;
   /** No user hook listens to steps: only the logging's, which reports failed steps alone. */
   readonly #stepFailuresOnly: boolean;
+  /** No user hook listens to attempts: only the logging hook, which acts on bad endings alone. */
+  readonly #attemptFailuresOnly: boolean;
   readonly #maxPayloadBytes: number;
   readonly #inFlight = new Map<string, InFlight>();
   readonly #leases: WorkerLeases;
@@ -73,6 +75,7 @@ export class Worker {
     const userHooks = options.hooks === undefined ? [] : [options.hooks].flat();
     this.#hooks = combineHooks([loggingHooks(this.#logger), ...userHooks], this.#logger);
     this.#stepFailuresOnly = userHooks.every((hooks) => !hooks.stepStarted && !hooks.stepEnded);
+    this.#attemptFailuresOnly = userHooks.every((hooks) => !hooks.attemptStarted && !hooks.attemptEnded);
     this.#ticker = new ScheduleTicker(this.#scheduler, this.#registry, this.#pollMs, this.#logger);
     this.#pauseRules = new ActivePauseRules(this.#scheduler, this.#logger, this.#pollMs);
     this.#leases = new WorkerLeases(this.#scheduler, this.#logger, this.#leaseMs);
@@ -283,9 +286,11 @@ export class Worker {
       pauseRules: this.#pauseRules,
       stepFailuresOnly: this.#stepFailuresOnly,
     });
-    const attempt = this.#attemptInfo(work);
+    // Built (and reported) only when a hook listens: an attempt that ends well reports nothing to
+    // the logging hook, so without user hooks it costs no info object and no clock reads.
+    const attempt = this.#attemptFailuresOnly ? undefined : this.#attemptInfo(work);
     const startedAt = performance.now();
-    this.#hooks.attemptStarted?.(attempt);
+    if (attempt) this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
     const key = `${work.lease.executionId}/${position}/${work.lease.token}`;
     const heartbeat = setInterval(() => void this.#leases.heartbeat(run, deadline), this.#renewEveryMs);
@@ -297,21 +302,34 @@ export class Worker {
       if (this.#started) void this.#poll();
     };
     void run.doneWithSlot.then(freeSlot);
-    const done = run
-      .execute()
-      .then(
-        (outcome) => {
-          this.#hooks.attemptEnded?.(completed(attempt, endOf(outcome), startedAt));
+    const finished = () => {
+      clearInterval(heartbeat);
+      this.#inFlight.delete(key);
+      freeSlot();
+    };
+    // One `then` with the clean-up in both branches (not `then` + `finally`: a promise fewer).
+    const done = run.execute().then(
+      (outcome) => {
+        try {
+          if (attempt || !ENDS_WELL.has(outcome.kind)) {
+            this.#hooks.attemptEnded?.(
+              completed(attempt ?? this.#attemptInfo(work), endOf(outcome), startedAt),
+            );
+          }
           this.#afterRun(outcome);
-        },
-        (error: unknown) =>
-          this.#hooks.attemptEnded?.(completed(attempt, { outcome: "crashed", error }, startedAt)),
-      )
-      .finally(() => {
-        clearInterval(heartbeat);
-        this.#inFlight.delete(key);
-        freeSlot();
-      });
+        } finally {
+          finished();
+        }
+      },
+      (error: unknown) => {
+        try {
+          const end: RunEnd = { outcome: "crashed", error };
+          this.#hooks.attemptEnded?.(completed(attempt ?? this.#attemptInfo(work), end, startedAt));
+        } finally {
+          finished();
+        }
+      },
+    );
     this.#inFlight.set(key, { run, done });
   }
 
@@ -370,6 +388,15 @@ function completed(attempt: AttemptInfo, end: RunEnd, startedAt: number): Attemp
   info.durationMs = performance.now() - startedAt;
   return info;
 }
+
+/** Run outcomes the logging hook says nothing about (see `loggingHooks`). */
+const ENDS_WELL: ReadonlySet<RunOutcome["kind"]> = new Set([
+  "completed",
+  "settled",
+  "suspended",
+  "released",
+  "replay-end",
+]);
 
 /** The outcome, error and wake time of a run, as the hooks report them. */
 function endOf(outcome: RunOutcome): RunEnd {

@@ -34,8 +34,8 @@ function countingScheduler(clock: ManualClock): { scheduler: RedisScheduler; bat
   const commands = client as unknown as Record<string, Command>;
   const send = commands[SCRIPTS.fencedWrites.name]!.bind(client);
   commands[SCRIPTS.fencedWrites.name] = (...args: unknown[]) => {
-    // routing key, base, batch id, origin, then 9 arguments per write
-    batches.push((args.length - 4) / 9);
+    // routing key, base, batch id, origin, then the writes: a JSON array of 9 strings per write
+    batches.push((JSON.parse(args[4] as string) as string[]).length / 9);
     return send(...args);
   };
   return { scheduler, batches };

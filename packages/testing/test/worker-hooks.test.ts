@@ -161,4 +161,27 @@ describe("Worker hooks", () => {
       error: "Error: boom",
     });
   });
+
+  it("without user hooks, still log a failed execution with its identity, and nothing for a completed one", async () => {
+    const { lines, logger } = recorder();
+    const { client, worker } = await setUp([], logger);
+    await client.startFor(brokenTask, "b-2", undefined);
+    await client.startFor(orderTask, "o-2", { id: "o-2" });
+    chargeCalls = 1; // the charge succeeds at once: no step retry to log
+    await worker.runUntilIdle();
+
+    expect((await client.status("b-2")).status).toBe("failed");
+    expect(lines).toEqual([
+      {
+        level: "error",
+        fields: expect.objectContaining({
+          executionId: "b-2",
+          taskName: "broken",
+          attempt: 0,
+          workerId: "w-1",
+        }),
+        message: "execution failed",
+      },
+    ]);
+  });
 });

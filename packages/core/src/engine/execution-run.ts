@@ -124,14 +124,13 @@ export class ExecutionRun {
     else void this.#state.park({ kind: "lost", error: reason });
   }
 
-  async execute(): Promise<RunOutcome> {
-    try {
-      // Claims are filtered by the registry's names, so only a store breaking that contract gets here.
-      if (!this.#task) return await this.#fail(new TaskNotRegisteredError(this.#work.execution.taskName));
-      return this.#work.kind === "child" ? await this.#executeChild(this.#work) : await this.#executeTask();
-    } finally {
-      clearTimeout(this.#timeoutTimer);
-    }
+  execute(): Promise<RunOutcome> {
+    // Claims are filtered by the registry's names, so only a store breaking that contract gets here.
+    if (!this.#task) return this.#fail(new TaskNotRegisteredError(this.#work.execution.taskName));
+    const running = this.#work.kind === "child" ? this.#executeChild(this.#work) : this.#executeTask();
+    // Only a run with a deadline has a timer to clear: no wrapping promise for the others.
+    if (this.#state.timeoutAt === undefined) return running;
+    return running.finally(() => clearTimeout(this.#timeoutTimer));
   }
 
   async #executeTask(): Promise<RunOutcome> {
@@ -140,12 +139,13 @@ export class ExecutionRun {
     if (state.timeoutAt && state.timeoutAt <= state.now()) return this.#fail(state.timeoutError());
     const ctx = new TaskContext(state);
     const run = settle(runInScope({ state, ctx }, () => task.run(ctx, state.input)));
-    const first = await Promise.race([
-      run,
-      state.parked.then((reason) => ({ parked: reason })),
-      this.#deadline().then(() => ({ timedOut: true as const })),
-    ]);
-    if ("parked" in first) return first.parked;
+    // Settled (`ok`), parked (a `kind`) or, with a deadline only, timed out.
+    const first = await Promise.race(
+      state.timeoutAt
+        ? [run, state.parked, this.#deadline(state.timeoutAt).then(() => ({ timedOut: true as const }))]
+        : [run, state.parked],
+    );
+    if ("kind" in first) return first;
     if ("timedOut" in first || state.fatal) return this.#fail(state.fatal);
     if (!first.ok) return this.#failAttempt(first.error);
     const unawaited = state.operations.unawaited;
@@ -211,13 +211,12 @@ export class ExecutionRun {
   }
 
   /**
-   * Resolves at the task deadline (never, without one). While the task runs, the deadline fails the
+   * Resolves at `deadline`, the task deadline. While the task runs, the deadline fails the
    * execution even in the middle of a long step; the step's later write is fenced off.
    */
-  #deadline(): Promise<void> {
+  #deadline(deadline: Date): Promise<void> {
     const state = this.#state;
-    if (!state.timeoutAt) return new Promise(() => {});
-    const ms = Math.max(0, state.timeoutAt.getTime() - state.now().getTime());
+    const ms = Math.max(0, deadline.getTime() - state.now().getTime());
     return new Promise((resolve) => {
       this.#timeoutTimer = setTimeout(
         () => {

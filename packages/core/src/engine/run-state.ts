@@ -29,6 +29,9 @@ import type { ScheduledBody } from "./parallel-operations.js";
 import { PendingPatch } from "./pending-patch.js";
 import { type ParkReason, RunParking } from "./run-parking.js";
 
+/** The `childBody` of a run that is not a child's: it never gets one. */
+const NEVER = new Promise<never>(() => {});
+
 export interface RunStateOptions {
   scheduler: Scheduler;
   task: RegisteredTask;
@@ -114,9 +117,12 @@ export class RunState {
     this.#pauseRuleAt = options.pauseRuleAt;
     this.#cursor = new HistoryCursor(options.steps, options.task);
     this.#patch = new PendingPatch(options.dataText, options.timeoutAt, options.timeoutIsNew);
-    this.childBody = new Promise((resolve) => {
-      this.#resolveChildBody = resolve;
-    });
+    this.childBody =
+      options.childPosition === undefined
+        ? NEVER
+        : new Promise((resolve) => {
+            this.#resolveChildBody = resolve;
+          });
   }
 
   /** The history read at claim time, by position. */
@@ -217,15 +223,18 @@ export class RunState {
   /**
    * Called at the start of every context operation: a parked run stays parked, a stopping worker
    * gives the lease back here (a checkpoint), and a passed task deadline fails the execution.
+   * Returns a promise only when there is something to wait for (no promise on the hot path).
    */
-  async enterOperation(): Promise<void> {
+  enterOperation(): Promise<void> | undefined {
     const parked = this.#parking.reason;
     if (parked) return this.park(parked);
     if (this.#stopRequested) {
-      await this.#write((_patch, now) => this.#scheduler.releaseLease(this.#lease, now));
-      return this.park({ kind: "released" });
+      return this.#write((_patch, now) => this.#scheduler.releaseLease(this.#lease, now)).then(() =>
+        this.park({ kind: "released" }),
+      );
     }
     if (this.timeoutAt && this.now() >= this.timeoutAt) throw this.failFatally(this.timeoutError());
+    return undefined;
   }
 
   /** Takes a token of a gate's window (`ctx.gate`); not fenced: the pass is recorded after it. */
@@ -358,21 +367,23 @@ export class RunState {
     return this.#finalWrite((_patch, now) => this.#scheduler.retryChild(lease, input, now));
   }
 
-  /** Runs a fenced store write; a lost lease or an unreachable store parks the run. */
-  async #write<T>(operation: (patch: ExecutionPatch, now: Date) => Promise<T>): Promise<T> {
+  /**
+   * Runs a fenced store write; a lost lease or an unreachable store parks the run. Promise chains,
+   * not `async`/`await`: each await is one more promise, which the async hooks of
+   * `AsyncLocalStorage` make costly on Node 20.
+   */
+  #write<T>(operation: (patch: ExecutionPatch, now: Date) => Promise<T>): Promise<T> {
     // A child run parks its replay (`replay-end`) while its body still runs and must settle.
     const parked = this.#parking.reason;
     if (parked && parked.kind !== "replay-end") return this.park(parked);
     // Once the execution is bound to fail, user code writes nothing more (only the engine's fail).
-    if (this.#fatal) throw this.#fatal;
-    try {
-      return await operation(this.#patch.take(), this.now());
-    } catch (error) {
+    if (this.#fatal) return Promise.reject(this.#fatal);
+    return attempt(() => operation(this.#patch.take(), this.now())).catch((error: unknown) => {
       if (error instanceof LeaseLostError || error instanceof StoreUnavailableError) {
         return this.park({ kind: "lost", error });
       }
       throw error;
-    }
+    });
   }
 
   /**
@@ -380,22 +391,22 @@ export class RunState {
    * always returns: `undefined` when written, the park reason when the run had already stopped or
    * the write found the lease lost.
    */
-  async #finalWrite(
+  #finalWrite(
     operation: (patch: ExecutionPatch, now: Date) => Promise<unknown>,
   ): Promise<ParkReason | undefined> {
     const parked = this.#parking.reason;
-    if (parked && parked.kind !== "replay-end") return parked;
+    if (parked && parked.kind !== "replay-end") return Promise.resolve(parked);
     this.#parking.freeSlot();
-    try {
-      await operation(this.#patch.take(), this.now());
-      return undefined;
-    } catch (error) {
-      if (error instanceof LeaseLostError || error instanceof StoreUnavailableError) {
-        void this.park({ kind: "lost", error });
-        return this.#parking.reason;
-      }
-      throw error;
-    }
+    return attempt(() => operation(this.#patch.take(), this.now())).then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof LeaseLostError || error instanceof StoreUnavailableError) {
+          void this.park({ kind: "lost", error });
+          return this.#parking.reason;
+        }
+        throw error;
+      },
+    );
   }
 
   /** Stops the run for good: settles `parked` once and returns a promise that never settles. */
@@ -404,5 +415,14 @@ export class RunState {
       this.abort(reason.error instanceof Error ? reason.error : new LeaseLostError(this.executionId));
     }
     return new Promise<never>(() => {});
+  }
+}
+
+/** `operation()`, a synchronous throw turned into a rejection (as inside an `async` function). */
+function attempt<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return operation();
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

@@ -16,7 +16,7 @@ import type { TaskContext } from "./task-context.js";
  * round-trip is returned. A failed attempt with retries left is
  * persisted with its retry time and the execution parks until then (durable backoff).
  */
-export async function runStep<T>(
+export function runStep<T>(
   state: RunState,
   ctx: TaskContext,
   name: string,
@@ -25,12 +25,23 @@ export async function runStep<T>(
   kind: StepKind = "step",
   transactional?: Transactional,
 ): Promise<T> {
-  const slot = state.claimSlot(name, kind);
+  let slot: ReturnType<RunState["claimSlot"]>;
   try {
-    return await runSlot(state, ctx, slot, fn, retry, kind, transactional);
-  } finally {
-    state.operations.leave();
+    slot = state.claimSlot(name, kind);
+  } catch (error) {
+    return Promise.reject(error);
   }
+  // A chain, not `async`/`await` around `runSlot`: a promise fewer per step (see `RunState.#write`).
+  return runSlot(state, ctx, slot, fn, retry, kind, transactional).then(
+    (value) => {
+      state.operations.leave();
+      return value;
+    },
+    (error: unknown) => {
+      state.operations.leave();
+      throw error;
+    },
+  );
 }
 
 /**
@@ -51,7 +62,8 @@ async function runSlot<T>(
   kind: StepKind,
   transactional: Transactional | undefined,
 ): Promise<T> {
-  await state.enterOperation();
+  const entering = state.enterOperation();
+  if (entering) await entering;
   if (recorded?.status === "completed") return fromJsonText<T>(recorded.result);
   if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
   if (state.replayOnly) return state.park({ kind: "replay-end" });
@@ -79,8 +91,8 @@ async function runSlot<T>(
     startedAt,
     completedAt: state.now(),
   });
+  const scope = { state, ctx, step: stepName, stepAttempt: attemptsSoFar };
   const attempt = async (transaction?: unknown): Promise<T> => {
-    const scope = { state, ctx, step: stepName, stepAttempt: attemptsSoFar };
     const value = await runInScope(scope, () => fn(transaction));
     if (state.fatal) throw state.fatal;
     return value;
@@ -99,7 +111,10 @@ async function runSlot<T>(
       text = step.result;
       saved = true;
     } else {
-      text = textOf(await attempt());
+      // `attempt` inlined: two promises fewer on the common path.
+      const value = await runInScope(scope, () => fn(undefined));
+      if (state.fatal) throw state.fatal;
+      text = textOf(value);
     }
   } catch (error) {
     if (state.isParked || state.fatal) ended("failed", state.fatal ?? error);

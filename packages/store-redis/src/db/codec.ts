@@ -16,7 +16,7 @@ import type {
  */
 
 /** A step as stored (the shape Lua reads and writes). `leaseToken` is a child's lease, never returned. */
-interface StoredStep {
+export interface StoredStep {
   position: number;
   name: string;
   kind: StepRecord["kind"];
@@ -78,7 +78,11 @@ export function encodeError(error: SerializedError): string {
 
 /** Parses a stored step, dropping the lease fields. */
 export function parseStep(json: string): StepRecord {
-  const stored = JSON.parse(json) as StoredStep;
+  return fromStoredStep(JSON.parse(json) as StoredStep);
+}
+
+/** A stored step already parsed (a claim reply embeds them as JSON), as the record carries it. */
+export function fromStoredStep(stored: StoredStep): StepRecord {
   const record: StepRecord = {
     position: stored.position,
     name: stored.name,
@@ -143,32 +147,33 @@ const TEXT_FIELDS = [
 /** Parses an execution row from `HGETALL`'s flat `[field, value, …]` reply; `undefined` when empty. */
 export function parseRow(flat: string[]): ExecutionRecord | undefined {
   if (flat.length === 0) return undefined;
-  const fields = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!, flat[i + 1]!);
-  const text = (name: string) => fields.get(name) ?? "";
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  return parseRowFields(fields);
+}
+
+/** Parses an execution row given as an object of its fields (a claim reply's JSON). */
+export function parseRowFields(fields: Readonly<Record<string, string | undefined>>): ExecutionRecord {
   const record = {
-    executionId: text("executionId"),
-    taskName: text("taskName"),
-    payload: text("payload"),
-    status: text("status"),
-    attempt: Number(text("attempt")),
+    executionId: fields.executionId ?? "",
+    taskName: fields.taskName ?? "",
+    payload: fields.payload ?? "",
+    status: fields.status ?? "",
+    attempt: Number(fields.attempt ?? ""),
   } as ExecutionRecord;
   const writable = record as unknown as Record<string, unknown>;
   for (const name of DATE_FIELDS) {
-    const value = fields.get(name);
+    const value = fields[name];
     if (value !== undefined) writable[name] = new Date(Number(value));
   }
   for (const name of TEXT_FIELDS) {
-    const value = fields.get(name);
+    const value = fields[name];
     if (value !== undefined) writable[name] = value;
   }
-  const detached = fields.get("detached");
+  const { detached, error, priority, run } = fields;
   if (detached !== undefined) record.detached = detached === "1";
-  const error = fields.get("error");
   if (error !== undefined) record.error = JSON.parse(error) as SerializedError;
-  const priority = fields.get("priority");
   if (priority !== undefined) record.priority = Number(priority);
-  const run = fields.get("run");
   if (run !== undefined) record.run = Number(run);
   return record;
 }

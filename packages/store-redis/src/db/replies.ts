@@ -1,4 +1,4 @@
-import { type ExecutionStatus, isTerminal, StoreUnavailableError, TERMINAL_STATUSES } from "@zart/core";
+import { type ExecutionStatus, isTerminal, TERMINAL_STATUSES } from "@zart/core";
 import {
   type ClaimedWork,
   childLease,
@@ -6,28 +6,23 @@ import {
   type ListFilter,
   type PurgeFilter,
 } from "@zart/core/store";
-import { parseRow, parseStep, parseSteps } from "./codec.js";
+import { fromStoredStep, parseRowFields, type StoredStep } from "./codec.js";
 
-/** One unit of the claim script's reply; a child's ends with its own step JSON. */
+/** One unit of the claim script's JSON reply; a child's ends with its own stored step. */
 type ClaimedReply =
-  | ["execution", string, string, number, string[], string[]]
-  | ["child", string, string, number, string[], string[], string];
+  | ["execution", string, string, number, Record<string, string>, StoredStep[]]
+  | ["child", string, string, number, Record<string, string>, StoredStep[], StoredStep];
 
-/** Turns the claim script's reply into claimed work (an execution, or a child with its own step). */
+/** Turns the claim script's reply (JSON text) into claimed work (an execution, or a child with its own step). */
 export function parseClaimed(reply: unknown): ClaimedWork[] {
-  return (reply as ClaimedReply[]).map((unit) => {
-    const [, executionId, token, position, row, stepValues] = unit;
-    const execution = parseRow(row);
-    if (execution === undefined) {
-      throw new StoreUnavailableError(
-        `Claimed execution "${executionId}" has no row; the keyspace is corrupt.`,
-      );
-    }
-    const steps = parseSteps(stepValues);
+  return (JSON.parse(reply as string) as ClaimedReply[]).map((unit) => {
+    const [, executionId, token, position, row, stored] = unit;
+    const execution = parseRowFields(row);
+    const steps = stored.map(fromStoredStep).sort((a, b) => a.position - b.position);
     if (unit[0] === "execution") {
       return { kind: "execution", lease: executionLease(executionId, token), execution, steps };
     }
-    const child = parseStep(unit[6]);
+    const child = fromStoredStep(unit[6]);
     return { kind: "child", lease: childLease(executionId, token, position), execution, steps, child };
   });
 }

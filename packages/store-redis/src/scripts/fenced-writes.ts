@@ -23,8 +23,8 @@ export const FENCED_WRITE_WIDTH = 9;
  * so a repeated delivery of the batch (ioredis re-sends an unanswered command after a reconnect)
  * finds each finished write by it and answers 1 without writing again.
  *
- * KEYS[1] = due key (routing only). ARGV = base, batch id, origin, then per write
- * (`FENCED_WRITE_WIDTH` each): op, id, token, data (opt), timeoutAt (opt), and
+ * KEYS[1] = due key (routing only). ARGV = base, batch id, origin, writes: a JSON array of
+ * strings, per write (`FENCED_WRITE_WIDTH` each): op, id, token, data (opt), timeoutAt (opt), and
  * - step: position, kind, status, stepJson;
  * - complete: result (opt), now, "", "";
  * - fail: errorJson, now, "", "".
@@ -33,6 +33,7 @@ export const fencedWritesScript = defineScript(
   "zartFencedWrites",
   `
 local batch, origin = ARGV[2], ARGV[3]
+local W = cjson.decode(ARGV[4])
 
 local function saveStep(id, token, data, timeoutAt, position, kind, status, json)
   fenceToken(id, token)
@@ -59,16 +60,16 @@ local function finishWith(status, id, token, request, data, timeoutAt, value, no
 end
 
 local replies = {}
-for i = 4, #ARGV, ${FENCED_WRITE_WIDTH} do
-  local op, id, token, data, timeoutAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+for i = 1, #W, ${FENCED_WRITE_WIDTH} do
+  local op, id, token, data, timeoutAt = W[i], W[i + 1], W[i + 2], W[i + 3], W[i + 4]
   local request = batch .. "." .. (#replies + 1)
   local ok, reply
   if op == "step" then
-    ok, reply = pcall(saveStep, id, token, data, timeoutAt, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
+    ok, reply = pcall(saveStep, id, token, data, timeoutAt, W[i + 5], W[i + 6], W[i + 7], W[i + 8])
   elseif op == "complete" then
-    ok, reply = pcall(finishWith, "completed", id, token, request, data, timeoutAt, opt(ARGV[i + 5]), ARGV[i + 6])
+    ok, reply = pcall(finishWith, "completed", id, token, request, data, timeoutAt, opt(W[i + 5]), W[i + 6])
   else
-    ok, reply = pcall(finishWith, "failed", id, token, request, data, timeoutAt, ARGV[i + 5], ARGV[i + 6])
+    ok, reply = pcall(finishWith, "failed", id, token, request, data, timeoutAt, W[i + 5], W[i + 6])
   end
   if not ok and not (type(reply) == "table" and reply.err) then reply = { err = tostring(reply) } end
   replies[#replies + 1] = reply

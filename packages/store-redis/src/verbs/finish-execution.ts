@@ -26,16 +26,17 @@ export async function retryExecution(
   ctx.emit("retry", lease.executionId);
 }
 
-/** Fenced: the execution completes with `result` at `now` (batched). */
-export async function completeExecution(
+/** Fenced: the execution completes with `result` at `now` (batched; a chain, not `async`: see `saveStep`). */
+export function completeExecution(
   ctx: RedisContext,
   lease: Lease,
   input: CompleteExecutionInput,
   patch: ExecutionPatch,
   now: Date,
 ): Promise<void> {
-  const reply = await ctx.writes.submit({ op: "complete", lease, result: input.result, patch, now });
-  if (typeof reply === "string") ctx.emit("child", reply);
+  return ctx.writes.submit({ op: "complete", lease, result: input.result, patch, now }).then((reply) => {
+    if (typeof reply === "string") ctx.emit("child", reply);
+  });
 }
 
 /** Fenced: the execution fails with `error` at `now`; its unsettled children are cancelled (batched). */
