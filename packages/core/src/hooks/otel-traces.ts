@@ -24,20 +24,18 @@ interface OpenRun {
  * (`zart.execution <task>` or `zart.parallel <task>/<step>`), a child span per step attempt
  * (`zart.step <step>`), an event per suspension (sleep, event wait, retry backoff), errors
  * recorded with an error status. Run spans carry `zart.execution_id`; their step spans, children,
- * do not repeat it. A run's span is a child of the trace context persisted with the execution (its
- * starter's, inherited by child executions), so every run of one execution, on any worker, is in
- * its starter's trace; a run resuming from an event wait links to the offerer's context. Without a
- * persisted context a run is a root span.
+ * do not repeat it (the SDK copies every attribute three times, on the step's path). A run's span
+ * is a child of the trace context persisted with the execution (its starter's, inherited by child
+ * executions), so every run of one execution, on any worker, is in its starter's trace; a run
+ * resuming from an event wait links to the offerer's context. Without a persisted context a run is
+ * a root span.
  *
- * They sit on every step's path, so they keep their per-step work small. Attributes are set once a
- * span is started, not passed to `startSpan`, which copies them twice more (for the sampler): a
- * third of the SDK's cost per span; a sampled-out span takes none (samplers see the span name, which
- * carries the task and step names). A step attempt's span rides on the info object the worker
- * hands to `stepStarted` (and, completed, to `stepEnded`) under a key of this instance's own, so no
- * lookup by a built string key is needed to end it.
+ * They sit on every step's path, so they keep their per-step work small: a step attempt's span
+ * rides on the info object the worker hands to `stepStarted` (and, completed, to `stepEnded`)
+ * under a key of this instance's own, so no lookup by a built string key is needed to end it.
  */
 export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): WorkerHooks {
-  /** Where a span rides on the info objects of its start and (completed) its end. */
+  /** Where a span rides on the info objects of its start and (copied by the worker) its end. */
   const SPAN = Symbol("zart.span");
   type Carrying = { [SPAN]?: Span };
   /** Open execution runs, by execution id. */
@@ -60,10 +58,11 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
       // derive a context from the active one, without its span, on every run).
       const span = tracer.startSpan(
         name,
-        links === undefined ? undefined : { links },
+        links === undefined
+          ? { attributes: runAttributes(info) }
+          : { attributes: runAttributes(info), links },
         parent ?? ROOT_CONTEXT,
       );
-      if (span.isRecording()) span.setAttributes(runAttributes(info));
       (info as Carrying)[SPAN] = span;
       const run = { span, steps: undefined };
       if (child) childRuns.set(childKey(info.executionId, info.step as string), run);
@@ -91,15 +90,17 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
       // would be dropped too, after their ids, attributes and sampling were worked out.
       if (run && !run.span.isRecording()) return;
       if (run && run.steps === undefined) run.steps = trace.setSpan(context.active(), run.span);
-      const span = tracer.startSpan(`zart.step ${info.step}`, undefined, run?.steps);
-      if (span.isRecording()) {
-        span.setAttributes({
-          "zart.step": info.step,
-          "zart.step_kind": info.kind,
-          "zart.attempt": info.attempt,
-        });
-      }
-      (info as Carrying)[SPAN] = span;
+      (info as Carrying)[SPAN] = tracer.startSpan(
+        `zart.step ${info.step}`,
+        {
+          attributes: {
+            "zart.step": info.step,
+            "zart.step_kind": info.kind,
+            "zart.attempt": info.attempt,
+          },
+        },
+        run?.steps,
+      );
     },
     stepEnded(info) {
       const span = (info as Carrying)[SPAN];
