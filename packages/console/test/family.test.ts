@@ -31,7 +31,8 @@ describe.runIf(browserAvailable)("console: an execution's family", { timeout: BR
     expect(await children.locator(".badge").textContent()).toBe("completed");
     await children.getByRole("link", { name: child.executionId }).click();
     await page.locator("a.parent-link", { hasText: "family-1" }).waitFor();
-    expect(await page.getByText("This execution started no child execution.").isVisible()).toBe(true);
+    // The children section loads after the header: wait for it rather than sample it once.
+    await page.getByText("This execution started no child execution.").waitFor();
     expect(page.errors).toEqual([]);
   });
 
