@@ -191,8 +191,11 @@ export class Database {
     return value;
   }
 
-  /** Runs `fn` in a transaction on one pooled client (BEGIN … COMMIT, ROLLBACK on error). */
-  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction on one pooled client (BEGIN … COMMIT, ROLLBACK on error). `begin`
+   * opens it: `BEGIN`, or a simple query starting with it (statements that ride its round trip).
+   */
+  async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
     this.ensureOpen();
     let client: pg.PoolClient;
     try {
@@ -202,7 +205,7 @@ export class Database {
     }
     let broken: unknown;
     try {
-      await client.query("BEGIN");
+      await client.query(begin);
       const result = await fn(client);
       await client.query("COMMIT");
       return result;

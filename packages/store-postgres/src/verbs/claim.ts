@@ -1,5 +1,5 @@
 import { type ClaimedWork, type ClaimRequest, childLease, claimKeys, executionLease } from "@zart/core/store";
-import type pg from "pg";
+import pg from "pg";
 import { type Database, statement } from "../db/database.js";
 import {
   type ExecutionRow,
@@ -171,10 +171,10 @@ function claimLimited(
 ): Promise<pg.QueryResult<ClaimRow>> {
   const limits = request.concurrencyLimits;
   const names = Object.keys(limits ?? {});
+  // BEGIN and the lock in one round trip (a simple query of two statements, the key as a literal).
+  const lockKey = pg.escapeLiteral(`zart:${db.names.schema}:claim-limited`);
+  const begin = `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`;
   return db.transaction(async (client) => {
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
-      `zart:${db.names.schema}:claim-limited`,
-    ]);
     const budget = request.rateLimits && (await deferOverRate(db, client, request, params[4] as string[]));
     const result = await client.query<ClaimRow>(
       limits
@@ -188,7 +188,7 @@ function claimLimited(
       await countStarts(db, client, claimed, budget, request.now);
     }
     return result;
-  });
+  }, begin);
 }
 
 /** Claims up to `request.limit` due units, higher priority then oldest due time first, each exactly once. */
