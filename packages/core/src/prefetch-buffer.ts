@@ -2,10 +2,8 @@ import type { ClaimedWork } from "./scheduler/claims.js";
 
 interface Held {
   work: ClaimedWork;
-  /** When its lease was last renewed here, or it was added (`performance.now()`). */
-  renewedAt: number;
-  /** When it last asked `isStalled()`, or it was added. */
-  checkedAt: number;
+  heartbeat: NodeJS.Timeout;
+  expiry: NodeJS.Timeout;
 }
 
 export interface PrefetchBufferOptions {
@@ -31,13 +29,6 @@ export interface PrefetchBufferOptions {
 export class PrefetchBuffer {
   readonly #held: Held[] = [];
   readonly #options: PrefetchBufferOptions;
-  /**
-   * One timer for all held units while there are any (not two per unit: a timer is a few
-   * microseconds with the async hooks of `AsyncLocalStorage` on, and most units wait only
-   * milliseconds). It ticks at a quarter of the shorter period, so a renewal or a stall check comes
-   * at most that late.
-   */
-  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: PrefetchBufferOptions) {
     this.#options = options;
@@ -48,18 +39,22 @@ export class PrefetchBuffer {
   }
 
   add(work: ClaimedWork): void {
-    const now = performance.now();
-    this.#held.push({ work, renewedAt: now, checkedAt: now });
-    if (this.#sweeper === undefined) {
-      const { renewEveryMs, holdLimitMs } = this.#options;
-      this.#sweeper = setInterval(() => this.#sweep(), Math.max(1, Math.min(renewEveryMs, holdLimitMs) / 4));
-    }
+    const { renew, renewEveryMs, holdLimitMs, isStalled, onHeldTooLong } = this.#options;
+    const heartbeat = setInterval(() => {
+      void renew(work).then((held) => {
+        if (!held) this.#remove((h) => h.work === work);
+      });
+    }, renewEveryMs);
+    const expiry = setInterval(() => {
+      if (isStalled() && this.#remove((h) => h.work === work).length > 0) onHeldTooLong(work);
+    }, holdLimitMs);
+    this.#held.push({ work, heartbeat, expiry });
   }
 
   /** The oldest unit, no longer renewed here (its run renews it from now on). */
   take(): ClaimedWork | undefined {
     const held = this.#held.shift();
-    this.#stopWhenEmpty();
+    if (held) stopTimers(held);
     return held?.work;
   }
 
@@ -73,40 +68,20 @@ export class PrefetchBuffer {
     return this.#remove(() => true);
   }
 
-  /** Renews the leases due for it; hands units held past the hold limit back while stalled. */
-  #sweep(): void {
-    const { renew, renewEveryMs, holdLimitMs, isStalled, onHeldTooLong } = this.#options;
-    const now = performance.now();
-    for (const held of [...this.#held]) {
-      const { work } = held;
-      if (now - held.renewedAt >= renewEveryMs) {
-        held.renewedAt = now;
-        void renew(work).then((kept) => {
-          if (!kept) this.#remove((h) => h.work === work);
-        });
-      }
-      if (now - held.checkedAt >= holdLimitMs) {
-        held.checkedAt = now;
-        if (isStalled() && this.#remove((h) => h === held).length > 0) onHeldTooLong(work);
-      }
-    }
-  }
-
   #remove(match: (held: Held) => boolean): ClaimedWork[] {
     const removed: ClaimedWork[] = [];
     for (let i = this.#held.length - 1; i >= 0; i--) {
       const held = this.#held[i]!;
       if (!match(held)) continue;
+      stopTimers(held);
       this.#held.splice(i, 1);
       removed.unshift(held.work);
     }
-    this.#stopWhenEmpty();
     return removed;
   }
+}
 
-  #stopWhenEmpty(): void {
-    if (this.#held.length > 0 || this.#sweeper === undefined) return;
-    clearInterval(this.#sweeper);
-    this.#sweeper = undefined;
-  }
+function stopTimers(held: Held): void {
+  clearInterval(held.heartbeat);
+  clearInterval(held.expiry);
 }
