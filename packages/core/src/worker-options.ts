@@ -21,7 +21,10 @@ export interface WorkerOptions {
    * prefetching off.
    */
   prefetch?: number;
-  /** Poll for due work this often when no push arrives. Default `"1s"`. */
+  /**
+   * Poll for due work at least this often when no push arrives (each wait is shortened by up to a
+   * tenth at random, so workers started together do not poll in step). Default `"1s"`.
+   */
   pollInterval?: Duration;
   /** Lease length; renewed every third of it while a unit runs. Default `"30s"`. */
   leaseDuration?: Duration;

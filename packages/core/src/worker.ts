@@ -122,7 +122,7 @@ export class Worker {
     this.#unsubscribe = this.#scheduler.subscribe((wake) => this.#onWake(wake));
     await this.#presence.start();
     await this.#poll();
-    this.#schedulePoll(this.#pollMs);
+    this.#schedulePoll(this.#untilNextPoll());
   }
 
   /**
@@ -204,10 +204,15 @@ export class Worker {
     }, ms);
   }
 
-  /** The poll interval, or less when a schedule is due sooner. */
+  /**
+   * The poll interval less up to a tenth at random, or less when a schedule is due sooner. The
+   * jitter keeps workers started together from polling in lock-step, where the first of them
+   * would claim every unit that fell due between polls.
+   */
   #untilNextPoll(): number {
+    const interval = this.#pollMs * (1 - Math.random() / 10);
     const untilDue = this.#ticker.nextDueAt - this.#scheduler.clock.now().getTime();
-    return untilDue > 0 ? Math.min(this.#pollMs, untilDue + 5) : this.#pollMs;
+    return untilDue > 0 ? Math.min(interval, untilDue + 5) : interval;
   }
 
   /** One claim for the free slots (coalesced: a poll asked during a poll runs once after it). */
