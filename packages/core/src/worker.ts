@@ -5,7 +5,7 @@ import { consoleLogger, type Logger } from "./engine/logger.js";
 import { ExecutionCancelledError, ValidationError } from "./errors.js";
 import { combineHooks } from "./hooks/combine-hooks.js";
 import { loggingHooks } from "./hooks/logging-hooks.js";
-import type { AttemptEnd, AttemptInfo, WorkerHooks } from "./hooks/worker-hooks.js";
+import type { WorkerHooks } from "./hooks/worker-hooks.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "./json.js";
 import { ActivePauseRules } from "./pause-rules/active-pause-rules.js";
 import type { ClaimedWork } from "./scheduler/claims.js";
@@ -13,6 +13,7 @@ import type { Unsubscribe, WakeUp } from "./scheduler/client-verbs.js";
 import type { Scheduler } from "./scheduler/scheduler.js";
 import { ScheduleTicker } from "./schedules/schedule-ticker.js";
 import type { TaskRegistry } from "./task/task-registry.js";
+import { attemptInfo, completed, ENDS_WELL, endOf, type RunEnd } from "./worker-attempts.js";
 import { WorkerLeases } from "./worker-leases.js";
 import type { WorkerOptions } from "./worker-options.js";
 import { WorkerSlots } from "./worker-slots.js";
@@ -293,7 +294,9 @@ export class Worker {
     });
     // Built (and reported) only when a hook listens: an attempt that ends well reports nothing to
     // the logging hook, so without user hooks it costs no info object and no clock reads.
-    const attempt = this.#attemptFailuresOnly ? undefined : this.#attemptInfo(work);
+    const attempt = this.#attemptFailuresOnly
+      ? undefined
+      : attemptInfo(work, this.workerId, this.#scheduler.clock);
     const startedAt = performance.now();
     if (attempt) this.#hooks.attemptStarted?.(attempt);
     const position = work.kind === "child" ? work.lease.childPosition : "-";
@@ -318,7 +321,11 @@ export class Worker {
         try {
           if (attempt || !ENDS_WELL.has(outcome.kind)) {
             this.#hooks.attemptEnded?.(
-              completed(attempt ?? this.#attemptInfo(work), endOf(outcome), startedAt),
+              completed(
+                attempt ?? attemptInfo(work, this.workerId, this.#scheduler.clock),
+                endOf(outcome),
+                startedAt,
+              ),
             );
           }
           this.#afterRun(outcome);
@@ -329,30 +336,15 @@ export class Worker {
       (error: unknown) => {
         try {
           const end: RunEnd = { outcome: "crashed", error };
-          this.#hooks.attemptEnded?.(completed(attempt ?? this.#attemptInfo(work), end, startedAt));
+          this.#hooks.attemptEnded?.(
+            completed(attempt ?? attemptInfo(work, this.workerId, this.#scheduler.clock), end, startedAt),
+          );
         } finally {
           finished();
         }
       },
     );
     this.#inFlight.set(key, { run, done });
-  }
-
-  #attemptInfo(work: ClaimedWork): AttemptInfo {
-    const { execution } = work;
-    return {
-      executionId: execution.executionId,
-      taskName: execution.taskName,
-      attempt: execution.attempt,
-      workerId: this.workerId,
-      unit: work.kind,
-      replay: work.steps.length > 0,
-      ...(work.kind === "child" ? { step: work.child.name } : {}),
-      ...(execution.runAt ? { dueAt: execution.runAt } : {}),
-      claimedAt: this.#scheduler.clock.now(),
-      ...(execution.traceContext ? { traceContext: execution.traceContext } : {}),
-      ...resumedBy(work),
-    };
   }
 
   #afterRun(outcome: RunOutcome): void {
@@ -363,57 +355,5 @@ export class Worker {
       if (ms <= this.#pollMs)
         setTimeout(() => this.#started && void this.#poll(), Math.max(0, ms) + 5).unref();
     }
-  }
-}
-
-/**
- * An execution woken by an offer resumes from the wait that offer answered, the last step of its
- * history: its `traceContext` is the offerer's, linked from the run's span.
- */
-function resumedBy(work: ClaimedWork): { resumedBy?: string } {
-  if (work.kind !== "execution") return {};
-  const last = work.steps.at(-1);
-  return last?.kind === "event" && last.status === "completed" && last.traceContext
-    ? { resumedBy: last.traceContext }
-    : {};
-}
-
-/** How a run ended, as the hooks report it. */
-type RunEnd = Pick<AttemptEnd, "outcome" | "error" | "wakeAt">;
-
-/**
- * `attempt` itself (which a hook may have tagged) completed with how its run ended: no copy, as
- * copying an object carrying a hook's symbol-keyed tag is slow (see `WorkerHooks`).
- */
-function completed(attempt: AttemptInfo, end: RunEnd, startedAt: number): AttemptEnd {
-  const info = attempt as AttemptEnd;
-  info.outcome = end.outcome;
-  if ("error" in end) info.error = end.error;
-  if (end.wakeAt) info.wakeAt = end.wakeAt;
-  info.durationMs = performance.now() - startedAt;
-  return info;
-}
-
-/** Run outcomes the logging hook says nothing about (see `loggingHooks`). */
-const ENDS_WELL: ReadonlySet<RunOutcome["kind"]> = new Set([
-  "completed",
-  "settled",
-  "suspended",
-  "released",
-  "replay-end",
-]);
-
-/** The outcome, error and wake time of a run, as the hooks report them. */
-function endOf(outcome: RunOutcome): RunEnd {
-  switch (outcome.kind) {
-    case "failed":
-    case "lost":
-      return { outcome: outcome.kind, error: outcome.error };
-    case "suspended":
-      return { outcome: outcome.kind, ...(outcome.wakeAt ? { wakeAt: outcome.wakeAt } : {}) };
-    case "retry":
-      return { outcome: outcome.kind, error: outcome.error, wakeAt: outcome.runAt };
-    default:
-      return { outcome: outcome.kind };
   }
 }

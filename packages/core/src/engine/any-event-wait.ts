@@ -71,7 +71,7 @@ export async function waitForAnyEvent(
     const deadline =
       recorded?.wakeAt ?? (timeoutMs === undefined ? undefined : new Date(state.now().getTime() + timeoutMs));
     const wakeAt = earliest(deadline, state.timeoutAt);
-    const outcome = await state.awaitAnyEvent({
+    const outcome = await state.writes.awaitAnyEvent({
       position,
       stepName,
       eventNames: names,
@@ -99,7 +99,7 @@ async function saveFailure(
   recorded: StepRecord | undefined,
   error: unknown,
 ): Promise<void> {
-  await state.saveStep({
+  await state.writes.saveStep({
     position,
     name: stepName,
     kind: "event",

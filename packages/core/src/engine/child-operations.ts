@@ -61,7 +61,7 @@ export async function startChild<D, O>(
       toJsonText(input, `The input of child task "${taskName}"`, state.maxPayloadBytes) ?? "null";
     const childId = options.id ?? childIdFor(state.executionId, stepName);
     const detached = options.detached ?? false;
-    const step = await state.startChildExecution({
+    const step = await state.writes.startChildExecution({
       position,
       stepName,
       childId,
@@ -95,7 +95,7 @@ export async function waitForChildren<const H extends readonly ChildHandle[]>(
     if (recorded?.status === "failed" && recorded.error) throw deserializeError(recorded.error);
     if (state.replayOnly) return state.park({ kind: "replay-end" });
     const wakeAt = state.timeoutAt;
-    const outcome = await state.awaitChildExecutions({
+    const outcome = await state.writes.awaitChildExecutions({
       position,
       stepName,
       childIds,
@@ -109,11 +109,11 @@ export async function waitForChildren<const H extends readonly ChildHandle[]>(
     const step = { position, name: stepName, kind: "child" as const, attempts: 1, startedAt };
     if (failure) {
       const error = serializeError(failure);
-      await state.saveStep({ ...step, status: "failed", error, completedAt: state.now() });
+      await state.writes.saveStep({ ...step, status: "failed", error, completedAt: state.now() });
       throw failure;
     }
     const result = encodeChildResults(outcome.children.map((child) => child.result));
-    await state.saveStep({ ...step, status: "completed", result, completedAt: state.now() });
+    await state.writes.saveStep({ ...step, status: "completed", result, completedAt: state.now() });
     return decodeChildResults(result) as ChildResults<H>;
   } finally {
     state.operations.leave();

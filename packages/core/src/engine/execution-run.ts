@@ -120,7 +120,7 @@ export class ExecutionRun {
    */
   async abandon(reason: Error, options: { release?: boolean } = {}): Promise<void> {
     this.#state.abort(reason);
-    if (options.release) await this.#state.release();
+    if (options.release) await this.#state.writes.release();
     else void this.#state.park({ kind: "lost", error: reason });
   }
 
@@ -159,7 +159,7 @@ export class ExecutionRun {
     } catch (error) {
       return this.#failAttempt(error);
     }
-    return (await state.complete(result)) ?? { kind: "completed" };
+    return (await state.writes.complete(result)) ?? { kind: "completed" };
   }
 
   async #executeChild(work: ClaimedChild): Promise<RunOutcome> {
@@ -186,9 +186,9 @@ export class ExecutionRun {
         };
     if (outcome.status === "retry") {
       const { error, attempts, wakeAt } = outcome;
-      return (await state.retryChild({ error, attempts, wakeAt })) ?? { kind: "suspended", wakeAt };
+      return (await state.writes.retryChild({ error, attempts, wakeAt })) ?? { kind: "suspended", wakeAt };
     }
-    return (await state.settleChild(outcome)) ?? { kind: "settled" };
+    return (await state.writes.settleChild(outcome)) ?? { kind: "settled" };
   }
 
   /** An error escaped `run`: retry the task attempt if allowed, else fail for good. */
@@ -202,11 +202,11 @@ export class ExecutionRun {
       state.attempt >= task.maxRetries;
     if (final) return this.#fail(error);
     const runAt = new Date(state.now().getTime() + task.retry.delayBefore(state.attempt + 1));
-    return (await state.retry(serializeError(error), runAt)) ?? { kind: "retry", runAt, error };
+    return (await state.writes.retry(serializeError(error), runAt)) ?? { kind: "retry", runAt, error };
   }
 
   async #fail(error: unknown): Promise<RunOutcome> {
-    const lost = await this.#state.fail(serializeError(error));
+    const lost = await this.#state.writes.fail(serializeError(error));
     return lost ?? { kind: "failed", error: error instanceof Error ? error : new Error(String(error)) };
   }
 

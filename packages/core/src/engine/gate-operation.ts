@@ -27,11 +27,11 @@ export async function passGate(state: RunState, name: string, options: GateOptio
     const step = { position, name: stepName, kind: "gate" as const, attempts: (recorded?.attempts ?? 0) + 1 };
     const startedAt = recorded?.startedAt ?? state.now();
     if (outcome.taken) {
-      await state.saveStep({ ...step, status: "completed", startedAt, completedAt: state.now() });
+      await state.writes.saveStep({ ...step, status: "completed", startedAt, completedAt: state.now() });
       return;
     }
     const wakeAt = state.timeoutAt && state.timeoutAt < outcome.retryAt ? state.timeoutAt : outcome.retryAt;
-    return state.suspend({
+    return state.writes.suspend({
       step: { ...step, status: "waiting", startedAt, wakeAt: outcome.retryAt },
       wakeAt,
       reason: "sleep",

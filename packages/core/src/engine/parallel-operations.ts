@@ -68,7 +68,7 @@ async function settleAll<H extends readonly StepHandle[]>(
     const children = handles
       .filter((_, i) => rows[i] === undefined)
       .map((handle) => ({ position: handle.position, name: handle.name }));
-    const outcome = await state.dispatchChildren({
+    const outcome = await state.writes.dispatchChildren({
       children,
       ...(state.timeoutAt ? { wakeAt: state.timeoutAt } : {}),
     });

@@ -27,7 +27,7 @@ export async function patched(state: RunState, patchId: string): Promise<boolean
     if (!recorded) {
       if (state.replayOnly) return state.park({ kind: "replay-end" });
       const now = state.now();
-      await state.saveStep({
+      await state.writes.saveStep({
         position,
         name: stepName,
         kind: "marker",

@@ -76,7 +76,7 @@ async function runSlot<T>(
   const rule = state.pauseRuleAt(stepName);
   if (rule) {
     const held = { position, name: stepName, kind, status: "paused", attempts: attemptsSoFar } as const;
-    return state.holdForRule(rule, { ...held, startedAt: state.now() });
+    return state.writes.holdForRule(rule, { ...held, startedAt: state.now() });
   }
 
   const startedAt = state.now();
@@ -103,7 +103,7 @@ async function runSlot<T>(
   let saved = false;
   try {
     if (transactional) {
-      const step = await state.runTransactionalStep({
+      const step = await state.writes.runTransactionalStep({
         body: attempt,
         complete: (value) => completed(textOf(value)),
         ...(transactional.isolation ? { isolation: transactional.isolation } : {}),
@@ -142,7 +142,7 @@ async function runSlot<T>(
     }
     ended("failed", error);
     const failure = stepFailed("Step", stepName, attempts, error);
-    await state.saveStep({
+    await state.writes.saveStep({
       ...base,
       status: "failed",
       error: serializeError(failure),
@@ -151,12 +151,12 @@ async function runSlot<T>(
     throw failure;
   }
   ended("completed");
-  if (!saved) await state.saveStep(completed(text));
+  if (!saved) await state.writes.saveStep(completed(text));
   return fromJsonText<T>(text);
 }
 
 /** Parks the execution until `wakeAt` (never past the task deadline), saving `step` with it. */
 function parkUntil(state: RunState, wakeAt: Date, step: StepWrite | undefined): Promise<never> {
   const due = state.timeoutAt && state.timeoutAt < wakeAt ? state.timeoutAt : wakeAt;
-  return state.suspend({ ...(step ? { step } : {}), wakeAt: due, reason: "retry" });
+  return state.writes.suspend({ ...(step ? { step } : {}), wakeAt: due, reason: "retry" });
 }

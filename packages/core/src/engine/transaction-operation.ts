@@ -27,7 +27,7 @@ export function runTransaction<T, Tx>(
   options: TransactionOptions,
 ): Promise<T> {
   try {
-    state.assertTransactionalSteps();
+    state.writes.assertTransactionalSteps();
     if (options.isolation !== undefined && !TRANSACTION_ISOLATIONS.includes(options.isolation)) {
       throw new ValidationError(
         `Unknown isolation "${String(options.isolation)}" for transaction "${name}"; use one of ${TRANSACTION_ISOLATIONS.join(", ")}.`,

@@ -24,10 +24,10 @@ export async function sleepUntil(state: RunState, name: string, until: Date): Pr
     const step = { position, name: stepName, kind: "sleep" as const, attempts: 1, wakeAt };
     const startedAt = recorded?.startedAt ?? state.now();
     if (state.now() >= wakeAt) {
-      await state.saveStep({ ...step, status: "completed", startedAt, completedAt: state.now() });
+      await state.writes.saveStep({ ...step, status: "completed", startedAt, completedAt: state.now() });
       return;
     }
-    return state.suspend({
+    return state.writes.suspend({
       step: { ...step, status: "waiting", startedAt },
       wakeAt: earliest(wakeAt, state.timeoutAt) ?? wakeAt,
       reason: "sleep",
@@ -57,7 +57,7 @@ export async function waitForEvent<T>(
       } catch (error) {
         // The failure becomes the wait's outcome: replay (and status) show the same error.
         if (!state.replayOnly) {
-          await state.saveStep({
+          await state.writes.saveStep({
             position,
             name: stepName,
             kind: "event",
@@ -78,7 +78,7 @@ export async function waitForEvent<T>(
     const deadline =
       recorded?.wakeAt ?? (timeoutMs === undefined ? undefined : new Date(state.now().getTime() + timeoutMs));
     const wakeAt = earliest(deadline, state.timeoutAt);
-    const outcome = await state.awaitEvent({
+    const outcome = await state.writes.awaitEvent({
       position,
       stepName,
       eventName,
