@@ -7,6 +7,7 @@ import { WakeUps } from "../wake-ups.js";
 import type { Connection } from "./connection.js";
 import type { Orm } from "./rows.js";
 import { TransactionGate } from "./transaction-gate.js";
+import { WriteBatch } from "./write-batch.js";
 
 /**
  * What every verb runs with: the connection, its transactions and the scheduler's wake-ups.
@@ -27,6 +28,7 @@ export class SqliteContext {
   readonly wakeUps: WakeUps;
   readonly #connection: Connection;
   readonly #transaction: ReturnType<Database.Database["transaction"]>;
+  readonly #batch: WriteBatch;
   #closed = false;
 
   constructor(connection: Connection, transactionDatabase: unknown) {
@@ -36,6 +38,12 @@ export class SqliteContext {
     this.transactionDatabase = transactionDatabase;
     this.wakeUps = new WakeUps(connection.storageKey);
     this.#transaction = this.database.transaction((body: () => unknown) => body());
+    this.#batch = new WriteBatch({
+      database: this.database,
+      whenFree: (flush) => void this.gate.whenFree(flush),
+      translate: (error) => this.translate(error),
+      ensureOpen: () => this.ensureOpen(),
+    });
   }
 
   /** Pushes a wake-up to every listener on this storage in this process (after the commit). */
@@ -46,6 +54,14 @@ export class SqliteContext {
   /** Runs `body` in one `BEGIN IMMEDIATE` transaction; driver errors are translated. */
   write<T>(body: () => T): T | Promise<T> {
     return this.gate.whenFree(() => this.writeNow(body));
+  }
+
+  /**
+   * `write` for the worker's hot writes: committed with the others made in this turn of the event
+   * loop, each in a savepoint of its own (see `WriteBatch`).
+   */
+  writeBatched<T>(body: () => T): Promise<T> {
+    return this.#batch.submit(body);
   }
 
   /** `write` without waiting for a transactional step (inside the caller's own open transaction). */

@@ -16,8 +16,9 @@ import { wakeParent } from "./child-executions.js";
 import { cancelUnsettledChildren } from "./dispatch-children.js";
 
 /**
- * The verbs that end an attempt or an execution. Each is one `BEGIN IMMEDIATE` transaction; they
- * fence first, so a rejected write changes nothing.
+ * The verbs that end an attempt or an execution. Each is a savepoint of the `BEGIN IMMEDIATE`
+ * transaction its turn's writes share (`ctx.writeBatched`); they fence first, so a rejected write
+ * changes nothing.
  */
 
 const statements = preparedPerConnection((orm) => ({
@@ -48,7 +49,7 @@ export async function completeExecution(
   now: Date,
 ): Promise<void> {
   const { orm } = ctx;
-  const parent = await ctx.write(() => {
+  const parent = await ctx.writeBatched(() => {
     const { changes } = statements(orm).complete.run({
       ...fenceBindings(lease, patch),
       result: input.result ?? null,
@@ -69,7 +70,7 @@ export async function failExecution(
   now: Date,
 ): Promise<void> {
   const { orm } = ctx;
-  const parent = await ctx.write(() => {
+  const parent = await ctx.writeBatched(() => {
     updateFenced(orm, lease, patch, { ...terminal("failed", now), error: input.error });
     cancelUnsettledChildren(orm, lease.executionId, now);
     return wakeParent(orm, lease.executionId, now);
@@ -89,7 +90,7 @@ export async function retryExecution(
   _now: Date,
 ): Promise<void> {
   const { orm } = ctx;
-  await ctx.write(() => {
+  await ctx.writeBatched(() => {
     updateFenced(orm, lease, patch, {
       attempt: sql`${executions.attempt} + 1`,
       status: "pending",

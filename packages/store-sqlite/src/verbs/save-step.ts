@@ -74,7 +74,7 @@ export async function saveStep(
   patch: ExecutionPatch,
   _now: Date,
 ): Promise<void> {
-  await ctx.write(() => writeStep(ctx.orm, lease, step, patch));
+  await ctx.writeBatched(() => writeStep(ctx.orm, lease, step, patch));
 }
 
 /**

@@ -13,7 +13,7 @@ export async function suspend(
   _now: Date,
 ): Promise<void> {
   const { orm } = ctx;
-  return ctx.write(() => {
+  return ctx.writeBatched(() => {
     updateFenced(orm, lease, patch, {
       status: "waiting",
       waitReason: input.reason,
