@@ -1,4 +1,4 @@
-import type { Cost } from "../harness/cost-meter.js";
+import type { Cost, CostMeter } from "../harness/cost-meter.js";
 import { ratePerSecond } from "../stats.js";
 import type { Prepared } from "../systems/types.js";
 import { SPANS_MARK, type TaskInput, type TaskKind } from "../tasks.js";
@@ -14,6 +14,11 @@ export interface ThroughputOptions {
   input?: (id: string, index: number) => TaskInput;
   /** Workers run with Zart's OpenTelemetry tracing hooks (W10). */
   tracing?: boolean;
+  /**
+   * Executions enqueued ahead of the measured ones and run first by the same workers, outside the
+   * rate and the cost (W10: so neither side's figure carries its JIT warm-up).
+   */
+  warm?: number;
   /**
    * Also measure the cost of the drain (from `go` to the last execution). The workers and the
    * client are then released before it returns, so Postgres has counted their commits.
@@ -41,19 +46,28 @@ export async function measureThroughput(
   prepared: Prepared,
   options: ThroughputOptions,
 ): Promise<Throughput> {
-  const { input = (id: string) => ({ id }) } = options;
+  const { input = (id: string) => ({ id }), warm = 0 } = options;
   const inputs = ctx.ids(options.prefix, options.count).map(input);
+  const warmIds = new Set(ctx.ids(`${options.prefix}-warm`, warm));
   const launched = options.tracing ? { ...prepared, env: { ...prepared.env, tracing: true } } : prepared;
   const workers = await ctx.launch(launched, options.workers);
   let result: Throughput;
   try {
+    // Enqueued first, so claimed first: the first `warm` completions are (nearly all) theirs.
+    if (warm > 0) await prepared.client.startMany(options.kind, [...warmIds].map(input));
     await prepared.client.startMany(options.kind, inputs);
-    const meter = options.meter ? await startMeter(prepared, workers, false) : undefined;
+    let meter: CostMeter | undefined;
     try {
+      if (options.meter && warm === 0) meter = await startMeter(prepared, workers, false);
       await workers.group.go();
-      await workers.collector.waitCount("d", options.count, ctx.settings.timeoutMs);
+      if (warm > 0) {
+        await workers.collector.waitCount("d", warm, ctx.settings.timeoutMs);
+        if (options.meter) meter = await startMeter(prepared, workers, false);
+      }
+      await workers.collector.waitCount("d", warm + options.count, ctx.settings.timeoutMs);
       await meter?.stopCpu();
-      const rate = ratePerSecond(workers.collector.all("d").map((m) => m.t));
+      const measured = workers.collector.all("d").filter((m) => !warmIds.has(m.id));
+      const rate = ratePerSecond(measured.map((m) => m.t));
       if (meter) {
         await ctx.release(prepared, workers);
         result = { rate, cost: await meter.finish() };
