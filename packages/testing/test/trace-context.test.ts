@@ -169,4 +169,42 @@ describe("trace context persisted with the execution", () => {
     expect(parents.get(fired)).toBe(trigger);
     expect(parents.size).toBe(4);
   });
+
+  it("runs each step body in its step span's context: spans the body starts are the step's children", async () => {
+    const { scheduler } = world();
+    // A body that starts its own spans, before and after an await (as instrumented clients do).
+    const querying = (name: string) => async () => {
+      tracer.startSpan(`${name}.before`).end();
+      await new Promise((resolve) => setImmediate(resolve));
+      tracer.startSpan(`${name}.after`).end();
+      return name;
+    };
+    const userSpans = defineTask({
+      name: "user-spans",
+      async run(ctx) {
+        await ctx.step("load", querying("load"));
+        await ctx.waitAll([
+          ctx.scheduleStep("left", querying("left")),
+          ctx.scheduleStep("right", querying("right")),
+        ]);
+      },
+    });
+    const registry = new TaskRegistry().register(userSpans);
+    await new DurableScheduler(scheduler, { registry }).startFor(userSpans, "u-1", undefined);
+    const traced = new Worker({ scheduler, registry, logger: silentLogger, hooks: tracingHooks(tracer) });
+    await traced.runUntilIdle();
+
+    const { spans, parentName } = spansOf();
+    const user = spans.filter((span) => !span.name.startsWith("zart."));
+    expect(user.map((span) => [span.name, parentName(span)]).sort()).toEqual([
+      ["left.after", "zart.step left"],
+      ["left.before", "zart.step left"],
+      ["load.after", "zart.step load"],
+      ["load.before", "zart.step load"],
+      ["right.after", "zart.step right"],
+      ["right.before", "zart.step right"],
+    ]);
+    // Outside a step body the context is the worker's own again: no span leaks out of a step.
+    expect(trace.getSpan(context.active())).toBeUndefined();
+  });
 });

@@ -184,4 +184,45 @@ describe("Worker hooks", () => {
       },
     ]);
   });
+
+  it("runs each step body through the hooks' runStep wrappers, the first outermost; a wrapper that throws is skipped", async () => {
+    const { lines, logger } = recorder();
+    const calls: string[] = [];
+    const wrapping = (name: string): WorkerHooks => ({
+      runStep(info, body) {
+        calls.push(`${name} in ${info.step}`);
+        const result = body();
+        calls.push(`${name} out ${info.step}`);
+        return result;
+      },
+    });
+    const broken: WorkerHooks = {
+      runStep() {
+        throw new Error("wrapper bug");
+      },
+    };
+    const { client, worker } = await setUp([wrapping("outer"), broken, wrapping("inner")], logger);
+    await client.startFor(brokenTask, "b-3", undefined);
+    chargeCalls = 1;
+    await client.startFor(orderTask, "o-3", { id: "o-3" });
+    await worker.runUntilIdle();
+
+    // Each body ran once, inside both working wrappers (a parallel step's body too).
+    expect(calls.filter((call) => call.endsWith(" charge"))).toEqual([
+      "outer in charge",
+      "inner in charge",
+      "inner out charge",
+      "outer out charge",
+    ]);
+    expect(calls.filter((call) => call.startsWith("outer in")).sort()).toEqual([
+      "outer in charge",
+      "outer in pack",
+      "outer in pick",
+    ]);
+    expect((await client.status("o-3")).steps.map((step) => [step.name, step.status])).toContainEqual([
+      "charge",
+      "completed",
+    ]);
+    expect(lines.filter((line) => line.fields.hook === "runStep")).toHaveLength(3);
+  });
 });

@@ -29,9 +29,11 @@ export async function runChildBody(
   const retry = body.retry ?? RetryConfig.none();
   const attempt = child.attempts;
   const attempts = attempt + 1;
-  const ended = state.observer.stepStarted(name, "parallel", attempts);
+  const observed = state.observer.stepStarted(name, "parallel", attempts);
+  const { ended } = observed;
   try {
-    const value = await runInScope({ state, ctx, step: name, stepAttempt: attempt }, () => body.fn());
+    const scope = { state, ctx, step: name, stepAttempt: attempt };
+    const value = await runInScope(scope, () => observed.run(() => body.fn()));
     const result = toJsonText(value, `The result of parallel step "${name}"`, state.maxPayloadBytes);
     ended("completed");
     return { status: "completed", ...(result === undefined ? {} : { result }), attempts };

@@ -80,7 +80,8 @@ async function runSlot<T>(
   }
 
   const startedAt = state.now();
-  const ended = state.observer.stepStarted(stepName, kind, attemptsSoFar + 1);
+  const observed = state.observer.stepStarted(stepName, kind, attemptsSoFar + 1);
+  const { ended } = observed;
   const completed = (text: string | undefined): StepWrite => ({
     position,
     name: stepName,
@@ -93,7 +94,7 @@ async function runSlot<T>(
   });
   const scope = { state, ctx, step: stepName, stepAttempt: attemptsSoFar };
   const attempt = async (transaction?: unknown): Promise<T> => {
-    const value = await runInScope(scope, () => fn(transaction));
+    const value = await runInScope(scope, () => observed.run(() => fn(transaction)));
     if (state.fatal) throw state.fatal;
     return value;
   };
@@ -112,7 +113,7 @@ async function runSlot<T>(
       saved = true;
     } else {
       // `attempt` inlined: two promises fewer on the common path.
-      const value = await runInScope(scope, () => fn(undefined));
+      const value = await runInScope(scope, () => observed.run(() => fn(undefined)));
       if (state.fatal) throw state.fatal;
       text = textOf(value);
     }

@@ -1,5 +1,5 @@
 import type { Logger } from "../engine/logger.js";
-import type { WorkerHooks } from "./worker-hooks.js";
+import type { StepAttemptInfo, WorkerHooks } from "./worker-hooks.js";
 
 const HOOK_NAMES = ["attemptStarted", "attemptEnded", "stepStarted", "stepEnded", "suspended"] as const;
 
@@ -25,5 +25,34 @@ export function combineHooks(list: readonly WorkerHooks[], logger: Logger): Work
       }
     };
   }
+  const wrappers = list.flatMap((hooks) => (hooks.runStep ? [hooks.runStep.bind(hooks)] : []));
+  if (wrappers.length > 0) combined.runStep = nestWrappers(wrappers, logger);
   return combined;
+}
+
+type StepWrapper = NonNullable<WorkerHooks["runStep"]>;
+
+/**
+ * One `runStep` nesting `wrappers`, the first outermost. A wrapper that throws before it called its
+ * body is logged and skipped (the body still runs once); an error from the body itself passes on.
+ */
+function nestWrappers(wrappers: StepWrapper[], logger: Logger): StepWrapper {
+  return <T>(info: StepAttemptInfo, body: () => T): T =>
+    wrappers.reduceRight<() => T>(
+      (inner, wrapper) => () => {
+        let called = false;
+        const once = () => {
+          called = true;
+          return inner();
+        };
+        try {
+          return wrapper(info, once);
+        } catch (error) {
+          if (called) throw error;
+          logger.error({ hook: "runStep", error: String(error) }, "a worker hook threw; ignored");
+          return inner();
+        }
+      },
+      body,
+    )();
 }

@@ -22,8 +22,9 @@ interface OpenRun {
  * Worker hooks tracing with OpenTelemetry on `tracer` (default: the global tracer provider's
  * `@zart/core` tracer, a no-op until an SDK is registered): one span per run of a claimed unit
  * (`zart.execution <task>` or `zart.parallel <task>/<step>`), a child span per step attempt
- * (`zart.step <step>`), an event per suspension (sleep, event wait, retry backoff), errors
- * recorded with an error status. Run spans carry `zart.execution_id`; their step spans, children,
+ * (`zart.step <step>`), in whose context the step's body runs (so spans the body starts are its
+ * children), an event per suspension (sleep, event wait, retry backoff), errors recorded with an
+ * error status. Run spans carry `zart.execution_id`; their step spans, children,
  * do not repeat it (the SDK copies every attribute three times, on the step's path). A run's span
  * is a child of the trace context persisted with the execution (its starter's, inherited by child
  * executions), so every run of one execution, on any worker, is in its starter's trace; a run
@@ -101,6 +102,12 @@ export function tracingHooks(tracer: Tracer = trace.getTracer("@zart/core")): Wo
         },
         run?.steps,
       );
+    },
+    runStep(info, body) {
+      // The body runs in its step span's context: spans it starts (an HTTP or a database call
+      // instrumented by the SDK) are that step's children.
+      const span = (info as Carrying)[SPAN];
+      return span ? context.with(trace.setSpan(context.active(), span), body) : body();
     },
     stepEnded(info) {
       const span = (info as Carrying)[SPAN];

@@ -90,6 +90,12 @@ export interface WorkerHooks {
   attemptStarted?(info: AttemptInfo): void;
   attemptEnded?(info: AttemptEnd): void;
   stepStarted?(info: StepAttemptInfo): void;
+  /**
+   * Wraps a step attempt's body, between `stepStarted` and `stepEnded` (same info object): must
+   * return `body()`'s result, e.g. run inside a context so that spans the body starts are the
+   * step span's children. Several hooks' wrappers nest, the first outermost.
+   */
+  runStep?<T>(info: StepAttemptInfo, body: () => T): T;
   stepEnded?(info: StepAttemptEnd): void;
   suspended?(info: SuspendInfo): void;
 }
