@@ -44,6 +44,7 @@ import { workersSuite } from "./suites/workers.js";
 export type { SkipIdOf, Suite, SuiteTest } from "./define-suite.js";
 export type { Harness, TestEnv } from "./harness.js";
 export { type MultiProcessOptions, multiProcessSuite, type SchedulerOpener } from "./multi-process/index.js";
+export { claimNewUnits, completedStep } from "./store-tests/claimed-units.js";
 export * from "./suites/semantics/index.js";
 export {
   answersOnOfferSuite,

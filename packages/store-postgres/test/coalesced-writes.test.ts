@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { claimNewUnits, completedStep } from "@zart/conformance";
 import { LeaseLostError, ManualClock, silentLogger } from "@zart/core";
-import type { ClaimedWork, StepWrite } from "@zart/core/store";
+import type { StepWrite } from "@zart/core/store";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { PostgresScheduler } from "../src/index.js";
@@ -72,33 +73,8 @@ afterAll(async () => {
 
 const statementsOf = (name: string) => pool.counts.get(`${db.schema}:${name}`) ?? 0;
 
-async function claimNew(ids: string[]): Promise<Map<string, ClaimedWork>> {
-  for (const executionId of ids) {
-    await scheduler.createExecution({ executionId, taskName: "t", payload: "null", runAt: now() }, now());
-  }
-  const work = await scheduler.claim({
-    workerId: "w",
-    taskNames: ["t"],
-    limit: ids.length,
-    leaseMs: LEASE_MS,
-    now: now(),
-  });
-  expect(work).toHaveLength(ids.length);
-  return new Map(work.map((unit) => [unit.lease.executionId, unit]));
-}
-
-function step(position: number, result: string): StepWrite {
-  return {
-    position,
-    name: `s${position}`,
-    kind: "step",
-    status: "completed",
-    result,
-    attempts: 1,
-    startedAt: now(),
-    completedAt: now(),
-  };
-}
+const claimNew = (ids: string[]) => claimNewUnits(scheduler, ids, now(), LEASE_MS);
+const step = (position: number, result: string) => completedStep(position, result, now());
 
 describe("coalesced step writes", () => {
   it("fences each write of a batch on its own: right successes and LeaseLostErrors", async () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { claimNewUnits, completedStep } from "@zart/conformance";
 import { LeaseLostError, ManualClock } from "@zart/core";
-import type { ClaimedWork, StepWrite } from "@zart/core/store";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { SqliteScheduler } from "../src/index.js";
 
@@ -25,33 +25,8 @@ beforeEach(async () => {
   return () => scheduler.close();
 });
 
-async function claimNew(ids: string[]): Promise<Map<string, ClaimedWork>> {
-  for (const executionId of ids) {
-    await scheduler.createExecution({ executionId, taskName: "t", payload: "null", runAt: now() }, now());
-  }
-  const work = await scheduler.claim({
-    workerId: "w",
-    taskNames: ["t"],
-    limit: ids.length,
-    leaseMs: 60_000,
-    now: now(),
-  });
-  expect(work).toHaveLength(ids.length);
-  return new Map(work.map((unit) => [unit.lease.executionId, unit]));
-}
-
-function step(position: number, result: string): StepWrite {
-  return {
-    position,
-    name: `s${position}`,
-    kind: "step",
-    status: "completed",
-    result,
-    attempts: 1,
-    startedAt: now(),
-    completedAt: now(),
-  };
-}
+const claimNew = (ids: string[]) => claimNewUnits(scheduler, ids, now());
+const step = (position: number, result: string) => completedStep(position, result, now());
 
 /** Frames in the WAL file after a `TRUNCATE` checkpoint emptied it: each commit appends its own. */
 function walFrames(): number {
