@@ -41,6 +41,7 @@ export const LEASES_TESTS = [
   "renewLeaseExtendsFromNow",
   "releaseLeaseGivesBack",
   "rejectsTakenOverWrites",
+  "fencesConcurrentWritesEach",
   "fencesChildrenByOwnLease",
   "secondWorkerTakesOver",
   "dropsTakenOverRun",
@@ -161,6 +162,55 @@ export const leasesSuite = defineSuite("leases", LEASES_TESTS, (h, test) => {
         const done = await details("e1");
         expect(done.execution).toMatchObject({ status: "completed", result: '"done"' });
         expect(done.steps.map((s) => s.result)).toEqual(['"kept"', '"new"']);
+      },
+    );
+
+    test(
+      "fencesConcurrentWritesEach",
+      "fences each of a burst of concurrent writes on its own: only the taken-over ones fail, changing nothing",
+      async () => {
+        const env = await h.env();
+        const { create, claim, details } = storeOps(env);
+        const { scheduler, clock } = env;
+        const ids = Array.from({ length: 40 }, (_, i) => `b${String(i).padStart(2, "0")}`);
+        for (const id of ids) await create(id);
+        const units = new Map((await claim("w1", ids.length)).map((unit) => [unit.lease.executionId, unit]));
+        expect(units.size).toBe(ids.length);
+        // Every 4th is given back and taken by another worker: w1's token for it is stale.
+        const stale = new Set(ids.filter((_, i) => i % 4 === 0));
+        for (const id of stale) await scheduler.releaseLease(units.get(id)!.lease, clock.now());
+        expect(await claim("w2", ids.length)).toHaveLength(stale.size);
+
+        // In one burst (stores batch writes made together): steps with a patch, and completions.
+        const outcomes = await Promise.allSettled(
+          ids.map((id, i) => {
+            const lease = units.get(id)!.lease;
+            return i % 3 === 0
+              ? scheduler.completeExecution(lease, { result: `"r${i}"` }, { data: `"d${i}"` }, clock.now())
+              : scheduler.saveStep(lease, step(0, `"r${i}"`), { data: `"d${i}"` }, clock.now());
+          }),
+        );
+        for (const [i, id] of ids.entries()) {
+          const outcome = outcomes[i]!;
+          const after = await details(id);
+          if (stale.has(id)) {
+            expect(outcome.status, id).toBe("rejected");
+            expect((outcome as PromiseRejectedResult).reason, id).toBeInstanceOf(LeaseLostError);
+            expect(after.execution.status, id).toBe("running");
+            expect(after.execution.data, id).toBeUndefined();
+            expect(after.steps, id).toEqual([]);
+          } else {
+            expect(outcome.status, id).toBe("fulfilled");
+            expect(after.execution.data, id).toBe(`"d${i}"`);
+            if (i % 3 === 0)
+              expect(after.execution, id).toMatchObject({ status: "completed", result: `"r${i}"` });
+            else
+              expect(
+                after.steps.map((s) => s.result),
+                id,
+              ).toEqual([`"r${i}"`]);
+          }
+        }
       },
     );
 
