@@ -43,27 +43,38 @@ local function saveStep(id, token, data, timeoutAt, position, kind, status, json
 end
 
 -- finish() for the hot path, in one HSET (patch included) and one HDEL, without its generic sets
--- and drops tables: a row the lease holds is never terminal, so the status always moves.
-local FINISH_DROPS = { "result", "error", "waitReason", "waitEvent", "token", "leaseOwner", "leaseExpiresAt" }
+-- and drops tables: a row the lease holds is never terminal, so the status always moves. The row
+-- is read with one HMGET of the fields the fence and the index moves need (not HGETALL: the reply
+-- of a whole row, payload included, costs Redis more to build and Lua more to take in), and the
+-- fields a finished row must not keep are deleted whether present or not.
+local FINISH_READ = { "token", "lastRequest", "status", "taskName", "createdAt", "priority", "concurrencyKey",
+  "parentId" }
+local LEASE_AND_WAIT = { "waitReason", "waitEvent", "token", "leaseOwner", "leaseExpiresAt" }
+local FINISH_DROPS = {
+  result = { "error", unpack(LEASE_AND_WAIT) },
+  error = { "result", unpack(LEASE_AND_WAIT) },
+  none = { "result", "error", unpack(LEASE_AND_WAIT) },
+}
 local function finishWith(status, id, token, request, data, timeoutAt, value, now)
-  local row, repeated = fence(id, token, request)
-  if repeated then return 1 end
+  local rowKey = key("row", id)
+  local f = redis.call("HMGET", rowKey, unpack(FINISH_READ))
+  -- The fence (see fence()): the lease's token, or a repeated delivery of this very request.
+  if not f[3] or f[1] ~= token then
+    if f[3] and present(request) and f[2] == request then return 1 end
+    fail("LEASE_LOST", id)
+  end
+  local row = { status = f[3], taskName = f[4], createdAt = f[5], priority = f[6] or nil,
+    concurrencyKey = f[7] or nil, parentId = f[8] or nil }
   local sets = { "lastRequest", request, "completedAt", now, "status", status }
   local patched, timeout = opt(data), opt(timeoutAt)
   if patched ~= nil then sets[7], sets[8] = "data", patched end
   if timeout ~= nil then sets[#sets + 1], sets[#sets + 2] = "timeoutAt", timeout end
-  local kept = nil
+  local kept = "none"
   if status == "failed" then kept = "error" elseif value ~= nil then kept = "result" end
-  if kept ~= nil then sets[#sets + 1], sets[#sets + 2] = kept, value end
-  local drops = {}
-  for i = 1, #FINISH_DROPS do
-    local field = FINISH_DROPS[i]
-    if field ~= kept and row[field] ~= nil then drops[#drops + 1] = field end
-  end
+  if kept ~= "none" then sets[#sets + 1], sets[#sets + 2] = kept, value end
   unindex(id, row)
-  local rowKey = key("row", id)
   redis.call("HSET", rowKey, unpack(sets))
-  if #drops > 0 then redis.call("HDEL", rowKey, unpack(drops)) end
+  redis.call("HDEL", rowKey, unpack(FINISH_DROPS[kept]))
   row.status, row.completedAt = status, now
   index(id, row)
   leaveConcurrency(id, row)
