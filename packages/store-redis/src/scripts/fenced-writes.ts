@@ -50,9 +50,11 @@ end
 local FINISH_READ = { "token", "lastRequest", "status", "taskName", "createdAt", "priority", "concurrencyKey",
   "parentId" }
 local LEASE_AND_WAIT = { "waitReason", "waitEvent", "token", "leaseOwner", "leaseExpiresAt" }
+-- By the field the write sets: a completion drops an earlier attempt's error (and, without a
+-- result, any result); a failure keeps the row's result, as on every store.
 local FINISH_DROPS = {
   result = { "error", unpack(LEASE_AND_WAIT) },
-  error = { "result", unpack(LEASE_AND_WAIT) },
+  error = LEASE_AND_WAIT,
   none = { "result", "error", unpack(LEASE_AND_WAIT) },
 }
 local function finishWith(status, id, token, request, data, timeoutAt, value, now)
