@@ -1,8 +1,9 @@
 /**
  * The Redis store's hot verbs one phase at a time, for the server's cost of each (see `README.md`
- * here): N one-step executions are created, claimed (claims of 24), given their step write, then
- * completed (64 callers at once, so writes batch as they do under a worker). Prints, per phase, the
- * Redis server's CPU per unit (`INFO cpu`: give it a server of its own) and this process's.
+ * here): N one-step executions are created (1,000 a call, as the bench's `startMany`), claimed
+ * (claims of 24), given their step write, then completed (64 callers at once, so writes batch as
+ * they do under a worker). Prints, per phase, the Redis server's CPU per unit (`INFO cpu`: give it
+ * a server of its own) and this process's.
  *
  * With `REDIS_CG_PID=<pid>` of a `redis-server` running under
  * `valgrind --tool=callgrind`, each phase is also framed by `callgrind_control -z` / `-d <phase>`,
@@ -61,15 +62,17 @@ async function concurrently<T>(items: T[], each: (item: T) => Promise<unknown>):
 const admin = new Redis(url);
 const scheduler = new RedisScheduler({ url, prefix, logger: quiet });
 await scheduler.migrate();
-for (let first = 0; first < count; first += 5_000) {
-  const items = Array.from({ length: Math.min(5_000, count - first) }, (_, i) => ({
-    executionId: `e${first + i}`,
-    taskName: "one-step",
-    payload: `{"n":${first + i}}`,
-    runAt: new Date(0),
-  }));
-  await scheduler.createExecutions(items, new Date());
-}
+await phase(admin, "create", async () => {
+  for (let first = 0; first < count; first += 1_000) {
+    const items = Array.from({ length: Math.min(1_000, count - first) }, (_, i) => ({
+      executionId: `e${first + i}`,
+      taskName: "one-step",
+      payload: `{"n":${first + i}}`,
+      runAt: new Date(0),
+    }));
+    await scheduler.createExecutions(items, new Date());
+  }
+});
 const work: ClaimedWork[] = [];
 await phase(admin, "claim", async () => {
   for (;;) {
