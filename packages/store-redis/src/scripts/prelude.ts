@@ -1,5 +1,6 @@
 import { EVENT_WAIT_HELPERS } from "./prelude-event-waits.js";
 import { RUN_HISTORY_HELPERS } from "./prelude-run-history.js";
+import { usedHelpers } from "./used-helpers.js";
 
 /**
  * Lua helpers shared by every script (Redis scripts cannot import each other, so each script is
@@ -395,7 +396,7 @@ export interface ScriptDefinition {
   readonly lua: string;
 }
 
-/** Builds a script definition from its body (the prelude is prepended). */
+/** Builds a script definition from its body (the prelude helpers it uses are prepended). */
 export function defineScript(name: string, body: string): ScriptDefinition {
-  return { name, numberOfKeys: 1, lua: `${PRELUDE}\n${body}` };
+  return { name, numberOfKeys: 1, lua: `${usedHelpers(PRELUDE, body)}\n${body}` };
 }
