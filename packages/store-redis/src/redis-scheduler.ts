@@ -111,11 +111,12 @@ export class RedisScheduler implements Scheduler {
     const executor = new ScriptExecutor(connection, this.keys, logger);
     const { client: source } = connection;
     this.#wakeUps = new WakeUpChannel({ source, channel: this.keys.channel, origin, logger });
+    const emit = this.#wakeUps.emitLocal.bind(this.#wakeUps);
     this.#ctx = {
       executor,
-      writes: new FencedWrites(executor, origin),
+      writes: new FencedWrites(executor, origin, (parentId) => emit("child", parentId)),
       origin,
-      emit: this.#wakeUps.emitLocal.bind(this.#wakeUps),
+      emit,
     };
   }
 

@@ -119,31 +119,6 @@ export function parseEvent(json: string): EventRecord {
   return record;
 }
 
-const DATE_FIELDS = [
-  "runAt",
-  "timeoutAt",
-  "scheduledAt",
-  "createdAt",
-  "startedAt",
-  "completedAt",
-  "leaseExpiresAt",
-  "rateLimitedUntil",
-] as const;
-const TEXT_FIELDS = [
-  "result",
-  "data",
-  "waitReason",
-  "waitEvent",
-  "leaseOwner",
-  "parentId",
-  "concurrencyKey",
-  "rateKey",
-  "version",
-  "rerunOf",
-  "rerunFromStep",
-  "traceContext",
-] as const;
-
 /** Parses an execution row from `HGETALL`'s flat `[field, value, …]` reply; `undefined` when empty. */
 export function parseRow(flat: string[]): ExecutionRecord | undefined {
   if (flat.length === 0) return undefined;
@@ -152,25 +127,42 @@ export function parseRow(flat: string[]): ExecutionRecord | undefined {
   return parseRowFields(fields);
 }
 
-/** Parses an execution row given as an object of its fields (a claim reply's JSON). */
-export function parseRowFields(fields: Readonly<Record<string, string | undefined>>): ExecutionRecord {
+/**
+ * Parses an execution row given as an object of its fields (a claim reply's JSON). Each field read
+ * by name, not by looping over name lists: a claim parses one row per unit, and reads and writes by
+ * a variable key go through V8's slowest (megamorphic keyed) paths (~1.0 → ~0.6 µs a row).
+ */
+export function parseRowFields(f: Readonly<Record<string, string | undefined>>): ExecutionRecord {
   const record = {
-    executionId: fields.executionId ?? "",
-    taskName: fields.taskName ?? "",
-    payload: fields.payload ?? "",
-    status: fields.status ?? "",
-    attempt: Number(fields.attempt ?? ""),
+    executionId: f.executionId ?? "",
+    taskName: f.taskName ?? "",
+    payload: f.payload ?? "",
+    status: f.status ?? "",
+    attempt: Number(f.attempt ?? ""),
   } as ExecutionRecord;
-  const writable = record as unknown as Record<string, unknown>;
-  for (const name of DATE_FIELDS) {
-    const value = fields[name];
-    if (value !== undefined) writable[name] = new Date(Number(value));
-  }
-  for (const name of TEXT_FIELDS) {
-    const value = fields[name];
-    if (value !== undefined) writable[name] = value;
-  }
-  const { detached, error, priority, run } = fields;
+  const { runAt, timeoutAt, scheduledAt, createdAt, startedAt, completedAt, leaseExpiresAt } = f;
+  if (runAt !== undefined) record.runAt = new Date(Number(runAt));
+  if (timeoutAt !== undefined) record.timeoutAt = new Date(Number(timeoutAt));
+  if (scheduledAt !== undefined) record.scheduledAt = new Date(Number(scheduledAt));
+  if (createdAt !== undefined) record.createdAt = new Date(Number(createdAt));
+  if (startedAt !== undefined) record.startedAt = new Date(Number(startedAt));
+  if (completedAt !== undefined) record.completedAt = new Date(Number(completedAt));
+  if (leaseExpiresAt !== undefined) record.leaseExpiresAt = new Date(Number(leaseExpiresAt));
+  if (f.rateLimitedUntil !== undefined) record.rateLimitedUntil = new Date(Number(f.rateLimitedUntil));
+  const { result, data, waitReason, waitEvent, leaseOwner, parentId, concurrencyKey, rateKey } = f;
+  if (result !== undefined) record.result = result;
+  if (data !== undefined) record.data = data;
+  if (waitReason !== undefined) record.waitReason = waitReason as ExecutionRecord["waitReason"];
+  if (waitEvent !== undefined) record.waitEvent = waitEvent;
+  if (leaseOwner !== undefined) record.leaseOwner = leaseOwner;
+  if (parentId !== undefined) record.parentId = parentId;
+  if (concurrencyKey !== undefined) record.concurrencyKey = concurrencyKey;
+  if (rateKey !== undefined) record.rateKey = rateKey;
+  const { version, rerunOf, rerunFromStep, traceContext, detached, error, priority, run } = f;
+  if (version !== undefined) record.version = version;
+  if (rerunOf !== undefined) record.rerunOf = rerunOf;
+  if (rerunFromStep !== undefined) record.rerunFromStep = rerunFromStep;
+  if (traceContext !== undefined) record.traceContext = traceContext;
   if (detached !== undefined) record.detached = detached === "1";
   if (error !== undefined) record.error = JSON.parse(error) as SerializedError;
   if (priority !== undefined) record.priority = Number(priority);

@@ -36,9 +36,9 @@ if opt(ARGV[16]) ~= nil then redis.call("HSET", key("row", childId), "traceConte
 numberRun(childId, child, run)
 setVersion(childId, child, opt(ARGV[17]))
 index(childId, child)
-redis.call("ZADD", base .. "created", -tonumber(now), childId)
-redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), childId)
-redis.call("ZADD", key("children", id), -tonumber(now), childId)
+redis.call("ZADD", base .. "created", newestFirst(now), childId)
+redis.call("ZADD", base .. "task:" .. taskName, newestFirst(now), childId)
+redis.call("ZADD", key("children", id), newestFirst(now), childId)
 syncDue(childId, child)
 local step = { position = tonumber(position), name = stepName, kind = "child", status = "completed",
   result = ARGV[15], attempts = 1, startedAt = tonumber(now), completedAt = tonumber(now) }

@@ -52,8 +52,9 @@ export const claimScript = defineScript(
   "zartClaim",
   `
 local now, limit, workerId = ARGV[2], tonumber(ARGV[3]), ARGV[5]
+local nowMs = tonumber(now)
 local SKIP_BUDGET = 1000
-local expiresAt = ms(tonumber(now) + math.max(1, tonumber(ARGV[4])))
+local expiresAt = ms(nowMs + math.max(1, tonumber(ARGV[4])))
 local claimed = {}
 
 -- The claim's keys; an execution's (and its children's) key read once per call.
@@ -68,7 +69,7 @@ local function takeRate(id, row)
   local rate = rates and row.rateKey and row.startedAt == nil and rates[row.taskName]
   if not rate then return true end
   local period = tonumber(rate.periodMs)
-  local start = math.floor(tonumber(now) / period) * period
+  local start = math.floor(nowMs / period) * period
   local counter = base .. "rate:" .. row.rateKey .. ":" .. ms(start)
   if tonumber(redis.call("GET", counter) or "0") >= tonumber(rate.limit) then
     hset(id, row, "runAt", ms(start + period))
@@ -88,7 +89,7 @@ local function heldIn(group)
     local set, count = concurrencySet(group), 0
     for _, member in ipairs(redis.call("ZRANGE", set, 0, -1)) do
       local f = redis.call("HMGET", key("row", member), "status", "leaseExpiresAt", "concurrencyKey")
-      if f[1] == "running" and f[2] and tonumber(f[2]) > tonumber(now) and f[3] == group then
+      if f[1] == "running" and f[2] and tonumber(f[2]) > nowMs and f[3] == group then
         count = count + 1
       else
         redis.call("ZREM", set, member)
@@ -120,16 +121,14 @@ local function ofClaimedTask(id, row)
 end
 
 -- A claimed unit as JSON text: [kind, id, token, position, row, steps(, child step)]. The row is
--- an object of its fields without those only scripts use; the stored step JSONs go in as they are
--- (no decoding and re-encoding), so the reply is one string the worker parses at once.
-local INTERNAL = { token = true, lastRequest = true, createRequest = true, waitPosition = true }
+-- an object of its fields without those only scripts use (dropped from the row table itself, which
+-- is not used after this: no copy); the stored step JSONs go in as they are (no decoding and
+-- re-encoding), so the reply is one string the worker parses at once. Kind and token (the claim id,
+-- a UUID, and a number) need no escaping.
 local function unitJson(kind, id, token, position, row, steps, child)
-  local fields = {}
-  for field, value in pairs(row) do
-    if not INTERNAL[field] then fields[field] = value end
-  end
-  local parts = { "[", cjson.encode(kind), ",", cjson.encode(id), ",", cjson.encode(token), ",", position, ",",
-    cjson.encode(fields), ",[", table.concat(steps, ","), "]" }
+  row.token, row.lastRequest, row.createRequest, row.waitPosition = nil, nil, nil, nil
+  local parts = { '["', kind, '",', cjson.encode(id), ',"', token, '",', position, ",",
+    cjson.encode(row), ",[", table.concat(steps, ","), "]" }
   if child ~= nil then
     parts[#parts + 1] = ","
     parts[#parts + 1] = child
@@ -145,8 +144,8 @@ local function claimExecution(set, id, row, token)
     return nil
   end
   local s = row.status
-  local due = ((s == "pending" or s == "waiting") and row.runAt ~= nil and tonumber(row.runAt) <= tonumber(now))
-    or (s == "running" and row.leaseExpiresAt ~= nil and tonumber(row.leaseExpiresAt) <= tonumber(now))
+  local due = ((s == "pending" or s == "waiting") and row.runAt ~= nil and tonumber(row.runAt) <= nowMs)
+    or (s == "running" and row.leaseExpiresAt ~= nil and tonumber(row.leaseExpiresAt) <= nowMs)
   if not due then
     syncDue(id, row)
     return nil
@@ -183,7 +182,7 @@ local function claimChild(member, id, position, token)
     return nil
   end
   step.status = "running"
-  if step.startedAt == nil then step.startedAt = tonumber(now) end
+  if step.startedAt == nil then step.startedAt = nowMs end
   step.leaseToken = token
   local json = cjson.encode(step)
   redis.call("HSET", key("steps", id), position, json)

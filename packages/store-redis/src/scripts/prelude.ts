@@ -1,5 +1,6 @@
 import { EVENT_WAIT_HELPERS } from "./prelude-event-waits.js";
 import { RUN_HISTORY_HELPERS } from "./prelude-run-history.js";
+import { usedHelpers } from "./used-helpers.js";
 
 /**
  * Lua helpers shared by every script (Redis scripts cannot import each other, so each script is
@@ -29,6 +30,13 @@ end
 local function ms(n) return string.format("%d", n) end
 
 local function present(arg) return arg ~= nil and arg ~= "" end
+
+-- The newest-first index score of a time (ms, an integer string): its negation as text. Not
+-- -tonumber(t): Redis formats a Lua number argument with "%.17g", a slow float conversion.
+local function newestFirst(t)
+  if string.sub(t, 1, 1) == "-" then return string.sub(t, 2) end
+  return "-" .. t
+end
 
 -- An optional value sent as "=" .. value (absent: ""), so that any string, "" included, can be sent.
 local function opt(arg)
@@ -94,7 +102,7 @@ end
 
 local function index(id, row)
   local s, t = row.status, row.taskName
-  local score = -tonumber(row.createdAt)
+  local score = newestFirst(row.createdAt)
   redis.call("ZADD", base .. "status:" .. s, score, id)
   redis.call("ZADD", base .. "task-status:" .. s .. ":" .. t, score, id)
   if TERMINAL[s] then redis.call("ZADD", base .. "ended:" .. s, row.completedAt, id) end
@@ -196,12 +204,13 @@ local function fenceChild(id, position, token, request)
 end
 
 -- Inserts or replaces a step row, keeping the unsettled-children set and the due set in line (a
--- child is in the due set only while it is unsettled).
+-- child is in the due set only while it is unsettled). A new position cannot be an unsettled child
+-- (a child's step row is written with its mark): no SREM for it.
 local function putStep(id, position, json, kind, status)
-  redis.call("HSET", key("steps", id), position, json)
+  local added = redis.call("HSET", key("steps", id), position, json)
   if kind == "parallel" and not SETTLED[status] then
     redis.call("SADD", key("unsettled", id), position)
-  elseif redis.call("SREM", key("unsettled", id), position) == 1 then
+  elseif added == 0 and redis.call("SREM", key("unsettled", id), position) == 1 then
     redis.call("ZREM", DUE, childMember(id, position))
   end
 end
@@ -345,7 +354,7 @@ local function setVersion(id, row, version)
   if version == nil then return end
   row.version = version
   redis.call("HSET", key("row", id), "version", version)
-  redis.call("ZADD", base .. "version:" .. version, -tonumber(row.createdAt), id)
+  redis.call("ZADD", base .. "version:" .. version, newestFirst(row.createdAt), id)
 end
 
 -- Writes a new pending run (the id must be free: unknown, or its terminal run deleted), indexed
@@ -366,14 +375,14 @@ local function insertExecution(id, taskName, payload, runAt, now, request, prior
     row.concurrencyKey = concurrencyKey
     redis.call("HSET", key("row", id), "concurrencyKey", concurrencyKey)
     local queue = queueIndex(concurrencyKey)
-    if queue ~= nil then redis.call("ZADD", queue, -tonumber(now), id) end
+    if queue ~= nil then redis.call("ZADD", queue, newestFirst(now), id) end
   end
   if traceContext ~= nil then redis.call("HSET", key("row", id), "traceContext", traceContext) end
   if rateKey ~= nil then redis.call("HSET", key("row", id), "rateKey", rateKey) end
   setVersion(id, row, version)
   index(id, row)
-  redis.call("ZADD", base .. "created", -tonumber(now), id)
-  redis.call("ZADD", base .. "task:" .. taskName, -tonumber(now), id)
+  redis.call("ZADD", base .. "created", newestFirst(now), id)
+  redis.call("ZADD", base .. "task:" .. taskName, newestFirst(now), id)
   syncDue(id, row)
   return row
 end
@@ -387,7 +396,7 @@ export interface ScriptDefinition {
   readonly lua: string;
 }
 
-/** Builds a script definition from its body (the prelude is prepended). */
+/** Builds a script definition from its body (the prelude helpers it uses are prepended). */
 export function defineScript(name: string, body: string): ScriptDefinition {
-  return { name, numberOfKeys: 1, lua: `${PRELUDE}\n${body}` };
+  return { name, numberOfKeys: 1, lua: `${usedHelpers(PRELUDE, body)}\n${body}` };
 }
