@@ -40,6 +40,7 @@ export class SqliteContext {
     this.#transaction = this.database.transaction((body: () => unknown) => body());
     this.#batch = new WriteBatch({
       database: this.database,
+      transaction: this.#transaction,
       whenFree: (flush) => void this.gate.whenFree(flush),
       translate: (error) => this.translate(error),
       ensureOpen: () => this.ensureOpen(),

@@ -8,6 +8,8 @@ interface Entry {
 
 export interface WriteBatchOptions {
   database: Database.Database;
+  /** The connection's transaction function (`database.transaction(body => body())`): nested, a savepoint. */
+  transaction: ReturnType<Database.Database["transaction"]>;
   /** Runs `flush` once no `ctx.transaction` body holds the connection (the context's gate). */
   whenFree: (flush: () => void) => void;
   /** A driver error → the store's typed error. */
@@ -26,12 +28,10 @@ export interface WriteBatchOptions {
  */
 export class WriteBatch {
   readonly #options: WriteBatchOptions;
-  readonly #transaction: ReturnType<Database.Database["transaction"]>;
   #queue: Entry[] = [];
 
   constructor(options: WriteBatchOptions) {
     this.#options = options;
-    this.#transaction = options.database.transaction((body: () => unknown) => body());
   }
 
   /** Queues `body` for this turn's transaction; settles with its result once that commits. */
@@ -49,15 +49,15 @@ export class WriteBatch {
   }
 
   #commit(entries: Entry[]): void {
-    const { database, translate } = this.#options;
+    const { database, transaction, translate } = this.#options;
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       this.#options.ensureOpen();
-      this.#transaction.immediate(() => {
+      transaction.immediate(() => {
         for (const entry of entries) {
           try {
             // Nested: a savepoint, rolled back alone when the body throws.
-            outcomes.push({ ok: true, value: this.#transaction(entry.body) });
+            outcomes.push({ ok: true, value: transaction(entry.body) });
           } catch (error) {
             // An error SQLite answers by rolling the whole transaction back ends the batch.
             if (!database.inTransaction) throw error;
