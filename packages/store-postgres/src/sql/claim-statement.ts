@@ -11,7 +11,16 @@ export function claimKeyOf(alias?: string): string {
   return `coalesce(${column("task_name")} || E'\\n' || ${column("version")}, ${column("task_name")})`;
 }
 
-/** The claim statement (see `claimSql` in claim.ts) around its execution CTEs. */
+/**
+ * The claim statement (see `claimSql` in claim.ts) around its execution CTEs.
+ *
+ * Its commit does not wait for the WAL flush (`synchronous_commit` off for this transaction only,
+ * set by `async_commit`, evaluated once a unit is chosen): a claim lost in a server crash is a
+ * worker crash before the claim, since the fencing token it handed out is gone with it, so the
+ * holder's first fenced write fails and the unit is claimed again. Every later synchronous commit
+ * (the holder's step write, or any transaction that read the claim) flushes the WAL the claim
+ * wrote first. On an idle server this takes the flush (~0.6 ms here) off the wake-up → first-step path.
+ */
 export function claimStatement(name: string, executionCtes: (n: SchemaNames) => string): Statement {
   return statement(
     name,
@@ -36,6 +45,8 @@ export function claimStatement(name: string, executionCtes: (n: SchemaNames) => 
     SELECT execution_id, position, due_at, 0, NULL, false FROM child_due
     ORDER BY priority DESC, due_at, execution_id, position
     LIMIT $2
+  ), async_commit AS (
+    SELECT set_config('synchronous_commit', 'off', true)
   ), claimed_execution AS (
     UPDATE ${n.executions} e SET status = 'running', lease_owner = $3, lease_token = gen_random_uuid()::text,
       lease_expires_at = $4, started_at = COALESCE(e.started_at, $1), wait_reason = NULL, wait_event = NULL,
@@ -62,7 +73,7 @@ export function claimStatement(name: string, executionCtes: (n: SchemaNames) => 
     c.taken_over OR c.locked_xmin IS DISTINCT FROM
       (SELECT x.xmin::text FROM ${n.executions} x WHERE c.position = -1 AND x.execution_id = c.execution_id)
       AS stale
-  FROM chosen c
+  FROM chosen c CROSS JOIN async_commit
   ORDER BY c.priority DESC, c.due_at, c.execution_id, c.position`,
   );
 }
