@@ -19,6 +19,16 @@ import type { WorkerOptions } from "./worker-options.js";
 import { WorkerSlots } from "./worker-slots.js";
 import { WorkerPresence } from "./workers/worker-presence.js";
 
+/** The share of `pollInterval` by which each wait between polls is shortened, at most (at random). */
+const POLL_JITTER = 0.1;
+
+/**
+ * What a poll does before its claim: fire due schedules and re-read the pause rules `now` (a timer
+ * poll), `when-due` (their interval has passed), or `skip` them (work is due now: see `#poll`).
+ */
+type Housekeeping = "skip" | "when-due" | "now";
+const HOUSEKEEPING_RANK: Record<Housekeeping, number> = { skip: 0, "when-due": 1, now: 2 };
+
 interface InFlight {
   run: ExecutionRun;
   done: Promise<void>;
@@ -52,6 +62,8 @@ export class Worker {
   #pollTimer: NodeJS.Timeout | undefined;
   #polling: Promise<number> | undefined;
   #pollAgain = false;
+  /** The most housekeeping asked of a poll that has not run yet (see `#poll`). */
+  #housekeeping: Housekeeping = "skip";
   readonly #ticker: ScheduleTicker;
   readonly #presence: WorkerPresence;
   readonly #pauseRules: ActivePauseRules;
@@ -194,14 +206,14 @@ export class Worker {
       return;
     }
     if (wake.reason === "pause-rules") this.#pauseRules.invalidate();
-    if (this.#started) void this.#poll();
+    if (this.#started) void this.#poll("skip");
   }
 
   #schedulePoll(ms: number): void {
     if (!this.#started) return;
     clearTimeout(this.#pollTimer);
     this.#pollTimer = setTimeout(() => {
-      void this.#poll().finally(() => this.#schedulePoll(this.#untilNextPoll()));
+      void this.#poll("now").finally(() => this.#schedulePoll(this.#untilNextPoll()));
     }, ms);
   }
 
@@ -211,13 +223,21 @@ export class Worker {
    * would claim every unit that fell due between polls.
    */
   #untilNextPoll(): number {
-    const interval = this.#pollMs * (1 - Math.random() / 10);
+    const interval = this.#pollMs * (1 - Math.random() * POLL_JITTER);
     const untilDue = this.#ticker.nextDueAt - this.#scheduler.clock.now().getTime();
     return untilDue > 0 ? Math.min(interval, untilDue + 5) : interval;
   }
 
-  /** One claim for the free slots (coalesced: a poll asked during a poll runs once after it). */
-  #poll(): Promise<number> {
+  /**
+   * One claim for the free slots (coalesced: a poll asked during a poll runs once after it).
+   * `housekeeping` (see {@link Housekeeping}): a timer poll fires due schedules and re-reads the
+   * pause rules; a first or an explicit poll (`runUntilIdle`) when their interval has passed. Polls
+   * asked because work is due now (a wake-up, a freed slot, the timer of a known wake time) skip
+   * both, unless the rules were invalidated, so their claim waits for no other read.
+   */
+  #poll(housekeeping: Housekeeping = "when-due"): Promise<number> {
+    if (HOUSEKEEPING_RANK[housekeeping] > HOUSEKEEPING_RANK[this.#housekeeping])
+      this.#housekeeping = housekeeping;
     if (this.#polling) {
       this.#pollAgain = true;
       return this.#polling;
@@ -226,7 +246,7 @@ export class Worker {
       this.#polling = undefined;
       if (this.#pollAgain && this.#stopping === undefined) {
         this.#pollAgain = false;
-        void this.#poll();
+        void this.#poll("skip");
       }
     });
     return this.#polling;
@@ -237,9 +257,13 @@ export class Worker {
     // Read per claim: a task registered after `start` is claimed from the next poll on.
     const taskNames = this.#registry.names();
     if (this.#stopping || taskNames.length === 0) return 0;
+    const housekeeping = this.#housekeeping;
+    this.#housekeeping = "skip";
     // Due schedules of these tasks start their fires' executions first (see `ScheduleTicker`).
-    await this.#ticker.maybeTick(taskNames);
-    await this.#pauseRules.refresh(taskNames);
+    if (housekeeping !== "skip") await this.#ticker.maybeTick(taskNames, housekeeping === "now");
+    if (housekeeping !== "skip" || this.#pauseRules.stale) {
+      await this.#pauseRules.refresh(taskNames, housekeeping === "now");
+    }
     if (free <= 0) return 0;
     const concurrencyLimits = this.#registry.concurrencyLimits();
     const rateLimits = this.#registry.rateLimits();
@@ -307,7 +331,7 @@ export class Worker {
       if (!releaseSlot()) return;
       const next = this.#stopping ? undefined : this.#slots.takeHeld();
       if (next) this.#launch(next);
-      if (this.#started) void this.#poll();
+      if (this.#started) void this.#poll("skip");
     };
     void run.doneWithSlot.then(freeSlot);
     const finished = () => {
@@ -353,7 +377,7 @@ export class Worker {
       const ms = wakeAt.getTime() - this.#scheduler.clock.now().getTime();
       // Node timers may fire a millisecond early; a few ms of slack makes the unit surely due.
       if (ms <= this.#pollMs)
-        setTimeout(() => this.#started && void this.#poll(), Math.max(0, ms) + 5).unref();
+        setTimeout(() => this.#started && void this.#poll("skip"), Math.max(0, ms) + 5).unref();
     }
   }
 }

@@ -31,20 +31,26 @@ export class ActivePauseRules {
     this.#refreshMs = refreshMs;
   }
 
+  /** True until the first read, and after `invalidate` until the next: the rules in hand may be wrong. */
+  get stale(): boolean {
+    return this.#stale;
+  }
+
   /** A rule was created or deleted somewhere: the next refresh reads the rules again. */
   invalidate(): void {
     this.#stale = true;
   }
 
   /**
-   * Reads the rules when stale or older than the poll interval (a failed read keeps the last ones),
-   * then resumes the executions held by step rules that stopped applying. `taskNames`: the
-   * worker's tasks; its first refresh also releases executions whose rule went while no worker ran.
+   * Reads the rules when `force`d (a timer poll), stale or older than the poll interval (a failed
+   * read keeps the last ones), then resumes the executions held by step rules that stopped
+   * applying. `taskNames`: the worker's tasks; its first refresh also releases executions whose
+   * rule went while no worker ran.
    */
-  async refresh(taskNames: readonly string[]): Promise<void> {
+  async refresh(taskNames: readonly string[], force = false): Promise<void> {
     const now = this.#scheduler.clock.now();
     const first = this.#readAt === undefined;
-    if (this.#stale || first || now.getTime() - (this.#readAt ?? 0) >= this.#refreshMs) {
+    if (force || this.#stale || first || now.getTime() - (this.#readAt ?? 0) >= this.#refreshMs) {
       try {
         this.#rules = await this.#scheduler.listPauseRules(now);
         this.#readAt = now.getTime();

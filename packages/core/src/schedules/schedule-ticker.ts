@@ -39,11 +39,14 @@ export class ScheduleTicker {
     return this.#nextDueMs;
   }
 
-  /** Ticks if the interval has passed or a known due time has come; never throws (logs instead). */
-  async maybeTick(taskNames: readonly string[]): Promise<void> {
+  /**
+   * Ticks when `force`d (a timer poll), when the interval has passed or when a known due time has
+   * come; never throws (logs instead).
+   */
+  async maybeTick(taskNames: readonly string[], force = false): Promise<void> {
     const now = this.#scheduler.clock.now();
     const ms = now.getTime();
-    if (ms - this.#lastTickMs < this.#intervalMs && ms < this.#nextDueMs) return;
+    if (!force && ms - this.#lastTickMs < this.#intervalMs && ms < this.#nextDueMs) return;
     this.#lastTickMs = ms;
     this.#nextDueMs = Number.POSITIVE_INFINITY;
     try {
