@@ -50,6 +50,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: "Testing", link: "/guide/testing" },
       { text: "Deploying", link: "/guide/deploying" },
       { text: "Observability", link: "/guide/observability" },
+      { text: "Performance and tuning", link: "/guide/performance" },
     ],
   },
   {

@@ -35,6 +35,11 @@ const APP_VERSION = "bench-1";
 const QUEUE = "bench";
 /** A sleeping DBOS workflow keeps its queue slot, so 2,000 sleepers need a wide queue. */
 const WIDE_QUEUE = "bench-wide";
+/**
+ * Child workflows (W4's fan-out, W7): a queue of their own. On the parents' queue, 32 parents
+ * waiting for their children hold every slot and the children never run (W7 timed out so).
+ */
+const CHILD_QUEUE = "bench-children";
 /** W8: a partitioned queue, at most `KEY_LIMIT` running workflows per partition key (DBOS's per-key limit). */
 const KEYED_QUEUE = "bench-keyed";
 const WORKER_CONCURRENCY = 32;
@@ -100,7 +105,7 @@ function register(report: Reporter): void {
     async (input: TaskInput) => {
       const handles = [];
       for (let i = 0; i < (input.width ?? 1); i++) {
-        handles.push(await DBOS.startWorkflow(child, { queueName: QUEUE })(i));
+        handles.push(await DBOS.startWorkflow(child, { queueName: CHILD_QUEUE })(i));
       }
       for (const handle of handles) await handle.getResult();
       await DBOS.runStep(async () => report("d", input.id), { name: "after" });
@@ -119,7 +124,7 @@ function register(report: Reporter): void {
     async (input: TaskInput) => {
       const handles = [];
       for (let i = 0; i < (input.width ?? 1); i++) {
-        handles.push(await DBOS.startWorkflow(threeSteps, { queueName: QUEUE })(i));
+        handles.push(await DBOS.startWorkflow(threeSteps, { queueName: CHILD_QUEUE })(i));
       }
       for (const handle of handles) await handle.getResult();
       await DBOS.runStep(async () => report("d", input.id), { name: "after" });
@@ -146,7 +151,8 @@ export const adapter: SystemAdapter = {
   settings:
     `DBOSClient.enqueue → queue "${QUEUE}" (workerConcurrency ${WORKER_CONCURRENCY}, minPollingIntervalMs ` +
     `${POLL_MS}; DBOS default 1000), sleep workflows on a queue with workerConcurrency 4096 ` +
-    "(a sleeping DBOS workflow holds its slot), fan-out and W7 = child workflows on the queue, " +
+    "(a sleeping DBOS workflow holds its slot), fan-out and W7 = child workflows on a queue of their own " +
+    `(workerConcurrency ${WORKER_CONCURRENCY}; on the parents' queue, waiting parents hold every slot), ` +
     `W8 on a partitioned queue (partitionConcurrency ${KEY_LIMIT}, workerConcurrency ${WORKER_CONCURRENCY}, ` +
     "queuePartitionKey = the key), W9 transactions on a pg data source in the system database " +
     "(the bench's own, see src/systems/dbos-datasource.ts), " +
@@ -162,6 +168,7 @@ export const adapter: SystemAdapter = {
       try {
         for (const [name, workerConcurrency, partitionConcurrency] of [
           [QUEUE, WORKER_CONCURRENCY, undefined],
+          [CHILD_QUEUE, WORKER_CONCURRENCY, undefined],
           [WIDE_QUEUE, 4096, undefined],
           [KEYED_QUEUE, WORKER_CONCURRENCY, KEY_LIMIT],
         ] as const) {
